@@ -1,0 +1,49 @@
+# The README's commands. Everything runs from .venv, created on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := FEDERE_ENV=development
+TEST_ENV := FEDERE_ENV=test
+
+.PHONY: demo test test-postgres test-browser lint bench install messages clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fédère needs $(PYTHON) (set PYTHON=... to use another 3.11+)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(TEST_ENV) $(BIN)/federe compiletranslations
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(DEV_ENV) $(BIN)/federe demo
+
+test: $(STAMP)
+	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
+	$(TEST_ENV) $(BIN)/pytest -q -m "not postgres and not browser and not peers" -p no:randomly; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+test-postgres: $(STAMP)
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/federe} $(BIN)/pytest -q -m "not browser and not peers"; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+
+test-browser: $(STAMP)
+	$(TEST_ENV) $(BIN)/pytest -q -m browser; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+bench: $(STAMP)
+	$(TEST_ENV) $(BIN)/python bench/ingest.py
+
+messages: $(STAMP)
+	cd src/federe && $(TEST_ENV) ../../$(BIN)/federe makemessages -l fr --no-location --no-obsolete
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from federe.accounts import services
+from federe.accounts.models import ApiToken
+from federe.accounts.queries import workspace_for
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Token name"), max_length=80,
+                           error_messages={"required": gettext_lazy("Give the token a name, such as the script that uses it.")})
+
+
+@login_required
+def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.create_api_token(user=request.user, workspace=workspace,
+                                                      name=form.cleaned_data["name"])
+        form = TokenForm()
+    mine = ApiToken.objects.filter(workspace=workspace, user=request.user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {
+        "workspace": workspace, "nav": "tokens", "form": form, "tokens": mine, "new_token": new_token,
+    })
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    token = ApiToken.objects.filter(workspace=workspace, user=request.user, pk=pk).first()
+    if token is None:
+        raise Http404
+    services.revoke_api_token(token=token, by=request.user)
+    flash.success(request, _("Token revoked."))
+    return redirect("tokens", slug=slug)

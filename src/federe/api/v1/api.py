@@ -1,0 +1,23 @@
+"""The REST API at /api/v1/. Each domain adds a router here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from federe.api.v1 import errors
+from federe.api.v1.auth import TokenAuth
+from federe.api.v1.connections import router as connections_router
+from federe.api.v1.inbox import router as inbox_router
+from federe.api.v1.workspaces import router as workspaces_router
+
+api = NinjaAPI(
+    title="Fédère API",
+    version="1",
+    description="Every call is scoped to the workspace of the token: Authorization: Bearer <token>.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+)
+errors.install(api)
+api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
+api.add_router("/connections", connections_router, tags=["connections"])
+api.add_router("/", inbox_router, tags=["inbox"])

@@ -1,0 +1,51 @@
+"""One JSON shape for every API error: {"error": {"code", "message", "field"}}, translated."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
+        return api.create_response(request, error_body(code, message, field), status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        first = exc.errors[0] if exc.errors else {}
+        location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        field = ".".join(location) or None
+        message = _("This value is missing or has the wrong type.")
+        if first.get("type") == "missing":
+            message = _("This field is required.")
+        return respond(request, 422, "invalid", message, field)
+
+    @api.exception_handler(DjangoValidationError)
+    def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.message_dict.items()))
+            return respond(request, 422, "invalid", " ".join(errors), None if field == "__all__" else field)
+        return respond(request, 422, "invalid", " ".join(exc.messages))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, "forbidden", str(exc) or _("Your role in this workspace does not allow this."))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>."))
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return respond(request, 404, "not_found", _("Not found in this workspace."))
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(ObjectDoesNotExist, not_found)

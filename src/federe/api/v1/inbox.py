@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from federe.api.v1.schemas import (
+    AssignIn,
+    ConversationDetail,
+    ConversationOut,
+    MessageOut,
+    ReplyIn,
+    ReplyOut,
+    StatusIn,
+)
+from federe.inbox import queries, services
+from federe.inbox.models import Conversation, Message, Reply
+
+router = Router()
+
+
+class InboxQuery(Schema):
+    channel: int | None = None
+    status: str = ""
+    language: str = ""
+    held: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _filters(q: InboxQuery) -> queries.InboxFilters:
+    if q.limit < 1 or q.limit > 500:
+        raise ValidationError({"limit": _("limit must be between 1 and 500.")})
+    return queries.InboxFilters.from_params(
+        {"channel": str(q.channel or ""), "status": q.status, "language": q.language, "held": "1" if q.held else ""}
+    )
+
+
+def message_out(message: Message) -> MessageOut:
+    author = str(message.author) if message.author_id else (message.sent_by.get_username() if message.sent_by_id else None)
+    return MessageOut(
+        id=message.pk, conversation_id=message.conversation_id, connection_id=message.connection_id,
+        external_id=message.external_id, direction=message.direction, author=author,
+        body_text=message.body_text, body_html=message.body_html, language=message.language,
+        network_status=message.network_status, posted_at=message.posted_at, url=message.url,
+    )
+
+
+def conversation_out(conv: Conversation) -> ConversationOut:
+    return ConversationOut(
+        id=conv.pk, connection_id=conv.connection_id, title=conv.title, status=conv.status,
+        language=conv.language, assignee=conv.assignee.get_username() if conv.assignee_id else None,
+        last_message_at=conv.last_message_at,
+    )
+
+
+@router.get("/messages", response=list[MessageOut])
+def list_messages(request: HttpRequest, q: Query[InboxQuery]) -> list[MessageOut]:
+    rows = queries.messages(request.workspace, _filters(q)).select_related("sent_by")  # type: ignore[attr-defined]
+    return [message_out(m) for m in rows[q.offset : q.offset + q.limit]]
+
+
+@router.get("/conversations", response=list[ConversationOut])
+def list_conversations(request: HttpRequest, q: Query[InboxQuery]) -> list[ConversationOut]:
+    rows = queries.conversations(request.workspace, _filters(q))  # type: ignore[attr-defined]
+    return [conversation_out(c) for c in rows[q.offset : q.offset + q.limit]]
+
+
+@router.get("/conversations/{conversation_id}", response=ConversationDetail)
+def get_conversation(request: HttpRequest, conversation_id: int) -> ConversationDetail:
+    workspace = request.workspace  # type: ignore[attr-defined]
+    conv = queries.conversation(workspace, conversation_id)
+    return ConversationDetail(
+        **conversation_out(conv).dict(), messages=[message_out(m) for m in queries.thread(workspace, conv)]
+    )
+
+
+def _message(request: HttpRequest, message_id: int) -> Message:
+    return Message.objects.select_related("conversation__connection", "conversation__workspace").get(
+        workspace=request.workspace, pk=message_id  # type: ignore[attr-defined]
+    )
+
+
+def reply_out(reply: Reply) -> ReplyOut:
+    return ReplyOut(id=reply.pk, state=reply.state, error=reply.error, attempts=reply.attempts,
+                    message=message_out(reply.sent_message) if reply.sent_message else None)
+
+
+@router.post("/messages/{message_id}/reply", response={201: ReplyOut, 502: ReplyOut})
+def reply_to_message(request: HttpRequest, message_id: int, payload: ReplyIn) -> tuple[int, ReplyOut]:
+    """Reply on the channel. 201 when sent; 502 when the network refused, with the draft and its error."""
+    message = _message(request, message_id)
+    reply = services.send_reply(conversation=message.conversation, text=payload.body, by=request.user,
+                                in_reply_to=message)
+    return (201 if reply.state == "sent" else 502), reply_out(reply)
+
+
+def _assignee(request: HttpRequest, payload: AssignIn):  # type: ignore[no-untyped-def]
+    if not payload.assignee:
+        return None
+    user = get_user_model().objects.filter(
+        username=payload.assignee, memberships__workspace=request.workspace  # type: ignore[attr-defined]
+    ).first()
+    if user is None:
+        raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
+    return user
+
+
+@router.post("/conversations/{conversation_id}/assign", response=ConversationOut)
+def assign_conversation(request: HttpRequest, conversation_id: int, payload: AssignIn) -> ConversationOut:
+    conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
+    return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
+
+
+@router.post("/messages/{message_id}/assign", response=ConversationOut)
+def assign_message(request: HttpRequest, message_id: int, payload: AssignIn) -> ConversationOut:
+    """Assign the conversation this message belongs to."""
+    conv = _message(request, message_id).conversation
+    return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
+
+
+@router.post("/conversations/{conversation_id}/status", response=ConversationOut)
+def change_status(request: HttpRequest, conversation_id: int, payload: StatusIn) -> ConversationOut:
+    conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
+    return conversation_out(services.set_status(conversation=conv, status=payload.status, by=request.user))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class WorkspaceOut(Schema):
+    slug: str
+    name: str
+
+
+class ConnectionOut(Schema):
+    id: int
+    name: str
+    network: str
+    enabled: bool
+    capabilities: list[str]
+    sync_state: str
+    next_sync_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    last_warning: str
+
+
+class ConnectionIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    network: str
+    config: dict[str, object] = {}
+    credentials: dict[str, str] = {}
+
+
+class MessageOut(Schema):
+    id: int
+    conversation_id: int
+    connection_id: int
+    external_id: str
+    direction: str
+    author: str | None
+    body_text: str
+    body_html: str
+    language: str
+    network_status: str
+    posted_at: datetime
+    url: str
+
+
+class ConversationOut(Schema):
+    id: int
+    connection_id: int
+    title: str
+    status: str
+    language: str
+    assignee: str | None
+    last_message_at: datetime | None
+
+
+class ConversationDetail(ConversationOut):
+    messages: list[MessageOut]
+
+
+class ReplyIn(Schema):
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class ReplyOut(Schema):
+    id: int
+    state: str
+    error: str
+    attempts: int
+    message: MessageOut | None
+
+
+class AssignIn(Schema):
+    assignee: str | None = Field(None, description="User name of a member, or null to unassign")
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class SyncOut(Schema):
+    queued: bool

@@ -1,0 +1,61 @@
+"""The ``federe`` command: Django's management commands, introduced in plain words."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS: list[tuple[str, str]] = [
+    ("demo", "Create a local database with demo data, then start the web server and a worker."),
+    ("serve", "Start the web server and a background worker together (local use)."),
+    ("worker", "Run background work: syncing channels when they are due, sending replies."),
+    ("sync", "Fetch new messages now from one channel, or from every channel of a workspace."),
+    ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
+    ("createuser", "Create a user who can log in (asks for the password)."),
+    ("apitoken", "Create a personal API token for a user in a workspace."),
+    ("migrate", "Create or update the database tables."),
+    ("compiletranslations", "Compile the French catalogue (done by the installer)."),
+    ("check", "Check the configuration; add --deploy before going to production."),
+]
+
+HELP = """Fédère: self-hosted community management.
+
+Usage: federe COMMAND [options]      (federe COMMAND --help for its options)
+
+Everyday commands:
+{commands}
+
+Every other Django management command works too (for example 'federe shell').
+Configuration comes from the environment: FEDERE_ENV (production, development, test),
+DATABASE_URL, SECRET_KEY, FEDERE_SECRETS_KEY, ALLOWED_HOSTS. See docs/operations.md.
+"""
+
+
+def render_help() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = "\n".join(f"  {name.ljust(width)}  {text}" for name, text in COMMANDS)
+    return HELP.format(commands=lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv if argv is None else argv)
+    if len(args) < 2 or args[1] in {"-h", "--help", "help"}:
+        sys.stdout.write(render_help())
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federe.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(
+            f"Fédère is not configured: {exc}\n"
+            "For a local try, set FEDERE_ENV=development (make demo does). See docs/operations.md.\n"
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

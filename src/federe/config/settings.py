@@ -1,0 +1,200 @@
+"""Fédère settings, read from the environment.
+
+FEDERE_ENV selects the defaults: ``production`` (the default: safe, strict),
+``development`` (the demo: DEBUG, a generated local key) or ``test``.
+Everything an operator changes is an environment variable; see docs/operations.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from federe.config.env import env_bool, env_choice, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("FEDERE_DATA_DIR", str(Path.cwd() / "var")) or "var")
+
+FEDERE_ENV = env_choice("FEDERE_ENV", "production", ("production", "development", "test"))
+IS_PRODUCTION = FEDERE_ENV == "production"
+
+DEBUG = env_bool("DEBUG", FEDERE_ENV == "development")
+
+# Local (development/test) keys are fixed, clearly marked, and refused in production.
+_LOCAL_SECRET = "local-only-insecure-key-do-not-use-in-production-" + "x" * 20
+SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_PRODUCTION else _LOCAL_SECRET)
+if IS_PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production.")
+
+# One or more keys (comma separated, newest first) that encrypt stored credentials.
+FEDERE_SECRETS_KEY = env_list("FEDERE_SECRETS_KEY", [] if IS_PRODUCTION else ["local-only-secrets-key"])
+if IS_PRODUCTION and not FEDERE_SECRETS_KEY:
+    raise ImproperlyConfigured("FEDERE_SECRETS_KEY must be set in production (it encrypts credentials).")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "federe.core",
+    "federe.accounts",
+    "federe.connections",
+    "federe.connectors",
+    "federe.people",
+    "federe.inbox",
+    "federe.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "federe.config.urls"
+WSGI_APPLICATION = "federe.config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "federe.core.context.shell",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict[str, object]:
+    url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'federe.sqlite3'}"
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web server read while the worker writes; the busy timeout
+        # makes a writer wait for the lock instead of failing at once.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+        if config["NAME"] != ":memory:":
+            Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if FEDERE_ENV == "test":
+    # Argon2 is deliberately slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("FEDERE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("FEDERE_LOGIN_THROTTLING", True)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris") or "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")) or "static")
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Security: strict by default; TLS is assumed in production (set FEDERE_TLS=false behind plain HTTP only on a LAN).
+_TLS = env_bool("FEDERE_TLS", IS_PRODUCTION)
+SESSION_COOKIE_SECURE = _TLS
+CSRF_COOKIE_SECURE = _TLS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SECURE_SSL_REDIRECT = _TLS and env_bool("FEDERE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("FEDERE_HSTS_SECONDS", 31536000 if _TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _TLS
+SECURE_HSTS_PRELOAD = _TLS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FEDERE_BEHIND_PROXY", False) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("FEDERE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Fédère's own settings, read through federe.core.conf (never at import time elsewhere).
+FEDERE_SYNC_INTERVAL_SECONDS = env_int("FEDERE_SYNC_INTERVAL_SECONDS", 300)
+FEDERE_SYNC_LEASE_SECONDS = env_int("FEDERE_SYNC_LEASE_SECONDS", 600)
+FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
+FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

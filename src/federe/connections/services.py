@@ -1,0 +1,200 @@
+"""Creating channels, syncing them, and deciding when to sync them next."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, require
+from federe.connections.models import Connection, SyncRun, SyncState
+from federe.connectors import registry
+from federe.connectors.base import Connector
+from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
+from federe.connectors.types import Batch
+from federe.core import audit
+from federe.inbox.ingest import IngestStats, ingest_items
+
+logger = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def connector_for(connection: Connection) -> Connector:
+    return registry.build(connection.network, config=connection.config, credentials=connection.credentials)
+
+
+@transaction.atomic
+def create_connection(
+    *, workspace: Workspace, network: str, name: str, config: dict[str, Any], credentials: dict[str, Any], by: Any
+) -> Connection:
+    require(by, workspace, Perm.MANAGE_CONNECTIONS)
+    try:
+        connector_cls = registry.connector_class(network)
+    except LookupError as exc:
+        raise ValidationError({"network": _("Unknown network.")}) from exc
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the channel a name.")})
+    if Connection.objects.filter(workspace=workspace, name=name).exists():
+        raise ValidationError({"name": _("A channel with this name already exists in this workspace.")})
+    try:
+        connector_cls(config=config, credentials=credentials).check()
+    except ConnectorError as exc:
+        raise ValidationError({"credentials": exc.message}) from exc
+    connection = Connection(
+        workspace=workspace,
+        network=network,
+        name=name,
+        config=config,
+        next_sync_at=timezone.now(),
+        sync_interval_seconds=settings.FEDERE_SYNC_INTERVAL_SECONDS,
+    )
+    connection.set_credentials(credentials)
+    connection.save()
+    # The credentials themselves never reach the log: only which keys were set.
+    audit.record(
+        "connection.created", workspace=workspace, actor=by, target=connection,
+        details={"network": network, "credential_fields": sorted(credentials)},
+    )
+    return connection
+
+
+def request_sync(connection: Connection, *, by: Any) -> None:
+    """Ask for a sync as soon as a worker is free."""
+    require(by, connection.workspace, Perm.SYNC)
+    Connection.objects.filter(pk=connection.pk).update(next_sync_at=timezone.now())
+    audit.record("connection.sync_requested", workspace=connection.workspace, actor=by, target=connection)
+
+
+def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[int]:
+    """Mark due connections as queued and enqueue one sync task each, exactly once.
+
+    SKIP LOCKED lets several dispatchers run against PostgreSQL without picking
+    the same row; on SQLite the write transaction itself is exclusive.
+    """
+    from federe.connections.tasks import sync_connection_task
+
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    with transaction.atomic():
+        due = (
+            Connection.objects.select_for_update(skip_locked=True)
+            .filter(enabled=True, next_sync_at__lte=now)
+            .filter(Q(sync_state=SyncState.IDLE) | Q(lease_expires_at__lt=now))
+            .order_by("next_sync_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ids = list(due)
+        if ids:
+            Connection.objects.filter(pk__in=ids).update(sync_state=SyncState.QUEUED, lease_expires_at=lease)
+            for pk in ids:
+                transaction.on_commit(lambda pk=pk: sync_connection_task.enqueue(pk))
+    return ids
+
+
+def _claim(connection_id: int, now: datetime) -> bool:
+    lease = now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    claimed = (
+        Connection.objects.filter(pk=connection_id, enabled=True)
+        .filter(~Q(sync_state=SyncState.RUNNING) | Q(lease_expires_at__lt=now))
+        .update(sync_state=SyncState.RUNNING, lease_expires_at=lease)
+    )
+    return claimed == 1
+
+
+@dataclass
+class SyncOutcome:
+    run: SyncRun
+    stats: IngestStats
+
+
+def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
+    with transaction.atomic():
+        stats = ingest_items(connection, batch.items)
+        connection.cursor = batch.cursor
+        Connection.objects.filter(pk=connection.pk).update(cursor=batch.cursor)
+    run.pages += 1
+    run.fetched += len(batch.items) + len(batch.malformed)
+    run.stored += stats.stored
+    run.updated += stats.updated
+    run.malformed += len(batch.malformed)
+    return stats
+
+
+def _malformed_warning(batch: Batch) -> str:
+    reasons = "; ".join(m.reason for m in batch.malformed[:3])
+    more = len(batch.malformed) - 3
+    return reasons + (f" (and {more} more)" if more > 0 else "")
+
+
+def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome | None:
+    """Fetch and store every new page; returns None when another worker holds the connection."""
+    now = timezone.now()
+    if not _claim(connection_id, now):
+        return None
+    connection = Connection.objects.select_related("workspace").get(pk=connection_id)
+    run = SyncRun.objects.create(workspace=connection.workspace, connection=connection, worker_id=worker_id[:80])
+    total = IngestStats()
+    warnings: list[str] = []
+    error: ConnectorError | None = None
+    try:
+        connector = connector_for(connection)
+        for _page in range(settings.FEDERE_SYNC_MAX_PAGES):
+            batch = connector.fetch(connection.cursor or None)
+            total.add(_store_page(connection, batch, run))
+            if batch.malformed:
+                warnings.append(_malformed_warning(batch))
+            if not batch.has_more:
+                break
+    except ConnectorError as exc:
+        error = exc
+    except Exception as exc:  # a bug must not stop the worker: record it, keep the cursor
+        logger.exception("sync of connection %s failed unexpectedly", connection_id)
+        error = ConnectorError(f"Unexpected error in Fédère ({type(exc).__name__}); the next sync will retry.")
+    _finish(connection, run, error, warnings)
+    return SyncOutcome(run=run, stats=total)
+
+
+def _next_attempt(connection: Connection, error: ConnectorError | None, now: datetime) -> datetime:
+    if error is None:
+        return now + timedelta(seconds=connection.sync_interval_seconds)
+    if isinstance(error, RateLimited) and error.retry_after:
+        return now + timedelta(seconds=error.retry_after)
+    if isinstance(error, Unauthorized):
+        return now + MAX_BACKOFF
+    backoff = timedelta(seconds=30 * 2 ** min(connection.consecutive_failures, 10))
+    return now + min(backoff, MAX_BACKOFF)
+
+
+def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, warnings: list[str]) -> None:
+    now = timezone.now()
+    fields: dict[str, Any] = {"sync_state": SyncState.IDLE, "lease_expires_at": None}
+    if error is None:
+        fields.update(last_success_at=now, last_error="", consecutive_failures=0)
+    else:
+        fields.update(last_error=error.message, last_error_at=now,
+                      consecutive_failures=connection.consecutive_failures + 1)
+    if warnings:
+        fields.update(last_warning=" | ".join(warnings)[:2000], last_warning_at=now)
+    fields["next_sync_at"] = _next_attempt(connection, error, now)
+    Connection.objects.filter(pk=connection.pk).update(**fields)
+    run.finished_at = now
+    run.outcome = SyncRun.Outcome.FAILED if error else SyncRun.Outcome.OK
+    run.error = error.message if error else ""
+    run.save()
+    if error or run.stored or run.malformed:
+        audit.record(
+            "connection.sync_failed" if error else "connection.synced",
+            workspace=connection.workspace, actor_label=f"worker:{run.worker_id or 'cli'}", target=connection,
+            details={"stored": run.stored, "updated": run.updated, "malformed": run.malformed,
+                     "error": run.error},
+        )

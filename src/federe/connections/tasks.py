@@ -1,0 +1,22 @@
+"""Thin task entry points: they take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django_tasks import task
+
+from federe.connections import services
+
+
+def worker_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@task()
+def sync_connection_task(connection_id: int) -> dict[str, int] | None:
+    outcome = services.sync_connection(connection_id, worker_id=worker_label())
+    if outcome is None:
+        return None
+    return {"stored": outcome.stats.stored, "updated": outcome.stats.updated}

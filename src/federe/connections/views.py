@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from federe.accounts.permissions import Perm, has_perm
+from federe.accounts.queries import workspace_for
+from federe.connections import queries, services
+from federe.connections.forms import ConnectionForm
+from federe.connections.models import Connection
+from federe.connectors import registry
+
+
+@login_required
+def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    form = ConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        config = {"brand": data["brand"]} if data["brand"] else {}
+        credentials = {"token": data["token"]} if data["token"] else {}
+        try:
+            connection = services.create_connection(
+                workspace=workspace, network=data["network"], name=data["name"],
+                config=config, credentials=credentials, by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            flash.success(request, _("Channel “%(name)s” added; its first sync starts now.") % {"name": connection.name})
+            return redirect("channel-detail", slug=slug, pk=connection.pk)
+    return render(request, "connections/list.html", {
+        "workspace": workspace, "nav": "channels", "connections": queries.connections_of(workspace),
+        "form": form, "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
+        "capabilities": {cls.key: sorted(cls.capabilities) for cls in registry.available()},
+    })
+
+
+@login_required
+def channel_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    try:
+        connection = queries.connection_of(workspace, pk)
+    except Connection.DoesNotExist as exc:
+        raise Http404 from exc
+    connector_cls = registry.connector_class(connection.network)
+    return render(request, "connections/detail.html", {
+        "workspace": workspace, "nav": "channels", "connection": connection,
+        "connector": connector_cls, "capabilities": sorted(connector_cls.capabilities),
+        "runs": queries.recent_runs(workspace, connection),
+        "can_sync": has_perm(request.user, workspace, Perm.SYNC),
+    })
+
+
+@login_required
+@require_POST
+def channel_sync(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    try:
+        connection = queries.connection_of(workspace, pk)
+    except Connection.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.request_sync(connection, by=request.user)
+    except PermissionDenied as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Sync requested: a worker picks it up within seconds."))
+    return redirect("channel-detail", slug=slug, pk=pk)

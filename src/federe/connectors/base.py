@@ -1,0 +1,50 @@
+"""The connector contract. One subclass per network, in its own folder."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from federe.connectors.capabilities import Capability
+from federe.connectors.errors import Permanent
+from federe.connectors.types import (
+    ActionResult,
+    Batch,
+    Cursor,
+    ModerationAction,
+    OutgoingPost,
+    OutgoingReply,
+    PublishResult,
+)
+
+
+class Connector(ABC):
+    key: ClassVar[str]
+    label: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]]
+    # Closed networks we cannot reach are built from published docs and said so in the UI.
+    verified_against_real_server: ClassVar[bool] = False
+
+    def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
+        self.config = config
+        self.credentials = credentials
+
+    def check(self) -> None:
+        """Raise a ConnectorError in plain words when the connection cannot work."""
+
+    @abstractmethod
+    def fetch(self, cursor: Cursor | None) -> Batch:
+        """The next page of items after ``cursor``, and the cursor that follows it."""
+
+    def reply(self, reply: OutgoingReply) -> PublishResult:
+        raise Permanent(f"{self.label} cannot reply.")
+
+    def act(self, action: ModerationAction) -> ActionResult:
+        raise Permanent(f"{self.label} cannot moderate.")
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        raise Permanent(f"{self.label} cannot publish.")
+
+    def __repr__(self) -> str:
+        # Never show credentials, even in a debugger or a traceback.
+        return f"<{type(self).__name__} config={sorted(self.config)}>"

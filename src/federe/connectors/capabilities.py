@@ -1,0 +1,20 @@
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Capability(StrEnum):
+    READ = "read"
+    REPLY = "reply"
+    MODERATE = "moderate"
+    PUBLISH = "publish"
+    METRICS = "metrics"
+
+
+CAPABILITY_LABELS = {
+    Capability.READ: _("read"),
+    Capability.REPLY: _("reply"),
+    Capability.MODERATE: _("moderate"),
+    Capability.PUBLISH: _("publish"),
+    Capability.METRICS: _("metrics"),
+}

@@ -1,0 +1,107 @@
+"""The dummy network connector: realistic traffic for the demo and tests, with failures on demand.
+
+Config keys: ``seed``, ``start`` (ISO datetime), ``interval_seconds``, ``brand``,
+``french_share``, ``total``, ``page_size``, and for tests ``fail`` (one of
+timeout, rate_limit, server_error, unauthorized, malformed_response),
+``fail_after_pages``, ``malformed_every``, ``fail_replies``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.utils import timezone
+
+from federe.connectors.base import Connector
+from federe.connectors.capabilities import Capability
+from federe.connectors.dummy.mapping import map_item
+from federe.connectors.dummy.network import DummyNetwork
+from federe.connectors.errors import Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors.registry import register
+from federe.connectors.types import (
+    ActionResult,
+    Batch,
+    Cursor,
+    Item,
+    MalformedItem,
+    ModerationAction,
+    OutgoingPost,
+    OutgoingReply,
+    PublishResult,
+)
+
+FAILURES: dict[str, Exception] = {
+    "timeout": Transient("The network did not answer within 10 seconds (timeout)."),
+    "rate_limit": RateLimited("The network asked us to slow down (HTTP 429).", retry_after=120),
+    "server_error": Transient("The network had an internal error (HTTP 500)."),
+    "unauthorized": Unauthorized("The network refused the credentials (HTTP 401): check the token."),
+    "malformed_response": Permanent("The network answered with something that is not valid JSON."),
+}
+
+
+@register
+class DummyConnector(Connector):
+    key = "dummy"
+    label = "Dummy network"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
+    )
+    verified_against_real_server = True  # it is its own server
+
+    def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
+        super().__init__(config=config, credentials=credentials)
+        self.pages_fetched = 0
+        start = config.get("start")
+        self.network = DummyNetwork(
+            seed=int(config.get("seed", 1)),
+            start=datetime.fromisoformat(start) if start else timezone.now(),
+            interval_seconds=float(config.get("interval_seconds", 60)),
+            brand=str(config.get("brand", "Café Lumière")),
+            french_share=float(config.get("french_share", 0.5)),
+            total=int(config["total"]) if config.get("total") is not None else None,
+        )
+
+    def _maybe_fail(self, key: str = "fail") -> None:
+        mode = self.config.get(key)
+        if mode and self.pages_fetched >= int(self.config.get("fail_after_pages", 0)):
+            raise FAILURES[mode]
+
+    def check(self) -> None:
+        if self.credentials.get("token") == "wrong":
+            raise FAILURES["unauthorized"]
+
+    def fetch(self, cursor: Cursor | None) -> Batch:
+        self.check()
+        self._maybe_fail()
+        position = int((cursor or {}).get("position", 0))
+        end = min(position + int(self.config.get("page_size", 100)), self.network.available(timezone.now()))
+        every = int(self.config.get("malformed_every", 0))
+        items: list[Item] = []
+        malformed: list[MalformedItem] = []
+        for index in range(position, max(position, end)):
+            raw = self.network.item(index)
+            if every and (index + 1) % every == 0:
+                raw.pop("author")
+            mapped = map_item(raw)
+            (malformed if isinstance(mapped, MalformedItem) else items).append(mapped)  # type: ignore[arg-type]
+        self.pages_fetched += 1
+        next_position = max(position, end)
+        return Batch(
+            items=items,
+            malformed=malformed,
+            cursor={"position": next_position},
+            has_more=next_position < self.network.available(timezone.now()),
+        )
+
+    def reply(self, reply: OutgoingReply) -> PublishResult:
+        self._maybe_fail("fail_replies")
+        return PublishResult(external_id=f"reply-{reply.idempotency_key}", created_at=timezone.now())
+
+    def act(self, action: ModerationAction) -> ActionResult:
+        self._maybe_fail("fail_actions")
+        return ActionResult(done=True, detail=f"{action.kind} applied")
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        self._maybe_fail("fail_publish")
+        return PublishResult(external_id=f"post-{post.idempotency_key}", created_at=timezone.now())

@@ -1,0 +1,81 @@
+"""Realistic demo data: two workspaces, dummy channels, a few hundred FR and EN messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from federe.accounts import services as accounts
+from federe.accounts.models import Role, Workspace
+from federe.connections import services as connections
+from federe.inbox import services as inbox
+from federe.inbox.models import Conversation
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - local demo only, printed on start
+DAY = 24 * 3600
+
+# (workspace slug, name, [(channel name, brand, french share, history seconds, items in history, seed)])
+WORKSPACES = [
+    ("cafe-lumiere", "Café Lumière", [
+        ("Blog Café Lumière", "Café Lumière", 0.8, 14 * DAY, 110, 11),
+        ("Forum des fans", "Café Lumière", 0.7, 14 * DAY, 90, 12),
+        ("Chat communauté", "Café Lumière", 0.6, 2 * 3600, 60, 13),
+    ]),
+    ("velocite", "VéloCité (client de l'agence Nova)", [
+        ("VéloCité Community", "VéloCité", 0.3, 14 * DAY, 80, 21),
+        ("Liste des cyclistes", "VéloCité", 0.5, 14 * DAY, 50, 22),
+    ]),
+]
+TEAM = [("camille", Role.COMMUNITY_MANAGER, "fr"), ("max", Role.MODERATOR, "en"), ("client", Role.CLIENT, "fr")]
+
+
+def _user(username: str, language: str) -> Any:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    return user or accounts.create_user(username, DEMO_PASSWORD, language=language)
+
+
+def load_demo(say: Callable[[str], None] = print) -> bool:
+    """Create the demo data; returns False when it is already there."""
+    if Workspace.objects.filter(slug=WORKSPACES[0][0]).exists():
+        say("Demo data already loaded.")
+        return False
+    demo = _user("demo", "")
+    team = [(_user(name, lang), role) for name, role, lang in TEAM]
+    now = timezone.now()
+    for slug, name, channels in WORKSPACES:
+        workspace = accounts.create_workspace(name=name, slug=slug, owner=demo)
+        for user, role in team:
+            accounts.add_member(workspace=workspace, user=user, role=role, by=demo)
+        for channel, brand, french, history, count, seed in channels:
+            interval = history / count
+            connection = connections.create_connection(
+                workspace=workspace, network="dummy", name=channel, by=demo,
+                config={"seed": seed, "brand": brand, "french_share": french, "page_size": 200,
+                        "interval_seconds": interval, "start": (now - timedelta(seconds=history)).isoformat()},
+                credentials={"token": f"demo-token-{seed}"},
+            )
+            outcome = connections.sync_connection(connection.pk, worker_id="demo")
+            stored = outcome.run.stored if outcome else 0
+            say(f"  {name} / {channel}: {stored} messages")
+        _animate(workspace, demo, team[0][0])
+    return True
+
+
+def _animate(workspace: Workspace, owner: Any, cm: Any) -> None:
+    """A team at work: some threads assigned, some answered, one closed."""
+    threads = list(Conversation.objects.filter(workspace=workspace).order_by("-last_message_at")[:12])
+    for index, conversation in enumerate(threads):
+        if index % 4 == 1:
+            inbox.assign(conversation=conversation, assignee=cm, by=owner)
+        elif index % 4 == 2:
+            text = ("Merci pour votre message ! Nous regardons cela et revenons vers vous rapidement."
+                    if conversation.language == "fr" else
+                    "Thanks for reaching out! We're looking into it and will get back to you shortly.")
+            inbox.send_reply(conversation=conversation, text=text, by=cm)
+        elif index == 11:
+            inbox.set_status(conversation=conversation, status="closed", by=owner)

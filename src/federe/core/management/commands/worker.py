@@ -1,0 +1,68 @@
+"""federe worker: run background tasks and enqueue the syncs that are due."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from federe.connections.services import dispatch_due_syncs
+
+logger = logging.getLogger("federe.worker")
+
+
+def run_dispatcher(stop: threading.Event, every: float) -> None:
+    """Enqueue due rows every few seconds; rows, not memory, hold the schedule."""
+    while not stop.is_set():
+        try:
+            ids = dispatch_due_syncs()
+            if ids:
+                logger.info("queued sync for %d channel(s)", len(ids))
+        except Exception:
+            logger.exception("dispatcher round failed; retrying")
+        finally:
+            close_old_connections()
+        stop.wait(every)
+
+
+class Command(BaseCommand):
+    help = "Run background work: sync channels when they are due, and run queued tasks. Ctrl-C stops it."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between looks at the task queue.")
+        parser.add_argument("--dispatch-every", type=float, default=None,
+                            help="Seconds between looks for due channels (default FEDERE_DISPATCH_INTERVAL_SECONDS).")
+        parser.add_argument("--worker-id", default="", help="A name for this worker in logs and sync records.")
+        parser.add_argument("--stop-after", type=float, default=None, help="Stop after this many seconds.")
+        parser.add_argument("--no-dispatch", action="store_true", help="Only run tasks; do not enqueue due syncs.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.getLogger("django_tasks_db").setLevel(logging.INFO)
+        worker_id = options["worker_id"] or get_random_string(12)
+        stop = threading.Event()
+        every = options["dispatch_every"] or settings.FEDERE_DISPATCH_INTERVAL_SECONDS
+        if not options["no_dispatch"]:
+            threading.Thread(target=run_dispatcher, args=(stop, every), daemon=True, name="dispatcher").start()
+        worker = Worker(
+            queue_names=["*"], interval=options["interval"], batch=False, backend_name="default",
+            startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+        )
+        if options["stop_after"]:
+            timer = threading.Timer(options["stop_after"], lambda: setattr(worker, "running", False))
+            timer.daemon = True
+            timer.start()
+        self.stdout.write(f"Fédère worker {worker_id} started (dispatch every {every}s).")
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            stop.set()
+            time.sleep(0.05)
+            self.stdout.write(f"Fédère worker {worker_id} stopped.")

@@ -1,0 +1,180 @@
+"""Storing what a connector fetched: incremental, idempotent, in bulk.
+
+A page is stored in one transaction together with the cursor that follows it,
+so a crash mid-batch loses nothing and stores nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from federe.connections.models import Connection
+from federe.connectors.types import Author, Item
+from federe.core.html import html_to_text, sanitize_html
+from federe.inbox.models import Conversation, ConversationStatus, Message
+from federe.nlp.language import detect
+from federe.people.models import Identity, Person
+
+CHUNK = 500  # stays under every database's bound-parameter limit
+
+
+@dataclass
+class IngestStats:
+    stored: int = 0
+    updated: int = 0
+
+    def add(self, other: IngestStats) -> None:
+        self.stored += other.stored
+        self.updated += other.updated
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _existing(model: type, connection: Connection, external_ids: Sequence[str], *fields: str) -> dict:
+    found: dict = {}
+    for chunk in _chunks(external_ids):
+        rows = model.objects.filter(connection=connection, external_id__in=chunk).values_list(  # type: ignore[attr-defined]
+            "external_id", *fields
+        )
+        found.update({row[0]: row[1:] if len(fields) > 1 else row[1] for row in rows})
+    return found
+
+
+def _identities(connection: Connection, items: Sequence[Item]) -> dict[str, int]:
+    authors: dict[str, Author] = {item.author.external_id: item.author for item in items}
+    known = _existing(Identity, connection, list(authors), "id")
+    missing = [authors[key] for key in authors if key not in known]
+    if missing:
+        seen = {a.external_id: min(i.created_at for i in items if i.author.external_id == a.external_id) for a in missing}
+        persons = Person.objects.bulk_create(
+            Person(
+                workspace_id=connection.workspace_id,
+                display_name=(a.display_name or a.handle or a.external_id)[:200],
+                first_seen_at=seen[a.external_id],
+                last_seen_at=seen[a.external_id],
+            )
+            for a in missing
+        )
+        created = Identity.objects.bulk_create(
+            Identity(
+                workspace_id=connection.workspace_id,
+                connection=connection,
+                person=person,
+                external_id=a.external_id,
+                handle=a.handle[:255],
+                display_name=a.display_name[:255],
+                profile_url=a.profile_url[:500],
+                email=a.email,
+                avatar_url=a.avatar_url[:500],
+            )
+            for a, person in zip(missing, persons, strict=True)
+        )
+        known.update({identity.external_id: identity.pk for identity in created})
+    return known
+
+
+def _conversations(connection: Connection, items: Sequence[Item], texts: dict[str, str]) -> dict[str, int]:
+    roots: dict[str, Item] = {}
+    for item in items:
+        current = roots.get(item.thread_id)
+        if current is None or item.created_at < current.created_at:
+            roots[item.thread_id] = item
+    known = _existing(Conversation, connection, list(roots), "id")
+    missing = [roots[key] for key in roots if key not in known]
+    if missing:
+        created = Conversation.objects.bulk_create(
+            Conversation(
+                workspace_id=connection.workspace_id,
+                connection=connection,
+                external_id=item.thread_id,
+                title=(item.thread_title or texts[item.external_id][:80])[:300],
+                language=item.language or detect(texts[item.external_id]),
+                last_message_at=item.created_at,
+            )
+            for item in missing
+        )
+        known.update({conv.external_id: conv.pk for conv in created})
+    return known
+
+
+def _touch_conversations(conversation_latest: dict[int, datetime]) -> None:
+    """Move each thread's clock forward and reopen answered or closed threads that got news."""
+    conversations = Conversation.objects.filter(pk__in=list(conversation_latest))
+    changed = []
+    for conv in conversations:
+        latest = conversation_latest[conv.pk]
+        if conv.last_message_at is None or latest > conv.last_message_at:
+            conv.last_message_at = latest
+            if conv.status in (ConversationStatus.ANSWERED, ConversationStatus.CLOSED):
+                conv.status = ConversationStatus.ASSIGNED if conv.assignee_id else ConversationStatus.NEW
+            changed.append(conv)
+    Conversation.objects.bulk_update(changed, ["last_message_at", "status"])
+
+
+def _touch_persons(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
+    latest: dict[int, datetime] = {}
+    for item in items:
+        identity = identity_ids[item.author.external_id]
+        if item.created_at > latest.get(identity, item.created_at.min.replace(tzinfo=item.created_at.tzinfo)):
+            latest[identity] = item.created_at
+    persons = Person.objects.filter(identities__in=list(latest)).values_list("identities", "id", "last_seen_at")
+    stale = []
+    for identity_id, person_id, last_seen in persons:
+        if last_seen is None or latest[identity_id] > last_seen:
+            stale.append(Person(pk=person_id, last_seen_at=latest[identity_id]))
+    Person.objects.bulk_update(stale, ["last_seen_at"])
+
+
+def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
+    """Store new items, update edited ones; call inside the page's transaction."""
+    if not items:
+        return IngestStats()
+    unique = list({item.external_id: item for item in items}.values())
+    html = {item.external_id: sanitize_html(item.body_html) for item in unique}
+    texts = {key: html_to_text(value) for key, value in html.items()}
+    identity_ids = _identities(connection, unique)
+    conversation_ids = _conversations(connection, unique, texts)
+    known = _existing(Message, connection, [i.external_id for i in unique], "id", "body_html", "network_status")
+
+    new_messages, changed = [], []
+    latest: dict[int, datetime] = {}
+    for item in unique:
+        conversation_id = conversation_ids[item.thread_id]
+        if item.external_id in known:
+            pk, old_html, old_status = known[item.external_id]
+            if old_html != html[item.external_id] or old_status != item.status:
+                changed.append(
+                    Message(pk=pk, body_html=html[item.external_id], body_text=texts[item.external_id],
+                            network_status=item.status, edited_at=item.edited_at or item.created_at)
+                )
+            continue
+        new_messages.append(
+            Message(
+                workspace_id=connection.workspace_id,
+                connection=connection,
+                conversation_id=conversation_id,
+                external_id=item.external_id,
+                parent_external_id=item.parent_id,
+                author_id=identity_ids[item.author.external_id],
+                kind=item.kind,
+                body_html=html[item.external_id],
+                body_text=texts[item.external_id],
+                language=item.language or detect(texts[item.external_id]),
+                network_status=item.status,
+                url=item.url[:500],
+                posted_at=item.created_at,
+                edited_at=item.edited_at,
+            )
+        )
+        if item.created_at > latest.get(conversation_id, item.created_at.min.replace(tzinfo=item.created_at.tzinfo)):
+            latest[conversation_id] = item.created_at
+    Message.objects.bulk_create(new_messages, batch_size=CHUNK)
+    Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at"])
+    _touch_conversations(latest)
+    _touch_persons(identity_ids, unique)
+    return IngestStats(stored=len(new_messages), updated=len(changed))

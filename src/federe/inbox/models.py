@@ -1,0 +1,117 @@
+"""Messages (one row per comment, post, reply, chat message or mail), threads, and outgoing replies."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import WorkspaceScoped
+
+
+class ConversationStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other")
+
+
+class Conversation(WorkspaceScoped):
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="conversations")
+    external_id = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.OTHER)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ConversationStatus.choices, default=ConversationStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "external_id"], name="conversation_unique_per_connection")
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-last_message_at"]),
+            models.Index(fields=["workspace", "status", "-last_message_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.external_id}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("received")
+    OUTBOUND = "out", _("sent")
+
+
+class Message(WorkspaceScoped):
+    connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    external_id = models.CharField(max_length=255)
+    parent_external_id = models.CharField(max_length=255, blank=True)
+    author = models.ForeignKey(
+        "people.Identity", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.INBOUND)
+    kind = models.CharField(max_length=12, default="comment")
+    body_html = models.TextField()
+    body_text = models.TextField()
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.OTHER)
+    network_status = models.CharField(max_length=12, default="published")
+    url = models.URLField(max_length=500, blank=True)
+    posted_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "external_id"], name="message_unique_per_connection")
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-posted_at"]),
+            models.Index(fields=["conversation", "posted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.body_text[:60]
+
+
+class ReplyState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class Reply(WorkspaceScoped):
+    """A reply written in Fédère. If sending fails it stays here, with its error, to retry."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
+    in_reply_to = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body_text = models.TextField()
+    state = models.CharField(max_length=10, choices=ReplyState.choices, default=ReplyState.DRAFT)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sent_message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]

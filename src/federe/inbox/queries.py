@@ -1,0 +1,90 @@
+"""Inbox reads, always scoped to one workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from federe.accounts.models import Workspace
+from federe.inbox.models import Conversation, ConversationStatus, Language, Message
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    connection: int | None = None
+    status: str = ""
+    language: str = ""
+    held: bool = False
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> InboxFilters:
+        connection = params.get("channel") or ""
+        status = params.get("status") or ""
+        language = params.get("language") or ""
+        return cls(
+            connection=int(connection) if connection.isdigit() else None,
+            status=status if status in ConversationStatus.values else "",
+            language=language if language in Language.values else "",
+            held=params.get("held") == "1",
+        )
+
+
+def conversations(workspace: Workspace, filters: InboxFilters) -> QuerySet[Conversation]:
+    qs = Conversation.objects.filter(workspace=workspace).select_related("connection", "assignee")
+    if filters.connection:
+        qs = qs.filter(connection_id=filters.connection)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.held:
+        qs = qs.filter(messages__network_status="held").distinct()
+    return qs.order_by("-last_message_at", "-id")
+
+
+def conversation(workspace: Workspace, pk: int) -> Conversation:
+    return Conversation.objects.select_related("connection", "assignee").get(workspace=workspace, pk=pk)
+
+
+def thread(workspace: Workspace, conv: Conversation) -> QuerySet[Message]:
+    return (
+        Message.objects.filter(workspace=workspace, conversation=conv)
+        .select_related("author", "sent_by")
+        .order_by("posted_at", "id")
+    )
+
+
+def messages(workspace: Workspace, filters: InboxFilters) -> QuerySet[Message]:
+    qs = Message.objects.filter(workspace=workspace).select_related("author", "conversation")
+    if filters.connection:
+        qs = qs.filter(connection_id=filters.connection)
+    if filters.status:
+        qs = qs.filter(conversation__status=filters.status)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.held:
+        qs = qs.filter(network_status="held")
+    return qs.order_by("-posted_at", "-id")
+
+
+def status_counts(workspace: Workspace) -> dict[str, int]:
+    rows = Conversation.objects.filter(workspace=workspace).values_list("status").annotate(n=Count("id"))
+    return {status: n for status, n in rows}
+
+
+def daily_volume(workspace: Workspace, days: int = 14) -> list[tuple[object, int]]:
+    """Messages per day over the last ``days`` days, zero-filled, oldest first."""
+    today = timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    rows = (
+        Message.objects.filter(workspace=workspace, posted_at__date__gte=since)
+        .annotate(day=TruncDate("posted_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    counts = dict(rows)
+    return [(since + timedelta(days=i), counts.get(since + timedelta(days=i), 0)) for i in range(days)]

@@ -1,0 +1,147 @@
+"""Replying, assigning and changing status: the only code that writes the inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federe.accounts.models import Membership
+from federe.accounts.permissions import Perm, require
+from federe.connections.services import connector_for
+from federe.connectors.capabilities import Capability
+from federe.connectors.errors import ConnectorError
+from federe.connectors.types import OutgoingReply
+from federe.core import audit
+from federe.core.html import html_to_text, text_to_html
+from federe.inbox.models import (
+    Conversation,
+    ConversationStatus,
+    Direction,
+    Message,
+    Reply,
+    ReplyState,
+)
+from federe.nlp.language import detect
+
+MAX_REPLY_LENGTH = 10_000
+
+
+def _validate_reply_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"body": _("Write something before sending.")})
+    if len(text) > MAX_REPLY_LENGTH:
+        raise ValidationError({"body": _("A reply can be at most %(max)d characters.") % {"max": MAX_REPLY_LENGTH}})
+    return text
+
+
+def send_reply(*, conversation: Conversation, text: str, by: Any, in_reply_to: Message | None = None) -> Reply:
+    """Send through the channel; a failure keeps the reply as a draft with its error."""
+    require(by, conversation.workspace, Perm.REPLY)
+    text = _validate_reply_text(text)
+    if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
+        raise ValidationError({"in_reply_to": _("That message is not in this conversation.")})
+    reply = Reply.objects.create(
+        workspace=conversation.workspace, conversation=conversation, in_reply_to=in_reply_to,
+        author=by, body_text=text, state=ReplyState.DRAFT,
+    )
+    return deliver_reply(reply, by=by)
+
+
+def retry_reply(*, reply: Reply, by: Any, text: str | None = None) -> Reply:
+    require(by, reply.workspace, Perm.REPLY)
+    if reply.state == ReplyState.SENT:
+        return reply
+    if text is not None:
+        reply.body_text = _validate_reply_text(text)
+        reply.save(update_fields=["body_text", "updated_at"])
+    return deliver_reply(reply, by=by)
+
+
+def deliver_reply(reply: Reply, *, by: Any) -> Reply:
+    conversation = reply.conversation
+    connection = conversation.connection
+    reply.state, reply.attempts = ReplyState.SENDING, reply.attempts + 1
+    reply.save(update_fields=["state", "attempts", "updated_at"])
+    parent = reply.in_reply_to or conversation.messages.order_by("posted_at").first()
+    body_html = text_to_html(reply.body_text)
+    try:
+        connector = connector_for(connection)
+        if Capability.REPLY not in connector.capabilities:
+            raise ConnectorError(_("This channel cannot receive replies from Fédère."))
+        result = connector.reply(
+            OutgoingReply(
+                thread_id=conversation.external_id,
+                parent_id=parent.external_id if parent else "",
+                body_html=body_html,
+                idempotency_key=str(reply.idempotency_key),
+            )
+        )
+    except ConnectorError as exc:
+        reply.state, reply.error = ReplyState.FAILED, exc.message
+        reply.save(update_fields=["state", "error", "updated_at"])
+        audit.record("reply.failed", workspace=reply.workspace, actor=by, target=conversation,
+                     details={"reply": reply.pk, "error": exc.message})
+        return reply
+    _record_sent(reply, result.external_id, result.url, result.created_at, body_html, parent, by)
+    return reply
+
+
+@transaction.atomic
+def _record_sent(reply: Reply, external_id: str, url: str, created_at: Any, body_html: str,
+                 parent: Message | None, by: Any) -> None:
+    conversation = reply.conversation
+    posted_at = created_at or timezone.now()
+    message, _created = Message.objects.get_or_create(
+        connection=conversation.connection,
+        external_id=external_id,
+        defaults={
+            "workspace": reply.workspace, "conversation": conversation,
+            "parent_external_id": parent.external_id if parent else "", "sent_by": by,
+            "direction": Direction.OUTBOUND, "kind": "reply", "body_html": body_html,
+            "body_text": html_to_text(body_html), "language": detect(reply.body_text),
+            "url": url[:500], "posted_at": posted_at,
+        },
+    )
+    reply.state, reply.error, reply.sent_message = ReplyState.SENT, "", message
+    reply.save(update_fields=["state", "error", "sent_message", "updated_at"])
+    conversation.status = ConversationStatus.ANSWERED
+    conversation.last_message_at = max(filter(None, [conversation.last_message_at, posted_at]))
+    conversation.save(update_fields=["status", "last_message_at", "updated_at"])
+    audit.record("reply.sent", workspace=reply.workspace, actor=by, target=conversation,
+                 details={"reply": reply.pk, "external_id": external_id})
+
+
+@transaction.atomic
+def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversation:
+    require(by, conversation.workspace, Perm.ASSIGN)
+    if assignee is not None and not Membership.objects.filter(
+        workspace=conversation.workspace, user=assignee
+    ).exists():
+        raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
+    conversation.assignee = assignee
+    if assignee is not None and conversation.status == ConversationStatus.NEW:
+        conversation.status = ConversationStatus.ASSIGNED
+    elif assignee is None and conversation.status == ConversationStatus.ASSIGNED:
+        conversation.status = ConversationStatus.NEW
+    conversation.save(update_fields=["assignee", "status", "updated_at"])
+    audit.record("conversation.assigned", workspace=conversation.workspace, actor=by, target=conversation,
+                 details={"assignee": assignee.get_username() if assignee else None})
+    return conversation
+
+
+@transaction.atomic
+def set_status(*, conversation: Conversation, status: str, by: Any) -> Conversation:
+    require(by, conversation.workspace, Perm.ASSIGN)
+    if status not in ConversationStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    previous = conversation.status
+    conversation.status = status
+    conversation.save(update_fields=["status", "updated_at"])
+    audit.record("conversation.status_changed", workspace=conversation.workspace, actor=by, target=conversation,
+                 details={"from": previous, "to": status})
+    return conversation

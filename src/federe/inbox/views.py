@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, has_perm
+from federe.accounts.queries import members_of, workspace_for
+from federe.connections.queries import connections_of
+from federe.inbox import queries, services
+from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
+from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
+
+
+def _conversation(workspace: Workspace, pk: int) -> Conversation:
+    try:
+        return queries.conversation(workspace, pk)
+    except Conversation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _thread_context(request: HttpRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+    return {
+        "workspace": workspace,
+        "conversation": conv,
+        "thread": queries.thread(workspace, conv),
+        "pending_replies": Reply.objects.filter(workspace=workspace, conversation=conv).exclude(state=ReplyState.SENT),
+        "form": form or ReplyForm(),
+        "members": members_of(workspace),
+        "statuses": ConversationStatus.choices,
+        "can_reply": has_perm(request.user, workspace, Perm.REPLY),
+        "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),
+    }
+
+
+@login_required
+def inbox(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    filters = queries.InboxFilters.from_params(request.GET.dict())
+    page = Paginator(queries.conversations(workspace, filters), 40).get_page(request.GET.get("page"))
+    context = {
+        "workspace": workspace,
+        "nav": "inbox",
+        "page": page,
+        "filters": filters,
+        "connections": connections_of(workspace),
+        "statuses": ConversationStatus.choices,
+        "languages": Language.choices,
+        "query": request.GET.urlencode(),
+    }
+    if pk is not None:
+        context.update(_thread_context(request, workspace, _conversation(workspace, pk)))
+    if request.htmx and request.htmx.target == "conversation-list":
+        return render(request, "inbox/_list.html", context)
+    return render(request, "inbox/inbox.html", context)
+
+
+@login_required
+def thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    conv = _conversation(workspace, pk)
+    if not request.htmx:
+        return inbox(request, slug, pk)
+    return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv))
+
+
+def _render_thread(request: HttpRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+    conv.refresh_from_db()
+    if request.htmx:
+        return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
+    return redirect("inbox-thread", slug=workspace.slug, pk=conv.pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    conv = _conversation(workspace, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_thread(request, workspace, conv, form)
+    parent = None
+    if form.cleaned_data.get("in_reply_to"):
+        parent = Message.objects.filter(workspace=workspace, conversation=conv,
+                                        pk=form.cleaned_data["in_reply_to"]).first()
+    try:
+        sent = services.send_reply(conversation=conv, text=form.cleaned_data["body"], by=request.user,
+                                   in_reply_to=parent)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_thread(request, workspace, conv, form)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return _render_thread(request, workspace, conv, form)
+    if sent.state == ReplyState.SENT:
+        flash.success(request, _("Reply sent on %(channel)s.") % {"channel": conv.connection.name})
+    else:
+        flash.error(request, _("The reply could not be sent; it is kept below with the reason."))
+    return _render_thread(request, workspace, conv)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, slug: str, pk: int, reply_pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    conv = _conversation(workspace, pk)
+    draft = Reply.objects.filter(workspace=workspace, conversation=conv, pk=reply_pk).first()
+    if draft is None:
+        raise Http404
+    try:
+        services.retry_reply(reply=draft, by=request.user, text=request.POST.get("body"))
+    except (ValidationError, PermissionDenied) as exc:
+        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return _render_thread(request, workspace, conv)
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    conv = _conversation(workspace, pk)
+    form = StatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Unknown status."))
+        services.set_status(conversation=conv, status=form.cleaned_data["status"], by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return _render_thread(request, workspace, conv)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    conv = _conversation(workspace, pk)
+    form = AssignForm(request.POST)
+    assignee = None
+    if form.is_valid() and form.cleaned_data["assignee"]:
+        assignee = get_user_model().objects.filter(
+            pk=form.cleaned_data["assignee"], memberships__workspace=workspace
+        ).first()
+        if assignee is None:
+            flash.error(request, _("This person is not a member of the workspace."))
+            return _render_thread(request, workspace, conv)
+    try:
+        services.assign(conversation=conv, assignee=assignee, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return _render_thread(request, workspace, conv)
