@@ -10,8 +10,12 @@ from django_tasks import task
 from federe.connections import services
 
 
+# Set by `federe worker` so that sync records say which worker ran them.
+WORKER_NAME = ""
+
+
 def worker_label() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{os.getpid()}[{WORKER_NAME}]"
 
 
 @task()

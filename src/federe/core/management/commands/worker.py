@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from federe.connections import tasks
 from federe.connections.services import dispatch_due_syncs
 
 logger = logging.getLogger("federe.worker")
@@ -46,6 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
         worker_id = options["worker_id"] or get_random_string(12)
+        tasks.WORKER_NAME = worker_id
         stop = threading.Event()
         every = options["dispatch_every"] or settings.FEDERE_DISPATCH_INTERVAL_SECONDS
         if not options["no_dispatch"]:

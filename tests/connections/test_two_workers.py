@@ -1,0 +1,72 @@
+"""Two `federe worker` processes on one PostgreSQL never do the same work twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection as db
+from django_tasks_db.models import DBTaskResult
+
+from federe.connections.models import SyncRun
+from federe.inbox.models import Message
+from tests.factories import ConnectionFactory, WorkspaceFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+CHANNELS = 12
+ITEMS = 200
+
+
+def database_url() -> str:
+    s = db.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def start_worker(name: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "FEDERE_ENV": "test", "DATABASE_URL": database_url()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "federe.config.cli", "worker", "--worker-id", name,
+         "--interval", "0.05", "--dispatch-every", "0.1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def test_two_workers_share_the_work_without_doing_any_twice():
+    if db.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (SKIP LOCKED across processes)")
+    workspace = WorkspaceFactory()
+    channels = [
+        ConnectionFactory(workspace=workspace, config={
+            "seed": n, "start": "2026-01-05T09:00:00+00:00", "interval_seconds": 60, "total": ITEMS, "page_size": 20})
+        for n in range(CHANNELS)
+    ]
+    workers = [start_worker("w1"), start_worker("w2")]
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if SyncRun.objects.filter(outcome=SyncRun.Outcome.OK).count() >= CHANNELS:
+                break
+            time.sleep(0.2)
+        time.sleep(1.0)  # let any duplicate show itself
+    finally:
+        output = []
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers:
+            output.append(worker.communicate(timeout=30)[0])
+    runs = SyncRun.objects.filter(connection__in=channels)
+    assert runs.count() == CHANNELS, output
+    for channel in channels:
+        assert runs.filter(connection=channel).count() == 1
+    assert Message.objects.filter(connection__in=channels).count() == CHANNELS * ITEMS
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == CHANNELS
+    by_worker = {w: runs.filter(worker_id__endswith=f"[{w}]").count() for w in ("w1", "w2")}
+    print("syncs per worker:", by_worker)
+    assert sum(by_worker.values()) == CHANNELS
+    assert all(count > 0 for count in by_worker.values()), by_worker

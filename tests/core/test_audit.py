@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from federe.core import audit
+from federe.core.models import AuditEvent
+from federe.inbox import services
+from federe.inbox.models import Conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_secret_looking_details_are_hidden(workspace, owner):
+    event = audit.record("x.done", workspace=workspace, actor=owner,
+                         details={"api_token": "abc", "nested": {"password": "p"}, "count": 3})
+    assert event.details == {"api_token": "[hidden]", "nested": {"password": "[hidden]"}, "count": 3}
+    assert event.actor_label == owner.username
+
+
+def test_every_inbox_change_is_audited_with_who_what_and_on_which_object(synced, owner):
+    conversation = Conversation.objects.filter(connection=synced).first()
+    services.assign(conversation=conversation, assignee=owner, by=owner)
+    services.set_status(conversation=conversation, status="closed", by=owner)
+    services.send_reply(conversation=conversation, text="Merci !", by=owner)
+    events = AuditEvent.objects.filter(object_type="inbox.conversation", object_id=str(conversation.pk))
+    assert sorted(events.values_list("verb", flat=True)) == [
+        "conversation.assigned", "conversation.status_changed", "reply.sent",
+    ]
+    assert set(events.values_list("actor", flat=True)) == {owner.pk}
+    status_event = events.get(verb="conversation.status_changed")
+    assert status_event.details == {"from": "assigned", "to": "closed"}
+
+
+def test_syncs_that_store_or_fail_are_audited_as_the_worker(synced):
+    event = AuditEvent.objects.get(verb="connection.synced", object_id=str(synced.pk))
+    assert event.actor is None and event.actor_label == "worker:test"
+    assert event.details["stored"] == 50
