@@ -21,12 +21,13 @@ ENGLISH = frozenset(
     "be been just really same here there from about any anyone else me since before well done".split()
 )
 _FRENCH_LETTERS = frozenset("àâçéèêëîïôûùüÿœ")
+_ELISION = re.compile(r"^(?:c|d|j|l|m|n|s|t|qu)'[a-zàâäçéèêëîïôöùûüÿœæ]")
 
 
 def detect(text: str) -> str:
     """'fr', 'en' or 'other' for short, noisy social text."""
     words = _WORD.findall(text.lower())
-    fr = sum(word in FRENCH for word in words)
+    fr = sum(word in FRENCH or bool(_ELISION.match(word)) for word in words)
     en = sum(word in ENGLISH for word in words)
     if any(ch in _FRENCH_LETTERS for ch in text.lower()):
         fr += 1
