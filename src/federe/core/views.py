@@ -35,6 +35,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": bar_chart(volume, title=_("Messages per day, last 14 days")),
             "volume_total": sum(n for _, n in volume),
             "status_counts": inbox_queries.status_counts(workspace),
+            "held_count": inbox_queries.held_count(workspace),
             "connections": connections_of(workspace),
         },
     )

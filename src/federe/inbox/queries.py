@@ -76,6 +76,10 @@ def status_counts(workspace: Workspace) -> dict[str, int]:
     return {status: n for status, n in rows}
 
 
+def held_count(workspace: Workspace) -> int:
+    return Message.objects.filter(workspace=workspace, network_status="held").count()
+
+
 def daily_volume(workspace: Workspace, days: int = 14) -> list[tuple[object, int]]:
     """Messages per day over the last ``days`` days, zero-filled, oldest first."""
     today = timezone.localdate()

@@ -66,11 +66,11 @@ class DummyNetwork:
         created = self.start + timedelta(seconds=index * self.interval_seconds + rng.uniform(0, 0.9))
         roll = rng.random()
         status = "published"
-        if roll < 0.07:
+        if index != root and roll < 0.07:
             author = rng.choice(content.SPAMMERS)
             text = rng.choice(content.SPAM[author[3]])
             status = "held" if rng.random() < HELD_SPAM_SHARE else "published"
-        elif roll < 0.11:
+        elif index != root and roll < 0.11:
             author = content.TROLL
             text = rng.choice(content.TROLLING)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +32,18 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def wait_for(address: str, seconds: float = 20) -> bool:
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 class Command(BaseCommand):
     help = "Start the web server and a background worker together (local use). Ctrl-C stops both."
 
@@ -39,7 +52,10 @@ class Command(BaseCommand):
 
     def serve(self, address: str, banner: str = "") -> None:
         processes = start_processes(address)
-        self.stdout.write(banner or f"Fédère runs on http://{address}/ — Ctrl-C stops it.")
+        if wait_for(address):
+            self.stdout.write(banner or f"\n  Fédère runs on http://{address}/ — Ctrl-C stops it.\n")
+        else:
+            self.stderr.write(f"The web server did not answer on {address}; is the port taken?")
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
