@@ -44,8 +44,11 @@ def other_workspace(db):
     """A second tenant with its own owner, channel and messages."""
     ws = WorkspaceFactory(slug="rival", name="Rival")
     owner = MembershipFactory(workspace=ws, role=Role.OWNER, user__username="rival-owner").user
-    conn = ConnectionFactory(workspace=ws, name="Rival forum", config={
-        "seed": 99, "start": "2026-01-05T09:00:00+00:00", "interval_seconds": 60, "total": 20, "page_size": 50})
+    conn = ConnectionFactory(
+        workspace=ws,
+        name="Rival forum",
+        config={"seed": 99, "start": "2026-01-05T09:00:00+00:00", "interval_seconds": 60, "total": 20, "page_size": 50},
+    )
     sync_connection(conn.pk, worker_id="test")
     return ws, owner, conn
 

@@ -21,7 +21,11 @@ def run_federe(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("FEDERE_", "DJANGO_", "DATABASE_URL"))}
     return subprocess.run(
         [sys.executable, "-m", "federe.config.cli", *args],
-        env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -41,8 +45,7 @@ def test_production_refuses_to_start_without_keys():
 
 
 def test_check_deploy_is_clean_in_production(tmp_path):
-    result = run_federe("check", "--deploy", "--fail-level", "WARNING",
-                        env={**PROD, "FEDERE_DATA_DIR": str(tmp_path)})
+    result = run_federe("check", "--deploy", "--fail-level", "WARNING", env={**PROD, "FEDERE_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -64,9 +67,17 @@ def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path):
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("FEDERE_", "DATABASE_URL"))}
     out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60,
-        env={**clean, "FEDERE_ENV": "test", "FEDERE_DATA_DIR": str(tmp_path),
-             "DJANGO_SETTINGS_MODULE": "federe.config.settings"},
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={
+            **clean,
+            "FEDERE_ENV": "test",
+            "FEDERE_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "federe.config.settings",
+        },
     ).stdout.split()
     assert out == ["wal", "20000"]
 

@@ -31,9 +31,22 @@ def database_url() -> str:
 def start_worker(name: str) -> subprocess.Popen[str]:
     env = {**os.environ, "FEDERE_ENV": "test", "DATABASE_URL": database_url()}
     return subprocess.Popen(
-        [sys.executable, "-m", "federe.config.cli", "worker", "--worker-id", name,
-         "--interval", "0.05", "--dispatch-every", "0.1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "federe.config.cli",
+            "worker",
+            "--worker-id",
+            name,
+            "--interval",
+            "0.05",
+            "--dispatch-every",
+            "0.1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -42,8 +55,16 @@ def test_two_workers_share_the_work_without_doing_any_twice():
         pytest.skip("needs PostgreSQL (SKIP LOCKED across processes)")
     workspace = WorkspaceFactory()
     channels = [
-        ConnectionFactory(workspace=workspace, config={
-            "seed": n, "start": "2026-01-05T09:00:00+00:00", "interval_seconds": 60, "total": ITEMS, "page_size": 20})
+        ConnectionFactory(
+            workspace=workspace,
+            config={
+                "seed": n,
+                "start": "2026-01-05T09:00:00+00:00",
+                "interval_seconds": 60,
+                "total": ITEMS,
+                "page_size": 20,
+            },
+        )
         for n in range(CHANNELS)
     ]
     workers = [start_worker("w1"), start_worker("w2")]

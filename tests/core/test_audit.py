@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_secret_looking_details_are_hidden(workspace, owner):
-    event = audit.record("x.done", workspace=workspace, actor=owner,
-                         details={"api_token": "abc", "nested": {"password": "p"}, "count": 3})
+    event = audit.record(
+        "x.done",
+        workspace=workspace,
+        actor=owner,
+        details={"api_token": "abc", "nested": {"password": "p"}, "count": 3},
+    )
     assert event.details == {"api_token": "[hidden]", "nested": {"password": "[hidden]"}, "count": 3}
     assert event.actor_label == owner.username
 
@@ -24,7 +28,9 @@ def test_every_inbox_change_is_audited_with_who_what_and_on_which_object(synced,
     services.send_reply(conversation=conversation, text="Merci !", by=owner)
     events = AuditEvent.objects.filter(object_type="inbox.conversation", object_id=str(conversation.pk))
     assert sorted(events.values_list("verb", flat=True)) == [
-        "conversation.assigned", "conversation.status_changed", "reply.sent",
+        "conversation.assigned",
+        "conversation.status_changed",
+        "reply.sent",
     ]
     assert set(events.values_list("actor", flat=True)) == {owner.pk}
     status_event = events.get(verb="conversation.status_changed")

@@ -4,8 +4,10 @@ from federe.core.html import html_to_text, sanitize_html, text_to_html
 
 
 def test_scripts_handlers_and_dangerous_urls_are_removed():
-    dirty = ('<p style="x" onmouseover="steal()">Bonjour <b>à</b> tous</p><script>alert(1)</script>'
-             '<img src=x onerror=alert(1)><a href="javascript:alert(1)">clic</a><iframe src="//evil"></iframe>')
+    dirty = (
+        '<p style="x" onmouseover="steal()">Bonjour <b>à</b> tous</p><script>alert(1)</script>'
+        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">clic</a><iframe src="//evil"></iframe>'
+    )
     clean = sanitize_html(dirty)
     for bad in ("script", "onmouseover", "onerror", "javascript:", "iframe", "<img", "style="):
         assert bad not in clean

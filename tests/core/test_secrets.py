@@ -36,7 +36,10 @@ def test_a_lost_key_gives_a_clear_error():
 def test_credentials_are_stored_encrypted_never_logged_nor_audited_nor_rendered(workspace, owner, client, caplog):
     caplog.set_level(logging.DEBUG)
     connection = create_connection(
-        workspace=workspace, network="dummy", name="Blog", by=owner,
+        workspace=workspace,
+        network="dummy",
+        name="Blog",
+        by=owner,
         config={"total": 5, "start": "2026-01-01T00:00:00+00:00", "fail": "unauthorized"},
         credentials={"token": PASSWORD},
     )

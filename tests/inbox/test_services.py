@@ -17,8 +17,9 @@ def first_conversation(connection) -> Conversation:
 def test_a_reply_is_sent_through_the_connector_and_joins_the_thread(synced, owner):
     conversation = first_conversation(synced)
     parent = conversation.messages.last()
-    reply = services.send_reply(conversation=conversation, text="Merci Claire,\n\non s'en occupe.", by=owner,
-                                in_reply_to=parent)
+    reply = services.send_reply(
+        conversation=conversation, text="Merci Claire,\n\non s'en occupe.", by=owner, in_reply_to=parent
+    )
     assert reply.state == ReplyState.SENT and reply.attempts == 1
     sent = reply.sent_message
     assert sent.direction == Direction.OUTBOUND and sent.conversation == conversation

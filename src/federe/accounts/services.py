@@ -16,7 +16,7 @@ from federe.accounts.models import ApiToken, Membership, Role, User, Workspace
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
 
-TOKEN_PREFIX = "fed_"
+TOKEN_PREFIX = "fed_"  # noqa: S105 - a public marker, not a secret
 
 
 def create_user(username: str, password: str, *, email: str = "", language: str = "") -> User:
@@ -44,9 +44,7 @@ def add_member(*, workspace: Workspace, user: User, role: str, by: Any) -> Membe
         require(by, workspace, Perm.MANAGE_MEMBERS)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    membership, _created = Membership.objects.update_or_create(
-        user=user, workspace=workspace, defaults={"role": role}
-    )
+    membership, _created = Membership.objects.update_or_create(user=user, workspace=workspace, defaults={"role": role})
     audit.record(
         "member.added", workspace=workspace, actor=by, target=membership, details={"user": user.username, "role": role}
     )

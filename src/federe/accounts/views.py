@@ -15,8 +15,11 @@ from federe.accounts.queries import workspace_for
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Token name"), max_length=80,
-                           error_messages={"required": gettext_lazy("Give the token a name, such as the script that uses it.")})
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=80,
+        error_messages={"required": gettext_lazy("Give the token a name, such as the script that uses it.")},
+    )
 
 
 @login_required
@@ -25,13 +28,22 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.create_api_token(user=request.user, workspace=workspace,
-                                                      name=form.cleaned_data["name"])
+        _token, new_token = services.create_api_token(
+            user=request.user, workspace=workspace, name=form.cleaned_data["name"]
+        )
         form = TokenForm()
     mine = ApiToken.objects.filter(workspace=workspace, user=request.user).order_by("-created_at")
-    return render(request, "accounts/tokens.html", {
-        "workspace": workspace, "nav": "tokens", "form": form, "tokens": mine, "new_token": new_token,
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "workspace": workspace,
+            "nav": "tokens",
+            "form": form,
+            "tokens": mine,
+            "new_token": new_token,
+        },
+    )
 
 
 @login_required

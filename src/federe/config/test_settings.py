@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("FEDERE_ENV", "test")
 
-from federe.config.settings import *  # noqa: E402,F403
+from federe.config.settings import *  # noqa: F403

@@ -26,8 +26,11 @@ workspace_patterns = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.health, name="health"),

@@ -11,11 +11,12 @@ def network_choices() -> list[tuple[str, str]]:
 
 
 class ConnectionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120,
-                           error_messages={"required": _("Give the channel a name.")})
+    name = forms.CharField(label=_("Name"), max_length=120, error_messages={"required": _("Give the channel a name.")})
     network = forms.ChoiceField(label=_("Network"), choices=network_choices)
     token = forms.CharField(
-        label=_("Access token"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("Access token"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Stored encrypted; never shown again."),
     )
     brand = forms.CharField(label=_("Brand name (dummy network)"), max_length=80, required=False)

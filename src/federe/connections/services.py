@@ -62,7 +62,10 @@ def create_connection(
     connection.save()
     # The credentials themselves never reach the log: only which keys were set.
     audit.record(
-        "connection.created", workspace=workspace, actor=by, target=connection,
+        "connection.created",
+        workspace=workspace,
+        actor=by,
+        target=connection,
         details={"network": network, "credential_fields": sorted(credentials)},
     )
     return connection
@@ -181,8 +184,9 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
     if error is None:
         fields.update(last_success_at=now, last_error="", consecutive_failures=0)
     else:
-        fields.update(last_error=error.message, last_error_at=now,
-                      consecutive_failures=connection.consecutive_failures + 1)
+        fields.update(
+            last_error=error.message, last_error_at=now, consecutive_failures=connection.consecutive_failures + 1
+        )
     if warnings:
         fields.update(last_warning=" | ".join(warnings)[:2000], last_warning_at=now)
     fields["next_sync_at"] = _next_attempt(connection, error, now)
@@ -194,7 +198,8 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
     if error or run.stored or run.malformed:
         audit.record(
             "connection.sync_failed" if error else "connection.synced",
-            workspace=connection.workspace, actor_label=f"worker:{run.worker_id or 'cli'}", target=connection,
-            details={"stored": run.stored, "updated": run.updated, "malformed": run.malformed,
-                     "error": run.error},
+            workspace=connection.workspace,
+            actor_label=f"worker:{run.worker_id or 'cli'}",
+            target=connection,
+            details={"stored": run.stored, "updated": run.updated, "malformed": run.malformed, "error": run.error},
         )

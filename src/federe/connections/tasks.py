@@ -9,7 +9,6 @@ from django_tasks import task
 
 from federe.connections import services
 
-
 # Set by `federe worker` so that sync records say which worker ran them.
 WORKER_NAME = ""
 

@@ -26,8 +26,12 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         credentials = {"token": data["token"]} if data["token"] else {}
         try:
             connection = services.create_connection(
-                workspace=workspace, network=data["network"], name=data["name"],
-                config=config, credentials=credentials, by=request.user,
+                workspace=workspace,
+                network=data["network"],
+                name=data["name"],
+                config=config,
+                credentials=credentials,
+                by=request.user,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -35,13 +39,22 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            flash.success(request, _("Channel “%(name)s” added; its first sync starts now.") % {"name": connection.name})
+            flash.success(
+                request, _("Channel “%(name)s” added; its first sync starts now.") % {"name": connection.name}
+            )
             return redirect("channel-detail", slug=slug, pk=connection.pk)
-    return render(request, "connections/list.html", {
-        "workspace": workspace, "nav": "channels", "connections": queries.connections_of(workspace),
-        "form": form, "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
-        "capabilities": {cls.key: sorted(cls.capabilities) for cls in registry.available()},
-    })
+    return render(
+        request,
+        "connections/list.html",
+        {
+            "workspace": workspace,
+            "nav": "channels",
+            "connections": queries.connections_of(workspace),
+            "form": form,
+            "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
+            "capabilities": {cls.key: sorted(cls.capabilities) for cls in registry.available()},
+        },
+    )
 
 
 @login_required
@@ -52,12 +65,19 @@ def channel_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except Connection.DoesNotExist as exc:
         raise Http404 from exc
     connector_cls = registry.connector_class(connection.network)
-    return render(request, "connections/detail.html", {
-        "workspace": workspace, "nav": "channels", "connection": connection,
-        "connector": connector_cls, "capabilities": sorted(connector_cls.capabilities),
-        "runs": queries.recent_runs(workspace, connection),
-        "can_sync": has_perm(request.user, workspace, Perm.SYNC),
-    })
+    return render(
+        request,
+        "connections/detail.html",
+        {
+            "workspace": workspace,
+            "nav": "channels",
+            "connection": connection,
+            "connector": connector_cls,
+            "capabilities": sorted(connector_cls.capabilities),
+            "runs": queries.recent_runs(workspace, connection),
+            "can_sync": has_perm(request.user, workspace, Perm.SYNC),
+        },
+    )
 
 
 @login_required

@@ -29,7 +29,7 @@ class Connector(ABC):
         self.config = config
         self.credentials = credentials
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Raise a ConnectorError in plain words when the connection cannot work."""
 
     @abstractmethod

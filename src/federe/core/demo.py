@@ -20,15 +20,23 @@ DAY = 24 * 3600
 
 # (workspace slug, name, [(channel name, brand, french share, history seconds, items in history, seed)])
 WORKSPACES = [
-    ("cafe-lumiere", "Café Lumière", [
-        ("Blog Café Lumière", "Café Lumière", 0.8, 14 * DAY, 110, 11),
-        ("Forum des fans", "Café Lumière", 0.7, 14 * DAY, 90, 12),
-        ("Chat communauté", "Café Lumière", 0.6, 2 * 3600, 60, 13),
-    ]),
-    ("velocite", "VéloCité (client de l'agence Nova)", [
-        ("VéloCité Community", "VéloCité", 0.3, 14 * DAY, 80, 21),
-        ("Liste des cyclistes", "VéloCité", 0.5, 14 * DAY, 50, 22),
-    ]),
+    (
+        "cafe-lumiere",
+        "Café Lumière",
+        [
+            ("Blog Café Lumière", "Café Lumière", 0.8, 14 * DAY, 110, 11),
+            ("Forum des fans", "Café Lumière", 0.7, 14 * DAY, 90, 12),
+            ("Chat communauté", "Café Lumière", 0.6, 2 * 3600, 60, 13),
+        ],
+    ),
+    (
+        "velocite",
+        "VéloCité (client de l'agence Nova)",
+        [
+            ("VéloCité Community", "VéloCité", 0.3, 14 * DAY, 80, 21),
+            ("Liste des cyclistes", "VéloCité", 0.5, 14 * DAY, 50, 22),
+        ],
+    ),
 ]
 TEAM = [("camille", Role.COMMUNITY_MANAGER, "fr"), ("max", Role.MODERATOR, "en"), ("client", Role.CLIENT, "fr")]
 
@@ -54,9 +62,18 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         for channel, brand, french, history, count, seed in channels:
             interval = history / count
             connection = connections.create_connection(
-                workspace=workspace, network="dummy", name=channel, by=demo,
-                config={"seed": seed, "brand": brand, "french_share": french, "page_size": 200,
-                        "interval_seconds": interval, "start": (now - timedelta(seconds=history)).isoformat()},
+                workspace=workspace,
+                network="dummy",
+                name=channel,
+                by=demo,
+                config={
+                    "seed": seed,
+                    "brand": brand,
+                    "french_share": french,
+                    "page_size": 200,
+                    "interval_seconds": interval,
+                    "start": (now - timedelta(seconds=history)).isoformat(),
+                },
                 credentials={"token": f"demo-token-{seed}"},
             )
             outcome = connections.sync_connection(connection.pk, worker_id="demo")
@@ -73,9 +90,11 @@ def _animate(workspace: Workspace, owner: Any, cm: Any) -> None:
         if index % 4 == 1:
             inbox.assign(conversation=conversation, assignee=cm, by=owner)
         elif index % 4 == 2:
-            text = ("Merci pour votre message ! Nous regardons cela et revenons vers vous rapidement."
-                    if conversation.language == "fr" else
-                    "Thanks for reaching out! We're looking into it and will get back to you shortly.")
+            text = (
+                "Merci pour votre message ! Nous regardons cela et revenons vers vous rapidement."
+                if conversation.language == "fr"
+                else "Thanks for reaching out! We're looking into it and will get back to you shortly."
+            )
             inbox.send_reply(conversation=conversation, text=text, by=cm)
         elif index == 11:
             inbox.set_status(conversation=conversation, status="closed", by=owner)

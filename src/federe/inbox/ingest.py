@@ -50,7 +50,9 @@ def _identities(connection: Connection, items: Sequence[Item]) -> dict[str, int]
     known = _existing(Identity, connection, list(authors), "id")
     missing = [authors[key] for key in authors if key not in known]
     if missing:
-        seen = {a.external_id: min(i.created_at for i in items if i.author.external_id == a.external_id) for a in missing}
+        seen = {
+            a.external_id: min(i.created_at for i in items if i.author.external_id == a.external_id) for a in missing
+        }
         persons = Person.objects.bulk_create(
             Person(
                 workspace_id=connection.workspace_id,
@@ -149,8 +151,13 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
             pk, old_html, old_status = known[item.external_id]
             if old_html != html[item.external_id] or old_status != item.status:
                 changed.append(
-                    Message(pk=pk, body_html=html[item.external_id], body_text=texts[item.external_id],
-                            network_status=item.status, edited_at=item.edited_at or item.created_at)
+                    Message(
+                        pk=pk,
+                        body_html=html[item.external_id],
+                        body_text=texts[item.external_id],
+                        network_status=item.status,
+                        edited_at=item.edited_at or item.created_at,
+                    )
                 )
             continue
         new_messages.append(

@@ -109,9 +109,7 @@ class Reply(WorkspaceScoped):
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sent_message = models.OneToOneField(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply"
-    )
+    sent_message = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply")
 
     class Meta:
         ordering = ["-created_at"]

@@ -46,8 +46,12 @@ def send_reply(*, conversation: Conversation, text: str, by: Any, in_reply_to: M
     if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
         raise ValidationError({"in_reply_to": _("That message is not in this conversation.")})
     reply = Reply.objects.create(
-        workspace=conversation.workspace, conversation=conversation, in_reply_to=in_reply_to,
-        author=by, body_text=text, state=ReplyState.DRAFT,
+        workspace=conversation.workspace,
+        conversation=conversation,
+        in_reply_to=in_reply_to,
+        author=by,
+        body_text=text,
+        state=ReplyState.DRAFT,
     )
     return deliver_reply(reply, by=by)
 
@@ -84,27 +88,39 @@ def deliver_reply(reply: Reply, *, by: Any) -> Reply:
     except ConnectorError as exc:
         reply.state, reply.error = ReplyState.FAILED, exc.message
         reply.save(update_fields=["state", "error", "updated_at"])
-        audit.record("reply.failed", workspace=reply.workspace, actor=by, target=conversation,
-                     details={"reply": reply.pk, "error": exc.message})
+        audit.record(
+            "reply.failed",
+            workspace=reply.workspace,
+            actor=by,
+            target=conversation,
+            details={"reply": reply.pk, "error": exc.message},
+        )
         return reply
     _record_sent(reply, result.external_id, result.url, result.created_at, body_html, parent, by)
     return reply
 
 
 @transaction.atomic
-def _record_sent(reply: Reply, external_id: str, url: str, created_at: Any, body_html: str,
-                 parent: Message | None, by: Any) -> None:
+def _record_sent(
+    reply: Reply, external_id: str, url: str, created_at: Any, body_html: str, parent: Message | None, by: Any
+) -> None:
     conversation = reply.conversation
     posted_at = created_at or timezone.now()
     message, _created = Message.objects.get_or_create(
         connection=conversation.connection,
         external_id=external_id,
         defaults={
-            "workspace": reply.workspace, "conversation": conversation,
-            "parent_external_id": parent.external_id if parent else "", "sent_by": by,
-            "direction": Direction.OUTBOUND, "kind": "reply", "body_html": body_html,
-            "body_text": html_to_text(body_html), "language": detect(reply.body_text),
-            "url": url[:500], "posted_at": posted_at,
+            "workspace": reply.workspace,
+            "conversation": conversation,
+            "parent_external_id": parent.external_id if parent else "",
+            "sent_by": by,
+            "direction": Direction.OUTBOUND,
+            "kind": "reply",
+            "body_html": body_html,
+            "body_text": html_to_text(body_html),
+            "language": detect(reply.body_text),
+            "url": url[:500],
+            "posted_at": posted_at,
         },
     )
     reply.state, reply.error, reply.sent_message = ReplyState.SENT, "", message
@@ -112,16 +128,19 @@ def _record_sent(reply: Reply, external_id: str, url: str, created_at: Any, body
     conversation.status = ConversationStatus.ANSWERED
     conversation.last_message_at = max(filter(None, [conversation.last_message_at, posted_at]))
     conversation.save(update_fields=["status", "last_message_at", "updated_at"])
-    audit.record("reply.sent", workspace=reply.workspace, actor=by, target=conversation,
-                 details={"reply": reply.pk, "external_id": external_id})
+    audit.record(
+        "reply.sent",
+        workspace=reply.workspace,
+        actor=by,
+        target=conversation,
+        details={"reply": reply.pk, "external_id": external_id},
+    )
 
 
 @transaction.atomic
 def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversation:
     require(by, conversation.workspace, Perm.ASSIGN)
-    if assignee is not None and not Membership.objects.filter(
-        workspace=conversation.workspace, user=assignee
-    ).exists():
+    if assignee is not None and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists():
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
     conversation.assignee = assignee
     if assignee is not None and conversation.status == ConversationStatus.NEW:
@@ -129,8 +148,13 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversatio
     elif assignee is None and conversation.status == ConversationStatus.ASSIGNED:
         conversation.status = ConversationStatus.NEW
     conversation.save(update_fields=["assignee", "status", "updated_at"])
-    audit.record("conversation.assigned", workspace=conversation.workspace, actor=by, target=conversation,
-                 details={"assignee": assignee.get_username() if assignee else None})
+    audit.record(
+        "conversation.assigned",
+        workspace=conversation.workspace,
+        actor=by,
+        target=conversation,
+        details={"assignee": assignee.get_username() if assignee else None},
+    )
     return conversation
 
 
@@ -142,6 +166,11 @@ def set_status(*, conversation: Conversation, status: str, by: Any) -> Conversat
     previous = conversation.status
     conversation.status = status
     conversation.save(update_fields=["status", "updated_at"])
-    audit.record("conversation.status_changed", workspace=conversation.workspace, actor=by, target=conversation,
-                 details={"from": previous, "to": status})
+    audit.record(
+        "conversation.status_changed",
+        workspace=conversation.workspace,
+        actor=by,
+        target=conversation,
+        details={"from": previous, "to": status},
+    )
     return conversation

@@ -88,11 +88,13 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _render_thread(request, workspace, conv, form)
     parent = None
     if form.cleaned_data.get("in_reply_to"):
-        parent = Message.objects.filter(workspace=workspace, conversation=conv,
-                                        pk=form.cleaned_data["in_reply_to"]).first()
+        parent = Message.objects.filter(
+            workspace=workspace, conversation=conv, pk=form.cleaned_data["in_reply_to"]
+        ).first()
     try:
-        sent = services.send_reply(conversation=conv, text=form.cleaned_data["body"], by=request.user,
-                                   in_reply_to=parent)
+        sent = services.send_reply(
+            conversation=conv, text=form.cleaned_data["body"], by=request.user, in_reply_to=parent
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_thread(request, workspace, conv, form)
@@ -144,9 +146,9 @@ def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     assignee = None
     if form.is_valid() and form.cleaned_data["assignee"]:
-        assignee = get_user_model().objects.filter(
-            pk=form.cleaned_data["assignee"], memberships__workspace=workspace
-        ).first()
+        assignee = (
+            get_user_model().objects.filter(pk=form.cleaned_data["assignee"], memberships__workspace=workspace).first()
+        )
         if assignee is None:
             flash.error(request, _("This person is not a member of the workspace."))
             return _render_thread(request, workspace, conv)

@@ -27,10 +27,26 @@ LAST_NAMES = {
     "en": ["Smith", "Brown", "Taylor", "Wilson", "Evans", "Clarke", "Wright", "Green", "Hall", "Baker"],
 }
 TOPICS = {
-    "fr": ["la nouvelle recette", "la livraison", "l'appli mobile", "le programme fidélité", "la boutique de Lyon",
-           "le café en grains", "l'abonnement mensuel", "le service client"],
-    "en": ["the new blend", "delivery", "the mobile app", "the loyalty programme", "the London shop",
-           "the whole beans", "the monthly subscription", "customer service"],
+    "fr": [
+        "la nouvelle recette",
+        "la livraison",
+        "l'appli mobile",
+        "le programme fidélité",
+        "la boutique de Lyon",
+        "le café en grains",
+        "l'abonnement mensuel",
+        "le service client",
+    ],
+    "en": [
+        "the new blend",
+        "delivery",
+        "the mobile app",
+        "the loyalty programme",
+        "the London shop",
+        "the whole beans",
+        "the monthly subscription",
+        "customer service",
+    ],
 }
 POSTS = {
     "fr": [
@@ -73,12 +89,12 @@ TROLLING = [
 ]
 SPAM = {
     "fr": [
-        "GAGNEZ un iPhone 17 GRATUIT !!! Cliquez ici 👉 <a href=\"http://promo-gagnant.example/win\">promo-gagnant.example</a>",
+        'GAGNEZ un iPhone 17 GRATUIT !!! Cliquez ici 👉 <a href="http://promo-gagnant.example/win">promo-gagnant.example</a>',
         "Gagnez 500€ par jour depuis chez vous, contactez-moi au 06 12 34 56 78 !!!",
     ],
     "en": [
-        "Make $5000/week from home!!! DM me or visit <a href=\"http://crypto-riches.example\">crypto-riches.example</a>",
-        "Get 10k FREE followers now ➡️ <a href=\"http://free-followers.example/get\">free-followers.example</a>",
+        'Make $5000/week from home!!! DM me or visit <a href="http://crypto-riches.example">crypto-riches.example</a>',
+        'Get 10k FREE followers now ➡️ <a href="http://free-followers.example/get">free-followers.example</a>',
     ],
 }
 THREAD_TITLES = {

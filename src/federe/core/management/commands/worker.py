@@ -38,8 +38,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between looks at the task queue.")
-        parser.add_argument("--dispatch-every", type=float, default=None,
-                            help="Seconds between looks for due channels (default FEDERE_DISPATCH_INTERVAL_SECONDS).")
+        parser.add_argument(
+            "--dispatch-every",
+            type=float,
+            default=None,
+            help="Seconds between looks for due channels (default FEDERE_DISPATCH_INTERVAL_SECONDS).",
+        )
         parser.add_argument("--worker-id", default="", help="A name for this worker in logs and sync records.")
         parser.add_argument("--stop-after", type=float, default=None, help="Stop after this many seconds.")
         parser.add_argument("--no-dispatch", action="store_true", help="Only run tasks; do not enqueue due syncs.")
@@ -53,8 +57,14 @@ class Command(BaseCommand):
         if not options["no_dispatch"]:
             threading.Thread(target=run_dispatcher, args=(stop, every), daemon=True, name="dispatcher").start()
         worker = Worker(
-            queue_names=["*"], interval=options["interval"], batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+            queue_names=["*"],
+            interval=options["interval"],
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
         )
         if options["stop_after"]:
             timer = threading.Timer(options["stop_after"], lambda: setattr(worker, "running", False))
