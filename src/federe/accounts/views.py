@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from federe.accounts import services
 from federe.accounts.models import ApiToken
 from federe.accounts.queries import workspace_for
+from federe.core.requests import AuthedRequest
 
 
 class TokenForm(forms.Form):
@@ -23,7 +24,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
-def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+def tokens(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     form = TokenForm(request.POST or None)
     new_token = None
@@ -48,7 +49,7 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     token = ApiToken.objects.filter(workspace=workspace, user=request.user, pk=pk).first()
     if token is None:

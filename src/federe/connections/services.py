@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -100,7 +101,7 @@ def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[in
         if ids:
             Connection.objects.filter(pk__in=ids).update(sync_state=SyncState.QUEUED, lease_expires_at=lease)
             for pk in ids:
-                transaction.on_commit(lambda pk=pk: sync_connection_task.enqueue(pk))
+                transaction.on_commit(partial(sync_connection_task.enqueue, pk))
     return ids
 
 

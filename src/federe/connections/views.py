@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,10 +14,11 @@ from federe.connections import queries, services
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
+from federe.core.requests import AuthedRequest
 
 
 @login_required
-def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
+def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def channel_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     try:
         connection = queries.connection_of(workspace, pk)
@@ -82,7 +83,7 @@ def channel_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_sync(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def channel_sync(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     try:
         connection = queries.connection_of(workspace, pk)

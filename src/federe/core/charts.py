@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.formats import date_format
 
@@ -29,7 +30,7 @@ class BarChart:
     title: str
 
 
-def bar_chart(points: Sequence[tuple[object, int]], *, title: str, width: int = 640, height: int = 180) -> BarChart:
+def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 640, height: int = 180) -> BarChart:
     top, bottom = 18.0, 26.0
     plot_height = height - top - bottom
     peak = max((value for _, value in points), default=0) or 1
@@ -44,7 +45,7 @@ def bar_chart(points: Sequence[tuple[object, int]], *, title: str, width: int = 
                 width=slot * 0.7,
                 height=bar_height,
                 value=value,
-                label=date_format(day, "j M") if hasattr(day, "day") else str(day),
+                label=date_format(day, "j M"),
                 show_label=index % max(1, len(points) // 7) == 0 or index == len(points) - 1,
             )
         )

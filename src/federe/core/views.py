@@ -11,11 +11,12 @@ from federe.accounts.queries import workspace_for, workspaces_for
 from federe.connections.queries import connections_of
 from federe.core.charts import bar_chart
 from federe.core.models import AuditEvent
+from federe.core.requests import AuthedRequest
 from federe.inbox import queries as inbox_queries
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     first = workspaces_for(request.user).first()
     if first is None:
         return render(request, "core/no_workspace.html")
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     volume = inbox_queries.daily_volume(workspace)
     return render(
@@ -42,7 +43,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def activity(request: HttpRequest, slug: str) -> HttpResponse:
+def activity(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     if not has_perm(request.user, workspace, Perm.VIEW_AUDIT):
         return render(request, "core/forbidden.html", {"workspace": workspace}, status=403)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
@@ -80,7 +80,7 @@ def held_count(workspace: Workspace) -> int:
     return Message.objects.filter(workspace=workspace, network_status="held").count()
 
 
-def daily_volume(workspace: Workspace, days: int = 14) -> list[tuple[object, int]]:
+def daily_volume(workspace: Workspace, days: int = 14) -> list[tuple[date, int]]:
     """Messages per day over the last ``days`` days, zero-filled, oldest first."""
     today = timezone.localdate()
     since = today - timedelta(days=days - 1)

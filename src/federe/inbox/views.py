@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, workspace_for
 from federe.connections.queries import connections_of
+from federe.core.requests import AuthedRequest
 from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
@@ -26,7 +27,7 @@ def _conversation(workspace: Workspace, pk: int) -> Conversation:
         raise Http404 from exc
 
 
-def _thread_context(request: HttpRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
     return {
         "workspace": workspace,
         "conversation": conv,
@@ -41,7 +42,7 @@ def _thread_context(request: HttpRequest, workspace: Workspace, conv: Conversati
 
 
 @login_required
-def inbox(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def inbox(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     filters = queries.InboxFilters.from_params(request.GET.dict())
     page = Paginator(queries.conversations(workspace, filters), 40).get_page(request.GET.get("page"))
@@ -63,7 +64,7 @@ def inbox(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRespons
 
 
 @login_required
-def thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def thread(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     conv = _conversation(workspace, pk)
     if not request.htmx:
@@ -71,7 +72,7 @@ def thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv))
 
 
-def _render_thread(request: HttpRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
     conv.refresh_from_db()
     if request.htmx:
         return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
@@ -80,7 +81,7 @@ def _render_thread(request: HttpRequest, workspace: Workspace, conv: Conversatio
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reply(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     conv = _conversation(workspace, pk)
     form = ReplyForm(request.POST)
@@ -110,7 +111,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, slug: str, pk: int, reply_pk: int) -> HttpResponse:
+def retry(request: AuthedRequest, slug: str, pk: int, reply_pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     conv = _conversation(workspace, pk)
     draft = Reply.objects.filter(workspace=workspace, conversation=conv, pk=reply_pk).first()
@@ -125,7 +126,7 @@ def retry(request: HttpRequest, slug: str, pk: int, reply_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def change_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def change_status(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     conv = _conversation(workspace, pk)
     form = StatusForm(request.POST)
@@ -140,7 +141,7 @@ def change_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     conv = _conversation(workspace, pk)
     form = AssignForm(request.POST)
