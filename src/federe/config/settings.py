@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "federe.connectors",
     "federe.people",
     "federe.inbox",
+    "federe.moderation",
     "federe.api",
 ]
 

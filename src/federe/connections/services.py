@@ -18,19 +18,16 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection, SyncRun, SyncState
+from federe.connections.runtime import connector_for
 from federe.connectors import registry
-from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
 from federe.connectors.types import Batch
 from federe.core import audit
 from federe.inbox.ingest import IngestStats, ingest_items
+from federe.moderation.services import moderate_new_messages
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-def connector_for(connection: Connection) -> Connector:
-    return registry.build(connection.network, config=connection.config, credentials=connection.credentials)
 
 
 @transaction.atomic
@@ -124,6 +121,7 @@ class SyncOutcome:
 def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
     with transaction.atomic():
         stats = ingest_items(connection, batch.items)
+        moderate_new_messages(connection, stats.new_ids)
         connection.cursor = batch.cursor
         Connection.objects.filter(pk=connection.pk).update(cursor=batch.cursor)
     run.pages += 1

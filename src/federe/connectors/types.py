@@ -109,6 +109,7 @@ class ModerationAction:
     kind: ActionKind
     external_id: str
     reason: str = ""
+    author_id: str = ""  # for bans: the author's id on the network
 
 
 @dataclass(frozen=True, slots=True)

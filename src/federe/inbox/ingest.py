@@ -7,13 +7,13 @@ so a crash mid-batch loses nothing and stores nothing twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from federe.connections.models import Connection
-from federe.connectors.types import Author, Item
+from federe.connectors.types import Author, Item, NetworkStatus
 from federe.core.html import html_to_text, sanitize_html
-from federe.inbox.models import Conversation, ConversationStatus, Message
+from federe.inbox.models import Conversation, ConversationStatus, Message, ReviewState
 from federe.nlp.language import detect
 from federe.people.models import Identity, Person
 
@@ -24,6 +24,7 @@ CHUNK = 500  # stays under every database's bound-parameter limit
 class IngestStats:
     stored: int = 0
     updated: int = 0
+    new_ids: list[int] = field(default_factory=list)
 
     def add(self, other: IngestStats) -> None:
         self.stored += other.stored
@@ -122,7 +123,7 @@ def _touch_persons(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
     latest: dict[int, datetime] = {}
     for item in items:
         identity = identity_ids[item.author.external_id]
-        if item.created_at > latest.get(identity, item.created_at.min.replace(tzinfo=item.created_at.tzinfo)):
+        if identity not in latest or item.created_at > latest[identity]:
             latest[identity] = item.created_at
     persons = Person.objects.filter(identities__in=list(latest)).values_list("identities", "id", "last_seen_at")
     stale = []
@@ -130,6 +131,43 @@ def _touch_persons(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
         if last_seen is None or latest[identity_id] > last_seen:
             stale.append(Person(pk=person_id, last_seen_at=latest[identity_id]))
     Person.objects.bulk_update(stale, ["last_seen_at"])
+
+
+def _new_message(connection: Connection, item: Item, conversation_id: int, author_id: int, html: str, text: str):
+    return Message(
+        workspace_id=connection.workspace_id,
+        connection=connection,
+        conversation_id=conversation_id,
+        external_id=item.external_id,
+        parent_external_id=item.parent_id,
+        author_id=author_id,
+        kind=item.kind,
+        body_html=html,
+        body_text=text,
+        language=item.language or detect(text),
+        network_status=item.status,
+        url=item.url[:500],
+        posted_at=item.created_at,
+        edited_at=item.edited_at,
+        review=ReviewState.PENDING if item.status == NetworkStatus.HELD else ReviewState.NONE,
+    )
+
+
+def _changed_message(known: tuple, item: Item, html: str, text: str) -> Message | None:
+    """The update to make when the network edited the item or changed its status, else None."""
+    pk, old_html, old_status, review = known
+    if old_html == html and old_status == item.status:
+        return None
+    if review == ReviewState.PENDING and item.status != NetworkStatus.HELD:
+        review = ReviewState.REVIEWED  # a moderator decided on the network itself
+    return Message(
+        pk=pk,
+        body_html=html,
+        body_text=text,
+        network_status=item.status,
+        edited_at=item.edited_at or item.created_at,
+        review=review,
+    )
 
 
 def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
@@ -141,47 +179,23 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     texts = {key: html_to_text(value) for key, value in html.items()}
     identity_ids = _identities(connection, unique)
     conversation_ids = _conversations(connection, unique, texts)
-    known = _existing(Message, connection, [i.external_id for i in unique], "id", "body_html", "network_status")
-
+    fields = ("id", "body_html", "network_status", "review")
+    known = _existing(Message, connection, [i.external_id for i in unique], *fields)
     new_messages, changed = [], []
     latest: dict[int, datetime] = {}
     for item in unique:
-        conversation_id = conversation_ids[item.thread_id]
-        if item.external_id in known:
-            pk, old_html, old_status = known[item.external_id]
-            if old_html != html[item.external_id] or old_status != item.status:
-                changed.append(
-                    Message(
-                        pk=pk,
-                        body_html=html[item.external_id],
-                        body_text=texts[item.external_id],
-                        network_status=item.status,
-                        edited_at=item.edited_at or item.created_at,
-                    )
-                )
+        key = item.external_id
+        if key in known:
+            update = _changed_message(known[key], item, html[key], texts[key])
+            changed.extend([update] if update else [])
             continue
-        new_messages.append(
-            Message(
-                workspace_id=connection.workspace_id,
-                connection=connection,
-                conversation_id=conversation_id,
-                external_id=item.external_id,
-                parent_external_id=item.parent_id,
-                author_id=identity_ids[item.author.external_id],
-                kind=item.kind,
-                body_html=html[item.external_id],
-                body_text=texts[item.external_id],
-                language=item.language or detect(texts[item.external_id]),
-                network_status=item.status,
-                url=item.url[:500],
-                posted_at=item.created_at,
-                edited_at=item.edited_at,
-            )
-        )
-        if item.created_at > latest.get(conversation_id, item.created_at.min.replace(tzinfo=item.created_at.tzinfo)):
+        conversation_id = conversation_ids[item.thread_id]
+        author_id = identity_ids[item.author.external_id]
+        new_messages.append(_new_message(connection, item, conversation_id, author_id, html[key], texts[key]))
+        if conversation_id not in latest or item.created_at > latest[conversation_id]:
             latest[conversation_id] = item.created_at
-    Message.objects.bulk_create(new_messages, batch_size=CHUNK)
-    Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at"])
+    created = Message.objects.bulk_create(new_messages, batch_size=CHUNK)
+    Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at", "review"])
     _touch_conversations(latest)
     _touch_persons(identity_ids, unique)
-    return IngestStats(stored=len(new_messages), updated=len(changed))
+    return IngestStats(stored=len(created), updated=len(changed), new_ids=[m.pk for m in created])

@@ -56,6 +56,12 @@ class Direction(models.TextChoices):
     OUTBOUND = "out", _("sent")
 
 
+class ReviewState(models.TextChoices):
+    NONE = "", _("not in review")
+    PENDING = "pending", _("to review")
+    REVIEWED = "reviewed", _("reviewed")
+
+
 class Message(WorkspaceScoped):
     connection = models.ForeignKey("connections.Connection", on_delete=models.CASCADE, related_name="messages")
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
@@ -76,6 +82,7 @@ class Message(WorkspaceScoped):
     url = models.URLField(max_length=500, blank=True)
     posted_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.NONE, blank=True)
 
     class Meta:
         ordering = ["posted_at", "id"]
@@ -85,6 +92,7 @@ class Message(WorkspaceScoped):
         indexes = [
             models.Index(fields=["workspace", "-posted_at"]),
             models.Index(fields=["conversation", "posted_at"]),
+            models.Index(fields=["workspace", "review", "-posted_at"]),
         ]
 
     def __str__(self) -> str:

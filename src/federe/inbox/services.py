@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Membership
 from federe.accounts.permissions import Perm, require
-from federe.connections.services import connector_for
+from federe.connections.runtime import connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import OutgoingReply

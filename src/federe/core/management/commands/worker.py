@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from federe.connections import tasks
 from federe.connections.services import dispatch_due_syncs
+from federe.moderation.services import dispatch_due_decisions
 
 logger = logging.getLogger("federe.worker")
 
@@ -26,6 +27,9 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
             ids = dispatch_due_syncs()
             if ids:
                 logger.info("queued sync for %d channel(s)", len(ids))
+            decisions = dispatch_due_decisions()
+            if decisions:
+                logger.info("queued %d moderation action(s) for the networks", len(decisions))
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:

@@ -1,0 +1,91 @@
+"""Rules (versioned), and decisions: who or what decided what about a message, and what the network said."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import WorkspaceScoped
+
+
+class Verdict(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    HOLD = "hold", _("Hold")
+    SPAM = "spam", _("Spam")
+    REMOVE = "remove", _("Remove")
+    BAN = "ban", _("Ban author")
+
+
+class SideAction(models.TextChoices):
+    LABEL = "label", _("Label")
+    ASSIGN = "assign", _("Assign")
+    NOTIFY = "notify", _("Notify")
+
+
+class Rule(WorkspaceScoped):
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    enabled = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> RuleVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class RuleVersion(models.Model):
+    """Every change to a rule is a new version; decisions point at the version that made them."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    match = models.CharField(max_length=3, choices=[("all", _("all conditions")), ("any", _("any condition"))])
+    conditions = models.JSONField(default=list)
+    actions = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["rule", "number"], name="rule_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rule.name} v{self.number}"
+
+
+class NetworkState(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("nothing to do on the network")
+    PENDING = "pending", _("waiting to be applied")
+    DONE = "done", _("done on the network")
+    FAILED = "failed", _("failed")
+
+
+class Decision(WorkspaceScoped):
+    message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=10)
+    detail = models.CharField(max_length=200, blank=True)  # the label, the assignee…
+    rule_version = models.ForeignKey(RuleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reasons = models.JSONField(default=list)
+    network_state = models.CharField(max_length=12, choices=NetworkState.choices, default=NetworkState.NOT_NEEDED)
+    network_detail = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "network_state", "next_attempt_at"])]
+
+    @property
+    def by(self) -> str:
+        if self.rule_version_id:
+            return f"{self.rule_version.rule.name} v{self.rule_version.number}"  # type: ignore[union-attr]
+        return self.actor.get_username() if self.actor_id else "Fédère"  # type: ignore[union-attr]

@@ -1,0 +1,91 @@
+"""Validating rule definitions and running them over messages (no writes here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from federe.inbox.models import Message
+from federe.moderation.conditions import CONDITIONS, Facts, evaluate
+from federe.moderation.models import RuleVersion, SideAction, Verdict
+
+ACTIONS = set(Verdict.values) | set(SideAction.values)
+
+
+def validate_definition(match: str, conditions: list[dict[str, Any]], actions: list[dict[str, Any]]) -> None:
+    if match not in ("all", "any"):
+        raise ValidationError({"match": _("Choose whether all conditions or any condition must match.")})
+    if not conditions:
+        raise ValidationError({"conditions": _("Add at least one condition.")})
+    for cond in conditions:
+        if cond.get("type") not in CONDITIONS:
+            raise ValidationError({"conditions": _("Unknown condition: %(type)s") % {"type": cond.get("type")}})
+        if cond["type"] == "words" and not any(str(w).strip() for w in cond.get("words", [])):
+            raise ValidationError({"conditions": _("List at least one watched word or phrase.")})
+    if not actions:
+        raise ValidationError({"actions": _("Choose at least one action.")})
+    verdicts = [a for a in actions if a.get("type") in Verdict.values]
+    if any(a.get("type") not in ACTIONS for a in actions) or len(verdicts) > 1:
+        raise ValidationError({"actions": _("Choose one verdict at most (hold, approve, spam, remove or ban).")})
+    if any(a["type"] == SideAction.LABEL and not str(a.get("label", "")).strip() for a in actions):
+        raise ValidationError({"actions": _("Give the label a name.")})
+
+
+def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[str] | None:
+    """The reasons the rule matched, or None when it did not."""
+    definition = version if isinstance(version, dict) else {"match": version.match, "conditions": version.conditions}
+    reasons = [evaluate(cond, facts) for cond in definition["conditions"]]
+    hits = [r for r in reasons if r]
+    if definition["match"] == "all" and len(hits) == len(reasons):
+        return hits
+    if definition["match"] == "any" and hits:
+        return hits
+    return None
+
+
+def facts_for(messages: Sequence[Message]) -> dict[int, Facts]:
+    """Facts for a batch of messages, with "first message of this person" in one query."""
+    persons = {m.author.person_id for m in messages if m.author_id and m.author}
+    first_seen = dict(
+        Message.objects.filter(author__person__in=persons)
+        .values_list("author__person")
+        .annotate(first=Min("posted_at"))
+    )
+    facts = {}
+    for m in messages:
+        person = m.author.person_id if m.author_id and m.author else None
+        facts[m.pk] = Facts(
+            text=m.body_text,
+            html=m.body_html,
+            language=m.language,
+            connection_id=m.connection_id,
+            author_is_new=person is not None and first_seen.get(person) == m.posted_at,
+        )
+    return facts
+
+
+@dataclass(frozen=True)
+class Match:
+    version: RuleVersion
+    reasons: list[str]
+
+
+def first_verdict_and_sides(versions: Iterable[RuleVersion], facts: Facts) -> tuple[Match | None, list[Match]]:
+    """The first matching rule with a verdict decides; every matching rule adds its labels and notices."""
+    verdict: Match | None = None
+    sides: list[Match] = []
+    for version in versions:
+        reasons = matches(version, facts)
+        if reasons is None:
+            continue
+        has_verdict = any(a["type"] in Verdict.values for a in version.actions)
+        if has_verdict and verdict is None:
+            verdict = Match(version, reasons)
+        if any(a["type"] in SideAction.values for a in version.actions):
+            sides.append(Match(version, reasons))
+    return verdict, sides

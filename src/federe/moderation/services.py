@@ -1,0 +1,303 @@
+"""Rules, decisions and their execution on the networks: the only code that writes moderation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, require
+from federe.connections.models import Connection
+from federe.connections.runtime import connector_for
+from federe.connectors.capabilities import Capability
+from federe.connectors.errors import ConnectorError
+from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
+from federe.core import audit
+from federe.inbox.models import Message, ReviewState
+from federe.moderation import rules
+from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
+
+MAX_ATTEMPTS = 6
+# What each verdict means for the message's status on its network.
+VERDICT_STATUS = {
+    Verdict.APPROVE: NetworkStatus.PUBLISHED,
+    Verdict.HOLD: NetworkStatus.HELD,
+    Verdict.SPAM: NetworkStatus.SPAM,
+    Verdict.REMOVE: NetworkStatus.REMOVED,
+}
+
+
+@transaction.atomic
+def save_rule(
+    *,
+    workspace: Workspace,
+    by: Any,
+    name: str,
+    match: str,
+    conditions: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    rule: Rule | None = None,
+) -> Rule:
+    """Create a rule, or a new version of it: versions are never edited in place."""
+    require(by, workspace, Perm.MODERATE)
+    rules.validate_definition(match, conditions, actions)
+    if rule is None:
+        position = (Rule.objects.filter(workspace=workspace).aggregate(m=Max("position"))["m"] or 0) + 1
+        rule = Rule.objects.create(workspace=workspace, name=name.strip()[:120], position=position, created_by=by)
+    elif name.strip() and name.strip() != rule.name:
+        rule.name = name.strip()[:120]
+        rule.save(update_fields=["name", "updated_at"])
+    number = (rule.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = RuleVersion.objects.create(
+        rule=rule, number=number, match=match, conditions=conditions, actions=actions, created_by=by
+    )
+    audit.record(
+        "rule.saved",
+        workspace=workspace,
+        actor=by,
+        target=rule,
+        details={"version": version.number, "match": match, "conditions": conditions, "actions": actions},
+    )
+    return rule
+
+
+def set_rule_enabled(*, rule: Rule, enabled: bool, by: Any) -> None:
+    require(by, rule.workspace, Perm.MODERATE)
+    Rule.objects.filter(pk=rule.pk).update(enabled=enabled)
+    audit.record("rule.enabled" if enabled else "rule.disabled", workspace=rule.workspace, actor=by, target=rule)
+
+
+def active_versions(workspace_id: int) -> list[RuleVersion]:
+    active = Rule.objects.filter(workspace_id=workspace_id, enabled=True).order_by("position", "id")
+    versions = []
+    for rule in active.prefetch_related("versions"):
+        latest = max(rule.versions.all(), key=lambda v: v.number, default=None)
+        if latest is not None:
+            versions.append(latest)
+    return versions
+
+
+def _needs_network(action: str, message: Message, can_moderate: bool) -> bool:
+    if not can_moderate or (action not in VERDICT_STATUS and action != Verdict.BAN):
+        return False
+    return action == Verdict.BAN or VERDICT_STATUS[Verdict(action)] != message.network_status
+
+
+def _decision(
+    message: Message,
+    action: str,
+    *,
+    can_moderate: bool,
+    reasons: list[str],
+    version: RuleVersion | None = None,
+    actor: Any = None,
+    detail: str = "",
+) -> Decision:
+    pending = _needs_network(action, message, can_moderate)
+    return Decision(
+        workspace_id=message.workspace_id,
+        message=message,
+        action=action,
+        detail=detail[:200],
+        rule_version=version,
+        actor=actor,
+        reasons=reasons,
+        network_state=NetworkState.PENDING if pending else NetworkState.NOT_NEEDED,
+        next_attempt_at=timezone.now() if pending else None,
+    )
+
+
+def moderate_new_messages(connection: Connection, message_ids: Sequence[int]) -> list[Decision]:
+    """Run the workspace's rules on freshly ingested messages (inside the page's transaction)."""
+    versions = active_versions(connection.workspace_id)
+    if not versions or not message_ids:
+        return []
+    can_moderate = Capability.MODERATE in connector_for(connection).capabilities
+    messages = list(Message.objects.filter(pk__in=message_ids).select_related("author"))
+    facts = rules.facts_for(messages)
+    decisions: list[Decision] = []
+    to_review = []
+    for message in messages:
+        verdict, sides = rules.first_verdict_and_sides(versions, facts[message.pk])
+        if verdict is not None:
+            action = next(a for a in verdict.version.actions if a["type"] in Verdict.values)
+            decisions.append(
+                _decision(
+                    message, action["type"], can_moderate=can_moderate, reasons=verdict.reasons, version=verdict.version
+                )
+            )
+            if action["type"] in (Verdict.HOLD, Verdict.SPAM):
+                to_review.append(message.pk)
+        for side in sides:
+            for action in side.version.actions:
+                if action["type"] in SideAction.values:
+                    decisions.append(
+                        _decision(
+                            message,
+                            action["type"],
+                            can_moderate=False,
+                            reasons=side.reasons,
+                            version=side.version,
+                            detail=str(action.get("label", "")),
+                        )
+                    )
+                    if action["type"] in (SideAction.LABEL, SideAction.NOTIFY):
+                        to_review.append(message.pk)
+    Decision.objects.bulk_create(decisions)
+    Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
+    pending = [d.pk for d in decisions if d.network_state == NetworkState.PENDING]
+    if pending:
+        from federe.moderation.tasks import apply_decisions_task
+
+        transaction.on_commit(partial(apply_decisions_task.enqueue, pending))
+    return decisions
+
+
+def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "") -> list[Decision]:
+    """A moderator's decision on one or many messages, applied on the network at once."""
+    if not messages:
+        return []
+    workspace = messages[0].workspace
+    require(by, workspace, Perm.MODERATE)
+    if action not in Verdict.values:
+        raise ValidationError({"action": _("Unknown action.")})
+    decisions = []
+    for message in messages:
+        connection = message.connection
+        can_moderate = Capability.MODERATE in connector_for(connection).capabilities
+        decision = _decision(message, action, can_moderate=can_moderate, reasons=[reason] if reason else [], actor=by)
+        decision.save()
+        Message.objects.filter(pk=message.pk).update(review=ReviewState.REVIEWED)
+        audit.record(
+            f"moderation.{action}", workspace=workspace, actor=by, target=message, details={"decision": decision.pk}
+        )
+        if decision.network_state == NetworkState.PENDING:
+            execute_decision(decision.pk)
+            decision.refresh_from_db()
+        decisions.append(decision)
+    return decisions
+
+
+def _claim_decision(decision_id: int) -> Decision | None:
+    now = timezone.now()
+    claimed = Decision.objects.filter(
+        pk=decision_id, network_state__in=[NetworkState.PENDING, NetworkState.FAILED], next_attempt_at__lte=now
+    ).update(next_attempt_at=now + timedelta(minutes=5), attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return Decision.objects.select_related("message__connection", "message__author", "workspace").get(pk=decision_id)
+
+
+def execute_decision(decision_id: int) -> Decision | None:
+    """Apply one decision on its network; transient failures are retried with backoff."""
+    decision = _claim_decision(decision_id)
+    if decision is None:
+        return None
+    message = decision.message
+    action = ModerationAction(
+        kind=ActionKind(decision.action),
+        external_id=message.external_id,
+        reason=decision.detail,
+        author_id=message.author.external_id if message.author else "",
+    )
+    try:
+        result = connector_for(message.connection).act(action)
+    except ConnectorError as exc:
+        retry = exc.retryable and decision.attempts < MAX_ATTEMPTS
+        delay = getattr(exc, "retry_after", None) or 30 * 2**decision.attempts
+        Decision.objects.filter(pk=decision.pk).update(
+            network_state=NetworkState.FAILED,
+            network_detail=exc.message,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay) if retry else None,
+        )
+        audit.record(
+            "moderation.network_failed",
+            workspace=decision.workspace,
+            actor_label="worker",
+            target=message,
+            details={"decision": decision.pk, "error": exc.message, "retry": retry},
+        )
+        return decision
+    Decision.objects.filter(pk=decision.pk).update(
+        network_state=NetworkState.DONE, network_detail=result.detail, next_attempt_at=None
+    )
+    if decision.action in VERDICT_STATUS:
+        Message.objects.filter(pk=message.pk).update(network_status=VERDICT_STATUS[Verdict(decision.action)])
+    audit.record(
+        "moderation.network_done",
+        workspace=decision.workspace,
+        actor_label="worker",
+        target=message,
+        details={"decision": decision.pk, "action": decision.action},
+    )
+    return decision
+
+
+def dispatch_due_decisions(limit: int = 200) -> list[int]:
+    """Enqueue decisions whose network step is due (first try or retry), once each."""
+    from federe.moderation.tasks import apply_decisions_task
+
+    with transaction.atomic():
+        due = list(
+            Decision.objects.select_for_update(skip_locked=True)
+            .filter(network_state__in=[NetworkState.PENDING, NetworkState.FAILED], next_attempt_at__lte=timezone.now())
+            .values_list("pk", flat=True)[:limit]
+        )
+        if due:
+            transaction.on_commit(partial(apply_decisions_task.enqueue, due))
+    return due
+
+
+@dataclass
+class Backtest:
+    examined: int = 0
+    matched: int = 0
+    human: Counter[str] = field(default_factory=Counter)  # what moderators decided on the matched ones
+    missed: Counter[str] = field(default_factory=Counter)  # moderators' spam/remove the rule would not catch
+    sample: list[tuple[Message, list[str]]] = field(default_factory=list)
+
+
+def backtest(
+    *,
+    workspace: Workspace,
+    match: str,
+    conditions: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    limit: int = 5000,
+) -> Backtest:
+    """What the rule would have done on the latest ``limit`` messages, against moderators' decisions."""
+    rules.validate_definition(match, conditions, actions)
+    messages = list(
+        Message.objects.filter(workspace=workspace, direction="in")
+        .select_related("author", "conversation")
+        .order_by("-posted_at")[:limit]
+    )
+    facts = rules.facts_for(messages)
+    human = dict(
+        Decision.objects.filter(message__in=messages, actor__isnull=False, action__in=Verdict.values)
+        .order_by("message_id", "created_at")
+        .values_list("message_id", "action")
+    )
+    result = Backtest(examined=len(messages))
+    definition = {"match": match, "conditions": conditions}
+    for message in messages:
+        reasons = rules.matches(definition, facts[message.pk])
+        decided = human.get(message.pk)
+        if reasons is not None:
+            result.matched += 1
+            result.human[decided or "none"] += 1
+            if len(result.sample) < 25:
+                result.sample.append((message, reasons))
+        elif decided in (Verdict.SPAM, Verdict.REMOVE, Verdict.BAN):
+            result.missed[decided] += 1
+    return result

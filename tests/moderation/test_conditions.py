@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from federe.moderation.conditions import Facts, evaluate, fold
+
+
+def facts(text: str, **kw) -> Facts:
+    base = {"html": f"<p>{text}</p>", "language": "fr", "connection_id": 1, "author_is_new": False}
+    return Facts(text=text, **{**base, **kw})
+
+
+def test_fold_strips_accents_and_case():
+    assert fold("ÉNORME Arnaqué") == "enorme arnaque"
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "hit"),
+    [
+        (["arnaque"], "C'est une ARNAQUÉ totale", True),
+        (["arnaque"], "les arnaqueurs", False),  # word boundary
+        (["arnaque*"], "les arnaqueurs", True),  # wildcard
+        (["gagn*"], "Gagnez un iPhone", True),
+        (["free followers"], "get FREE   followers", False),  # a phrase is exact, spaces included
+        (["free followers"], "get free followers now", True),
+        (["c++"], "j'aime le c++", True),  # regex characters are literal
+        (["idiot"], "idiote", False),
+    ],
+)
+def test_watched_words(words, text, hit):
+    reason = evaluate({"type": "words", "words": words}, facts(text))
+    assert (reason is not None) is hit
+    if hit:
+        assert "watched words" in reason
+
+
+def test_links_contact_emoji_length_language_author_channel():
+    spam = facts("Visit http://a.example and www.b.example", html='<a href="x">x</a>')
+    assert evaluate({"type": "links", "min": 3}, spam)
+    assert evaluate({"type": "links", "min": 4}, spam) is None
+    assert "e-mail" in evaluate({"type": "contact"}, facts("écrivez à jo@example.org"))
+    assert "phone" in evaluate({"type": "contact"}, facts("appelez le 06 12 34 56 78"))
+    assert evaluate({"type": "contact"}, facts("en 2026 nous étions 12")) is None
+    assert evaluate({"type": "emoji_only"}, facts("🔥🔥 🎉"))
+    assert evaluate({"type": "emoji_only"}, facts("top 🔥")) is None
+    assert evaluate({"type": "length", "max": 10}, facts("x" * 11))
+    assert evaluate({"type": "length", "min": 3}, facts("ok"))
+    assert evaluate({"type": "language", "in": ["en"]}, facts("hello", language="en"))
+    assert evaluate({"type": "language", "in": ["en"]}, facts("salut")) is None
+    assert evaluate({"type": "new_author"}, facts("hi", author_is_new=True))
+    assert evaluate({"type": "channel", "in": [2]}, facts("hi")) is None
+    assert evaluate({"type": "score", "task": "spam", "min": 0.8}, facts("x", scores={"spam": 0.9}))
+    assert evaluate({"type": "score", "task": "spam", "min": 0.8}, facts("x")) is None
+
+
+def test_negation():
+    assert evaluate({"type": "language", "in": ["fr"], "not": True}, facts("hello", language="en"))
+    assert evaluate({"type": "language", "in": ["fr"], "not": True}, facts("salut")) is None
