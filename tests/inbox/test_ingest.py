@@ -148,3 +148,28 @@ def test_a_new_message_reopens_an_answered_thread(connection):
         assert conversation.messages.filter(external_id__in=later).exists()
     untouched = Conversation.objects.filter(connection=connection, status="answered")
     assert not Message.objects.filter(conversation__in=untouched, external_id__in=later).exists()
+
+
+def test_held_items_go_to_the_review_queue_and_leave_it_when_decided_on_the_network(connection, monkeypatch):
+    sync_connection(connection.pk)
+    held = Message.objects.filter(connection=connection, network_status="held")
+    held_count = held.count()
+    assert held_count > 0
+    assert set(held.values_list("review", flat=True)) == {"pending"}
+    assert not Message.objects.filter(connection=connection, network_status="published", review="pending").exists()
+
+    from federe.connectors.dummy.network import DummyNetwork
+
+    original = DummyNetwork.item
+
+    def approved_on_the_blog(self, index):
+        raw = original(self, index)
+        raw["status"] = "published"
+        return raw
+
+    monkeypatch.setattr(DummyNetwork, "item", approved_on_the_blog)
+    Connection.objects.filter(pk=connection.pk).update(cursor={})
+    run = sync_connection(connection.pk).run
+    assert run.updated == held_count
+    assert not Message.objects.filter(connection=connection, review="pending").exists()
+    assert Message.objects.filter(connection=connection, review="reviewed").count() == run.updated

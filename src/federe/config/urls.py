@@ -7,6 +7,7 @@ from federe.api.v1.api import api
 from federe.connections import views as connection_views
 from federe.core import views as core_views
 from federe.inbox import views as inbox_views
+from federe.moderation import views as moderation_views
 
 workspace_patterns = [
     path("", core_views.overview, name="overview"),
@@ -19,6 +20,13 @@ workspace_patterns = [
     path("channels/", connection_views.channel_list, name="channels"),
     path("channels/<int:pk>/", connection_views.channel_detail, name="channel-detail"),
     path("channels/<int:pk>/sync/", connection_views.channel_sync, name="channel-sync"),
+    path("moderation/", moderation_views.review_queue, name="moderation"),
+    path("moderation/decide/", moderation_views.decide, name="moderation-decide"),
+    path("moderation/rules/", moderation_views.rule_list, name="rules"),
+    path("moderation/rules/new/", moderation_views.rule_edit, name="rule-new"),
+    path("moderation/rules/backtest/", moderation_views.rule_backtest, name="rule-backtest"),
+    path("moderation/rules/<int:pk>/", moderation_views.rule_edit, name="rule-edit"),
+    path("moderation/rules/<int:pk>/toggle/", moderation_views.rule_toggle, name="rule-toggle"),
     path("activity/", core_views.activity, name="activity"),
     path("tokens/", accounts_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", accounts_views.revoke_token, name="token-revoke"),

@@ -14,6 +14,7 @@ from federe.accounts.models import Role, Workspace
 from federe.connections import services as connections
 from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
+from federe.moderation import services as moderation
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - local demo only, printed on start
 DAY = 24 * 3600
@@ -59,6 +60,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         workspace = accounts.create_workspace(name=name, slug=slug, owner=demo)
         for user, role in team:
             accounts.add_member(workspace=workspace, user=user, role=role, by=demo)
+        _rules(workspace, demo)
         for channel, brand, french, history, count, seed in channels:
             interval = history / count
             connection = connections.create_connection(
@@ -81,6 +83,24 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
             say(f"  {name} / {channel}: {stored} messages")
         _animate(workspace, demo, team[0][0])
     return True
+
+
+def _rules(workspace: Workspace, owner: Any) -> None:
+    """The rules a community manager sets up on day one."""
+    moderation.save_rule(
+        workspace=workspace, by=owner, name="Spam : gains faciles", match="any",
+        conditions=[{"type": "words", "words": ["gagn*", "free followers", "crypto*", "$5000*"]}],
+        actions=[{"type": "spam"}],
+    )
+    moderation.save_rule(
+        workspace=workspace, by=owner, name="Insultes", match="any",
+        conditions=[{"type": "words", "words": ["idiot*", "incapable*", "arnaque", "nul"]}],
+        actions=[{"type": "hold"}],
+    )
+    moderation.save_rule(
+        workspace=workspace, by=owner, name="Coordonnées personnelles", match="any",
+        conditions=[{"type": "contact"}], actions=[{"type": "label", "label": "coordonnées"}],
+    )
 
 
 def _animate(workspace: Workspace, owner: Any, cm: Any) -> None:

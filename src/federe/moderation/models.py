@@ -68,7 +68,7 @@ class NetworkState(models.TextChoices):
 
 class Decision(WorkspaceScoped):
     message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(max_length=10)
+    action = models.CharField(max_length=10, choices=Verdict.choices + SideAction.choices)
     detail = models.CharField(max_length=200, blank=True)  # the label, the assignee…
     rule_version = models.ForeignKey(RuleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor = models.ForeignKey(

@@ -1,0 +1,87 @@
+"""The rule form: plain fields a moderator understands, turned into a rule definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from federe.inbox.models import Language
+from federe.moderation.models import SideAction, Verdict
+
+ACTION_CHOICES = [
+    (Verdict.HOLD, _("Hold for review")),
+    (Verdict.SPAM, _("Mark as spam")),
+    (Verdict.REMOVE, _("Remove")),
+    (Verdict.APPROVE, _("Approve")),
+    (SideAction.LABEL, _("Add a label (and put in the review queue)")),
+]
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Rule name"), max_length=120)
+    match = forms.ChoiceField(label=_("Apply when"), initial="any",
+                              choices=[("any", _("any condition matches")), ("all", _("all conditions match"))])
+    words = forms.CharField(label=_("Watched words and phrases"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("One per line. Accents and capitals are ignored; * is a wildcard (gagn*)."))
+    min_links = forms.IntegerField(label=_("At least this many links"), required=False, min_value=1)
+    contact = forms.BooleanField(label=_("Contains an e-mail address or a phone number"), required=False)
+    emoji_only = forms.BooleanField(label=_("Only emoji or symbols"), required=False)
+    min_length = forms.IntegerField(label=_("Shorter than (characters)"), required=False, min_value=1)
+    max_length = forms.IntegerField(label=_("Longer than (characters)"), required=False, min_value=1)
+    languages = forms.MultipleChoiceField(label=_("Language is"), required=False, choices=Language.choices,
+                                          widget=forms.CheckboxSelectMultiple)
+    new_author = forms.BooleanField(label=_("Author's first message in this workspace"), required=False)
+    channels = forms.MultipleChoiceField(label=_("On these channels"), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    action = forms.ChoiceField(label=_("Then"), choices=ACTION_CHOICES)
+    label = forms.CharField(label=_("Label"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, channels: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].choices = [(str(pk), name) for pk, name in channels]
+
+    def definition(self) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        data = self.cleaned_data
+        conditions: list[dict[str, Any]] = []
+        words = [w.strip() for w in data["words"].splitlines() if w.strip()]
+        if words:
+            conditions.append({"type": "words", "words": words})
+        if data["min_links"]:
+            conditions.append({"type": "links", "min": data["min_links"]})
+        for flag in ("contact", "emoji_only", "new_author"):
+            if data[flag]:
+                conditions.append({"type": flag})
+        if data["min_length"]:
+            conditions.append({"type": "length", "min": data["min_length"]})
+        if data["max_length"]:
+            conditions.append({"type": "length", "max": data["max_length"]})
+        if data["languages"]:
+            conditions.append({"type": "language", "in": data["languages"]})
+        if data["channels"]:
+            conditions.append({"type": "channel", "in": [int(c) for c in data["channels"]]})
+        action: dict[str, Any] = {"type": data["action"]}
+        if data["action"] == SideAction.LABEL:
+            action["label"] = data["label"].strip()
+        return data["match"], conditions, [action]
+
+
+def initial_from(name: str, match: str, conditions: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict:
+    initial: dict[str, Any] = {"name": name, "match": match}
+    for cond in conditions:
+        kind = cond["type"]
+        if kind == "words":
+            initial["words"] = "\n".join(cond["words"])
+        elif kind == "links":
+            initial["min_links"] = cond["min"]
+        elif kind == "length":
+            initial["min_length" if "min" in cond else "max_length"] = cond.get("min", cond.get("max"))
+        elif kind in ("language", "channel"):
+            initial["languages" if kind == "language" else "channels"] = [str(v) for v in cond["in"]]
+        else:
+            initial[kind] = True
+    if actions:
+        initial["action"] = actions[0]["type"]
+        initial["label"] = actions[0].get("label", "")
+    return initial

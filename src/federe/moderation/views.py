@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, has_perm
+from federe.accounts.queries import workspace_for
+from federe.connections.queries import connections_of
+from federe.core.requests import AuthedRequest
+from federe.inbox.models import Message
+from federe.moderation import queries, services
+from federe.moderation.forms import RuleForm, initial_from
+from federe.moderation.models import Rule, Verdict
+
+
+def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: list[int] | None = None) -> dict:
+    page = Paginator(queries.queue(workspace), 50).get_page(request.GET.get("page"))
+    return {
+        "workspace": workspace, "nav": "moderation", "page": page,
+        "just_decided": queries.decided(workspace, just_decided or []),
+        "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
+        "verdicts": [(Verdict.APPROVE, "a"), (Verdict.SPAM, "s"), (Verdict.REMOVE, "r"), (Verdict.BAN, "b")],
+    }
+
+
+@login_required
+def review_queue(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    return render(request, "moderation/queue.html", _queue_context(request, workspace))
+
+
+@login_required
+@require_POST
+def decide(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    chosen = list(Message.objects.filter(workspace=workspace, pk__in=ids).select_related("connection", "author"))
+    if not chosen:
+        flash.error(request, _("Select at least one message."))
+    else:
+        try:
+            services.decide(messages=chosen, action=request.POST.get("action", ""), by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    if request.htmx:
+        return render(request, "moderation/_queue.html", _queue_context(request, workspace, [m.pk for m in chosen]))
+    return redirect("moderation", slug=slug)
+
+
+def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | None = None) -> RuleForm:
+    channels = [(c.pk, c.name) for c in connections_of(workspace)]
+    return RuleForm(request.POST or None, initial=initial, channels=channels)
+
+
+@login_required
+def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    return render(request, "moderation/rules.html", {
+        "workspace": workspace, "nav": "rules", "rules": queries.rules_of(workspace),
+        "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
+    })
+
+
+@login_required
+def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    rule = None
+    initial = None
+    if pk is not None:
+        try:
+            rule = queries.rule_of(workspace, pk)
+        except Rule.DoesNotExist as exc:
+            raise Http404 from exc
+        current = rule.current
+        initial = initial_from(rule.name, current.match, current.conditions, current.actions)
+    form = _rule_form(request, workspace, initial)
+    if request.method == "POST" and form.is_valid():
+        match, conditions, actions = form.definition()
+        try:
+            rule = services.save_rule(workspace=workspace, by=request.user, name=form.cleaned_data["name"],
+                                      match=match, conditions=conditions, actions=actions, rule=rule)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            flash.success(request, _("Rule saved as version %(n)d.") % {"n": rule.current.number})
+            return redirect("rule-edit", slug=slug, pk=rule.pk)
+    return render(request, "moderation/rule_form.html", {
+        "workspace": workspace, "nav": "rules", "form": form, "rule": rule,
+        "versions": rule.versions.select_related("created_by").order_by("-number") if rule else [],
+    })
+
+
+@login_required
+@require_POST
+def rule_backtest(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    form = _rule_form(request, workspace)
+    result, error = None, ""
+    if form.is_valid():
+        match, conditions, actions = form.definition()
+        try:
+            result = services.backtest(workspace=workspace, match=match, conditions=conditions, actions=actions)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Fix the form first.")
+    return render(request, "moderation/_backtest.html", {"result": result, "error": error, "workspace": workspace})
+
+
+@login_required
+@require_POST
+def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    try:
+        rule = queries.rule_of(workspace, pk)
+    except Rule.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.set_rule_enabled(rule=rule, enabled=not rule.enabled, by=request.user)
+    except PermissionDenied as exc:
+        flash.error(request, str(exc))
+    return redirect("rules", slug=slug)
