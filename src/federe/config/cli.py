@@ -10,6 +10,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("serve", "Start the web server and a background worker together (local use)."),
     ("worker", "Run background work: syncing channels when they are due, sending replies."),
     ("sync", "Fetch new messages now from one channel, or from every channel of a workspace."),
+    ("moderation", "Moderation: list rules, back-test one, see the review queue, decide on messages."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),
     ("apitoken", "Create a personal API token for a user in a workspace."),

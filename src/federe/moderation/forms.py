@@ -21,20 +21,29 @@ ACTION_CHOICES = [
 
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Rule name"), max_length=120)
-    match = forms.ChoiceField(label=_("Apply when"), initial="any",
-                              choices=[("any", _("any condition matches")), ("all", _("all conditions match"))])
-    words = forms.CharField(label=_("Watched words and phrases"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("One per line. Accents and capitals are ignored; * is a wildcard (gagn*)."))
+    match = forms.ChoiceField(
+        label=_("Apply when"),
+        initial="any",
+        choices=[("any", _("any condition matches")), ("all", _("all conditions match"))],
+    )
+    words = forms.CharField(
+        label=_("Watched words and phrases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line. Accents and capitals are ignored; * is a wildcard (gagn*)."),
+    )
     min_links = forms.IntegerField(label=_("At least this many links"), required=False, min_value=1)
     contact = forms.BooleanField(label=_("Contains an e-mail address or a phone number"), required=False)
     emoji_only = forms.BooleanField(label=_("Only emoji or symbols"), required=False)
     min_length = forms.IntegerField(label=_("Shorter than (characters)"), required=False, min_value=1)
     max_length = forms.IntegerField(label=_("Longer than (characters)"), required=False, min_value=1)
-    languages = forms.MultipleChoiceField(label=_("Language is"), required=False, choices=Language.choices,
-                                          widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(
+        label=_("Language is"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple
+    )
     new_author = forms.BooleanField(label=_("Author's first message in this workspace"), required=False)
-    channels = forms.MultipleChoiceField(label=_("On these channels"), required=False,
-                                         widget=forms.CheckboxSelectMultiple)
+    channels = forms.MultipleChoiceField(
+        label=_("On these channels"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     action = forms.ChoiceField(label=_("Then"), choices=ACTION_CHOICES)
     label = forms.CharField(label=_("Label"), required=False, max_length=60)
 

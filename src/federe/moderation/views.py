@@ -23,7 +23,9 @@ from federe.moderation.models import Rule, Verdict
 def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: list[int] | None = None) -> dict:
     page = Paginator(queries.queue(workspace), 50).get_page(request.GET.get("page"))
     return {
-        "workspace": workspace, "nav": "moderation", "page": page,
+        "workspace": workspace,
+        "nav": "moderation",
+        "page": page,
         "just_decided": queries.decided(workspace, just_decided or []),
         "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
         "verdicts": [(Verdict.APPROVE, "a"), (Verdict.SPAM, "s"), (Verdict.REMOVE, "r"), (Verdict.BAN, "b")],
@@ -62,10 +64,16 @@ def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | Non
 @login_required
 def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
-    return render(request, "moderation/rules.html", {
-        "workspace": workspace, "nav": "rules", "rules": queries.rules_of(workspace),
-        "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
-    })
+    return render(
+        request,
+        "moderation/rules.html",
+        {
+            "workspace": workspace,
+            "nav": "rules",
+            "rules": queries.rules_of(workspace),
+            "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
+        },
+    )
 
 
 @login_required
@@ -84,17 +92,31 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
     if request.method == "POST" and form.is_valid():
         match, conditions, actions = form.definition()
         try:
-            rule = services.save_rule(workspace=workspace, by=request.user, name=form.cleaned_data["name"],
-                                      match=match, conditions=conditions, actions=actions, rule=rule)
+            rule = services.save_rule(
+                workspace=workspace,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                match=match,
+                conditions=conditions,
+                actions=actions,
+                rule=rule,
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             flash.success(request, _("Rule saved as version %(n)d.") % {"n": rule.current.number})
             return redirect("rule-edit", slug=slug, pk=rule.pk)
-    return render(request, "moderation/rule_form.html", {
-        "workspace": workspace, "nav": "rules", "form": form, "rule": rule,
-        "versions": rule.versions.select_related("created_by").order_by("-number") if rule else [],
-    })
+    return render(
+        request,
+        "moderation/rule_form.html",
+        {
+            "workspace": workspace,
+            "nav": "rules",
+            "form": form,
+            "rule": rule,
+            "versions": rule.versions.select_related("created_by").order_by("-number") if rule else [],
+        },
+    )
 
 
 @login_required
