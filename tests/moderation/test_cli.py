@@ -19,13 +19,29 @@ def run(*args: str) -> str:
 
 
 def test_rules_backtest_queue_and_decide(synced, owner, workspace):
-    rule = services.save_rule(workspace=workspace, by=owner, name="Links", match="any",
-                              conditions=[{"type": "links", "min": 1}], actions=[{"type": "hold"}])
+    rule = services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Links",
+        match="any",
+        conditions=[{"type": "links", "min": 1}],
+        actions=[{"type": "hold"}],
+    )
     assert "Links" in run("rules", "--workspace", workspace.slug)
     assert "matched" in run("backtest", "--workspace", workspace.slug, "--rule", str(rule.pk))
     held = Message.objects.filter(connection=synced, review="pending").first()
     assert str(held.pk) in run("queue", "--workspace", workspace.slug)
-    out = run("decide", "--workspace", workspace.slug, "--action", "approve", "--as", owner.username, str(held.pk))
+    out = run(
+        "decide",
+        "--workspace",
+        workspace.slug,
+        "--action",
+        "approve",
+        "--as",
+        owner.username,
+        "--messages",
+        str(held.pk),
+    )
     assert f"{held.pk}: approve -> done" in out
     held.refresh_from_db()
     assert held.network_status == "published"
@@ -35,6 +51,6 @@ def test_clear_errors(workspace, owner):
     with pytest.raises(CommandError, match="No workspace"):
         run("rules", "--workspace", "nope")
     with pytest.raises(CommandError, match="--as"):
-        run("decide", "--workspace", workspace.slug, "--action", "spam", "1")
+        run("decide", "--workspace", workspace.slug, "--action", "spam", "--messages", "1")
     with pytest.raises(CommandError, match="--rule"):
         run("backtest", "--workspace", workspace.slug, "--rule", "999")

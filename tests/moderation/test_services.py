@@ -16,14 +16,22 @@ SPAM_WORDS = [{"type": "words", "words": ["gagn*", "free followers", "crypto*"]}
 
 
 def spam_rule(workspace, owner, action="spam"):
-    return services.save_rule(workspace=workspace, by=owner, name="Spam words", match="any",
-                              conditions=SPAM_WORDS, actions=[{"type": action}])
+    return services.save_rule(
+        workspace=workspace, by=owner, name="Spam words", match="any", conditions=SPAM_WORDS, actions=[{"type": action}]
+    )
 
 
 def test_rules_are_versioned_and_audited(workspace, owner):
     rule = spam_rule(workspace, owner)
-    services.save_rule(workspace=workspace, by=owner, name="Spam words", match="all", rule=rule,
-                       conditions=[*SPAM_WORDS, {"type": "links", "min": 1}], actions=[{"type": "hold"}])
+    services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Spam words",
+        match="all",
+        rule=rule,
+        conditions=[*SPAM_WORDS, {"type": "links", "min": 1}],
+        actions=[{"type": "hold"}],
+    )
     versions = list(RuleVersion.objects.filter(rule=rule).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
     assert versions[0].actions == [{"type": "spam"}] and versions[1].match == "all"
@@ -45,8 +53,7 @@ def test_rules_are_versioned_and_audited(workspace, owner):
 )
 def test_bad_rules_are_refused_with_the_field(workspace, owner, match, conditions, actions, field):
     with pytest.raises(ValidationError) as caught:
-        services.save_rule(workspace=workspace, by=owner, name="x", match=match, conditions=conditions,
-                           actions=actions)
+        services.save_rule(workspace=workspace, by=owner, name="x", match=match, conditions=conditions, actions=actions)
     assert field in caught.value.message_dict
 
 
@@ -109,13 +116,18 @@ def test_backtest_compares_with_what_moderators_decided(synced, owner):
     ham = Message.objects.filter(connection=synced).exclude(pk=spam.pk).first()
     services.decide(messages=[spam], action="spam", by=owner)
     services.decide(messages=[ham], action="approve", by=owner)
-    result = services.backtest(workspace=synced.workspace, match="any", conditions=SPAM_WORDS,
-                               actions=[{"type": "hold"}])
+    result = services.backtest(
+        workspace=synced.workspace, match="any", conditions=SPAM_WORDS, actions=[{"type": "hold"}]
+    )
     assert result.examined == 50
     assert result.matched >= 1 and result.human["spam"] == 1
     assert result.human["approve"] == 0
     assert sum(result.human.values()) == result.matched
     assert all("watched words" in reasons[0] for _, reasons in result.sample)
-    narrow = services.backtest(workspace=synced.workspace, match="any",
-                               conditions=[{"type": "words", "words": ["zzzz"]}], actions=[{"type": "hold"}])
+    narrow = services.backtest(
+        workspace=synced.workspace,
+        match="any",
+        conditions=[{"type": "words", "words": ["zzzz"]}],
+        actions=[{"type": "hold"}],
+    )
     assert narrow.matched == 0 and narrow.missed["spam"] == 1

@@ -31,8 +31,9 @@ def test_the_queue_lists_pending_messages_with_reasons(client, owner, queued, wo
 
 def test_one_click_decision_is_applied_on_the_network_and_shown(client, owner, queued, workspace):
     client.force_login(owner)
-    response = client.post(f"/w/{workspace.slug}/moderation/decide/", {"ids": [queued[0]], "action": "spam"},
-                            HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/w/{workspace.slug}/moderation/decide/", {"ids": [queued[0]], "action": "spam"}, HTTP_HX_REQUEST="true"
+    )
     page = response.content.decode()
     assert "Just decided" in page and "done on the network" in page
     assert "2 messages to review" in page
@@ -86,8 +87,14 @@ def test_backtest_from_the_form(client, owner, synced, workspace):
 
 
 def test_switching_a_rule_off(client, owner, workspace):
-    rule = services.save_rule(workspace=workspace, by=owner, name="x", match="any",
-                              conditions=[{"type": "emoji_only"}], actions=[{"type": "hold"}])
+    rule = services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="x",
+        match="any",
+        conditions=[{"type": "emoji_only"}],
+        actions=[{"type": "hold"}],
+    )
     client.force_login(owner)
     client.post(f"/w/{workspace.slug}/moderation/rules/{rule.pk}/toggle/")
     rule.refresh_from_db()

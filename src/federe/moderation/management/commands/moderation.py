@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--rule", type=int, help="Rule id (backtest).")
         parser.add_argument("--action", help="approve, hold, spam, remove or ban (decide).")
         parser.add_argument("--as", dest="username", help="The moderator deciding (decide).")
-        parser.add_argument("message_ids", nargs="*", type=int)
+        parser.add_argument(
+            "--messages", dest="message_ids", nargs="+", type=int, default=[], help="Message ids (decide)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
