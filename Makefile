@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_ENV := FEDERE_ENV=development
 TEST_ENV := FEDERE_ENV=test
 
-.PHONY: demo test test-postgres test-browser lint bench install messages clean
+.PHONY: demo test test-postgres test-browser test-peers lint bench install messages clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fédère needs $(PYTHON) (set PYTHON=... to use another 3.11+)."; exit 1; }
@@ -29,11 +29,20 @@ test: $(STAMP)
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 test-postgres: $(STAMP)
+	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
 	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/federe} $(BIN)/pytest -q -m "not browser and not peers"; \
-	  rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
+# Debian's Chromium (apt-get install chromium) through Playwright; screenshots land in artifacts/screenshots/.
 test-browser: $(STAMP)
-	$(TEST_ENV) $(BIN)/pytest -q -m browser; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
+	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(TEST_ENV) $(BIN)/pytest -q -m browser tests/browser; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# Tests against real servers from ../shared/peers; start them first (see .ci/run) and export their env files.
+test-peers: $(STAMP)
+	$(TEST_ENV) $(BIN)/pytest -q -m peers; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
