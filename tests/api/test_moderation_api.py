@@ -9,8 +9,12 @@ from federe.moderation.models import Rule
 
 pytestmark = pytest.mark.django_db
 
-RULE = {"name": "Spam", "match": "any", "conditions": [{"type": "words", "words": ["gagn*", "followers", "crypto*"]}],
-        "actions": [{"type": "spam"}]}
+RULE = {
+    "name": "Spam",
+    "match": "any",
+    "conditions": [{"type": "words", "words": ["gagn*", "followers", "crypto*"]}],
+    "actions": [{"type": "spam"}],
+}
 
 
 @pytest.fixture
@@ -77,7 +81,11 @@ def test_a_client_role_cannot_moderate(client, workspace, member_factory, synced
     viewer = member_factory(Role.CLIENT)
     _token, raw = create_api_token(user=viewer, workspace=workspace, name="t")
     message = Message.objects.filter(connection=synced).first()
-    response = client.post("/api/v1/moderation/decisions", data={"message_ids": [message.pk], "action": "spam"},
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.post(
+        "/api/v1/moderation/decisions",
+        data={"message_ids": [message.pk], "action": "spam"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"

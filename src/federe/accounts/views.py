@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from federe.accounts import services
 from federe.accounts.models import ApiToken
@@ -57,3 +60,13 @@ def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     services.revoke_api_token(token=token, by=request.user)
     flash.success(request, _("Token revoked."))
     return redirect("tokens", slug=slug)
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: remembered in the browser, and in the profile of a logged-in user."""
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES):
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
+    return set_language(request)

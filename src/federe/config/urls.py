@@ -40,7 +40,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.switch_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
     path("w/<slug:slug>/", include(workspace_patterns)),
     path("api/v1/", api.urls),

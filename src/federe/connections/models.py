@@ -54,6 +54,15 @@ class Connection(WorkspaceScoped):
         self.credentials_encrypted = encrypt_json(value)
 
     @property
+    def network_label(self) -> str:
+        from federe.connectors.registry import connector_class
+
+        try:
+            return str(connector_class(self.network).label)
+        except LookupError:
+            return self.network
+
+    @property
     def is_healthy(self) -> bool:
         return not self.last_error
 

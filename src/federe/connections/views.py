@@ -14,6 +14,7 @@ from federe.connections import queries, services
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
+from federe.connectors.capabilities import CAPABILITY_LABELS
 from federe.core.requests import AuthedRequest
 
 
@@ -53,7 +54,6 @@ def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
             "connections": queries.connections_of(workspace),
             "form": form,
             "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
-            "capabilities": {cls.key: sorted(cls.capabilities) for cls in registry.available()},
         },
     )
 
@@ -74,7 +74,7 @@ def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "nav": "channels",
             "connection": connection,
             "connector": connector_cls,
-            "capabilities": sorted(connector_cls.capabilities),
+            "capabilities": [CAPABILITY_LABELS[c] for c in sorted(connector_cls.capabilities)],
             "runs": queries.recent_runs(workspace, connection),
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
         },

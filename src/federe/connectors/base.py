@@ -20,10 +20,11 @@ from federe.connectors.types import (
 
 class Connector(ABC):
     key: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[Any]  # a (lazily) translated name
     capabilities: ClassVar[frozenset[Capability]]
     # Closed networks we cannot reach are built from published docs and said so in the UI.
     verified_against_real_server: ClassVar[bool] = False
+    do_not_call_in_templates: ClassVar[bool] = True  # templates read the class's attributes
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config

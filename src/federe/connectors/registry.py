@@ -18,6 +18,7 @@ def register(cls: type[Connector]) -> type[Connector]:
 
 def _load_builtin() -> None:
     from federe.connectors.dummy import connector  # noqa: F401
+    from federe.connectors.wordpress import connector as _wordpress  # noqa: F401
 
 
 def connector_class(key: str) -> type[Connector]:

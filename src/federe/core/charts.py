@@ -46,7 +46,7 @@ def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 64
                 height=bar_height,
                 value=value,
                 label=date_format(day, "j M"),
-                show_label=index % max(1, len(points) // 7) == 0 or index == len(points) - 1,
+                show_label=(len(points) - 1 - index) % max(1, len(points) // 7) == 0,
             )
         )
     return BarChart(width=width, height=height, bars=bars, max_value=peak, baseline=top + plot_height, title=title)

@@ -88,18 +88,28 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
 def _rules(workspace: Workspace, owner: Any) -> None:
     """The rules a community manager sets up on day one."""
     moderation.save_rule(
-        workspace=workspace, by=owner, name="Spam : gains faciles", match="any",
+        workspace=workspace,
+        by=owner,
+        name="Spam : gains faciles",
+        match="any",
         conditions=[{"type": "words", "words": ["gagn*", "free followers", "crypto*", "$5000*"]}],
         actions=[{"type": "spam"}],
     )
     moderation.save_rule(
-        workspace=workspace, by=owner, name="Insultes", match="any",
+        workspace=workspace,
+        by=owner,
+        name="Insultes",
+        match="any",
         conditions=[{"type": "words", "words": ["idiot*", "incapable*", "arnaque", "nul"]}],
         actions=[{"type": "hold"}],
     )
     moderation.save_rule(
-        workspace=workspace, by=owner, name="Coordonnées personnelles", match="any",
-        conditions=[{"type": "contact"}], actions=[{"type": "label", "label": "coordonnées"}],
+        workspace=workspace,
+        by=owner,
+        name="Coordonnées personnelles",
+        match="any",
+        conditions=[{"type": "contact"}],
+        actions=[{"type": "label", "label": "coordonnées"}],
     )
 
 

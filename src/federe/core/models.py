@@ -24,6 +24,32 @@ class WorkspaceScoped(TimeStamped):
         abstract = True
 
 
+VERB_LABELS = {
+    "workspace.created": _("created the workspace"),
+    "member.added": _("added a member"),
+    "api_token.created": _("created an API token"),
+    "api_token.revoked": _("revoked an API token"),
+    "connection.created": _("connected a channel"),
+    "connection.sync_requested": _("asked for a sync"),
+    "connection.synced": _("synced a channel"),
+    "connection.sync_failed": _("sync failed"),
+    "reply.sent": _("replied"),
+    "reply.failed": _("reply not sent"),
+    "conversation.assigned": _("assigned a conversation"),
+    "conversation.status_changed": _("changed a conversation's status"),
+    "rule.saved": _("saved a moderation rule"),
+    "rule.enabled": _("switched a rule on"),
+    "rule.disabled": _("switched a rule off"),
+    "moderation.approve": _("approved a message"),
+    "moderation.hold": _("held a message"),
+    "moderation.spam": _("marked a message as spam"),
+    "moderation.remove": _("removed a message"),
+    "moderation.ban": _("banned an author"),
+    "moderation.network_done": _("applied a decision on the network"),
+    "moderation.network_failed": _("could not apply a decision on the network"),
+}
+
+
 class AuditEvent(models.Model):
     """Who did what, on which object, when; written by services only."""
 
@@ -48,3 +74,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or self.actor} {self.verb} {self.object_repr}"
+
+    @property
+    def label(self) -> str:
+        return str(VERB_LABELS.get(self.verb, self.verb))

@@ -75,7 +75,9 @@ def thread(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
     conv.refresh_from_db()
     if request.htmx:
-        return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
+        response = render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
+        response["HX-Trigger"] = "inbox-changed"  # the list refreshes its statuses
+        return response
     return redirect("inbox-thread", slug=workspace.slug, pk=conv.pk)
 
 

@@ -13,10 +13,15 @@ router = Router()
 
 def _out(connection: Connection) -> ConnectionOut:
     return ConnectionOut(
-        id=connection.pk, name=connection.name, network=connection.network, enabled=connection.enabled,
+        id=connection.pk,
+        name=connection.name,
+        network=connection.network,
+        enabled=connection.enabled,
         capabilities=sorted(registry.connector_class(connection.network).capabilities),
-        sync_state=connection.sync_state, next_sync_at=connection.next_sync_at,
-        last_success_at=connection.last_success_at, last_error=connection.last_error,
+        sync_state=connection.sync_state,
+        next_sync_at=connection.next_sync_at,
+        last_success_at=connection.last_success_at,
+        last_error=connection.last_error,
         last_warning=connection.last_warning,
     )
 
@@ -29,8 +34,12 @@ def list_connections(request: HttpRequest) -> list[ConnectionOut]:
 @router.post("", response={201: ConnectionOut})
 def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int, ConnectionOut]:
     connection = services.create_connection(
-        workspace=request.workspace, network=payload.network, name=payload.name,  # type: ignore[attr-defined]
-        config=payload.config, credentials=payload.credentials, by=request.user,
+        workspace=request.workspace,
+        network=payload.network,
+        name=payload.name,  # type: ignore[attr-defined]
+        config=payload.config,
+        credentials=payload.credentials,
+        by=request.user,
     )
     return 201, _out(connection)
 

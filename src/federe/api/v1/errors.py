@@ -7,12 +7,29 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
     return {"error": {"code": code, "message": message, "field": field}}
+
+
+_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
+def _field_of(loc: object) -> str | None:
+    """("body", "payload", "name") -> "name"; ("query", "limit") -> "limit".
+
+    Only the leading source and the body parameter's name are dropped, by position: a field may
+    itself be called "body" (the reply's text) and must keep its name.
+    """
+    parts = [str(part) for part in (loc or ())]  # type: ignore[attr-defined]
+    if parts and parts[0] in _SOURCES:
+        source, parts = parts[0], parts[1:]
+        if source in ("body", "form") and parts and parts[0] == "payload":
+            parts = parts[1:]
+    return ".".join(parts) or None
 
 
 def install(api: NinjaAPI) -> None:
@@ -22,8 +39,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         first = exc.errors[0] if exc.errors else {}
-        location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
-        field = ".".join(location) or None
+        field = _field_of(first.get("loc", ()))
         message = _("This value is missing or has the wrong type.")
         if first.get("type") == "missing":
             message = _("This field is required.")
@@ -39,6 +55,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(request, 403, "forbidden", str(exc) or _("Your role in this workspace does not allow this."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Raised by Ninja itself, e.g. 400 for a body that is not JSON: same shape as every other error.
+        if exc.status_code == 400:
+            return respond(request, 400, "bad_request", _("The request body is not valid JSON."))
+        return respond(request, exc.status_code, "error", str(exc))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -39,19 +39,33 @@ def _filters(q: InboxQuery) -> queries.InboxFilters:
 
 
 def message_out(message: Message) -> MessageOut:
-    author = str(message.author) if message.author_id else (message.sent_by.get_username() if message.sent_by_id else None)
+    author = (
+        str(message.author) if message.author_id else (message.sent_by.get_username() if message.sent_by_id else None)
+    )
     return MessageOut(
-        id=message.pk, conversation_id=message.conversation_id, connection_id=message.connection_id,
-        external_id=message.external_id, direction=message.direction, author=author,
-        body_text=message.body_text, body_html=message.body_html, language=message.language,
-        network_status=message.network_status, posted_at=message.posted_at, url=message.url,
+        id=message.pk,
+        conversation_id=message.conversation_id,
+        connection_id=message.connection_id,
+        external_id=message.external_id,
+        direction=message.direction,
+        author=author,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        language=message.language,
+        network_status=message.network_status,
+        posted_at=message.posted_at,
+        url=message.url,
     )
 
 
 def conversation_out(conv: Conversation) -> ConversationOut:
     return ConversationOut(
-        id=conv.pk, connection_id=conv.connection_id, title=conv.title, status=conv.status,
-        language=conv.language, assignee=conv.assignee.get_username() if conv.assignee_id else None,
+        id=conv.pk,
+        connection_id=conv.connection_id,
+        title=conv.title,
+        status=conv.status,
+        language=conv.language,
+        assignee=conv.assignee.get_username() if conv.assignee_id else None,
         last_message_at=conv.last_message_at,
     )
 
@@ -79,30 +93,42 @@ def get_conversation(request: HttpRequest, conversation_id: int) -> Conversation
 
 def _message(request: HttpRequest, message_id: int) -> Message:
     return Message.objects.select_related("conversation__connection", "conversation__workspace").get(
-        workspace=request.workspace, pk=message_id  # type: ignore[attr-defined]
+        workspace=request.workspace,
+        pk=message_id,  # type: ignore[attr-defined]
     )
 
 
 def reply_out(reply: Reply) -> ReplyOut:
-    return ReplyOut(id=reply.pk, state=reply.state, error=reply.error, attempts=reply.attempts,
-                    message=message_out(reply.sent_message) if reply.sent_message else None)
+    return ReplyOut(
+        id=reply.pk,
+        state=reply.state,
+        error=reply.error,
+        attempts=reply.attempts,
+        message=message_out(reply.sent_message) if reply.sent_message else None,
+    )
 
 
 @router.post("/messages/{message_id}/reply", response={201: ReplyOut, 502: ReplyOut})
 def reply_to_message(request: HttpRequest, message_id: int, payload: ReplyIn) -> tuple[int, ReplyOut]:
     """Reply on the channel. 201 when sent; 502 when the network refused, with the draft and its error."""
     message = _message(request, message_id)
-    reply = services.send_reply(conversation=message.conversation, text=payload.body, by=request.user,
-                                in_reply_to=message)
+    reply = services.send_reply(
+        conversation=message.conversation, text=payload.body, by=request.user, in_reply_to=message
+    )
     return (201 if reply.state == "sent" else 502), reply_out(reply)
 
 
 def _assignee(request: HttpRequest, payload: AssignIn):  # type: ignore[no-untyped-def]
     if not payload.assignee:
         return None
-    user = get_user_model().objects.filter(
-        username=payload.assignee, memberships__workspace=request.workspace  # type: ignore[attr-defined]
-    ).first()
+    user = (
+        get_user_model()
+        .objects.filter(
+            username=payload.assignee,
+            memberships__workspace=request.workspace,  # type: ignore[attr-defined]
+        )
+        .first()
+    )
     if user is None:
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
     return user

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from federe.connectors.base import Connector
 from federe.connectors.capabilities import Capability
@@ -43,7 +44,7 @@ FAILURES: dict[str, Exception] = {
 @register
 class DummyConnector(Connector):
     key = "dummy"
-    label = "Dummy network"
+    label = _("Dummy network (test traffic)")
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )

@@ -1,0 +1,6 @@
+# English dates as most of our English-speaking users (UK, Ireland, Europe) write them: 23 Nov 2026, 14:05.
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"

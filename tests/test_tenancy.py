@@ -1,0 +1,591 @@
+"""No data crosses workspaces: a member of workspace A gets 404 for every object of workspace B,
+through the UI and through the API, and nothing of B changes.
+
+The URLs are enumerated from the URLconf and the OpenAPI schema, so a workspace URL or an API
+path added later without a case here makes these tests fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from federe.accounts.models import ApiToken, Membership, Role
+from federe.accounts.services import create_api_token
+from federe.api.v1.api import api as ninja_api
+from federe.connections.models import Connection, SyncRun
+from federe.connections.services import sync_connection
+from federe.core.models import AuditEvent
+from federe.inbox.models import Conversation, Message, Reply, ReplyState, ReviewState
+from federe.inbox.services import send_reply
+from federe.moderation import services as moderation
+from federe.moderation.models import Decision, Rule, RuleVersion
+from federe.people.models import Identity, Person
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+WORKSPACE_INCLUDE = "w/<slug:slug>/"
+
+
+@dataclass
+class Tenant:
+    workspace: Any
+    owner: Any
+    connection: Any
+    conversation: Any
+    message: Any
+    failed_reply: Any
+    token: Any
+    raw_token: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _populate(workspace, owner, connection) -> Tenant:
+    """A tenant with data in every kind of object: channel, sync runs, conversations, messages,
+    a failed reply, an API token, a moderation rule, decisions, a message waiting for review, audit events."""
+    if not Message.objects.filter(connection=connection).exists():
+        sync_connection(connection.pk, worker_id="test")
+    connection.refresh_from_db()
+    conversation = Conversation.objects.filter(connection=connection).order_by("pk").first()
+    message = conversation.messages.order_by("posted_at").first()
+    failing = {**connection.config, "fail_replies": "server_error"}
+    Connection.objects.filter(pk=connection.pk).update(config=failing)
+    conversation.connection.refresh_from_db()
+    failed = send_reply(conversation=conversation, text=f"draft of {workspace.slug}", by=owner)
+    assert failed.state == ReplyState.FAILED
+    token, raw = create_api_token(user=owner, workspace=workspace, name=f"{workspace.slug} script")
+    rule = moderation.save_rule(
+        workspace=workspace,
+        by=owner,
+        name=f"{workspace.name} secret rule",
+        match="any",
+        conditions=[{"type": "words", "words": ["zzz"]}],
+        actions=[{"type": "hold"}],
+    )
+    decided, pending = Message.objects.filter(connection=connection).order_by("posted_at")[1:3]
+    moderation.decide(messages=[decided], action="spam", by=owner)
+    Message.objects.filter(pk=pending.pk).update(review=ReviewState.PENDING)
+    connection.refresh_from_db()
+    assert SyncRun.objects.filter(connection=connection).exists()
+    assert AuditEvent.objects.filter(workspace=workspace).exists()
+    assert Decision.objects.filter(workspace=workspace).exists()
+    tenant = Tenant(workspace, owner, connection, conversation, message, failed, token, raw)
+    tenant.extra.update(rule=rule, pending=pending, decided=decided)
+    return tenant
+
+
+@pytest.fixture
+def tenants(workspace, owner, synced, other_workspace):
+    ws_b, owner_b, conn_b = other_workspace
+    a = _populate(workspace, owner, synced)
+    b = _populate(ws_b, owner_b, conn_b)
+    assert Membership.objects.get(user=a.owner, workspace=a.workspace).role == Role.OWNER
+    assert not Membership.objects.filter(user=a.owner, workspace=b.workspace).exists()
+    # B has a second member, so that "assign to someone of B" is a real temptation
+    b.extra["member"] = MembershipFactory(workspace=b.workspace, role=Role.COMMUNITY_MANAGER).user
+    return a, b
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a request could change, across both tenants."""
+    return {
+        "counts": {
+            model.__name__: model.objects.count()
+            for model in (
+                Reply,
+                Message,
+                Conversation,
+                AuditEvent,
+                ApiToken,
+                Connection,
+                SyncRun,
+                Membership,
+                Identity,
+                Person,
+                Rule,
+                RuleVersion,
+                Decision,
+            )
+        },
+        "rules": list(Rule.objects.order_by("pk").values_list("pk", "name", "enabled", "position")),
+        "decisions": list(Decision.objects.order_by("pk").values_list("pk", "action", "network_state", "attempts")),
+        "conversations": list(Conversation.objects.order_by("pk").values_list("pk", "status", "assignee_id")),
+        "replies": list(Reply.objects.order_by("pk").values_list("pk", "state", "attempts", "body_text", "error")),
+        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at", "name")),
+        "connections": list(
+            Connection.objects.order_by("pk").values_list(
+                "pk", "name", "next_sync_at", "sync_state", "config", "enabled"
+            )
+        ),
+        "messages": list(
+            Message.objects.order_by("pk").values_list("pk", "network_status", "review", "conversation_id")
+        ),
+    }
+
+
+# --- the UI ---------------------------------------------------------------------------------------
+
+
+def workspace_url_names() -> set[str]:
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and str(entry.pattern) == WORKSPACE_INCLUDE:
+            return {pattern.name for pattern in entry.url_patterns}
+    raise AssertionError(f"no {WORKSPACE_INCLUDE} include in the URLconf")
+
+
+# Views decorated with require_POST: a GET is refused with 405 before anything is looked up.
+POST_ONLY = {
+    "inbox-reply",
+    "inbox-retry",
+    "inbox-status",
+    "inbox-assign",
+    "channel-sync",
+    "token-revoke",
+    "moderation-decide",
+    "rule-backtest",
+    "rule-toggle",
+}
+
+
+def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
+    """For each workspace URL name: requests that reach into B, with B's slug and with A's slug."""
+    A, B = a.workspace.slug, b.workspace.slug
+    reply_data = {"body": "Hello from A", "in_reply_to": ""}
+    assign_data = {"assignee": str(a.owner.pk)}
+    channel_data = {"name": "Sneaky channel", "network": "dummy", "token": "", "brand": ""}
+    rule_data = {"name": "Sneaky rule", "match": "any", "words": "hello", "action": "spam"}
+    decide_data = {"ids": [str(b.extra["pending"].pk), str(b.message.pk)], "action": "remove"}
+    rule = b.extra["rule"].pk
+
+    def url(name: str, slug: str, **kwargs: int) -> str:
+        return reverse(name, kwargs={"slug": slug, **kwargs})
+
+    return {
+        "overview": [("get", url("overview", B), {})],
+        "inbox": [
+            ("get", url("inbox", B), {}),
+            ("get", url("inbox", B) + f"?channel={b.connection.pk}", {}),
+        ],
+        "inbox-thread": [
+            ("get", url("inbox-thread", B, pk=b.conversation.pk), {}),
+            ("get", url("inbox-thread", A, pk=b.conversation.pk), {}),
+        ],
+        "inbox-reply": [
+            ("post", url("inbox-reply", B, pk=b.conversation.pk), reply_data),
+            ("post", url("inbox-reply", A, pk=b.conversation.pk), reply_data),
+        ],
+        "inbox-retry": [
+            ("post", url("inbox-retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox-retry", A, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox-retry", A, pk=a.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox-retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {}),
+        ],
+        "inbox-status": [
+            ("post", url("inbox-status", B, pk=b.conversation.pk), {"status": "closed"}),
+            ("post", url("inbox-status", A, pk=b.conversation.pk), {"status": "closed"}),
+        ],
+        "inbox-assign": [
+            ("post", url("inbox-assign", B, pk=b.conversation.pk), assign_data),
+            ("post", url("inbox-assign", A, pk=b.conversation.pk), assign_data),
+            ("post", url("inbox-assign", A, pk=b.conversation.pk), {"assignee": ""}),
+        ],
+        "channels": [
+            ("get", url("channels", B), {}),
+            ("post", url("channels", B), channel_data),
+        ],
+        "channel-detail": [
+            ("get", url("channel-detail", B, pk=b.connection.pk), {}),
+            ("get", url("channel-detail", A, pk=b.connection.pk), {}),
+        ],
+        "channel-sync": [
+            ("post", url("channel-sync", B, pk=b.connection.pk), {}),
+            ("post", url("channel-sync", A, pk=b.connection.pk), {}),
+        ],
+        "moderation": [("get", url("moderation", B), {})],
+        "moderation-decide": [("post", url("moderation-decide", B), decide_data)],
+        "rules": [("get", url("rules", B), {})],
+        "rule-new": [("get", url("rule-new", B), {}), ("post", url("rule-new", B), rule_data)],
+        "rule-backtest": [("post", url("rule-backtest", B), rule_data)],
+        "rule-edit": [
+            ("get", url("rule-edit", B, pk=rule), {}),
+            ("get", url("rule-edit", A, pk=rule), {}),
+            ("post", url("rule-edit", A, pk=rule), rule_data),
+            ("post", url("rule-edit", B, pk=rule), rule_data),
+        ],
+        "rule-toggle": [
+            ("post", url("rule-toggle", B, pk=rule), {}),
+            ("post", url("rule-toggle", A, pk=rule), {}),
+        ],
+        "activity": [("get", url("activity", B), {})],
+        "tokens": [
+            ("get", url("tokens", B), {}),
+            ("post", url("tokens", B), {"name": "sneaky token"}),
+        ],
+        "token-revoke": [
+            ("post", url("token-revoke", B, pk=b.token.pk), {}),
+            ("post", url("token-revoke", A, pk=b.token.pk), {}),
+        ],
+    }
+
+
+def test_every_workspace_url_has_a_tenancy_case(tenants):
+    a, b = tenants
+    cases = ui_requests(a, b)
+    assert set(cases) == workspace_url_names()
+    assert set(cases) >= POST_ONLY
+    for name, requests in cases.items():
+        # every URL is tried with B's slug; every URL taking an object id is also tried with A's slug
+        assert any(f"/w/{b.workspace.slug}/" in path for _m, path, _d in requests), name
+        if "<" in _route_of(name).replace("<slug:slug>", ""):
+            assert any(f"/w/{a.workspace.slug}/" in path for _m, path, _d in requests), name
+
+
+def _route_of(name: str) -> str:
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and str(entry.pattern) == WORKSPACE_INCLUDE:
+            for pattern in entry.url_patterns:
+                if pattern.name == name:
+                    return WORKSPACE_INCLUDE + str(pattern.pattern)
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_ui_member_of_a_gets_404_for_everything_of_b(client, tenants, htmx):
+    a, b = tenants
+    client.force_login(a.owner)
+    headers = {"HX-Request": "true", "HX-Target": "thread"} if htmx else {}
+    tried = 0
+    for name, requests in ui_requests(a, b).items():
+        for method, path, data in requests:
+            before = snapshot()
+            response = getattr(client, method)(path, data, headers=headers)
+            assert response.status_code == 404, f"{method.upper()} {path} ({name}): {response.status_code}"
+            assert b.workspace.name.encode() not in response.content
+            assert snapshot() == before, f"{method.upper()} {path} ({name}) changed something"
+            tried += 1
+            if name in POST_ONLY:  # a GET is refused before any lookup, and reveals nothing either
+                response = client.get(path, headers=headers)
+                assert response.status_code in (404, 405), f"GET {path}: {response.status_code}"
+                assert snapshot() == before
+            elif method == "get":  # the same URL posted to is refused too
+                response = client.post(path, {}, headers=headers)
+                assert response.status_code == 404, f"POST {path}: {response.status_code}"
+                assert snapshot() == before
+    assert tried >= 2 * len(workspace_url_names()) - 4
+
+
+def test_ui_the_same_urls_work_for_a_s_own_objects(client, tenants):
+    """Control: with A's slug and A's ids each URL answers, so the 404s above are about tenancy."""
+    a, b = tenants
+    client.force_login(a.owner)
+    cases = ui_requests(b, a)  # the mirror image: "B" is now A, the workspace the user belongs to
+    for name, requests in cases.items():
+        for method, path, data in requests:
+            if f"/w/{a.workspace.slug}/" not in path or f"/w/{b.workspace.slug}/" in path:
+                continue
+            if name == "token-revoke":
+                data = {}
+            response = getattr(client, method)(path, data)
+            assert response.status_code in (200, 302), f"{method.upper()} {path} ({name}): {response.status_code}"
+
+
+def test_ui_lists_of_a_never_show_b_s_rows(client, tenants):
+    a, b = tenants
+    client.force_login(a.owner)
+    A = a.workspace.slug
+    a_conversations = set(Conversation.objects.filter(workspace=a.workspace).values_list("pk", flat=True))
+    b_conversations = set(Conversation.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
+
+    inbox = client.get(reverse("inbox", args=[A]), {"page": 1})
+    assert inbox.status_code == 200
+    listed = {c.pk for c in inbox.context["page"].object_list}
+    assert listed and listed <= a_conversations
+    linked = {int(pk) for pk in re.findall(rf"/w/{A}/inbox/(\d+)/", inbox.content.decode())}
+    assert linked and linked <= a_conversations and not linked & b_conversations
+    assert b.connection.name not in inbox.content.decode()
+
+    # B's channel id as a filter in A's inbox: nothing, not B's conversations
+    filtered = client.get(reverse("inbox", args=[A]), {"channel": b.connection.pk})
+    assert filtered.status_code == 200 and filtered.context["page"].paginator.count == 0
+
+    channels = client.get(reverse("channels", args=[A]))
+    assert [c.pk for c in channels.context["connections"]] == [a.connection.pk]
+    assert b.connection.name not in channels.content.decode()
+
+    detail = client.get(reverse("channel-detail", args=[A, a.connection.pk]))
+    runs = list(detail.context["runs"])
+    assert runs and {run.workspace_id for run in runs} == {a.workspace.pk}
+
+    thread = client.get(reverse("inbox-thread", args=[A, a.conversation.pk]))
+    assert {m.workspace_id for m in thread.context["thread"]} == {a.workspace.pk}
+    assert [r.pk for r in thread.context["pending_replies"]] == [a.failed_reply.pk]
+    assert {m.user_id for m in thread.context["members"]} == {a.owner.pk}
+
+    activity = client.get(reverse("activity", args=[A]))
+    events = list(activity.context["page"].object_list)
+    assert events and {e.workspace_id for e in events} == {a.workspace.pk}
+    assert b.failed_reply.body_text not in activity.content.decode()
+
+    tokens = client.get(reverse("tokens", args=[A]))
+    assert [t.pk for t in tokens.context["tokens"]] == [a.token.pk]
+
+    overview = client.get(reverse("overview", args=[A]))
+    assert sum(overview.context["status_counts"].values()) == len(a_conversations)
+    assert [c.pk for c in overview.context["connections"]] == [a.connection.pk]
+
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"] == reverse("overview", args=[A])
+
+
+def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
+    """Ids of B smuggled into A's forms: B's member as assignee, B's message as the parent of a reply."""
+    a, b = tenants
+    client.force_login(a.owner)
+    A = a.workspace.slug
+    Connection.objects.filter(pk=a.connection.pk).update(
+        config={k: v for k, v in a.connection.config.items() if k != "fail_replies"}
+    )
+
+    b_messages = set(Message.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
+    before = snapshot()
+    response = client.post(reverse("inbox-assign", args=[A, a.conversation.pk]), {"assignee": b.extra["member"].pk})
+    assert response.status_code == 302
+    assert snapshot() == before
+
+    response = client.post(
+        reverse("inbox-reply", args=[A, a.conversation.pk]), {"body": "Answer", "in_reply_to": b.message.pk}
+    )
+    assert response.status_code == 302
+    reply = Reply.objects.filter(workspace=a.workspace).latest("pk")
+    assert reply.body_text == "Answer" and reply.state == ReplyState.SENT
+    assert reply.in_reply_to_id != b.message.pk
+    assert reply.sent_message.workspace == a.workspace and reply.sent_message.conversation == a.conversation
+
+    # B's messages in A's moderation form: nothing decided
+    before = snapshot()
+    response = client.post(
+        reverse("moderation-decide", args=[A]), {"ids": [b.extra["pending"].pk, b.message.pk], "action": "remove"}
+    )
+    assert response.status_code == 302
+    assert snapshot() == before
+    # B's channel in a rule of A: refused by the form
+    response = client.post(
+        reverse("rule-new", args=[A]),
+        {"name": "Cross", "match": "any", "action": "spam", "channels": [str(b.connection.pk)]},
+    )
+    assert response.status_code == 200 and response.context["form"].errors.get("channels")
+    assert snapshot() == before
+    assert list(
+        Message.objects.filter(workspace=b.workspace)
+        .order_by("pk")
+        .values_list("pk", "network_status", "review", "conversation_id")
+    ) == [m for m in before["messages"] if m[0] in b_messages]
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+class Api:
+    def __init__(self, client, raw: str) -> None:
+        self.client, self.headers = client, {"Authorization": f"Bearer {raw}"}
+
+    def call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        if method == "get":
+            return self.client.get("/api/v1" + path, params or {}, headers=self.headers)
+        return getattr(self.client, method)(
+            "/api/v1" + path, json.dumps(body or {}), content_type="application/json", headers=self.headers
+        )
+
+
+RULE = {
+    "name": "Sneaky rule",
+    "match": "any",
+    "conditions": [{"type": "words", "words": ["hi"]}],
+    "actions": [{"type": "spam"}],
+}
+
+
+def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    """For each operation that reaches an object of the workspace: the same call on B's objects.
+
+    The object is named in the path, or (for moderation decisions) by ids in the body."""
+    conn, conv, msg, rule = b.connection.pk, b.conversation.pk, b.message.pk, b.extra["rule"].pk
+    assignee = {"assignee": a.owner.username}
+    return {
+        ("get", "/api/v1/connections/{connection_id}"): [(f"/connections/{conn}", {})],
+        ("post", "/api/v1/connections/{connection_id}/sync"): [(f"/connections/{conn}/sync", {})],
+        ("get", "/api/v1/conversations/{conversation_id}"): [(f"/conversations/{conv}", {})],
+        ("post", "/api/v1/conversations/{conversation_id}/assign"): [
+            (f"/conversations/{conv}/assign", assignee),
+            (f"/conversations/{conv}/assign", {"assignee": None}),
+        ],
+        ("post", "/api/v1/conversations/{conversation_id}/status"): [
+            (f"/conversations/{conv}/status", {"status": "closed"})
+        ],
+        ("post", "/api/v1/messages/{message_id}/reply"): [(f"/messages/{msg}/reply", {"body": "Hello from A"})],
+        ("post", "/api/v1/messages/{message_id}/assign"): [(f"/messages/{msg}/assign", assignee)],
+        ("put", "/api/v1/moderation/rules/{rule_id}"): [(f"/moderation/rules/{rule}", RULE)],
+        ("post", "/api/v1/moderation/decisions"): [
+            ("/moderation/decisions", {"message_ids": [b.extra["pending"].pk], "action": "remove"}),
+            # one of A's and one of B's: all or nothing
+            ("/moderation/decisions", {"message_ids": [a.extra["pending"].pk, msg], "action": "spam"}),
+        ],
+    }
+
+
+# Operations that create in the token's workspace without naming an existing object; tested below.
+CREATE_OPERATIONS = {
+    ("post", "/api/v1/connections"),
+    ("post", "/api/v1/moderation/rules"),
+    ("post", "/api/v1/moderation/rules/backtest"),
+}
+
+LIST_OPERATIONS = {
+    ("get", "/api/v1/workspaces"),
+    ("get", "/api/v1/connections"),
+    ("get", "/api/v1/messages"),
+    ("get", "/api/v1/conversations"),
+    ("get", "/api/v1/moderation/queue"),
+    ("get", "/api/v1/moderation/rules"),
+}
+
+
+def openapi_operations() -> set[tuple[str, str]]:
+    schema = ninja_api.get_openapi_schema()
+    return {(method, path) for path, operations in schema["paths"].items() for method in operations}
+
+
+def test_every_api_operation_has_a_tenancy_case(tenants):
+    a, b = tenants
+    operations = openapi_operations()
+    objects = set(api_object_requests(a, b))
+    assert {op for op in operations if "{" in op[1]} <= objects
+    assert objects | CREATE_OPERATIONS | LIST_OPERATIONS == operations
+    assert not objects & CREATE_OPERATIONS and not objects & LIST_OPERATIONS
+
+
+def test_api_token_of_a_gets_404_json_for_b_s_objects(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    for (method, _template), calls in api_object_requests(a, b).items():
+        for path, body in calls:
+            before = snapshot()
+            response = api.call(method, path, body)
+            assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
+            error = response.json()["error"]
+            assert error["code"] == "not_found" and error["message"]
+            assert b.workspace.name not in response.content.decode()
+            assert snapshot() == before, f"{method.upper()} {path} changed something"
+
+
+def test_api_same_calls_on_a_s_own_objects_succeed(client, tenants):
+    """Control: the mirror-image calls on A's objects are not 404, so the 404s above are about tenancy."""
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    Connection.objects.filter(pk=a.connection.pk).update(
+        config={k: v for k, v in a.connection.config.items() if k != "fail_replies"}
+    )
+    for (method, _template), calls in api_object_requests(b, a).items():
+        for path, body in calls:
+            if body.get("assignee"):
+                body = {"assignee": a.owner.username}
+            if path == "/moderation/decisions":
+                body = {**body, "message_ids": [a.extra["pending"].pk]}
+            response = api.call(method, path, body)
+            assert response.status_code in (200, 201, 202), f"{method.upper()} {path}: {response.content}"
+
+
+def test_api_creating_in_a_never_touches_b(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    b_rules = list(Rule.objects.filter(workspace=b.workspace).values_list("pk", "name", "enabled"))
+    b_connections = list(Connection.objects.filter(workspace=b.workspace).values_list("pk", "name", "config"))
+
+    # a name taken in B is free in A, and reveals nothing about B
+    response = api.call("post", "/connections", {"name": b.connection.name, "network": "dummy"})
+    assert response.status_code == 201
+    assert Connection.objects.get(pk=response.json()["id"]).workspace == a.workspace
+
+    response = api.call("post", "/moderation/rules", {**RULE, "name": b.extra["rule"].name})
+    assert response.status_code == 201
+    assert Rule.objects.get(pk=response.json()["id"]).workspace == a.workspace
+
+    backtest = api.call("post", "/moderation/rules/backtest", {**RULE, "conditions": [{"type": "length", "max": 1}]})
+    assert backtest.status_code == 200
+    body = backtest.json()
+    mine = set(Message.objects.filter(workspace=a.workspace, direction="in").values_list("pk", flat=True))
+    assert body["examined"] == len(mine)
+    assert body["sample"] and {row["message_id"] for row in body["sample"]} <= mine
+
+    assert list(Rule.objects.filter(workspace=b.workspace).values_list("pk", "name", "enabled")) == b_rules
+    assert list(Connection.objects.filter(workspace=b.workspace).values_list("pk", "name", "config")) == b_connections
+
+
+def test_api_lists_never_include_b_s_rows(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    assert api.call("get", "/workspaces").json() == [{"slug": a.workspace.slug, "name": a.workspace.name}]
+    assert [row["id"] for row in api.call("get", "/connections").json()] == [a.connection.pk]
+    assert [row["id"] for row in api.call("get", "/moderation/rules").json()] == [a.extra["rule"].pk]
+    queue = {row["id"] for row in api.call("get", "/moderation/queue", params={"limit": 500}).json()}
+    assert a.extra["pending"].pk in queue
+    assert queue == set(
+        Message.objects.filter(workspace=a.workspace, review=ReviewState.PENDING).values_list("pk", flat=True)
+    )
+
+    for path, model in (("/messages", Message), ("/conversations", Conversation)):
+        mine = set(model.objects.filter(workspace=a.workspace).values_list("pk", flat=True))
+        theirs = set(model.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
+        assert mine and theirs
+        for params in (
+            {"limit": 500, "held": "true"},
+            {"limit": 500, "status": "new"},
+            {"limit": 500, "language": "fr"},
+            {"limit": 500, "language": "en"},
+        ):
+            rows = api.call("get", path, params=params).json()
+            assert {row["id"] for row in rows} <= mine, (path, params)
+        rows = api.call("get", path, params={"limit": 500}).json()
+        assert {row["id"] for row in rows} == mine
+        # B's channel as a filter gives nothing
+        assert api.call("get", path, params={"channel": b.connection.pk}).json() == []
+        # paging to the end never spills into B
+        seen: set[int] = set()
+        for offset in range(0, len(mine) + 20, 20):
+            seen |= {row["id"] for row in api.call("get", path, params={"limit": 20, "offset": offset}).json()}
+        assert seen == mine
+
+
+def test_api_conversation_detail_only_shows_its_workspace_s_messages(client, tenants):
+    a, b = tenants
+    detail = Api(client, a.raw_token).call("get", f"/conversations/{a.conversation.pk}").json()
+    ids = {m["id"] for m in detail["messages"]}
+    assert ids == set(a.conversation.messages.values_list("pk", flat=True))
+    assert not ids & set(Message.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
+
+
+def test_api_a_cannot_assign_b_s_member(client, tenants):
+    a, b = tenants
+    before = snapshot()
+    response = Api(client, a.raw_token).call(
+        "post", f"/conversations/{a.conversation.pk}/assign", {"assignee": b.extra["member"].username}
+    )
+    assert response.status_code == 422 and response.json()["error"]["field"] == "assignee"
+    assert snapshot() == before
+
+
+def test_api_token_of_b_cannot_reach_a_either(client, tenants):
+    a, b = tenants
+    api = Api(client, b.raw_token)
+    before = snapshot()
+    assert api.call("get", f"/conversations/{a.conversation.pk}").status_code == 404
+    assert api.call("post", f"/messages/{a.message.pk}/reply", {"body": "x"}).status_code == 404
+    assert api.call("post", f"/connections/{a.connection.pk}/sync").status_code == 404
+    assert api.call("put", f"/moderation/rules/{a.extra['rule'].pk}", RULE).status_code == 404
+    assert snapshot() == before
