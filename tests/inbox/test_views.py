@@ -194,11 +194,6 @@ def test_a_client_sees_the_thread_without_the_reply_and_assign_forms(client, wor
     assert conv.status == ConversationStatus.NEW
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbox/views.py reply() puts PermissionDenied on the reply form, which _thread.html does not render "
-    "when the user cannot reply: the refusal is silent",
-)
 def test_a_refused_reply_says_why(client, workspace, synced, member_factory):
     client.force_login(member_factory(Role.CLIENT))
     response = client.post(thread_url(conversation_of(synced), "inbox-reply"), {"body": "sneaky"}, headers=HTMX)
@@ -288,11 +283,6 @@ def test_an_empty_reply_shows_a_form_error_and_sends_nothing(logged_in, synced, 
     assert conv.status == ConversationStatus.NEW
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbox/views.py _render_thread redirects every non-htmx POST, so a form error (and the text typed) is "
-    "lost for a browser without JavaScript",
-)
 def test_an_empty_reply_without_htmx_shows_the_error_too(logged_in, synced):
     conv = conversation_of(synced)
     response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": ""}, follow=True)

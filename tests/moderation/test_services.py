@@ -131,3 +131,14 @@ def test_backtest_compares_with_what_moderators_decided(synced, owner):
         actions=[{"type": "hold"}],
     )
     assert narrow.matched == 0 and narrow.missed["spam"] == 1
+
+
+def test_a_rule_cannot_name_another_workspaces_channel(workspace, owner, connection, other_workspace):
+    foreign = other_workspace[2]
+    with pytest.raises(ValidationError) as caught:
+        services.save_rule(workspace=workspace, by=owner, name="x", match="any",
+                           conditions=[{"type": "channel", "in": [foreign.pk]}], actions=[{"type": "hold"}])
+    assert "conditions" in caught.value.message_dict
+    rule = services.save_rule(workspace=workspace, by=owner, name="x", match="any",
+                              conditions=[{"type": "channel", "in": [connection.pk]}], actions=[{"type": "hold"}])
+    assert rule.current.conditions == [{"type": "channel", "in": [connection.pk]}]

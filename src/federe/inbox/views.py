@@ -42,7 +42,9 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
 
 
 @login_required
-def inbox(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def inbox(
+    request: AuthedRequest, slug: str, pk: int | None = None, form: ReplyForm | None = None, status: int = 200
+) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     filters = queries.InboxFilters.from_params(request.GET.dict())
     page = Paginator(queries.conversations(workspace, filters), 40).get_page(request.GET.get("page"))
@@ -57,10 +59,10 @@ def inbox(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpRespo
         "query": request.GET.urlencode(),
     }
     if pk is not None:
-        context.update(_thread_context(request, workspace, _conversation(workspace, pk)))
+        context.update(_thread_context(request, workspace, _conversation(workspace, pk), form))
     if request.htmx and request.htmx.target == "conversation-list":
         return render(request, "inbox/_list.html", context)
-    return render(request, "inbox/inbox.html", context)
+    return render(request, "inbox/inbox.html", context, status=status)
 
 
 @login_required
@@ -78,6 +80,9 @@ def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversat
         response = render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
         response["HX-Trigger"] = "inbox-changed"  # the list refreshes its statuses
         return response
+    if form is not None and form.errors:
+        # Without JavaScript: show the whole page again, with the error and the text typed.
+        return inbox(request, workspace.slug, conv.pk, form=form, status=422)
     return redirect("inbox-thread", slug=workspace.slug, pk=conv.pk)
 
 
@@ -102,8 +107,8 @@ def reply(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         form.add_error(None, exc)
         return _render_thread(request, workspace, conv, form)
     except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-        return _render_thread(request, workspace, conv, form)
+        flash.error(request, str(exc))
+        return _render_thread(request, workspace, conv)
     if sent.state == ReplyState.SENT:
         flash.success(request, _("Reply sent on %(channel)s.") % {"channel": conv.connection.name})
     else:

@@ -17,7 +17,9 @@ from federe.moderation.models import RuleVersion, SideAction, Verdict
 ACTIONS = set(Verdict.values) | set(SideAction.values)
 
 
-def validate_definition(match: str, conditions: list[dict[str, Any]], actions: list[dict[str, Any]]) -> None:
+def validate_definition(
+    match: str, conditions: list[dict[str, Any]], actions: list[dict[str, Any]], workspace_id: int | None = None
+) -> None:
     if match not in ("all", "any"):
         raise ValidationError({"match": _("Choose whether all conditions or any condition must match.")})
     if not conditions:
@@ -27,6 +29,8 @@ def validate_definition(match: str, conditions: list[dict[str, Any]], actions: l
             raise ValidationError({"conditions": _("Unknown condition: %(type)s") % {"type": cond.get("type")}})
         if cond["type"] == "words" and not any(str(w).strip() for w in cond.get("words", [])):
             raise ValidationError({"conditions": _("List at least one watched word or phrase.")})
+        if cond["type"] == "channel" and workspace_id is not None:
+            _check_channels(cond.get("in", []), workspace_id)
     if not actions:
         raise ValidationError({"actions": _("Choose at least one action.")})
     verdicts = [a for a in actions if a.get("type") in Verdict.values]
@@ -34,6 +38,15 @@ def validate_definition(match: str, conditions: list[dict[str, Any]], actions: l
         raise ValidationError({"actions": _("Choose one verdict at most (hold, approve, spam, remove or ban).")})
     if any(a["type"] == SideAction.LABEL and not str(a.get("label", "")).strip() for a in actions):
         raise ValidationError({"actions": _("Give the label a name.")})
+
+
+def _check_channels(ids: list[Any], workspace_id: int) -> None:
+    from federe.connections.models import Connection
+
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    known = set(Connection.objects.filter(workspace_id=workspace_id, pk__in=wanted).values_list("pk", flat=True))
+    if not wanted or len(wanted) != len(ids) or known != wanted:
+        raise ValidationError({"conditions": _("Choose channels of this workspace.")})
 
 
 def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[str] | None:

@@ -50,7 +50,7 @@ def save_rule(
 ) -> Rule:
     """Create a rule, or a new version of it: versions are never edited in place."""
     require(by, workspace, Perm.MODERATE)
-    rules.validate_definition(match, conditions, actions)
+    rules.validate_definition(match, conditions, actions, workspace.pk)
     if rule is None:
         position = (Rule.objects.filter(workspace=workspace).aggregate(m=Max("position"))["m"] or 0) + 1
         rule = Rule.objects.create(workspace=workspace, name=name.strip()[:120], position=position, created_by=by)
@@ -276,7 +276,7 @@ def backtest(
     limit: int = 5000,
 ) -> Backtest:
     """What the rule would have done on the latest ``limit`` messages, against moderators' decisions."""
-    rules.validate_definition(match, conditions, actions)
+    rules.validate_definition(match, conditions, actions, workspace.pk)
     messages = list(
         Message.objects.filter(workspace=workspace, direction="in")
         .select_related("author", "conversation")
