@@ -136,9 +136,21 @@ def test_backtest_compares_with_what_moderators_decided(synced, owner):
 def test_a_rule_cannot_name_another_workspaces_channel(workspace, owner, connection, other_workspace):
     foreign = other_workspace[2]
     with pytest.raises(ValidationError) as caught:
-        services.save_rule(workspace=workspace, by=owner, name="x", match="any",
-                           conditions=[{"type": "channel", "in": [foreign.pk]}], actions=[{"type": "hold"}])
+        services.save_rule(
+            workspace=workspace,
+            by=owner,
+            name="x",
+            match="any",
+            conditions=[{"type": "channel", "in": [foreign.pk]}],
+            actions=[{"type": "hold"}],
+        )
     assert "conditions" in caught.value.message_dict
-    rule = services.save_rule(workspace=workspace, by=owner, name="x", match="any",
-                              conditions=[{"type": "channel", "in": [connection.pk]}], actions=[{"type": "hold"}])
+    rule = services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="x",
+        match="any",
+        conditions=[{"type": "channel", "in": [connection.pk]}],
+        actions=[{"type": "hold"}],
+    )
     assert rule.current.conditions == [{"type": "channel", "in": [connection.pk]}]

@@ -82,7 +82,7 @@ def test_backtest_from_the_form(client, owner, synced, workspace):
     client.force_login(owner)
     page = client.post(f"/w/{workspace.slug}/moderation/rules/backtest/", RULE_FORM).content.decode()
     assert "of the last 50 messages" in page
-    assert "1 a moderator marked as spam" in page
+    assert "1 a moderator marked as spam (the rule agrees)." in page
     assert not Rule.objects.exists()  # testing saves nothing
 
 

@@ -23,14 +23,12 @@ def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        config = {"brand": data["brand"]} if data["brand"] else {}
-        credentials = {"token": data["token"]} if data["token"] else {}
+        config, credentials = form.config_and_credentials()
         try:
             connection = services.create_connection(
                 workspace=workspace,
-                network=data["network"],
-                name=data["name"],
+                network=form.cleaned_data["network"],
+                name=form.cleaned_data["name"],
                 config=config,
                 credentials=credentials,
                 by=request.user,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from federe.connectors.capabilities import Capability
@@ -18,6 +19,18 @@ from federe.connectors.types import (
 )
 
 
+@dataclass(frozen=True)
+class SetupField:
+    """One thing a user types to connect a channel; secrets go to the encrypted credentials."""
+
+    name: str
+    label: Any
+    secret: bool = False
+    required: bool = True
+    help: Any = ""
+    kind: str = "text"  # text, url, password
+
+
 class Connector(ABC):
     key: ClassVar[str]
     label: ClassVar[Any]  # a (lazily) translated name
@@ -25,6 +38,7 @@ class Connector(ABC):
     # Closed networks we cannot reach are built from published docs and said so in the UI.
     verified_against_real_server: ClassVar[bool] = False
     do_not_call_in_templates: ClassVar[bool] = True  # templates read the class's attributes
+    setup_fields: ClassVar[tuple[SetupField, ...]] = ()
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config

@@ -56,6 +56,14 @@ class Direction(models.TextChoices):
     OUTBOUND = "out", _("sent")
 
 
+NETWORK_STATUS_CHOICES = [
+    ("published", _("published")),
+    ("held", _("held")),
+    ("spam", _("spam")),
+    ("removed", _("removed")),
+]
+
+
 class ReviewState(models.TextChoices):
     NONE = "", _("not in review")
     PENDING = "pending", _("to review")
@@ -78,7 +86,7 @@ class Message(WorkspaceScoped):
     body_html = models.TextField()
     body_text = models.TextField()
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.OTHER)
-    network_status = models.CharField(max_length=12, default="published")
+    network_status = models.CharField(max_length=12, default="published", choices=NETWORK_STATUS_CHOICES)
     url = models.URLField(max_length=500, blank=True)
     posted_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -253,3 +253,34 @@ def test_wordpress_failing_mid_sync_loses_nothing_and_duplicates_nothing(blog, p
     assert recovered.run.error == "" and blog.last_error == ""
     for comment in comments:
         assert Message.objects.filter(connection=blog, external_id=str(comment["id"])).count() == 1
+
+
+def test_connect_the_real_blog_from_the_channels_page(client, owner, workspace, wp_env):
+    client.force_login(owner)
+    response = client.post(
+        f"/w/{workspace.slug}/channels/",
+        {
+            "name": "Real blog",
+            "network": "wordpress",
+            "wordpress__site_url": wp_env["WORDPRESS_URL"],
+            "wordpress__username": wp_env["WORDPRESS_USER"],
+            "wordpress__app_password": wp_env["WORDPRESS_APP_PASSWORD"],
+        },
+    )
+    assert response.status_code == 302
+    from federe.connections.models import Connection
+
+    connection = Connection.objects.get(workspace=workspace, name="Real blog")
+    assert connection.config == {"site_url": wp_env["WORDPRESS_URL"]}
+    assert set(connection.credentials) == {"username", "app_password"}
+    wrong = client.post(
+        f"/w/{workspace.slug}/channels/",
+        {
+            "name": "Wrong",
+            "network": "wordpress",
+            "wordpress__site_url": wp_env["WORDPRESS_URL"],
+            "wordpress__username": wp_env["WORDPRESS_USER"],
+            "wordpress__app_password": "aaaa bbbb cccc dddd",
+        },
+    ).content.decode()
+    assert "WordPress refused the user name or application password" in wrong

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from federe.connectors.base import Connector
+from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
 from federe.connectors.dummy.mapping import map_item
 from federe.connectors.dummy.network import DummyNetwork
@@ -49,6 +49,10 @@ class DummyConnector(Connector):
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )
     verified_against_real_server = True  # it is its own server
+    setup_fields = (
+        SetupField("brand", _("Brand name in the generated messages"), required=False),
+        SetupField("token", _("Access token (any value)"), secret=True, required=False, kind="password"),
+    )
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         super().__init__(config=config, credentials=credentials)

@@ -43,7 +43,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from federe.connectors.base import Connector
+from django.utils.translation import gettext_lazy as _
+
+from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
 from federe.connectors.registry import register
@@ -116,6 +118,17 @@ class WordPressConnector(Connector):
     label = "WordPress"
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
     verified_against_real_server = True  # tests/connectors/wordpress/test_integration.py, WordPress 6.1
+    setup_fields = (
+        SetupField("site_url", _("Blog address"), kind="url", help=_("For example https://blog.example.org")),
+        SetupField("username", _("WordPress user name"), secret=True),
+        SetupField(
+            "app_password",
+            _("Application password"),
+            secret=True,
+            kind="password",
+            help=_("In WordPress: Users → Profile → Application Passwords. The user must be able to moderate."),
+        ),
+    )
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         super().__init__(config=config, credentials=credentials)
