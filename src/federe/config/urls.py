@@ -42,6 +42,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", accounts_views.switch_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
+    path("hooks/sync/<int:pk>/<str:token>/", connection_views.sync_hook, name="sync-hook"),
     path("w/<slug:slug>/", include(workspace_patterns)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

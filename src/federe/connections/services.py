@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
@@ -54,7 +55,7 @@ def create_connection(
         name=name,
         config=config,
         next_sync_at=timezone.now(),
-        sync_interval_seconds=settings.FEDERE_SYNC_INTERVAL_SECONDS,
+        sync_interval_seconds=connector_cls.default_sync_interval_seconds or settings.FEDERE_SYNC_INTERVAL_SECONDS,
     )
     connection.set_credentials(credentials)
     connection.save()
@@ -202,3 +203,15 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
             target=connection,
             details={"stored": run.stored, "updated": run.updated, "malformed": run.malformed, "error": run.error},
         )
+
+
+def sync_hook_token(connection_id: int) -> str:
+    """The secret part of a channel's "sync now" address, derived from SECRET_KEY (nothing stored)."""
+    return salted_hmac("federe.sync-hook", str(connection_id)).hexdigest()[:32]
+
+
+def nudge_sync(connection_id: int, token: str) -> bool:
+    """A network told us something changed: sync at the dispatcher's next round. False if the token is wrong."""
+    if not constant_time_compare(token, sync_hook_token(connection_id)):
+        return False
+    return Connection.objects.filter(pk=connection_id, enabled=True).update(next_sync_at=timezone.now()) == 1

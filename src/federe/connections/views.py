@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from federe.accounts.permissions import Perm, has_perm
@@ -74,6 +76,11 @@ def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "connector": connector_cls,
             "capabilities": [CAPABILITY_LABELS[c] for c in sorted(connector_cls.capabilities)],
             "runs": queries.recent_runs(workspace, connection),
+            "hook_url": request.build_absolute_uri(
+                reverse("sync-hook", args=[connection.pk, services.sync_hook_token(connection.pk)])
+            )
+            if has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS)
+            else "",
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
         },
     )
@@ -94,3 +101,12 @@ def channel_sync(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     else:
         flash.success(request, _("Sync requested: a worker picks it up within seconds."))
     return redirect("channel-detail", slug=slug, pk=pk)
+
+
+@csrf_exempt
+@require_POST
+def sync_hook(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Called by a network (e.g. contrib/wordpress/federe-notify.php) when something changed."""
+    if not services.nudge_sync(pk, token):
+        raise Http404
+    return HttpResponse(status=202)

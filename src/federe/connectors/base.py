@@ -39,6 +39,8 @@ class Connector(ABC):
     verified_against_real_server: ClassVar[bool] = False
     do_not_call_in_templates: ClassVar[bool] = True  # templates read the class's attributes
     setup_fields: ClassVar[tuple[SetupField, ...]] = ()
+    # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
+    default_sync_interval_seconds: ClassVar[int | None] = None
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config

@@ -20,6 +20,7 @@ from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus,
 from federe.connectors.wordpress.client import REFUSED_LOGIN
 from federe.inbox.models import Conversation, Direction, Message, ReplyState, ReviewState
 from federe.inbox.services import send_reply
+from tests.connectors.wordpress.conftest import _env_file
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -284,3 +285,57 @@ def test_connect_the_real_blog_from_the_channels_page(client, owner, workspace, 
         },
     ).content.decode()
     assert "WordPress refused the user name or application password" in wrong
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notify_plugin_makes_the_blog_ask_for_a_sync(live_server, owner, workspace, wp_env, tmp_path):
+    """contrib/wordpress/federe-notify.php, installed on the real blog, calls Fédère when a comment arrives."""
+    import shutil
+    import uuid
+    from datetime import timedelta
+    from pathlib import Path
+
+    import httpx
+    from django.utils import timezone
+
+    from federe.connections.models import Connection
+    from federe.connections.services import create_connection, sync_hook_token
+
+    mu = _env_file().parent / "docroot" / "wp-content" / "mu-plugins"
+    if not mu.is_dir():
+        pytest.skip("the WordPress peer's docroot is not on this machine")
+    connection = create_connection(
+        workspace=workspace,
+        network="wordpress",
+        name="Notified blog",
+        by=owner,
+        config={"site_url": wp_env["WORDPRESS_URL"]},
+        credentials={"username": wp_env["WORDPRESS_USER"], "app_password": wp_env["WORDPRESS_APP_PASSWORD"]},
+    )
+    Connection.objects.filter(pk=connection.pk).update(next_sync_at=timezone.now() + timedelta(hours=1))
+    url = f"{live_server.url}/hooks/sync/{connection.pk}/{sync_hook_token(connection.pk)}/"
+    plugin, config = mu / "federe-notify.php", mu / "federe-notify-config.php"
+    shutil.copy(Path(__file__).resolve().parents[3] / "contrib" / "wordpress" / "federe-notify.php", plugin)
+    config.write_text(f"<?php\ndefine( 'FEDERE_NOTIFY_URL', '{url}' );\n")
+    auth = (wp_env["WORDPRESS_USER"], wp_env["WORDPRESS_APP_PASSWORD"])
+    try:
+        with httpx.Client(base_url=wp_env["WORDPRESS_URL"], trust_env=False, timeout=30) as wp:
+            post = wp.post(
+                "/wp-json/wp/v2/posts", auth=auth, json={"title": f"Notify {uuid.uuid4().hex[:6]}", "status": "publish"}
+            ).json()
+            created = wp.post(
+                "/wp-json/wp/v2/comments",
+                json={
+                    "post": post["id"],
+                    "author_name": "Visitor",
+                    "author_email": "v@example.org",
+                    "content": f"Hello {uuid.uuid4().hex}",
+                },
+            )
+            assert created.status_code == 201
+            connection.refresh_from_db()
+            assert connection.next_sync_at <= timezone.now()
+            wp.delete(f"/wp-json/wp/v2/posts/{post['id']}", auth=auth, params={"force": "true"})
+    finally:
+        plugin.unlink(missing_ok=True)
+        config.unlink(missing_ok=True)

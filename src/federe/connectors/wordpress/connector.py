@@ -118,6 +118,8 @@ class WordPressConnector(Connector):
     label = "WordPress"
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
     verified_against_real_server = True  # tests/connectors/wordpress/test_integration.py, WordPress 6.1
+    # Comments need a moderator within seconds; a sync costs one or two small requests (bench/reaction.py).
+    default_sync_interval_seconds = 15
     setup_fields = (
         SetupField("site_url", _("Blog address"), kind="url", help=_("For example https://blog.example.org")),
         SetupField("username", _("WordPress user name"), secret=True),
