@@ -173,3 +173,30 @@ def test_held_items_go_to_the_review_queue_and_leave_it_when_decided_on_the_netw
     assert run.updated == held_count
     assert not Message.objects.filter(connection=connection, review="pending").exists()
     assert Message.objects.filter(connection=connection, review="reviewed").count() == run.updated
+
+
+def test_an_edit_updates_the_message_and_keeps_what_it_said_before(connection, monkeypatch, client, owner):
+    sync_connection(connection.pk)
+    message = Message.objects.get(connection=connection, external_id="3")
+    before = message.body_html
+
+    from federe.connectors.dummy.network import DummyNetwork
+
+    original = DummyNetwork.item
+
+    def edited(self, index):
+        raw = original(self, index)
+        if index == 3:
+            raw["html"] = "<p>Edited: this is what I meant.</p>"
+        return raw
+
+    monkeypatch.setattr(DummyNetwork, "item", edited)
+    Connection.objects.filter(pk=connection.pk).update(cursor={})
+    run = sync_connection(connection.pk).run
+    assert run.updated == 1 and run.stored == 0
+    message.refresh_from_db()
+    assert message.body_html == "<p>Edited: this is what I meant.</p>" and message.edited_at is not None
+    assert [r.body_html for r in message.revisions.all()] == [before]
+    client.force_login(owner)
+    page = client.get(f"/w/{connection.workspace.slug}/inbox/{message.conversation_id}/").content.decode()
+    assert "edited once" in page and before in page

@@ -154,3 +154,60 @@ def test_a_rule_cannot_name_another_workspaces_channel(workspace, owner, connect
         actions=[{"type": "hold"}],
     )
     assert rule.current.conditions == [{"type": "channel", "in": [connection.pk]}]
+
+
+def test_rules_can_assign_and_e_mail_the_moderators(
+    connection, owner, member_factory, mailoutbox, django_capture_on_commit_callbacks
+):
+    workspace = connection.workspace
+    cm = member_factory(Role.COMMUNITY_MANAGER)
+    moderator = member_factory(Role.MODERATOR)
+    analyst = member_factory(Role.ANALYST)
+    for user, lang in ((moderator, "fr"), (analyst, "en"), (cm, "en")):
+        user.email, user.language = f"{user.username}@example.org", lang
+        user.save()
+    services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Links",
+        match="any",
+        conditions=[{"type": "links", "min": 1}],
+        actions=[{"type": "assign", "username": cm.username}],
+    )
+    services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Troll",
+        match="any",
+        conditions=[{"type": "words", "words": ["idiot*", "nul*", "arnaque"]}],
+        actions=[{"type": "notify"}],
+    )
+    connection.config = {**connection.config, "total": 200, "page_size": 200}
+    connection.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_connection(connection.pk)
+    linked = Message.objects.filter(connection=connection, decisions__action="assign").select_related("conversation")
+    assert linked.exists()
+    assert all(m.conversation.assignee_id == cm.pk for m in linked)
+    notified = Message.objects.filter(connection=connection, decisions__action="notify")
+    assert notified.exists() and all(m.review == "pending" for m in notified)
+    recipients = sorted(address for mail in mailoutbox for address in mail.to)
+    assert recipients == sorted([f"{moderator.username}@example.org", f"{cm.username}@example.org"])
+    french = next(mail for mail in mailoutbox if mail.to == [f"{moderator.username}@example.org"])
+    english = next(mail for mail in mailoutbox if mail.to == [f"{cm.username}@example.org"])
+    assert "to review" in english.subject
+    assert "à examiner" in french.subject and "règle" in french.body
+    assert notified.first().body_text[:40] in english.body
+
+
+def test_assigning_to_a_stranger_is_refused(workspace, owner, user_factory):
+    with pytest.raises(ValidationError) as caught:
+        services.save_rule(
+            workspace=workspace,
+            by=owner,
+            name="x",
+            match="any",
+            conditions=[{"type": "emoji_only"}],
+            actions=[{"type": "assign", "username": user_factory().username}],
+        )
+    assert "actions" in caught.value.message_dict

@@ -13,7 +13,7 @@ from datetime import datetime
 from federe.connections.models import Connection
 from federe.connectors.types import Author, Item, NetworkStatus
 from federe.core.html import html_to_text, sanitize_html
-from federe.inbox.models import Conversation, ConversationStatus, Message, ReviewState
+from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
 from federe.nlp.language import detect
 from federe.people.models import Identity, Person
 
@@ -181,13 +181,19 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     conversation_ids = _conversations(connection, unique, texts)
     fields = ("id", "body_html", "network_status", "review")
     known = _existing(Message, connection, [i.external_id for i in unique], *fields)
-    new_messages, changed = [], []
+    new_messages, changed, revisions = [], [], []
     latest: dict[int, datetime] = {}
     for item in unique:
         key = item.external_id
         if key in known:
             update = _changed_message(known[key], item, html[key], texts[key])
-            changed.extend([update] if update else [])
+            if update is not None:
+                changed.append(update)
+                _, old_html, old_status, _ = known[key]
+                if old_html != html[key]:
+                    revisions.append(
+                        MessageRevision(message_id=update.pk, body_html=old_html, network_status=old_status)
+                    )
             continue
         conversation_id = conversation_ids[item.thread_id]
         author_id = identity_ids[item.author.external_id]
@@ -196,6 +202,7 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
             latest[conversation_id] = item.created_at
     created = Message.objects.bulk_create(new_messages, batch_size=CHUNK)
     Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at", "review"])
+    MessageRevision.objects.bulk_create(revisions)
     _touch_conversations(latest)
     _touch_persons(identity_ids, unique)
     return IngestStats(stored=len(created), updated=len(changed), new_ids=[m.pk for m in created])

@@ -107,6 +107,21 @@ class Message(WorkspaceScoped):
         return self.body_text[:60]
 
 
+class MessageRevision(models.Model):
+    """What a message said before the network edited it: edits never erase history."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    body_html = models.TextField()
+    network_status = models.CharField(max_length=12, choices=NETWORK_STATUS_CHOICES)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
 class ReplyState(models.TextChoices):
     DRAFT = "draft", _("draft")
     SENDING = "sending", _("sending")

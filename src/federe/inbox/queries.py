@@ -54,6 +54,7 @@ def thread(workspace: Workspace, conv: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(workspace=workspace, conversation=conv)
         .select_related("author", "sent_by")
+        .prefetch_related("revisions")
         .order_by("posted_at", "id")
     )
 

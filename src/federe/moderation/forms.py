@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,6 +17,8 @@ ACTION_CHOICES = [
     (Verdict.REMOVE, _("Remove")),
     (Verdict.APPROVE, _("Approve")),
     (SideAction.LABEL, _("Add a label (and put in the review queue)")),
+    (SideAction.ASSIGN, _("Assign the conversation to a teammate")),
+    (SideAction.NOTIFY, _("E-mail the moderators (and put in the review queue)")),
 ]
 
 
@@ -46,10 +49,18 @@ class RuleForm(forms.Form):
     )
     action = forms.ChoiceField(label=_("Then"), choices=ACTION_CHOICES)
     label = forms.CharField(label=_("Label"), required=False, max_length=60)
+    assignee = forms.ChoiceField(label=_("Teammate"), required=False)
 
-    def __init__(self, *args: Any, channels: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: Any,
+        channels: list[tuple[int, str]] = (),
+        members: list[str] = (),
+        **kwargs: Any,  # type: ignore[assignment]
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channels"].choices = [(str(pk), name) for pk, name in channels]
+        self.fields["assignee"].choices = [("", "—"), *[(name, name) for name in members]]
 
     def definition(self) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
         data = self.cleaned_data
@@ -73,6 +84,8 @@ class RuleForm(forms.Form):
         action: dict[str, Any] = {"type": data["action"]}
         if data["action"] == SideAction.LABEL:
             action["label"] = data["label"].strip()
+        if data["action"] == SideAction.ASSIGN:
+            action["username"] = data["assignee"]
         return data["match"], conditions, [action]
 
 
@@ -93,4 +106,5 @@ def initial_from(name: str, match: str, conditions: list[dict[str, Any]], action
     if actions:
         initial["action"] = actions[0]["type"]
         initial["label"] = actions[0].get("label", "")
+        initial["assignee"] = actions[0].get("username", "")
     return initial

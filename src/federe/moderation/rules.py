@@ -38,6 +38,9 @@ def validate_definition(
         raise ValidationError({"actions": _("Choose one verdict at most (hold, approve, spam, remove or ban).")})
     if any(a["type"] == SideAction.LABEL and not str(a.get("label", "")).strip() for a in actions):
         raise ValidationError({"actions": _("Give the label a name.")})
+    for action in actions:
+        if action["type"] == SideAction.ASSIGN and workspace_id is not None:
+            _check_member(str(action.get("username", "")), workspace_id)
 
 
 def _check_channels(ids: list[Any], workspace_id: int) -> None:
@@ -47,6 +50,13 @@ def _check_channels(ids: list[Any], workspace_id: int) -> None:
     known = set(Connection.objects.filter(workspace_id=workspace_id, pk__in=wanted).values_list("pk", flat=True))
     if not wanted or len(wanted) != len(ids) or known != wanted:
         raise ValidationError({"conditions": _("Choose channels of this workspace.")})
+
+
+def _check_member(username: str, workspace_id: int) -> None:
+    from federe.accounts.models import Membership
+
+    if not Membership.objects.filter(workspace_id=workspace_id, user__username=username).exists():
+        raise ValidationError({"actions": _("Assign to a member of this workspace.")})
 
 
 def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[str] | None:

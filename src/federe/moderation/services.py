@@ -9,21 +9,24 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
-from federe.accounts.permissions import Perm, require
+from federe.accounts.permissions import ROLE_PERMS, Perm, require
+from federe.accounts.queries import members_of
 from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
-from federe.inbox.models import Message, ReviewState
+from federe.inbox.models import ConversationStatus, Message, ReviewState
 from federe.moderation import rules
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
 
@@ -123,7 +126,7 @@ def moderate_new_messages(connection: Connection, message_ids: Sequence[int]) ->
     if not versions or not message_ids:
         return []
     can_moderate = Capability.MODERATE in connector_for(connection).capabilities
-    messages = list(Message.objects.filter(pk__in=message_ids).select_related("author"))
+    messages = list(Message.objects.filter(pk__in=message_ids).select_related("author", "conversation"))
     facts = rules.facts_for(messages)
     decisions: list[Decision] = []
     to_review = []
@@ -148,19 +151,68 @@ def moderate_new_messages(connection: Connection, message_ids: Sequence[int]) ->
                             can_moderate=False,
                             reasons=side.reasons,
                             version=side.version,
-                            detail=str(action.get("label", "")),
+                            detail=str(action.get("label") or action.get("username") or ""),
                         )
                     )
                     if action["type"] in (SideAction.LABEL, SideAction.NOTIFY):
                         to_review.append(message.pk)
     Decision.objects.bulk_create(decisions)
     Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
+    _apply_side_actions(connection, [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)])
     pending = [d.pk for d in decisions if d.network_state == NetworkState.PENDING]
     if pending:
         from federe.moderation.tasks import apply_decisions_task
 
         transaction.on_commit(partial(apply_decisions_task.enqueue, pending))
     return decisions
+
+
+def _apply_side_actions(connection: Connection, decisions: list[Decision]) -> None:
+    """Assignments happen now; notices are e-mailed after the page's transaction commits."""
+    members = {m.user.get_username(): m.user for m in members_of(connection.workspace)}
+    for decision in decisions:
+        conversation = decision.message.conversation
+        if decision.action == SideAction.ASSIGN and decision.detail in members:
+            conversation.assignee = members[decision.detail]
+            if conversation.status == ConversationStatus.NEW:
+                conversation.status = ConversationStatus.ASSIGNED
+            conversation.save(update_fields=["assignee", "status", "updated_at"])
+            audit.record(
+                "conversation.assigned",
+                workspace=connection.workspace,
+                actor_label=f"rule:{decision.by}",
+                target=conversation,
+                details={"assignee": decision.detail, "message": decision.message_id},
+            )
+    notices = [d.pk for d in decisions if d.action == SideAction.NOTIFY]
+    if notices:
+        transaction.on_commit(partial(notify_moderators, notices))
+
+
+def notify_moderators(decision_ids: list[int]) -> int:
+    """E-mail the workspace's moderators (in their language) about messages a rule flagged."""
+    decisions = list(Decision.objects.filter(pk__in=decision_ids).select_related("message__connection", "workspace"))
+    if not decisions:
+        return 0
+    workspace = decisions[0].workspace
+    sent = 0
+    for membership in members_of(workspace):
+        user = membership.user
+        if not user.email or Perm.MODERATE not in ROLE_PERMS[membership.role]:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = _("[%(workspace)s] %(n)d message(s) to review") % {
+                "workspace": workspace.name,
+                "n": len(decisions),
+            }
+            lines = [
+                f"- {d.message.connection.name}: {d.message.body_text[:200]}\n  {'; '.join(d.reasons)} ({d.by})"
+                for d in decisions
+            ]
+            body = _("A rule flagged these messages:") + "\n\n" + "\n".join(lines)
+        send_mail(subject, body, None, [user.email], fail_silently=True)
+        sent += 1
+    return sent
 
 
 def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "") -> list[Decision]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import workspace_for
+from federe.accounts.queries import members_of, workspace_for
 from federe.connections.queries import connections_of
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Message
@@ -58,7 +58,8 @@ def decide(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | None = None) -> RuleForm:
     channels = [(c.pk, c.name) for c in connections_of(workspace)]
-    return RuleForm(request.POST or None, initial=initial, channels=channels)
+    members = [m.user.get_username() for m in members_of(workspace)]
+    return RuleForm(request.POST or None, initial=initial, channels=channels, members=members)
 
 
 @login_required
