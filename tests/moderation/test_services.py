@@ -211,3 +211,11 @@ def test_assigning_to_a_stranger_is_refused(workspace, owner, user_factory):
             actions=[{"type": "assign", "username": user_factory().username}],
         )
     assert "actions" in caught.value.message_dict
+
+
+def test_delete_for_good_is_its_own_action_on_the_network(synced, owner):
+    message = Message.objects.filter(connection=synced).first()
+    decision = services.decide(messages=[message], action="delete", by=owner)[0]
+    assert decision.network_state == NetworkState.DONE and decision.network_detail == "delete applied"
+    message.refresh_from_db()
+    assert message.network_status == "removed"

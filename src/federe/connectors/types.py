@@ -100,7 +100,8 @@ class ActionKind(StrEnum):
     APPROVE = "approve"
     HOLD = "hold"
     SPAM = "spam"
-    REMOVE = "remove"
+    REMOVE = "remove"  # reversible where the network allows (WordPress: the trash)
+    DELETE = "delete"  # for good
     BAN = "ban"
 
 

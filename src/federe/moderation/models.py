@@ -14,6 +14,7 @@ class Verdict(models.TextChoices):
     HOLD = "hold", _("Hold")
     SPAM = "spam", _("Spam")
     REMOVE = "remove", _("Remove")
+    DELETE = "delete", _("Delete for good")
     BAN = "ban", _("Ban author")
 
 

@@ -35,7 +35,9 @@ def validate_definition(
         raise ValidationError({"actions": _("Choose at least one action.")})
     verdicts = [a for a in actions if a.get("type") in Verdict.values]
     if any(a.get("type") not in ACTIONS for a in actions) or len(verdicts) > 1:
-        raise ValidationError({"actions": _("Choose one verdict at most (hold, approve, spam, remove or ban).")})
+        raise ValidationError(
+            {"actions": _("Choose one verdict at most (hold, approve, spam, remove, delete or ban).")}
+        )
     if any(a["type"] == SideAction.LABEL and not str(a.get("label", "")).strip() for a in actions):
         raise ValidationError({"actions": _("Give the label a name.")})
     for action in actions:

@@ -37,6 +37,7 @@ VERDICT_STATUS = {
     Verdict.HOLD: NetworkStatus.HELD,
     Verdict.SPAM: NetworkStatus.SPAM,
     Verdict.REMOVE: NetworkStatus.REMOVED,
+    Verdict.DELETE: NetworkStatus.REMOVED,
 }
 
 
@@ -345,6 +346,7 @@ def backtest(
     for message in messages:
         reasons = rules.matches(definition, facts[message.pk])
         decided = human.get(message.pk)
+        decided = Verdict.REMOVE if decided == Verdict.DELETE else decided  # both take the message away
         if reasons is not None:
             result.matched += 1
             result.human[decided or "none"] += 1

@@ -28,7 +28,13 @@ def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: l
         "page": page,
         "just_decided": queries.decided(workspace, just_decided or []),
         "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
-        "verdicts": [(Verdict.APPROVE, "a"), (Verdict.SPAM, "s"), (Verdict.REMOVE, "r"), (Verdict.BAN, "b")],
+        "verdicts": [
+            (Verdict.APPROVE, "a"),
+            (Verdict.SPAM, "s"),
+            (Verdict.REMOVE, "r"),
+            (Verdict.DELETE, "d"),
+            (Verdict.BAN, "b"),
+        ],
     }
 
 

@@ -329,7 +329,7 @@ def test_remove_trashes_and_delete_removes_for_good(wp, held):
     )
     result = connector().act(ModerationAction(kind=ActionKind.REMOVE, external_id=str(held["id"])))
     assert result.detail == "trash" and soft.called and not trash.called
-    result = connector().act(ModerationAction(kind=ActionKind.REMOVE, external_id=str(held["id"]), reason="delete"))
+    result = connector().act(ModerationAction(kind=ActionKind.DELETE, external_id=str(held["id"])))
     assert result.detail == "deleted" and trash.called
 
 

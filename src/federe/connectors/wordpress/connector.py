@@ -288,8 +288,8 @@ class WordPressConnector(Connector):
         if action.kind == ActionKind.BAN:
             raise Permanent(NO_BAN)
         comment_id = _number(action.external_id, "comment")
-        if action.kind == ActionKind.REMOVE:
-            return self._remove(comment_id, hard=action.reason == "delete")
+        if action.kind in (ActionKind.REMOVE, ActionKind.DELETE):
+            return self._remove(comment_id, hard=action.kind == ActionKind.DELETE)
         target = TARGET_STATUS[action.kind]
         current = self.client.get_comment(comment_id)
         # WordPress answers 500 to a status it already has; and a status-only update would overwrite the

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=["rules", "backtest", "queue", "decide"])
         parser.add_argument("--workspace", required=True, help="Workspace short name.")
         parser.add_argument("--rule", type=int, help="Rule id (backtest).")
-        parser.add_argument("--action", help="approve, hold, spam, remove or ban (decide).")
+        parser.add_argument("--action", help="approve, hold, spam, remove, delete or ban (decide).")
         parser.add_argument("--as", dest="username", help="The moderator deciding (decide).")
         parser.add_argument(
             "--messages", dest="message_ids", nargs="+", type=int, default=[], help="Message ids (decide)."
