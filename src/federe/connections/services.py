@@ -122,7 +122,7 @@ class SyncOutcome:
 def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
     with transaction.atomic():
         stats = ingest_items(connection, batch.items)
-        moderate_new_messages(connection, stats.new_ids)
+        moderate_new_messages(connection, stats.new_messages)
         connection.cursor = batch.cursor
         Connection.objects.filter(pk=connection.pk).update(cursor=batch.cursor)
     run.pages += 1

@@ -6,7 +6,7 @@ so a crash mid-batch loses nothing and stores nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,7 +24,7 @@ CHUNK = 500  # stays under every database's bound-parameter limit
 class IngestStats:
     stored: int = 0
     updated: int = 0
-    new_ids: list[int] = field(default_factory=list)
+    new_messages: list[Message] = field(default_factory=list)  # with their ids, for moderation
 
     def add(self, other: IngestStats) -> None:
         self.stored += other.stored
@@ -46,20 +46,29 @@ def _existing(model: type, connection: Connection, external_ids: Sequence[str], 
     return found
 
 
-def _identities(connection: Connection, items: Sequence[Item]) -> dict[str, int]:
+def _span(items: Sequence[Item], key: Callable[[Item], str]) -> dict[str, tuple[datetime, datetime]]:
+    """First and last date per key (author, thread) in one pass."""
+    span: dict[str, tuple[datetime, datetime]] = {}
+    for item in items:
+        k = key(item)
+        first, last = span.get(k, (item.created_at, item.created_at))
+        span[k] = (min(first, item.created_at), max(last, item.created_at))
+    return span
+
+
+def _identities(connection: Connection, items: Sequence[Item]) -> tuple[dict[str, int], set[str]]:
+    """Identity ids by external id, and the external ids created now (their person is already up to date)."""
     authors: dict[str, Author] = {item.author.external_id: item.author for item in items}
     known = _existing(Identity, connection, list(authors), "id")
     missing = [authors[key] for key in authors if key not in known]
     if missing:
-        seen = {
-            a.external_id: min(i.created_at for i in items if i.author.external_id == a.external_id) for a in missing
-        }
+        seen = _span(items, lambda i: i.author.external_id)
         persons = Person.objects.bulk_create(
             Person(
                 workspace_id=connection.workspace_id,
                 display_name=(a.display_name or a.handle or a.external_id)[:200],
-                first_seen_at=seen[a.external_id],
-                last_seen_at=seen[a.external_id],
+                first_seen_at=seen[a.external_id][0],
+                last_seen_at=seen[a.external_id][1],
             )
             for a in missing
         )
@@ -78,10 +87,13 @@ def _identities(connection: Connection, items: Sequence[Item]) -> dict[str, int]
             for a, person in zip(missing, persons, strict=True)
         )
         known.update({identity.external_id: identity.pk for identity in created})
-    return known
+    return known, {a.external_id for a in missing}
 
 
-def _conversations(connection: Connection, items: Sequence[Item], texts: dict[str, str]) -> dict[str, int]:
+def _conversations(
+    connection: Connection, items: Sequence[Item], texts: dict[str, str]
+) -> tuple[dict[str, int], set[str]]:
+    """Conversation ids by thread id, and the thread ids created now (their clock is already right)."""
     roots: dict[str, Item] = {}
     for item in items:
         current = roots.get(item.thread_id)
@@ -90,6 +102,7 @@ def _conversations(connection: Connection, items: Sequence[Item], texts: dict[st
     known = _existing(Conversation, connection, list(roots), "id")
     missing = [roots[key] for key in roots if key not in known]
     if missing:
+        span = _span(items, lambda i: i.thread_id)
         created = Conversation.objects.bulk_create(
             Conversation(
                 workspace_id=connection.workspace_id,
@@ -97,12 +110,12 @@ def _conversations(connection: Connection, items: Sequence[Item], texts: dict[st
                 external_id=item.thread_id,
                 title=(item.thread_title or texts[item.external_id][:80])[:300],
                 language=item.language or detect(texts[item.external_id]),
-                last_message_at=item.created_at,
+                last_message_at=span[item.thread_id][1],
             )
             for item in missing
         )
         known.update({conv.external_id: conv.pk for conv in created})
-    return known
+    return known, {item.thread_id for item in missing}
 
 
 def _touch_conversations(conversation_latest: dict[int, datetime]) -> None:
@@ -122,7 +135,9 @@ def _touch_conversations(conversation_latest: dict[int, datetime]) -> None:
 def _touch_persons(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
     latest: dict[int, datetime] = {}
     for item in items:
-        identity = identity_ids[item.author.external_id]
+        identity = identity_ids.get(item.author.external_id)
+        if identity is None:
+            continue
         if identity not in latest or item.created_at > latest[identity]:
             latest[identity] = item.created_at
     persons = Person.objects.filter(identities__in=list(latest)).values_list("identities", "id", "last_seen_at")
@@ -177,8 +192,8 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     unique = list({item.external_id: item for item in items}.values())
     html = {item.external_id: sanitize_html(item.body_html) for item in unique}
     texts = {key: html_to_text(value) for key, value in html.items()}
-    identity_ids = _identities(connection, unique)
-    conversation_ids = _conversations(connection, unique, texts)
+    identity_ids, new_authors = _identities(connection, unique)
+    conversation_ids, new_threads = _conversations(connection, unique, texts)
     fields = ("id", "body_html", "network_status", "review")
     known = _existing(Message, connection, [i.external_id for i in unique], *fields)
     new_messages, changed, revisions = [], [], []
@@ -198,11 +213,13 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
         conversation_id = conversation_ids[item.thread_id]
         author_id = identity_ids[item.author.external_id]
         new_messages.append(_new_message(connection, item, conversation_id, author_id, html[key], texts[key]))
+        if item.thread_id in new_threads:
+            continue  # created with the right clock
         if conversation_id not in latest or item.created_at > latest[conversation_id]:
             latest[conversation_id] = item.created_at
     created = Message.objects.bulk_create(new_messages, batch_size=CHUNK)
     Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at", "review"])
     MessageRevision.objects.bulk_create(revisions)
     _touch_conversations(latest)
-    _touch_persons(identity_ids, unique)
-    return IngestStats(stored=len(created), updated=len(changed), new_ids=[m.pk for m in created])
+    _touch_persons({k: v for k, v in identity_ids.items() if k not in new_authors}, unique)
+    return IngestStats(stored=len(created), updated=len(changed), new_messages=created)

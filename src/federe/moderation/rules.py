@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from federe.inbox.models import Message
 from federe.moderation.conditions import CONDITIONS, Facts, evaluate
 from federe.moderation.models import RuleVersion, SideAction, Verdict
+from federe.people.models import Identity
 
 ACTIONS = set(Verdict.values) | set(SideAction.values)
 
@@ -75,15 +76,16 @@ def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[str] | 
 
 def facts_for(messages: Sequence[Message]) -> dict[int, Facts]:
     """Facts for a batch of messages, with "first message of this person" in one query."""
-    persons = {m.author.person_id for m in messages if m.author_id and m.author}
+    author_ids = {m.author_id for m in messages if m.author_id}
+    person_of = dict(Identity.objects.filter(pk__in=author_ids).values_list("pk", "person_id"))
     first_seen = dict(
-        Message.objects.filter(author__person__in=persons)
+        Message.objects.filter(author__person__in=set(person_of.values()))
         .values_list("author__person")
         .annotate(first=Min("posted_at"))
     )
     facts = {}
     for m in messages:
-        person = m.author.person_id if m.author_id and m.author else None
+        person = person_of.get(m.author_id) if m.author_id else None
         facts[m.pk] = Facts(
             text=m.body_text,
             html=m.body_html,

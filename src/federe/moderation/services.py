@@ -22,6 +22,7 @@ from federe.accounts.permissions import ROLE_PERMS, Perm, require
 from federe.accounts.queries import members_of
 from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
+from federe.connectors import registry
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
@@ -121,13 +122,12 @@ def _decision(
     )
 
 
-def moderate_new_messages(connection: Connection, message_ids: Sequence[int]) -> list[Decision]:
+def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -> list[Decision]:
     """Run the workspace's rules on freshly ingested messages (inside the page's transaction)."""
     versions = active_versions(connection.workspace_id)
-    if not versions or not message_ids:
+    if not versions or not messages:
         return []
-    can_moderate = Capability.MODERATE in connector_for(connection).capabilities
-    messages = list(Message.objects.filter(pk__in=message_ids).select_related("author", "conversation"))
+    can_moderate = Capability.MODERATE in registry.connector_class(connection.network).capabilities
     facts = rules.facts_for(messages)
     decisions: list[Decision] = []
     to_review = []
