@@ -150,6 +150,7 @@ POST_ONLY = {
     "moderation-decide",
     "rule-backtest",
     "rule-toggle",
+    "rule-move",
 }
 
 
@@ -221,6 +222,10 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         "rule-toggle": [
             ("post", url("rule-toggle", B, pk=rule), {}),
             ("post", url("rule-toggle", A, pk=rule), {}),
+        ],
+        "rule-move": [
+            ("post", url("rule-move", B, pk=rule), {"direction": "up"}),
+            ("post", url("rule-move", A, pk=rule), {"direction": "down"}),
         ],
         "activity": [("get", url("activity", B), {})],
         "tokens": [

@@ -219,3 +219,38 @@ def test_delete_for_good_is_its_own_action_on_the_network(synced, owner):
     assert decision.network_state == NetworkState.DONE and decision.network_detail == "delete applied"
     message.refresh_from_db()
     assert message.network_status == "removed"
+
+
+def test_automatic_decisions_are_in_the_audit_log_and_on_the_message(connection, owner, client):
+    services.save_rule(
+        workspace=connection.workspace,
+        by=owner,
+        name="Spam words",
+        match="any",
+        conditions=SPAM_WORDS,
+        actions=[{"type": "spam"}],
+    )
+    sync_connection(connection.pk)
+    decision = Decision.objects.filter(message__connection=connection).select_related("rule_version").first()
+    event = AuditEvent.objects.get(verb="moderation.spam", object_id=str(decision.message_id))
+    assert event.actor is None and event.actor_label == f"rule:{decision.rule_version.rule_id}@v1"
+    assert event.details["reasons"] == decision.reasons
+    client.force_login(owner)
+    page = client.get(f"/w/{connection.workspace.slug}/inbox/{decision.message.conversation_id}/").content.decode()
+    assert "Spam words v1" in page and decision.reasons[0] in page
+
+
+def test_rules_can_be_reordered(workspace, owner):
+    first = spam_rule(workspace, owner)
+    second = services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Emoji",
+        match="any",
+        conditions=[{"type": "emoji_only"}],
+        actions=[{"type": "hold"}],
+    )
+    services.move_rule(rule=second, step=-1, by=owner)
+    assert [v.rule_id for v in services.active_versions(workspace.pk)] == [second.pk, first.pk]
+    services.move_rule(rule=second, step=-1, by=owner)  # already first: nothing moves
+    assert [v.rule_id for v in services.active_versions(workspace.pk)] == [second.pk, first.pk]

@@ -27,6 +27,7 @@ workspace_patterns = [
     path("moderation/rules/backtest/", moderation_views.rule_backtest, name="rule-backtest"),
     path("moderation/rules/<int:pk>/", moderation_views.rule_edit, name="rule-edit"),
     path("moderation/rules/<int:pk>/toggle/", moderation_views.rule_toggle, name="rule-toggle"),
+    path("moderation/rules/<int:pk>/move/", moderation_views.rule_move, name="rule-move"),
     path("activity/", core_views.activity, name="activity"),
     path("tokens/", accounts_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", accounts_views.revoke_token, name="token-revoke"),

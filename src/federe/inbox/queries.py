@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from federe.accounts.models import Workspace
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message
+from federe.moderation.models import Decision
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,10 @@ def thread(workspace: Workspace, conv: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(workspace=workspace, conversation=conv)
         .select_related("author", "sent_by")
-        .prefetch_related("revisions")
+        .prefetch_related(
+            "revisions",
+            Prefetch("decisions", queryset=Decision.objects.select_related("rule_version__rule", "actor")),
+        )
         .order_by("posted_at", "id")
     )
 

@@ -27,6 +27,7 @@ from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
+from federe.core.models import AuditEvent
 from federe.inbox.models import ConversationStatus, Message, ReviewState
 from federe.moderation import rules
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
@@ -158,6 +159,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
                     if action["type"] in (SideAction.LABEL, SideAction.NOTIFY):
                         to_review.append(message.pk)
     Decision.objects.bulk_create(decisions)
+    _audit_rule_decisions(connection, decisions)
     Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
     _apply_side_actions(connection, [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)])
     pending = [d.pk for d in decisions if d.network_state == NetworkState.PENDING]
@@ -166,6 +168,37 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
 
         transaction.on_commit(partial(apply_decisions_task.enqueue, pending))
     return decisions
+
+
+def _audit_rule_decisions(connection: Connection, decisions: list[Decision]) -> None:
+    """Automatic decisions go to the audit log like human ones: which rule, which version, why."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            workspace_id=connection.workspace_id,
+            actor_label=f"rule:{d.rule_version.rule_id}@v{d.rule_version.number}" if d.rule_version else "rule",
+            verb=f"moderation.{d.action}",
+            object_type="inbox.message",
+            object_id=str(d.message_id),
+            object_repr=d.message.body_text[:200],
+            details={"decision": d.pk, "rule": d.by, "reasons": d.reasons},
+        )
+        for d in decisions
+    )
+
+
+def move_rule(*, rule: Rule, step: int, by: Any) -> None:
+    """Move a rule up (-1) or down (+1) in the order rules run."""
+    require(by, rule.workspace, Perm.MODERATE)
+    ordered = list(Rule.objects.filter(workspace=rule.workspace).order_by("position", "id"))
+    index = next(i for i, r in enumerate(ordered) if r.pk == rule.pk)
+    target = index + step
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    Rule.objects.bulk_update(ordered, ["position"])
+    audit.record("rule.moved", workspace=rule.workspace, actor=by, target=rule, details={"position": target + 1})
 
 
 def _apply_side_actions(connection: Connection, decisions: list[Decision]) -> None:

@@ -156,3 +156,18 @@ def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         flash.error(request, str(exc))
     return redirect("rules", slug=slug)
+
+
+@login_required
+@require_POST
+def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    try:
+        rule = queries.rule_of(workspace, pk)
+    except Rule.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.move_rule(rule=rule, step=-1 if request.POST.get("direction") == "up" else 1, by=request.user)
+    except PermissionDenied as exc:
+        flash.error(request, str(exc))
+    return redirect("rules", slug=slug)
