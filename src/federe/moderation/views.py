@@ -62,6 +62,13 @@ def decide(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect("moderation", slug=slug)
 
 
+def _rule(workspace: Workspace, pk: int) -> Rule:
+    try:
+        return queries.rule_of(workspace, pk)
+    except Rule.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | None = None) -> RuleForm:
     channels = [(c.pk, c.name) for c in connections_of(workspace)]
     members = [m.user.get_username() for m in members_of(workspace)]
@@ -89,10 +96,7 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
     rule = None
     initial = None
     if pk is not None:
-        try:
-            rule = queries.rule_of(workspace, pk)
-        except Rule.DoesNotExist as exc:
-            raise Http404 from exc
+        rule = _rule(workspace, pk)
         current = rule.current
         initial = initial_from(rule.name, current.match, current.conditions, current.actions)
     form = _rule_form(request, workspace, initial)
@@ -147,10 +151,7 @@ def rule_backtest(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
-    try:
-        rule = queries.rule_of(workspace, pk)
-    except Rule.DoesNotExist as exc:
-        raise Http404 from exc
+    rule = _rule(workspace, pk)
     try:
         services.set_rule_enabled(rule=rule, enabled=not rule.enabled, by=request.user)
     except PermissionDenied as exc:
@@ -162,10 +163,7 @@ def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
-    try:
-        rule = queries.rule_of(workspace, pk)
-    except Rule.DoesNotExist as exc:
-        raise Http404 from exc
+    rule = _rule(workspace, pk)
     try:
         services.move_rule(rule=rule, step=-1 if request.POST.get("direction") == "up" else 1, by=request.user)
     except PermissionDenied as exc:
