@@ -1,4 +1,4 @@
-// Keep the conversation list in step with the open thread: highlight it after every swap.
+// Keep the conversation list in step with the open thread, and open threads on their latest message.
 (function () {
   function highlight() {
     var head = document.querySelector("#thread [data-conversation-id]");
@@ -8,6 +8,14 @@
       else item.removeAttribute("aria-current");
     });
   }
-  document.addEventListener("htmx:afterSwap", highlight);
-  document.addEventListener("DOMContentLoaded", highlight);
+  // A thread opens on its latest message, just above the reply box.
+  function showLatest() {
+    var pane = document.getElementById("thread");
+    if (pane) pane.scrollTop = pane.scrollHeight;
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    highlight();
+    if (event.detail.target && event.detail.target.id === "thread") showLatest();
+  });
+  document.addEventListener("DOMContentLoaded", function () { highlight(); showLatest(); });
 })();
