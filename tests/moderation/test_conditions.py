@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from federe.moderation.conditions import Facts, evaluate, fold
+from federe.moderation.conditions import Facts, describe, evaluate, fold
 
 
 def facts(text: str, **kw) -> Facts:
@@ -31,15 +31,15 @@ def test_watched_words(words, text, hit):
     reason = evaluate({"type": "words", "words": words}, facts(text))
     assert (reason is not None) is hit
     if hit:
-        assert "watched words" in reason
+        assert reason["code"] == "words" and "watched words" in describe(reason)
 
 
 def test_links_contact_emoji_length_language_author_channel():
     spam = facts("Visit http://a.example and www.b.example", html='<a href="x">x</a>')
     assert evaluate({"type": "links", "min": 3}, spam)
     assert evaluate({"type": "links", "min": 4}, spam) is None
-    assert "e-mail" in evaluate({"type": "contact"}, facts("écrivez à jo@example.org"))
-    assert "phone" in evaluate({"type": "contact"}, facts("appelez le 06 12 34 56 78"))
+    assert "e-mail" in describe(evaluate({"type": "contact"}, facts("écrivez à jo@example.org")))
+    assert "phone" in describe(evaluate({"type": "contact"}, facts("appelez le 06 12 34 56 78")))
     assert evaluate({"type": "contact"}, facts("en 2026 nous étions 12")) is None
     assert evaluate({"type": "emoji_only"}, facts("🔥🔥 🎉"))
     assert evaluate({"type": "emoji_only"}, facts("top 🔥")) is None
@@ -56,3 +56,14 @@ def test_links_contact_emoji_length_language_author_channel():
 def test_negation():
     assert evaluate({"type": "language", "in": ["fr"], "not": True}, facts("hello", language="en"))
     assert evaluate({"type": "language", "in": ["fr"], "not": True}, facts("salut")) is None
+
+
+def test_reasons_are_stored_as_data_and_read_in_the_readers_language():
+    from django.utils import translation
+
+    reason = evaluate({"type": "words", "words": ["arnaque"]}, facts("une arnaque"))
+    assert reason == {"code": "words", "params": {"words": ["arnaque"]}}
+    with translation.override("en"):
+        assert describe(reason) == "watched words: arnaque"
+    with translation.override("fr"):
+        assert describe(reason) != "watched words: arnaque" and "arnaque" in describe(reason)

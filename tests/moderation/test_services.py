@@ -71,7 +71,8 @@ def test_rules_run_at_ingest_and_act_on_the_network(connection, owner, django_ca
     decisions = Decision.objects.filter(message__connection=connection, action="spam")
     assert decisions.exists()
     for decision in decisions.select_related("message", "rule_version"):
-        assert "watched words" in decision.reasons[0]
+        assert "watched words" in decision.reason_texts[0]
+        assert decision.reasons[0]["code"] == "words"
         assert decision.rule_version.rule.name == "Spam words"
         assert decision.network_state == NetworkState.PENDING  # the worker applies it
     first = decisions.first()
@@ -237,7 +238,7 @@ def test_automatic_decisions_are_in_the_audit_log_and_on_the_message(connection,
     assert event.details["reasons"] == decision.reasons
     client.force_login(owner)
     page = client.get(f"/w/{connection.workspace.slug}/inbox/{decision.message.conversation_id}/").content.decode()
-    assert "Spam words v1" in page and decision.reasons[0] in page
+    assert "Spam words v1" in page and decision.reason_texts[0] in page
 
 
 def test_rules_can_be_reordered(workspace, owner):

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -52,64 +53,67 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
-def _words(cond: dict[str, Any], facts: Facts) -> str | None:
+Reason = dict[str, Any]  # {"code": ..., "params": {...}}: stored as data, put into words when shown
+
+
+def _reason(code: str, **params: Any) -> Reason:
+    return {"code": code, "params": params}
+
+
+def _words(cond: dict[str, Any], facts: Facts) -> Reason | None:
     found = words_pattern(tuple(cond.get("words", []))).findall(fold(facts.text))
-    if not found:
-        return None
-    return _("watched words: %(words)s") % {"words": ", ".join(sorted(set(found)))}
+    return _reason("words", words=sorted(set(found))) if found else None
 
 
-def _links(cond: dict[str, Any], facts: Facts) -> str | None:
+def _links(cond: dict[str, Any], facts: Facts) -> Reason | None:
     count = len(_LINK.findall(facts.text)) + facts.html.count("<a ")
     minimum = int(cond.get("min", 1))
-    return _("%(n)d link(s), limit %(min)d") % {"n": count, "min": minimum} if count >= minimum else None
+    return _reason("links", n=count, min=minimum) if count >= minimum else None
 
 
-def _contact(cond: dict[str, Any], facts: Facts) -> str | None:
+def _contact(cond: dict[str, Any], facts: Facts) -> Reason | None:
     if _EMAIL.search(facts.text):
-        return _("an e-mail address in the text")
+        return _reason("email")
     if _PHONE.search(facts.text):
-        return _("a phone number in the text")
+        return _reason("phone")
     return None
 
 
-def _emoji_only(cond: dict[str, Any], facts: Facts) -> str | None:
+def _emoji_only(cond: dict[str, Any], facts: Facts) -> Reason | None:
     stripped = "".join(ch for ch in facts.text if not ch.isspace())
-    if stripped and not any(ch.isalnum() for ch in stripped):
-        return _("only emoji or symbols")
-    return None
+    return _reason("emoji_only") if stripped and not any(ch.isalnum() for ch in stripped) else None
 
 
-def _length(cond: dict[str, Any], facts: Facts) -> str | None:
+def _length(cond: dict[str, Any], facts: Facts) -> Reason | None:
     size = len(facts.text)
     if "min" in cond and size < int(cond["min"]):
-        return _("%(n)d characters, shorter than %(limit)d") % {"n": size, "limit": int(cond["min"])}
+        return _reason("too_short", n=size, limit=int(cond["min"]))
     if "max" in cond and size > int(cond["max"]):
-        return _("%(n)d characters, longer than %(limit)d") % {"n": size, "limit": int(cond["max"])}
+        return _reason("too_long", n=size, limit=int(cond["max"]))
     return None
 
 
-def _language(cond: dict[str, Any], facts: Facts) -> str | None:
-    return _("language is %(lang)s") % {"lang": facts.language} if facts.language in cond.get("in", []) else None
+def _language(cond: dict[str, Any], facts: Facts) -> Reason | None:
+    return _reason("language", lang=facts.language) if facts.language in cond.get("in", []) else None
 
 
-def _new_author(cond: dict[str, Any], facts: Facts) -> str | None:
-    return _("first message from this author in the workspace") if facts.author_is_new else None
+def _new_author(cond: dict[str, Any], facts: Facts) -> Reason | None:
+    return _reason("new_author") if facts.author_is_new else None
 
 
-def _channel(cond: dict[str, Any], facts: Facts) -> str | None:
-    return _("on a watched channel") if facts.connection_id in {int(c) for c in cond.get("in", [])} else None
+def _channel(cond: dict[str, Any], facts: Facts) -> Reason | None:
+    return _reason("channel") if facts.connection_id in {int(c) for c in cond.get("in", [])} else None
 
 
-def _score(cond: dict[str, Any], facts: Facts) -> str | None:
+def _score(cond: dict[str, Any], facts: Facts) -> Reason | None:
     task, threshold = str(cond.get("task", "")), float(cond.get("min", 1.0))
     value = facts.scores.get(task)
     if value is None or value < threshold:
         return None
-    return _("%(task)s score %(value).2f ≥ %(min).2f") % {"task": task, "value": value, "min": threshold}
+    return _reason("score", task=task, value=round(value, 2), min=threshold)
 
 
-CONDITIONS: dict[str, Callable[[dict[str, Any], Facts], str | None]] = {
+CONDITIONS: dict[str, Callable[[dict[str, Any], Facts], Reason | None]] = {
     "words": _words,
     "links": _links,
     "contact": _contact,
@@ -122,9 +126,39 @@ CONDITIONS: dict[str, Callable[[dict[str, Any], Facts], str | None]] = {
 }
 
 
-def evaluate(cond: dict[str, Any], facts: Facts) -> str | None:
-    """The reason this condition matched, or None; negation with {"not": true}."""
+def evaluate(cond: dict[str, Any], facts: Facts) -> Reason | None:
+    """Why this condition matched, or None; negation with {"not": true}."""
     reason = CONDITIONS[cond["type"]](cond, facts)
     if cond.get("not"):
-        return None if reason else _("not: %(type)s") % {"type": cond["type"]}
+        return None if reason else _reason("not", type=cond["type"])
     return reason
+
+
+LANGUAGE_NAMES = {
+    "fr": gettext_lazy("French"),
+    "en": gettext_lazy("English"),
+    "other": gettext_lazy("another language"),
+}
+
+
+def describe(reason: Reason | str) -> str:
+    """A stored reason in plain words, in the reader's language."""
+    if isinstance(reason, str):
+        return reason
+    code, p = reason.get("code"), reason.get("params", {})
+    texts: dict[str, Callable[[], str]] = {
+        "words": lambda: _("watched words: %(words)s") % {"words": ", ".join(p.get("words", []))},
+        "links": lambda: _("%(n)d link(s), limit %(min)d") % p,
+        "email": lambda: _("an e-mail address in the text"),
+        "phone": lambda: _("a phone number in the text"),
+        "emoji_only": lambda: _("only emoji or symbols"),
+        "too_short": lambda: _("%(n)d characters, shorter than %(limit)d") % p,
+        "too_long": lambda: _("%(n)d characters, longer than %(limit)d") % p,
+        "language": lambda: _("language is %(lang)s") % {"lang": LANGUAGE_NAMES.get(p.get("lang"), p.get("lang"))},
+        "new_author": lambda: _("first message from this author in the workspace"),
+        "channel": lambda: _("on a watched channel"),
+        "score": lambda: _("%(task)s score %(value)s ≥ %(min)s") % p,
+        "not": lambda: _("not: %(type)s") % p,
+        "note": lambda: str(p.get("text", "")),
+    }
+    return texts[code]() if code in texts else str(code)

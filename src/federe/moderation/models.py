@@ -86,6 +86,12 @@ class Decision(WorkspaceScoped):
         indexes = [models.Index(fields=["workspace", "network_state", "next_attempt_at"])]
 
     @property
+    def reason_texts(self) -> list[str]:
+        from federe.moderation.conditions import describe
+
+        return [describe(reason) for reason in self.reasons]
+
+    @property
     def by(self) -> str:
         if self.rule_version_id:
             return f"{self.rule_version.rule.name} v{self.rule_version.number}"  # type: ignore[union-attr]

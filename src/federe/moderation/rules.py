@@ -11,7 +11,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from federe.inbox.models import Message
-from federe.moderation.conditions import CONDITIONS, Facts, evaluate
+from federe.moderation.conditions import CONDITIONS, Facts, Reason, evaluate
 from federe.moderation.models import RuleVersion, SideAction, Verdict
 from federe.people.models import Identity
 
@@ -62,7 +62,7 @@ def _check_member(username: str, workspace_id: int) -> None:
         raise ValidationError({"actions": _("Assign to a member of this workspace.")})
 
 
-def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[str] | None:
+def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[Reason] | None:
     """The reasons the rule matched, or None when it did not."""
     definition = version if isinstance(version, dict) else {"match": version.match, "conditions": version.conditions}
     reasons = [evaluate(cond, facts) for cond in definition["conditions"]]
@@ -99,7 +99,7 @@ def facts_for(messages: Sequence[Message]) -> dict[int, Facts]:
 @dataclass(frozen=True)
 class Match:
     version: RuleVersion
-    reasons: list[str]
+    reasons: list[Reason]
 
 
 def first_verdict_and_sides(versions: Iterable[RuleVersion], facts: Facts) -> tuple[Match | None, list[Match]]:

@@ -30,6 +30,7 @@ from federe.core import audit
 from federe.core.models import AuditEvent
 from federe.inbox.models import ConversationStatus, Message, ReviewState
 from federe.moderation import rules
+from federe.moderation.conditions import describe
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
 
 MAX_ATTEMPTS = 6
@@ -104,7 +105,7 @@ def _decision(
     action: str,
     *,
     can_moderate: bool,
-    reasons: list[str],
+    reasons: list[Any],
     version: RuleVersion | None = None,
     actor: Any = None,
     detail: str = "",
@@ -240,7 +241,7 @@ def notify_moderators(decision_ids: list[int]) -> int:
                 "n": len(decisions),
             }
             lines = [
-                f"- {d.message.connection.name}: {d.message.body_text[:200]}\n  {'; '.join(d.reasons)} ({d.by})"
+                f"- {d.message.connection.name}: {d.message.body_text[:200]}\n  {'; '.join(d.reason_texts)} ({d.by})"
                 for d in decisions
             ]
             body = _("A rule flagged these messages:") + "\n\n" + "\n".join(lines)
@@ -261,7 +262,13 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
     for message in messages:
         connection = message.connection
         can_moderate = Capability.MODERATE in connector_for(connection).capabilities
-        decision = _decision(message, action, can_moderate=can_moderate, reasons=[reason] if reason else [], actor=by)
+        decision = _decision(
+            message,
+            action,
+            can_moderate=can_moderate,
+            reasons=[{"code": "note", "params": {"text": reason}}] if reason else [],
+            actor=by,
+        )
         decision.save()
         Message.objects.filter(pk=message.pk).update(review=ReviewState.REVIEWED)
         audit.record(
@@ -384,7 +391,7 @@ def backtest(
             result.matched += 1
             result.human[decided or "none"] += 1
             if len(result.sample) < 25:
-                result.sample.append((message, reasons))
+                result.sample.append((message, [describe(r) for r in reasons]))
         elif decided in (Verdict.SPAM, Verdict.REMOVE, Verdict.BAN):
             result.missed[decided] += 1
     return result

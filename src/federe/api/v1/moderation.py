@@ -80,7 +80,7 @@ def decision_out(d: Decision) -> DecisionOut:
         action=d.action,
         detail=d.detail,
         by=d.by,
-        reasons=d.reasons,
+        reasons=d.reason_texts,
         network_state=d.network_state,
         network_detail=d.network_detail,
         attempts=d.attempts,

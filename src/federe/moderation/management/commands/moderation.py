@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def do_queue(self, workspace: Workspace, options: dict[str, Any]) -> None:
         for message in queries.queue(workspace)[:100]:
-            reasons = "; ".join(r for d in message.decisions.all() for r in d.reasons)
+            reasons = "; ".join(r for d in message.decisions.all() for r in d.reason_texts)
             self.stdout.write(
                 f"{message.pk:>6} [{message.network_status}] {message.author}: {message.body_text[:70]!r} {reasons}"
             )
