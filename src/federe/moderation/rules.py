@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from federe.inbox.models import Message
 from federe.moderation.conditions import CONDITIONS, Facts, Reason, evaluate
 from federe.moderation.models import RuleVersion, SideAction, Verdict
-from federe.people.models import Identity
+from federe.people.models import Identity, Person
 
 ACTIONS = set(Verdict.values) | set(SideAction.values)
 
@@ -78,10 +77,9 @@ def facts_for(messages: Sequence[Message]) -> dict[int, Facts]:
     """Facts for a batch of messages, with "first message of this person" in one query."""
     author_ids = {m.author_id for m in messages if m.author_id}
     person_of = dict(Identity.objects.filter(pk__in=author_ids).values_list("pk", "person_id"))
+    # Person.first_seen_at, set by ingest, instead of MIN(posted_at) over each person's whole history.
     first_seen = dict(
-        Message.objects.filter(author__person__in=set(person_of.values()))
-        .values_list("author__person")
-        .annotate(first=Min("posted_at"))
+        Person.objects.filter(pk__in=set(person_of.values())).order_by().values_list("pk", "first_seen_at")
     )
     facts = {}
     for m in messages:

@@ -162,7 +162,9 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     Decision.objects.bulk_create(decisions)
     _audit_rule_decisions(connection, decisions)
     Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
-    _apply_side_actions(connection, [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)])
+    side_actions = [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)]
+    if side_actions:  # members_of() is a query: only when a rule assigns or notifies
+        _apply_side_actions(connection, side_actions)
     pending = [d.pk for d in decisions if d.network_state == NetworkState.PENDING]
     if pending:
         from federe.moderation.tasks import apply_decisions_task

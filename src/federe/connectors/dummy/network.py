@@ -107,5 +107,5 @@ class DummyNetwork:
             return rng.choice(regulars)
         first = rng.choice(content.FIRST_NAMES[lang])
         last = rng.choice(content.LAST_NAMES[lang])
-        handle = f"{first}{last[0]}".lower()
+        handle = f"{first}.{last}".lower()
         return (f"m-{handle}", handle, f"{first} {last}", lang)
