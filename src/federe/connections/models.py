@@ -62,10 +62,6 @@ class Connection(WorkspaceScoped):
         except LookupError:
             return self.network
 
-    @property
-    def is_healthy(self) -> bool:
-        return not self.last_error
-
 
 class SyncRun(WorkspaceScoped):
     """One sync of one connection: what was fetched and stored, and how it ended."""

@@ -21,8 +21,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import ROLE_PERMS, Perm, require
 from federe.accounts.queries import members_of
 from federe.connections.models import Connection
-from federe.connections.runtime import connector_for
-from federe.connectors import registry
+from federe.connections.runtime import can, connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
@@ -129,7 +128,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     versions = active_versions(connection.workspace_id)
     if not versions or not messages:
         return []
-    can_moderate = Capability.MODERATE in registry.connector_class(connection.network).capabilities
+    can_moderate = can(connection, Capability.MODERATE)
     facts = rules.facts_for(messages)
     decisions: list[Decision] = []
     to_review = []
@@ -262,12 +261,10 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
         raise ValidationError({"action": _("Unknown action.")})
     decisions = []
     for message in messages:
-        connection = message.connection
-        can_moderate = Capability.MODERATE in connector_for(connection).capabilities
         decision = _decision(
             message,
             action,
-            can_moderate=can_moderate,
+            can_moderate=can(message.connection, Capability.MODERATE),
             reasons=[{"code": "note", "params": {"text": reason}}] if reason else [],
             actor=by,
         )
