@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "federe.people",
     "federe.inbox",
     "federe.moderation",
+    "federe.nlp",
     "federe.api",
 ]
 
@@ -208,6 +209,22 @@ FEDERE_SYNC_INTERVAL_SECONDS = env_int("FEDERE_SYNC_INTERVAL_SECONDS", 300)
 FEDERE_SYNC_LEASE_SECONDS = env_int("FEDERE_SYNC_LEASE_SECONDS", 600)
 FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
 FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2)
+
+# Classifiers (docs/models.md). Languages lingua chooses between; anything else is "other".
+FEDERE_NLP_LANGUAGES = tuple(env_list("FEDERE_NLP_LANGUAGES", ["fr", "en"]))
+# Languages checked only when lingua is unsure between the ones above; a match makes the text "other".
+FEDERE_NLP_OTHER_LANGUAGES = tuple(env_list("FEDERE_NLP_OTHER_LANGUAGES", ["de", "es", "it", "pt", "nl"]))
+# One backend per task: "linear" (shipped), "lexicon" (sentiment), "transformers:<local path or model id>".
+FEDERE_NLP_BACKENDS = {
+    "language": env_str("FEDERE_NLP_LANGUAGE_BACKEND", "lingua") or "lingua",
+    "spam": env_str("FEDERE_NLP_SPAM_BACKEND", "linear") or "linear",
+    "toxicity": env_str("FEDERE_NLP_TOXICITY_BACKEND", "linear") or "linear",
+    "sentiment": env_str("FEDERE_NLP_SENTIMENT_BACKEND", "lexicon") or "lexicon",
+}
+# Load transformer models from local files and the Hugging Face cache only (no network at start-up).
+FEDERE_NLP_TRANSFORMERS_OFFLINE = env_bool("FEDERE_NLP_TRANSFORMERS_OFFLINE", True)
+# A workspace model is retrained once this many new labels have arrived since its last version.
+FEDERE_NLP_RETRAIN_AFTER = env_int("FEDERE_NLP_RETRAIN_AFTER", 20)
 
 LOGGING = {
     "version": 1,

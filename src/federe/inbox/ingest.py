@@ -19,7 +19,9 @@ from federe.connections.models import Connection
 from federe.connectors.types import Author, Item, NetworkStatus
 from federe.core.html import html_to_text, sanitize_html
 from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
-from federe.nlp.language import detect
+from federe.nlp import waves
+from federe.nlp.pipeline import enrich, message_fields
+from federe.nlp.text import prepare
 from federe.people.models import Identity, Person
 
 CHUNK = 500  # stays under every database's bound-parameter limit
@@ -96,7 +98,7 @@ def _identities(connection: Connection, items: Sequence[Item]) -> tuple[dict[str
 
 
 def _conversations(
-    connection: Connection, items: Sequence[Item], texts: dict[str, str]
+    connection: Connection, items: Sequence[Item], texts: dict[str, str], languages: dict[str, str]
 ) -> tuple[dict[str, int], set[str]]:
     """Conversation ids by thread id, and the thread ids created now (their clock is already right)."""
     roots: dict[str, Item] = {}
@@ -114,7 +116,7 @@ def _conversations(
                 connection=connection,
                 external_id=item.thread_id,
                 title=(item.thread_title or texts[item.external_id][:80])[:300],
-                language=item.language or detect(texts[item.external_id]),
+                language=item.language or languages.get(item.external_id, "other"),
                 last_message_at=span[item.thread_id][1],
             )
             for item in missing
@@ -182,7 +184,36 @@ def _set_column(model: type[models.Model], name: str, values: dict[int, Any]) ->
             )
 
 
-def _new_message(connection: Connection, item: Item, conversation_id: int, author_id: int, html: str, text: str):
+def _scores(connection: Connection, items: Sequence[Item], texts: dict[str, str], first: set[str]) -> dict[str, dict]:
+    """Classifier columns per external id (language, spam, toxicity, sentiment), in one batch."""
+    if not items:
+        return {}
+    docs = [
+        prepare(texts[item.external_id], language=item.language, meta={"first_message": item.external_id in first})
+        for item in items
+    ]
+    results = enrich(docs, workspace_id=connection.workspace_id, keep_language=[bool(i.language) for i in items])
+    out = {}
+    for i, (item, doc) in enumerate(zip(items, docs, strict=True)):
+        fields = message_fields(doc, results, i)
+        fields["language"] = item.language or doc.language
+        out[item.external_id] = fields
+    return out
+
+
+def _first_messages(items: Sequence[Item], new_authors: set[str]) -> set[str]:
+    """External ids of the first message, in this page, of each author seen for the first time."""
+    first: dict[str, Item] = {}
+    for item in items:
+        key = item.author.external_id
+        if key in new_authors and (key not in first or item.created_at < first[key].created_at):
+            first[key] = item
+    return {item.external_id for item in first.values()}
+
+
+def _new_message(
+    connection: Connection, item: Item, conversation_id: int, author_id: int, html: str, text: str, scores: dict
+):
     return Message(
         workspace_id=connection.workspace_id,
         connection=connection,
@@ -193,12 +224,12 @@ def _new_message(connection: Connection, item: Item, conversation_id: int, autho
         kind=item.kind,
         body_html=html,
         body_text=text,
-        language=item.language or detect(text),
         network_status=item.status,
         url=item.url[:500],
         posted_at=item.created_at,
         edited_at=item.edited_at,
         review=ReviewState.PENDING if item.status == NetworkStatus.HELD else ReviewState.NONE,
+        **scores,
     )
 
 
@@ -227,17 +258,23 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     html = {item.external_id: sanitize_html(item.body_html) for item in unique}
     texts = {key: html_to_text(value) for key, value in html.items()}
     identity_ids, new_authors = _identities(connection, unique)
-    conversation_ids, new_threads = _conversations(connection, unique, texts)
     fields = ("id", "body_html", "network_status", "review")
     known = _existing(Message, connection, [i.external_id for i in unique], *fields)
-    new_messages, changed, revisions = [], [], []
+    # New messages and edited texts are scored; a status change alone keeps the scores.
+    to_score = [i for i in unique if i.external_id not in known or known[i.external_id][1] != html[i.external_id]]
+    scores = _scores(connection, to_score, texts, _first_messages(unique, new_authors))
+    languages = {key: value["language"] for key, value in scores.items()}
+    conversation_ids, new_threads = _conversations(connection, unique, texts, languages)
+    new_messages, changed, rescored, revisions = [], [], [], []
     latest: dict[int, datetime] = {}
     for item in unique:
         key = item.external_id
         if key in known:
             update = _changed_message(known[key], item, html[key], texts[key])
             if update is not None:
-                changed.append(update)
+                for name, value in scores.get(key, {}).items():
+                    setattr(update, name, value)
+                (rescored if key in scores else changed).append(update)
                 _, old_html, old_status, _ = known[key]
                 if old_html != html[key]:
                     revisions.append(
@@ -246,14 +283,33 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
             continue
         conversation_id = conversation_ids[item.thread_id]
         author_id = identity_ids[item.author.external_id]
-        new_messages.append(_new_message(connection, item, conversation_id, author_id, html[key], texts[key]))
+        new_messages.append(
+            _new_message(connection, item, conversation_id, author_id, html[key], texts[key], scores[key])
+        )
         if item.thread_id in new_threads:
             continue  # created with the right clock
         if conversation_id not in latest or item.created_at > latest[conversation_id]:
             latest[conversation_id] = item.created_at
     created = Message.objects.bulk_create(new_messages, batch_size=CHUNK)
-    Message.objects.bulk_update(changed, ["body_html", "body_text", "network_status", "edited_at", "review"])
+    base = ["body_html", "body_text", "network_status", "edited_at", "review"]
+    Message.objects.bulk_update(changed, base)
+    Message.objects.bulk_update(rescored, [*base, *SCORE_FIELDS])
     MessageRevision.objects.bulk_create(revisions)
+    _join_waves(connection.workspace_id, created)
     _touch_conversations(latest)
     _touch_persons({k: v for k, v in identity_ids.items() if k not in new_authors}, unique)
-    return IngestStats(stored=len(created), updated=len(changed), new_messages=created)
+    return IngestStats(stored=len(created), updated=len(changed) + len(rescored), new_messages=created)
+
+
+SCORE_FIELDS = ["language", "spam_score", "toxicity_score", "sentiment", "sentiment_score", "nlp"]
+
+
+def _join_waves(workspace_id: int, created: Sequence[Message]) -> None:
+    """Near-duplicates join a wave and share its spam score; the in-memory rows follow, for moderation."""
+    changed = waves.detect(workspace_id, created)
+    if not changed:
+        return
+    fresh = dict(Message.objects.filter(pk__in=changed).values_list("pk", "spam_score"))
+    for message in created:
+        if message.pk in fresh:
+            message.spam_score = fresh[message.pk]

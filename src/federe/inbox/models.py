@@ -91,6 +91,14 @@ class Message(WorkspaceScoped):
     posted_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     review = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.NONE, blank=True)
+    # Classifier scores, computed at ingest (nlp.pipeline); null when the text could not be scored.
+    spam_score = models.FloatField(null=True, blank=True)
+    toxicity_score = models.FloatField(null=True, blank=True)
+    sentiment = models.CharField(max_length=8, blank=True)
+    sentiment_score = models.FloatField(null=True, blank=True)
+    #: Which models scored it, preparation notes, reasons for not scoring: {"models": {...}, "notes": [...]}.
+    nlp = models.JSONField(default=dict, blank=True)
+    wave = models.ForeignKey("nlp.Wave", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
 
     class Meta:
         ordering = ["posted_at", "id"]

@@ -113,6 +113,12 @@ def _score(cond: dict[str, Any], facts: Facts) -> Reason | None:
     return _reason("score", task=task, value=round(value, 2), min=threshold)
 
 
+SCORE_NAMES = {
+    "spam": gettext_lazy("spam"),
+    "toxicity": gettext_lazy("toxicity"),
+    "negative": gettext_lazy("negative tone"),
+}
+
 CONDITIONS: dict[str, Callable[[dict[str, Any], Facts], Reason | None]] = {
     "words": _words,
     "links": _links,
@@ -157,7 +163,14 @@ def describe(reason: Reason | str) -> str:
         "language": lambda: _("language is %(lang)s") % {"lang": LANGUAGE_NAMES.get(p.get("lang"), p.get("lang"))},
         "new_author": lambda: _("first message from this author in the workspace"),
         "channel": lambda: _("on a watched channel"),
-        "score": lambda: _("%(task)s score %(value)s ≥ %(min)s") % p,
+        "score": lambda: (
+            _("%(task)s score %(value)d%% (threshold %(min)d%%)")
+            % {
+                "task": SCORE_NAMES.get(p.get("task"), p.get("task")),
+                "value": round(float(p.get("value", 0)) * 100),
+                "min": round(float(p.get("min", 0)) * 100),
+            }
+        ),
         "not": lambda: _("not: %(type)s") % p,
         "note": lambda: str(p.get("text", "")),
     }

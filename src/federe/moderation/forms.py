@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from federe.inbox.models import Language
 from federe.moderation.models import SideAction, Verdict
 
+SCORE_TASKS = ("spam", "toxicity", "negative")
+
 ACTION_CHOICES = [
     (Verdict.HOLD, _("Hold for review")),
     (Verdict.SPAM, _("Mark as spam")),
@@ -43,6 +45,15 @@ class RuleForm(forms.Form):
         label=_("Language is"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple
     )
     new_author = forms.BooleanField(label=_("Author's first message in this workspace"), required=False)
+    min_spam = forms.IntegerField(
+        label=_("Spam score at least (%)"), required=False, min_value=1, max_value=100, help_text=_("For example 80.")
+    )
+    min_toxicity = forms.IntegerField(
+        label=_("Toxicity score at least (%)"), required=False, min_value=1, max_value=100
+    )
+    min_negative = forms.IntegerField(
+        label=_("Negative, with a confidence of at least (%)"), required=False, min_value=1, max_value=100
+    )
     channels = forms.MultipleChoiceField(
         label=_("On these channels"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -80,6 +91,9 @@ class RuleForm(forms.Form):
             conditions.append({"type": "language", "in": data["languages"]})
         if data["channels"]:
             conditions.append({"type": "channel", "in": [int(c) for c in data["channels"]]})
+        for task in SCORE_TASKS:
+            if data[f"min_{task}"]:
+                conditions.append({"type": "score", "task": task, "min": data[f"min_{task}"] / 100})
         action: dict[str, Any] = {"type": data["action"]}
         if data["action"] == SideAction.LABEL:
             action["label"] = data["label"].strip()
@@ -98,6 +112,8 @@ def initial_from(name: str, match: str, conditions: list[dict[str, Any]], action
             initial["min_links"] = cond["min"]
         elif kind == "length":
             initial["min_length" if "min" in cond else "max_length"] = cond.get("min", cond.get("max"))
+        elif kind == "score" and cond.get("task") in SCORE_TASKS:
+            initial[f"min_{cond['task']}"] = round(float(cond["min"]) * 100)
         elif kind in ("language", "channel"):
             initial["languages" if kind == "language" else "channels"] = [str(v) for v in cond["in"]]
         else:

@@ -29,6 +29,8 @@ def validate_definition(
             raise ValidationError({"conditions": _("Unknown condition: %(type)s") % {"type": cond.get("type")}})
         if cond["type"] == "words" and not any(str(w).strip() for w in cond.get("words", [])):
             raise ValidationError({"conditions": _("List at least one watched word or phrase.")})
+        if cond["type"] == "score":
+            _check_score(cond)
         if cond["type"] == "channel" and workspace_id is not None:
             _check_channels(cond.get("in", []), workspace_id)
     if not actions:
@@ -43,6 +45,32 @@ def validate_definition(
     for action in actions:
         if action["type"] == SideAction.ASSIGN and workspace_id is not None:
             _check_member(str(action.get("username", "")), workspace_id)
+
+
+SCORE_TASKS = ("spam", "toxicity", "negative")
+
+
+def _check_score(cond: dict[str, Any]) -> None:
+    try:
+        threshold = float(cond.get("min", ""))
+    except (TypeError, ValueError):
+        threshold = -1.0
+    if cond.get("task") not in SCORE_TASKS or not 0 < threshold <= 1:
+        raise ValidationError(
+            {"conditions": _("A score condition needs spam, toxicity or negative, and a threshold between 0 and 1.")}
+        )
+
+
+def scores_of(message: Message) -> dict[str, float]:
+    """The classifier scores a rule can test: spam, toxicity, and how surely the message is negative."""
+    scores: dict[str, float] = {}
+    if message.spam_score is not None:
+        scores["spam"] = message.spam_score
+    if message.toxicity_score is not None:
+        scores["toxicity"] = message.toxicity_score
+    if message.sentiment_score is not None:
+        scores["negative"] = message.sentiment_score if message.sentiment == "negative" else 0.0
+    return scores
 
 
 def _check_channels(ids: list[Any], workspace_id: int) -> None:
@@ -90,6 +118,7 @@ def facts_for(messages: Sequence[Message]) -> dict[int, Facts]:
             language=m.language,
             connection_id=m.connection_id,
             author_is_new=person is not None and first_seen.get(person) == m.posted_at,
+            scores=scores_of(m),
         )
     return facts
 

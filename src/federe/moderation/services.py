@@ -31,6 +31,7 @@ from federe.inbox.models import ConversationStatus, Message, ReviewState
 from federe.moderation import rules
 from federe.moderation.conditions import describe
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
+from federe.nlp import learning
 
 MAX_ATTEMPTS = 6
 # What each verdict means for the message's status on its network.
@@ -277,6 +278,8 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
             execute_decision(decision.pk)
             decision.refresh_from_db()
         decisions.append(decision)
+    # Every moderator decision teaches the workspace's own models (nlp.learning).
+    learning.record_decision(workspace.pk, [m.pk for m in messages], action, by)
     return decisions
 
 

@@ -1,12 +1,19 @@
-"""First language backend: function-word counts for French and English.
+"""Language of short, noisy social text: French, English or "other".
 
-Fast (a set lookup per word) and good enough to route the inbox; the classifiers
-work replaces it with lingua behind the same ``detect`` function.
+The default backend is lingua, restricted to the configured languages (``FEDERE_NLP_LANGUAGES``, default
+``fr,en``) for speed. Text whose letters are mostly outside the Latin script, or that has no letters at all,
+is "other" without asking lingua. :func:`detect_fallback` (function words) is kept for when lingua is missing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
+
+from django.conf import settings
+
+from federe.nlp.base import DocBatch, NotScored, Result, Score
 
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿœæ']+")
 FRENCH = frozenset(
@@ -153,8 +160,8 @@ _FRENCH_LETTERS = frozenset("àâçéèêëîïôûùüÿœ")
 _ELISION = re.compile(r"^(?:c|d|j|l|m|n|s|t|qu)'[a-zàâäçéèêëîïôöùûüÿœæ]")
 
 
-def detect(text: str) -> str:
-    """'fr', 'en' or 'other' for short, noisy social text."""
+def detect_fallback(text: str) -> str:
+    """'fr', 'en' or 'other' from function words: no dependency, less accurate."""
     words = _WORD.findall(text.lower())
     fr = sum(word in FRENCH or bool(_ELISION.match(word)) for word in words)
     en = sum(word in ENGLISH for word in words)
@@ -163,3 +170,75 @@ def detect(text: str) -> str:
     if fr == en:
         return "other"
     return "fr" if fr > en else "en"
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _script(text: str) -> str:
+    """'latin', 'other' (mostly letters of another script) or 'none' (no letters)."""
+    sample = text[:400]
+    letters = len(_ANY_LETTER.findall(sample))
+    if letters == 0:
+        return "none"
+    latin = len(_LATIN_LETTER.findall(sample))
+    return "latin" if latin * 2 >= letters else "other"
+
+
+@cache
+def _detector(codes: tuple[str, ...]):
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    isos = [getattr(IsoCode639_1, code.upper()) for code in codes]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+
+
+class LinguaLanguage:
+    task = "language"
+
+    #: Below this confidence between the configured languages, a wider detector checks for another language.
+    UNSURE = 0.9
+
+    def __init__(self, languages: tuple[str, ...] | None = None, others: tuple[str, ...] | None = None):
+        self.languages = tuple(languages or settings.FEDERE_NLP_LANGUAGES)
+        self.others = tuple(o for o in (others or settings.FEDERE_NLP_OTHER_LANGUAGES) if o not in self.languages)
+        self.model_id = "lingua:" + "+".join(self.languages)
+
+    def detect(self, text: str) -> tuple[str, float]:
+        script = _script(text)
+        if script != "latin":
+            return "other", 1.0
+        values = _detector(self.languages).compute_language_confidence_values(text)
+        if not values:
+            return "other", 1.0
+        best = values[0]
+        code = best.language.iso_code_639_1.name.lower()
+        if best.value < self.UNSURE and self.others:
+            # Unsure between French and English: is it another language altogether (Spanish, German...)?
+            wide = _detector(self.languages + self.others).detect_language_of(text)
+            if wide is not None and wide.iso_code_639_1.name.lower() in self.others:
+                return "other", float(1 - best.value)
+        return (code if code in ("fr", "en") else "other"), float(best.value)
+
+    def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
+        out: list[Result] = []
+        for doc in batch.docs:
+            if doc.skip:
+                out.append(NotScored(doc.skip))
+                continue
+            label, value = self.detect(doc.text)
+            probs = {"fr": 0.0, "en": 0.0, "other": 0.0}
+            probs[label] = value
+            out.append(Score(label, value, probs, self.model_id))
+        return out
+
+
+def detect(text: str) -> str:
+    """'fr', 'en' or 'other' with the configured backend (lingua unless it cannot be imported)."""
+    if not text.strip():
+        return "other"
+    try:
+        return LinguaLanguage().detect(unicodedata.normalize("NFC", text))[0]
+    except ImportError:  # pragma: no cover - lingua is a dependency; this keeps ingest alive without it
+        return detect_fallback(text)

@@ -1,0 +1,82 @@
+"""Which backend scores each task: the shipped one from the settings, or a workspace's own model on top of it."""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from federe.nlp.base import TASKS, Backend
+from federe.nlp.linear import LinearBackend, LinearModel, StackedBackend
+from federe.nlp.training import MODELS_DIR
+
+
+def _card_version(task: str) -> str:
+    import json
+
+    card = MODELS_DIR / f"{task}.json"
+    return json.loads(card.read_text(encoding="utf-8")).get("version", "?") if card.exists() else "?"
+
+
+@cache
+def shipped(task: str) -> Backend:
+    """The backend the settings choose for a task, loaded once per process."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    spec = settings.FEDERE_NLP_BACKENDS.get(task, "")
+    if spec.startswith("transformers:"):
+        from federe.nlp.transformer import TransformerBackend
+
+        return TransformerBackend(
+            task, spec.removeprefix("transformers:"), offline=settings.FEDERE_NLP_TRANSFORMERS_OFFLINE
+        )
+    if task == "language" and spec == "lingua":
+        from federe.nlp.language import LinguaLanguage
+
+        return LinguaLanguage()
+    if task == "sentiment" and spec == "lexicon":
+        from federe.nlp.sentiment import LexiconSentiment
+
+        return LexiconSentiment()
+    if task in ("spam", "toxicity") and spec == "linear":
+        path = MODELS_DIR / f"{task}.npz"
+        if not path.exists():
+            raise ImproperlyConfigured(f"The shipped {task} model is missing ({path}); run `federe nlp train`.")
+        return LinearBackend(task, LinearModel.load(path), f"linear:{task}@{_card_version(task)}")
+    raise ImproperlyConfigured(f"FEDERE_NLP_{task.upper()}_BACKEND={spec!r} is not a backend for {task}.")
+
+
+_lock = threading.Lock()
+_workspace_cache: dict[tuple[int, str], tuple[int, Backend]] = {}
+_CACHE_SIZE = 64
+
+
+def for_workspace(workspace_id: int | None, task: str) -> Backend:
+    """The workspace's active model for a task, stacked on the shipped prior, or the prior alone."""
+    prior = shipped(task)
+    if workspace_id is None or task == "language":
+        return prior
+    from federe.nlp.models import WorkspaceModel
+
+    active = (
+        WorkspaceModel.objects.filter(workspace_id=workspace_id, task=task, active=True)
+        .values_list("pk", "version")
+        .first()
+    )
+    if active is None:
+        return prior
+    pk, _version = active
+    key = (workspace_id, task)
+    with _lock:
+        cached = _workspace_cache.get(key)
+        if cached and cached[0] == pk:
+            return cached[1]
+    row = WorkspaceModel.objects.get(pk=pk)
+    backend = StackedBackend(task, prior, LinearModel.from_bytes(bytes(row.weights)), row.model_id)
+    with _lock:
+        if len(_workspace_cache) >= _CACHE_SIZE:
+            _workspace_cache.pop(next(iter(_workspace_cache)))
+        _workspace_cache[key] = (pk, backend)
+    return backend

@@ -1,0 +1,120 @@
+"""federe nlp: score text, evaluate the shipped models, rebuild them, and manage each workspace's own models."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from federe.accounts.models import Workspace
+from federe.nlp import evaluate, learning, training
+from federe.nlp.base import TASKS
+from federe.nlp.models import WorkspaceModel
+from federe.nlp.pipeline import score_lines
+
+
+class Command(BaseCommand):
+    help = "Classifiers: score text from standard input, evaluate, train, and manage workspace models."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="what", required=True)
+        score = sub.add_parser("score", help="Read one text per line on standard input; print one JSON per line.")
+        score.add_argument("task", choices=TASKS)
+        score.add_argument("--workspace", help="Use this workspace's own model (short name).")
+        score.add_argument("--explain", action="store_true", help="Add the terms that pushed each score.")
+        ev = sub.add_parser("evaluate", help="Measure the shipped models on ../shared/datasets.")
+        ev.add_argument("--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment"], help="Only these parts.")
+        ev.add_argument("--umsab", type=Path, help="Folder of UMSAB sentiment data (local, research-only).")
+        ev.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
+        train = sub.add_parser("train", help="Rebuild the shipped spam and toxicity models from ../shared/datasets.")
+        train.add_argument("--task", choices=["spam", "toxicity"], nargs="+", default=["spam", "toxicity"])
+        learn = sub.add_parser("learn", help="Train a new version of a workspace's model now.")
+        learn.add_argument("--workspace", required=True)
+        learn.add_argument("--task", choices=learning.LEARNED_TASKS, required=True)
+        models = sub.add_parser("models", help="List a workspace's model versions and their held-out scores.")
+        models.add_argument("--workspace", required=True)
+        act = sub.add_parser("activate", help="Switch on a stored version (rollback), or 'shipped'.")
+        act.add_argument("--workspace", required=True)
+        act.add_argument("--task", choices=learning.LEARNED_TASKS, required=True)
+        act.add_argument("--version", required=True, help="A version number, or 'shipped'.")
+        act.add_argument("--as", dest="username", required=True, help="The moderator making the change.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"do_{options['what']}")(options)
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+
+    def _workspace(self, slug: str | None) -> Workspace | None:
+        if slug is None:
+            return None
+        workspace = Workspace.objects.filter(slug=slug).first()
+        if workspace is None:
+            raise CommandError(f"No workspace {slug!r}.")
+        return workspace
+
+    def do_score(self, options: dict[str, Any]) -> None:
+        workspace = self._workspace(options["workspace"])
+        lines = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        for out in score_lines(
+            options["task"], lines, workspace_id=workspace.pk if workspace else None, explain=options["explain"]
+        ):
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+
+    def do_evaluate(self, options: dict[str, Any]) -> None:
+        parts = options["only"] or list(evaluate.SECTIONS)
+        rows = []
+        for part in parts:
+            if part in evaluate.SECTIONS:
+                self.stderr.write(f"evaluating {part}…")
+                rows += evaluate.SECTIONS[part]()
+        if options["umsab"]:
+            self.stderr.write("evaluating sentiment on UMSAB (local)…")
+            rows += evaluate.umsab_rows(options["umsab"])
+        elif "sentiment" in parts or not options["only"]:
+            self.stderr.write("sentiment: no redistributable labelled data here; pass --umsab DIR to evaluate locally")
+        self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
+
+    def do_train(self, options: dict[str, Any]) -> None:
+        for task in options["task"]:
+            self.stderr.write(f"training {task}…")
+            card = training.train_shipped(task)
+            self.stdout.write(f"{task}: {card['training_examples']} examples → {training.MODELS_DIR / task}.npz")
+
+    def do_learn(self, options: dict[str, Any]) -> None:
+        workspace = self._workspace(options["workspace"])
+        row = learning.train(workspace, options["task"])
+        self.stdout.write(self._describe(row))
+
+    def do_models(self, options: dict[str, Any]) -> None:
+        workspace = self._workspace(options["workspace"])
+        rows = WorkspaceModel.objects.filter(workspace=workspace).order_by("task", "-version")
+        if not rows:
+            self.stdout.write("No workspace model yet: the shipped models are in use.")
+        for row in rows:
+            self.stdout.write(self._describe(row))
+
+    def do_activate(self, options: dict[str, Any]) -> None:
+        workspace = self._workspace(options["workspace"])
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['username']!r}.")
+        version = None if options["version"] == "shipped" else int(options["version"])
+        learning.activate(workspace, options["task"], version, by=user)
+        self.stdout.write(f"{options['task']}: {'shipped model' if version is None else f'version {version}'} on")
+
+    @staticmethod
+    def _describe(row: WorkspaceModel) -> str:
+        m = row.metrics
+        held = (
+            f"held-out {m['heldout']}: prior F1 {m['prior']['f1']:.3f} → model F1 {m['model']['f1']:.3f}"
+            if "model" in m
+            else m.get("note", "")
+        )
+        state = "ON " if row.active else "off"
+        return f"{row.task:<9} v{row.version:<3} {state} {row.labels_used} labels, {held}"

@@ -1,0 +1,65 @@
+"""MinHash signatures and LSH bands for near-duplicate text (spam waves).
+
+Text is folded (case, accents, digits, URLs' paths, repeated punctuation) and cut into character 5-shingles.
+``PERMUTATIONS`` universal hashes give a signature; ``BANDS`` bands of ``ROWS`` values each give keys. Two texts
+that share a key are candidates; their estimated Jaccard similarity is the share of equal signature values.
+With 8 bands of 4 rows, pairs above about 0.6 Jaccard similarity are found with high probability.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+from sklearn.utils import murmurhash3_32
+
+PERMUTATIONS = 32
+BANDS = 8
+ROWS = PERMUTATIONS // BANDS
+SHINGLE = 5
+#: Shorter folded texts are not compared: "merci !" repeated by many people is not a wave.
+MIN_CHARS = 30
+_PRIME = np.uint64((1 << 61) - 1)
+_rng = np.random.default_rng(20261123)
+_A = _rng.integers(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+
+_URL_PATH = re.compile(r"(https?://[^\s/]+)\S*")
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    text = _URL_PATH.sub(r"\1", text.lower())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _DIGITS.sub("0", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature of a text, or None when it is too short to compare."""
+    folded = fold(text)
+    if len(folded) < MIN_CHARS:
+        return None
+    shingles = {folded[i : i + SHINGLE] for i in range(len(folded) - SHINGLE + 1)}
+    hashes = np.fromiter(
+        (murmurhash3_32(s, seed=7, positive=True) for s in shingles), dtype=np.uint64, count=len(shingles)
+    )
+    # (a*x + b) mod p, for every permutation and shingle; values stay below 2**62, no overflow.
+    values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
+    return values.min(axis=1)
+
+
+def bands(sig: np.ndarray) -> list[int]:
+    """One signed 63-bit key per band (the band index is part of the key)."""
+    keys = []
+    for b in range(BANDS):
+        chunk = sig[b * ROWS : (b + 1) * ROWS].tobytes()
+        keys.append(murmurhash3_32(chunk, seed=b) * BANDS + b)  # fits a BIGINT, never collides across bands
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a == b))

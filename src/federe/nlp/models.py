@@ -1,0 +1,78 @@
+"""What the classifiers keep per workspace: labels, the workspace's own model versions, and spam waves."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import TimeStamped, WorkspaceScoped
+
+
+class LabelSource(models.TextChoices):
+    DECISION = "decision", _("moderator decision")
+    CORRECTION = "correction", _("correction")
+
+
+class Label(WorkspaceScoped):
+    """One human judgement of one message for one task. The latest judgement wins."""
+
+    message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="labels")
+    task = models.CharField(max_length=12)
+    value = models.CharField(max_length=12)
+    source = models.CharField(max_length=12, choices=LabelSource.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "task"], name="one_label_per_message_task")]
+        indexes = [models.Index(fields=["workspace", "task", "updated_at"])]
+
+
+class WorkspaceModel(WorkspaceScoped):
+    """One version of a workspace's own model for one task, learned on top of the shipped prior."""
+
+    task = models.CharField(max_length=12)
+    version = models.PositiveIntegerField()
+    weights = models.BinaryField()
+    labels_used = models.PositiveIntegerField(default=0)
+    #: Held-out figures: {"heldout": n, "prior": {...}, "model": {...}, "split": "..."}
+    metrics = models.JSONField(default=dict)
+    active = models.BooleanField(default=False)
+    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["task", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "task", "version"], name="one_model_version"),
+            models.UniqueConstraint(
+                fields=["workspace", "task"], condition=models.Q(active=True), name="one_active_model_per_task"
+            ),
+        ]
+
+    @property
+    def model_id(self) -> str:
+        return f"workspace:{self.task}@v{self.version}"
+
+
+class Wave(WorkspaceScoped):
+    """Near-duplicate messages that arrived from several authors or many times."""
+
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    size = models.PositiveIntegerField(default=0)
+    authors = models.PositiveIntegerField(default=0)
+    sample = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+
+class WaveSignature(TimeStamped):
+    """One LSH band of one message's MinHash signature: messages that share a band are candidates."""
+
+    workspace_id = models.BigIntegerField()
+    band = models.BigIntegerField()
+    message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace_id", "band"])]

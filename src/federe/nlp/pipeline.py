@@ -1,0 +1,122 @@
+"""The enrichment step: language first, then spam, toxicity and sentiment, for a batch, never failing as a whole.
+
+Ingest (``inbox.ingest``) and ``federe nlp score`` both go through :func:`enrich`, so what the command prints is
+what ingest stores.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from federe.nlp.backends import for_workspace
+from federe.nlp.base import TASKS, Doc, DocBatch, NotScored, Result, Score
+from federe.nlp.text import prepare
+
+log = logging.getLogger(__name__)
+
+
+def _score_safely(task: str, workspace_id: int | None, batch: DocBatch, explain: bool) -> list[Result]:
+    try:
+        backend = for_workspace(workspace_id, task)
+    except Exception:
+        # A misconfigured or missing model must not stop ingest: the messages are stored, unscored, and say why.
+        log.exception("the %s backend cannot be loaded", task)
+        return [NotScored("backend_unavailable") for _ in batch.docs]
+    try:
+        return backend.score(batch, explain=explain)
+    except Exception:
+        # One document broke the backend: score one by one so that only that document goes unscored.
+        log.exception("%s backend failed on a batch of %d; scoring one by one", task, len(batch))
+        out: list[Result] = []
+        for doc in batch.docs:
+            try:
+                out += backend.score(DocBatch([doc]), explain=explain)
+            except Exception:
+                log.exception("%s backend failed on one document", task)
+                out.append(NotScored("error"))
+        return out
+
+
+def enrich(
+    docs: Sequence[Doc],
+    *,
+    workspace_id: int | None = None,
+    tasks: Iterable[str] = TASKS,
+    explain: bool = False,
+    keep_language: Sequence[bool] | None = None,
+) -> dict[str, list[Result]]:
+    """Scores per task, one result per document, in order. ``doc.language`` is set from the language task,
+    except where ``keep_language`` says the network already told us."""
+    wanted = [t for t in TASKS if t in set(tasks)]
+    batch = DocBatch(docs)
+    results: dict[str, list[Result]] = {}
+    languages = _score_safely("language", None, batch, False)
+    for i, (doc, result) in enumerate(zip(docs, languages, strict=True)):
+        if isinstance(result, Score) and not (keep_language and keep_language[i]):
+            doc.language = result.label
+    if "language" in wanted:
+        results["language"] = languages
+    for task in wanted:
+        if task != "language":
+            results[task] = _score_safely(task, workspace_id, batch, explain)
+    return results
+
+
+def message_fields(doc: Doc, results: dict[str, list[Result]], i: int) -> dict[str, Any]:
+    """The Message columns for document ``i`` of an :func:`enrich` call."""
+    fields: dict[str, Any] = {"spam_score": None, "toxicity_score": None, "sentiment": "", "sentiment_score": None}
+    info: dict[str, Any] = {"models": {}}
+    not_scored: dict[str, str] = {}
+    for task, per_doc in results.items():
+        result = per_doc[i]
+        if isinstance(result, NotScored):
+            not_scored[task] = result.reason
+            continue
+        info["models"][task] = result.model
+        if task == "spam":
+            fields["spam_score"] = result.score
+        elif task == "toxicity":
+            fields["toxicity_score"] = result.score
+        elif task == "sentiment":
+            fields["sentiment"] = result.label
+            fields["sentiment_score"] = result.score
+    if not_scored:
+        info["not_scored"] = not_scored
+    if doc.notes:
+        info["notes"] = list(doc.notes)
+    fields["nlp"] = info
+    return fields
+
+
+def score_lines(
+    task: str, lines: Iterable[str | bytes], *, workspace_id: int | None = None, explain: bool = False, size: int = 500
+) -> Iterable[dict[str, Any]]:
+    """``federe nlp score``: one JSON-ready dict per input line, in order, in batches of ``size``."""
+    if task not in TASKS:
+        raise ValueError(task)
+    chunk: list[Doc] = []
+
+    def flush() -> Iterable[dict[str, Any]]:
+        results = enrich(chunk, workspace_id=workspace_id, tasks=[task], explain=explain)
+        for i, doc in enumerate(chunk):
+            result = results[task][i]
+            out = result.as_dict()
+            if not explain:
+                out.pop("explanation", None)
+            elif isinstance(result, Score):
+                out.setdefault("explanation", [])
+            out["language"] = doc.language
+            if doc.notes:
+                out["notes"] = doc.notes
+            yield out
+
+    for line in lines:
+        line = line.rstrip(b"\r\n") if isinstance(line, bytes) else line.rstrip("\r\n")
+        chunk.append(prepare(line))
+        if len(chunk) >= size:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from federe.inbox.ingest import ingest_items
+from federe.inbox.models import Message
+from federe.nlp import minhash
+from federe.nlp.models import Wave
+from federe.nlp.waves import wave_score
+from tests.nlp.test_pipeline_and_ingest import item
+
+PROMO = "Super article ! Pour gagner de l'argent facilement, allez voir mon profil {n}, ça marche vraiment"
+
+
+def test_minhash_finds_near_duplicates_and_ignores_short_or_different_texts():
+    a = minhash.signature(PROMO.format(n=1))
+    b = minhash.signature(PROMO.format(n=22) + " !!")
+    c = minhash.signature("Je ne suis pas d'accord avec la conclusion, les chiffres de 2024 disent autre chose.")
+    assert a is not None and b is not None and c is not None
+    assert minhash.similarity(a, b) > 0.6
+    assert minhash.similarity(a, c) < 0.2
+    assert set(minhash.bands(a)) & set(minhash.bands(b))
+    assert minhash.signature("merci !") is None
+
+
+def test_wave_score_adds_evidence_for_size_and_authors():
+    alone, _ = wave_score([0.3], 1, 1)
+    crowd, bonus = wave_score([0.3, 0.3, 0.3, 0.3, 0.3], 5, 5)
+    assert alone == pytest.approx(0.3)
+    assert bonus == pytest.approx(0.7 * math.log(5) * 2)
+    assert crowd > 0.8
+
+
+def test_near_duplicates_from_several_authors_form_one_wave_scored_together(connection):
+    ingest_items(connection, [item(1, "Bonjour, quelqu'un sait quand sort la prochaine version ?", "regular")])
+    ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(2, 5)])
+    wave = Wave.objects.get()
+    members = Message.objects.filter(wave=wave)
+    assert sorted(members.values_list("external_id", flat=True)) == ["m2", "m3", "m4"]
+    assert (wave.size, wave.authors) == (3, 3)
+    own = [m.nlp["own_spam_score"] for m in members]
+    expected, _ = wave_score(own, 3, 3)
+    assert all(m.spam_score == pytest.approx(expected) for m in members)
+    assert all(m.spam_score > max(own) for m in members)
+    assert Message.objects.get(external_id="m1").wave is None
+
+    # A later copy joins the same wave; the score is recomputed from the members' own scores, not compounded.
+    ingest_items(connection, [item(9, PROMO.format(n=9), "bot9", minutes=60)])
+    wave.refresh_from_db()
+    members = Message.objects.filter(wave=wave)
+    assert wave.size == 4 and members.count() == 4 and Wave.objects.count() == 1
+    expected, _ = wave_score([m.nlp["own_spam_score"] for m in members], 4, 4)
+    assert all(m.spam_score == pytest.approx(expected) for m in members)
+
+
+def test_two_similar_messages_are_not_yet_a_wave(connection):
+    ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])
+    assert not Wave.objects.exists()
+    assert not Message.objects.filter(wave__isnull=False).exists()
