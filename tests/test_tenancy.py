@@ -25,6 +25,7 @@ from federe.inbox.models import Conversation, Message, Reply, ReplyState, Review
 from federe.inbox.services import send_reply
 from federe.moderation import services as moderation
 from federe.moderation.models import Decision, Rule, RuleVersion
+from federe.nlp.models import Label, WorkspaceModel
 from federe.people.models import Identity, Person
 from tests.factories import MembershipFactory
 
@@ -124,8 +125,12 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "messages": list(
-            Message.objects.order_by("pk").values_list("pk", "network_status", "review", "conversation_id")
+            Message.objects.order_by("pk").values_list(
+                "pk", "network_status", "review", "conversation_id", "sentiment"
+            )
         ),
+        "labels": list(Label.objects.order_by("pk").values_list("pk", "message_id", "task", "value")),
+        "models": list(WorkspaceModel.objects.order_by("pk").values_list("pk", "active")),
     }
 
 
@@ -151,6 +156,9 @@ POST_ONLY = {
     "rule-backtest",
     "rule-toggle",
     "rule-move",
+    "nlp-train",
+    "nlp-activate",
+    "message-sentiment",
 }
 
 
@@ -226,6 +234,19 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         "rule-move": [
             ("post", url("rule-move", B, pk=rule), {"direction": "up"}),
             ("post", url("rule-move", A, pk=rule), {"direction": "down"}),
+        ],
+        "nlp-models": [("get", url("nlp-models", B), {}), ("get", url("nlp-models", B) + "?task=spam", {})],
+        "nlp-train": [
+            ("post", url("nlp-train", B), {"task": "spam"}),
+            ("post", url("nlp-train", B), {"task": "sentiment"}),
+        ],
+        "nlp-activate": [
+            ("post", url("nlp-activate", B), {"task": "spam", "version": "shipped"}),
+            ("post", url("nlp-activate", B), {"task": "spam", "version": "1"}),
+        ],
+        "message-sentiment": [
+            ("post", url("message-sentiment", B, pk=b.message.pk), {"sentiment": "negative"}),
+            ("post", url("message-sentiment", A, pk=b.message.pk), {"sentiment": "negative"}),
         ],
         "activity": [("get", url("activity", B), {})],
         "tokens": [
@@ -389,7 +410,7 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
     assert list(
         Message.objects.filter(workspace=b.workspace)
         .order_by("pk")
-        .values_list("pk", "network_status", "review", "conversation_id")
+        .values_list("pk", "network_status", "review", "conversation_id", "sentiment")
     ) == [m for m in before["messages"] if m[0] in b_messages]
 
 

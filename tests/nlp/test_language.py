@@ -14,7 +14,7 @@ from federe.nlp.language import detect
         ("Thanks for the heads-up, I had no idea.", "en"),
         ("Is the new blend available in Ireland?", "en"),
         ("🔥🔥🔥", "other"),
-        ("LOL", "other"),
+        ("Hola, muchas gracias por todo", "other"),
     ],
 )
 def test_short_social_text(text, expected):

@@ -8,6 +8,7 @@ from federe.connections import views as connection_views
 from federe.core import views as core_views
 from federe.inbox import views as inbox_views
 from federe.moderation import views as moderation_views
+from federe.nlp import views as nlp_views
 
 workspace_patterns = [
     path("", core_views.overview, name="overview"),
@@ -28,6 +29,10 @@ workspace_patterns = [
     path("moderation/rules/<int:pk>/", moderation_views.rule_edit, name="rule-edit"),
     path("moderation/rules/<int:pk>/toggle/", moderation_views.rule_toggle, name="rule-toggle"),
     path("moderation/rules/<int:pk>/move/", moderation_views.rule_move, name="rule-move"),
+    path("moderation/models/", nlp_views.models_page, name="nlp-models"),
+    path("moderation/models/train/", nlp_views.train_now, name="nlp-train"),
+    path("moderation/models/activate/", nlp_views.activate, name="nlp-activate"),
+    path("inbox/messages/<int:pk>/sentiment/", nlp_views.correct_sentiment, name="message-sentiment"),
     path("activity/", core_views.activity, name="activity"),
     path("tokens/", accounts_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", accounts_views.revoke_token, name="token-revoke"),

@@ -18,6 +18,7 @@ from federe.core.requests import AuthedRequest
 from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
+from federe.nlp.explain import SENTIMENT_NAMES
 
 
 def _conversation(workspace: Workspace, pk: int) -> Conversation:
@@ -38,6 +39,7 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
         "statuses": ConversationStatus.choices,
         "can_reply": has_perm(request.user, workspace, Perm.REPLY),
         "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),
+        "tones": list(SENTIMENT_NAMES.items()),
     }
 
 

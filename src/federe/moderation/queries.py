@@ -14,7 +14,7 @@ def queue(workspace: Workspace) -> QuerySet[Message]:
     decisions = Decision.objects.select_related("rule_version__rule", "actor").order_by("-created_at")
     return (
         Message.objects.filter(workspace=workspace, review=ReviewState.PENDING)
-        .select_related("author", "connection", "conversation")
+        .select_related("author", "connection", "conversation", "wave")
         .prefetch_related(Prefetch("decisions", queryset=decisions))
         .order_by("-posted_at", "-id")
     )

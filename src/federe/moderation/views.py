@@ -18,10 +18,14 @@ from federe.inbox.models import Message
 from federe.moderation import queries, services
 from federe.moderation.forms import RuleForm, initial_from
 from federe.moderation.models import Rule, Verdict
+from federe.nlp.explain import explain_messages
 
 
 def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: list[int] | None = None) -> dict:
     page = Paginator(queries.queue(workspace), 50).get_page(request.GET.get("page"))
+    explained = explain_messages(workspace.pk, list(page))
+    for message in page:
+        message.explained = explained.get(message.pk, [])
     return {
         "workspace": workspace,
         "nav": "moderation",

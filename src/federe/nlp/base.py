@@ -14,6 +14,7 @@ Tasks and their labels:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,7 +48,8 @@ class Score:
     explanation: list[Contribution] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"label": self.label, "score": round(self.score, 4), "model": self.model}
+        score = None if math.isnan(self.score) else round(self.score, 4)  # language: only with --explain
+        out: dict[str, Any] = {"label": self.label, "score": score, "model": self.model}
         if self.explanation:
             out["explanation"] = [{"feature": c.feature, "weight": round(c.weight, 3)} for c in self.explanation]
         return out

@@ -7,13 +7,14 @@ is "other" without asking lingua. :func:`detect_fallback` (function words) is ke
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import cache
 
 from django.conf import settings
 
-from federe.nlp.base import DocBatch, NotScored, Result, Score
+from federe.nlp.base import Contribution, DocBatch, NotScored, Result, Score
 
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿœæ']+")
 FRENCH = frozenset(
@@ -172,6 +173,7 @@ def detect_fallback(text: str) -> str:
     return "fr" if fr > en else "en"
 
 
+_WORD_ANY = re.compile(r"[^\W\d_]+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ANY_LETTER = re.compile(r"[^\W\d_]")
 
@@ -187,39 +189,128 @@ def _script(text: str) -> str:
 
 
 @cache
-def _detector(codes: tuple[str, ...]):
+def _detector(codes: tuple[str, ...], fast: bool = False):
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [getattr(IsoCode639_1, code.upper()) for code in codes]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
+    return (builder.with_low_accuracy_mode() if fast else builder).build()
+
+
+# A few very frequent words per language that French and English do not use: two or more of them, and more
+# than French or English function words, make a text "other" without asking lingua.
+OTHER_FUNCTION_WORDS = {
+    "es": frozenset(
+        [
+            "el",
+            "los",
+            "las",
+            "una",
+            "por",
+            "para",
+            "con",
+            "está",
+            "estoy",
+            "pero",
+            "muy",
+            "como",
+            "qué",
+            "gracias",
+            "hola",
+            "también",
+            "porque",
+            "es",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "ein",
+            "eine",
+            "ich",
+            "sie",
+            "wir",
+            "mit",
+            "auf",
+            "für",
+            "sehr",
+            "danke",
+            "auch",
+            "aber",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il",
+            "gli",
+            "della",
+            "che",
+            "non",
+            "sono",
+            "molto",
+            "grazie",
+            "anche",
+            "questo",
+            "questa",
+            "perché",
+            "ciao",
+            "è",
+        ]
+    ),
+    "pt": frozenset(
+        ["os", "uma", "não", "com", "para", "muito", "obrigado", "obrigada", "também", "isso", "você", "está", "são"]
+    ),
+    "nl": frozenset(
+        ["het", "een", "niet", "ik", "ook", "maar", "zijn", "dat", "wat", "voor", "bedankt", "heel", "dank"]
+    ),
+}
+
+
+def _other_language(text: str, others: tuple[str, ...]) -> bool:
+    words = _WORD_ANY.findall(text.lower())
+    if len(words) < 2:
+        return False
+    ours = max(sum(w in FRENCH for w in words), sum(w in ENGLISH for w in words))
+    for code in others:
+        vocabulary = OTHER_FUNCTION_WORDS.get(code)
+        if vocabulary is None:
+            continue
+        hits = sum(w in vocabulary for w in words)
+        if hits >= 2 and hits > ours:
+            return True
+    return False
 
 
 class LinguaLanguage:
     task = "language"
 
-    #: Below this confidence between the configured languages, a wider detector checks for another language.
-    UNSURE = 0.9
+    #: From this length on, lingua's fast mode (trigrams only) is as accurate as its full mode.
+    LONG = 120
 
     def __init__(self, languages: tuple[str, ...] | None = None, others: tuple[str, ...] | None = None):
         self.languages = tuple(languages or settings.FEDERE_NLP_LANGUAGES)
         self.others = tuple(o for o in (others or settings.FEDERE_NLP_OTHER_LANGUAGES) if o not in self.languages)
         self.model_id = "lingua:" + "+".join(self.languages)
 
-    def detect(self, text: str) -> tuple[str, float]:
-        script = _script(text)
-        if script != "latin":
-            return "other", 1.0
-        values = _detector(self.languages).compute_language_confidence_values(text)
-        if not values:
-            return "other", 1.0
-        best = values[0]
-        code = best.language.iso_code_639_1.name.lower()
-        if best.value < self.UNSURE and self.others:
-            # Unsure between French and English: is it another language altogether (Spanish, German...)?
-            wide = _detector(self.languages + self.others).detect_language_of(text)
-            if wide is not None and wide.iso_code_639_1.name.lower() in self.others:
-                return "other", float(1 - best.value)
-        return (code if code in ("fr", "en") else "other"), float(best.value)
+    def detect(self, text: str, *, confidence: bool = False) -> tuple[str, float, str]:
+        """The language, lingua's confidence when asked for (NaN otherwise: it costs a second pass), and how it
+        was decided: ``script``, ``function_words`` or ``lingua``."""
+        if _script(text) != "latin":
+            return "other", 1.0, "script"
+        if self.others and _other_language(text, self.others):
+            return "other", 1.0, "function_words"
+        detector = _detector(self.languages, len(text) >= self.LONG)
+        best = detector.detect_language_of(text)
+        if best is None:
+            return "other", 1.0, "lingua"
+        code = best.iso_code_639_1.name.lower()
+        value = detector.compute_language_confidence(text, best) if confidence else math.nan
+        return (code if code in ("fr", "en") else "other"), float(value), "lingua"
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
         out: list[Result] = []
@@ -227,10 +318,11 @@ class LinguaLanguage:
             if doc.skip:
                 out.append(NotScored(doc.skip))
                 continue
-            label, value = self.detect(doc.text)
+            label, value, how = self.detect(doc.text, confidence=explain)
             probs = {"fr": 0.0, "en": 0.0, "other": 0.0}
             probs[label] = value
-            out.append(Score(label, value, probs, self.model_id))
+            why = [Contribution(f"[{how}]", value)] if explain else []
+            out.append(Score(label, value, probs, self.model_id, why))
         return out
 
 

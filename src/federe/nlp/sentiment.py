@@ -39,8 +39,9 @@ LABELS = ("negative", "neutral", "positive")
 
 @dataclass(frozen=True)
 class Params:
-    """The tunable numbers. Defaults were tuned on UMSAB train+val (research-only data, local only):
-    only these few numbers, never the lexicons' entries, came from that data."""
+    """The tunable numbers, all set by hand. None is fitted to data: the only sentiment-labelled sets at hand are
+    research-only (UMSAB), which may evaluate the shipped model locally but never shape it. Each workspace's own
+    model (nlp.learning) learns its community's thresholds from its corrections."""
 
     scope: int = 3  # words a negation reaches
     neg_pos: float = -0.6  # factor for a negated positive word ("pas génial")
@@ -51,17 +52,19 @@ class Params:
     caps: float = 1.3  # an ALL-CAPS word in a message that is not all caps
     elongated: float = 1.25  # "trooop", "sooo"
     question: float = 0.9  # a question without "!" is a bit less sure
-    alpha: float = 4.0  # compound = s / sqrt(s² + alpha)
-    temperature: float = 6.0  # softmax sharpness over the compound
+    alpha: float = 4.0  # compound = s / sqrt(s² + alpha), in [-1, 1]
+    # The neutral band and the softmax temperature, round values chosen by hand.
     pos_threshold: float = 0.25  # compound above which positive beats neutral
     neg_threshold: float = 0.25  # compound below minus this: negative beats neutral
+    temperature: float = 0.7  # logits are (compound - threshold) / temperature
 
 
 DEFAULT_PARAMS = Params()
 
 # Token kinds.
 K_WORD, K_EMO, K_NEG, K_INT, K_CONTRAST, K_NE, K_PAS, K_PLUS, K_NECOND, K_PUNCT, K_QUE = range(11)
-# Entry fields: (valence, kind, arg, canon, preneg, emphasis, starts a multi-word expression).
+# Entry fields: (valence, kind, arg, canon, preneg, emphasis, starts a multi-word expression). For an expression,
+# "preneg" means it carries its own negation ("pas terrible", "not bad") and is never negated again.
 _VAL, _KIND, _ARG, _CANON, _PRENEG, _EMPH, _MWE = range(7)
 #: The entry of every word that carries nothing and starts no expression (most words): one identity test.
 _BORING = (0.0, K_WORD, 1.0, "", False, 1.0, False)
@@ -100,6 +103,40 @@ _LAUGH = (
 _NO_FOLD = frozenset(["sur", "a", "la", "ou", "du", "des", "mur", "cote", "tache", "peche", "pecher", "mais", "foret"])
 _ELISION = frozenset(["l", "d", "j", "n", "c", "qu", "s", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"])
 _MAX_CACHE = 200_000
+_NEGATORS = frozenset(
+    [
+        "ne",
+        "pas",
+        "jamais",
+        "rien",
+        "plus",
+        "aucun",
+        "aucune",
+        "sans",
+        "ni",
+        "personne",
+        "guere",
+        "non",
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "cant",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "wasnt",
+        "wont",
+        "aint",
+    ]
+)
 
 # Function words: negation, intensity, contrast. (kind, arg); for K_INT arg is the multiplier, for K_NEG a
 # non-zero arg is a soft flip factor applied to both signs ("moins cher" is good, "moins bien" is bad).
@@ -175,8 +212,36 @@ _MODIFIERS: dict[str, dict[str, tuple[int, float]]] = {
     },
     "en": {
         **dict.fromkeys(
-            "not no never none nobody nothing neither nor without cannot cant dont doesnt didnt isnt wasnt "
-            "arent werent wont wouldnt shouldnt couldnt havent hasnt hadnt aint mustnt nowhere".split(),
+            [
+                "not",
+                "no",
+                "never",
+                "none",
+                "nobody",
+                "nothing",
+                "neither",
+                "nor",
+                "without",
+                "cannot",
+                "cant",
+                "dont",
+                "doesnt",
+                "didnt",
+                "isnt",
+                "wasnt",
+                "arent",
+                "werent",
+                "wont",
+                "wouldnt",
+                "shouldnt",
+                "couldnt",
+                "havent",
+                "hasnt",
+                "hadnt",
+                "aint",
+                "mustnt",
+                "nowhere",
+            ],
             (K_NEG, 0.0),
         ),
         "not really": (K_NEG, -0.4),
@@ -292,7 +357,8 @@ class _Lang:
         for term, (v, kind, arg) in entries.items():
             canon_tokens = _WORD_ONLY.findall(deaccent(term.lower().translate(_APOSTROPHES)))
             if len(canon_tokens) > 1:
-                entry = (v, kind, arg, term, False, 1.0, False)
+                own_negation = any(t in _NEGATORS or t.endswith("n't") or t.startswith("n'") for t in canon_tokens)
+                entry = (v, kind, arg, term, own_negation, 1.0, False)
                 mwe.setdefault(canon_tokens[0], []).append((tuple(canon_tokens[1:]), entry))
             else:
                 singles.append((term, v, kind, arg))
@@ -307,8 +373,6 @@ class _Lang:
                 lex.setdefault(key, entry)
         for term, v in emoji.items():
             lex.setdefault(term, (v, K_EMO, 1.0, term, False, 1.0, False))
-        for start in mwe:  # a plain word that starts an expression ("à", "pas", "no") must not look boring
-            lex.setdefault(start, (0.0, K_WORD, 1.0, start, False, 1.0, True))
         for cands in mwe.values():
             cands.sort(key=lambda c: -len(c[0]))
         self.lex = lex
@@ -321,9 +385,7 @@ class _State:
 
     def __init__(self) -> None:
         emoji = read_lexicon("sentiment_emoji.tsv")
-        self.langs = {
-            code: _Lang(code, read_lexicon(f"sentiment_{code}.tsv"), emoji) for code in ("fr", "en")
-        }
+        self.langs = {code: _Lang(code, read_lexicon(f"sentiment_{code}.tsv"), emoji) for code in ("fr", "en")}
         # Emoticons that start with a letter ("xD") are found as words; the others are tried only where
         # one of their first characters stands, so most positions cost a single character-class test.
         alts = []
@@ -364,7 +426,7 @@ def _is_sentiment(entry: tuple | None) -> bool:
 def _resolve(low: str, lang: _Lang) -> tuple:
     """An entry for a token not found as-is; cached in ``lang.lex``."""
     entry = _resolve_uncached(low, lang)
-    starts = deaccent(low) in lang.mwe
+    starts = entry[_CANON] in lang.mwe
     if entry[_KIND] == K_WORD and entry[_VAL] == 0.0 and not entry[_PRENEG] and not starts:
         entry = _BORING
     elif entry[_MWE] != starts:
@@ -416,6 +478,8 @@ def _resolve_uncached(low: str, lang: _Lang) -> tuple:
         sub = _resolve_word(tail, lang)
         return (sub[_VAL], sub[_KIND], sub[_ARG], canon, sub[_PRENEG], sub[_EMPH], False)
     sub = _resolve_word(low, lang)
+    if sub[_EMPH] != 1.0:  # "trooop" is "trop", and starts what "trop" starts
+        return sub
     return (sub[_VAL], sub[_KIND], sub[_ARG], canon, sub[_PRENEG], sub[_EMPH], False)
 
 
@@ -510,14 +574,12 @@ def _clean(text: str) -> str:
     return text
 
 
-def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan:  # noqa: C901
+def _scan(toks: list[str], all_caps: bool, lang: _Lang, p: Params) -> _Scan:
     out = _Scan()
     vals = out.vals
     lex = lang.lex
     mwe = lang.mwe
-    toks = token_re.findall(text)
     n = len(toks)
-    all_caps = text.isupper()
     boring = _BORING
     scope = p.scope
     neg_left = 0
@@ -549,6 +611,9 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
             continue
         feature = low
         is_mwe = False
+        frozen = False
+        end = i
+        elongated = e[_EMPH] != 1.0
         if e[_MWE]:
             for rest, ent in mwe[e[_CANON]]:
                 k = len(rest)
@@ -565,6 +630,8 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
                     skip = k
                     feature = " ".join(toks[i : i + k + 1]).lower()
                     is_mwe = True
+                    frozen = ent[_PRENEG]
+                    end = i + k
                     break
         kind = e[_KIND]
         if kind == K_PUNCT:
@@ -631,7 +698,7 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
                 ne_active = False
                 neg_left = 0
             continue
-        elif kind == K_PAS or kind == K_PLUS or kind == K_NECOND:
+        elif kind in (K_PAS, K_PLUS, K_NECOND):
             if ne_active:
                 if ne_start >= 0:
                     negated += _confirm_ne(vals, ne_start, p)
@@ -674,7 +741,7 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
             continue
         # A sentiment word (or expression).
         hits += 1
-        if e[_EMPH] != 1.0:
+        if elongated:
             v *= p.elongated
         if mult_left:
             if not (neg_left and mult > 1.0):  # "pas très bon" is not "très pas bon"
@@ -683,7 +750,7 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
         if not all_caps and len(tok) > 1 and tok.isupper():
             v *= p.caps
             caps += 1
-        if neg_left and not is_mwe:
+        if neg_left and not frozen:
             if neg_factor:
                 v *= neg_factor
             else:
@@ -696,8 +763,8 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
             if neg_left:
                 neg_left -= 1
             last_raw = v
-            last_i = -2 if is_mwe else i
-        vals.append([feature, v * weight, False, is_mwe])
+            last_i = -2 if frozen else end
+        vals.append([feature, v * weight, False, frozen])
     out.tokens = n
     out.content = n > n_punct
     out.hits = hits
@@ -711,7 +778,7 @@ def _scan(text: str, lang: _Lang, token_re: re.Pattern[str], p: Params) -> _Scan
 
 
 def _confirm_ne(vals: list[list[Any]], start: int, p: Params) -> int:
-    """Negate the hits between "ne" and its "pas": "je n'aime pas", "ce n'est vraiment pas".""" 
+    """Negate the hits between "ne" and its "pas": "je n'aime pas", "ce n'est vraiment pas"."""
     count = 0
     for item in vals[start:]:
         if not item[3] and not item[0].startswith("¬"):
@@ -738,10 +805,12 @@ def _total(scan: _Scan, p: Params) -> float:
 def _pick(text: str, language: str, p: Params) -> _Scan:
     state = _get_state()
     text = _clean(text)
+    toks = state.token.findall(text)
+    all_caps = text.isupper()
     if language in state.langs:
-        return _scan(text, state.langs[language], state.token, p)
-    fr = _scan(text, state.langs["fr"], state.token, p)
-    en = _scan(text, state.langs["en"], state.token, p)
+        return _scan(toks, all_caps, state.langs[language], p)
+    fr = _scan(toks, all_caps, state.langs["fr"], p)
+    en = _scan(toks, all_caps, state.langs["en"], p)
     if fr.hits != en.hits:
         return fr if fr.hits > en.hits else en
     return fr if abs(sum(v[1] for v in fr.vals)) > abs(sum(v[1] for v in en.vals)) else en
@@ -753,7 +822,7 @@ def compound(total: float, p: Params = DEFAULT_PARAMS) -> float:
 
 def probabilities(c: float, p: Params = DEFAULT_PARAMS) -> tuple[float, float, float]:
     """(negative, neutral, positive) from a compound score: a softmax with a neutral band."""
-    a = p.temperature
+    a = 1.0 / p.temperature
     z_pos = a * (c - p.pos_threshold)
     z_neg = a * (-c - p.neg_threshold)
     top = max(z_pos, z_neg, 0.0)
@@ -770,20 +839,20 @@ def lexicon_features(text: str, language: str, params: Params = DEFAULT_PARAMS) 
         scan = _pick(text or "", language, params)
     except Exception:  # never fail a batch on one text
         scan = _Scan()
-    pos = sum(v[1] for v in scan.vals if v[1] > 0)
-    neg = sum(v[1] for v in scan.vals if v[1] < 0)
+    pos = float(sum(v[1] for v in scan.vals if v[1] > 0))
+    neg = float(sum(v[1] for v in scan.vals if v[1] < 0))
     total = _total(scan, params)
     return {
         "pos_sum": pos,
         "neg_sum": neg,
-        "total": total,
+        "total": float(total),
         "compound": compound(total, params),
         "n_hits": float(scan.hits),
         "n_pos": float(sum(1 for v in scan.vals if v[1] > 0)),
         "n_neg": float(sum(1 for v in scan.vals if v[1] < 0)),
         "negated": float(scan.negated),
         "n_emoji": float(scan.emoji),
-        "emoji_sum": sum(v[1] for v in scan.vals if v[2]),
+        "emoji_sum": float(sum(v[1] for v in scan.vals if v[2])),
         "exclamations": float(scan.excl),
         "question": float(scan.question),
         "caps_hits": float(scan.caps),

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from federe.accounts.models import Workspace
+from federe.nlp.backends import shipped
+from federe.nlp.learning import LEARNED_TASKS, labels_since_last_version
+from federe.nlp.models import Label, WorkspaceModel
+
+
+def task_overview(workspace: Workspace) -> list[dict[str, Any]]:
+    """Per learned task: the model in use, the labels, the stored versions with their held-out figures."""
+    counts = {
+        (row["task"], row["value"]): row["n"]
+        for row in Label.objects.filter(workspace=workspace).values("task", "value").annotate(n=Count("pk"))
+    }
+    versions = list(WorkspaceModel.objects.filter(workspace=workspace).defer("weights").order_by("-version"))
+    out = []
+    for task in LEARNED_TASKS:
+        mine = [v for v in versions if v.task == task]
+        active = next((v for v in mine if v.active), None)
+        out.append(
+            {
+                "task": task,
+                "shipped": shipped(task).model_id,
+                "active": active,
+                "versions": mine,
+                "labels": {value: n for (t, value), n in counts.items() if t == task},
+                "labels_total": sum(n for (t, _), n in counts.items() if t == task),
+                "pending": labels_since_last_version(workspace.pk, task),
+            }
+        )
+    return out
