@@ -55,6 +55,23 @@ def _majority(examples: Sequence[datasets.Example]) -> tuple[float, float]:
     return f1_score(labels, [top] * len(labels), average="macro"), labels.count(top) / len(labels)
 
 
+def language_rows() -> list[Row]:
+    """Language on short, noisy social text whose language is known from its source."""
+    rows: list[Row] = []
+    backend = shipped("language")
+    sets = {
+        "MLMA French tweets": ([ex.text for ex in datasets.mlma("fr")], "fr"),
+        "MLMA English tweets": ([ex.text for ex in datasets.mlma("en")], "en"),
+        "SMS Spam Collection (English)": ([ex.text for ex in datasets.sms()], "en"),
+        "HateCheck FR": ([ex.text for ex in datasets.hatecheck_fr()], "fr"),
+    }
+    for name, (texts, truth) in sets.items():
+        pred = predict(backend, DocBatch([prepare(t) for t in texts]))
+        rows.append(Row("language", name, f"all {len(texts):,}", "accuracy", sum(p == truth for p in pred) / len(pred)))
+        rows.append(Row("language", name, f"all {len(texts):,}", "said 'other'", pred.count("other") / len(pred)))
+    return rows
+
+
 def spam_rows() -> list[Row]:
     rows: list[Row] = []
     videos = {v: datasets.youtube(v) for v in datasets.YOUTUBE_VIDEOS}
@@ -239,6 +256,7 @@ def umsab_rows(folder: Path) -> list[Row]:
 
 
 SECTIONS: dict[str, Callable[[], list[Row]]] = {
+    "language": language_rows,
     "spam": spam_rows,
     "toxicity": toxicity_rows,
     "learning": curve_rows,

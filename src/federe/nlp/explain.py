@@ -14,6 +14,7 @@ from federe.nlp.text import prepare
 
 TASK_NAMES = {"spam": _("Spam"), "toxicity": _("Toxicity"), "sentiment": _("Tone")}
 SENTIMENT_NAMES = {"negative": _("negative"), "neutral": _("neutral"), "positive": _("positive")}
+LABEL_NAMES = {"ham": _("not spam"), "spam": _("spam"), "ok": _("not toxic"), "toxic": _("toxic"), **SENTIMENT_NAMES}
 FEATURE_NAMES = {
     "[link]": _("contains a link"),
     "[links_many]": _("many links"),
@@ -64,8 +65,10 @@ def explain_messages(workspace_id: int, messages: Sequence[Any]) -> dict[int, li
             if not isinstance(result, Score):
                 continue
             top = max((abs(c.weight) for c in result.explanation), default=0.0) or 1.0
+            # Sentiment terms carry a valence (+ is positive); shown towards or away from the label found.
+            sign = -1.0 if task == "sentiment" and result.label == "negative" else 1.0
             pushes = [
-                Push(str(FEATURE_NAMES.get(c.feature, c.feature)), c.weight, round(abs(c.weight) / top * 100))
+                Push(str(FEATURE_NAMES.get(c.feature, c.feature)), sign * c.weight, round(abs(c.weight) / top * 100))
                 for c in result.explanation[:6]
             ]
             if task == "sentiment":

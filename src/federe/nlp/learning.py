@@ -3,7 +3,7 @@
 - A moderator's decision is a label: *spam* → spam; *approve* → not spam and not toxic; *remove*, *delete*,
   *ban* → toxic. A sentiment correction is a sentiment label. The latest judgement of a message wins.
 - Once ``FEDERE_NLP_RETRAIN_AFTER`` new labels have arrived for a task, a background task trains a new version.
-- Training holds out the most recent quarter of the labels, fits on the rest, and measures the shipped prior and
+- Training holds out the most recent quarter of each kind of label, fits on the rest, and measures the shipped prior and
   the new model on the held-out part. Then it refits on every label and stores the version with those figures.
   A version that does worse than the prior on the held-out labels is kept but not switched on.
 - Any version can be switched on again (rollback), or the workspace can go back to the shipped model alone.
@@ -66,7 +66,7 @@ def figures(task: str, truth: Sequence[str], predicted: Sequence[str]) -> dict[s
 
 
 def predict(backend: Backend, batch: DocBatch) -> list[str]:
-    default = LABELS[backend.task][0] if backend.task in POSITIVE else "neutral"
+    default = {"language": "other", "sentiment": "neutral"}.get(backend.task, LABELS[backend.task][0])
     return [r.label if isinstance(r, Score) else default for r in backend.score(batch)]
 
 
@@ -148,6 +148,19 @@ def _labelled(workspace_id: int, task: str) -> tuple[list[str], list[str]]:
     return texts, values
 
 
+def held_out(values: Sequence[str]) -> set[int]:
+    """Indexes of the most recent quarter of each kind of label (values are in time order), so that the held-out
+    part has every kind a workspace labelled, however the labels were spread in time."""
+    by_kind: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        by_kind.setdefault(value, []).append(i)
+    held: set[int] = set()
+    for indexes in by_kind.values():
+        if len(indexes) >= 4:
+            held.update(indexes[-max(1, round(len(indexes) * HELD_OUT_SHARE)) :])
+    return held
+
+
 def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
     """Train, measure and store a new version of the workspace's model for ``task``."""
     if by is not None:
@@ -165,14 +178,18 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
             }
         )
     prior = shipped(task)
-    cut = max(1, round(len(texts) * (1 - HELD_OUT_SHARE)))
-    metrics: dict[str, Any] = {"labels": len(texts), "split": "the most recent 25% of labels, held out"}
-    if len(set(values[:cut])) >= 2 and len(texts) - cut >= 3:
-        train_batch = DocBatch([prepare(t) for t in texts[:cut]])
-        test_batch = DocBatch([prepare(t) for t in texts[cut:]])
-        model = fit_stacked(task, prior, train_batch, values[:cut])
+    held = held_out(values)
+    train_idx = [i for i in range(len(texts)) if i not in held]
+    metrics: dict[str, Any] = {
+        "labels": len(texts),
+        "split": "the most recent 25% of the labels of each kind, held out",
+    }
+    if len({values[i] for i in train_idx}) >= 2 and len(held) >= 3:
+        train_batch = DocBatch([prepare(texts[i]) for i in train_idx])
+        test_batch = DocBatch([prepare(texts[i]) for i in sorted(held)])
+        model = fit_stacked(task, prior, train_batch, [values[i] for i in train_idx])
         candidate = StackedBackend(task, prior, model, "candidate")
-        truth = values[cut:]
+        truth = [values[i] for i in sorted(held)]
         metrics.update(
             heldout=len(truth),
             prior=figures(task, truth, predict(prior, test_batch)),

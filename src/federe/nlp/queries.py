@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from federe.accounts.models import Workspace
 from federe.nlp.backends import shipped
+from federe.nlp.explain import LABEL_NAMES
 from federe.nlp.learning import LEARNED_TASKS, labels_since_last_version
 from federe.nlp.models import Label, WorkspaceModel
 
@@ -27,7 +28,7 @@ def task_overview(workspace: Workspace) -> list[dict[str, Any]]:
                 "shipped": shipped(task).model_id,
                 "active": active,
                 "versions": mine,
-                "labels": {value: n for (t, value), n in counts.items() if t == task},
+                "labels": [(LABEL_NAMES.get(value, value), n) for (t, value), n in sorted(counts.items()) if t == task],
                 "labels_total": sum(n for (t, _), n in counts.items() if t == task),
                 "pending": labels_since_last_version(workspace.pk, task),
             }
