@@ -59,16 +59,16 @@ def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
 def meta_row(doc: Doc) -> list[float]:
     text = doc.text
     n = len(text) or 1
-    letters = sum(ch.isalpha() for ch in text)
-    upper = sum(ch.isupper() for ch in text)
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text)) if letters >= 8 else 0
     words = _WORDS.findall(text.lower())
     links = len(_URL.findall(text))
     return [
-        1.0 if links else 0.0,
+        1.0 if links else 0.0,  # the checks below are ordered as META
         1.0 if links > 2 else 0.0,
         upper / letters if letters >= 8 else 0.0,
         min(text.count("!") / 3, 1.0),
-        sum(ch.isdigit() for ch in text) / n,
+        sum(map(str.isdigit, text)) / n,
         1.0 if _REPEAT.search(text) else 0.0,
         1.0 - len(set(words)) / len(words) if len(words) >= 6 else 0.0,
         1.0 if doc.meta.get("first_message") else 0.0,
