@@ -100,3 +100,32 @@ def test_switching_a_rule_off(client, owner, workspace):
     rule.refresh_from_db()
     assert rule.enabled is False
     assert services.active_versions(workspace.pk) == []
+
+
+def test_score_conditions_from_the_form_round_trip(client, owner, workspace):
+    client.force_login(owner)
+    form = {**RULE_FORM, "words": "", "min_spam": "80", "min_negative": "60"}
+    client.post(f"/w/{workspace.slug}/moderation/rules/new/", form)
+    rule = Rule.objects.get(workspace=workspace)
+    assert {"type": "score", "task": "spam", "min": 0.8} in rule.current.conditions
+    assert {"type": "score", "task": "negative", "min": 0.6} in rule.current.conditions
+    page = client.get(f"/w/{workspace.slug}/moderation/rules/{rule.pk}/").content.decode()
+    assert 'name="min_spam" value="80"' in page and 'name="min_negative" value="60"' in page
+    response = client.post(f"/w/{workspace.slug}/moderation/rules/new/", {**form, "min_spam": "150"})
+    assert response.status_code == 200 and Rule.objects.count() == 1
+
+
+def test_score_conditions_are_validated(owner, workspace):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    for bad in ({"task": "bogus", "min": 0.5}, {"task": "spam", "min": 0}, {"task": "spam", "min": "x"}):
+        with pytest.raises(ValidationError, match="score condition"):
+            services.save_rule(
+                workspace=workspace,
+                by=owner,
+                name="s",
+                match="any",
+                conditions=[{"type": "score", **bad}],
+                actions=[{"type": "hold"}],
+            )
