@@ -23,10 +23,27 @@ from federe.connections.services import sync_connection
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation, Message, Reply, ReplyState, ReviewState
 from federe.inbox.services import send_reply
+from federe.listening import services as listening
+from federe.listening.models import Alert, AlertSettings, Mention, SavedQuery
 from federe.moderation import services as moderation
 from federe.moderation.models import Decision, Rule, RuleVersion
 from federe.nlp.models import Label, WorkspaceModel
-from federe.people.models import Identity, Person
+from federe.people import merging as people_merging
+from federe.people import scoring as people_scoring
+from federe.people import services as people_services
+from federe.people.models import (
+    CustomField,
+    Identity,
+    Merge,
+    MergeSuggestion,
+    Note,
+    Person,
+    PersonTag,
+    ScoringSettings,
+    Segment,
+    Tag,
+)
+from federe.people.queries import PeopleFilters
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +95,49 @@ def _populate(workspace, owner, connection) -> Tenant:
     assert Decision.objects.filter(workspace=workspace).exists()
     tenant = Tenant(workspace, owner, connection, conversation, message, failed, token, raw)
     tenant.extra.update(rule=rule, pending=pending, decided=decided)
+    brand = listening.save_query(
+        workspace=workspace, by=owner, name=f"{workspace.name} brand", kind="brand", text="lang:fr OR lang:en"
+    )
+    mention = Mention.objects.filter(query=brand).first()
+    assert mention is not None
+    tenant.extra.update(query=brand, mention=mention)
+    _populate_people(tenant)
     return tenant
+
+
+def _populate_people(t: Tenant) -> None:
+    """People of the tenant: scores, a note, a tag, a field, a segment, two open suggestions and a merge."""
+    people_scoring.recompute(t.workspace)
+    persons = list(Person.objects.filter(workspace=t.workspace).order_by("pk"))
+    assert len(persons) >= 9, len(persons)
+    person = persons[0]
+    note = people_services.add_note(person=person, body=f"note of {t.workspace.slug}", by=t.owner)
+    link = people_services.add_tag(person=person, name=f"tag of {t.workspace.slug}", by=t.owner)
+    people_services.set_field(person=person, name="city", value=f"city of {t.workspace.slug}", by=t.owner)
+    segment = people_services.save_segment(
+        workspace=t.workspace,
+        name=f"segment of {t.workspace.slug}",
+        filters=PeopleFilters(levels=("newcomer",)),
+        by=t.owner,
+    )
+    evidence = [{"code": "similar_name", "weight": 20, "params": {"value": "x"}}]
+    to_accept = MergeSuggestion.objects.create(
+        workspace=t.workspace, person_a=persons[1], person_b=persons[2], signals=evidence, total=20
+    )
+    to_reject = MergeSuggestion.objects.create(
+        workspace=t.workspace, person_a=persons[3], person_b=persons[4], signals=evidence, total=20
+    )
+    merge = people_merging.merge(keep=persons[5], absorb=persons[6], by=t.owner)
+    t.extra.update(
+        person=person,
+        note=note,
+        tag=link.tag,
+        segment=segment,
+        to_accept=to_accept,
+        to_reject=to_reject,
+        merge=merge,
+        free=(persons[7], persons[8]),
+    )
 
 
 @pytest.fixture
@@ -99,6 +158,10 @@ def snapshot() -> dict[str, Any]:
         "counts": {
             model.__name__: model.objects.count()
             for model in (
+                SavedQuery,
+                Mention,
+                Alert,
+                AlertSettings,
                 Reply,
                 Message,
                 Conversation,
@@ -112,8 +175,22 @@ def snapshot() -> dict[str, Any]:
                 Rule,
                 RuleVersion,
                 Decision,
+                Note,
+                Tag,
+                PersonTag,
+                CustomField,
+                Segment,
+                MergeSuggestion,
+                Merge,
+                ScoringSettings,
             )
         },
+        "persons": list(Person.objects.order_by("pk").values_list("pk", "display_name", "merged_into_id", "score")),
+        "identities": list(Identity.objects.order_by("pk").values_list("pk", "person_id")),
+        "suggestions": list(MergeSuggestion.objects.order_by("pk").values_list("pk", "status")),
+        "merges": list(Merge.objects.order_by("pk").values_list("pk", "undone_at")),
+        "fields": list(CustomField.objects.order_by("pk").values_list("pk", "value")),
+        "settings": list(ScoringSettings.objects.order_by("pk").values_list("pk", "weight_post", "computed_at")),
         "rules": list(Rule.objects.order_by("pk").values_list("pk", "name", "enabled", "position")),
         "decisions": list(Decision.objects.order_by("pk").values_list("pk", "action", "network_state", "attempts")),
         "conversations": list(Conversation.objects.order_by("pk").values_list("pk", "status", "assignee_id")),
@@ -125,9 +202,7 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "messages": list(
-            Message.objects.order_by("pk").values_list(
-                "pk", "network_status", "review", "conversation_id", "sentiment"
-            )
+            Message.objects.order_by("pk").values_list("pk", "network_status", "review", "conversation_id", "sentiment")
         ),
         "labels": list(Label.objects.order_by("pk").values_list("pk", "message_id", "task", "value")),
         "models": list(WorkspaceModel.objects.order_by("pk").values_list("pk", "active")),
@@ -159,6 +234,22 @@ POST_ONLY = {
     "nlp-train",
     "nlp-activate",
     "message-sentiment",
+    "listening-preview",
+    "listening-query-delete",
+    "listening-escalate",
+    "people-suggestions-refresh",
+    "people-suggestion-decide",
+    "people-merge-undo",
+    "people-digest",
+    "people-recompute",
+    "people-segment-save",
+    "people-segment-delete",
+    "person-note",
+    "person-note-delete",
+    "person-tag",
+    "person-untag",
+    "person-field",
+    "person-erase",
 }
 
 
@@ -171,6 +262,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
     rule_data = {"name": "Sneaky rule", "match": "any", "words": "hello", "action": "spam"}
     decide_data = {"ids": [str(b.extra["pending"].pk), str(b.message.pk)], "action": "remove"}
     rule = b.extra["rule"].pk
+    person, note, tag, seg = b.extra["person"].pk, b.extra["note"].pk, b.extra["tag"].pk, b.extra["segment"].pk
 
     def url(name: str, slug: str, **kwargs: int) -> str:
         return reverse(name, kwargs={"slug": slug, **kwargs})
@@ -248,6 +340,55 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("message-sentiment", B, pk=b.message.pk), {"sentiment": "negative"}),
             ("post", url("message-sentiment", A, pk=b.message.pk), {"sentiment": "negative"}),
         ],
+        "listening": [("get", url("listening", B), {}), ("get", url("listening", B) + "?by=week", {})],
+        "listening-voice-csv": [
+            ("get", url("listening-voice-csv", B), {}),
+            ("get", url("listening-voice-csv", B) + "?by=week", {}),
+        ],
+        "listening-query-new": [
+            ("get", url("listening-query-new", B), {}),
+            ("post", url("listening-query-new", B), {"name": "Sneaky", "kind": "brand", "text": "x"}),
+        ],
+        "listening-preview": [
+            ("post", url("listening-preview", B), {"text": "lang:fr"}),
+            ("post", url("listening-preview", B), {"text": "(broken"}),
+        ],
+        "listening-query": [
+            ("get", url("listening-query", B, pk=b.extra["query"].pk), {}),
+            ("get", url("listening-query", A, pk=b.extra["query"].pk), {}),
+        ],
+        "listening-query-edit": [
+            ("get", url("listening-query-edit", B, pk=b.extra["query"].pk), {}),
+            ("get", url("listening-query-edit", A, pk=b.extra["query"].pk), {}),
+            (
+                "post",
+                url("listening-query-edit", A, pk=b.extra["query"].pk),
+                {"name": "x", "kind": "topic", "text": "x"},
+            ),
+        ],
+        "listening-escalate": [
+            ("post", url("listening-escalate", B, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
+            ("post", url("listening-escalate", A, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
+        ],
+        "listening-query-delete": [
+            ("post", url("listening-query-delete", B, pk=b.extra["query"].pk), {}),
+            ("post", url("listening-query-delete", A, pk=b.extra["query"].pk), {}),
+        ],
+        "listening-alerts": [
+            ("get", url("listening-alerts", B), {}),
+            (
+                "post",
+                url("listening-alerts", B),
+                {
+                    "window_minutes": "5",
+                    "baseline_minutes": "60",
+                    "min_volume": "1",
+                    "volume_factor": "1",
+                    "negative_share": "0.1",
+                    "negative_rise": "0",
+                },
+            ),
+        ],
         "activity": [("get", url("activity", B), {})],
         "tokens": [
             ("get", url("tokens", B), {}),
@@ -256,6 +397,73 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         "token-revoke": [
             ("post", url("token-revoke", B, pk=b.token.pk), {}),
             ("post", url("token-revoke", A, pk=b.token.pk), {}),
+        ],
+        # People (the refresh and the segment's deletion come last: the mirror-image control really does them)
+        "people": [
+            ("get", url("people", B), {}),
+            ("get", url("people", A) + f"?segment={seg}", {}),
+        ],
+        "people-export": [
+            ("get", url("people-export", B), {}),
+            ("get", url("people-export", A) + f"?segment={seg}", {}),
+        ],
+        "person": [
+            ("get", url("person", B, pk=person), {}),
+            ("get", url("person", A, pk=person), {}),
+        ],
+        "person-export": [
+            ("get", url("person-export", B, pk=person), {}),
+            ("get", url("person-export", A, pk=person), {}),
+        ],
+        "person-note": [
+            ("post", url("person-note", B, pk=person), {"body": "sneaky note"}),
+            ("post", url("person-note", A, pk=person), {"body": "sneaky note"}),
+        ],
+        "person-note-delete": [
+            ("post", url("person-note-delete", B, pk=person, note_pk=note), {}),
+            ("post", url("person-note-delete", A, pk=person, note_pk=note), {}),
+            ("post", url("person-note-delete", A, pk=a.extra["person"].pk, note_pk=note), {}),
+        ],
+        "person-tag": [
+            ("post", url("person-tag", B, pk=person), {"name": "sneaky"}),
+            ("post", url("person-tag", A, pk=person), {"name": "sneaky"}),
+        ],
+        "person-untag": [
+            ("post", url("person-untag", B, pk=person, tag_pk=tag), {}),
+            ("post", url("person-untag", A, pk=person, tag_pk=tag), {}),
+            ("post", url("person-untag", A, pk=a.extra["person"].pk, tag_pk=tag), {}),
+        ],
+        "person-field": [
+            ("post", url("person-field", B, pk=person), {"name": "city", "value": "sneaky"}),
+            ("post", url("person-field", A, pk=person), {"name": "city", "value": ""}),
+        ],
+        "person-erase": [
+            ("post", url("person-erase", B, pk=person), {"confirm": "wrong name"}),
+            ("post", url("person-erase", A, pk=person), {"confirm": "wrong name"}),
+        ],
+        "people-suggestions": [("get", url("people-suggestions", B), {})],
+        "people-suggestion-decide": [
+            ("post", url("people-suggestion-decide", B, pk=b.extra["to_accept"].pk), {"action": "accept"}),
+            ("post", url("people-suggestion-decide", A, pk=b.extra["to_accept"].pk), {"action": "accept"}),
+            ("post", url("people-suggestion-decide", A, pk=b.extra["to_reject"].pk), {"action": "reject"}),
+        ],
+        "people-merge-undo": [
+            ("post", url("people-merge-undo", B, pk=b.extra["merge"].pk), {}),
+            ("post", url("people-merge-undo", A, pk=b.extra["merge"].pk), {}),
+        ],
+        "people-signals": [("get", url("people-signals", B), {})],
+        "people-digest": [("post", url("people-digest", B), {})],
+        "people-settings": [
+            ("get", url("people-settings", B), {}),
+            ("post", url("people-settings", B), {"weight_post": "9"}),
+        ],
+        "people-recompute": [("post", url("people-recompute", B), {})],
+        "people-segment-save": [("post", url("people-segment-save", B), {"name": "sneaky", "levels": "regular"})],
+        # after the decisions: refreshing drops suggestions without evidence (the ones made up above)
+        "people-suggestions-refresh": [("post", url("people-suggestions-refresh", B), {})],
+        "people-segment-delete": [
+            ("post", url("people-segment-delete", B, pk=seg), {}),
+            ("post", url("people-segment-delete", A, pk=seg), {}),
         ],
     }
 
@@ -442,6 +650,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
 
     The object is named in the path, or (for moderation decisions) by ids in the body."""
     conn, conv, msg, rule = b.connection.pk, b.conversation.pk, b.message.pk, b.extra["rule"].pk
+    person = b.extra["person"].pk
     assignee = {"assignee": a.owner.username}
     return {
         ("get", "/api/v1/connections/{connection_id}"): [(f"/connections/{conn}", {})],
@@ -462,6 +671,38 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
             # one of A's and one of B's: all or nothing
             ("/moderation/decisions", {"message_ids": [a.extra["pending"].pk, msg], "action": "spam"}),
         ],
+        ("put", "/api/v1/listening/queries/{query_id}"): [
+            (f"/listening/queries/{b.extra['query'].pk}", {"name": "x", "kind": "topic", "text": "x"})
+        ],
+        ("get", "/api/v1/listening/queries/{query_id}/mentions"): [
+            (f"/listening/queries/{b.extra['query'].pk}/mentions", {})
+        ],
+        ("get", "/api/v1/listening/queries/{query_id}/leaders"): [
+            (f"/listening/queries/{b.extra['query'].pk}/leaders", {})
+        ],
+        ("delete", "/api/v1/listening/queries/{query_id}"): [(f"/listening/queries/{b.extra['query'].pk}", {})],
+        ("get", "/api/v1/people/{person_id}"): [(f"/people/{person}", {})],
+        ("get", "/api/v1/people/{person_id}/timeline"): [(f"/people/{person}/timeline", {})],
+        ("get", "/api/v1/people/{person_id}/export"): [(f"/people/{person}/export", {})],
+        ("post", "/api/v1/people/{person_id}/notes"): [(f"/people/{person}/notes", {"body": "sneaky"})],
+        ("post", "/api/v1/people/{person_id}/tags"): [(f"/people/{person}/tags", {"name": "sneaky"})],
+        ("delete", "/api/v1/people/{person_id}/tags/{tag_id}"): [(f"/people/{person}/tags/{b.extra['tag'].pk}", {})],
+        ("put", "/api/v1/people/{person_id}/fields"): [(f"/people/{person}/fields", {"name": "city", "value": "x"})],
+        ("post", "/api/v1/people/suggestions/{suggestion_id}/accept"): [
+            (f"/people/suggestions/{b.extra['to_accept'].pk}/accept", {})
+        ],
+        ("post", "/api/v1/people/suggestions/{suggestion_id}/reject"): [
+            (f"/people/suggestions/{b.extra['to_reject'].pk}/reject", {})
+        ],
+        ("post", "/api/v1/people/merges"): [
+            ("/people/merges", {"keep": b.extra["free"][0].pk, "absorb": b.extra["free"][1].pk})
+        ],
+        ("post", "/api/v1/people/merges/{merge_id}/undo"): [(f"/people/merges/{b.extra['merge'].pk}/undo", {})],
+        ("delete", "/api/v1/people/segments/{segment_id}"): [(f"/people/segments/{b.extra['segment'].pk}", {})],
+        # last: the mirror-image control erases A's person for real
+        ("post", "/api/v1/people/{person_id}/erase"): [
+            (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
+        ],
     }
 
 
@@ -470,6 +711,12 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/connections"),
     ("post", "/api/v1/moderation/rules"),
     ("post", "/api/v1/moderation/rules/backtest"),
+    ("post", "/api/v1/people/suggestions/refresh"),
+    ("post", "/api/v1/people/recompute"),
+    ("post", "/api/v1/people/segments"),
+    ("put", "/api/v1/people/settings"),
+    ("post", "/api/v1/listening/queries"),
+    ("post", "/api/v1/listening/preview"),
 }
 
 LIST_OPERATIONS = {
@@ -479,6 +726,15 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/conversations"),
     ("get", "/api/v1/moderation/queue"),
     ("get", "/api/v1/moderation/rules"),
+    ("get", "/api/v1/people"),
+    ("get", "/api/v1/people/suggestions"),
+    ("get", "/api/v1/people/merges"),
+    ("get", "/api/v1/people/signals"),
+    ("get", "/api/v1/people/settings"),
+    ("get", "/api/v1/people/segments"),
+    ("get", "/api/v1/listening/queries"),
+    ("get", "/api/v1/listening/share-of-voice"),
+    ("get", "/api/v1/listening/alerts"),
 }
 
 
@@ -510,6 +766,48 @@ def test_api_token_of_a_gets_404_json_for_b_s_objects(client, tenants):
             assert snapshot() == before, f"{method.upper()} {path} changed something"
 
 
+def test_api_people_calls_mixing_a_and_b_are_refused(client, tenants):
+    """A's objects combined with B's in one call: 404, and nothing changes on either side."""
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    calls = [
+        ("delete", f"/people/{a.extra['person'].pk}/tags/{b.extra['tag'].pk}", {}),
+        ("post", "/people/merges", {"keep": a.extra["free"][0].pk, "absorb": b.extra["free"][1].pk}),
+        ("post", "/people/merges", {"keep": b.extra["free"][0].pk, "absorb": a.extra["free"][1].pk}),
+    ]
+    for method, path, body in calls:
+        before = snapshot()
+        response = api.call(method, path, body)
+        assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
+        assert snapshot() == before
+    # B's segment as a filter of A's lists: refused, not B's persons
+    assert api.call("get", "/people", params={"segment": b.extra["segment"].pk}).status_code == 404
+
+
+def test_ui_people_lists_of_a_never_show_b_s_rows(client, tenants):
+    a, b = tenants
+    client.force_login(a.owner)
+    A = a.workspace.slug
+    mine = set(Person.objects.filter(workspace=a.workspace, merged_into__isnull=True).values_list("pk", flat=True))
+    page = client.get(reverse("people", args=[A]), {"levels": ["newcomer", "occasional", "regular", "champion"]})
+    listed = {p.pk for p in page.context["page"].object_list}
+    assert listed and listed <= mine
+    linked = {int(pk) for pk in re.findall(rf"/w/{A}/people/(\d+)/", page.content.decode())}
+    assert linked and linked <= mine
+    assert b.extra["tag"].name not in page.content.decode() and b.extra["segment"].name not in page.content.decode()
+    # B's channel or tag as a filter: nobody
+    assert client.get(reverse("people", args=[A]), {"channel": b.connection.pk}).context["page"].paginator.count == 0
+    assert client.get(reverse("people", args=[A]), {"tag": b.extra["tag"].pk}).context["page"].paginator.count == 0
+    suggestions = client.get(reverse("people-suggestions", args=[A]))
+    assert {r["suggestion"].workspace_id for r in suggestions.context["rows"]} == {a.workspace.pk}
+    # B's segment in A's inbox filter: nothing of B, nothing at all
+    inbox = client.get(reverse("inbox", args=[A]), {"segment": b.extra["segment"].pk})
+    assert inbox.status_code == 200 and inbox.context["page"].paginator.count == 0
+    export = b"".join(client.get(reverse("people-export", args=[A])).streaming_content).decode()
+    exported = {int(line.split(",", 1)[0]) for line in export.splitlines()[1:]}
+    assert exported == mine
+
+
 def test_api_same_calls_on_a_s_own_objects_succeed(client, tenants):
     """Control: the mirror-image calls on A's objects are not 404, so the 404s above are about tenancy."""
     a, b = tenants
@@ -524,7 +822,7 @@ def test_api_same_calls_on_a_s_own_objects_succeed(client, tenants):
             if path == "/moderation/decisions":
                 body = {**body, "message_ids": [a.extra["pending"].pk]}
             response = api.call(method, path, body)
-            assert response.status_code in (200, 201, 202), f"{method.upper()} {path}: {response.content}"
+            assert response.status_code in (200, 201, 202, 204), f"{method.upper()} {path}: {response.content}"
 
 
 def test_api_creating_in_a_never_touches_b(client, tenants):

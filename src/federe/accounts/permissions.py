@@ -20,15 +20,25 @@ class Perm(StrEnum):
     MANAGE_CONNECTIONS = "manage_connections"
     MANAGE_MEMBERS = "manage_members"
     VIEW_AUDIT = "view_audit"
+    MANAGE_LISTENING = "manage_listening"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.OWNER: frozenset(Perm),
     Role.COMMUNITY_MANAGER: frozenset(
-        {Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE, Perm.SYNC, Perm.MANAGE_CONNECTIONS, Perm.VIEW_AUDIT}
+        {
+            Perm.VIEW,
+            Perm.REPLY,
+            Perm.ASSIGN,
+            Perm.MODERATE,
+            Perm.SYNC,
+            Perm.MANAGE_CONNECTIONS,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_LISTENING,
+        }
     ),
     Role.MODERATOR: frozenset({Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE}),
-    Role.ANALYST: frozenset({Perm.VIEW, Perm.VIEW_AUDIT}),
+    Role.ANALYST: frozenset({Perm.VIEW, Perm.VIEW_AUDIT, Perm.MANAGE_LISTENING}),
     Role.CLIENT: frozenset({Perm.VIEW}),
 }
 

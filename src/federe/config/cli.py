@@ -11,6 +11,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("worker", "Run background work: syncing channels when they are due, sending replies."),
     ("sync", "Fetch new messages now from one channel, or from every channel of a workspace."),
     ("moderation", "Moderation: list rules, back-test one, see the review queue, decide on messages."),
+    ("people", "People: export as CSV, recompute scores, merge suggestions, merge/unmerge, signals, erase."),
+    ("import", "Import a community's history: federe import stackexchange DIR --workspace SLUG."),
+    ("people-stats", "Active members per month, retention by cohort, score against Stack Exchange reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),
     ("apitoken", "Create a personal API token for a user in a workspace."),
@@ -18,6 +21,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("compiletranslations", "Compile the French catalogue (done by the installer)."),
     ("check", "Check the configuration; add --deploy before going to production."),
 ]
+
+# Names typed with a dash for commands whose module cannot have one.
+ALIASES = {"people-stats": "people_stats"}
 
 HELP = """Fédère: self-hosted community management.
 
@@ -43,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) < 2 or args[1] in {"-h", "--help", "help"}:
         sys.stdout.write(render_help())
         return 0
+    args[1] = ALIASES.get(args[1], args[1])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federe.config.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "federe.inbox",
     "federe.moderation",
     "federe.nlp",
+    "federe.listening",
     "federe.api",
 ]
 
@@ -225,6 +226,11 @@ FEDERE_NLP_BACKENDS = {
 FEDERE_NLP_TRANSFORMERS_OFFLINE = env_bool("FEDERE_NLP_TRANSFORMERS_OFFLINE", True)
 # A workspace model is retrained once this many new labels have arrived since its last version.
 FEDERE_NLP_RETRAIN_AFTER = env_int("FEDERE_NLP_RETRAIN_AFTER", 20)
+
+# Fetching user-given addresses (feeds, instances): loopback, private and link-local addresses are refused
+# (federe.core.netsafe) unless allowed here: every one, or these host names (".suffix" for subdomains) and CIDRs.
+FEDERE_NET_ALLOW_PRIVATE = env_bool("FEDERE_NET_ALLOW_PRIVATE", False)
+FEDERE_NET_ALLOW_HOSTS = env_list("FEDERE_NET_ALLOW_HOSTS", [])
 
 LOGGING = {
     "version": 1,

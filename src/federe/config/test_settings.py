@@ -5,3 +5,6 @@ import os
 os.environ.setdefault("FEDERE_ENV", "test")
 
 from federe.config.settings import *  # noqa: F403
+
+# Tests serve feeds from 127.0.0.1: loopback only; private ranges and the metadata address stay refused.
+FEDERE_NET_ALLOW_HOSTS = ["127.0.0.0/8", "::1/128"]

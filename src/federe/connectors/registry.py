@@ -18,6 +18,9 @@ def register(cls: type[Connector]) -> type[Connector]:
 
 def _load_builtin() -> None:
     from federe.connectors.dummy import connector  # noqa: F401
+    from federe.connectors.mastodon import connector as _mastodon  # noqa: F401
+    from federe.connectors.rss import connector as _rss  # noqa: F401
+    from federe.connectors.stackexchange import connector as _stackexchange  # noqa: F401
     from federe.connectors.wordpress import connector as _wordpress  # noqa: F401
 
 

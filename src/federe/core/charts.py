@@ -31,12 +31,28 @@ class BarChart:
 
 
 def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 640, height: int = 180) -> BarChart:
+    """One bar per day; about seven day labels, counted from the most recent."""
+    step = max(1, len(points) // 7)
+    labelled = [(date_format(day, "j M"), value) for day, value in points]
+    shown = [(len(points) - 1 - index) % step == 0 for index in range(len(points))]
+    return category_chart(labelled, title=title, width=width, height=height, shown=shown)
+
+
+def category_chart(
+    points: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    width: int = 480,
+    height: int = 180,
+    shown: Sequence[bool] | None = None,
+) -> BarChart:
+    """One bar per labelled value; ``shown`` says which labels to print (all by default)."""
     top, bottom = 18.0, 26.0
     plot_height = height - top - bottom
     peak = max((value for _, value in points), default=0) or 1
     slot = width / max(len(points), 1)
     bars = []
-    for index, (day, value) in enumerate(points):
+    for index, (label, value) in enumerate(points):
         bar_height = plot_height * value / peak
         bars.append(
             Bar(
@@ -45,8 +61,8 @@ def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 64
                 width=slot * 0.7,
                 height=bar_height,
                 value=value,
-                label=date_format(day, "j M"),
-                show_label=(len(points) - 1 - index) % max(1, len(points) // 7) == 0,
+                label=label,
+                show_label=shown[index] if shown is not None else True,
             )
         )
     return BarChart(width=width, height=height, bars=bars, max_value=peak, baseline=top + plot_height, title=title)

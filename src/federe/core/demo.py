@@ -15,6 +15,7 @@ from federe.connections import services as connections
 from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
 from federe.moderation import services as moderation
+from federe.people.demo import animate_people
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - local demo only, printed on start
 DAY = 24 * 3600
@@ -82,6 +83,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
             stored = outcome.run.stored if outcome else 0
             say(f"  {name} / {channel}: {stored} messages")
         _animate(workspace, demo, team[0][0])
+        animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
     return True
 
 

@@ -229,8 +229,19 @@ def _new_message(
         posted_at=item.created_at,
         edited_at=item.edited_at,
         review=ReviewState.PENDING if item.status == NetworkStatus.HELD else ReviewState.NONE,
+        reach=_count(item.raw.get("reach")),
+        engagement=_count(item.raw.get("engagement")),
         **scores,
     )
+
+
+def _count(value: Any) -> int | None:
+    """A non-negative count the network gave, or None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
 
 
 def _changed_message(known: tuple, item: Item, html: str, text: str) -> Message | None:
@@ -296,12 +307,21 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     Message.objects.bulk_update(rescored, [*base, *SCORE_FIELDS])
     MessageRevision.objects.bulk_create(revisions)
     _join_waves(connection.workspace_id, created)
+    _listen(connection.workspace_id, created)
     _touch_conversations(latest)
     _touch_persons({k: v for k, v in identity_ids.items() if k not in new_authors}, unique)
     return IngestStats(stored=len(created), updated=len(changed) + len(rescored), new_messages=created)
 
 
 SCORE_FIELDS = ["language", "spam_score", "toxicity_score", "sentiment", "sentiment_score", "nlp"]
+
+
+def _listen(workspace_id: int, created: Sequence[Message]) -> None:
+    """Saved listening queries, all matched in one pass; spikes checked for the queries that got news."""
+    from federe.listening import services as listening
+
+    new_mentions = listening.match_messages(workspace_id, created)
+    listening.check_spikes(workspace_id, list(new_mentions))
 
 
 def _join_waves(workspace_id: int, created: Sequence[Message]) -> None:

@@ -99,6 +99,10 @@ class Message(WorkspaceScoped):
     #: Which models scored it, preparation notes, reasons for not scoring: {"models": {...}, "notes": [...]}.
     nlp = models.JSONField(default=dict, blank=True)
     wave = models.ForeignKey("nlp.Wave", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    #: What the network says about audience and response, when it says it: the author's followers, and
+    #: reposts + likes + replies. Connectors put them in ``Item.raw`` as ``reach`` and ``engagement``.
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    engagement = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["posted_at", "id"]

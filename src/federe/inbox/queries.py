@@ -12,6 +12,7 @@ from django.utils import timezone
 from federe.accounts.models import Workspace
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message
 from federe.moderation.models import Decision
+from federe.people.queries import messages_by_segment
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,12 @@ class InboxFilters:
     status: str = ""
     language: str = ""
     held: bool = False
+    segment: int | None = None  # a saved people segment: conversations with a message of one of its persons
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> InboxFilters:
         connection = params.get("channel") or ""
+        segment = params.get("segment") or ""
         status = params.get("status") or ""
         language = params.get("language") or ""
         return cls(
@@ -31,6 +34,7 @@ class InboxFilters:
             status=status if status in ConversationStatus.values else "",
             language=language if language in Language.values else "",
             held=params.get("held") == "1",
+            segment=int(segment) if segment.isdigit() else None,
         )
 
 
@@ -44,6 +48,8 @@ def conversations(workspace: Workspace, filters: InboxFilters) -> QuerySet[Conve
         qs = qs.filter(language=filters.language)
     if filters.held:
         qs = qs.filter(messages__network_status="held").distinct()
+    if filters.segment:
+        qs = qs.filter(pk__in=messages_by_segment(workspace, filters.segment).values("conversation_id"))
     return qs.order_by("-last_message_at", "-id")
 
 
@@ -73,6 +79,8 @@ def messages(workspace: Workspace, filters: InboxFilters) -> QuerySet[Message]:
         qs = qs.filter(language=filters.language)
     if filters.held:
         qs = qs.filter(network_status="held")
+    if filters.segment:
+        qs = qs.filter(pk__in=messages_by_segment(workspace, filters.segment).values("pk"))
     return qs.order_by("-posted_at", "-id")
 
 

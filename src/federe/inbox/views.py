@@ -19,6 +19,7 @@ from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
 from federe.nlp.explain import SENTIMENT_NAMES
+from federe.people.queries import segments_of
 
 
 def _conversation(workspace: Workspace, pk: int) -> Conversation:
@@ -58,6 +59,7 @@ def inbox(
         "connections": connections_of(workspace),
         "statuses": ConversationStatus.choices,
         "languages": Language.choices,
+        "segments": segments_of(workspace),
         "query": request.GET.urlencode(),
     }
     if pk is not None:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,4 +91,7 @@ def correct_sentiment(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
         flash.error(request, _errors(exc))
     else:
         flash.success(request, _("Thanks: the tone is corrected, and this workspace's model will learn from it."))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(back)
     return redirect("inbox-thread", slug=slug, pk=message.conversation_id)

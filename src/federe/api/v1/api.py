@@ -8,7 +8,9 @@ from federe.api.v1 import errors
 from federe.api.v1.auth import TokenAuth
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
+from federe.api.v1.listening import router as listening_router
 from federe.api.v1.moderation import router as moderation_router
+from federe.api.v1.people import router as people_router
 from federe.api.v1.workspaces import router as workspaces_router
 
 api = NinjaAPI(
@@ -23,3 +25,5 @@ api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
 api.add_router("/connections", connections_router, tags=["connections"])
 api.add_router("/", inbox_router, tags=["inbox"])
 api.add_router("/moderation", moderation_router, tags=["moderation"])
+api.add_router("/listening", listening_router, tags=["listening"])
+api.add_router("/people", people_router, tags=["people"])

@@ -1,0 +1,202 @@
+"""Listening over the API: queries, their mentions, the live preview, share of voice, alerts, opinion leaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from federe.listening import services
+from federe.listening.models import Alert, Mention, SavedQuery
+
+router = Router()
+
+
+class QueryIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field("brand", description="brand, product, competitor or topic")
+    text: str = Field(min_length=1, max_length=2000, description="See docs/query-language.md")
+
+
+class QueryOut(Schema):
+    id: int
+    name: str
+    kind: str
+    text: str
+    enabled: bool
+    mentions: int
+
+
+class MentionOut(Schema):
+    id: int
+    query_id: int
+    message_id: int
+    conversation_id: int
+    author: str | None
+    body_text: str
+    language: str
+    sentiment: str
+    reach: int | None
+    engagement: int | None
+    url: str
+    posted_at: datetime
+
+
+class PreviewIn(Schema):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class VoiceOut(Schema):
+    period: datetime
+    query_id: int
+    mentions: int
+    negative: int
+    neutral: int
+    positive: int
+
+
+class AlertOut(Schema):
+    id: int
+    query_id: int
+    kind: str
+    fired_at: datetime
+    ended_at: datetime | None
+    why: str
+    figures: dict
+
+
+class LeaderOut(Schema):
+    identity_id: int
+    person_id: int | None
+    name: str
+    mentions: int
+    reach: int
+    engagement: int
+
+
+def _query(request: HttpRequest, pk: int) -> SavedQuery:
+    query = SavedQuery.objects.filter(workspace=request.workspace, pk=pk).first()  # type: ignore[attr-defined]
+    if query is None:
+        raise Http404
+    return query
+
+
+def query_out(q: SavedQuery) -> QueryOut:
+    return QueryOut(id=q.pk, name=q.name, kind=q.kind, text=q.text, enabled=q.enabled, mentions=q.mentions.count())
+
+
+def mention_out(m: Mention) -> MentionOut:
+    msg = m.message
+    return MentionOut(
+        id=m.pk,
+        query_id=m.query_id,
+        message_id=msg.pk,
+        conversation_id=msg.conversation_id,
+        author=str(msg.author) if msg.author else None,
+        body_text=msg.body_text,
+        language=msg.language,
+        sentiment=msg.sentiment,
+        reach=msg.reach,
+        engagement=msg.engagement,
+        url=msg.url,
+        posted_at=m.posted_at,
+    )
+
+
+@router.get("/queries", response=list[QueryOut])
+def list_queries(request: HttpRequest) -> list[QueryOut]:
+    return [query_out(q) for q in SavedQuery.objects.filter(workspace=request.workspace)]  # type: ignore[attr-defined]
+
+
+@router.post("/queries", response={201: QueryOut})
+def create_query(request: HttpRequest, payload: QueryIn) -> tuple[int, QueryOut]:
+    """Syntax errors answer 400 with the position and what was expected, in the token owner's language."""
+    q = services.save_query(workspace=request.workspace, by=request.user, **payload.dict())  # type: ignore[attr-defined]
+    return 201, query_out(q)
+
+
+@router.put("/queries/{query_id}", response=QueryOut)
+def update_query(request: HttpRequest, query_id: int, payload: QueryIn) -> QueryOut:
+    q = services.save_query(
+        workspace=request.workspace,  # type: ignore[attr-defined]
+        by=request.user,
+        query=_query(request, query_id),
+        **payload.dict(),
+    )
+    return query_out(q)
+
+
+@router.delete("/queries/{query_id}", response={204: None})
+def delete_query(request: HttpRequest, query_id: int) -> tuple[int, None]:
+    services.delete_query(query=_query(request, query_id), by=request.user)
+    return 204, None
+
+
+@router.get("/queries/{query_id}/mentions", response=list[MentionOut])
+def mentions(request: HttpRequest, query_id: int, limit: int = 50, before_id: int | None = None) -> list[MentionOut]:
+    rows = Mention.objects.filter(query=_query(request, query_id)).select_related("message__author")
+    if before_id:
+        rows = rows.filter(pk__lt=before_id)
+    return [mention_out(m) for m in rows.order_by("-posted_at", "-id")[: max(1, min(limit, 500))]]
+
+
+@router.get("/queries/{query_id}/leaders", response=list[LeaderOut])
+def leaders(request: HttpRequest, query_id: int, days: int = 30) -> list[LeaderOut]:
+    return [LeaderOut(**vars(leader)) for leader in services.opinion_leaders(_query(request, query_id), days=days)]
+
+
+@router.post("/preview", response=list[MentionOut])
+def preview(request: HttpRequest, payload: PreviewIn) -> list[MentionOut]:
+    """The latest messages a query would match, without saving it (message id in place of a mention id)."""
+    found = services.preview(request.workspace, payload.text)  # type: ignore[attr-defined]
+    return [
+        MentionOut(
+            id=0,
+            query_id=0,
+            message_id=m.pk,
+            conversation_id=m.conversation_id,
+            author=str(m.author) if m.author else None,
+            body_text=m.body_text,
+            language=m.language,
+            sentiment=m.sentiment,
+            reach=m.reach,
+            engagement=m.engagement,
+            url=m.url,
+            posted_at=m.posted_at,
+        )
+        for m in found
+    ]
+
+
+@router.get("/share-of-voice", response=list[VoiceOut])
+def share_of_voice(request: HttpRequest, by: str = "day", days: int = 30) -> list[VoiceOut]:
+    points = services.share_of_voice(request.workspace, days=max(1, min(days, 366)), by=by)  # type: ignore[attr-defined]
+    return [
+        VoiceOut(
+            period=p.period,
+            query_id=p.query_id,
+            mentions=p.total,
+            negative=p.negative,
+            neutral=p.neutral,
+            positive=p.positive,
+        )
+        for p in points
+    ]
+
+
+@router.get("/alerts", response=list[AlertOut])
+def alerts(request: HttpRequest, limit: int = 50) -> list[AlertOut]:
+    rows = Alert.objects.filter(workspace=request.workspace).select_related("query")[: max(1, min(limit, 500))]  # type: ignore[attr-defined]
+    return [
+        AlertOut(
+            id=a.pk,
+            query_id=a.query_id,
+            kind=a.kind,
+            fired_at=a.fired_at,
+            ended_at=a.ended_at,
+            why=services.describe(a),
+            figures=a.figures,
+        )
+        for a in rows
+    ]

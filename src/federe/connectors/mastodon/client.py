@@ -1,0 +1,136 @@
+"""The HTTP calls to a Mastodon server's client API (also Takahē, GoToSocial, Pleroma/Akkoma), read-only.
+
+Every call goes through ``federe.core.netsafe``: the instance address is a user's choice, so it must not lead
+to loopback, private or metadata addresses; the answer's size and time are capped. Errors are mapped into the
+connector error family, in plain words. The optional access token is sent as a Bearer token, and never to
+another origin (netsafe drops it when a redirect leaves the instance).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
+from federe.core import netsafe
+
+TIMEOUT_SECONDS = 10
+MAX_BYTES = 5_000_000
+USER_AGENT = "Federe/0.1 (community listening; Mastodon API reader)"
+_PERMANENT_NET = {"refused", "address", "scheme", "credentials", "invalid", "too_large", "redirect", "redirects"}
+
+
+class MastodonClient:
+    def __init__(self, instance_url: str, token: str = "", *, timeout: float = TIMEOUT_SECONDS) -> None:
+        self.instance_url = instance_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"<MastodonClient {self.instance_url}>"  # never the token
+
+    # -- the calls Fédère makes -----------------------------------------------------------------------------
+
+    def instance(self) -> Any:
+        return self.get("/api/v1/instance")
+
+    def verify_app(self) -> Any:
+        return self.get("/api/v1/apps/verify_credentials")
+
+    def tag_timeline(self, hashtag: str, params: dict[str, Any]) -> list[Any]:
+        answer = self.get(f"/api/v1/timelines/tag/{hashtag}", params)
+        if not isinstance(answer, list):
+            raise Transient(_("The Mastodon server answered the hashtag timeline with something that is not a list."))
+        return answer
+
+    def search_statuses(self, query: str, params: dict[str, Any]) -> list[Any]:
+        answer = self.get("/api/v2/search", {"q": query, "type": "statuses", **params})
+        statuses = answer.get("statuses") if isinstance(answer, dict) else None
+        if not isinstance(statuses, list):
+            raise Transient(_("The Mastodon server answered the search with something that is not a result list."))
+        return statuses
+
+    # -- plumbing -------------------------------------------------------------------------------------------
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            result = netsafe.fetch_url(
+                f"{self.instance_url}{path}",
+                params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+                headers=headers,
+                max_bytes=MAX_BYTES,
+                timeout=self.timeout,
+                total_deadline=self.timeout * 2,
+                user_agent=USER_AGENT,
+            )
+        except netsafe.NetError as exc:
+            if isinstance(exc, netsafe.NetRefused) or exc.code in _PERMANENT_NET:
+                raise Permanent(exc.message) from exc
+            raise Transient(exc.message) from exc
+        if result.status >= 300:
+            raise self._error_for(result)
+        try:
+            return json.loads(result.body)
+        except ValueError as exc:
+            raise Transient(
+                _("%(site)s answered with something that is not JSON (HTTP %(status)s): is it a Mastodon server?")
+                % {"site": self.instance_url, "status": result.status}
+            ) from exc
+
+    def _error_for(self, result: netsafe.FetchResult) -> ConnectorError:
+        status = result.status
+        detail = _server_message(result.body)
+        if 300 <= status < 400:
+            return Permanent(
+                _("%(site)s redirects to %(where)s: use that address for the server.")
+                % {"site": self.instance_url, "where": result.headers.get("Location", "?")}
+            )
+        if status in (401, 403):
+            if self.token:
+                return Unauthorized(
+                    _(
+                        "The Mastodon server refused the access token%(detail)s: create a new one (Preferences →"
+                        " Development) with the read scope."
+                    )
+                    % {"detail": detail}
+                )
+            return Unauthorized(
+                _("This Mastodon server only shows this to logged-in apps%(detail)s: add an access token.")
+                % {"detail": detail}
+            )
+        if status in (404, 410):
+            return Permanent(
+                _("%(site)s has no Mastodon API at this address (HTTP %(status)s): check the server address.")
+                % {"site": self.instance_url, "status": status}
+            )
+        if status == 429:
+            wait = netsafe.retry_after_seconds(result.headers.get("X-RateLimit-Reset")) or netsafe.retry_after_seconds(
+                result.headers.get("Retry-After")
+            )
+            return RateLimited(
+                _("The Mastodon server asked us to slow down (HTTP 429): its rate limit is reached."), retry_after=wait
+            )
+        if status >= 500:
+            return Transient(
+                _("The Mastodon server had an internal error (HTTP %(status)s)%(detail)s; we will try again.")
+                % {"status": status, "detail": detail}
+            )
+        return Permanent(
+            _("The Mastodon server refused the request (HTTP %(status)s)%(detail)s.")
+            % {"status": status, "detail": detail}
+        )
+
+
+def _server_message(body: bytes) -> str:
+    """The server's own words from a {"error": "..."} answer, as ': words', or ''."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return ""
+    message = payload.get("error") if isinstance(payload, dict) else None
+    return f": {str(message)[:200]}" if message else ""

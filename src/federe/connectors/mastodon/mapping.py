@@ -1,0 +1,133 @@
+"""Mastodon Status entities into Fédère items: pure functions, never raise.
+
+Each status is its own conversation (a mention to look at); a reply keeps its parent's id in ``parent_id``. A
+boost is mapped as the status it boosts. The author is the account, known by its full address
+(``user@server``: ``acct`` has no server part for the instance's own accounts, so the instance's host is added).
+A content warning is kept in front of the text. The language is kept when it is French or English; other
+declared languages are left for Fédère's detector (the declared one stays in ``raw``).
+
+``raw`` carries what reach and engagement need: ``reblogs_count``, ``favourites_count``, ``replies_count`` and
+the account's ``followers_count``, plus the tags, the visibility and the status's ``uri``.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from federe.connectors.types import Author, Item, ItemKind, MalformedItem
+
+KEPT_LANGUAGES = {"fr", "en"}
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Mastodon's ISO 8601 datetimes ("2026-11-23T09:30:12.345Z"), in UTC."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def map_account(account: dict[str, Any], instance_host: str) -> Author:
+    acct = _text(account.get("acct")) or _text(account.get("username"))
+    address = acct if "@" in acct else f"{acct}@{instance_host}"
+    return Author(
+        external_id=f"acct:{address.lower()}"[:255],
+        handle=f"@{address}"[:200],
+        display_name=(_text(account.get("display_name")) or _text(account.get("username")) or acct)[:200],
+        profile_url=_text(account.get("url"))[:500],
+        avatar_url=_text(account.get("avatar"))[:500],
+    )
+
+
+def _body(status: dict[str, Any]) -> str:
+    content = _text(status.get("content"))
+    warning = _text(status.get("spoiler_text")).strip()
+    if warning:
+        content = f"<p><strong>{html.escape(warning)}</strong></p>{content}"
+    media = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
+    links = [_media_link(m) for m in media if _text(m.get("url"))]
+    if links:
+        content += "<p>" + " ".join(links) + "</p>"
+    return content
+
+
+def _media_link(media: dict[str, Any]) -> str:
+    label = _text(media.get("description")) or _text(media.get("type")) or "media"
+    return f'<a href="{html.escape(_text(media.get("url")))}">{html.escape(label)}</a>'
+
+
+def _language(value: Any) -> str:
+    code = _text(value).split("-")[0].split("_")[0].lower()
+    return code if code in KEPT_LANGUAGES else ""
+
+
+def map_status(status: Any, *, instance_host: str, source: str = "") -> Item | MalformedItem:
+    if not isinstance(status, dict):
+        return MalformedItem(reason=_("Mastodon sent a status that is not a JSON object."))
+    if isinstance(status.get("reblog"), dict):
+        status = status["reblog"]  # a boost: the boosted status is what was said
+    status_id = status.get("id")
+    if not isinstance(status_id, str | int) or isinstance(status_id, bool) or not str(status_id):
+        return MalformedItem(reason=_("Mastodon sent a status without an id."))
+    external_id = str(status_id)
+    account = status.get("account")
+    if not isinstance(account, dict) or not (_text(account.get("acct")) or _text(account.get("username"))):
+        return MalformedItem(
+            reason=_("Mastodon status %(id)s has no readable account.") % {"id": external_id[:40]},
+            external_id=external_id,
+        )
+    created = parse_time(status.get("created_at"))
+    if created is None:
+        return MalformedItem(
+            reason=_("Mastodon status %(id)s has an unreadable date (%(value)s).")
+            % {"id": external_id[:40], "value": str(status.get("created_at"))[:40]},
+            external_id=external_id,
+        )
+    if not isinstance(status.get("content"), str):
+        return MalformedItem(
+            reason=_("Mastodon status %(id)s has no content.") % {"id": external_id[:40]}, external_id=external_id
+        )
+    parent = status.get("in_reply_to_id")
+    tags = [_text(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict) and _text(t.get("name"))]
+    raw = {
+        "reblogs_count": _count(status.get("reblogs_count")),
+        "favourites_count": _count(status.get("favourites_count")),
+        "replies_count": _count(status.get("replies_count")),
+        "followers_count": _count(account.get("followers_count")),
+        "account_id": str(account.get("id") or ""),
+        "acct": _text(account.get("acct")),
+        "bot": bool(account.get("bot")),
+        "language": _text(status.get("language")),
+        "visibility": _text(status.get("visibility")),
+        "uri": _text(status.get("uri")),
+        "tags": tags[:30],
+        "sources": [source] if source else [],
+    }
+    return Item(
+        external_id=external_id,
+        thread_id=external_id,
+        parent_id=str(parent) if isinstance(parent, str | int) and parent else "",
+        kind=ItemKind.REPLY if parent else ItemKind.POST,
+        author=map_account(account, instance_host),
+        body_html=_body(status),
+        created_at=created,
+        edited_at=parse_time(status.get("edited_at")),
+        url=(_text(status.get("url")) or _text(status.get("uri")))[:500],
+        language=_language(status.get("language")),
+        raw=raw,
+    )

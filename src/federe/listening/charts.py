@@ -1,0 +1,106 @@
+"""Share of voice as a picture: one stacked bar per period (the brand and each competitor), in SVG, no JavaScript."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.formats import date_format
+
+# Colour-blind-safe palette (Okabe–Ito), the brand first.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    show_label: bool
+    total: int
+    x: float
+    width: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Legend:
+    name: str
+    color: str
+    total: int
+    share: float
+    negative: float
+
+
+@dataclass(frozen=True)
+class VoiceChart:
+    width: int
+    height: int
+    baseline: float
+    columns: list[Column]
+    legend: list[Legend]
+    title: str
+
+
+def voice_chart(
+    points: Sequence, names: dict[int, str], order: Sequence[int], *, title: str, width: int = 720, height: int = 220
+) -> VoiceChart:
+    """``points`` are VoicePoint rows (period, query_id, total, negative...); ``order`` puts the brand first."""
+    top, bottom = 16.0, 26.0
+    plot = height - top - bottom
+    periods = sorted({p.period for p in points})
+    by_period: dict[datetime, dict[int, int]] = defaultdict(dict)
+    totals: dict[int, int] = defaultdict(int)
+    negatives: dict[int, int] = defaultdict(int)
+    for p in points:
+        by_period[p.period][p.query_id] = p.total
+        totals[p.query_id] += p.total
+        negatives[p.query_id] += p.negative
+    colors = {qid: PALETTE[i % len(PALETTE)] for i, qid in enumerate(order)}
+    peak = max((sum(v.values()) for v in by_period.values()), default=0) or 1
+    slot = width / max(len(periods), 1)
+    columns = []
+    for index, period in enumerate(periods):
+        x, w = index * slot + slot * 0.15, slot * 0.7
+        y = top + plot
+        segments = []
+        label = date_format(period, "j M")
+        for qid in order:
+            value = by_period[period].get(qid, 0)
+            if not value:
+                continue
+            h = plot * value / peak
+            y -= h
+            segments.append(Segment(x, y, w, h, colors[qid], f"{label} · {names.get(qid, qid)}: {value}"))
+        columns.append(
+            Column(
+                label,
+                (len(periods) - 1 - index) % max(1, len(periods) // 8) == 0,
+                sum(by_period[period].values()),
+                x,
+                w,
+                segments,
+            )
+        )
+    grand = sum(totals.values()) or 1
+    legend = [
+        Legend(
+            names.get(qid, str(qid)),
+            colors[qid],
+            totals[qid],
+            totals[qid] / grand,
+            negatives[qid] / totals[qid] if totals[qid] else 0.0,
+        )
+        for qid in order
+    ]
+    return VoiceChart(width, height, top + plot, columns, legend, title)

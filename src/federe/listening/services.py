@@ -1,0 +1,506 @@
+"""Listening: saving queries, matching messages at ingest, share of voice, spikes and their alerts,
+opinion leaders, and turning a mention into work for the inbox."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDay, TruncWeek
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from federe.accounts.permissions import Perm, require
+from federe.core import audit
+from federe.inbox.models import Message
+from federe.listening.matching import MatchDoc, MultiMatcher
+from federe.listening.models import Alert, AlertKind, AlertSettings, Mention, QueryKind, SavedQuery
+from federe.listening.query import QuerySyntaxError, parse
+
+log = logging.getLogger(__name__)
+
+#: How many recent messages the live preview and a new query's back-fill look at.
+PREVIEW_SCAN = 5000
+BACKFILL_SCAN = 20000
+
+
+# Queries ------------------------------------------------------------------------------------------------------
+def check_query(text: str) -> Any:
+    """The parsed query, or a ValidationError that says where and what was expected, in the user's language."""
+    try:
+        return parse(text)
+    except QuerySyntaxError as exc:
+        raise ValidationError(
+            {"text": _("%(message)s (at character %(position)d)") % {"message": exc, "position": exc.position + 1}}
+        ) from exc
+
+
+def save_query(*, workspace: Any, by: Any, name: str, kind: str, text: str, query: SavedQuery | None = None):
+    require(by, workspace, Perm.MANAGE_LISTENING)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the query a name.")})
+    if kind not in QueryKind.values:
+        raise ValidationError({"kind": _("Choose brand, product, competitor or topic.")})
+    check_query(text)
+    with transaction.atomic():
+        row = query or SavedQuery(workspace=workspace)
+        changed = query is None or row.text != text
+        row.name, row.kind, row.text = name, kind, text.strip()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError as exc:
+            raise ValidationError({"name": _("A query with this name already exists.")}) from exc
+        if changed:
+            Mention.objects.filter(query=row).delete()
+            backfill(row)
+        audit.record("listening.query_saved", workspace=workspace, actor=by, target=row, details={"kind": kind})
+    _invalidate(workspace.pk)
+    return row
+
+
+def delete_query(*, query: SavedQuery, by: Any) -> None:
+    require(by, query.workspace, Perm.MANAGE_LISTENING)
+    audit.record("listening.query_deleted", workspace=query.workspace, actor=by, details={"name": query.name})
+    query.delete()
+    _invalidate(query.workspace_id)
+
+
+# Matching -----------------------------------------------------------------------------------------------------
+_cache_lock = threading.Lock()
+_matchers: dict[int, tuple[tuple, MultiMatcher]] = {}
+
+
+def _invalidate(workspace_id: int) -> None:
+    with _cache_lock:
+        _matchers.pop(workspace_id, None)
+
+
+def matcher_for(workspace_id: int) -> MultiMatcher | None:
+    """One compiled matcher for all of a workspace's enabled queries, rebuilt when a query changes."""
+    rows = list(
+        SavedQuery.objects.filter(workspace_id=workspace_id, enabled=True).values_list("pk", "text", "updated_at")
+    )
+    if not rows:
+        return None
+    key = tuple(rows)
+    with _cache_lock:
+        cached = _matchers.get(workspace_id)
+        if cached and cached[0] == key:
+            return cached[1]
+    matcher = MultiMatcher({pk: parse(text) for pk, text, _ in rows})
+    with _cache_lock:
+        _matchers[workspace_id] = (key, matcher)
+    return matcher
+
+
+def match_doc(message: Message, channel_name: str, author_handle: str) -> MatchDoc:
+    return MatchDoc.from_message(
+        text=message.body_text,
+        language=message.language,
+        channel_id=message.connection_id,
+        channel_name=channel_name,
+        url=message.url,
+        author_handle=author_handle,
+    )
+
+
+def _docs(messages: Sequence[Message]) -> list[MatchDoc]:
+    from federe.connections.models import Connection
+    from federe.people.models import Identity
+
+    names = dict(Connection.objects.filter(pk__in={m.connection_id for m in messages}).values_list("pk", "name"))
+    handles = dict(
+        Identity.objects.filter(pk__in={m.author_id for m in messages if m.author_id}).values_list("pk", "handle")
+    )
+    return [match_doc(m, names.get(m.connection_id, ""), handles.get(m.author_id, "")) for m in messages]
+
+
+def match_messages(workspace_id: int, messages: Sequence[Message]) -> dict[int, int]:
+    """Store a mention for every (query, message) that matches; one pass over the messages for all queries.
+    Returns the number of new mentions per query. Called at ingest, inside the page's transaction."""
+    inbound = [m for m in messages if m.direction == "in"]
+    matcher = matcher_for(workspace_id) if inbound else None
+    if matcher is None:
+        return {}
+    rows: list[Mention] = []
+    per_query: dict[int, int] = defaultdict(int)
+    for message, doc in zip(inbound, _docs(inbound), strict=True):
+        for query_id in matcher.match(doc):
+            rows.append(
+                Mention(
+                    workspace_id=workspace_id, query_id=query_id, message_id=message.pk, posted_at=message.posted_at
+                )
+            )
+            per_query[query_id] += 1
+    Mention.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return dict(per_query)
+
+
+def backfill(query: SavedQuery) -> int:
+    """Match a new or edited query against the workspace's recent messages."""
+    from federe.listening.matching import compile as compile_query
+
+    matcher = compile_query(parse(query.text))
+    recent = list(
+        Message.objects.filter(workspace_id=query.workspace_id, direction="in").order_by("-posted_at")[:BACKFILL_SCAN]
+    )
+    rows = [
+        Mention(workspace_id=query.workspace_id, query=query, message_id=m.pk, posted_at=m.posted_at)
+        for m, doc in zip(recent, _docs(recent), strict=True)
+        if matcher.matches(doc)
+    ]
+    Mention.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return len(rows)
+
+
+def preview(workspace: Any, text: str, limit: int = 20) -> list[Message]:
+    """The latest messages the query would match (the live preview). Raises ValidationError on bad syntax."""
+    from federe.listening.matching import compile as compile_query
+
+    matcher = compile_query(check_query(text))
+    found: list[Message] = []
+    batch = 500
+    qs = Message.objects.filter(workspace=workspace, direction="in").select_related("connection", "author")
+    for start in range(0, PREVIEW_SCAN, batch):
+        chunk = list(qs.order_by("-posted_at", "-id")[start : start + batch])
+        if not chunk:
+            break
+        for message, doc in zip(chunk, _docs(chunk), strict=True):
+            if matcher.matches(doc):
+                found.append(message)
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+# Share of voice -----------------------------------------------------------------------------------------------
+@dataclass
+class VoicePoint:
+    period: datetime
+    query_id: int
+    total: int
+    negative: int
+    neutral: int
+    positive: int
+
+
+def share_of_voice(workspace: Any, *, days: int = 30, by: str = "day", kinds: Sequence[str] = ("brand", "competitor")):
+    """Mentions per query and period, with the sentiment split; brand against competitors by default."""
+    since = timezone.now() - timedelta(days=days)
+    trunc = TruncWeek if by == "week" else TruncDay
+    rows = (
+        Mention.objects.filter(workspace=workspace, posted_at__gte=since, query__kind__in=kinds, query__enabled=True)
+        .annotate(period=trunc("posted_at"))
+        .values("period", "query_id")
+        .annotate(
+            total=Count("pk"),
+            negative=Count("pk", filter=Q(message__sentiment="negative")),
+            neutral=Count("pk", filter=Q(message__sentiment="neutral")),
+            positive=Count("pk", filter=Q(message__sentiment="positive")),
+        )
+        .order_by("period", "query_id")
+    )
+    return [
+        VoicePoint(r["period"], r["query_id"], r["total"], r["negative"], r["neutral"], r["positive"]) for r in rows
+    ]
+
+
+def voice_csv(workspace: Any, points: Sequence[VoicePoint]) -> str:
+    names = dict(SavedQuery.objects.filter(workspace=workspace).values_list("pk", "name"))
+    totals: dict[datetime, int] = defaultdict(int)
+    for p in points:
+        totals[p.period] += p.total
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["period", "query", "mentions", "share", "negative", "neutral", "positive"])
+    for p in points:
+        share = p.total / totals[p.period] if totals[p.period] else 0
+        writer.writerow(
+            [
+                p.period.date().isoformat(),
+                names.get(p.query_id, p.query_id),
+                p.total,
+                f"{share:.3f}",
+                p.negative,
+                p.neutral,
+                p.positive,
+            ]
+        )
+    return out.getvalue()
+
+
+# Opinion leaders ----------------------------------------------------------------------------------------------
+@dataclass
+class Leader:
+    identity_id: int
+    person_id: int | None
+    name: str
+    mentions: int
+    reach: int
+    engagement: int
+
+
+def opinion_leaders(query: SavedQuery, *, days: int = 30, limit: int = 20) -> list[Leader]:
+    """Who drives the conversation on a query: most mentions, with the audience and response the network reports."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Mention.objects.filter(query=query, posted_at__gte=since, message__author__isnull=False)
+        .values(
+            "message__author_id",
+            "message__author__person_id",
+            "message__author__display_name",
+            "message__author__handle",
+        )
+        .annotate(mentions=Count("pk"), reach=Sum("message__reach"), engagement=Sum("message__engagement"))
+        .order_by("-mentions", "-engagement")[:limit]
+    )
+    return [
+        Leader(
+            r["message__author_id"],
+            r["message__author__person_id"],
+            r["message__author__display_name"] or r["message__author__handle"],
+            r["mentions"],
+            r["reach"] or 0,
+            r["engagement"] or 0,
+        )
+        for r in rows
+    ]
+
+
+# Spikes and alerts --------------------------------------------------------------------------------------------
+def alert_settings(workspace_id: int) -> AlertSettings:
+    row, _ = AlertSettings.objects.get_or_create(workspace_id=workspace_id)
+    return row
+
+
+def save_alert_settings(form: Any, *, by: Any) -> AlertSettings:
+    """Save the validated settings form; the webhook secret never reaches the audit log."""
+    config = form.instance
+    require(by, config.workspace, Perm.MANAGE_LISTENING)
+    row = form.save()
+    changed = [name for name in form.changed_data if name != "webhook_secret"]
+    audit.record("listening.alerts_configured", workspace=config.workspace, actor=by, details={"changed": changed})
+    return row
+
+
+def spike_figures(query_id: int, config: AlertSettings, now: datetime) -> dict[str, Any]:
+    """Counts in the recent window and in the baseline window just before it."""
+    window_start = now - timedelta(minutes=config.window_minutes)
+    baseline_start = window_start - timedelta(minutes=config.baseline_minutes)
+    counts = Mention.objects.filter(query_id=query_id, posted_at__gte=baseline_start, posted_at__lte=now).aggregate(
+        window=Count("pk", filter=Q(posted_at__gte=window_start)),
+        window_negative=Count("pk", filter=Q(posted_at__gte=window_start, message__sentiment="negative")),
+        baseline=Count("pk", filter=Q(posted_at__lt=window_start)),
+        baseline_negative=Count("pk", filter=Q(posted_at__lt=window_start, message__sentiment="negative")),
+    )
+    expected = counts["baseline"] * config.window_minutes / config.baseline_minutes
+    window_share = counts["window_negative"] / counts["window"] if counts["window"] else 0.0
+    baseline_share = counts["baseline_negative"] / counts["baseline"] if counts["baseline"] else 0.0
+    return {
+        **counts,
+        "expected": round(expected, 2),
+        "window_negative_share": round(window_share, 3),
+        "baseline_negative_share": round(baseline_share, 3),
+        "window_minutes": config.window_minutes,
+        "baseline_minutes": config.baseline_minutes,
+        "min_volume": config.min_volume,
+        "volume_factor": config.volume_factor,
+        "negative_share": config.negative_share,
+        "negative_rise": config.negative_rise,
+    }
+
+
+def is_spike(kind: str, f: dict[str, Any]) -> bool:
+    if f["window"] < f["min_volume"]:
+        return False
+    if kind == AlertKind.VOLUME:
+        return f["window"] >= f["volume_factor"] * max(f["expected"], 1.0)
+    return (
+        f["window_negative_share"] >= f["negative_share"]
+        and f["window_negative_share"] >= f["baseline_negative_share"] + f["negative_rise"]
+    )
+
+
+def check_spikes(workspace_id: int, query_ids: Sequence[int], now: datetime | None = None) -> list[Alert]:
+    """Open an alert for each new spike; close those that calmed down. An open alert never fires again."""
+    if not query_ids:
+        return []
+    now = now or timezone.now()
+    config = alert_settings(workspace_id)
+    fired: list[Alert] = []
+    open_alerts = {(a.query_id, a.kind): a for a in Alert.objects.filter(query_id__in=query_ids, ended_at__isnull=True)}
+    for query_id in query_ids:
+        figures = spike_figures(query_id, config, now)
+        for kind in AlertKind.values:
+            current = open_alerts.get((query_id, kind))
+            spiking = is_spike(kind, figures)
+            if current and not spiking:
+                Alert.objects.filter(pk=current.pk).update(ended_at=now)
+            elif spiking and not current:
+                window_start = now - timedelta(minutes=config.window_minutes)
+                first = (
+                    Mention.objects.filter(query_id=query_id, posted_at__gte=window_start)
+                    .order_by("posted_at")
+                    .values_list("posted_at", flat=True)
+                    .first()
+                )
+                try:
+                    with transaction.atomic():
+                        alert = Alert.objects.create(
+                            workspace_id=workspace_id,
+                            query_id=query_id,
+                            kind=kind,
+                            fired_at=timezone.now(),
+                            figures=figures,
+                            first_message_at=first,
+                        )
+                except IntegrityError:  # another worker opened it first: still one alert per spike
+                    continue
+                fired.append(alert)
+                transaction.on_commit(lambda pk=alert.pk: _enqueue_delivery(pk))
+    return fired
+
+
+def _enqueue_delivery(alert_id: int) -> None:
+    from federe.listening.tasks import deliver_alert_task
+
+    deliver_alert_task.enqueue(alert_id)
+
+
+def describe(alert: Alert) -> str:
+    """Why the alert fired, with its numbers, in the active language."""
+    f = alert.figures
+    if alert.kind == AlertKind.VOLUME:
+        return _(
+            "%(n)d mentions of “%(query)s” in the last %(w)d minutes, against %(expected).1f expected from the "
+            "%(b)d minutes before (threshold: %(factor).1f× and at least %(min)d)."
+        ) % {
+            "n": f["window"],
+            "query": alert.query.name,
+            "w": f["window_minutes"],
+            "expected": f["expected"],
+            "b": f["baseline_minutes"],
+            "factor": f["volume_factor"],
+            "min": f["min_volume"],
+        }
+    return _(
+        "%(share)d%% of the %(n)d mentions of “%(query)s” in the last %(w)d minutes are negative, against "
+        "%(base)d%% before (threshold: %(min_share)d%%, and %(rise)d points above before)."
+    ) % {
+        "share": round(f["window_negative_share"] * 100),
+        "n": f["window"],
+        "query": alert.query.name,
+        "w": f["window_minutes"],
+        "base": round(f["baseline_negative_share"] * 100),
+        "min_share": round(f["negative_share"] * 100),
+        "rise": round(f["negative_rise"] * 100),
+    }
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver(alert_id: int) -> dict[str, str]:
+    """E-mail (each recipient in the workspace's language) and a signed webhook; records what happened."""
+    alert = Alert.objects.select_related("query", "workspace").get(pk=alert_id)
+    config = alert_settings(alert.workspace_id)
+    outcome: dict[str, str] = {}
+    recipients = [line.strip() for line in config.emails.splitlines() if line.strip()]
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("[%(ws)s] Listening alert: %(query)s") % {"ws": alert.workspace.name, "query": alert.query.name}
+            body = describe(alert)
+        try:
+            send_mail(subject, body, None, recipients)
+            outcome["email"] = "sent"
+        except Exception as exc:  # SMTP errors of every kind: recorded, never raised into the worker
+            outcome["email"] = f"error: {exc}"
+    if config.webhook_url:
+        payload = json.dumps(
+            {
+                "event": "listening.alert",
+                "alert": alert.pk,
+                "workspace": alert.workspace.slug,
+                "query": {"id": alert.query_id, "name": alert.query.name, "kind": alert.query.kind},
+                "kind": alert.kind,
+                "fired_at": alert.fired_at.isoformat(),
+                "figures": alert.figures,
+            },
+            sort_keys=True,
+        ).encode()
+        outcome["webhook"] = _post_webhook(config.webhook_url, payload, config.webhook_secret)
+    Alert.objects.filter(pk=alert.pk).update(delivered=outcome)
+    return outcome
+
+
+def _post_webhook(url: str, payload: bytes, secret: str) -> str:
+    """POST through the SSRF-safe client (no private addresses unless allowed, no redirects)."""
+    from federe.core import netsafe
+
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Federe-Signature"] = sign(secret, payload)
+    try:
+        result = netsafe.request(
+            "POST", url, headers=headers, content=payload, follow_redirects=False, max_bytes=64_000
+        )
+    except netsafe.NetError as exc:  # refused address, network error: recorded on the alert
+        return f"error: {exc}"
+    return str(result.status)
+
+
+# From a mention to work ---------------------------------------------------------------------------------------
+def escalate(*, mention: Mention, by: Any, assignee: Any, note: str = "") -> Any:
+    """Hand a mention to a teammate: its thread is assigned to them (back to "to do" if it was closed), they get
+    an e-mail in their own language, and the audit log keeps the note."""
+    from federe.inbox import services as inbox
+    from federe.inbox.models import ConversationStatus
+
+    conversation = mention.message.conversation
+    require(by, mention.workspace, Perm.ASSIGN)
+    inbox.assign(conversation=conversation, assignee=assignee, by=by)
+    if conversation.status == ConversationStatus.CLOSED:
+        inbox.set_status(conversation=conversation, status=ConversationStatus.ASSIGNED, by=by)
+    audit.record(
+        "listening.escalated",
+        workspace=mention.workspace,
+        actor=by,
+        target=conversation,
+        details={"query": mention.query.name, "to": assignee.get_username(), "note": note[:500]},
+    )
+    if assignee.email:
+        with translation.override(getattr(assignee, "language", "") or settings.LANGUAGE_CODE):
+            subject = _("[%(ws)s] A mention for you: %(query)s") % {
+                "ws": mention.workspace.name,
+                "query": mention.query.name,
+            }
+            body = "\n\n".join(
+                part
+                for part in (
+                    _("%(user)s asks you to look at this mention.") % {"user": by.get_username()},
+                    note,
+                    mention.message.body_text[:1000],
+                    mention.message.url,
+                )
+                if part
+            )
+        send_mail(subject, body, None, [assignee.email], fail_silently=True)
+    return conversation

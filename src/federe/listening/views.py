@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, has_perm
+from federe.accounts.queries import members_of, workspace_for
+from federe.core.requests import AuthedRequest
+from federe.listening import services
+from federe.listening.charts import voice_chart
+from federe.listening.models import Alert, AlertSettings, Mention, QueryKind, SavedQuery
+from federe.nlp.explain import SENTIMENT_NAMES
+
+
+class QueryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=QueryKind.choices)
+    text = forms.CharField(
+        label=gettext_lazy("Query"),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=gettext_lazy(
+            'Words, "exact phrases", communaut* (any ending), AND / OR / NOT (or ET / OU / SAUF), parentheses, '
+            "NEAR/5, and lang:fr, channel:, site:, author:, has:link. Accents and capitals are ignored."
+        ),
+    )
+
+
+class AlertSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AlertSettings
+        fields = [
+            "window_minutes",
+            "baseline_minutes",
+            "min_volume",
+            "volume_factor",
+            "negative_share",
+            "negative_rise",
+            "emails",
+            "webhook_url",
+            "webhook_secret",
+        ]
+        widgets = {
+            "emails": forms.Textarea(attrs={"rows": 2}),
+            "webhook_secret": forms.PasswordInput(render_value=True),
+        }
+
+
+def _query(workspace: Workspace, pk: int) -> SavedQuery:
+    query = SavedQuery.objects.filter(workspace=workspace, pk=pk).first()
+    if query is None:
+        raise Http404
+    return query
+
+
+def _errors(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@login_required
+def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    by = "week" if request.GET.get("by") == "week" else "day"
+    days = 90 if by == "week" else 30
+    points = services.share_of_voice(workspace, days=days, by=by)
+    queries = list(SavedQuery.objects.filter(workspace=workspace))
+    names = {q.pk: q.name for q in queries}
+    order = [q.pk for q in queries if q.kind == QueryKind.BRAND] + [
+        q.pk for q in queries if q.kind == QueryKind.COMPETITOR
+    ]
+    chart = voice_chart(points, names, order, title=_("Share of voice: brand and competitors"))
+    counts = dict(Mention.objects.filter(workspace=workspace).values_list("query_id").annotate(n=Count("pk")))
+    return render(
+        request,
+        "listening/dashboard.html",
+        {
+            "workspace": workspace,
+            "nav": "listening",
+            "chart": chart,
+            "by": by,
+            "days": days,
+            "queries": [(q, counts.get(q.pk, 0)) for q in queries],
+            "alerts": Alert.objects.filter(workspace=workspace).select_related("query")[:10],
+            "can_manage": has_perm(request.user, workspace, Perm.MANAGE_LISTENING),
+        },
+    )
+
+
+@login_required
+def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    by = "week" if request.GET.get("by") == "week" else "day"
+    points = services.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
+    response = HttpResponse(services.voice_csv(workspace, points), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="share-of-voice-{workspace.slug}-{by}.csv"'
+    return response
+
+
+@login_required
+def query_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    query = _query(workspace, pk) if pk is not None else None
+    initial = {"name": query.name, "kind": query.kind, "text": query.text} if query else {"kind": QueryKind.BRAND}
+    form = QueryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_query(workspace=workspace, by=request.user, query=query, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as exc:
+            flash.error(request, str(exc) or _("You may not change listening queries."))
+        else:
+            flash.success(request, _("Query saved; recent messages were matched."))
+            return redirect("listening-query", slug=slug, pk=saved.pk)
+    return render(
+        request,
+        "listening/query_form.html",
+        {"workspace": workspace, "nav": "listening", "form": form, "query": query},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def query_preview(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    text = request.POST.get("text", "")
+    error, found = "", []
+    if text.strip():
+        try:
+            found = services.preview(workspace, text)
+        except ValidationError as exc:
+            error = _errors(exc)
+    return render(
+        request, "listening/_preview.html", {"workspace": workspace, "found": found, "error": error, "text": text}
+    )
+
+
+@login_required
+def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    query = _query(workspace, pk)
+    mentions = (
+        Mention.objects.filter(query=query)
+        .select_related("message__connection", "message__author", "message__conversation")
+        .order_by("-posted_at", "-id")
+    )
+    page = Paginator(mentions, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "listening/query.html",
+        {
+            "workspace": workspace,
+            "nav": "listening",
+            "query": query,
+            "page": page,
+            "leaders": services.opinion_leaders(query),
+            "tones": list(SENTIMENT_NAMES.items()),
+            "members": members_of(workspace),
+            "can_manage": has_perm(request.user, workspace, Perm.MANAGE_LISTENING),
+            "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),
+        },
+    )
+
+
+@login_required
+@require_POST
+def query_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    try:
+        services.delete_query(query=_query(workspace, pk), by=request.user)
+    except PermissionDenied as exc:
+        flash.error(request, str(exc) or _("You may not change listening queries."))
+        return redirect("listening-query", slug=slug, pk=pk)
+    flash.success(request, _("Query deleted."))
+    return redirect("listening", slug=slug)
+
+
+@login_required
+@require_POST
+def mention_escalate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    mention = (
+        Mention.objects.filter(workspace=workspace, pk=pk).select_related("query", "message__conversation").first()
+    )
+    if mention is None:
+        raise Http404
+    member = next((m.user for m in members_of(workspace) if str(m.user.pk) == request.POST.get("assignee")), None)
+    if member is None:
+        flash.error(request, _("Choose a member of this workspace."))
+    else:
+        try:
+            services.escalate(mention=mention, by=request.user, assignee=member, note=request.POST.get("note", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            flash.error(request, _errors(exc))
+        else:
+            flash.success(
+                request, _("Handed to %(user)s; the thread is in their inbox.") % {"user": member.get_username()}
+            )
+    return redirect("listening-query", slug=slug, pk=mention.query_id)
+
+
+@login_required
+def alert_settings(request: AuthedRequest, slug: str) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    config = services.alert_settings(workspace.pk)
+    form = AlertSettingsForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_alert_settings(form, by=request.user)
+        except PermissionDenied as exc:
+            flash.error(request, str(exc) or _("You may not change listening settings."))
+        else:
+            flash.success(request, _("Alert settings saved."))
+            return redirect("listening-alerts", slug=slug)
+    alerts = Alert.objects.filter(workspace=workspace).select_related("query")[:50]
+    return render(
+        request,
+        "listening/alerts.html",
+        {
+            "workspace": workspace,
+            "nav": "listening",
+            "form": form,
+            "alerts": [(a, services.describe(a)) for a in alerts],
+        },
+        status=400 if form.errors else 200,
+    )
