@@ -56,3 +56,12 @@ def other_workspace(db):
 @pytest.fixture
 def user_factory(db):
     return UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures (e.g. the people page's retention curve) never leak from one test's database to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -29,6 +29,8 @@ WORKSPACES = [
             ("Blog Café Lumière", "Café Lumière", 0.8, 14 * DAY, 110, 11),
             ("Forum des fans", "Café Lumière", 0.7, 14 * DAY, 90, 12),
             ("Chat communauté", "Café Lumière", 0.6, 2 * 3600, 60, 13),
+            # A public forum watched for competitive intelligence, where a competitor is discussed.
+            ("Forum Lyon Gourmand (veille)", "La Brûlerie", 0.9, 14 * DAY, 70, 14),
         ],
     ),
     (
@@ -84,7 +86,23 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
             say(f"  {name} / {channel}: {stored} messages")
         _animate(workspace, demo, team[0][0])
         animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
+        _listening(workspace, demo, channels[0][1])
     return True
+
+
+def _listening(workspace: Workspace, owner: Any, brand: str) -> None:
+    """Saved listening queries: the brand, a competitor where there is one, and a topic."""
+    from federe.listening import services as listening
+
+    first_word = brand.split()[-1]
+    listening.save_query(workspace=workspace, by=owner, name=brand, kind="brand", text=f'"{brand}" OR {first_word}')
+    if workspace.slug == "cafe-lumiere":
+        listening.save_query(
+            workspace=workspace, by=owner, name="La Brûlerie", kind="competitor", text='"la brûlerie" OR brulerie'
+        )
+    listening.save_query(
+        workspace=workspace, by=owner, name="Livraison / delivery", kind="topic", text="livraison OR delivery OR livr*"
+    )
 
 
 def _rules(workspace: Workspace, owner: Any) -> None:

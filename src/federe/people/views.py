@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import csv
 import json
+from typing import Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -21,7 +23,7 @@ from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Language
-from federe.people import merging, queries, scoring, services, signals
+from federe.people import analytics, merging, queries, scoring, services, signals
 from federe.people.models import (
     Level,
     Merge,
@@ -71,6 +73,22 @@ def _nav(request: AuthedRequest, workspace: Workspace, tab: str) -> dict:
     }
 
 
+RETENTION_WEEKS = [(7 * k - 6, 7 * k) for k in range(1, 14)]
+
+
+def _retention_chart(workspace: Any) -> Any:
+    """The 90-day retention curve of every cohort together, by week, cached for 15 minutes (it reads every post)."""
+    key = f"people-retention-{workspace.pk}"
+    points = cache.get(key)
+    if points is None:
+        overall = analytics.retention_overall(analytics.retention_curve(workspace, windows=RETENTION_WEEKS))
+        points = [(str(end), round(share * 100)) for (_start, end), _seen, share in overall if share is not None]
+        cache.set(key, points, 15 * 60)
+    if not points:
+        return None
+    return category_chart(points, title=_("Members who posted again, by week after their first post (%)"))
+
+
 @login_required
 def people_list(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
@@ -99,6 +117,7 @@ def people_list(request: AuthedRequest, slug: str) -> HttpResponse:
         ],
         "distribution": distribution,
         "chart": category_chart([(label, n) for _v, label, n in distribution], title=_("Persons by level")),
+        "retention": _retention_chart(workspace),
         "query": urlencode(query, doseq=True),
         "can_export": has_perm(request.user, workspace, PEOPLE_EXPORT),
         "formula": scoring.explain(scoring.settings_for(workspace)),
