@@ -22,7 +22,10 @@ def test_people_list_person_page_merge_and_undo(page: Page, live_server, demo_da
     expect(page).to_have_url(re.compile(r"/w/cafe-lumiere/people/$"))
     rows = page.locator("table.people tbody tr[data-person]")
     expect(rows.first).to_be_visible()
-    expect(page.locator("figure.chart svg rect")).to_have_count(4)  # one bar per level
+    levels = page.locator("section.card").filter(has=page.get_by_role("heading", name="Levels"))
+    expect(levels.locator("figure.chart svg rect")).to_have_count(4)  # one bar per level
+    retention = page.locator("section.card").filter(has=page.get_by_role("heading", name="Retention"))
+    expect(retention.locator("figure.chart svg rect").first).to_be_visible()
     assert_no_horizontal_overflow(page, "people list")
     page.screenshot(path=str(screenshots_dir / "people-list-en.png"), full_page=True)
 

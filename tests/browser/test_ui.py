@@ -204,7 +204,7 @@ def _screens(ws: Workspace) -> list[Screen]:
     def inbox(page: Page) -> None:
         expect(page.locator(".conversations li a")).to_have_count(min(conversations, 40))
         expect(page.locator("#thread .empty")).to_be_visible()
-        expect(page.locator(".filters select")).to_have_count(3)
+        expect(page.locator(".filters select")).to_have_count(4)  # status, channel, language, segment
         assert_inbox_fits_the_window(page)
 
     def thread(page: Page) -> None:

@@ -82,11 +82,13 @@ def test_two_workers_share_the_work_without_doing_any_twice():
         for worker in workers:
             output.append(worker.communicate(timeout=30)[0])
     runs = SyncRun.objects.filter(connection__in=channels)
-    assert runs.count() == CHANNELS, output
+    assert runs.count() == CHANNELS, [run.error for run in runs if run.error] + output
     for channel in channels:
         assert runs.filter(connection=channel).count() == 1
     assert Message.objects.filter(connection__in=channels).count() == CHANNELS * ITEMS
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == CHANNELS
+    # One sync task per channel (other tasks, e.g. the people suggestions refresh, may run besides).
+    syncs = DBTaskResult.objects.filter(task_path__endswith="sync_connection_task")
+    assert syncs.filter(status="SUCCESSFUL").count() == CHANNELS
     by_worker = {w: runs.filter(worker_id__endswith=f"[{w}]").count() for w in ("w1", "w2")}
     print("syncs per worker:", by_worker)
     assert sum(by_worker.values()) == CHANNELS

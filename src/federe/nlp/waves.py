@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
 from federe.inbox.models import Message
@@ -38,6 +39,21 @@ def wave_score(member_scores: Sequence[float], size: int, authors: int) -> tuple
     base = sum(_logit(p) for p in member_scores) / len(member_scores) if member_scores else 0.0
     bonus = SIZE_WEIGHT * math.log(max(size, 1)) + AUTHOR_WEIGHT * math.log(max(authors, 1))
     return 1 / (1 + math.exp(-(base + bonus))), bonus
+
+
+#: Advisory-lock namespace for wave detection (PostgreSQL); an arbitrary constant of Fédère's.
+_LOCK_NAMESPACE = 0x57AE
+
+
+def _lock_workspace(workspace_id: int) -> None:
+    """One wave detection at a time per workspace, until the page's transaction ends.
+
+    Two workers syncing two channels of one workspace would otherwise update the same waves in different orders
+    (a deadlock), or miss each other's near-duplicates. SQLite already runs one write transaction at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, workspace_id])
 
 
 class _Groups:
@@ -74,6 +90,7 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
             band_rows.append(WaveSignature(workspace_id=workspace_id, band=key, message_id=m.pk))
     if not signatures:
         return set()
+    _lock_workspace(workspace_id)
     since = timezone.now() - WINDOW
     keys = list(by_band)
     for start in range(0, len(keys), 500):

@@ -1,17 +1,24 @@
-"""Mastodon API payloads replayed with respx.
+"""Mastodon API payloads replayed with respx, and the Takahē peer's settings.
 
-The fixtures are HAND-WRITTEN from the Mastodon API documentation (Status, Account, Instance entities; the
-timelines/tag and v2/search methods), not recorded from a live server: the Takahē peer needs a source checkout
-that is not available here.
+Two kinds of fixtures:
+
+* ``recorded_takahe_*.json``: RECORDED from a real Takahē 0.11 server (../shared/peers/takahe) by
+  ``record_fixtures.py``; ``recorded_takahe_headers.json`` keeps, for each, the request's path and parameters, the
+  HTTP status and the headers that matter (Link; Takahē sends no X-RateLimit-*). No token is in them.
+* the others are HAND-WRITTEN from the Mastodon API documentation (Status, Account, Instance entities; the
+  timelines/tag and v2/search methods), for what Takahē does not do (media, languages, boosts in timelines,
+  rate limits, full-text search).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from federe.core import netsafe
@@ -19,6 +26,8 @@ from federe.core import netsafe
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INSTANCE = "https://mastodon.example"
 PUBLIC_IP = "93.184.216.34"
+RECORDED_INSTANCE = "http://127.0.0.1:8010"  # where the recorded_takahe_* answers came from
+PEER_KEYS = ("MASTODON_URL", "MASTODON_ADMIN_TOKEN", "MASTODON_USER_TOKEN")
 
 
 def load(name: str) -> Any:
@@ -36,3 +45,45 @@ def dns(monkeypatch) -> dict[str, list[str]]:
 
     monkeypatch.setattr(netsafe, "_resolve", resolve)
     return answers
+
+
+def recorded(name: str) -> tuple[Any, dict[str, Any]]:
+    """A recorded Takahē answer and what the sidecar says about it (path, params, status, headers)."""
+    sidecar = json.loads((FIXTURES / "recorded_takahe_headers.json").read_text(encoding="utf-8"))
+    payload = (FIXTURES / name).read_text(encoding="utf-8") if name.endswith(".txt") else load(name)
+    return payload, sidecar[name]
+
+
+def _env_file() -> Path:
+    state = os.environ.get("PEERS_STATE") or os.path.join(os.environ.get("TMPDIR") or "/tmp", "federe-peers")  # noqa: S108
+    return Path(state) / "takahe" / "env"
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not key.strip().startswith("#"):
+                values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+@pytest.fixture(scope="session")
+def takahe_env() -> dict[str, str]:
+    """The running Takahē peer's address and tokens: from the environment, else its env file; skip without one."""
+    values = {key: os.environ[key] for key in PEER_KEYS if os.environ.get(key)}
+    if len(values) < len(PEER_KEYS):
+        values = {**_read_env_file(_env_file()), **values}
+    missing = [key for key in PEER_KEYS if not values.get(key)]
+    if missing:
+        pytest.skip(
+            f"no Takahē peer: {', '.join(missing)} not set and not in {_env_file()}. Takahē is not installable in"
+            " CI (not on PyPI/npm/Debian); on a developer machine: TAKAHE_SRC=<takahe v0.11.0 checkout>"
+            " ../shared/peers/takahe/takahe-ci.sh install && ... start"
+        )
+    try:
+        httpx.get(values["MASTODON_URL"].rstrip("/") + "/api/v1/instance", timeout=3, trust_env=False)
+    except httpx.HTTPError:
+        pytest.skip(f"the Takahē peer at {values['MASTODON_URL']} does not answer (its env file is stale)")
+    return values

@@ -1,4 +1,5 @@
-"""The Mastodon listening source on replayed API payloads (hand-written from the API documentation)."""
+"""The Mastodon listening source on replayed API payloads hand-written from the API documentation (see also
+test_recorded.py, on payloads recorded from a real Takahē)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def test_statuses_map_to_items_with_reach_and_engagement_in_raw():
     assert original.author.avatar_url.endswith("/a.png")
     assert original.raw["reblogs_count"] == 12 and original.raw["favourites_count"] == 30
     assert original.raw["replies_count"] == 4 and original.raw["followers_count"] == 1520
+    # What ingest stores on the message: the author's followers, and boosts + favourites + replies.
+    assert original.raw["reach"] == 1520 and original.raw["engagement"] == 12 + 30 + 4
     assert original.body_html.startswith("<p><strong>Outils</strong></p><p>Nous passons")  # content warning kept
     assert "photo.jpg" in original.body_html and "Capture d&#x27;écran de Fédère" in original.body_html
     assert original.created_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -78,7 +81,8 @@ def test_statuses_that_cannot_be_read_are_malformed():
 
 def test_registered_read_only_and_honest_about_verification():
     cls = registry.connector_class("mastodon")
-    assert cls is MastodonConnector and cls.verified_against_real_server is False
+    # True since test_takahe_peer.py passed against a live Takahē 0.11 (recorded payloads: test_recorded.py).
+    assert cls is MastodonConnector and cls.verified_against_real_server is True
     fields = {f.name: f for f in cls.setup_fields}
     assert fields["access_token"].secret and not fields["access_token"].required
     assert not fields["hashtags"].required and not fields["search_terms"].required

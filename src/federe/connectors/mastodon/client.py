@@ -90,7 +90,10 @@ class MastodonClient:
                 _("%(site)s redirects to %(where)s: use that address for the server.")
                 % {"site": self.instance_url, "where": result.headers.get("Location", "?")}
             )
-        if status in (401, 403):
+        # Takahē answers an unknown or revoked token with HTTP 400 and the plain text "Invalid Bearer token"
+        # (recorded: tests/connectors/mastodon/fixtures/recorded_takahe_invalid_token.txt), not Mastodon's 401.
+        refused_token = status == 400 and bool(self.token) and "token" in detail.lower()
+        if status in (401, 403) or refused_token:
             if self.token:
                 return Unauthorized(
                     _(
@@ -127,10 +130,12 @@ class MastodonClient:
 
 
 def _server_message(body: bytes) -> str:
-    """The server's own words from a {"error": "..."} answer, as ': words', or ''."""
+    """The server's own words, as ': words', or '': from a {"error": "..."} answer, or a short plain-text one."""
     try:
         payload = json.loads(body)
     except ValueError:
-        return ""
+        text = body[:201].decode("utf-8", "replace").strip()
+        plain = text and len(text) <= 200 and "<" not in text and "\n" not in text
+        return f": {text}" if plain else ""
     message = payload.get("error") if isinstance(payload, dict) else None
     return f": {str(message)[:200]}" if message else ""

@@ -7,7 +7,12 @@ A content warning is kept in front of the text. The language is kept when it is 
 declared languages are left for Fédère's detector (the declared one stays in ``raw``).
 
 ``raw`` carries what reach and engagement need: ``reblogs_count``, ``favourites_count``, ``replies_count`` and
-the account's ``followers_count``, plus the tags, the visibility and the status's ``uri``.
+the account's ``followers_count``, plus the tags, the visibility and the status's ``uri``; and the two numbers that
+ingest stores on the message: ``engagement`` (boosts + favourites + replies) and ``reach`` (the author's
+followers). Some servers do not count an account's followers inside a status: Takahē sends ``followers_count``,
+``following_count`` and ``statuses_count`` all 0 there (recorded in tests/.../fixtures/recorded_takahe_*). An
+account whose status we are reading has posted at least one, so all three at 0 means "not counted": ``reach`` is
+then left out (unknown) rather than stored as 0.
 """
 
 from __future__ import annotations
@@ -36,6 +41,16 @@ def parse_time(value: Any) -> datetime | None:
 
 def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _reach(account: dict[str, Any]) -> int | None:
+    """The author's followers, or None when the server did not count them (see the module's docstring)."""
+    counts = [account.get(key) for key in ("followers_count", "following_count", "statuses_count")]
+    if not isinstance(counts[0], int) or isinstance(counts[0], bool) or counts[0] < 0:
+        return None
+    if all(_count(c) == 0 for c in counts):
+        return None
+    return counts[0]
 
 
 def _text(value: Any) -> str:
@@ -118,6 +133,10 @@ def map_status(status: Any, *, instance_host: str, source: str = "") -> Item | M
         "tags": tags[:30],
         "sources": [source] if source else [],
     }
+    raw["engagement"] = raw["reblogs_count"] + raw["favourites_count"] + raw["replies_count"]
+    reach = _reach(account)
+    if reach is not None:
+        raw["reach"] = reach
     return Item(
         external_id=external_id,
         thread_id=external_id,
