@@ -315,12 +315,37 @@ class LinguaLanguage:
         return (code if code in ("fr", "en") else "other"), float(value), "lingua"
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
+        """Like :meth:`detect` for each document; without ``explain``, the texts that need lingua go to it in two
+        batches (short and long), which lingua spreads over the machine's cores."""
+        decided: dict[int, tuple[str, float, str]] = {}
+        short: list[int] = []
+        long: list[int] = []
+        for i, doc in enumerate(batch.docs):
+            if doc.skip:
+                continue
+            if explain:
+                decided[i] = self.detect(doc.text, confidence=True)
+            elif _script(doc.text) != "latin":
+                decided[i] = ("other", 1.0, "script")
+            elif self.others and _other_language(doc.text, self.others):
+                decided[i] = ("other", 1.0, "function_words")
+            else:
+                (long if len(doc.text) >= self.LONG else short).append(i)
+        for indexes, fast in ((short, False), (long, True)):
+            if not indexes:
+                continue
+            found = _detector(self.languages, fast).detect_languages_in_parallel_of(
+                [batch.docs[i].text for i in indexes]
+            )
+            for i, language in zip(indexes, found, strict=True):
+                code = language.iso_code_639_1.name.lower() if language is not None else "other"
+                decided[i] = (code if code in ("fr", "en") else "other", math.nan, "lingua")
         out: list[Result] = []
-        for doc in batch.docs:
+        for i, doc in enumerate(batch.docs):
             if doc.skip:
                 out.append(NotScored(doc.skip))
                 continue
-            label, value, how = self.detect(doc.text, confidence=explain)
+            label, value, how = decided[i]
             probs = {"fr": 0.0, "en": 0.0, "other": 0.0}
             probs[label] = value
             why = [Contribution(f"[{how}]", value)] if explain else []

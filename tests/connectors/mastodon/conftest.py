@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from federe.core import netsafe
+from tests.peers import peer_env
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INSTANCE = "https://mastodon.example"
@@ -54,36 +53,14 @@ def recorded(name: str) -> tuple[Any, dict[str, Any]]:
     return payload, sidecar[name]
 
 
-def _env_file() -> Path:
-    state = os.environ.get("PEERS_STATE") or os.path.join(os.environ.get("TMPDIR") or "/tmp", "federe-peers")  # noqa: S108
-    return Path(state) / "takahe" / "env"
-
-
-def _read_env_file(path: Path) -> dict[str, str]:
-    values: dict[str, str] = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            key, sep, value = line.partition("=")
-            if sep and not key.strip().startswith("#"):
-                values[key.strip()] = value.strip().strip("'\"")
-    return values
-
-
 @pytest.fixture(scope="session")
 def takahe_env() -> dict[str, str]:
     """The running Takahē peer's address and tokens: from the environment, else its env file; skip without one."""
-    values = {key: os.environ[key] for key in PEER_KEYS if os.environ.get(key)}
-    if len(values) < len(PEER_KEYS):
-        values = {**_read_env_file(_env_file()), **values}
-    missing = [key for key in PEER_KEYS if not values.get(key)]
-    if missing:
-        pytest.skip(
-            f"no Takahē peer: {', '.join(missing)} not set and not in {_env_file()}. Takahē is not installable in"
-            " CI (not on PyPI/npm/Debian); on a developer machine: TAKAHE_SRC=<takahe v0.11.0 checkout>"
-            " ../shared/peers/takahe/takahe-ci.sh install && ... start"
-        )
-    try:
-        httpx.get(values["MASTODON_URL"].rstrip("/") + "/api/v1/instance", timeout=3, trust_env=False)
-    except httpx.HTTPError:
-        pytest.skip(f"the Takahē peer at {values['MASTODON_URL']} does not answer (its env file is stale)")
-    return values
+    return peer_env(
+        "takahe",
+        "Takahē",
+        PEER_KEYS,
+        ("MASTODON_URL", "/api/v1/instance"),
+        "Takahē is not installable in CI (not on PyPI/npm/Debian); on a developer machine: "
+        "TAKAHE_SRC=<takahe v0.11.0 checkout> ../shared/peers/takahe/takahe-ci.sh install && ... start",
+    )

@@ -20,7 +20,7 @@ from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus,
 from federe.connectors.wordpress.client import REFUSED_LOGIN
 from federe.inbox.models import Conversation, Direction, Message, ReplyState, ReviewState
 from federe.inbox.services import send_reply
-from tests.connectors.wordpress.conftest import _env_file
+from tests.peers import env_file
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -301,7 +301,7 @@ def test_the_notify_plugin_makes_the_blog_ask_for_a_sync(live_server, owner, wor
     from federe.connections.models import Connection
     from federe.connections.services import create_connection, sync_hook_token
 
-    mu = _env_file().parent / "docroot" / "wp-content" / "mu-plugins"
+    mu = env_file("wp").parent / "docroot" / "wp-content" / "mu-plugins"
     if not mu.is_dir():
         pytest.skip("the WordPress peer's docroot is not on this machine")
     connection = create_connection(
