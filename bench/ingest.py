@@ -251,10 +251,12 @@ def _content_models() -> list[Any]:
     """The tables a sync writes per item, parents first."""
     from federe.core.models import AuditEvent
     from federe.inbox.models import Conversation, Message
+    from federe.listening.models import Mention
     from federe.moderation.models import Decision
-    from federe.people.models import Identity, Person
+    from federe.nlp.models import Wave, WaveSignature
+    from federe.people.models import Identity, Person, ReplyEdge
 
-    return [Person, Identity, Conversation, Message, Decision, AuditEvent]
+    return [Person, Identity, Conversation, Wave, Message, Decision, AuditEvent, WaveSignature, Mention, ReplyEdge]
 
 
 def _where(model: Any) -> str:
@@ -288,6 +290,14 @@ def _empty_content_tables(backend: str) -> None:
             # CASCADE: any other table pointing at these is empty in the bench database.
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
+            # Rows that point at the content (waves, mentions, labels, people's derived tables) go first.
+            from django.apps import apps
+
+            content = {m._meta.db_table for m in models}
+            for model in apps.get_models():
+                label = model._meta.app_label
+                if label in ("nlp", "listening", "people") and model._meta.db_table not in content:
+                    cursor.execute(f"DELETE FROM {model._meta.db_table}")
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")
 
@@ -325,7 +335,7 @@ def _raw_load(backend: str) -> dict[str, Any]:
         for model in _content_models():
             fields = model._meta.concrete_fields
             column_sql = ", ".join(qn(f.column) for f in fields)
-            cursor.execute(f"SELECT {column_sql} FROM {qn(model._meta.db_table)} {_where(model)} ORDER BY id")
+            cursor.execute(f"SELECT {column_sql} FROM {qn(model._meta.db_table)} {_where(model)} ORDER BY 1")
             rows = cursor.fetchall()
             json_columns = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
             if backend == "postgres" and json_columns:

@@ -6,18 +6,15 @@ so a crash mid-batch loses nothing and stores nothing twice.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection as db
-from django.db import models
-
 from federe.connections.models import Connection
 from federe.connectors.types import Author, Item, NetworkStatus
 from federe.core.html import html_to_text, sanitize_html
+from federe.inbox.bulk import set_column
 from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
 from federe.nlp import waves
 from federe.nlp.pipeline import enrich, message_fields
@@ -152,36 +149,7 @@ def _touch_persons(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
     for identity_id, person_id, last_seen in persons:
         if last_seen is None or latest[identity_id] > last_seen:
             stale.append(Person(pk=person_id, last_seen_at=latest[identity_id]))
-    _set_column(Person, "last_seen_at", {person.pk: person.last_seen_at for person in stale})
-
-
-def _set_column(model: type[models.Model], name: str, values: dict[int, Any]) -> None:
-    """Set one column of many rows, each to its own value, in one statement per CHUNK rows.
-
-    bulk_update() builds a CASE WHEN per row, which costs more Python than the update itself.
-    UPDATE ... FROM (VALUES ...) works on PostgreSQL and on SQLite >= 3.33.
-    """
-    if db.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):  # no UPDATE ... FROM
-        model._default_manager.bulk_update([model(pk=pk, **{name: value}) for pk, value in values.items()], [name])
-        return
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column and model._meta.pk and model._meta.pk.column
-    qn = db.ops.quote_name
-    table, column, pk_column = qn(model._meta.db_table), qn(field.column), qn(model._meta.pk.column)
-    cast = f"::{field.db_type(db)}" if db.vendor == "postgresql" else ""
-    rows = list(values.items())
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        params: list[Any] = []
-        for pk, value in chunk:
-            params += [pk, field.get_db_prep_save(value, db)]
-        placeholders = ", ".join([f"(%s, %s{cast})"] * len(chunk))
-        with db.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {column} = v.column2 FROM (VALUES {placeholders}) AS v "  # noqa: S608
-                f"WHERE {table}.{pk_column} = v.column1",
-                params,
-            )
+    set_column(Person, "last_seen_at", {person.pk: person.last_seen_at for person in stale})
 
 
 def _scores(connection: Connection, items: Sequence[Item], texts: dict[str, str], first: set[str]) -> dict[str, dict]:

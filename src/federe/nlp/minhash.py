@@ -62,4 +62,4 @@ def bands(sig: np.ndarray) -> list[int]:
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.mean(a == b))
+    return np.count_nonzero(a == b) / len(a)

@@ -62,6 +62,8 @@ class Wave(WorkspaceScoped):
     size = models.PositiveIntegerField(default=0)
     authors = models.PositiveIntegerField(default=0)
     sample = models.CharField(max_length=200, blank=True)
+    #: Sum of the members' own spam log-odds (before the wave): their mean is the wave's base score.
+    logit_sum = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["-last_seen_at"]

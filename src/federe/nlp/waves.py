@@ -15,8 +15,10 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import connection
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from federe.inbox.bulk import set_column
 from federe.inbox.models import Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave, WaveSignature
@@ -73,10 +75,15 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+#: Per LSH band, only the most recent earlier messages are compared: enough to find the wave a message joins,
+#: and the cost of a page stays bounded however large a wave grows.
+CANDIDATES_PER_BAND = 8
+
+
 def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     """Group the new messages into waves; returns the ids of messages whose spam score changed."""
     signatures: dict[int, np.ndarray] = {}
-    band_rows: list[WaveSignature] = []
+    band_rows: list[tuple[int, int]] = []  # (band, message id)
     by_band: dict[int, list[int]] = defaultdict(list)
     for m in messages:
         if m.direction != "in":
@@ -87,19 +94,27 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
         signatures[m.pk] = sig
         for key in minhash.bands(sig):
             by_band[key].append(m.pk)
-            band_rows.append(WaveSignature(workspace_id=workspace_id, band=key, message_id=m.pk))
+            band_rows.append((key, m.pk))
     if not signatures:
         return set()
     _lock_workspace(workspace_id)
     since = timezone.now() - WINDOW
     keys = list(by_band)
+    earlier: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(keys), 500):
-        rows = WaveSignature.objects.filter(
-            workspace_id=workspace_id, band__in=keys[start : start + 500], created_at__gte=since
-        ).values_list("band", "message_id")
-        for band, message_id in rows:
-            by_band[band].append(message_id)
-    WaveSignature.objects.bulk_create(band_rows, batch_size=500)
+        rows = (
+            WaveSignature.objects.filter(
+                workspace_id=workspace_id, band__in=keys[start : start + 500], created_at__gte=since
+            )
+            .order_by("-id")
+            .values_list("band", "message_id")
+        )
+        for band, message_id in rows.iterator(chunk_size=2000):
+            if len(earlier[band]) < CANDIDATES_PER_BAND:
+                earlier[band].append(message_id)
+    _insert_bands(workspace_id, band_rows)
+    for band, ids in earlier.items():
+        by_band[band].extend(ids)
 
     candidates = {pk for ids in by_band.values() if len(ids) > 1 for pk in ids}
     if not candidates:
@@ -107,7 +122,7 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     old = {
         row["pk"]: row
         for row in Message.objects.filter(pk__in=candidates - set(signatures)).values(
-            "pk", "body_text", "wave_id", "author_id", "spam_score", "posted_at"
+            "pk", "body_text", "wave_id", "author_id", "spam_score", "posted_at", "nlp"
         )
     }
     for pk, row in old.items():
@@ -124,47 +139,82 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     members: dict[int, list[int]] = defaultdict(list)
     for pk in groups.parent:
         members[groups.find(pk)].append(pk)
-    return _store(workspace_id, [m for m in members.values() if len(m) >= 2], old)
+    new = {m.pk: m for m in messages}
+    return _store(workspace_id, [m for m in members.values() if len(m) >= 2], old, new)
 
 
-_FIELDS = ("pk", "author_id", "spam_score", "posted_at", "body_text", "nlp")
+def _insert_bands(workspace_id: int, rows: list[tuple[int, int]]) -> None:
+    """Many small rows: one multi-row INSERT per chunk, without the ORM's per-value preparation."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(WaveSignature._meta.db_table)
+    now = timezone.now()
+    for start in range(0, len(rows), 300):
+        chunk = rows[start : start + 300]
+        params: list = []
+        for band, message_id in chunk:
+            params += [workspace_id, band, message_id, now, now]
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, band, message_id, created_at, updated_at) "  # noqa: S608
+                f"VALUES {placeholders}",
+                params,
+            )
 
 
-def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict]) -> set[int]:
+def _own_score(row: dict) -> float | None:
+    """A member's own spam score, from before any wave raised it."""
+    return (row.get("nlp") or {}).get("own_spam_score", row.get("spam_score"))
+
+
+def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict], new: dict[int, Message]) -> set[int]:
     changed: set[int] = set()
     for component in components:
-        existing_waves = {old[pk]["wave_id"] for pk in component if pk in old and old[pk]["wave_id"]}
-        # Everything already in those waves belongs to this one too.
-        rows = list(Message.objects.filter(pk__in=component).values(*_FIELDS))
-        if existing_waves:
-            seen = {r["pk"] for r in rows}
-            rows += [
-                r for r in Message.objects.filter(wave_id__in=existing_waves).values(*_FIELDS) if r["pk"] not in seen
-            ]
-        if len(rows) < MIN_SIZE:
+        existing = sorted({old[pk]["wave_id"] for pk in component if pk in old and old[pk]["wave_id"]})
+        joining = [pk for pk in component if pk in new or (pk in old and not old[pk]["wave_id"])]
+        if not existing and len(component) < MIN_SIZE:
             continue
-        authors = len({r["author_id"] for r in rows})
-        first = min(r["posted_at"] for r in rows)
-        last = max(r["posted_at"] for r in rows)
-        if existing_waves:
-            wave = Wave.objects.get(pk=min(existing_waves))
-            Wave.objects.filter(pk__in=existing_waves - {wave.pk}).delete()
+        if existing:
+            wave = Wave.objects.get(pk=existing[0])
+            absorbed = Wave.objects.filter(pk__in=existing[1:])
+            wave.logit_sum += sum(absorbed.values_list("logit_sum", flat=True))
+            Message.objects.filter(wave_id__in=existing[1:]).update(wave=wave)
+            absorbed.delete()
         else:
-            wave = Wave(workspace_id=workspace_id, sample=rows[0]["body_text"][:200])
-        wave.size, wave.authors, wave.first_seen_at, wave.last_seen_at = len(rows), authors, first, last
+            first_text = new[joining[0]].body_text if joining[0] in new else old[joining[0]]["body_text"]
+            wave = Wave(workspace_id=workspace_id, sample=first_text[:200], logit_sum=0.0)
+            wave.first_seen_at = wave.last_seen_at = timezone.now()
+            wave.save()
+        joined_rows = []
+        for pk in joining:
+            row = (
+                {"spam_score": new[pk].spam_score, "nlp": new[pk].nlp, "author_id": new[pk].author_id}
+                if pk in new
+                else old[pk]
+            )
+            own = _own_score(row)
+            if own is not None:
+                wave.logit_sum += _logit(own)
+            joined_rows.append((pk, row, own))
+        Message.objects.filter(pk__in=joining).update(wave=wave)
+        stats = Message.objects.filter(wave=wave).aggregate(
+            size=Count("pk"), authors=Count("author", distinct=True), first=Min("posted_at"), last=Max("posted_at")
+        )
+        wave.size, wave.authors = stats["size"], stats["authors"]
+        wave.first_seen_at, wave.last_seen_at = stats["first"], stats["last"]
         wave.save()
-        # Each member's own score, from before any wave raised it, so a growing wave is not counted twice.
-        own = [(r["nlp"] or {}).get("own_spam_score", r["spam_score"]) for r in rows if r["spam_score"] is not None]
-        score, bonus = wave_score(own, len(rows), authors)
-        ids = [r["pk"] for r in rows]
-        for message in Message.objects.filter(pk__in=ids).only("pk", "nlp", "spam_score"):
-            info = dict(message.nlp or {})
-            info["wave"] = {"id": wave.pk, "size": len(rows), "authors": authors, "evidence": round(bonus, 3)}
-            if "own_spam_score" not in info and message.spam_score is not None:
-                info["own_spam_score"] = message.spam_score
-            message.nlp = info
-            message.spam_score = score
-            message.wave = wave
-            changed.add(message.pk)
-            Message.objects.filter(pk=message.pk).update(nlp=info, spam_score=score, wave=wave)
+        base = wave.logit_sum / wave.size if wave.size else 0.0
+        bonus = SIZE_WEIGHT * math.log(max(wave.size, 1)) + AUTHOR_WEIGHT * math.log(max(wave.authors, 1))
+        score = 1 / (1 + math.exp(-(base + bonus)))
+        Message.objects.filter(wave=wave).update(spam_score=score)  # every member scored together, one statement
+        infos = {}
+        for pk, row, own in joined_rows:
+            info = dict(row.get("nlp") or {})
+            info["wave"] = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
+            if own is not None:
+                info["own_spam_score"] = own
+            infos[pk] = info
+        set_column(Message, "nlp", infos)
+        changed.update(pk for pk in component if pk in new)
     return changed
