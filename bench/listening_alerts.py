@@ -50,6 +50,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federe.config.test_settings")
     sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(REPO))  # tests.factories
     import django
 
     django.setup()
