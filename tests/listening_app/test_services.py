@@ -212,10 +212,13 @@ def test_opinion_leaders_rank_by_mentions_with_network_reach(connection, owner):
     )
     leaders = services.opinion_leaders(q)
     assert [(leader.name, leader.mentions, leader.reach, leader.engagement) for leader in leaders] == [
-        ("Ana", 2, 2400, 35),
+        ("Ana", 2, 1200, 35),
         ("Bob", 1, 0, 0),
     ]
     assert leaders[0].person_id is not None
+    ingest_items(connection, [item(4, "lumière quatre", author="cy", raw={"reach": 90000, "engagement": 2})])
+    assert [leader.name for leader in services.opinion_leaders(q, order="reach")] == ["Cy", "Ana", "Bob"]
+    assert [leader.name for leader in services.opinion_leaders(q, order="engagement")] == ["Ana", "Cy", "Bob"]
 
 
 def test_escalating_a_mention_assigns_its_thread(connection, owner, member_factory, mailoutbox):

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDay, TruncWeek
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncDay, TruncWeek
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -257,8 +257,16 @@ class Leader:
     engagement: int
 
 
-def opinion_leaders(query: SavedQuery, *, days: int = 30, limit: int = 20) -> list[Leader]:
-    """Who drives the conversation on a query: most mentions, with the audience and response the network reports."""
+LEADER_ORDERS = {
+    "mentions": ("-mentions", "-engagement"),
+    "reach": ("-reach", "-mentions"),
+    "engagement": ("-engagement", "-mentions"),
+}
+
+
+def opinion_leaders(query: SavedQuery, *, days: int = 30, limit: int = 20, order: str = "mentions") -> list[Leader]:
+    """Who drives the conversation on a query: by mentions, by the audience (reach) or by the response (engagement)
+    the network reports."""
     since = timezone.now() - timedelta(days=days)
     rows = (
         Mention.objects.filter(query=query, posted_at__gte=since, message__author__isnull=False)
@@ -268,8 +276,12 @@ def opinion_leaders(query: SavedQuery, *, days: int = 30, limit: int = 20) -> li
             "message__author__display_name",
             "message__author__handle",
         )
-        .annotate(mentions=Count("pk"), reach=Sum("message__reach"), engagement=Sum("message__engagement"))
-        .order_by("-mentions", "-engagement")[:limit]
+        .annotate(
+            mentions=Count("pk"),
+            reach=Coalesce(Max("message__reach"), 0),
+            engagement=Coalesce(Sum("message__engagement"), 0),
+        )
+        .order_by(*LEADER_ORDERS.get(order, LEADER_ORDERS["mentions"]))[:limit]
     )
     return [
         Leader(

@@ -142,8 +142,10 @@ def mentions(request: HttpRequest, query_id: int, limit: int = 50, before_id: in
 
 
 @router.get("/queries/{query_id}/leaders", response=list[LeaderOut])
-def leaders(request: HttpRequest, query_id: int, days: int = 30) -> list[LeaderOut]:
-    return [LeaderOut(**vars(leader)) for leader in services.opinion_leaders(_query(request, query_id), days=days)]
+def leaders(request: HttpRequest, query_id: int, days: int = 30, order: str = "mentions") -> list[LeaderOut]:
+    """Opinion leaders of a query, ordered by ``mentions``, ``reach`` or ``engagement``."""
+    rows = services.opinion_leaders(_query(request, query_id), days=days, order=order)
+    return [LeaderOut(**vars(leader)) for leader in rows]
 
 
 @router.post("/preview", response=list[MentionOut])
