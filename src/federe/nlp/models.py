@@ -64,6 +64,8 @@ class Wave(WorkspaceScoped):
     sample = models.CharField(max_length=200, blank=True)
     #: Sum of the members' own spam log-odds (before the wave): their mean is the wave's base score.
     logit_sum = models.FloatField(default=0.0)
+    #: The spam score every member carries (updated in one statement when it moves by RESCORE_STEP or more).
+    score = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["-last_seen_at"]

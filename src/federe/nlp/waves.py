@@ -76,6 +76,9 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+#: Members already in a wave are re-scored only when the wave's score moved at least this much.
+RESCORE_STEP = 0.02
+
 #: Per LSH band, only the most recent earlier messages are compared: enough to find the wave a message joins,
 #: and the cost of a page stays bounded however large a wave grows.
 CANDIDATES_PER_BAND = 2
@@ -209,7 +212,14 @@ def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict],
         base = wave.logit_sum / wave.size if wave.size else 0.0
         bonus = SIZE_WEIGHT * math.log(max(wave.size, 1)) + AUTHOR_WEIGHT * math.log(max(wave.authors, 1))
         score = 1 / (1 + math.exp(-(base + bonus)))
-        Message.objects.filter(wave=wave).update(spam_score=score)  # every member scored together, one statement
+        if abs(score - wave.score) >= RESCORE_STEP:
+            # Every member scored together, in one statement; a big wave's score moves by small steps, so this
+            # happens rarely once it is large (log of the size) instead of on every page.
+            Message.objects.filter(wave=wave).update(spam_score=score)
+            wave.score = score
+            wave.save(update_fields=["score"])
+        else:
+            Message.objects.filter(pk__in=joining).update(spam_score=wave.score)
         infos = {}
         for pk, row, own in joined_rows:
             info = dict(row.get("nlp") or {})
