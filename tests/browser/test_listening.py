@@ -42,6 +42,10 @@ def test_write_a_query_preview_save_and_see_share_of_voice(
     saved = SavedQuery.objects.get(workspace=demo_data, name="Service client")
     assert Mention.objects.filter(query=saved).exists()
     expect(page.locator("ol.mentions li.mention").first).to_be_visible()
+    page.screenshot(path=str(screenshots_dir / "listening-query-en.png"), full_page=False)
+    page.goto(f"{base}/w/{slug}/listening/alerts/")
+    page.screenshot(path=str(screenshots_dir / "listening-alerts-en.png"), full_page=True)
+    page.go_back()
 
     switch_language(page, "fr")
     expect(page.locator("main h2").first).to_contain_text("Mentions")
@@ -49,3 +53,7 @@ def test_write_a_query_preview_save_and_see_share_of_voice(
     expect(page.locator("main h1")).to_contain_text("Écoute")
     expect(page.locator("figure.voice svg rect").first).to_be_visible()
     page.screenshot(path=str(screenshots_dir / "listening-fr.png"), full_page=True)
+    page.goto(f"{base}/w/{slug}/listening/alerts/")
+    page.screenshot(path=str(screenshots_dir / "listening-alerts-fr.png"), full_page=True)
+    page.goto(f"{base}/w/{slug}/people/")
+    page.screenshot(path=str(screenshots_dir / "people-list-fr.png"), full_page=False)

@@ -35,7 +35,7 @@ class Row:
 
 
 def _batch(examples: Sequence[datasets.Example]) -> DocBatch:
-    return DocBatch([prepare(ex.text) for ex in examples])
+    return batch_of([ex.text for ex in examples])
 
 
 def _train(task: str, examples: Sequence[datasets.Example]) -> LinearBackend:

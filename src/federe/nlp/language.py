@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 
@@ -302,17 +303,27 @@ class LinguaLanguage:
     def detect(self, text: str, *, confidence: bool = False) -> tuple[str, float, str]:
         """The language, lingua's confidence when asked for (NaN otherwise: it costs a second pass), and how it
         was decided: ``script``, ``function_words`` or ``lingua``."""
-        if _script(text) != "latin":
-            return "other", 1.0, "script"
-        if self.others and _other_language(text, self.others):
-            return "other", 1.0, "function_words"
+        early = self._without_lingua(text)
+        if early is not None:
+            return early
         detector = _detector(self.languages, len(text) >= self.LONG)
         best = detector.detect_language_of(text)
         if best is None:
             return "other", 1.0, "lingua"
-        code = best.iso_code_639_1.name.lower()
         value = detector.compute_language_confidence(text, best) if confidence else math.nan
-        return (code if code in ("fr", "en") else "other"), float(value), "lingua"
+        return self._code(best), float(value), "lingua"
+
+    def _without_lingua(self, text: str) -> tuple[str, float, str] | None:
+        """ "other" when the script or another language's function words already say so, else None."""
+        if _script(text) != "latin":
+            return "other", 1.0, "script"
+        if self.others and _other_language(text, self.others):
+            return "other", 1.0, "function_words"
+        return None
+
+    def _code(self, language: Any) -> str:
+        code = language.iso_code_639_1.name.lower() if language is not None else "other"
+        return code if code in ("fr", "en") else "other"
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
         """Like :meth:`detect` for each document; without ``explain``, the texts that need lingua go to it in two
@@ -323,12 +334,11 @@ class LinguaLanguage:
         for i, doc in enumerate(batch.docs):
             if doc.skip:
                 continue
+            early = None if explain else self._without_lingua(doc.text)
             if explain:
                 decided[i] = self.detect(doc.text, confidence=True)
-            elif _script(doc.text) != "latin":
-                decided[i] = ("other", 1.0, "script")
-            elif self.others and _other_language(doc.text, self.others):
-                decided[i] = ("other", 1.0, "function_words")
+            elif early is not None:
+                decided[i] = early
             else:
                 (long if len(doc.text) >= self.LONG else short).append(i)
         for indexes, fast in ((short, False), (long, True)):
@@ -338,8 +348,7 @@ class LinguaLanguage:
                 [batch.docs[i].text for i in indexes]
             )
             for i, language in zip(indexes, found, strict=True):
-                code = language.iso_code_639_1.name.lower() if language is not None else "other"
-                decided[i] = (code if code in ("fr", "en") else "other", math.nan, "lingua")
+                decided[i] = (self._code(language), math.nan, "lingua")
         out: list[Result] = []
         for i, doc in enumerate(batch.docs):
             if doc.skip:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
@@ -86,11 +87,10 @@ def query_out(q: SavedQuery) -> QueryOut:
     return QueryOut(id=q.pk, name=q.name, kind=q.kind, text=q.text, enabled=q.enabled, mentions=q.mentions.count())
 
 
-def mention_out(m: Mention) -> MentionOut:
-    msg = m.message
+def message_out(msg: Any, *, mention_id: int = 0, query_id: int = 0, posted_at: datetime | None = None) -> MentionOut:
     return MentionOut(
-        id=m.pk,
-        query_id=m.query_id,
+        id=mention_id,
+        query_id=query_id,
         message_id=msg.pk,
         conversation_id=msg.conversation_id,
         author=str(msg.author) if msg.author else None,
@@ -100,8 +100,12 @@ def mention_out(m: Mention) -> MentionOut:
         reach=msg.reach,
         engagement=msg.engagement,
         url=msg.url,
-        posted_at=m.posted_at,
+        posted_at=posted_at or msg.posted_at,
     )
+
+
+def mention_out(m: Mention) -> MentionOut:
+    return message_out(m.message, mention_id=m.pk, query_id=m.query_id, posted_at=m.posted_at)
 
 
 @router.get("/queries", response=list[QueryOut])
@@ -152,23 +156,7 @@ def leaders(request: HttpRequest, query_id: int, days: int = 30, order: str = "m
 def preview(request: HttpRequest, payload: PreviewIn) -> list[MentionOut]:
     """The latest messages a query would match, without saving it (message id in place of a mention id)."""
     found = services.preview(request.workspace, payload.text)  # type: ignore[attr-defined]
-    return [
-        MentionOut(
-            id=0,
-            query_id=0,
-            message_id=m.pk,
-            conversation_id=m.conversation_id,
-            author=str(m.author) if m.author else None,
-            body_text=m.body_text,
-            language=m.language,
-            sentiment=m.sentiment,
-            reach=m.reach,
-            engagement=m.engagement,
-            url=m.url,
-            posted_at=m.posted_at,
-        )
-        for m in found
-    ]
+    return [message_out(m) for m in found]
 
 
 @router.get("/share-of-voice", response=list[VoiceOut])
