@@ -50,12 +50,20 @@ def log_in(page: Page, base_url: str, username: str = DEMO_USER, password: str =
     page.locator("section.login button[type=submit]").click()
     # "/" sends a member to their first workspace (by name): Café Lumière.
     expect(page).to_have_url(re.compile(r"/w/cafe-lumiere/$"))
-    expect(page.locator("header.topbar form[action$='/logout/']")).to_contain_text(username)
+    expect(page.locator("header.topbar details.account > summary")).to_have_text(username)
+
+
+def open_menu(page: Page) -> None:
+    """On a narrow window the navigation sits behind the "Menu" button: open it (a no-op on a wide one)."""
+    summary = page.locator("header.topbar details.menu > summary")
+    if summary.is_visible() and page.locator("header.topbar details.menu[open]").count() == 0:
+        summary.click()
 
 
 def switch_language(page: Page, to: str) -> None:
     """Click the language button in the top bar; the same page comes back in the other language."""
     before = page.url
+    open_menu(page)
     button = page.locator(f"header.topbar form.lang button[name=language][value={to}]")
     expect(button).to_be_visible()
     button.click()
@@ -285,7 +293,8 @@ def test_every_page_in_english_and_french(watched: Page, live_server, demo_data:
             _shoot(page, screenshots_dir, screen.name, lang)
 
     # Logging out keeps the chosen language for the login page.
-    page.locator("header.topbar form[action$='/logout/'] button").click()
+    page.locator("header.topbar details.account > summary").click()
+    page.locator("header.topbar details.account form[action$='/logout/'] button").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
