@@ -156,6 +156,8 @@ def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         .order_by("-posted_at", "-id")
     )
     page = Paginator(mentions, 30).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "listening/query.html",
@@ -164,6 +166,7 @@ def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "nav": "listening",
             "query": query,
             "page": page,
+            "pager_query": keep.urlencode(),
             "leaders": services.opinion_leaders(query, order=request.GET.get("leaders", "mentions")),
             "leader_order": request.GET.get("leaders", "mentions"),
             "tones": list(SENTIMENT_NAMES.items()),
