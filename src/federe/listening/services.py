@@ -303,11 +303,19 @@ def alert_settings(workspace_id: int) -> AlertSettings:
 
 
 def save_alert_settings(form: Any, *, by: Any) -> AlertSettings:
-    """Save the validated settings form; the webhook secret never reaches the audit log."""
+    """Save the validated settings form. The signing secret is write-only: a new one replaces it, "remove" blanks
+    it, an empty field keeps it; it never reaches the audit log."""
     config = form.instance
     require(by, config.workspace, Perm.MANAGE_LISTENING)
-    row = form.save()
-    changed = [name for name in form.changed_data if name != "webhook_secret"]
+    row = form.save(commit=False)
+    changed = [name for name in form.changed_data if name not in ("new_secret", "remove_secret")]
+    if form.cleaned_data.get("new_secret"):
+        row.webhook_secret = form.cleaned_data["new_secret"]
+        changed.append("webhook_secret")
+    elif form.cleaned_data.get("remove_secret"):
+        row.webhook_secret = ""
+        changed.append("webhook_secret")
+    row.save()
     audit.record("listening.alerts_configured", workspace=config.workspace, actor=by, details={"changed": changed})
     return row
 

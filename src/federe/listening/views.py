@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +8,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
@@ -18,41 +16,9 @@ from federe.accounts.queries import members_of, workspace_for
 from federe.core.requests import AuthedRequest
 from federe.listening import services
 from federe.listening.charts import voice_chart
-from federe.listening.models import Alert, AlertSettings, Mention, QueryKind, SavedQuery
+from federe.listening.forms import AlertSettingsForm, QueryForm
+from federe.listening.models import Alert, Mention, QueryKind, SavedQuery
 from federe.nlp.explain import SENTIMENT_NAMES
-
-
-class QueryForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=QueryKind.choices)
-    text = forms.CharField(
-        label=gettext_lazy("Query"),
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
-        help_text=gettext_lazy(
-            'Words, "exact phrases", communaut* (any ending), AND / OR / NOT (or ET / OU / SAUF), parentheses, '
-            "NEAR/5, and lang:fr, channel:, site:, author:, has:link. Accents and capitals are ignored."
-        ),
-    )
-
-
-class AlertSettingsForm(forms.ModelForm):
-    class Meta:
-        model = AlertSettings
-        fields = [
-            "window_minutes",
-            "baseline_minutes",
-            "min_volume",
-            "volume_factor",
-            "negative_share",
-            "negative_rise",
-            "emails",
-            "webhook_url",
-            "webhook_secret",
-        ]
-        widgets = {
-            "emails": forms.Textarea(attrs={"rows": 2}),
-            "webhook_secret": forms.PasswordInput(render_value=True),
-        }
 
 
 def _query(workspace: Workspace, pk: int) -> SavedQuery:
