@@ -106,7 +106,7 @@ def test_small_dump_threads_dates_identities_and_aggregates(workspace, tmp_path)
     assert (bob["score"], bob["up"], bob["down"], bob["accepted"]) == (3, 2, 1, 1)
     assert connection.config["members"]["1"]["badges"] == [0, 0, 0]
 
-    assert "1 questions, 2 answers, 2 comments; 5 new, 0 updated" in out
+    assert "questions 1, answers 2, comments 2; new 5, updated 0" in out
     assert "Skipped: 1 posts that are not questions or answers" in out
     assert "Skipped: 1 comments on a post that was not imported" in out
     assert "Posts.xml" in err and "4/4 posts" in err  # the progress bar's last line

@@ -52,6 +52,13 @@ VERB_LABELS = {
     "moderation.ban": _("banned an author"),
     "moderation.network_done": _("applied a decision on the network"),
     "moderation.network_failed": _("could not apply a decision on the network"),
+    "listening.query_saved": _("saved a listening query"),
+    "listening.query_deleted": _("deleted a listening query"),
+    "listening.alerts_configured": _("changed the listening alerts"),
+    "listening.escalated": _("passed a mention on to a teammate"),
+    "nlp.model_trained": _("trained a classifier on this workspace's labels"),
+    "nlp.model_activated": _("chose which classifier version is used"),
+    "nlp.sentiment_corrected": _("corrected the tone of a message"),
 }
 
 
@@ -83,3 +90,9 @@ class AuditEvent(models.Model):
     @property
     def label(self) -> str:
         return str(VERB_LABELS.get(self.verb, self.verb))
+
+    @property
+    def detail_items(self) -> list[tuple[str, str]]:
+        from federe.core.activity import detail_items
+
+        return detail_items(self.verb, self.details or {})

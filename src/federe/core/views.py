@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import workspace_for, workspaces_for
 from federe.connections.queries import connections_of
+from federe.core.activity import actor_label, rule_ids
 from federe.core.charts import bar_chart
 from federe.core.models import AuditEvent
 from federe.core.requests import AuthedRequest
 from federe.inbox import queries as inbox_queries
+from federe.moderation.models import Rule
 
 
 @login_required
@@ -49,6 +51,11 @@ def activity(request: AuthedRequest, slug: str) -> HttpResponse:
         return render(request, "core/forbidden.html", {"workspace": workspace}, status=403)
     events = AuditEvent.objects.filter(workspace=workspace).select_related("actor").order_by("-created_at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rules = dict(
+        Rule.objects.filter(workspace=workspace, pk__in=rule_ids(e.actor_label for e in page)).values_list("pk", "name")
+    )
+    for event in page:
+        event.who = actor_label(event.actor_label or str(event.actor or ""), rules)
     return render(request, "core/activity.html", {"workspace": workspace, "nav": "activity", "page": page})
 
 

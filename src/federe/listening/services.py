@@ -22,8 +22,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDay, TruncWeek
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
@@ -407,30 +408,34 @@ def _enqueue_delivery(alert_id: int) -> None:
 def describe(alert: Alert) -> str:
     """Why the alert fired, with its numbers, in the active language."""
     f = alert.figures
+    n, w = f["window"], f["window_minutes"]
+    words = {
+        "mentions": ngettext("%(n)d mention of “%(query)s”", "%(n)d mentions of “%(query)s”", n)
+        % {"n": n, "query": alert.query.name},
+        "window": ngettext("in the last %(w)d minute", "in the last %(w)d minutes", w) % {"w": w},
+    }
     if alert.kind == AlertKind.VOLUME:
+        b = f["baseline_minutes"]
         return _(
-            "%(n)d mentions of “%(query)s” in the last %(w)d minutes, against %(expected).1f expected from the "
-            "%(b)d minutes before (threshold: %(factor).1f× and at least %(min)d)."
+            "%(mentions)s %(window)s, against %(expected)s expected from %(baseline)s "
+            "(threshold: %(factor)s× and at least %(min)d)."
         ) % {
-            "n": f["window"],
-            "query": alert.query.name,
-            "w": f["window_minutes"],
-            "expected": f["expected"],
-            "b": f["baseline_minutes"],
-            "factor": f["volume_factor"],
+            **words,
+            "expected": formats.number_format(f["expected"], 1),
+            "baseline": ngettext("the %(b)d minute before", "the %(b)d minutes before", b) % {"b": b},
+            "factor": formats.number_format(f["volume_factor"], 1),
             "min": f["min_volume"],
         }
+    rise = round(f["negative_rise"] * 100)
     return _(
-        "%(share)d%% of the %(n)d mentions of “%(query)s” in the last %(w)d minutes are negative, against "
-        "%(base)d%% before (threshold: %(min_share)d%%, and %(rise)d points above before)."
+        "%(share)d%% of the %(mentions)s %(window)s are negative, against %(base)d%% before "
+        "(threshold: %(min_share)d%%, and %(rise)s above before)."
     ) % {
+        **words,
         "share": round(f["window_negative_share"] * 100),
-        "n": f["window"],
-        "query": alert.query.name,
-        "w": f["window_minutes"],
         "base": round(f["baseline_negative_share"] * 100),
         "min_share": round(f["negative_share"] * 100),
-        "rise": round(f["negative_rise"] * 100),
+        "rise": ngettext("%(rise)d point", "%(rise)d points", rise) % {"rise": rise},
     }
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -154,11 +154,16 @@ def describe(reason: Reason | str) -> str:
     code, p = reason.get("code"), reason.get("params", {})
     texts: dict[str, Callable[[], str]] = {
         "words": lambda: _("watched words: %(words)s") % {"words": ", ".join(p.get("words", []))},
-        "links": lambda: _("%(n)d link(s), limit %(min)d") % p,
+        "links": lambda: ngettext("%(n)d link, limit %(min)d", "%(n)d links, limit %(min)d", p.get("n", 0)) % p,
         "email": lambda: _("an e-mail address in the text"),
         "phone": lambda: _("a phone number in the text"),
         "emoji_only": lambda: _("only emoji or symbols"),
-        "too_short": lambda: _("%(n)d characters, shorter than %(limit)d") % p,
+        "too_short": lambda: (
+            ngettext(
+                "%(n)d character, shorter than %(limit)d", "%(n)d characters, shorter than %(limit)d", p.get("n", 0)
+            )
+            % p
+        ),
         "too_long": lambda: _("%(n)d characters, longer than %(limit)d") % p,
         "language": lambda: _("language is %(lang)s") % {"lang": LANGUAGE_NAMES.get(p.get("lang"), p.get("lang"))},
         "new_author": lambda: _("first message from this author in the workspace"),

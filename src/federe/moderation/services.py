@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import ROLE_PERMS, Perm, require
@@ -238,7 +239,9 @@ def notify_moderators(decision_ids: list[int]) -> int:
         if not user.email or Perm.MODERATE not in ROLE_PERMS[membership.role]:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = _("[%(workspace)s] %(n)d message(s) to review") % {
+            subject = ngettext(
+                "[%(workspace)s] %(n)d message to review", "[%(workspace)s] %(n)d messages to review", len(decisions)
+            ) % {
                 "workspace": workspace.name,
                 "n": len(decisions),
             }

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from sklearn.metrics import accuracy_score, f1_score
 
 from federe.accounts.permissions import Perm, require
@@ -172,9 +173,13 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
         raise ValidationError(
             {
                 "task": _(
-                    "Not enough labels to learn yet: %(n)d, of %(k)d kind(s); at least %(min)d of two kinds are needed."
+                    "Not enough labels to learn yet: %(labels)s, %(kinds)s; at least %(min)d of two kinds are needed."
                 )
-                % {"n": len(texts), "k": len(set(values)), "min": MIN_LABELS}
+                % {
+                    "labels": ngettext("%(n)d label", "%(n)d labels", len(texts)) % {"n": len(texts)},
+                    "kinds": ngettext("of %(k)d kind", "of %(k)d kinds", len(set(values))) % {"k": len(set(values))},
+                    "min": MIN_LABELS,
+                }
             }
         )
     prior = shipped(task)

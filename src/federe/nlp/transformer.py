@@ -116,7 +116,7 @@ def map_labels(task: str, id2label: Mapping[int, str], label_map: Mapping[str, s
     labels = LABELS[task]
     n = len(id2label)
     if n < 2:
-        raise ModelConfigError(f"the model has {n} output label(s); a {task} model needs at least 2")
+        raise ModelConfigError(f"the model has output labels: {n}; a {task} model needs at least 2")
     names = {int(i): str(name) for i, name in id2label.items()}
     if sorted(names) != list(range(n)):
         raise ModelConfigError(f"the model's id2label has unexpected ids: {sorted(names)}")
@@ -143,7 +143,7 @@ def map_labels(task: str, id2label: Mapping[int, str], label_map: Mapping[str, s
         mapping.append(label or "")
     if unknown:
         raise ModelConfigError(
-            f"cannot tell which {task} label the model's label(s) {', '.join(map(repr, unknown))} stand for "
+            f"cannot tell which {task} label these model labels stand for: {', '.join(map(repr, unknown))} "
             f"(model labels: {', '.join(names[i] for i in range(n))}; {task} labels: {', '.join(labels)}). "
             f"Pass label_map, e.g. {{{names[0]!r}: {labels[0]!r}, ...}}"
         )

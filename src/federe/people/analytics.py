@@ -324,7 +324,7 @@ def reputation_correlation(
 
 
 def posts_baseline(workspace: Workspace, connection: Connection | None = None) -> Correlation:
-    """Spearman's rho between the number of posts on the Stack Exchange channel(s) and reputation."""
+    """Spearman's rho between the number of posts on the Stack Exchange channels in scope and reputation."""
     counts: dict[int, int] = {}
     for channel in stackexchange_channels(workspace, connection):
         for person, n in posts_per_member(workspace, channel).items():

@@ -44,7 +44,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
@@ -72,8 +72,9 @@ SIGNAL_TEXT = {
     "same_link": gettext_lazy("same profile or website link: %(value)s"),
     "same_handle": gettext_lazy("same handle on two channels: %(value)s"),
     "similar_name": gettext_lazy("similar name: %(value)s"),
-    "replied_to_each": gettext_lazy("they replied to each other (%(value)s replies)"),
 }
+# The one signal whose value is a count.
+REPLIES_TEXT = ("they replied to each other (%(value)s reply)", "they replied to each other (%(value)s replies)")
 PERSON_FIELDS = (
     "display_name",
     "first_seen_at",
@@ -100,10 +101,13 @@ DATE_FIELDS = {"first_seen_at", "last_seen_at", "computed_at", "quiet_since", "q
 
 
 def describe(signal: dict[str, Any]) -> str:
-    template = SIGNAL_TEXT.get(signal.get("code", ""))
+    code, value = signal.get("code", ""), signal.get("params", {}).get("value", "")
+    if code == "replied_to_each":
+        return ngettext(*REPLIES_TEXT, int(value or 0)) % {"value": value}
+    template = SIGNAL_TEXT.get(code)
     if template is None:
-        return str(signal.get("code", ""))
-    return str(template) % {"value": signal.get("params", {}).get("value", "")}
+        return str(code)
+    return str(template) % {"value": value}
 
 
 def confidence(total: int) -> str:

@@ -32,9 +32,10 @@ from typing import Any
 
 from django.db import connection as db
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.people.models import Identity, Person, ScoringSettings
@@ -67,19 +68,36 @@ def explain(s: ScoringSettings) -> list[str]:
     """The formula in plain words, with this workspace's numbers, in the reader's language."""
 
     def n(value: float) -> str:
-        return f"{value:g}"
+        return formats.number_format(int(value) if float(value).is_integer() else value)
 
     return [
-        _("Each message a person posts, on any channel, is worth %(w)s point(s).") % {"w": n(s.weight_post)},
+        ngettext(
+            "Each message a person posts, on any channel, is worth %(w)s point.",
+            "Each message a person posts, on any channel, is worth %(w)s points.",
+            int(s.weight_post),
+        )
+        % {"w": n(s.weight_post)},
         _("A message that replies to someone else is worth %(w)s more.") % {"w": n(s.weight_reply)},
         _("Each reply someone else writes to one of their messages is worth %(w)s.") % {"w": n(s.weight_received)},
         _("A moderator approving one of their messages is worth %(w)s; removing one or marking it as spam, %(r)s.")
         % {"w": n(s.weight_approved), "r": n(s.weight_removed)},
-        _("Points fade with time: they count half after %(d)s days, a quarter after twice as long.")
+        ngettext(
+            "Points fade with time: they count half after %(d)s day, a quarter after twice as long.",
+            "Points fade with time: they count half after %(d)s days, a quarter after twice as long.",
+            int(s.half_life_days),
+        )
         % {"d": n(s.half_life_days)},
-        _("Levels: newcomer below %(o)s points, occasional from %(o)s, regular from %(r)s, champion from %(c)s.")
+        ngettext(
+            "Levels: newcomer below %(o)s point, occasional from %(o)s, regular from %(r)s, champion from %(c)s.",
+            "Levels: newcomer below %(o)s points, occasional from %(o)s, regular from %(r)s, champion from %(c)s.",
+            int(s.threshold_occasional),
+        )
         % {"o": n(s.threshold_occasional), "r": n(s.threshold_regular), "c": n(s.threshold_champion)},
-        _("Reach is counted apart: how many different people replied to their messages in the last %(d)s days.")
+        ngettext(
+            "Reach is counted apart: how many different people replied to their messages in the last %(d)s day.",
+            "Reach is counted apart: how many different people replied to their messages in the last %(d)s days.",
+            int(s.reach_days),
+        )
         % {"d": s.reach_days},
     ]
 

@@ -124,8 +124,12 @@ def newcomers(workspace: Workspace, *, now: datetime | None = None, limit: int =
         Signal(
             "newcomer",
             p,
-            _("First seen on %(date)s, %(n)s point(s) since.")
-            % {"date": _date(p.first_seen_at), "n": f"{p.score:.1f}"},
+            ngettext(
+                "First seen on %(date)s, %(n)s point since.",
+                "First seen on %(date)s, %(n)s points since.",
+                int(p.score),
+            )
+            % {"date": _date(p.first_seen_at), "n": formats.number_format(p.score, 1)},
         )
         for p in persons[:limit]
     ]
@@ -148,7 +152,7 @@ def gone_quiet(workspace: Workspace, *, now: datetime | None = None, limit: int 
                     days,
                 )
                 % {
-                    "score": f"{_standing(p.score, p.last_seen_at, s.half_life_days, now):.1f}",
+                    "score": formats.number_format(_standing(p.score, p.last_seen_at, s.half_life_days, now), 1),
                     "days": days,
                     "date": _date(p.last_seen_at),
                 },
@@ -215,7 +219,7 @@ def send_digest(workspace: Workspace, *, by: Any = None, now: datetime | None = 
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             lists = all_signals(workspace, now=now)
-            subject = _("[%(workspace)s] People: %(new)d newcomer(s), %(quiet)d gone quiet, %(back)d back") % {
+            subject = _("[%(workspace)s] People: newcomers %(new)d, gone quiet %(quiet)d, back %(back)d") % {
                 "workspace": workspace.name,
                 "new": len(lists["newcomers"]),
                 "quiet": len(lists["quiet"]),

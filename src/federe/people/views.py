@@ -12,8 +12,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
@@ -281,7 +283,7 @@ def person_erase(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         return _back_to_person(workspace, person, "privacy")
     flash.success(
         request,
-        _("Erased: %(identities)d identities, %(messages)d messages anonymised, %(notes)d notes.") % counts,
+        _("Erased: identities %(identities)d, messages anonymised %(messages)d, notes %(notes)d.") % counts,
     )
     return redirect("people", slug=slug)
 
@@ -322,8 +324,11 @@ def suggestion_refresh(request: AuthedRequest, slug: str) -> HttpResponse:
         result = services.refresh_suggestions(workspace=workspace, by=request.user)
         flash.success(
             request,
-            _("%(created)d new suggestion(s); %(auto)d merged automatically.")
-            % {"created": result.created, "auto": result.auto_merged},
+            ngettext("%(created)d new suggestion.", "%(created)d new suggestions.", result.created)
+            % {"created": result.created}
+            + " "
+            + ngettext("%(auto)d merged automatically.", "%(auto)d merged automatically.", result.auto_merged)
+            % {"auto": result.auto_merged},
         )
     except PermissionDenied as exc:
         flash.error(request, _errors(exc))
@@ -406,7 +411,11 @@ def signal_digest(request: AuthedRequest, slug: str) -> HttpResponse:
         flash.error(request, _("Your role in this workspace does not allow this."))
     else:
         sent = signals.send_digest(workspace, by=request.user)
-        flash.success(request, _("Digest sent to %(n)d member(s) of the team.") % {"n": sent})
+        flash.success(
+            request,
+            ngettext("Digest sent to %(n)d member of the team.", "Digest sent to %(n)d members of the team.", sent)
+            % {"n": sent},
+        )
     return redirect("people-signals", slug=slug)
 
 
@@ -453,7 +462,8 @@ def scoring_recompute(request: AuthedRequest, slug: str) -> HttpResponse:
         result = services.recompute(workspace=workspace, by=request.user)
         flash.success(
             request,
-            _("Recomputed %(n)d persons in %(s)s s.") % {"n": result.persons, "s": f"{result.seconds:.1f}"},
+            ngettext("Recomputed %(n)d person in %(s)s s.", "Recomputed %(n)d persons in %(s)s s.", result.persons)
+            % {"n": result.persons, "s": formats.number_format(result.seconds, 1)},
         )
     except PermissionDenied as exc:
         flash.error(request, _errors(exc))

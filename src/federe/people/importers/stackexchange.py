@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection, SyncRun, SyncState
@@ -158,7 +159,7 @@ def _check_file(path: Path, progress: ProgressFactory) -> int:
     count = [0]
 
     def rows() -> str:
-        return _("%(n)s rows") % {"n": f"{count[0]:,}"}
+        return ngettext("%(n)s row", "%(n)s rows", count[0]) % {"n": f"{count[0]:,}"}
 
     for _row in iter_rows(path, on_bytes=lambda done: bar.set(done, note=rows())):
         count[0] += 1

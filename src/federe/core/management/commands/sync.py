@@ -41,4 +41,4 @@ class Command(BaseCommand):
                 line += f" — failed: {run.error}"
             self.stdout.write(line)
         if failed:
-            raise CommandError(f"{failed} channel(s) failed; their cursor is kept and the next sync retries.")
+            raise CommandError(f"Channels that failed: {failed}; their cursor is kept and the next sync retries.")

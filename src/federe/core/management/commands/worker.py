@@ -26,10 +26,10 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
         try:
             ids = dispatch_due_syncs()
             if ids:
-                logger.info("queued sync for %d channel(s)", len(ids))
+                logger.info("channels queued for a sync: %d", len(ids))
             decisions = dispatch_due_decisions()
             if decisions:
-                logger.info("queued %d moderation action(s) for the networks", len(decisions))
+                logger.info("moderation actions queued for the networks: %d", len(decisions))
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:

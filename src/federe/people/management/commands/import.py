@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connectors.stackexchange.dump import DumpError
@@ -87,7 +88,11 @@ class Command(BaseCommand):
             result = scoring.recompute(workspace)
             if options["verbosity"] > 0:
                 self.stdout.write(
-                    _("Engagement scores recomputed for %(n)s persons in %(seconds)s s.")
+                    ngettext(
+                        "Engagement scores recomputed for %(n)s person in %(seconds)s s.",
+                        "Engagement scores recomputed for %(n)s persons in %(seconds)s s.",
+                        result.persons,
+                    )
                     % {"n": f"{result.persons:,}", "seconds": f"{result.seconds:.2f}"}
                 )
 
@@ -108,8 +113,8 @@ def summary(report: ImportReport) -> str:
             "changed": f"{report.members_updated:,}",
         },
         _(
-            "Messages: %(questions)s questions, %(answers)s answers, %(comments)s comments; "
-            "%(new)s new, %(changed)s updated."
+            "Messages: questions %(questions)s, answers %(answers)s, comments %(comments)s; "
+            "new %(new)s, updated %(changed)s."
         )
         % {
             "questions": f"{report.questions:,}",

@@ -149,7 +149,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {s.person.pk:>6} {s.person.display_name}: {s.reason}")
         if options["digest"]:
             sent = signals.send_digest(workspace)
-            self.stdout.write(f"Digest sent to {sent} member(s).")
+            self.stdout.write(f"Digest sent to {sent} {'member' if sent == 1 else 'members'}.")
 
     def do_export_person(self, workspace: Workspace, options: dict[str, Any]) -> None:
         user = self._user(options)

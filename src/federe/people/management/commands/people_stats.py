@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
@@ -19,8 +20,12 @@ def _share(value: float | None) -> str:
 
 def _rho(correlation: analytics.Correlation) -> str:
     if correlation.rho is None:
-        return _("not computable (%(n)s members)") % {"n": correlation.members}
-    return _("rho = %(rho)s over %(n)s members") % {"rho": f"{correlation.rho:.3f}", "n": f"{correlation.members:,}"}
+        n = correlation.members
+        return ngettext("not computable (%(n)s member)", "not computable (%(n)s members)", n) % {"n": n}
+    return ngettext("rho = %(rho)s over %(n)s member", "rho = %(rho)s over %(n)s members", correlation.members) % {
+        "rho": f"{correlation.rho:.3f}",
+        "n": f"{correlation.members:,}",
+    }
 
 
 class Command(BaseCommand):
@@ -100,7 +105,11 @@ class Command(BaseCommand):
             result = scoring.recompute(workspace)
             out(
                 "  "
-                + _("engagement score recomputed for %(n)s persons in %(s)s s.")
+                + ngettext(
+                    "engagement score recomputed for %(n)s person in %(s)s s.",
+                    "engagement score recomputed for %(n)s persons in %(s)s s.",
+                    result.persons,
+                )
                 % {"n": f"{result.persons:,}", "s": f"{result.seconds:.2f}"}
             )
         if not Person.objects.filter(workspace=workspace, computed_at__isnull=False).exists():
