@@ -18,7 +18,7 @@ from federe.accounts.models import Role
 from federe.connectors.types import Author, Item
 from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
-from federe.listening import services
+from federe.listening import services, voice
 from federe.listening.models import Alert, Mention
 
 pytestmark = pytest.mark.django_db
@@ -88,15 +88,15 @@ def test_share_of_voice_with_sentiment_split_and_csv(connection, owner):
             item(4, "La brûlerie est super"),
         ],
     )
-    points = services.share_of_voice(connection.workspace)
-    totals = {p.query_id: p.total for p in points}
-    assert totals[brand.pk] == 3 and sum(totals.values()) == 4
-    b = next(p for p in points if p.query_id == brand.pk)
+    points = voice.share_of_voice(connection.workspace)
+    totals = {p.brand: p.total for p in points}
+    assert totals[brand.brand] == 3 and sum(totals.values()) == 4
+    b = next(p for p in points if p.brand == brand.brand)
     assert b.negative + b.neutral + b.positive == 3
     assert b.negative == Message.objects.filter(external_id__in=["m1", "m2", "m3"], sentiment="negative").count()
-    rows = services.voice_csv(connection.workspace, points).splitlines()
-    assert rows[0] == "period,query,mentions,share,negative,neutral,positive"
-    assert any(r.split(",")[1:4] == ["Lumière", "3", "0.750"] for r in rows[1:])
+    rows = voice.voice_csv(points).splitlines()
+    assert rows[0] == "period,brand,kind,mentions,share,negative,neutral,positive"
+    assert any(r.split(",")[1:5] == ["Lumière", "brand", "3", "0.750"] for r in rows[1:])
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -210,15 +210,15 @@ def test_opinion_leaders_rank_by_mentions_with_network_reach(connection, owner):
             item(3, "lumière trois", author="bob", raw={"reach": "n/a"}),
         ],
     )
-    leaders = services.opinion_leaders(q)
+    leaders = voice.opinion_leaders(q)
     assert [(leader.name, leader.mentions, leader.reach, leader.engagement) for leader in leaders] == [
         ("Ana", 2, 1200, 35),
         ("Bob", 1, 0, 0),
     ]
     assert leaders[0].person_id is not None
     ingest_items(connection, [item(4, "lumière quatre", author="cy", raw={"reach": 90000, "engagement": 2})])
-    assert [leader.name for leader in services.opinion_leaders(q, order="reach")] == ["Cy", "Ana", "Bob"]
-    assert [leader.name for leader in services.opinion_leaders(q, order="engagement")] == ["Ana", "Cy", "Bob"]
+    assert [leader.name for leader in voice.opinion_leaders(q, order="reach")] == ["Cy", "Ana", "Bob"]
+    assert [leader.name for leader in voice.opinion_leaders(q, order="engagement")] == ["Ana", "Cy", "Bob"]
 
 
 def test_escalating_a_mention_assigns_its_thread(connection, owner, member_factory, mailoutbox):

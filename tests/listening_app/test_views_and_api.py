@@ -83,16 +83,28 @@ def test_api_queries_preview_mentions_and_errors(client, connection, owner):
     ).json()
     assert [m["body_text"] for m in preview] == ["rien"]
     voice = client.get("/api/v1/listening/share-of-voice", headers=headers).json()
-    assert voice[0]["query_id"] == qid and voice[0]["mentions"] == 1
+    assert voice[0]["query_ids"] == [qid] and voice[0]["brand"] == "Lumière" and voice[0]["mentions"] == 1
 
 
 def test_cli_add_and_voice(connection, owner):
     ingest_items(connection, [item(1, "Lumière !")])
     out = io.StringIO()
     call_command(
-        "listening", "add", "--workspace", "acme", "--name", "L", "--query", "lumière", "--as", "owner", stdout=out
+        "listening",
+        "add",
+        "--workspace",
+        "acme",
+        "--name",
+        "L",
+        "--kind",
+        "brand",
+        "--query",
+        "lumière",
+        "--as",
+        "owner",
+        stdout=out,
     )
     assert "1 recent messages match" in out.getvalue()
     out = io.StringIO()
     call_command("listening", "voice", "--workspace", "acme", stdout=out)
-    assert out.getvalue().startswith("period,query,mentions")
+    assert out.getvalue().startswith("period,brand,kind,mentions")

@@ -53,20 +53,20 @@ class VoiceChart:
 
 
 def voice_chart(
-    points: Sequence, names: dict[int, str], order: Sequence[int], *, title: str, width: int = 720, height: int = 220
+    points: Sequence, order: Sequence[str], *, title: str, width: int = 720, height: int = 220
 ) -> VoiceChart:
-    """``points`` are VoicePoint rows (period, query_id, total, negative...); ``order`` puts the brand first."""
+    """``points`` are VoicePoint rows (period, brand, total, negative...); ``order`` puts the brand first."""
     top, bottom = 16.0, 26.0
     plot = height - top - bottom
     periods = sorted({p.period for p in points})
-    by_period: dict[datetime, dict[int, int]] = defaultdict(dict)
-    totals: dict[int, int] = defaultdict(int)
-    negatives: dict[int, int] = defaultdict(int)
+    by_period: dict[datetime, dict[str, int]] = defaultdict(dict)
+    totals: dict[str, int] = defaultdict(int)
+    negatives: dict[str, int] = defaultdict(int)
     for p in points:
-        by_period[p.period][p.query_id] = p.total
-        totals[p.query_id] += p.total
-        negatives[p.query_id] += p.negative
-    colors = {qid: PALETTE[i % len(PALETTE)] for i, qid in enumerate(order)}
+        by_period[p.period][p.brand] = p.total
+        totals[p.brand] += p.total
+        negatives[p.brand] += p.negative
+    colors = {brand: PALETTE[i % len(PALETTE)] for i, brand in enumerate(order)}
     peak = max((sum(v.values()) for v in by_period.values()), default=0) or 1
     slot = width / max(len(periods), 1)
     columns = []
@@ -75,13 +75,13 @@ def voice_chart(
         y = top + plot
         segments = []
         label = date_format(period, "j M")
-        for qid in order:
-            value = by_period[period].get(qid, 0)
+        for brand in order:
+            value = by_period[period].get(brand, 0)
             if not value:
                 continue
             h = plot * value / peak
             y -= h
-            segments.append(Segment(x, y, w, h, colors[qid], f"{label} · {names.get(qid, qid)}: {value}"))
+            segments.append(Segment(x, y, w, h, colors[brand], f"{label} · {brand}: {value}"))
         columns.append(
             Column(
                 label,
@@ -95,12 +95,12 @@ def voice_chart(
     grand = sum(totals.values()) or 1
     legend = [
         Legend(
-            names.get(qid, str(qid)),
-            colors[qid],
-            totals[qid],
-            totals[qid] / grand,
-            negatives[qid] / totals[qid] if totals[qid] else 0.0,
+            brand,
+            colors[brand],
+            totals[brand],
+            totals[brand] / grand,
+            negatives[brand] / totals[brand] if totals[brand] else 0.0,
         )
-        for qid in order
+        for brand in order
     ]
     return VoiceChart(width, height, top + plot, columns, legend, title)

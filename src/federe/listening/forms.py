@@ -16,7 +16,20 @@ from federe.listening.models import AlertSettings, QueryKind
 
 class QueryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=QueryKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Choose a kind…")), *QueryKind.choices],
+        help_text=_("Only brand and competitor queries enter share of voice."),
+    )
+    brand = forms.CharField(
+        label=_("Brand name"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "For a brand or competitor query: the brand it counts for in share of voice. Empty: the query's name. "
+            "Queries with the same brand name count as one brand, each message once."
+        ),
+    )
     text = forms.CharField(
         label=_("Query"),
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),

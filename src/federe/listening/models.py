@@ -15,9 +15,16 @@ class QueryKind(models.TextChoices):
     TOPIC = "topic", _("topic")
 
 
+#: The kinds that enter share of voice.
+VOICE_KINDS = (QueryKind.BRAND, QueryKind.COMPETITOR)
+
+
 class SavedQuery(WorkspaceScoped):
     name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=12, choices=QueryKind.choices, default=QueryKind.BRAND)
+    kind = models.CharField(_("kind"), max_length=12, choices=QueryKind.choices)
+    #: The brand a brand or competitor query counts for in share of voice (several queries may feed one brand);
+    #: empty for products and topics.
+    brand = models.CharField(_("brand name"), max_length=120, blank=True)
     text = models.TextField(_("query"))
     enabled = models.BooleanField(default=True)
 

@@ -1,18 +1,15 @@
-"""Listening: saving queries, matching messages at ingest, share of voice, spikes and their alerts,
-opinion leaders, and turning a mention into work for the inbox."""
+"""Listening: saving queries, matching messages at ingest, spikes and their alerts, and turning a mention into
+work for the inbox. Share of voice and opinion leaders are read in ``voice.py``."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import logging
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,8 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, TruncDay, TruncWeek
+from django.db.models import Count, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,7 +26,7 @@ from federe.accounts.permissions import Perm, require
 from federe.core import audit
 from federe.inbox.models import Message
 from federe.listening.matching import MatchDoc, MultiMatcher
-from federe.listening.models import Alert, AlertKind, AlertSettings, Mention, QueryKind, SavedQuery
+from federe.listening.models import VOICE_KINDS, Alert, AlertKind, AlertSettings, Mention, QueryKind, SavedQuery
 from federe.listening.query import QuerySyntaxError, parse
 
 log = logging.getLogger(__name__)
@@ -51,7 +47,28 @@ def check_query(text: str) -> Any:
         ) from exc
 
 
-def save_query(*, workspace: Any, by: Any, name: str, kind: str, text: str, query: SavedQuery | None = None):
+def brand_for(workspace: Any, *, kind: str, name: str, brand: str) -> str:
+    """The brand a query counts for in share of voice: none for products and topics; else the given brand name,
+    or the query's own name, spelt as an existing brand of the workspace when one differs only by case."""
+    if kind not in VOICE_KINDS:
+        return ""
+    wanted = (brand or "").strip() or name
+    existing = SavedQuery.objects.filter(workspace=workspace, brand__iexact=wanted).values_list("brand", flat=True)
+    return next(iter(existing), wanted)
+
+
+def save_query(
+    *,
+    workspace: Any,
+    by: Any,
+    name: str,
+    kind: str,
+    text: str,
+    brand: str = "",
+    query: SavedQuery | None = None,
+) -> SavedQuery:
+    """Save a query; its kind is always chosen (brand, product, competitor or topic); brand and competitor queries
+    count for a brand in share of voice (``brand``, the query's name when empty)."""
     require(by, workspace, Perm.MANAGE_LISTENING)
     name = name.strip()
     if not name:
@@ -63,6 +80,7 @@ def save_query(*, workspace: Any, by: Any, name: str, kind: str, text: str, quer
         row = query or SavedQuery(workspace=workspace)
         changed = query is None or row.text != text
         row.name, row.kind, row.text = name, kind, text.strip()
+        row.brand = brand_for(workspace, kind=kind, name=name, brand=brand)
         try:
             with transaction.atomic():
                 row.save()
@@ -71,7 +89,13 @@ def save_query(*, workspace: Any, by: Any, name: str, kind: str, text: str, quer
         if changed:
             Mention.objects.filter(query=row).delete()
             backfill(row)
-        audit.record("listening.query_saved", workspace=workspace, actor=by, target=row, details={"kind": kind})
+        audit.record(
+            "listening.query_saved",
+            workspace=workspace,
+            actor=by,
+            target=row,
+            details={"kind": kind, "brand": row.brand},
+        )
     _invalidate(workspace.pk)
     return row
 
@@ -189,112 +213,6 @@ def preview(workspace: Any, text: str, limit: int = 20) -> list[Message]:
                 if len(found) >= limit:
                     return found
     return found
-
-
-# Share of voice -----------------------------------------------------------------------------------------------
-@dataclass
-class VoicePoint:
-    period: datetime
-    query_id: int
-    total: int
-    negative: int
-    neutral: int
-    positive: int
-
-
-def share_of_voice(workspace: Any, *, days: int = 30, by: str = "day", kinds: Sequence[str] = ("brand", "competitor")):
-    """Mentions per query and period, with the sentiment split; brand against competitors by default."""
-    since = timezone.now() - timedelta(days=days)
-    trunc = TruncWeek if by == "week" else TruncDay
-    rows = (
-        Mention.objects.filter(workspace=workspace, posted_at__gte=since, query__kind__in=kinds, query__enabled=True)
-        .annotate(period=trunc("posted_at"))
-        .values("period", "query_id")
-        .annotate(
-            total=Count("pk"),
-            negative=Count("pk", filter=Q(message__sentiment="negative")),
-            neutral=Count("pk", filter=Q(message__sentiment="neutral")),
-            positive=Count("pk", filter=Q(message__sentiment="positive")),
-        )
-        .order_by("period", "query_id")
-    )
-    return [
-        VoicePoint(r["period"], r["query_id"], r["total"], r["negative"], r["neutral"], r["positive"]) for r in rows
-    ]
-
-
-def voice_csv(workspace: Any, points: Sequence[VoicePoint]) -> str:
-    names = dict(SavedQuery.objects.filter(workspace=workspace).values_list("pk", "name"))
-    totals: dict[datetime, int] = defaultdict(int)
-    for p in points:
-        totals[p.period] += p.total
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["period", "query", "mentions", "share", "negative", "neutral", "positive"])
-    for p in points:
-        share = p.total / totals[p.period] if totals[p.period] else 0
-        writer.writerow(
-            [
-                p.period.date().isoformat(),
-                names.get(p.query_id, p.query_id),
-                p.total,
-                f"{share:.3f}",
-                p.negative,
-                p.neutral,
-                p.positive,
-            ]
-        )
-    return out.getvalue()
-
-
-# Opinion leaders ----------------------------------------------------------------------------------------------
-@dataclass
-class Leader:
-    identity_id: int
-    person_id: int | None
-    name: str
-    mentions: int
-    reach: int
-    engagement: int
-
-
-LEADER_ORDERS = {
-    "mentions": ("-mentions", "-engagement"),
-    "reach": ("-reach", "-mentions"),
-    "engagement": ("-engagement", "-mentions"),
-}
-
-
-def opinion_leaders(query: SavedQuery, *, days: int = 30, limit: int = 20, order: str = "mentions") -> list[Leader]:
-    """Who drives the conversation on a query: by mentions, by the audience (reach) or by the response (engagement)
-    the network reports."""
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        Mention.objects.filter(query=query, posted_at__gte=since, message__author__isnull=False)
-        .values(
-            "message__author_id",
-            "message__author__person_id",
-            "message__author__display_name",
-            "message__author__handle",
-        )
-        .annotate(
-            mentions=Count("pk"),
-            reach=Coalesce(Max("message__reach"), 0),
-            engagement=Coalesce(Sum("message__engagement"), 0),
-        )
-        .order_by(*LEADER_ORDERS.get(order, LEADER_ORDERS["mentions"]))[:limit]
-    )
-    return [
-        Leader(
-            r["message__author_id"],
-            r["message__author__person_id"],
-            r["message__author__display_name"] or r["message__author__handle"],
-            r["mentions"],
-            r["reach"] or 0,
-            r["engagement"] or 0,
-        )
-        for r in rows
-    ]
 
 
 # Spikes and alerts --------------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, workspace_for
 from federe.core.requests import AuthedRequest
-from federe.listening import services
+from federe.listening import services, voice
 from federe.listening.charts import voice_chart
 from federe.listening.forms import AlertSettingsForm, QueryForm
-from federe.listening.models import Alert, Mention, QueryKind, SavedQuery
+from federe.listening.models import Alert, Mention, SavedQuery
 from federe.nlp.explain import SENTIMENT_NAMES
 
 
@@ -37,13 +37,9 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     by = "week" if request.GET.get("by") == "week" else "day"
     days = 90 if by == "week" else 30
-    points = services.share_of_voice(workspace, days=days, by=by)
+    points = voice.share_of_voice(workspace, days=days, by=by)
     queries = list(SavedQuery.objects.filter(workspace=workspace))
-    names = {q.pk: q.name for q in queries}
-    order = [q.pk for q in queries if q.kind == QueryKind.BRAND] + [
-        q.pk for q in queries if q.kind == QueryKind.COMPETITOR
-    ]
-    chart = voice_chart(points, names, order, title=_("Share of voice: brand and competitors"))
+    chart = voice_chart(points, list(voice.voice_brands(workspace)), title=_("Share of voice: brand and competitors"))
     counts = dict(Mention.objects.filter(workspace=workspace).values_list("query_id").annotate(n=Count("pk")))
     return render(
         request,
@@ -65,8 +61,8 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
 def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     by = "week" if request.GET.get("by") == "week" else "day"
-    points = services.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
-    response = HttpResponse(services.voice_csv(workspace, points), content_type="text/csv; charset=utf-8")
+    points = voice.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
+    response = HttpResponse(voice.voice_csv(points), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="share-of-voice-{workspace.slug}-{by}.csv"'
     return response
 
@@ -75,7 +71,7 @@ def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
 def query_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     query = _query(workspace, pk) if pk is not None else None
-    initial = {"name": query.name, "kind": query.kind, "text": query.text} if query else {"kind": QueryKind.BRAND}
+    initial = {"name": query.name, "kind": query.kind, "brand": query.brand, "text": query.text} if query else {}
     form = QueryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +129,7 @@ def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "query": query,
             "page": page,
             "pager_query": keep.urlencode(),
-            "leaders": services.opinion_leaders(query, order=request.GET.get("leaders", "mentions")),
+            "leaders": voice.opinion_leaders(query, order=request.GET.get("leaders", "mentions")),
             "leader_order": request.GET.get("leaders", "mentions"),
             "tones": list(SENTIMENT_NAMES.items()),
             "members": members_of(workspace),

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from federe.listening import services
+from federe.listening import services, voice
 from federe.listening.models import Alert, Mention, SavedQuery
 
 router = Router()
@@ -16,7 +16,15 @@ router = Router()
 
 class QueryIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    kind: str = Field("brand", description="brand, product, competitor or topic")
+    kind: str = Field(
+        description="brand, product, competitor or topic (required: only brand and competitor queries "
+        "enter share of voice)"
+    )
+    brand: str = Field(
+        "",
+        max_length=120,
+        description="For brand and competitor queries: the brand it counts for in share of voice (the name if empty)",
+    )
     text: str = Field(min_length=1, max_length=2000, description="See docs/query-language.md")
 
 
@@ -24,6 +32,7 @@ class QueryOut(Schema):
     id: int
     name: str
     kind: str
+    brand: str
     text: str
     enabled: bool
     mentions: int
@@ -49,8 +58,12 @@ class PreviewIn(Schema):
 
 
 class VoiceOut(Schema):
+    """One brand in one period: distinct messages matched by any of its queries (``query_ids``)."""
+
     period: datetime
-    query_id: int
+    brand: str
+    kind: str
+    query_ids: list[int]
     mentions: int
     negative: int
     neutral: int
@@ -67,10 +80,16 @@ class AlertOut(Schema):
     figures: dict
 
 
+class LeaderIdentityOut(Schema):
+    network: str
+    channel: str
+    handle: str
+
+
 class LeaderOut(Schema):
-    identity_id: int
-    person_id: int | None
+    person_id: int
     name: str
+    identities: list[LeaderIdentityOut]
     mentions: int
     reach: int
     engagement: int
@@ -84,7 +103,9 @@ def _query(request: HttpRequest, pk: int) -> SavedQuery:
 
 
 def query_out(q: SavedQuery) -> QueryOut:
-    return QueryOut(id=q.pk, name=q.name, kind=q.kind, text=q.text, enabled=q.enabled, mentions=q.mentions.count())
+    return QueryOut(
+        id=q.pk, name=q.name, kind=q.kind, brand=q.brand, text=q.text, enabled=q.enabled, mentions=q.mentions.count()
+    )
 
 
 def message_out(msg: Any, *, mention_id: int = 0, query_id: int = 0, posted_at: datetime | None = None) -> MentionOut:
@@ -147,9 +168,13 @@ def mentions(request: HttpRequest, query_id: int, limit: int = 50, before_id: in
 
 @router.get("/queries/{query_id}/leaders", response=list[LeaderOut])
 def leaders(request: HttpRequest, query_id: int, days: int = 30, order: str = "mentions") -> list[LeaderOut]:
-    """Opinion leaders of a query, ordered by ``mentions``, ``reach`` or ``engagement``."""
-    rows = services.opinion_leaders(_query(request, query_id), days=days, order=order)
-    return [LeaderOut(**vars(leader)) for leader in rows]
+    """Opinion leaders of a query, one row per person with their identities, ordered by ``mentions``, ``reach`` or
+    ``engagement``."""
+    rows = voice.opinion_leaders(_query(request, query_id), days=days, order=order)
+    return [
+        LeaderOut(**{**vars(leader), "identities": [LeaderIdentityOut(**vars(i)) for i in leader.identities]})
+        for leader in rows
+    ]
 
 
 @router.post("/preview", response=list[MentionOut])
@@ -161,11 +186,15 @@ def preview(request: HttpRequest, payload: PreviewIn) -> list[MentionOut]:
 
 @router.get("/share-of-voice", response=list[VoiceOut])
 def share_of_voice(request: HttpRequest, by: str = "day", days: int = 30) -> list[VoiceOut]:
-    points = services.share_of_voice(request.workspace, days=max(1, min(days, 366)), by=by)  # type: ignore[attr-defined]
+    """Brand and competitor queries only, grouped by brand: a message matched by several queries of one brand
+    counts once."""
+    points = voice.share_of_voice(request.workspace, days=max(1, min(days, 366)), by=by)  # type: ignore[attr-defined]
     return [
         VoiceOut(
             period=p.period,
-            query_id=p.query_id,
+            brand=p.brand,
+            kind=p.kind,
+            query_ids=p.query_ids,
             mentions=p.total,
             negative=p.negative,
             neutral=p.neutral,

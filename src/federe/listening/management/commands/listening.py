@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from federe.accounts.models import Workspace
-from federe.listening import services
+from federe.listening import services, voice
 from federe.listening.models import Alert, Mention, SavedQuery
 
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=["queries", "add", "preview", "mentions", "voice", "alerts"])
         parser.add_argument("--workspace", required=True, help="Workspace short name.")
         parser.add_argument("--name", help="Query name (add).")
-        parser.add_argument("--kind", default="brand", help="brand, product, competitor or topic (add).")
+        parser.add_argument("--kind", help="brand, product, competitor or topic (add; required).")
+        parser.add_argument("--brand", default="", help="The brand a brand or competitor query counts for (add).")
         parser.add_argument("--query", help="Query text (add, preview); see docs/query-language.md.")
         parser.add_argument("--id", type=int, help="Query id (mentions).")
         parser.add_argument("--by", default="day", choices=["day", "week"], help="Period (voice).")
@@ -37,14 +38,20 @@ class Command(BaseCommand):
 
     def do_queries(self, workspace: Workspace, options: dict[str, Any]) -> None:
         for q in SavedQuery.objects.filter(workspace=workspace):
-            self.stdout.write(f"{q.pk:>4} {q.kind:<10} {q.name}: {q.text}  ({q.mentions.count()} mentions)")
+            brand = f" [{q.brand}]" if q.brand else ""
+            self.stdout.write(f"{q.pk:>4} {q.kind:<10} {q.name}{brand}: {q.text}  ({q.mentions.count()} mentions)")
 
     def do_add(self, workspace: Workspace, options: dict[str, Any]) -> None:
         user = get_user_model().objects.filter(username=options["username"] or "").first()
-        if user is None or not options["name"] or not options["query"]:
-            raise CommandError("Give --name, --query and --as USERNAME.")
+        if user is None or not options["name"] or not options["query"] or not options["kind"]:
+            raise CommandError("Give --name, --kind, --query and --as USERNAME.")
         q = services.save_query(
-            workspace=workspace, by=user, name=options["name"], kind=options["kind"], text=options["query"]
+            workspace=workspace,
+            by=user,
+            name=options["name"],
+            kind=options["kind"],
+            brand=options["brand"],
+            text=options["query"],
         )
         self.stdout.write(f"query {q.pk} saved; {q.mentions.count()} recent messages match")
 
@@ -60,8 +67,8 @@ class Command(BaseCommand):
 
     def do_voice(self, workspace: Workspace, options: dict[str, Any]) -> None:
         by = options["by"]
-        points = services.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
-        self.stdout.write(services.voice_csv(workspace, points), ending="")
+        points = voice.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
+        self.stdout.write(voice.voice_csv(points), ending="")
 
     def do_alerts(self, workspace: Workspace, options: dict[str, Any]) -> None:
         for alert in Alert.objects.filter(workspace=workspace).select_related("query")[:50]:
