@@ -22,6 +22,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "active": gettext_lazy("switched on"),
     "assignee": gettext_lazy("assigned to"),
     "auto_merged": gettext_lazy("merged automatically"),
+    "brand": gettext_lazy("brand"),
     "changed": gettext_lazy("changed"),
     "created": gettext_lazy("created"),
     "error": gettext_lazy("error"),
