@@ -178,7 +178,7 @@ def test_channel_page_names_the_network_and_trusts_verified_connectors(page: Pag
     channel = Connection.objects.filter(workspace=demo_data).order_by("name").first()
     log_in(page, live_server.url)
     page.goto(f"{live_server.url}/w/{demo_data.slug}/channels/{channel.pk}/")
-    expect(page.locator("main h1 .muted")).to_have_text("Dummy network (test traffic)", timeout=1000)
+    expect(page.locator("main h1 .muted")).to_have_text("Demo network", timeout=1000)
     expect(page.locator("main p.warning")).to_have_count(0, timeout=1000)
 
 

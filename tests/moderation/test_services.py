@@ -238,7 +238,7 @@ def test_automatic_decisions_are_in_the_audit_log_and_on_the_message(connection,
     assert event.details["reasons"] == decision.reasons
     client.force_login(owner)
     page = client.get(f"/w/{connection.workspace.slug}/inbox/{decision.message.conversation_id}/").content.decode()
-    assert "Spam words v1" in page and decision.reason_texts[0] in page
+    assert "Spam words, version 1" in page and decision.reason_texts[0] in page
 
 
 def test_rules_can_be_reordered(workspace, owner):

@@ -65,7 +65,7 @@ def test_create_a_rule_then_edit_it_into_a_new_version(client, owner, workspace)
     assert rule.current.number == 2
     assert {"type": "links", "min": 2} in rule.current.conditions
     page = client.get(f"/w/{workspace.slug}/moderation/rules/{rule.pk}/").content.decode()
-    assert "v2" in page and "v1" in page
+    assert "version 2" in page and "version 1" in page
 
 
 def test_a_rule_without_conditions_is_refused_with_a_message(client, owner, workspace):

@@ -147,6 +147,12 @@ LANGUAGE_NAMES = {
 }
 
 
+def _condition_name(kind: str) -> str:
+    from federe.moderation.wording import CONDITION_NAMES
+
+    return str(CONDITION_NAMES.get(kind, kind))
+
+
 def describe(reason: Reason | str) -> str:
     """A stored reason in plain words, in the reader's language."""
     if isinstance(reason, str):
@@ -176,7 +182,7 @@ def describe(reason: Reason | str) -> str:
                 "min": round(float(p.get("min", 0)) * 100),
             }
         ),
-        "not": lambda: _("not: %(type)s") % p,
+        "not": lambda: _("not: %(condition)s") % {"condition": _condition_name(p.get("type", ""))},
         "note": lambda: str(p.get("text", "")),
     }
     return texts[code]() if code in texts else str(code)

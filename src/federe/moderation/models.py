@@ -59,6 +59,21 @@ class RuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.rule.name} v{self.number}"
 
+    @property
+    def condition_texts(self) -> list[str]:
+        from federe.connections.models import Connection
+        from federe.moderation.wording import condition_text
+
+        ids = [pk for c in self.conditions if c.get("type") == "channel" for pk in c.get("in", [])]
+        names = dict(Connection.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        return [condition_text(c, names) for c in self.conditions]
+
+    @property
+    def action_texts(self) -> list[str]:
+        from federe.moderation.wording import action_text
+
+        return [action_text(a) for a in self.actions]
+
 
 class NetworkState(models.TextChoices):
     NOT_NEEDED = "not_needed", _("nothing to do on the network")
@@ -94,5 +109,6 @@ class Decision(WorkspaceScoped):
     @property
     def by(self) -> str:
         if self.rule_version_id:
-            return f"{self.rule_version.rule.name} v{self.rule_version.number}"  # type: ignore[union-attr]
+            version = self.rule_version
+            return _("%(name)s, version %(v)s") % {"name": version.rule.name, "v": version.number}  # type: ignore[union-attr]
         return self.actor.get_username() if self.actor_id else "Fédère"  # type: ignore[union-attr]

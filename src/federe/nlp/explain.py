@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from federe.nlp.base import Score
@@ -32,6 +35,38 @@ FEATURE_NAMES = {
 }
 
 
+SHIPPED_MODELS = {
+    "spam": _("Shipped spam model, %(date)s"),
+    "toxicity": _("Shipped toxicity model, %(date)s"),
+    "sentiment": _("Shipped tone model, %(date)s"),
+}
+OWN_MODELS = {
+    "spam": _("This workspace's spam model, version %(v)s"),
+    "toxicity": _("This workspace's toxicity model, version %(v)s"),
+    "sentiment": _("This workspace's tone model, version %(v)s"),
+}
+_MODEL_ID = re.compile(r"^(?P<kind>[a-z]+):(?P<task>[a-z]+)@(?P<version>[\w-]+)$")
+
+
+def model_name(model_id: str) -> str:
+    """A model id ("linear:spam@2026-11-23", "workspace:spam@v3", "lingua:fr+en") in the reader's words."""
+    from federe.moderation.conditions import LANGUAGE_NAMES
+
+    if model_id.startswith("lingua:"):
+        names = ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in model_id[7:].split("+"))
+        return str(_("Language detection (%(languages)s)")) % {"languages": names}
+    m = _MODEL_ID.match(model_id)
+    if m and m["kind"] == "workspace" and m["task"] in OWN_MODELS and m["version"].startswith("v"):
+        return str(OWN_MODELS[m["task"]]) % {"v": m["version"][1:]}
+    if m and m["task"] in SHIPPED_MODELS:
+        try:
+            when = formats.date_format(date.fromisoformat(m["version"]), "DATE_FORMAT")
+        except ValueError:
+            when = m["version"]
+        return str(SHIPPED_MODELS[m["task"]]) % {"date": when}
+    return str(_("another model"))
+
+
 @dataclass
 class Push:
     feature: str
@@ -48,6 +83,10 @@ class Explained:
     alarming: bool
     model: str
     pushes: list[Push] = field(default_factory=list)
+
+    @property
+    def model_name(self) -> str:
+        return model_name(self.model)
 
 
 def explain_messages(workspace_id: int, messages: Sequence[Any]) -> dict[int, list[Explained]]:

@@ -17,7 +17,7 @@ from federe.accounts.queries import workspace_for
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Message
 from federe.nlp import learning, queries
-from federe.nlp.explain import TASK_NAMES
+from federe.nlp.explain import TASK_NAMES, model_name
 
 
 def _errors(exc: Exception) -> str:
@@ -30,6 +30,7 @@ def models_page(request: AuthedRequest, slug: str) -> HttpResponse:
     tasks = queries.task_overview(workspace)
     for row in tasks:
         row["name"] = TASK_NAMES[row["task"]]
+        row["shipped_name"] = model_name(row["shipped"])
     return render(
         request,
         "nlp/models.html",

@@ -44,7 +44,7 @@ FAILURES: dict[str, Exception] = {
 @register
 class DummyConnector(Connector):
     key = "dummy"
-    label = _("Dummy network (test traffic)")
+    label = _("Demo network")
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )
