@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -121,29 +120,6 @@ def webhook_server():
     yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Hook.received
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def smtp_sink(settings):
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Sink:
-        async def handle_DATA(self, server, session, envelope):
-            received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-            return "250 OK"
-
-    with socket.socket() as probe:  # a free port on loopback (aiosmtpd needs it up front)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    yield received
-    controller.stop()
 
 
 def test_a_volume_spike_fires_once_by_email_and_signed_webhook_then_ends(

@@ -72,6 +72,13 @@ class AlertKind(models.TextChoices):
     NEGATIVE = "negative", _("negative share")
 
 
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
 class Alert(WorkspaceScoped):
     """One spike, from the moment it was detected until the window calms down. Never fired twice."""
 
@@ -83,9 +90,16 @@ class Alert(WorkspaceScoped):
     figures = models.JSONField(default=dict)
     first_message_at = models.DateTimeField(null=True, blank=True)
     delivered = models.JSONField(default=dict)  # {"email": "sent"|error, "webhook": status|error}
+    #: Delivery is a state on the row (listening/delivery.py): pending -> sending -> sent | failed. A failed
+    #: delivery with a next attempt is retried by the dispatcher; without one it gave up.
+    delivery_state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-fired_at"]
+        indexes = [models.Index(fields=["delivery_state", "next_attempt_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["query", "kind"], condition=models.Q(ended_at__isnull=True), name="one_open_alert"

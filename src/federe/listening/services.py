@@ -3,9 +3,6 @@ work for the inbox. Share of voice and opinion leaders are read in ``voice.py``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import threading
 from collections import defaultdict
@@ -308,6 +305,7 @@ def check_spikes(workspace_id: int, query_ids: Sequence[int], now: datetime | No
                             kind=kind,
                             fired_at=timezone.now(),
                             figures=figures,
+                            next_attempt_at=timezone.now(),
                             first_message_at=first,
                         )
                 except IntegrityError:  # another worker opened it first: still one alert per spike
@@ -355,59 +353,6 @@ def describe(alert: Alert) -> str:
         "min_share": round(f["negative_share"] * 100),
         "rise": ngettext("%(rise)d point", "%(rise)d points", rise) % {"rise": rise},
     }
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def deliver(alert_id: int) -> dict[str, str]:
-    """E-mail (each recipient in the workspace's language) and a signed webhook; records what happened."""
-    alert = Alert.objects.select_related("query", "workspace").get(pk=alert_id)
-    config = alert_settings(alert.workspace_id)
-    outcome: dict[str, str] = {}
-    recipients = [line.strip() for line in config.emails.splitlines() if line.strip()]
-    if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("[%(ws)s] Listening alert: %(query)s") % {"ws": alert.workspace.name, "query": alert.query.name}
-            body = describe(alert)
-        try:
-            send_mail(subject, body, None, recipients)
-            outcome["email"] = "sent"
-        except Exception as exc:  # SMTP errors of every kind: recorded, never raised into the worker
-            outcome["email"] = f"error: {exc}"
-    if config.webhook_url:
-        payload = json.dumps(
-            {
-                "event": "listening.alert",
-                "alert": alert.pk,
-                "workspace": alert.workspace.slug,
-                "query": {"id": alert.query_id, "name": alert.query.name, "kind": alert.query.kind},
-                "kind": alert.kind,
-                "fired_at": alert.fired_at.isoformat(),
-                "figures": alert.figures,
-            },
-            sort_keys=True,
-        ).encode()
-        outcome["webhook"] = _post_webhook(config.webhook_url, payload, config.webhook_secret)
-    Alert.objects.filter(pk=alert.pk).update(delivered=outcome)
-    return outcome
-
-
-def _post_webhook(url: str, payload: bytes, secret: str) -> str:
-    """POST through the SSRF-safe client (no private addresses unless allowed, no redirects)."""
-    from federe.core import netsafe
-
-    headers = {"Content-Type": "application/json"}
-    if secret:
-        headers["X-Federe-Signature"] = sign(secret, payload)
-    try:
-        result = netsafe.request(
-            "POST", url, headers=headers, content=payload, follow_redirects=False, max_bytes=64_000
-        )
-    except netsafe.NetError as exc:  # refused address, network error: recorded on the alert
-        return f"error: {exc}"
-    return str(result.status)
 
 
 # From a mention to work ---------------------------------------------------------------------------------------

@@ -78,6 +78,10 @@ class AlertOut(Schema):
     ended_at: datetime | None
     why: str
     figures: dict
+    delivery_state: str = Field(description="pending, sending, sent or failed (failed with next_attempt_at: retried)")
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
 
 
 class LeaderIdentityOut(Schema):
@@ -216,6 +220,10 @@ def alerts(request: HttpRequest, limit: int = 50) -> list[AlertOut]:
             ended_at=a.ended_at,
             why=services.describe(a),
             figures=a.figures,
+            delivery_state=a.delivery_state,
+            attempts=a.attempts,
+            next_attempt_at=a.next_attempt_at,
+            last_error=a.last_error,
         )
         for a in rows
     ]

@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from federe.connections import tasks
 from federe.connections.services import dispatch_due_syncs
+from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
 
 logger = logging.getLogger("federe.worker")
@@ -30,6 +31,9 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
             decisions = dispatch_due_decisions()
             if decisions:
                 logger.info("moderation actions queued for the networks: %d", len(decisions))
+            alerts = dispatch_due_alerts()
+            if alerts:
+                logger.info("listening alerts queued for delivery: %d", len(alerts))
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:
