@@ -140,7 +140,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Log-in throttling (federe.accounts.throttling; docs/operations.md): per user name and address, and per user
+# name across addresses for the addresses the user never logged in from.
+AXES_HANDLER = "federe.accounts.throttling.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "federe.accounts.throttling.client_address"
 AXES_FAILURE_LIMIT = env_int("FEDERE_LOGIN_FAILURE_LIMIT", 5)
+FEDERE_LOGIN_USER_FAILURE_LIMIT = env_int("FEDERE_LOGIN_USER_FAILURE_LIMIT", 20)
+# How many reverse proxies in front of Fédère append the client's address to X-Forwarded-For (0: trust no header).
+FEDERE_TRUSTED_PROXIES = env_int("FEDERE_TRUSTED_PROXIES", 0)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
