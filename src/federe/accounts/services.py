@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,14 @@ def create_user(username: str, password: str, *, email: str = "", language: str 
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This user name is already taken.")})
     return User.objects.create_user(username=username, password=password, email=email, language=language)
+
+
+def set_language(*, user: User, language: str) -> None:
+    """The language of the user's pages and e-mails; one of settings.LANGUAGES."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django import forms
-from django.conf import settings
 from django.contrib import messages as flash
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,8 +66,8 @@ def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
     """The language switch: remembered in the browser, and in the profile of a logged-in user."""
-    language = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES):
-        get_user_model().objects.filter(pk=user.pk).update(language=language)
+    if user.is_authenticated:
+        with suppress(ValidationError):  # Django's view below ignores an unknown language too
+            services.set_language(user=user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
     return set_language(request)
