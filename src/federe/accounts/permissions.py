@@ -54,6 +54,15 @@ def has_perm(user: Any, workspace: Workspace, perm: Perm) -> bool:
     return role is not None and perm in ROLE_PERMS[role]
 
 
+def may(request: Any, workspace: Workspace, perm: Perm) -> bool:
+    """``has_perm`` for the user of a request, looking the role up once per request and workspace."""
+    cache: dict[int, str | None] = request.__dict__.setdefault("_federe_roles", {})
+    if workspace.pk not in cache:
+        cache[workspace.pk] = role_of(request.user, workspace)
+    role = cache[workspace.pk]
+    return role is not None and perm in ROLE_PERMS[role]
+
+
 def require(user: Any, workspace: Workspace, perm: Perm) -> None:
     if not has_perm(user, workspace, perm):
         raise PermissionDenied(_("Your role in this workspace does not allow this."))

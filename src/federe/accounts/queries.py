@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from federe.accounts.models import Membership, Workspace
+from federe.accounts.permissions import ROLE_PERMS, Perm
 
 
 def workspaces_for(user: Any) -> QuerySet[Workspace]:
@@ -22,3 +23,9 @@ def workspace_for(user: Any, slug: str) -> Workspace:
 
 def members_of(workspace: Workspace) -> QuerySet[Membership]:
     return Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__username")
+
+
+def members_who_can(workspace: Workspace, perm: Perm) -> QuerySet[Membership]:
+    """The members whose role allows ``perm``: e.g. those a thread can be handed to (REPLY)."""
+    roles = [role for role, perms in ROLE_PERMS.items() if perm in perms]
+    return members_of(workspace).filter(role__in=roles)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Membership
-from federe.accounts.permissions import Perm, require
+from federe.accounts.permissions import Perm, has_perm, require
 from federe.connections.runtime import connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
@@ -142,6 +142,10 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversatio
     require(by, conversation.workspace, Perm.ASSIGN)
     if assignee is not None and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists():
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
+    if assignee is not None and not has_perm(assignee, conversation.workspace, Perm.REPLY):
+        raise ValidationError(
+            {"assignee": _("%(user)s cannot answer threads: their role is read-only.") % {"user": assignee}}
+        )
     conversation.assignee = assignee
     if assignee is not None and conversation.status == ConversationStatus.NEW:
         conversation.status = ConversationStatus.ASSIGNED

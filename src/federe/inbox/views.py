@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_of, workspace_for
+from federe.accounts.queries import members_who_can, workspace_for
 from federe.connections.queries import connections_of
 from federe.core.requests import AuthedRequest
 from federe.inbox import queries, services
@@ -36,7 +36,7 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
         "thread": queries.thread(workspace, conv),
         "pending_replies": Reply.objects.filter(workspace=workspace, conversation=conv).exclude(state=ReplyState.SENT),
         "form": form or ReplyForm(),
-        "members": members_of(workspace),
+        "members": members_who_can(workspace, Perm.REPLY),
         "statuses": ConversationStatus.choices,
         "can_reply": has_perm(request.user, workspace, Perm.REPLY),
         "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_of, workspace_for
+from federe.accounts.queries import members_of, members_who_can, workspace_for
 from federe.core.requests import AuthedRequest
 from federe.listening import services, voice
 from federe.listening.charts import voice_chart
@@ -132,7 +132,7 @@ def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "leaders": voice.opinion_leaders(query, order=request.GET.get("leaders", "mentions")),
             "leader_order": request.GET.get("leaders", "mentions"),
             "tones": list(SENTIMENT_NAMES.items()),
-            "members": members_of(workspace),
+            "members": members_who_can(workspace, Perm.REPLY),
             "can_manage": has_perm(request.user, workspace, Perm.MANAGE_LISTENING),
             "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),
         },

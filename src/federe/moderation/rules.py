@@ -83,10 +83,13 @@ def _check_channels(ids: list[Any], workspace_id: int) -> None:
 
 
 def _check_member(username: str, workspace_id: int) -> None:
-    from federe.accounts.models import Membership
+    from federe.accounts.models import Workspace
+    from federe.accounts.permissions import Perm
+    from federe.accounts.queries import members_who_can
 
-    if not Membership.objects.filter(workspace_id=workspace_id, user__username=username).exists():
-        raise ValidationError({"actions": _("Assign to a member of this workspace.")})
+    workspace = Workspace(pk=workspace_id)
+    if not members_who_can(workspace, Perm.REPLY).filter(user__username=username).exists():
+        raise ValidationError({"actions": _("Assign to a member of this workspace who can answer threads.")})
 
 
 def matches(version: RuleVersion | dict[str, Any], facts: Facts) -> list[Reason] | None:

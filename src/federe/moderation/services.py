@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import ROLE_PERMS, Perm, require
-from federe.accounts.queries import members_of
+from federe.accounts.queries import members_of, members_who_can
 from federe.connections.models import Connection
 from federe.connections.runtime import can, connector_for
 from federe.connectors.capabilities import Capability
@@ -207,7 +207,7 @@ def move_rule(*, rule: Rule, step: int, by: Any) -> None:
 
 def _apply_side_actions(connection: Connection, decisions: list[Decision]) -> None:
     """Assignments happen now; notices are e-mailed after the page's transaction commits."""
-    members = {m.user.get_username(): m.user for m in members_of(connection.workspace)}
+    members = {m.user.get_username(): m.user for m in members_who_can(connection.workspace, Perm.REPLY)}
     for decision in decisions:
         conversation = decision.message.conversation
         if decision.action == SideAction.ASSIGN and decision.detail in members:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_of, workspace_for
+from federe.accounts.queries import members_who_can, workspace_for
 from federe.connections.queries import connections_of
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Message
@@ -75,7 +75,7 @@ def _rule(workspace: Workspace, pk: int) -> Rule:
 
 def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | None = None) -> RuleForm:
     channels = [(c.pk, c.name) for c in connections_of(workspace)]
-    members = [m.user.get_username() for m in members_of(workspace)]
+    members = [m.user.get_username() for m in members_who_can(workspace, Perm.REPLY)]
     return RuleForm(request.POST or None, initial=initial, channels=channels, members=members)
 
 
