@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from federe.accounts.models import ApiToken, Membership, Role
+from federe.accounts import team
+from federe.accounts.models import ApiToken, Invitation, Membership, Role
 from federe.accounts.services import create_api_token
 from federe.api.v1.api import api as ninja_api
 from federe.connections.models import Connection, SyncRun
@@ -102,7 +103,16 @@ def _populate(workspace, owner, connection) -> Tenant:
     assert mention is not None
     tenant.extra.update(query=brand, mention=mention)
     _populate_people(tenant)
+    _populate_team(tenant)
     return tenant
+
+
+def _populate_team(t: Tenant) -> None:
+    """A read-only teammate and a pending invitation."""
+    t.extra["teammate"] = MembershipFactory(workspace=t.workspace, role=Role.CLIENT)
+    t.extra["invitation"] = team.invite(
+        workspace=t.workspace, email=f"new@{t.workspace.slug}.example", role=Role.CLIENT, by=t.owner, base_url="/"
+    )
 
 
 def _populate_people(t: Tenant) -> None:
@@ -183,8 +193,11 @@ def snapshot() -> dict[str, Any]:
                 MergeSuggestion,
                 Merge,
                 ScoringSettings,
+                Invitation,
             )
         },
+        "memberships": list(Membership.objects.order_by("pk").values_list("pk", "role")),
+        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "revoked_at", "accepted_at")),
         "persons": list(Person.objects.order_by("pk").values_list("pk", "display_name", "merged_into_id", "score")),
         "identities": list(Identity.objects.order_by("pk").values_list("pk", "person_id")),
         "suggestions": list(MergeSuggestion.objects.order_by("pk").values_list("pk", "status")),
@@ -250,6 +263,9 @@ POST_ONLY = {
     "person-untag",
     "person-field",
     "person-erase",
+    "team-member",
+    "team-remove",
+    "team-invitation-revoke",
 }
 
 
@@ -390,6 +406,19 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ),
         ],
         "activity": [("get", url("activity", B), {})],
+        "team": [("get", url("team", B), {}), ("post", url("team", B), {"who": "sneaky@example.org", "role": "owner"})],
+        "team-member": [
+            ("post", url("team-member", B, pk=b.extra["teammate"].pk), {"role": "analyst"}),
+            ("post", url("team-member", A, pk=b.extra["teammate"].pk), {"role": "analyst"}),
+        ],
+        "team-remove": [
+            ("post", url("team-remove", B, pk=b.extra["teammate"].pk), {}),
+            ("post", url("team-remove", A, pk=b.extra["teammate"].pk), {}),
+        ],
+        "team-invitation-revoke": [
+            ("post", url("team-invitation-revoke", B, pk=b.extra["invitation"].pk), {}),
+            ("post", url("team-invitation-revoke", A, pk=b.extra["invitation"].pk), {}),
+        ],
         "tokens": [
             ("get", url("tokens", B), {}),
             ("post", url("tokens", B), {"name": "sneaky token"}),
@@ -681,6 +710,11 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
             (f"/listening/queries/{b.extra['query'].pk}/leaders", {})
         ],
         ("delete", "/api/v1/listening/queries/{query_id}"): [(f"/listening/queries/{b.extra['query'].pk}", {})],
+        ("patch", "/api/v1/members/{member_id}"): [(f"/members/{b.extra['teammate'].pk}", {"role": "analyst"})],
+        ("delete", "/api/v1/members/{member_id}"): [(f"/members/{b.extra['teammate'].pk}", {})],
+        ("delete", "/api/v1/members/invitations/{invitation_id}"): [
+            (f"/members/invitations/{b.extra['invitation'].pk}", {})
+        ],
         ("get", "/api/v1/people/{person_id}"): [(f"/people/{person}", {})],
         ("get", "/api/v1/people/{person_id}/timeline"): [(f"/people/{person}/timeline", {})],
         ("get", "/api/v1/people/{person_id}/export"): [(f"/people/{person}/export", {})],
@@ -717,6 +751,7 @@ CREATE_OPERATIONS = {
     ("put", "/api/v1/people/settings"),
     ("post", "/api/v1/listening/queries"),
     ("post", "/api/v1/listening/preview"),
+    ("post", "/api/v1/members"),
 }
 
 LIST_OPERATIONS = {
@@ -735,6 +770,8 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/listening/queries"),
     ("get", "/api/v1/listening/share-of-voice"),
     ("get", "/api/v1/listening/alerts"),
+    ("get", "/api/v1/members"),
+    ("get", "/api/v1/members/invitations"),
 }
 
 
@@ -913,3 +950,17 @@ def test_api_token_of_b_cannot_reach_a_either(client, tenants):
     assert api.call("post", f"/connections/{a.connection.pk}/sync").status_code == 404
     assert api.call("put", f"/moderation/rules/{a.extra['rule'].pk}", RULE).status_code == 404
     assert snapshot() == before
+
+
+def test_team_lists_of_a_never_show_b_s_members_or_invitations(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    mine = set(Membership.objects.filter(workspace=a.workspace).values_list("pk", flat=True))
+    assert {row["id"] for row in api.call("get", "/members").json()} == mine
+    assert [row["id"] for row in api.call("get", "/members/invitations").json()] == [a.extra["invitation"].pk]
+    client.force_login(a.owner)
+    page = client.get(reverse("team", args=[a.workspace.slug]))
+    assert {m.pk for m in page.context["members"]} == mine
+    assert [i.pk for i in page.context["invitations"]] == [a.extra["invitation"].pk]
+    html = page.content.decode()
+    assert b.extra["invitation"].email not in html and b.owner.username not in html

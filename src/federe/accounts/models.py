@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+    timezone = models.CharField(_("timezone"), max_length=64, blank=True)
+    # Which e-mails the user receives (each sender checks its own flag).
+    notify_assignments = models.BooleanField(_("a thread or a mention is handed to me"), default=True)
+    notify_reviews = models.BooleanField(_("a rule flags messages for review"), default=True)
+    notify_digests = models.BooleanField(_("the people digest (newcomers, gone quiet, back)"), default=True)
+    notify_alerts = models.BooleanField(_("listening alerts sent to my address"), default=True)
 
 
 class Workspace(models.Model):
@@ -59,3 +65,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join a workspace; its link is signed, expires, and works once."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"

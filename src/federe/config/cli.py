@@ -16,6 +16,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("people-stats", "Active members per month, retention by cohort, score against Stack Exchange reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),
+    ("members", "A workspace's team: federe members add|list|role|remove --workspace SLUG (add invites by e-mail)."),
     ("apitoken", "Create a personal API token for a user in a workspace."),
     ("migrate", "Create or update the database tables."),
     ("compiletranslations", "Compile the French catalogue (done by the installer)."),

@@ -149,6 +149,9 @@ FEDERE_LOGIN_USER_FAILURE_LIMIT = env_int("FEDERE_LOGIN_USER_FAILURE_LIMIT", 20)
 # How many reverse proxies in front of Fédère append the client's address to X-Forwarded-For (0: trust no header).
 FEDERE_TRUSTED_PROXIES = env_int("FEDERE_TRUSTED_PROXIES", 0)
 AXES_COOLOFF_TIME = 0.25  # hours
+# Invitations to a workspace: how long their link works, and the address of Fédère in links sent by the CLI.
+FEDERE_INVITATION_DAYS = env_int("FEDERE_INVITATION_DAYS", 7)
+FEDERE_BASE_URL = env_str("FEDERE_BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from federe.accounts import profile_views, team_views
 from federe.accounts import views as accounts_views
 from federe.api.v1.api import api
 from federe.connections import views as connection_views
@@ -67,6 +68,10 @@ workspace_patterns = [
     path("activity/", core_views.activity, name="activity"),
     path("tokens/", accounts_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", accounts_views.revoke_token, name="token-revoke"),
+    path("team/", team_views.team_page, name="team"),
+    path("team/<int:pk>/role/", team_views.change_role, name="team-member"),
+    path("team/<int:pk>/remove/", team_views.remove_member, name="team-remove"),
+    path("team/invitations/<int:pk>/withdraw/", team_views.revoke_invitation, name="team-invitation-revoke"),
 ]
 
 urlpatterns = [
@@ -78,6 +83,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", accounts_views.switch_language, name="set_language"),
+    path("profile/", profile_views.profile, name="profile"),
+    path("profile/password/", profile_views.change_password, name="profile-password"),
+    path("invitation/<str:token>/", team_views.accept_invitation, name="invitation"),
     path("healthz", core_views.health, name="health"),
     path("hooks/sync/<int:pk>/<str:token>/", connection_views.sync_hook, name="sync-hook"),
     path("w/<slug:slug>/", include(workspace_patterns)),

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from federe.accounts import services as accounts
+from federe.accounts import team
 from federe.accounts.models import Role, Workspace
 from federe.connections import services as connections
 from federe.inbox import services as inbox
@@ -42,6 +44,7 @@ WORKSPACES = [
         ],
     ),
 ]
+INVITED = "nouvelle.recrue@example.org"
 TEAM = [("camille", Role.COMMUNITY_MANAGER, "fr"), ("max", Role.MODERATOR, "en"), ("client", Role.CLIENT, "fr")]
 
 
@@ -87,7 +90,17 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         _animate(workspace, demo, team[0][0])
         animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
         _listening(workspace, demo, channels[0][1])
+    _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
     return True
+
+
+def _invitation(workspace: Workspace, owner: Any, say: Callable[[str], None]) -> None:
+    """A teammate invited by e-mail who has not answered yet: the Team page shows it, the link works."""
+    invitation = team.invite(
+        workspace=workspace, email=INVITED, role=Role.MODERATOR, by=owner, base_url=settings.FEDERE_BASE_URL
+    )
+    link = team.invitation_link(invitation, settings.FEDERE_BASE_URL)
+    say(f"  {workspace.name}: invitation waiting for {INVITED}: {link}")
 
 
 def _listening(workspace: Workspace, owner: Any, brand: str) -> None:

@@ -56,7 +56,7 @@ def deliver(alert_id: int) -> dict[str, str] | None:
     alert = Alert.objects.select_related("query", "workspace").get(pk=alert_id)
     config = alert_settings(alert.workspace_id)
     outcome: dict[str, str] = dict(alert.delivered)
-    recipients = email_lines(config.emails)
+    recipients = alert_recipients(config.emails)
     if recipients and outcome.get("email") != "sent":
         outcome["email"] = _send_email(alert, recipients)
         Alert.objects.filter(pk=alert.pk).update(delivered=outcome)  # a crash after this never e-mails twice
@@ -64,6 +64,14 @@ def deliver(alert_id: int) -> dict[str, str] | None:
         outcome["webhook"] = _post_webhook(alert, config)
     _finish(alert, outcome, recipients, config)
     return outcome
+
+
+def alert_recipients(emails: str) -> list[str]:
+    """The configured addresses, minus those of users who turned listening alerts off in their profile."""
+    from federe.accounts.models import User
+
+    opted_out = {e.lower() for e in User.objects.filter(notify_alerts=False).values_list("email", flat=True) if e}
+    return [address for address in email_lines(emails) if address.lower() not in opted_out]
 
 
 def _webhook_ok(answer: str) -> bool:

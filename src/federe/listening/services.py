@@ -374,7 +374,7 @@ def escalate(*, mention: Mention, by: Any, assignee: Any, note: str = "") -> Any
         target=conversation,
         details={"query": mention.query.name, "to": assignee.get_username(), "note": note[:500]},
     )
-    if assignee.email:
+    if assignee.email and assignee.notify_assignments:
         with translation.override(getattr(assignee, "language", "") or settings.LANGUAGE_CODE):
             subject = _("[%(ws)s] A mention for you: %(query)s") % {
                 "ws": mention.workspace.name,

@@ -236,7 +236,7 @@ def notify_moderators(decision_ids: list[int]) -> int:
     sent = 0
     for membership in members_of(workspace):
         user = membership.user
-        if not user.email or Perm.MODERATE not in ROLE_PERMS[membership.role]:
+        if not user.email or not user.notify_reviews or Perm.MODERATE not in ROLE_PERMS[membership.role]:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = ngettext(

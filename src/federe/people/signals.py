@@ -215,7 +215,7 @@ def send_digest(workspace: Workspace, *, by: Any = None, now: datetime | None = 
     sent = 0
     for membership in members_of(workspace):
         user = membership.user
-        if not user.email or PEOPLE_EDIT not in ROLE_PERMS[membership.role]:
+        if not user.email or not user.notify_digests or PEOPLE_EDIT not in ROLE_PERMS[membership.role]:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             lists = all_signals(workspace, now=now)

@@ -9,6 +9,7 @@ from federe.api.v1.auth import TokenAuth
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
 from federe.api.v1.listening import router as listening_router
+from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
 from federe.api.v1.people import router as people_router
 from federe.api.v1.workspaces import router as workspaces_router
@@ -27,3 +28,4 @@ api.add_router("/", inbox_router, tags=["inbox"])
 api.add_router("/moderation", moderation_router, tags=["moderation"])
 api.add_router("/listening", listening_router, tags=["listening"])
 api.add_router("/people", people_router, tags=["people"])
+api.add_router("/members", members_router, tags=["members"])

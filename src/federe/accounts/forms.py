@@ -1,0 +1,97 @@
+"""Forms of the team, invitation and profile pages: they parse; the services in team.py and profile.py decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from federe.accounts.models import Role
+from federe.accounts.profile import timezones
+
+
+class AddMemberForm(forms.Form):
+    who = forms.CharField(
+        label=_("User name or e-mail"),
+        max_length=254,
+        help_text=_("Someone without an account receives an invitation link by e-mail."),
+        error_messages={"required": _("Give a user name or an e-mail address.")},
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MODERATOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class JoinForm(forms.Form):
+    """A new account made from an invitation (the e-mail is the invitation's)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            raise ValidationError({"password_again": _("The two passwords differ.")})
+        return data
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("", _("The browser's")), *settings.LANGUAGES])
+    timezone = forms.CharField(
+        label=_("Timezone"),
+        max_length=64,
+        required=False,
+        help_text=_("Dates and times are shown in it, e.g. Europe/Paris. Empty: the server's."),
+        widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
+    )
+    notify_assignments = forms.BooleanField(label=_("a thread or a mention is handed to me"), required=False)
+    notify_reviews = forms.BooleanField(label=_("a rule flags messages for review"), required=False)
+    notify_digests = forms.BooleanField(label=_("the people digest (newcomers, gone quiet, back)"), required=False)
+    notify_alerts = forms.BooleanField(label=_("listening alerts sent to my address"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezones = timezones()
+
+    @property
+    def notification_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("notify_")]
+
+    @property
+    def identity_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("notify_")]
+
+
+class PasswordForm(forms.Form):
+    current = forms.CharField(label=_("Current password"), widget=forms.PasswordInput, strip=False)
+    new = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    new_again = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new") and data.get("new") != data.get("new_again"):
+            raise ValidationError({"new_again": _("The two passwords differ.")})
+        return data
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form: on its field when the form has it, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
