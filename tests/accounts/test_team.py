@@ -271,3 +271,18 @@ def test_the_cli_is_listed_in_federe_help():
     from federe.config.cli import render_help
 
     assert "members" in render_help()
+
+
+def test_the_demo_has_a_pending_invitation(monkeypatch, db):
+    from federe.core import demo
+
+    small = [
+        (slug, name, [(channels[0][0], channels[0][1], 0.8, 3600, 30, 11)]) for slug, name, channels in demo.WORKSPACES
+    ]
+    monkeypatch.setattr(demo, "WORKSPACES", small[:1])
+    said: list[str] = []
+    assert demo.load_demo(say=said.append)
+    invitation = Invitation.objects.get()
+    assert invitation.email == demo.INVITED and invitation.workspace.slug == small[0][0]
+    assert invitation in team.pending(invitation.workspace)
+    assert any("/invitation/" in line for line in said)
