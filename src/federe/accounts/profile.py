@@ -65,7 +65,7 @@ def update_profile(*, user: User, profile: Profile) -> list[str]:
     for name in changed:
         setattr(user, name, getattr(profile, name))
     user.save(update_fields=changed)
-    audit.record("user.profile_changed", actor=user, target=user, details={"fields": changed})
+    audit.record("user.profile_changed", actor=user, target=user, details={"changed": changed})
     return changed
 
 

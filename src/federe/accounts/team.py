@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Invitation, Membership, Role, User, Workspace
 from federe.accounts.permissions import Perm, require
@@ -93,16 +94,18 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
     inviter = invitation.invited_by.get_username() if invitation.invited_by else _("An administrator")
     with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
         subject = _("You are invited to %(ws)s on Fédère") % {"ws": invitation.workspace.name}
-        body = _(
-            "%(inviter)s invites you to join %(ws)s as %(role)s.\n\n"
-            "Open this link to accept (it works once, for %(days)d days):\n%(link)s"
-        ) % {
+        days = invitation_days()
+        invites = _("You are invited by %(inviter)s to join %(ws)s as %(role)s.") % {
             "inviter": inviter,
             "ws": invitation.workspace.name,
             "role": invitation.get_role_display(),
-            "days": invitation_days(),
-            "link": link,
         }
+        accept = ngettext(
+            "Open this link to accept (it works once, for %(days)d day):",
+            "Open this link to accept (it works once, for %(days)d days):",
+            days,
+        ) % {"days": days}
+        body = f"{invites}\n\n{accept}\n{link}"
     send_mail(subject, body, None, [invitation.email], fail_silently=True)
 
 
@@ -140,7 +143,7 @@ def accept(*, token: str, user: User | None = None, username: str = "", password
     if user is None:
         validate_password(password, User(username=username, email=invitation.email))
         user = create_user(username.strip(), password, email=invitation.email)
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
@@ -150,7 +153,7 @@ def accept(*, token: str, user: User | None = None, username: str = "", password
         workspace=invitation.workspace,
         actor=user,
         target=membership,
-        details={"email": invitation.email, "role": membership.role, "new": created},
+        details={"email": invitation.email, "role": membership.role},
     )
     return membership
 

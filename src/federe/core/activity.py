@@ -25,6 +25,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "brand": gettext_lazy("brand"),
     "changed": gettext_lazy("changed"),
     "created": gettext_lazy("created"),
+    "email": gettext_lazy("e-mail address"),
     "error": gettext_lazy("error"),
     "field": gettext_lazy("field"),
     "from": gettext_lazy("from"),
@@ -87,6 +88,7 @@ SIGNAL_NAMES = {
 CHANGED_MODELS = {
     "people.settings_changed": "people.ScoringSettings",
     "listening.alerts_configured": "listening.AlertSettings",
+    "user.profile_changed": "accounts.User",
 }
 
 
@@ -123,10 +125,10 @@ def _task(value: Any) -> str:
 
 
 def _state(value: Any) -> str:
-    """A conversation status, a tone or a name (who a mention was passed to)."""
+    """A conversation status, a tone, a role (member.role_changed) or a name (who a mention was passed to)."""
     from federe.nlp.explain import SENTIMENT_NAMES
 
-    names = {**_choices("inbox.models.ConversationStatus"), **SENTIMENT_NAMES}
+    names = {**_choices("inbox.models.ConversationStatus", "accounts.models.Role"), **SENTIMENT_NAMES}
     return str(names.get(value, value))
 
 
