@@ -118,3 +118,20 @@ def test_no_lazy_plural_in_the_code():
             else:
                 lazy += [f"{path.name}: {m[0]}" for m in quoted.finditer(text)]
     assert lazy == []
+
+
+def test_every_translatable_literal_has_a_french_entry(entries):
+    """Strings marked for translation in the code and the templates (single literals) are in the catalogue."""
+    known = {e.msgid for e in entries}
+    call = re.compile(r"""\b(?:_|_lazy|gettext|gettext_lazy|gettext_noop)\(\s*"((?:[^"\\\n]|\\.)+)"\s*\)""")
+    tag = re.compile(r"""\{%\s*translate\s+(?:"([^"]+)"|'([^']+)')""")
+    missing = set()
+    for path in TEMPLATES.rglob("*"):
+        if path.suffix == ".py" and "migrations" not in path.parts:
+            found = call.findall(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".html":
+            found = [a or b for a, b in tag.findall(path.read_text(encoding="utf-8"))]
+        else:
+            continue
+        missing |= {f"{path.name}: {text}" for text in found if text.replace('\\"', '"') not in known}
+    assert sorted(missing) == []
