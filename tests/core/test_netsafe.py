@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import httpcore
 import pytest
+from django.utils import translation
 
 from federe.core import netsafe
 from federe.core.netsafe import NetError, NetRefused, address_problem, check_url, fetch_url
@@ -365,4 +366,33 @@ def test_retry_after_in_seconds_http_date_and_iso():
     assert netsafe.retry_after_seconds("30") == 30
     assert netsafe.retry_after_seconds("Mon, 23 Nov 2026 10:01:00 GMT", now) == 60
     assert netsafe.retry_after_seconds("2026-11-23T10:05:00.000Z", now) == 300
+    assert netsafe.retry_after_seconds("Mon, 23 Nov 2026 09:00:00 GMT", now) == 0  # already past
     assert netsafe.retry_after_seconds("soon") is None and netsafe.retry_after_seconds(None) is None
+
+
+# -- no network call inside a database transaction -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_inside_a_transaction_is_refused_in_tests():
+    from django.db import transaction
+
+    with transaction.atomic(), pytest.raises(RuntimeError, match="inside a database transaction"):
+        netsafe.request("GET", "http://127.0.0.1:9/never")
+
+
+@pytest.mark.django_db
+def test_outside_a_transaction_the_request_goes_on(settings):
+    # Port 9 (discard) on loopback: nothing listens, so the request fails on the network, not on the guard.
+    with translation.override("en"), pytest.raises(netsafe.NetError, match="Cannot reach"):
+        netsafe.request("GET", "http://127.0.0.1:9/never", timeout=2)
+
+
+@pytest.mark.django_db
+def test_in_production_it_is_logged_not_refused(settings, caplog):
+    from django.db import transaction
+
+    settings.FEDERE_NET_FORBID_IN_TRANSACTION = False
+    with transaction.atomic(), pytest.raises(netsafe.NetError):
+        netsafe.request("GET", "http://127.0.0.1:9/never", timeout=2)
+    assert "inside a database transaction" in caplog.text

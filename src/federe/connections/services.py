@@ -32,10 +32,14 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-@transaction.atomic
 def create_connection(
     *, workspace: Workspace, network: str, name: str, config: dict[str, Any], credentials: dict[str, Any], by: Any
 ) -> Connection:
+    """Check the channel with its network, then store it.
+
+    The check talks to a remote server that may take seconds to answer, so it runs before the transaction: on
+    SQLite an open write transaction would lock the whole database meanwhile.
+    """
     require(by, workspace, Perm.MANAGE_CONNECTIONS)
     try:
         connector_cls = registry.connector_class(network)
@@ -44,12 +48,30 @@ def create_connection(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the channel a name.")})
-    if Connection.objects.filter(workspace=workspace, name=name).exists():
-        raise ValidationError({"name": _("A channel with this name already exists in this workspace.")})
+    _refuse_taken_name(workspace, name)
     try:
         connector_cls(config=config, credentials=credentials).check()
     except ConnectorError as exc:
         raise ValidationError({"credentials": exc.message}) from exc
+    with transaction.atomic():
+        _refuse_taken_name(workspace, name)  # again: someone may have taken it while we were checking
+        return _store_connection(workspace, network, name, config, credentials, connector_cls, by)
+
+
+def _refuse_taken_name(workspace: Workspace, name: str) -> None:
+    if Connection.objects.filter(workspace=workspace, name=name).exists():
+        raise ValidationError({"name": _("A channel with this name already exists in this workspace.")})
+
+
+def _store_connection(
+    workspace: Workspace,
+    network: str,
+    name: str,
+    config: dict[str, Any],
+    credentials: dict[str, Any],
+    connector_cls: type[Any],
+    by: Any,
+) -> Connection:
     connection = Connection(
         workspace=workspace,
         network=network,

@@ -21,6 +21,10 @@ How
 * **Limits**: connect and read timeouts, a total deadline for the whole exchange (an endless slow answer is cut),
   and a size cap counted while streaming (we stop reading at ``max_bytes``).
 * **Conditional GET**: ``If-None-Match`` / ``If-Modified-Since``; a 304 gives ``not_modified``.
+* **Never inside a database transaction**: a remote server may take seconds to answer, and on SQLite an open
+  write transaction locks the whole database meanwhile. A request made inside one is logged as an error, and
+  refused with ``FEDERE_NET_FORBID_IN_TRANSACTION`` (on in the test settings, so that every test checks it).
+* Messages name the address without its query string (which may carry tokens and is noise to a reader).
 
 Operators allow more with ``FEDERE_NET_ALLOW_PRIVATE`` (every address) or ``FEDERE_NET_ALLOW_HOSTS`` (host names,
 ``.suffix`` for a domain and its subdomains, or CIDRs such as ``10.1.0.0/16``). The test settings allow loopback
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -43,8 +48,10 @@ from typing import Any
 import httpcore
 import httpx
 from django.conf import settings
+from django.db import connections
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
 USER_AGENT = "Federe/0.1 (community listening; +https://federe.org)"
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -204,18 +211,19 @@ def _resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise NetError(
-            _("Cannot find the address %(host)s (DNS lookup failed): check the spelling.") % {"host": host},
-            code="dns",
-        ) from exc
+        raise _not_found(host) from exc
     addresses: list[str] = []
     for _family, _type, _proto, _canon, sockaddr in infos:
         address = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 scope id
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise NetError(_("Cannot find the address %(host)s (DNS lookup failed): check the spelling.") % {"host": host})
+        raise _not_found(host)
     return addresses
+
+
+def _not_found(host: str) -> NetError:
+    return NetError(_("The address %(host)s could not be found. Check the spelling.") % {"host": host}, code="dns")
 
 
 def parse_url(url: str | httpx.URL) -> httpx.URL:
@@ -361,6 +369,21 @@ def _deadline_error(url: str, seconds: float) -> NetError:
     )
 
 
+def _shown(url: httpx.URL) -> str:
+    """The address as messages show it: without its query string."""
+    return str(url.copy_with(query=None, fragment=None))[:300]
+
+
+def _refuse_inside_transaction(url: httpx.URL) -> None:
+    """A network call must not hold a database transaction open (TestCase's own wrapping blocks do not count)."""
+    for connection in connections.all(initialized_only=True):
+        if any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+            problem = f"network call to {_shown(url)} inside a database transaction ({connection.alias})"
+            if getattr(settings, "FEDERE_NET_FORBID_IN_TRANSACTION", False):
+                raise RuntimeError(problem)
+            logger.error(problem)
+
+
 def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
@@ -386,6 +409,7 @@ def request(
     if params:
         current = current.copy_merge_params(dict(params))
     origin = current
+    _refuse_inside_transaction(origin)
     sent_headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate", **(headers or {})}
     hops: list[str] = []
     transport = SafeTransport(allow_private=allow_private, allow_hosts=allow_hosts)
@@ -393,7 +417,7 @@ def request(
         for _hop in range(MAX_REDIRECTS + 1):
             remaining = total_deadline - (time.monotonic() - started)
             if remaining <= 0:
-                raise _deadline_error(str(origin), total_deadline)
+                raise _deadline_error(_shown(origin), total_deadline)
             step = min(timeout, remaining)
             hop_headers = dict(sent_headers)
             if not _same_origin(current, origin):
@@ -402,10 +426,10 @@ def request(
                 method, current, headers=hop_headers, content=content, timeout=httpx.Timeout(step)
             )
             try:
-                response = _send(client, built, str(current), timeout)
+                response = _send(client, built, _shown(current), timeout)
             except NetRefused as exc:
                 if hops:  # say where the refused address came from
-                    exc.message = f"{exc.message} " + _("(%(url)s redirected there.)") % {"url": str(origin)}
+                    exc.message = f"{exc.message} " + _("(%(url)s redirected there.)") % {"url": _shown(origin)}
                     exc.args = (exc.message,)
                 raise
             try:
@@ -413,14 +437,14 @@ def request(
                     location = response.headers.get("Location", "")
                     if not location:
                         raise NetError(
-                            _("%(url)s answered with a redirect but did not say where to.") % {"url": str(current)},
+                            _("%(url)s answered with a redirect but did not say where to.") % {"url": _shown(current)},
                             code="redirect",
                         )
                     try:
                         following = current.join(location)
                     except httpx.InvalidURL as exc:
                         raise NetRefused(
-                            _("%(url)s redirects to an invalid address.") % {"url": str(current)}, code="redirect"
+                            _("%(url)s redirects to an invalid address.") % {"url": _shown(current)}, code="redirect"
                         ) from exc
                     hops.append(str(following))
                     parse_url(following)
@@ -428,7 +452,7 @@ def request(
                         method, content = "GET", None
                     current = following
                     continue
-                body = _read_capped(response, str(current), max_bytes, started, total_deadline)
+                body = _read_capped(response, _shown(current), max_bytes, started, total_deadline)
             finally:
                 response.close()
             return FetchResult(
@@ -441,7 +465,7 @@ def request(
             )
     raise NetError(
         _("%(url)s redirects more than %(count)s times: give the final address instead.")
-        % {"url": str(origin), "count": MAX_REDIRECTS},
+        % {"url": _shown(origin), "count": MAX_REDIRECTS},
         code="redirects",
     )
 
@@ -491,12 +515,9 @@ def _send(client: httpx.Client, built: httpx.Request, url: str, timeout: float) 
             code="timeout",
         ) from exc
     except httpx.ConnectError as exc:
-        if _is_tls_failure(exc):
-            raise NetError(
-                _("The secure (HTTPS) connection to %(url)s failed: its certificate or TLS setup is not valid.")
-                % {"url": url},
-                code="tls",
-            ) from exc
+        tls = tls_failure(exc)
+        if tls:
+            raise NetError(tls_words(tls, url), code="tls") from exc
         raise NetError(
             _("Cannot reach %(url)s: the server refused the connection or is down.") % {"url": url},
             code="unreachable",
@@ -509,13 +530,40 @@ def _send(client: httpx.Client, built: httpx.Request, url: str, timeout: float) 
         ) from exc
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
-    seen: list[BaseException] = []
+def tls_failure(exc: BaseException) -> str:
+    """Why a connection failed in the TLS handshake: a certificate problem (see _CERTIFICATE), "tls", or "".
+
+    httpx wraps the ssl module's error in its own ConnectError; the original stays in the exception chain.
+    """
+    chain: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
+    while current is not None and current not in chain:  # chains can loop back on themselves
+        chain.append(current)
         current = current.__cause__ or current.__context__
-    return any(isinstance(e, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(e) for e in seen)
+    for seen in chain:
+        text = f"{getattr(seen, 'verify_message', '')} {seen}".lower()
+        if isinstance(seen, ssl.SSLCertVerificationError) or "certificate_verify_failed" in text:
+            return next((kind for kind in _CERTIFICATE if kind in text), "certificate")
+    return "tls" if any(isinstance(seen, ssl.SSLError) or "[SSL" in str(seen) for seen in chain) else ""
+
+
+# What the ssl module says about a refused certificate (its verify_message), as the reason we give.
+_CERTIFICATE = ("self-signed", "expired", "hostname mismatch", "local issuer")
+
+
+def tls_words(kind: str, url: str) -> str:
+    reasons = {
+        "self-signed": _("it is self-signed"),
+        "expired": _("it has expired"),
+        "hostname mismatch": _("it was issued for another name"),
+        "local issuer": _("no known authority signed it"),
+    }
+    values = {"url": url, "reason": reasons.get(kind, "")}
+    if kind in reasons:
+        return _("The HTTPS certificate of %(url)s is not valid (%(reason)s): fix it or check the address.") % values
+    if kind == "certificate":
+        return _("The HTTPS certificate of %(url)s is not valid: fix it or check the address.") % values
+    return _("The secure (HTTPS) connection to %(url)s failed: check the address and the server's TLS setup.") % values
 
 
 def _read_capped(response: httpx.Response, url: str, max_bytes: int, started: float, total_deadline: float) -> bytes:

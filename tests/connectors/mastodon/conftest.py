@@ -19,31 +19,16 @@ from typing import Any
 
 import pytest
 
-from federe.core import netsafe
 from tests.peers import peer_env
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INSTANCE = "https://mastodon.example"
-PUBLIC_IP = "93.184.216.34"
 RECORDED_INSTANCE = "http://127.0.0.1:8010"  # where the recorded_takahe_* answers came from
 PEER_KEYS = ("MASTODON_URL", "MASTODON_ADMIN_TOKEN", "MASTODON_USER_TOKEN")
 
 
 def load(name: str) -> Any:
     return copy.deepcopy(json.loads((FIXTURES / name).read_text(encoding="utf-8")))
-
-
-@pytest.fixture
-def dns(monkeypatch) -> dict[str, list[str]]:
-    """Test host names resolve to what the test says (a public address by default), without real DNS."""
-    answers: dict[str, list[str]] = {"mastodon.example": [PUBLIC_IP]}
-    real = netsafe._resolve
-
-    def resolve(host: str, port: int) -> list[str]:
-        return list(answers[host]) if host in answers else real(host, port)
-
-    monkeypatch.setattr(netsafe, "_resolve", resolve)
-    return answers
 
 
 def recorded(name: str) -> tuple[Any, dict[str, Any]]:

@@ -36,7 +36,7 @@ def test_rss2_entries_become_posts_with_authors_dates_and_absolute_links():
 
     items = [map_entry(e, feed, feed_url="https://atelier.example.org/feed/", fetched_at=NOW) for e in feed.entries]
     assert all(isinstance(i, Item) and i.kind == ItemKind.POST and i.thread_id == i.external_id for i in items)
-    assert items[0].body_html.startswith("<h3>Fédère &amp; nous : premier bilan</h3><p>Nous utilisons")
+    assert items[0].body_html.startswith("<p><strong>Fédère &amp; nous : premier bilan</strong></p><p>Nous utilisons")
     assert items[0].author.display_name == "Camille Martin"
     assert items[1].author.email == "jane@example.org" and items[1].author.external_id.startswith("email:")
     assert items[2].created_at == NOW and items[2].raw["date_missing"] is True  # fallback: first seen
@@ -134,6 +134,26 @@ def test_utf8_bytes_declared_as_latin1_are_read_as_utf8():
     assert feed.title == "Été à Besançon" and feed.encoding == "utf-8" and feed.notes
 
 
+def test_one_invalid_byte_in_a_utf8_feed_spoils_only_itself():
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Été à Besançon</title>'
+        "<item><title>Crème brûlée</title><guid>g1</guid><description>Déjà vu BAD</description></item>"
+        "</channel></rss>"
+    ).encode()
+    broken = body.replace(b"BAD", b"\xff")  # one byte that is not UTF-8
+    _text, used, notes = decode(broken)
+    assert used == "utf-8" and notes  # the note says a character could not be read
+    feed = parse_feed(broken)
+    assert feed.title == "Été à Besançon" and feed.entries[0].title == "Crème brûlée"
+    assert feed.entries[0].summary_html == "Déjà vu \ufffd"
+
+
+def test_one_invalid_byte_without_any_declaration_is_read_as_utf8_too():
+    body = '<rss version="2.0"><channel><title>Noël à Lyon \udcff</title></channel></rss>'
+    broken = body.encode("utf-8", "surrogateescape")
+    assert parse_feed(broken).title == "Noël à Lyon \ufffd"
+
+
 def test_a_declared_single_byte_encoding_is_honoured():
     prolog = '<?xml version="1.0" encoding="windows-1252"?>'
     body = prolog + '<rss version="2.0"><channel><title>L’œuvre</title></channel></rss>'
@@ -187,3 +207,15 @@ def test_absolutize_html_leaves_absolute_and_special_links():
         '<a href="https://s.example/a">a</a><img src="https://s.example/dir/b.png"><a href="#top">t</a>'
         '<a href="mailto:x@y.z">m</a><a href="https://o/">o</a>'
     )
+
+
+def test_the_title_stays_apart_from_the_text_once_stored():
+    from federe.core.html import html_to_text, sanitize_html
+
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>F</title><item><title>Nouvelle gamme</title><guid>g1</guid>'
+        b"<description>Disponible d&#232;s lundi.</description></item></channel></rss>"
+    )
+    item = map_entry(feed.entries[0], feed, feed_url="https://feeds.example/feed", fetched_at=NOW)
+    assert isinstance(item, Item)
+    assert html_to_text(sanitize_html(item.body_html)) == "Nouvelle gamme Disponible dès lundi."

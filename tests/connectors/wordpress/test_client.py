@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import ssl
 import threading
 from datetime import UTC, datetime, timedelta
@@ -15,11 +16,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.utils import translation
 
 from federe.connectors import registry
-from federe.connectors.errors import Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 from federe.connectors.types import ActionKind, ModerationAction, OutgoingReply
-from federe.connectors.wordpress.client import NO_RIGHTS, NOT_WORDPRESS, REFUSED_LOGIN, retry_after_seconds
+from federe.connectors.wordpress.client import NO_RIGHTS, NOT_WORDPRESS, REFUSED_LOGIN
 from tests.connectors.wordpress.conftest import by_status, load
 
 SITE = "https://blog.example.org"
@@ -35,7 +37,7 @@ def connector(**config):
 
 
 @pytest.fixture
-def wp():
+def wp(dns):
     with respx.mock(base_url=API, assert_all_called=False) as mock:
         yield mock
 
@@ -61,7 +63,7 @@ def test_check_refuses_a_wrong_application_password(wp):
     wp.get("/wp/v2/users/me").mock(return_value=answer(401, "error_401.json"))
     with pytest.raises(Unauthorized) as caught:
         connector().check()
-    assert caught.value.message.startswith(REFUSED_LOGIN)
+    assert caught.value.message.startswith(str(REFUSED_LOGIN))
     assert "application password" in caught.value.message  # the rest_not_logged_in hint
 
 
@@ -89,13 +91,51 @@ def test_check_says_when_the_address_is_not_wordpress(wp, root):
     wp.get("/").mock(return_value=root)
     with pytest.raises(Permanent) as caught:
         connector().check()
-    assert caught.value.message == NOT_WORDPRESS
+    assert caught.value.message == str(NOT_WORDPRESS)
 
 
 @pytest.mark.parametrize("site", ["", "blog.example.org", "ftp://blog.example.org"])
 def test_check_asks_for_a_full_address(site):
     with pytest.raises(Permanent, match="full address"):
         registry.build("wordpress", config={"site_url": site}, credentials={}).check()
+
+
+# -- the blog's address is a user's choice: SSRF-safe, in plain words -------------------------------------------
+
+
+def test_the_blog_address_goes_through_the_ssrf_check(dns):
+    dns["intranet.example"] = ["10.1.2.3"]
+    wordpress = registry.build("wordpress", config={"site_url": "https://intranet.example"}, credentials={})
+    with pytest.raises(Permanent) as caught:
+        wordpress.check()
+    assert "refuses to fetch intranet.example" in caught.value.message
+    assert "private network" in caught.value.message
+
+
+def test_an_unknown_host_is_said_in_plain_words(monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    wordpress = registry.build("wordpress", config={"site_url": "https://blgo.example.org"}, credentials={})
+    with pytest.raises(ConnectorError) as caught:
+        wordpress.check()
+    assert caught.value.message == "The address blgo.example.org could not be found. Check the spelling."
+    with translation.override("fr"), pytest.raises(ConnectorError) as caught:
+        wordpress.check()
+    assert caught.value.message == "L'adresse blgo.example.org est introuvable. Vérifiez l'orthographe."
+
+
+def test_wordpress_errors_are_in_the_readers_language(wp):
+    wp.get("/").mock(return_value=answer(200, "root.json"))
+    wp.get("/wp/v2/users/me").mock(return_value=answer(401, "error_401.json"))
+    with translation.override("fr"), pytest.raises(Unauthorized) as caught:
+        connector().check()
+    assert caught.value.message.startswith("WordPress a refusé le nom d'utilisateur ou le mot de passe d'application.")
+    wp.get("/wp/v2/comments").mock(return_value=httpx.Response(503, text="down"))
+    with translation.override("fr"), pytest.raises(Transient) as caught:
+        connector().fetch(None)
+    assert caught.value.message.startswith("WordPress a eu une erreur interne (HTTP 503)")
 
 
 # -- error mapping --------------------------------------------------------------------------------------------
@@ -111,9 +151,9 @@ def _fetch_error(wp, **mock):
 def test_forbidden_means_no_moderation_rights(wp):
     body = {"code": "rest_forbidden_context", "message": "Sorry, you are not allowed to edit comments."}
     error = _fetch_error(wp, return_value=httpx.Response(403, json=body))
-    assert isinstance(error, Unauthorized) and error.message == NO_RIGHTS
+    assert isinstance(error, Unauthorized) and error.message == str(NO_RIGHTS)
     error = _fetch_error(wp, return_value=httpx.Response(403, json={"code": "rest_cannot_moderate"}))
-    assert isinstance(error, Unauthorized) and error.message == NO_RIGHTS
+    assert isinstance(error, Unauthorized) and error.message == str(NO_RIGHTS)
 
 
 def test_rate_limits_carry_retry_after_in_seconds_or_as_a_date(wp):
@@ -125,15 +165,6 @@ def test_rate_limits_carry_retry_after_in_seconds_or_as_a_date(wp):
     assert isinstance(error, RateLimited) and error.retry_after > 3600
     error = _fetch_error(wp, return_value=httpx.Response(429))
     assert isinstance(error, RateLimited) and error.retry_after is None
-
-
-def test_retry_after_parsing():
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    assert retry_after_seconds("30", now) == 30
-    assert retry_after_seconds("Thu, 01 Jan 2026 00:02:00 GMT", now) == 120
-    assert retry_after_seconds("Wed, 31 Dec 2025 00:00:00 GMT", now) == 0  # already past
-    assert retry_after_seconds("soon", now) is None
-    assert retry_after_seconds(None, now) is None
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
@@ -148,7 +179,7 @@ def test_timeouts_and_refused_connections_are_transient(wp):
     assert isinstance(error, Transient) and "did not answer within 10 seconds" in error.message
     error = _fetch_error(wp, side_effect=httpx.ConnectError("[Errno 111] Connection refused"))
     assert isinstance(error, Transient)
-    assert error.message == f"Cannot reach {SITE}: [Errno 111] Connection refused"
+    assert error.message == f"Cannot reach {API}/wp/v2/comments: the server refused the connection or is down."
     error = _fetch_error(wp, side_effect=httpx.RemoteProtocolError("Server disconnected"))
     assert isinstance(error, Transient) and "broke" in error.message
 
@@ -188,14 +219,16 @@ def test_certificate_errors_are_permanent(self_signed_site):
     wordpress = registry.build("wordpress", config={"site_url": self_signed_site}, credentials={})
     with pytest.raises(Permanent) as caught:
         wordpress.check()
-    assert caught.value.message.startswith("The site's HTTPS certificate is not valid")
-    assert "self-signed" in caught.value.message or "CERTIFICATE_VERIFY_FAILED" in caught.value.message
+    assert caught.value.message == (
+        f"The HTTPS certificate of {self_signed_site}/wp-json/ is not valid (it is self-signed): fix it or check the"
+        " address."
+    )
 
 
 def test_certificate_errors_seen_in_the_message_only(wp):
     text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"
     error = _fetch_error(wp, side_effect=httpx.ConnectError(text))
-    assert isinstance(error, Permanent) and "certificate is not valid" in error.message
+    assert isinstance(error, Permanent) and "certificate of" in error.message and "no known authority" in error.message
     error = _fetch_error(wp, side_effect=httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number"))
     assert isinstance(error, Permanent) and "secure (HTTPS) connection" in error.message
 
@@ -351,7 +384,7 @@ def test_wordpress_cannot_ban():
         connector().act(ModerationAction(kind=ActionKind.BAN, external_id="8", author_id="email:x"))
 
 
-def test_sites_without_pretty_permalinks_use_rest_route():
+def test_sites_without_pretty_permalinks_use_rest_route(dns):
     with respx.mock(assert_all_called=True) as mock:
         root = mock.get(f"{SITE}/", params={"rest_route": "/"}).mock(return_value=answer(200, "root.json"))
         me = mock.get(f"{SITE}/", params={"rest_route": "/wp/v2/users/me", "context": "edit"}).mock(

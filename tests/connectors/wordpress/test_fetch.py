@@ -52,7 +52,7 @@ class FakeWordPress:
 
 
 @pytest.fixture
-def site():
+def site(dns):
     fake = FakeWordPress()
     with respx.mock(base_url=f"{SITE}/wp-json") as mock:
         mock.get("/wp/v2/comments").mock(side_effect=fake)

@@ -190,7 +190,7 @@ def test_a_wrong_application_password_is_refused_in_plain_words(workspace, owner
             credentials={"username": wp_env["WORDPRESS_USER"], "app_password": "abcd efgh ijkl mnop qrst uvwx"},
             by=owner,
         )
-    assert caught.value.message_dict["credentials"][0].startswith(REFUSED_LOGIN)
+    assert caught.value.message_dict["credentials"][0].startswith(str(REFUSED_LOGIN))
     assert not Connection.objects.filter(workspace=workspace).exists()
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from federe.connectors.types import Item, ItemKind, MalformedItem, NetworkStatus
-from federe.connectors.wordpress.mapping import map_author, map_comment, parse_gmt, rendered_text
+from federe.connectors.values import parse_utc
+from federe.connectors.wordpress.mapping import map_author, map_comment, rendered_text
 from tests.connectors.wordpress.conftest import by_status, load
 
 
@@ -41,7 +42,7 @@ def test_a_visitor_comment_on_the_post(comments):
     assert item.parent_id == "" and item.kind == ItemKind.COMMENT
     assert item.thread_title.startswith("Café & “bonnes” adresses")  # &#038; decoded
     assert "Super article" in item.body_html
-    assert item.created_at == parse_gmt(raw["date_gmt"]) and item.created_at.tzinfo is UTC
+    assert item.created_at == parse_utc(raw["date_gmt"]) and item.created_at.tzinfo is UTC
     assert item.url == raw["link"] and "#comment-" in item.url
     assert item.edited_at is None  # WordPress keeps no modification date for comments
     assert "_embedded" not in item.raw and "_links" not in item.raw
@@ -95,10 +96,10 @@ def test_a_deleted_post_embeds_an_error_and_leaves_no_title(comments):
 
 
 def test_dates_are_utc():
-    assert parse_gmt("2026-11-23T12:31:19") == datetime(2026, 11, 23, 12, 31, 19, tzinfo=UTC)
-    assert parse_gmt("2026-11-23T13:31:19+01:00") == datetime(2026, 11, 23, 12, 31, 19, tzinfo=UTC)
-    assert parse_gmt("0000-00-00T00:00:00") is None
-    assert parse_gmt(None) is None
+    assert parse_utc("2026-11-23T12:31:19") == datetime(2026, 11, 23, 12, 31, 19, tzinfo=UTC)
+    assert parse_utc("2026-11-23T13:31:19+01:00") == datetime(2026, 11, 23, 12, 31, 19, tzinfo=UTC)
+    assert parse_utc("0000-00-00T00:00:00") is None
+    assert parse_utc(None) is None
 
 
 BROKEN = [

@@ -1,9 +1,9 @@
 """The HTTP calls to a Mastodon server's client API (also Takahē, GoToSocial, Pleroma/Akkoma), read-only.
 
-Every call goes through ``federe.core.netsafe``: the instance address is a user's choice, so it must not lead
-to loopback, private or metadata addresses; the answer's size and time are capped. Errors are mapped into the
-connector error family, in plain words. The optional access token is sent as a Bearer token, and never to
-another origin (netsafe drops it when a redirect leaves the instance).
+Every call goes through ``federe.connectors.http`` (so ``federe.core.netsafe``): the instance address is a user's
+choice, so it must not lead to loopback, private or metadata addresses; the answer's size and time are capped.
+Errors are mapped into the connector error family, in plain words. The optional access token is sent as a Bearer
+token, and never to another origin (netsafe drops it when a redirect leaves the instance).
 """
 
 from __future__ import annotations
@@ -12,14 +12,22 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
-from federe.core import netsafe
+from federe.connectors import http
+from federe.connectors.errors import ConnectorError, Transient, Unauthorized
 
 TIMEOUT_SECONDS = 10
 MAX_BYTES = 5_000_000
 USER_AGENT = "Federe/0.1 (community listening; Mastodon API reader)"
-_PERMANENT_NET = {"refused", "address", "scheme", "credentials", "invalid", "too_large", "redirect", "redirects"}
+NOT_JSON = _lazy("%(site)s answered with something that is not JSON (HTTP %(status)s): is it a Mastodon server?")
+WORDS = http.StatusWords(
+    not_found=_lazy("%(site)s has no Mastodon API at this address (HTTP %(status)s): check the server address."),
+    slow_down=_lazy("The Mastodon server asked us to slow down (HTTP 429): its rate limit is reached."),
+    server_error=_lazy("The Mastodon server had an internal error (HTTP %(status)s)%(detail)s; we will try again."),
+    other=_lazy("The Mastodon server refused the request (HTTP %(status)s)%(detail)s."),
+    redirect=_lazy("%(site)s redirects to %(where)s: use that address for the server."),
+)
 
 
 class MastodonClient:
@@ -58,84 +66,51 @@ class MastodonClient:
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            result = netsafe.fetch_url(
-                f"{self.instance_url}{path}",
-                params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-                headers=headers,
-                max_bytes=MAX_BYTES,
-                timeout=self.timeout,
-                total_deadline=self.timeout * 2,
-                user_agent=USER_AGENT,
-            )
-        except netsafe.NetError as exc:
-            if isinstance(exc, netsafe.NetRefused) or exc.code in _PERMANENT_NET:
-                raise Permanent(exc.message) from exc
-            raise Transient(exc.message) from exc
-        if result.status >= 300:
-            raise self._error_for(result)
-        try:
-            return json.loads(result.body)
-        except ValueError as exc:
-            raise Transient(
-                _("%(site)s answered with something that is not JSON (HTTP %(status)s): is it a Mastodon server?")
-                % {"site": self.instance_url, "status": result.status}
-            ) from exc
+        result = http.request(
+            "GET",
+            f"{self.instance_url}{path}",
+            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+            headers=headers,
+            max_bytes=MAX_BYTES,
+            timeout=self.timeout,
+            user_agent=USER_AGENT,
+        )
+        problem = self._error_for(result)
+        if problem is not None:
+            raise problem
+        return http.json_of(result, site=self.instance_url, words=NOT_JSON)
 
-    def _error_for(self, result: netsafe.FetchResult) -> ConnectorError:
+    def _error_for(self, result: http.Answer) -> ConnectorError | None:
         status = result.status
+        if status < 300:
+            return None
         detail = _server_message(result.body)
-        if 300 <= status < 400:
-            return Permanent(
-                _("%(site)s redirects to %(where)s: use that address for the server.")
-                % {"site": self.instance_url, "where": result.headers.get("Location", "?")}
-            )
         # Takahē answers an unknown or revoked token with HTTP 400 and the plain text "Invalid Bearer token"
         # (recorded: tests/connectors/mastodon/fixtures/recorded_takahe_invalid_token.txt), not Mastodon's 401.
         refused_token = status == 400 and bool(self.token) and "token" in detail.lower()
         if status in (401, 403) or refused_token:
+            said = {"detail": f": {detail}" if detail else ""}
             if self.token:
                 return Unauthorized(
                     _(
                         "The Mastodon server refused the access token%(detail)s: create a new one (Preferences →"
                         " Development) with the read scope."
                     )
-                    % {"detail": detail}
+                    % said
                 )
             return Unauthorized(
-                _("This Mastodon server only shows this to logged-in apps%(detail)s: add an access token.")
-                % {"detail": detail}
+                _("This Mastodon server only shows this to logged-in apps%(detail)s: add an access token.") % said
             )
-        if status in (404, 410):
-            return Permanent(
-                _("%(site)s has no Mastodon API at this address (HTTP %(status)s): check the server address.")
-                % {"site": self.instance_url, "status": status}
-            )
-        if status == 429:
-            wait = netsafe.retry_after_seconds(result.headers.get("X-RateLimit-Reset")) or netsafe.retry_after_seconds(
-                result.headers.get("Retry-After")
-            )
-            return RateLimited(
-                _("The Mastodon server asked us to slow down (HTTP 429): its rate limit is reached."), retry_after=wait
-            )
-        if status >= 500:
-            return Transient(
-                _("The Mastodon server had an internal error (HTTP %(status)s)%(detail)s; we will try again.")
-                % {"status": status, "detail": detail}
-            )
-        return Permanent(
-            _("The Mastodon server refused the request (HTTP %(status)s)%(detail)s.")
-            % {"status": status, "detail": detail}
-        )
+        return http.status_error(result, WORDS, site=self.instance_url, detail=detail)
 
 
 def _server_message(body: bytes) -> str:
-    """The server's own words, as ': words', or '': from a {"error": "..."} answer, or a short plain-text one."""
+    """The server's own words, or '': from a {"error": "..."} answer, or a short plain-text one."""
     try:
         payload = json.loads(body)
     except ValueError:
         text = body[:201].decode("utf-8", "replace").strip()
         plain = text and len(text) <= 200 and "<" not in text and "\n" not in text
-        return f": {text}" if plain else ""
+        return text if plain else ""
     message = payload.get("error") if isinstance(payload, dict) else None
-    return f": {str(message)[:200]}" if message else ""
+    return str(message)[:200] if message else ""

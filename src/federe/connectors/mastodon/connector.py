@@ -42,17 +42,10 @@ from federe.connectors.mastodon.client import TIMEOUT_SECONDS, MastodonClient
 from federe.connectors.mastodon.mapping import map_status
 from federe.connectors.registry import register
 from federe.connectors.types import Batch, Cursor, Item, MalformedItem
+from federe.connectors.values import int_setting
 
 MAX_SOURCES = 10
 _HASHTAG = re.compile(r"^[^\W_][\w·]*$|^_[\w·]+$")
-
-
-def _int_setting(config: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(config.get(key, default))
-    except (TypeError, ValueError):
-        value = default
-    return min(max(value, low), high)
 
 
 def _id_key(value: str) -> tuple[int, int, str]:
@@ -123,7 +116,7 @@ class MastodonConnector(Connector):
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         super().__init__(config=config, credentials=credentials)
-        self.limit = _int_setting(config, "limit", 40, 1, 40)
+        self.limit = int_setting(config, "limit", 40, 1, 40)
         self._client: MastodonClient | None = None
 
     @property
@@ -144,7 +137,7 @@ class MastodonConnector(Connector):
             self._client = MastodonClient(
                 self.instance_url,
                 str(self.credentials.get("access_token") or "").strip(),
-                timeout=_int_setting(self.config, "timeout", TIMEOUT_SECONDS, 1, 60),
+                timeout=int_setting(self.config, "timeout", TIMEOUT_SECONDS, 1, 60),
             )
         return self._client
 

@@ -18,25 +18,14 @@ then left out (unknown) rather than stored as 0.
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem
+from federe.connectors.values import parse_utc, web_url
 
 KEPT_LANGUAGES = {"fr", "en"}
-
-
-def parse_time(value: Any) -> datetime | None:
-    """Mastodon's ISO 8601 datetimes ("2026-11-23T09:30:12.345Z"), in UTC."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _count(value: Any) -> int:
@@ -64,8 +53,8 @@ def map_account(account: dict[str, Any], instance_host: str) -> Author:
         external_id=f"acct:{address.lower()}"[:255],
         handle=f"@{address}"[:200],
         display_name=(_text(account.get("display_name")) or _text(account.get("username")) or acct)[:200],
-        profile_url=_text(account.get("url"))[:500],
-        avatar_url=_text(account.get("avatar"))[:500],
+        profile_url=web_url(account.get("url")),
+        avatar_url=web_url(account.get("avatar")),
     )
 
 
@@ -75,7 +64,7 @@ def _body(status: dict[str, Any]) -> str:
     if warning:
         content = f"<p><strong>{html.escape(warning)}</strong></p>{content}"
     media = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
-    links = [_media_link(m) for m in media if _text(m.get("url"))]
+    links = [_media_link(m) for m in media if web_url(m.get("url"))]
     if links:
         content += "<p>" + " ".join(links) + "</p>"
     return content
@@ -106,7 +95,7 @@ def map_status(status: Any, *, instance_host: str, source: str = "") -> Item | M
             reason=_("Mastodon status %(id)s has no readable account.") % {"id": external_id[:40]},
             external_id=external_id,
         )
-    created = parse_time(status.get("created_at"))
+    created = parse_utc(status.get("created_at"))
     if created is None:
         return MalformedItem(
             reason=_("Mastodon status %(id)s has an unreadable date (%(value)s).")
@@ -145,8 +134,8 @@ def map_status(status: Any, *, instance_host: str, source: str = "") -> Item | M
         author=map_account(account, instance_host),
         body_html=_body(status),
         created_at=created,
-        edited_at=parse_time(status.get("edited_at")),
-        url=(_text(status.get("url")) or _text(status.get("uri")))[:500],
+        edited_at=parse_utc(status.get("edited_at")),
+        url=web_url(status.get("url")) or web_url(status.get("uri")),
         language=_language(status.get("language")),
         raw=raw,
     )

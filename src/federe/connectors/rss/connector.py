@@ -33,57 +33,31 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from federe.connectors import http
 from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
-from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient
+from federe.connectors.errors import Permanent
 from federe.connectors.registry import register
 from federe.connectors.rss.mapping import map_entry, seen_key
 from federe.connectors.rss.parser import Entry, Feed, FeedError, parse_feed
 from federe.connectors.types import Batch, Cursor, Item, MalformedItem
-from federe.core import netsafe
+from federe.connectors.values import int_setting
 
 SEEN_LIMIT = 2000
 USER_AGENT = "Federe/0.1 (feed reader; +https://federe.org)"
 ACCEPT = "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, */*;q=0.5"
-_PERMANENT_NET = {"refused", "address", "scheme", "credentials", "invalid", "too_large", "redirect", "redirects"}
-
-
-def _int_setting(config: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(config.get(key, default))
-    except (TypeError, ValueError):
-        value = default
-    return min(max(value, low), high)
+WORDS = http.StatusWords(
+    refused=_lazy("The site refuses to give this feed (HTTP %(status)s)."),
+    not_found=_lazy("There is no feed at this address (HTTP %(status)s): check the address."),
+    slow_down=_lazy("The site asked us to slow down (HTTP 429)."),
+    server_error=_lazy("The site had an internal error (HTTP %(status)s); we will try again."),
+    other=_lazy("The site answered HTTP %(status)s instead of the feed."),
+    login=False,  # a feed has no credentials to fix
+)
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def net_error(exc: netsafe.NetError) -> ConnectorError:
-    """A netsafe failure as a connector error: refused and too large are permanent, the rest may pass."""
-    if isinstance(exc, netsafe.NetRefused) or exc.code in _PERMANENT_NET:
-        return Permanent(exc.message)
-    return Transient(exc.message)
-
-
-def status_error(result: netsafe.FetchResult) -> ConnectorError | None:
-    """The connector error for an HTTP status that is not a success, or None."""
-    status = result.status
-    if 200 <= status < 300 or status == 304:
-        return None
-    if status in (401, 403):
-        return Permanent(_("The site refuses to give this feed (HTTP %(status)s).") % {"status": status})
-    if status in (404, 410):
-        return Permanent(
-            _("There is no feed at this address (HTTP %(status)s): check the address.") % {"status": status}
-        )
-    if status == 429:
-        wait = netsafe.retry_after_seconds(result.headers.get("Retry-After"))
-        return RateLimited(_("The site asked us to slow down (HTTP 429)."), retry_after=wait)
-    if status >= 500:
-        return Transient(_("The site had an internal error (HTTP %(status)s); we will try again.") % {"status": status})
-    return Permanent(_("The site answered HTTP %(status)s instead of the feed.") % {"status": status})
 
 
 @register
@@ -114,34 +88,29 @@ class RssConnector(Connector):
         super().__init__(config=config, credentials=credentials)
         self.feed_url = str(config.get("feed_url") or "").strip()
         self.display_name = str(config.get("display_name") or "").strip()
-        self.page_size = _int_setting(config, "page_size", 500, 10, 1000)
-        self.timeout = _int_setting(config, "timeout", 10, 1, 60)
-        self.max_bytes = _int_setting(config, "max_bytes", 5_000_000, 10_000, 50_000_000)
+        self.page_size = int_setting(config, "page_size", 500, 10, 1000)
+        self.timeout = int_setting(config, "timeout", 10, 1, 60)
+        self.max_bytes = int_setting(config, "max_bytes", 5_000_000, 10_000, 50_000_000)
 
     # -- network ----------------------------------------------------------------------------------------------
 
-    def _get(self, etag: str = "", last_modified: str = "") -> netsafe.FetchResult:
+    def _get(self, etag: str = "", last_modified: str = "") -> http.Answer:
         if not self.feed_url.startswith(("http://", "https://")):
             raise Permanent(_("Give the feed's full address, starting with https:// (e.g. https://example.org/feed)."))
-        try:
-            result = netsafe.fetch_url(
-                self.feed_url,
-                etag=etag or None,
-                last_modified=last_modified or None,
-                max_bytes=self.max_bytes,
-                timeout=self.timeout,
-                total_deadline=self.timeout * 2,
-                user_agent=USER_AGENT,
-                headers={"Accept": ACCEPT},
-            )
-        except netsafe.NetError as exc:
-            raise net_error(exc) from exc
-        problem = status_error(result)
+        headers = {"Accept": ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        result = http.request(
+            "GET", self.feed_url, headers=headers, max_bytes=self.max_bytes, timeout=self.timeout, user_agent=USER_AGENT
+        )
+        problem = http.status_error(result, WORDS, site=self.feed_url)
         if problem is not None:
             raise problem
         return result
 
-    def _parse(self, result: netsafe.FetchResult) -> Feed:
+    def _parse(self, result: http.Answer) -> Feed:
         try:
             return parse_feed(result.body, url=result.url, http_charset=result.charset)
         except FeedError as exc:

@@ -1,12 +1,12 @@
 """Feed entries into Fédère items: pure functions, never raise.
 
 Each entry is its own conversation (thread id = entry id) holding one post. The body is the entry's title as a
-heading followed by its content (or summary): for a mention, the title is part of what was said, and queries
-must see it. The author is the entry's author, else the feed's; when neither is named and the entry links to
-another site than the feed's (aggregators, Google Alerts), the linked site is the author, so that "who talks
-about us" is the site. An entry without a date gets the time it was first fetched (``raw["date_missing"]``);
-a date in the future is brought back to that time (``raw["date_in_future"]`` keeps the original).
-"""
+paragraph of its own (in bold) followed by its content (or summary): for a mention, the title is part of what was
+said, and queries must see it. The author is the entry's author, else the feed's; when neither is named and the
+entry links to another site than the feed's (aggregators, Google Alerts), the linked site is the author, so that
+"who talks about us" is the site. An entry without a date gets the time it was first fetched
+(``raw["date_missing"]``); a date in the future is brought back to that time (``raw["date_in_future"]`` keeps the
+original)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from federe.connectors.rss.parser import Entry, Feed
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem
+from federe.connectors.values import web_url
 
 MAX_ID = 255  # the width of external ids in the database
 
@@ -65,7 +66,7 @@ def map_author(entry: Entry, feed: Feed, *, feed_url: str, display_name: str = "
             handle=(name or email)[:200],
             display_name=(name or email)[:200],
             email=email[:254],
-            profile_url=uri[:500],
+            profile_url=web_url(uri),
         )
     site = _host(entry.link)
     own = _host(feed.link) or _host(feed_url)
@@ -81,13 +82,14 @@ def map_author(entry: Entry, feed: Feed, *, feed_url: str, display_name: str = "
         external_id=f"feed:{feed_url}"[:MAX_ID],
         handle=label[:200],
         display_name=label[:200],
-        profile_url=(feed.link or feed_url)[:500],
+        profile_url=web_url(feed.link) or web_url(feed_url),
     )
 
 
 def _body(entry: Entry) -> str:
     text = entry.content_html or entry.summary_html
-    title = f"<h3>{html.escape(entry.title)}</h3>" if entry.title else ""
+    # A paragraph that sanitising keeps (it drops headings), so the stored text reads "Title Text", not "TitleText".
+    title = f"<p><strong>{html.escape(entry.title)}</strong></p>" if entry.title else ""
     return title + text
 
 
@@ -122,6 +124,6 @@ def map_entry(
         body_html=_body(entry),
         created_at=created,
         edited_at=edited,
-        url=entry.link[:500] if entry.link.startswith(("http://", "https://")) else "",
+        url=web_url(entry.link),
         raw=raw,
     )

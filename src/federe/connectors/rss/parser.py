@@ -1,18 +1,19 @@
 """RSS 2.0 (and 0.9x), RSS 1.0 (RDF) and Atom (1.0, and 0.3) into plain entries; no network, no ORM.
 
-* **Safe XML**: parsed with defusedxml. A document that declares entities (the XML bomb, "billion laughs") or
-  refers to external ones is refused; a plain DOCTYPE (old Netscape RSS 0.91) is accepted.
-* **Encodings**: a byte-order mark wins; then the encoding the XML prolog declares, then the HTTP charset, then
-  UTF-8, then windows-1252. A candidate is kept only if the bytes really decode with it, so a latin-1 feed that
-  claims UTF-8 is still read. A feed that claims latin-1 (or windows-1252, ascii) but is valid UTF-8 with
-  non-ASCII letters is read as UTF-8: that is what its author meant, mojibake ("Ã©") is never what they meant.
-  The choice is noted on the feed (``Feed.notes``).
-* **Leniency** where it costs nothing: control characters that XML forbids are dropped; HTML named entities
-  (``&nbsp;``, ``&eacute;``), which XML does not know, are turned into characters when the strict parse fails
-  on them.
-* **Content**: Atom text constructs (text, html, xhtml) all become HTML; RSS descriptions are HTML already
-  (escaped or CDATA). Links are made absolute against ``xml:base`` and the feed's address, and redirect
-  wrappers such as Google Alerts' ``https://www.google.com/url?...&url=<real>`` are unwrapped.
+* **Safe XML**: parsed with defusedxml. A document that declares entities (the XML bomb, "billion laughs") or refers
+  to external ones is refused; a plain DOCTYPE (old Netscape RSS 0.91) is accepted.
+* **Encodings**: a byte-order mark wins; then the encoding the XML prolog declares, then the HTTP charset, then UTF-8,
+  then windows-1252. A UTF-8 document with a few invalid bytes stays UTF-8: only those bytes become U+FFFD (one bad
+  byte must not turn the whole feed into mojibake). A candidate is kept only if the bytes really decode with it, so
+  a latin-1 feed that claims UTF-8 is still read. A feed that claims latin-1 (or windows-1252, ascii) but is valid
+  UTF-8 with non-ASCII letters is read as UTF-8: that is what its author meant, mojibake ("Ã©") is never what they
+  meant. The choice is noted on the feed (``Feed.notes``).
+* Leniency** where it costs nothing: control characters that XML forbids are dropped; HTML named entities
+  (``&nbsp;``, ``&eacute;``), which XML does not know, are turned into characters when the strict parse fails on
+  them.
+* **Content**: Atom text constructs (text, html, xhtml) all become HTML; RSS descriptions are HTML already (escaped or
+  CDATA). Links are made absolute against ``xml:base`` and the feed's address, and redirect wrappers such as Google
+  Alerts' ``https://www.google.com/url?...&url=<real>`` are unwrapped.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import defusedxml
 import defusedxml.ElementTree as SafeET
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from federe.connectors.values import parse_utc
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -142,6 +146,10 @@ def decode(body: bytes, http_charset: str = "") -> tuple[str, str, list[str]]:
         utf8_text = body.decode("utf-8")
     except UnicodeDecodeError:
         utf8_text = None
+        if (declared or charset or "utf-8") == "utf-8":
+            mended = _mostly_utf8(body)
+            if mended is not None:
+                return mended[0], "utf-8", [*notes, mended[1]]
     candidates = [name for name in (declared, charset, "utf-8", "cp1252", _codec("latin-1")) if name]
     for name in dict.fromkeys(candidates):
         if name.startswith(("utf-16", "utf-32")):
@@ -164,6 +172,25 @@ def decode(body: bytes, http_charset: str = "") -> tuple[str, str, list[str]]:
             )
         return text, name, notes
     return body.decode("latin-1"), "latin-1", notes  # never reached: latin-1 decodes every byte
+
+
+def _mostly_utf8(body: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few bad bytes: the text with only those bytes replaced (U+FFFD), and a note; else None.
+
+    "A few" means fewer bad bytes than well-formed non-ASCII characters. A latin-1 document has none of those (each
+    accented letter is a bad byte), so it is left to the single-byte encodings, which read it right.
+    """
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - body.count("\ufffd".encode())
+    good = sum(1 for char in text if ord(char) > 127 and char != "\ufffd")
+    if bad <= 0 or good <= bad:
+        return None
+    note = ngettext(
+        "The feed has %(count)s byte that is not valid UTF-8: it was replaced by �.",
+        "The feed has %(count)s bytes that are not valid UTF-8: they were replaced by �.",
+        bad,
+    ) % {"count": bad}
+    return text, note
 
 
 def _parse_xml(text: str) -> ET.Element:
@@ -272,19 +299,14 @@ def plain(value: str) -> str:
 
 
 def parse_date(value: str) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, Dublin Core), in UTC; None when unreadable."""
+    """ISO 8601 (Atom, Dublin Core) or RFC 822 (RSS), in UTC; None when unreadable."""
     value = (value or "").strip()
-    if not value:
-        return None
-    parsed: datetime | None = None
+    found = parse_utc(value)
+    if found is not None or not value:
+        return found
     try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed is None:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 

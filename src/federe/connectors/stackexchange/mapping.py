@@ -15,9 +15,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem
+from federe.connectors.values import parse_utc as parse_date
+from federe.connectors.values import web_url
 
 QUESTION, ANSWER = "1", "2"
 _SPACE = re.compile(r"\s+")
@@ -44,16 +46,6 @@ def comment_id(value: str | int) -> str:
     return f"comment:{value}"
 
 
-def parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
 def parse_int(value: str | None) -> int | None:
     try:
         return int(value) if value is not None else None
@@ -77,19 +69,19 @@ def map_user(row: dict[str, str], site_url: str = "") -> Member | MalformedItem:
             external_id=str(user_id),
             handle=handle_of(name),
             display_name=name,
-            profile_url=f"{site_url}/users/{user_id}" if site_url and user_id > 0 else "",
-            avatar_url=_http_url(row.get("ProfileImageUrl")),
+            profile_url=_on_site(site_url, f"/users/{user_id}") if user_id > 0 else "",
+            avatar_url=web_url(row.get("ProfileImageUrl")),
         ),
         reputation=reputation if reputation is not None else 0,
         account_id=row.get("AccountId", ""),
-        website=_http_url(row.get("WebsiteUrl")),
+        website=web_url(row.get("WebsiteUrl")),
         created_at=parse_date(row.get("CreationDate")),
     )
 
 
-def _http_url(value: str | None) -> str:
-    value = (value or "").strip()
-    return value if value.startswith(("http://", "https://")) and len(value) <= 500 else ""
+def _on_site(site_url: str, path: str) -> str:
+    """A page of the site, when the site's address is a web address ("" otherwise)."""
+    return web_url(f"{site_url}{path}") if web_url(site_url) else ""
 
 
 def row_author(row: dict[str, str], id_key: str, name_key: str) -> Author:
@@ -123,7 +115,7 @@ def map_post(row: dict[str, str], site_url: str = "") -> Item | MalformedItem:
             created_at=created,
             kind=ItemKind.POST,
             thread_title=row.get("Title", "").strip()[:300],  # plain text in dumps
-            url=f"{site_url}/q/{pid}" if site_url else "",
+            url=_on_site(site_url, f"/q/{pid}"),
             edited_at=edited,
         )
     if kind == ANSWER:
@@ -138,7 +130,7 @@ def map_post(row: dict[str, str], site_url: str = "") -> Item | MalformedItem:
             created_at=created,
             kind=ItemKind.REPLY,
             parent_id=post_id(parent),
-            url=f"{site_url}/a/{pid}" if site_url else "",
+            url=_on_site(site_url, f"/a/{pid}"),
             edited_at=edited,
         )
     return MalformedItem(reason=f"post type {kind} is neither a question nor an answer", external_id=post_id(pid))
@@ -173,5 +165,5 @@ def map_comment(row: dict[str, str], question: int, site_url: str = "") -> Item 
         created_at=created,
         kind=ItemKind.COMMENT,
         parent_id=post_id(on_post),
-        url=f"{site_url}/posts/comments/{cid}" if site_url else "",
+        url=_on_site(site_url, f"/posts/comments/{cid}"),
     )

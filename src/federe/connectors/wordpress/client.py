@@ -1,105 +1,75 @@
 """The HTTP calls to a WordPress site's REST API, with every failure mapped into the connector error family.
 
-Authentication is HTTP Basic with an Application Password (WordPress 5.6+): the account's login password
-does not work on the REST API. Redirects are not followed, so the password is never sent to another address
-and the user learns the address to use instead.
+Every call goes through ``federe.connectors.http`` (and so ``federe.core.netsafe``): the blog's address is a
+user's choice, so it must not lead to loopback, private or metadata addresses. Authentication is HTTP Basic
+with an Application Password (WordPress 5.6+): the account's login password does not work on the REST API.
+Redirects are not followed, so the password is never sent to another address and the user learns the address
+to use instead.
 """
 
 from __future__ import annotations
 
 import html
+import json as jsonlib
 import re
-import ssl
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors import http
+from federe.connectors.errors import ConnectorError, Permanent, Unauthorized
 
-TIMEOUT_SECONDS = 10.0
+TIMEOUT_SECONDS = 10
+MAX_BYTES = 20_000_000  # a page of 100 comments with their posts embedded
 USER_AGENT = "Federe/0.1 (community inbox; WordPress connector)"
 
-REFUSED_LOGIN = "WordPress refused the user name or application password."
-NOT_LOGGED_IN_HINT = (
-    " It did not log us in: use an application password (Users → Profile → Application Passwords), not the"
+REFUSED_LOGIN = _lazy("WordPress refused the user name or application password.")
+NOT_LOGGED_IN_HINT = _lazy(
+    "It did not log us in: use an application password (Users → Profile → Application Passwords), not the"
     " account password, and check that the server passes the Authorization header on to WordPress."
 )
-NO_RIGHTS = "This WordPress user has no right to moderate comments: give it the Editor or Administrator role."
-NOT_WORDPRESS = "This address is not a WordPress site, or its REST API is disabled."
-BAD_CERTIFICATE = "The site's HTTPS certificate is not valid ({detail}): fix the certificate or check the address."
-TLS_FAILED = "The secure (HTTPS) connection to {site} failed ({detail}): check the address and the server's TLS setup."
+NO_RIGHTS = _lazy("This WordPress user has no right to moderate comments: give it the Editor or Administrator role.")
+NOT_WORDPRESS = _lazy("This address is not a WordPress site, or its REST API is disabled.")
+NOT_JSON = _lazy(
+    "WordPress answered with something that is not JSON (HTTP %(status)s, %(kind)s): a plugin or the web server"
+    " may be failing."
+)
 
 # 403 answers that are about the content, not about the user's rights.
 CONTENT_REFUSALS = {
-    "rest_comment_closed": "Comments are closed on this post.",
-    "rest_comment_draft_post": "This post is a draft: it cannot receive comments.",
-    "rest_comment_trash_post": "This post is in the trash: it cannot receive comments.",
-    "rest_comment_invalid_post_id": "This post no longer exists on WordPress.",
+    "rest_comment_closed": _lazy("Comments are closed on this post."),
+    "rest_comment_draft_post": _lazy("This post is a draft: it cannot receive comments."),
+    "rest_comment_trash_post": _lazy("This post is in the trash: it cannot receive comments."),
+    "rest_comment_invalid_post_id": _lazy("This post no longer exists on WordPress."),
 }
 NOT_FOUND = {
-    "rest_comment_invalid_id": "This comment no longer exists on WordPress.",
-    "rest_post_invalid_id": "This post no longer exists on WordPress.",
+    "rest_comment_invalid_id": _lazy("This comment no longer exists on WordPress."),
+    "rest_post_invalid_id": _lazy("This post no longer exists on WordPress."),
 }
+WORDS = http.StatusWords(
+    refused=REFUSED_LOGIN,
+    not_found=NOT_WORDPRESS,
+    slow_down=_lazy("WordPress asked us to slow down (HTTP 429); we will try again later."),
+    server_error=_lazy("WordPress had an internal error (HTTP %(status)s)%(detail)s; we will try again."),
+    other=_lazy("WordPress refused the request (HTTP %(status)s)%(detail)s."),
+    redirect=_lazy("%(site)s redirects to %(where)s: use that address for the site."),
+)
 _TAG = re.compile(r"<[^>]+>")
 
-
-class Refused(Permanent):
-    """WordPress said no for good; keeps the HTTP status and WordPress's error code for the caller."""
-
-    def __init__(self, message: str, *, status: int, code: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+NotJson = http.NotJson
 
 
-class NotJson(Transient):
-    """The answer was not JSON: often a broken plugin or a proxy page, so worth retrying."""
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After is either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _wp_error(response: httpx.Response) -> tuple[str, str]:
+def _wp_error(body: bytes) -> tuple[str, str]:
     """WordPress's error code and message, in plain text, when the body is a WP_Error."""
     try:
-        body = response.json()
+        payload = jsonlib.loads(body)
     except ValueError:
         return "", ""
-    if not isinstance(body, dict):
+    if not isinstance(payload, dict):
         return "", ""
-    message = html.unescape(_TAG.sub("", str(body.get("message") or ""))).strip()
-    return str(body.get("code") or ""), message
-
-
-def _tls_failure(exc: BaseException) -> str:
-    """'certificate' or 'tls' when a connection failed in the TLS handshake, else ''.
-
-    httpx wraps the ssl module's error in its own ConnectError; the original stays in the exception chain.
-    """
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:  # chains can loop back on themselves
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    for seen in chain:
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return "certificate"
-    return "tls" if any(isinstance(seen, ssl.SSLError) or "[SSL" in str(seen) for seen in chain) else ""
+    message = html.unescape(_TAG.sub("", str(payload.get("message") or ""))).strip()
+    return str(payload.get("code") or ""), message
 
 
 class WordPressClient:
@@ -115,20 +85,10 @@ class WordPressClient:
         self.site_url = site_url.rstrip("/")
         self.api_url = (api_url or f"{self.site_url}/wp-json").rstrip("/")
         self.timeout = timeout
-        # trust_env=False: a proxy or .netrc from the worker's environment must not see the password.
-        self._http = httpx.Client(
-            auth=httpx.BasicAuth(username, app_password),
-            timeout=httpx.Timeout(timeout),
-            trust_env=False,
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        )
-
-    def close(self) -> None:
-        self._http.close()
+        self._headers = {"Accept": "application/json", **http.basic_auth(username, app_password)}
 
     def __repr__(self) -> str:
-        return f"<WordPressClient {self.site_url}>"
+        return f"<WordPressClient {self.site_url}>"  # never the password
 
     # -- the REST calls Fédère makes ------------------------------------------------------------------------
 
@@ -142,7 +102,7 @@ class WordPressClient:
         """One page of comments and the total that X-WP-Total announces (None when absent)."""
         answer = self.request("GET", "/wp/v2/comments", params=params)
         if not isinstance(answer.json, list):
-            raise NotJson("WordPress answered the comment list with something that is not a list.")
+            raise NotJson(_("WordPress answered the comment list with something that is not a list."))
         total = answer.headers.get("X-WP-Total", "")
         return answer.json, int(total) if total.isdigit() else None
 
@@ -161,19 +121,23 @@ class WordPressClient:
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, **kwargs: Any) -> Answer:
+    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Answer:
         url, params = self._route(path, params or {})
-        response = self._send(method, url, params=params, **kwargs)
-        self._raise_for_status(response)
-        try:
-            body = response.json()
-        except ValueError as exc:
-            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-            raise NotJson(
-                f"WordPress answered with something that is not JSON (HTTP {response.status_code}, {kind}):"
-                " a plugin or the web server may be failing."
-            ) from exc
-        return Answer(body, response.headers)
+        answer = http.request(
+            method,
+            url,
+            params=params,
+            headers=self._headers,
+            json_body=json,
+            timeout=self.timeout,
+            max_bytes=MAX_BYTES,
+            follow_redirects=False,
+            user_agent=USER_AGENT,
+        )
+        problem = self._error_for(answer)
+        if problem is not None:
+            raise problem
+        return Answer(http.json_of(answer, site=self.site_url, words=NOT_JSON), answer.headers)
 
     def _route(self, path: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The URL and query of a REST route; sites without pretty permalinks take it as ?rest_route=/path."""
@@ -181,50 +145,26 @@ class WordPressClient:
             return f"{self.api_url}{path}", params
         base, _sep, query = self.api_url.partition("?")
         key, _sep, prefix = query.partition("=")
-        return base, {key: f"{prefix}{path}", **params}  # httpx would drop a query left in the URL
+        return base, {key: f"{prefix}{path}", **params}  # a query left in the URL would be dropped
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self._http.request(method, url, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise Transient(f"{self.site_url} did not answer within {self.timeout:g} seconds (timeout).") from exc
-        except httpx.ConnectError as exc:
-            tls = _tls_failure(exc)
-            if tls == "certificate":
-                raise Permanent(BAD_CERTIFICATE.format(detail=_short(exc))) from exc
-            if tls:
-                raise Permanent(TLS_FAILED.format(site=self.site_url, detail=_short(exc))) from exc
-            raise Transient(f"Cannot reach {self.site_url}: {_short(exc)}") from exc
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise Permanent(f"The site address {self.site_url!r} is not valid: give it as https://example.org") from exc
-        except httpx.TransportError as exc:
-            raise Transient(f"The connection to {self.site_url} broke: {_short(exc)}") from exc
-
-    def _raise_for_status(self, response: httpx.Response) -> None:
-        status = response.status_code
+    def _error_for(self, answer: http.Answer) -> ConnectorError | None:
+        """WordPress's own refusals first (they carry its error code), then the shared status mapping."""
+        status = answer.status
         if status < 300:
-            return
-        code, message = _wp_error(response)
-        raise self._error_for(status, code, message, response)
-
-    def _error_for(self, status: int, code: str, message: str, response: httpx.Response) -> ConnectorError:
-        if 300 <= status < 400:
-            where = response.headers.get("Location", "another address")
-            return Permanent(f"{self.site_url} redirects to {where}: use that address for the site.")
-        if status == 401:
-            return Unauthorized(REFUSED_LOGIN + (NOT_LOGGED_IN_HINT if code == "rest_not_logged_in" else ""))
+            return None
+        code, message = _wp_error(answer.body)
+        if status == 401 and code == "rest_not_logged_in":
+            return Unauthorized(f"{REFUSED_LOGIN} {NOT_LOGGED_IN_HINT}", status=status, code=code)
+        if status == 403 and code in CONTENT_REFUSALS:
+            return Permanent(str(CONTENT_REFUSALS[code]), status=status, code=code)
         if status == 403:
-            if code in CONTENT_REFUSALS:
-                return Refused(CONTENT_REFUSALS[code], status=status, code=code)
-            return Unauthorized(NO_RIGHTS)
-        if status == 404:
-            return Refused(NOT_FOUND.get(code, NOT_WORDPRESS), status=status, code=code)
-        if status == 429:
-            wait = retry_after_seconds(response.headers.get("Retry-After"))
-            return RateLimited(f"WordPress asked us to slow down (HTTP 429){_wait(wait)}.", retry_after=wait)
-        if status >= 500:
-            return Transient(f"WordPress had an internal error (HTTP {status}){_detail(message)}.")
-        return Refused(f"WordPress refused the request (HTTP {status}){_detail(message)}.", status=status, code=code)
+            return Unauthorized(str(NO_RIGHTS), status=status, code=code)
+        if status == 404 and code in NOT_FOUND:
+            return Permanent(str(NOT_FOUND[code]), status=status, code=code)
+        error = http.status_error(answer, WORDS, site=self.site_url, detail=message)
+        if error is not None:
+            error.code = code
+        return error
 
 
 class Answer:
@@ -232,19 +172,6 @@ class Answer:
 
     __slots__ = ("headers", "json")
 
-    def __init__(self, json: Any, headers: httpx.Headers) -> None:
+    def __init__(self, json: Any, headers: Any) -> None:
         self.json = json
         self.headers = headers
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _detail(message: str) -> str:
-    return f": {message[:200]}" if message else ""
-
-
-def _wait(seconds: float | None) -> str:
-    return f"; trying again in {seconds:.0f} seconds" if seconds else ""

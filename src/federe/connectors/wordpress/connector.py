@@ -43,7 +43,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
@@ -60,20 +61,14 @@ from federe.connectors.types import (
     OutgoingReply,
     PublishResult,
 )
-from federe.connectors.wordpress.client import (
-    NO_RIGHTS,
-    NOT_WORDPRESS,
-    TIMEOUT_SECONDS,
-    NotJson,
-    Refused,
-    WordPressClient,
-)
-from federe.connectors.wordpress.mapping import map_comment, parse_gmt
+from federe.connectors.values import int_setting, parse_utc, web_url
+from federe.connectors.wordpress.client import NO_RIGHTS, NOT_WORDPRESS, TIMEOUT_SECONDS, NotJson, WordPressClient
+from federe.connectors.wordpress.mapping import map_comment
 from federe.core.html import html_to_text, sanitize_html
 
 # What each moderation action sets on WordPress, as the comment's REST status.
 TARGET_STATUS = {ActionKind.APPROVE: "approved", ActionKind.HOLD: "hold", ActionKind.SPAM: "spam"}
-NO_BAN = (
+NO_BAN = _lazy(
     "WordPress cannot ban a commenter through its API: add their e-mail or IP address to the"
     " “Disallowed Comment Keys” in Settings → Discussion."
 )
@@ -104,14 +99,6 @@ def _id(comment: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _int_setting(config: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(config.get(key, default))
-    except (TypeError, ValueError):
-        value = default
-    return min(max(value, low), high)
-
-
 @register
 class WordPressConnector(Connector):
     key = "wordpress"
@@ -121,23 +108,23 @@ class WordPressConnector(Connector):
     # Comments need a moderator within seconds; a sync costs one or two small requests (bench/reaction.py).
     default_sync_interval_seconds = 15
     setup_fields = (
-        SetupField("site_url", _("Blog address"), kind="url", help=_("For example https://blog.example.org")),
-        SetupField("username", _("WordPress user name"), secret=True),
+        SetupField("site_url", _lazy("Blog address"), kind="url", help=_lazy("For example https://blog.example.org")),
+        SetupField("username", _lazy("WordPress user name"), secret=True),
         SetupField(
             "app_password",
-            _("Application password"),
+            _lazy("Application password"),
             secret=True,
             kind="password",
-            help=_("In WordPress: Users → Profile → Application Passwords. The user must be able to moderate."),
+            help=_lazy("In WordPress: Users → Profile → Application Passwords. The user must be able to moderate."),
         ),
     )
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         super().__init__(config=config, credentials=credentials)
-        self.page_size = _int_setting(config, "page_size", 100, 2, 100)
-        self.recheck_last = _int_setting(config, "recheck_last", 100, 0, 10_000)
-        self.recheck_days = _int_setting(config, "recheck_days", 3, 0, 365)
-        self.recheck_max = _int_setting(config, "recheck_max", 500, 0, 10_000)
+        self.page_size = int_setting(config, "page_size", 100, 2, 100)
+        self.recheck_last = int_setting(config, "recheck_last", 100, 0, 10_000)
+        self.recheck_days = int_setting(config, "recheck_days", 3, 0, 365)
+        self.recheck_max = int_setting(config, "recheck_max", 500, 0, 10_000)
         self._client: WordPressClient | None = None
 
     @property
@@ -146,12 +133,14 @@ class WordPressConnector(Connector):
         if self._client is None:
             site = str(self.config.get("site_url") or "").strip()
             if not site.startswith(("http://", "https://")):
-                raise Permanent("Give the blog's full address, starting with https:// (e.g. https://blog.example.org).")
+                raise Permanent(
+                    _("Give the blog's full address, starting with https:// (e.g. https://blog.example.org).")
+                )
             self._client = WordPressClient(
                 site,
                 str(self.credentials.get("username") or ""),
                 str(self.credentials.get("app_password") or ""),
-                timeout=_int_setting(self.config, "timeout", int(TIMEOUT_SECONDS), 1, 120),
+                timeout=int_setting(self.config, "timeout", int(TIMEOUT_SECONDS), 1, 120),
                 api_url=str(self.config.get("api_url") or ""),
             )
         return self._client
@@ -162,13 +151,13 @@ class WordPressConnector(Connector):
         try:
             root = self.client.root()
         except NotJson as exc:  # an HTML page where the REST API should be
-            raise Permanent(NOT_WORDPRESS) from exc
+            raise Permanent(str(NOT_WORDPRESS)) from exc
         if not isinstance(root, dict) or "wp/v2" not in (root.get("namespaces") or []):
-            raise Permanent(NOT_WORDPRESS)
+            raise Permanent(str(NOT_WORDPRESS))
         me = self.client.me()
         capabilities = me.get("capabilities") if isinstance(me, dict) else None
         if not isinstance(capabilities, dict) or not capabilities.get("moderate_comments"):
-            raise Unauthorized(NO_RIGHTS)
+            raise Unauthorized(str(NO_RIGHTS))
 
     # -- fetch ----------------------------------------------------------------------------------------------
 
@@ -263,7 +252,7 @@ class WordPressConnector(Connector):
         data = {"post": post, "parent": parent, "content": reply.body_html, "status": "approved"}
         try:
             created = self.client.create_comment(data)
-        except Refused as exc:
+        except Permanent as exc:
             if exc.code != "comment_duplicate":
                 raise
             created = self._already_posted(post, parent, reply.body_html)
@@ -280,13 +269,13 @@ class WordPressConnector(Connector):
             raw = content.get("raw") if isinstance(content, dict) else None
             if isinstance(raw, str) and html_to_text(sanitize_html(raw)) == wanted:
                 return comment
-        raise Permanent("WordPress says this reply was already posted, but Fédère could not find it on the post.")
+        raise Permanent(_("WordPress says this reply was already posted, but Fédère could not find it on the post."))
 
     # -- moderation -----------------------------------------------------------------------------------------
 
     def act(self, action: ModerationAction) -> ActionResult:
         if action.kind == ActionKind.BAN:
-            raise Permanent(NO_BAN)
+            raise Permanent(str(NO_BAN))
         comment_id = _number(action.external_id, "comment")
         if action.kind in (ActionKind.REMOVE, ActionKind.DELETE):
             return self._remove(comment_id, hard=action.kind == ActionKind.DELETE)
@@ -307,7 +296,7 @@ class WordPressConnector(Connector):
         """To the trash (WordPress empties it after 30 days), or deleted for good when asked."""
         try:
             answer = self.client.delete_comment(comment_id, force=hard)
-        except Refused as exc:
+        except Permanent as exc:
             if exc.code == "rest_already_trashed" or (exc.status == 404 and hard):
                 return ActionResult(done=True, detail="deleted" if hard else "trash")
             raise
@@ -316,15 +305,17 @@ class WordPressConnector(Connector):
 
 def _number(value: str, what: str) -> int:
     if not str(value).isdigit() or int(value) <= 0:
-        raise Permanent(f"{value!r} is not a WordPress {what} id.")
+        if what == "post":
+            raise Permanent(_("%(value)s is not a WordPress post id.") % {"value": repr(value)[:40]})
+        raise Permanent(_("%(value)s is not a WordPress comment id.") % {"value": repr(value)[:40]})
     return int(value)
 
 
 def _published(comment: Any) -> PublishResult:
     if not isinstance(comment, dict) or _id(comment) <= 0:
-        raise Permanent("WordPress accepted the reply but did not say which comment it created.")
+        raise Permanent(_("WordPress accepted the reply but did not say which comment it created."))
     return PublishResult(
         external_id=str(_id(comment)),
-        url=str(comment.get("link") or ""),
-        created_at=parse_gmt(comment.get("date_gmt")),
+        url=web_url(comment.get("link")),
+        created_at=parse_utc(comment.get("date_gmt")),
     )

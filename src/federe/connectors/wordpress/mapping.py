@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem, NetworkStatus
+from federe.connectors.values import parse_utc, web_url
 
 STATUSES = {
     "approved": NetworkStatus.PUBLISHED,
@@ -24,17 +26,6 @@ STATUSES = {
 }
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-
-
-def parse_gmt(value: Any) -> datetime | None:
-    """WordPress's *_gmt fields are UTC without an offset ("2026-11-23T12:31:19")."""
-    if not isinstance(value, str) or not value or value.startswith("0000"):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def rendered_text(field: Any) -> str:
@@ -71,7 +62,7 @@ def map_author(comment: dict[str, Any]) -> Author:
         handle=name,
         display_name=name,
         email=email,
-        profile_url=str(comment.get("author_url") or ""),
+        profile_url=web_url(comment.get("author_url")),
         avatar_url=_largest_avatar(comment.get("author_avatar_urls")),
     )
 
@@ -80,34 +71,35 @@ def _largest_avatar(urls: Any) -> str:
     if not isinstance(urls, dict):
         return ""
     sizes = [key for key in urls if str(key).isdigit() and isinstance(urls[key], str)]
-    return urls[max(sizes, key=int)] if sizes else ""
+    return web_url(urls[max(sizes, key=int)]) if sizes else ""
 
 
 def _malformed(comment: dict[str, Any], external_id: str) -> str:
     """Why this comment cannot be stored, or '' when it can."""
+    values = {"id": external_id}
     if not isinstance(comment.get("post"), int) or comment["post"] <= 0:
-        return f"WordPress comment {external_id} is not attached to a post"
+        return _("WordPress comment %(id)s is not attached to a post.") % values
     if not isinstance(comment.get("parent", 0), int):
-        return f"WordPress comment {external_id} has an unreadable parent"
+        return _("WordPress comment %(id)s has an unreadable parent.") % values
     if not isinstance(comment.get("author", 0), int):
-        return f"WordPress comment {external_id} has an unreadable author"
+        return _("WordPress comment %(id)s has an unreadable author.") % values
     content = comment.get("content")
     if not isinstance(content, dict) or not isinstance(content.get("rendered"), str):
-        return f"WordPress comment {external_id} has no content"
-    if parse_gmt(comment.get("date_gmt")) is None:
-        return f"WordPress comment {external_id} has an unreadable date ({str(comment.get('date_gmt'))[:40]})"
+        return _("WordPress comment %(id)s has no content.") % values
+    if parse_utc(comment.get("date_gmt")) is None:
+        return _("WordPress comment %(id)s has an unreadable date.") % values
     if comment.get("status") not in STATUSES:
-        return f"WordPress comment {external_id} has an unknown status ({str(comment.get('status'))[:40]})"
+        return _("WordPress comment %(id)s has an unknown status.") % values
     return ""
 
 
 def map_comment(comment: Any, post: dict[str, Any] | None = None) -> Item | MalformedItem:
     """One comment (context=edit) into an Item; ``post`` defaults to the one embedded with ``_embed=up``."""
     if not isinstance(comment, dict):
-        return MalformedItem(reason="WordPress sent a comment that is not a JSON object")
+        return MalformedItem(reason=_("WordPress sent a comment that is not a JSON object."))
     raw_id = comment.get("id")
     if not isinstance(raw_id, int) or isinstance(raw_id, bool) or raw_id <= 0:
-        return MalformedItem(reason="WordPress sent a comment without an id")
+        return MalformedItem(reason=_("WordPress sent a comment without an id."))
     external_id = str(raw_id)
     problem = _malformed(comment, external_id)
     if problem:
@@ -122,8 +114,8 @@ def map_comment(comment: Any, post: dict[str, Any] | None = None) -> Item | Malf
         kind=ItemKind.REPLY if parent else ItemKind.COMMENT,
         author=map_author(comment),
         body_html=comment["content"]["rendered"],
-        created_at=parse_gmt(comment["date_gmt"]),  # type: ignore[arg-type]  # checked by _malformed
-        url=str(comment.get("link") or ""),
+        created_at=parse_utc(comment["date_gmt"]),  # type: ignore[arg-type]  # checked by _malformed
+        url=web_url(comment.get("link")),
         status=STATUSES[comment["status"]],
         raw={key: value for key, value in comment.items() if key not in ("_embedded", "_links")},
     )

@@ -1,0 +1,58 @@
+"""Reading what networks and users hand to connectors: options, dates and web addresses, one way for all.
+
+Pure functions that never raise: an unreadable value becomes the default, ``None`` or ``""``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_URL = 500  # the width of URL columns in the database
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
+
+
+def int_setting(config: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    """A connector option as an int between ``low`` and ``high``; the default when it is unreadable."""
+    try:
+        value = int(config.get(key, default))
+    except (TypeError, ValueError, OverflowError):
+        value = default
+    return min(max(value, low), high)
+
+
+def parse_utc(value: Any) -> datetime | None:
+    """An ISO 8601 date ("2026-11-23T12:31:19", "…Z", "…+02:00") in UTC; a date without offset is UTC.
+
+    None for anything else, and for WordPress's "never" (0000-00-00T00:00:00).
+    """
+    if not isinstance(value, str) or not value.strip() or value.startswith("0000"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def web_url(value: Any, limit: int = MAX_URL) -> str:
+    """``value`` when it is an http or https address with a host that fits in ``limit`` characters, else "".
+
+    Addresses from networks end up as links in a staff member's browser: ``javascript:``, ``data:`` and every
+    other scheme are dropped here, in the mapping, so that they are never stored.
+    """
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    if not url or len(url) > limit or _UNSAFE_IN_URL.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return ""
+    return url
