@@ -7,6 +7,7 @@ import pytest
 import respx
 from django.core.exceptions import ValidationError
 from django.db import connection as db
+from django.utils import translation
 
 from federe.connections.models import Connection
 from federe.connections.services import create_connection
@@ -49,7 +50,7 @@ def test_the_network_check_runs_outside_any_transaction(owner, workspace, networ
 
 
 def test_a_refused_check_stores_nothing(owner, workspace, network_calls):
-    with respx.mock() as mock:
+    with respx.mock() as mock, translation.override("en"):
         mock.get(FEED).mock(return_value=httpx.Response(404))
         with pytest.raises(ValidationError) as caught:
             create_connection(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from federe.core.models import WorkspaceScoped
@@ -54,6 +55,12 @@ class Connection(WorkspaceScoped):
         self.credentials_encrypted = encrypt_json(value)
 
     @property
+    def sync_abandoned(self) -> bool:
+        """A worker took this channel but its lease ran out before it finished: it was killed or restarted."""
+        expires = self.lease_expires_at
+        return self.sync_state != SyncState.IDLE and expires is not None and expires < timezone.now()
+
+    @property
     def network_label(self) -> str:
         from federe.connectors.registry import connector_class
 
@@ -70,11 +77,13 @@ class SyncRun(WorkspaceScoped):
         RUNNING = "running", _("running")
         OK = "ok", _("done")
         FAILED = "failed", _("failed")
+        # The worker stopped (killed, out of memory, restarted) and the channel's lease expired.
+        INTERRUPTED = "interrupted", _("interrupted")
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="sync_runs")
     worker_id = models.CharField(max_length=80, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     pages = models.PositiveIntegerField(default=0)
     fetched = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(default=0)

@@ -15,6 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
@@ -22,9 +25,9 @@ from federe.connections.models import Connection, SyncRun, SyncState
 from federe.connections.runtime import connector_for
 from federe.connectors import registry
 from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
-from federe.connectors.types import Batch
+from federe.connectors.types import Batch, MalformedItem
 from federe.core import audit
-from federe.inbox.ingest import IngestStats, ingest_items
+from federe.inbox.ingest import IngestStats, ingest_items, storable
 from federe.moderation.services import moderate_new_messages
 from federe.people.scoring import after_new_messages
 
@@ -110,6 +113,7 @@ def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[in
 
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    interrupt_abandoned_runs(now)
     with transaction.atomic():
         due = (
             Connection.objects.select_for_update(skip_locked=True)
@@ -124,6 +128,29 @@ def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[in
             for pk in ids:
                 transaction.on_commit(partial(sync_connection_task.enqueue, pk))
     return ids
+
+
+def interrupt_abandoned_runs(now: datetime) -> int:
+    """Mark as interrupted the syncs whose worker died (killed, out of memory, restarted), and their task rows.
+
+    Nothing else would end them: they would stay "running" for ever. A run is abandoned once its channel's lease
+    has expired (an import holds no lease, so it is never taken for one).
+    """
+    from federe.connections.tasks import sync_connection_task
+
+    count = SyncRun.objects.filter(outcome=SyncRun.Outcome.RUNNING, connection__lease_expires_at__lt=now).update(
+        outcome=SyncRun.Outcome.INTERRUPTED, finished_at=now
+    )
+    started_before = now - timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path=sync_connection_task.module_path, started_at__lt=started_before
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="federe.connections.services.SyncInterrupted",
+        traceback="The worker stopped before the sync finished; the channel's lease expired.",
+    )
+    return count
 
 
 def _claim(connection_id: int, now: datetime) -> bool:
@@ -154,14 +181,16 @@ def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestSta
     run.fetched += len(batch.items) + len(batch.malformed)
     run.stored += stats.stored
     run.updated += stats.updated
-    run.malformed += len(batch.malformed)
+    run.malformed += len(batch.malformed) + len(stats.skipped)
     return stats
 
 
-def _malformed_warning(batch: Batch) -> str:
-    reasons = "; ".join(m.reason for m in batch.malformed[:3])
-    more = len(batch.malformed) - 3
-    return reasons + (f" (and {more} more)" if more > 0 else "")
+def _malformed_warning(malformed: list[MalformedItem]) -> str:
+    reasons = "; ".join(m.reason for m in malformed[:3])
+    more = len(malformed) - 3
+    if more <= 0:
+        return reasons
+    return reasons + " " + ngettext("(and %(count)s more)", "(and %(count)s more)", more) % {"count": more}
 
 
 def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome | None:
@@ -170,6 +199,10 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
     if not _claim(connection_id, now):
         return None
     connection = Connection.objects.select_related("workspace").get(pk=connection_id)
+    # We hold the channel now: a run still marked running is one whose worker died.
+    SyncRun.objects.filter(connection=connection, outcome=SyncRun.Outcome.RUNNING).update(
+        outcome=SyncRun.Outcome.INTERRUPTED, finished_at=now
+    )
     run = SyncRun.objects.create(workspace=connection.workspace, connection=connection, worker_id=worker_id[:80])
     total = IngestStats()
     warnings: list[str] = []
@@ -178,9 +211,10 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
         connector = connector_for(connection)
         for _page in range(settings.FEDERE_SYNC_MAX_PAGES):
             batch = connector.fetch(connection.cursor or None)
-            total.add(_store_page(connection, batch, run))
-            if batch.malformed:
-                warnings.append(_malformed_warning(batch))
+            stats = _store_page(connection, batch, run)
+            total.add(stats)
+            if batch.malformed or stats.skipped:
+                warnings.append(_malformed_warning([*batch.malformed, *stats.skipped]))
             if not batch.has_more:
                 break
     except ConnectorError as exc:
@@ -209,11 +243,13 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
     if error is None:
         fields.update(last_success_at=now, last_error="", consecutive_failures=0)
     else:
+        # A network's words may quote what it sent, unstorable characters included: they must not fail the save.
+        error.message = storable(error.message)
         fields.update(
             last_error=error.message, last_error_at=now, consecutive_failures=connection.consecutive_failures + 1
         )
     if warnings:
-        fields.update(last_warning=" | ".join(warnings)[:2000], last_warning_at=now)
+        fields.update(last_warning=storable(" | ".join(warnings))[:2000], last_warning_at=now)
     fields["next_sync_at"] = _next_attempt(connection, error, now)
     Connection.objects.filter(pk=connection.pk).update(**fields)
     run.finished_at = now

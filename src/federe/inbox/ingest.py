@@ -6,13 +6,17 @@ so a crash mid-batch loses nothing and stores nothing twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from federe.connections.models import Connection
-from federe.connectors.types import Author, Item, NetworkStatus
+from federe.connectors.types import Author, Item, MalformedItem, NetworkStatus
 from federe.core.html import html_to_text, sanitize_html
 from federe.inbox.bulk import set_column
 from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
@@ -29,10 +33,70 @@ class IngestStats:
     stored: int = 0
     updated: int = 0
     new_messages: list[Message] = field(default_factory=list)  # with their ids, for moderation
+    skipped: list[MalformedItem] = field(default_factory=list)  # items no database could store
 
     def add(self, other: IngestStats) -> None:
         self.stored += other.stored
         self.updated += other.updated
+        self.skipped += other.skipped
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as every database stores it: a lone surrogate becomes U+FFFD, a NUL is dropped."""
+    return _SURROGATE.sub("\ufffd", text).replace("\x00", "")
+
+
+def _unstorable_field(item: Item) -> str:
+    """The first text field of the item or its author that no database can store, or ''.
+
+    A lone surrogate ("\\ud800" is valid JSON) cannot be encoded as UTF-8, and PostgreSQL refuses NUL in text:
+    either would fail the whole page, again at every retry, since the cursor would never move past it.
+    """
+    for owner in (item, item.author):
+        for spec in fields(owner):
+            value = getattr(owner, spec.name)
+            if isinstance(value, str) and _UNSTORABLE.search(value):
+                return f"{'author.' if owner is item.author else ''}{spec.name}"
+    return ""
+
+
+def screen_items(items: Sequence[Item]) -> tuple[list[Item], list[MalformedItem]]:
+    """The items a database can store, and the others as malformed, each with its reason."""
+    kept: list[Item] = []
+    skipped: list[MalformedItem] = []
+    for item in items:
+        problem = _unstorable_field(item)
+        if not problem:
+            kept.append(item)
+            continue
+        shown = storable(item.external_id)[:80]
+        reason = _("Item %(id)s was skipped: a character in its %(field)s cannot be stored.") % {
+            "id": shown,
+            "field": _FIELD_WORDS.get(problem, problem),
+        }
+        skipped.append(MalformedItem(reason=reason, external_id=shown))
+    return kept, skipped
+
+
+_FIELD_WORDS = {
+    "external_id": _lazy("id"),
+    "thread_id": _lazy("thread id"),
+    "parent_id": _lazy("parent id"),
+    "body_html": _lazy("text"),
+    "thread_title": _lazy("title"),
+    "url": _lazy("address"),
+    "language": _lazy("language"),
+    "author.external_id": _lazy("author id"),
+    "author.handle": _lazy("author name"),
+    "author.display_name": _lazy("author name"),
+    "author.profile_url": _lazy("author address"),
+    "author.email": _lazy("author e-mail"),
+    "author.avatar_url": _lazy("author picture"),
+}
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -230,9 +294,13 @@ def _changed_message(known: tuple, item: Item, html: str, text: str) -> Message 
 
 
 def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
-    """Store new items, update edited ones; call inside the page's transaction."""
+    """Store new items, update edited ones; call inside the page's transaction.
+
+    Items that no database can store are left out and returned in ``skipped``; the rest is stored.
+    """
+    items, skipped = screen_items(items)
     if not items:
-        return IngestStats()
+        return IngestStats(skipped=skipped)
     unique = list({item.external_id: item for item in items}.values())
     html = {item.external_id: sanitize_html(item.body_html) for item in unique}
     texts = {key: html_to_text(value) for key, value in html.items()}
@@ -278,7 +346,7 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     _listen(connection.workspace_id, created)
     _touch_conversations(latest)
     _touch_persons({k: v for k, v in identity_ids.items() if k not in new_authors}, unique)
-    return IngestStats(stored=len(created), updated=len(changed) + len(rescored), new_messages=created)
+    return IngestStats(stored=len(created), updated=len(changed) + len(rescored), new_messages=created, skipped=skipped)
 
 
 SCORE_FIELDS = ["language", "spam_score", "toxicity_score", "sentiment", "sentiment_score", "nlp"]

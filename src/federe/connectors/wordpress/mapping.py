@@ -54,7 +54,9 @@ def map_author(comment: dict[str, Any]) -> Author:
         external_id = f"user:{user_id}"
     elif email:
         # Hashed so that the identity key does not spread the address; the address itself stays on the Author.
-        external_id = "email:" + hashlib.sha1(email.lower().encode(), usedforsecurity=False).hexdigest()
+        external_id = (
+            "email:" + hashlib.sha1(email.lower().encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+        )
     else:
         external_id = f"name:{name}" if name else "anonymous"
     return Author(
