@@ -219,9 +219,11 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
                 break
     except ConnectorError as exc:
         error = exc
-    except Exception as exc:  # a bug must not stop the worker: record it, keep the cursor
+    except Exception:  # a bug must not stop the worker: record it, keep the cursor
         logger.exception("sync of connection %s failed unexpectedly", connection_id)
-        error = ConnectorError(f"Unexpected error in Fédère ({type(exc).__name__}); the next sync will retry.")
+        error = ConnectorError(
+            _("Unexpected error in Fédère; the next sync will retry. The server's log has the details.")
+        )
     _finish(connection, run, error, warnings)
     return SyncOutcome(run=run, stats=total)
 

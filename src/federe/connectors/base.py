@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
+
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.types import (
@@ -54,13 +56,13 @@ class Connector(ABC):
         """The next page of items after ``cursor``, and the cursor that follows it."""
 
     def reply(self, reply: OutgoingReply) -> PublishResult:
-        raise Permanent(f"{self.label} cannot reply.")
+        raise Permanent(_("%(network)s does not allow replies.") % {"network": self.label})
 
     def act(self, action: ModerationAction) -> ActionResult:
-        raise Permanent(f"{self.label} cannot moderate.")
+        raise Permanent(_("%(network)s does not allow moderation.") % {"network": self.label})
 
     def publish(self, post: OutgoingPost) -> PublishResult:
-        raise Permanent(f"{self.label} cannot publish.")
+        raise Permanent(_("%(network)s does not allow publishing.") % {"network": self.label})
 
     def __repr__(self) -> str:
         # Never show credentials, even in a debugger or a traceback.
