@@ -95,3 +95,14 @@ def test_the_signing_secret_is_never_rendered_and_an_empty_field_keeps_it(client
     assert config.webhook_secret == SECRET and config.min_volume == 4
     assert post(client, form_data(remove_secret="on")).status_code == 302
     assert services.alert_settings(connection.workspace_id).webhook_secret == ""
+
+
+def test_decimals_are_shown_in_the_reader_s_format_and_a_dot_still_works(client, connection, owner):
+    client.force_login(owner)
+    page = client.get(reverse("listening-alerts", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'value="0,5"' in page and 'inputmode="decimal"' in page
+    assert post(client, form_data(negative_share="0.7"), "fr").status_code == 302
+    assert services.alert_settings(connection.workspace_id).negative_share == 0.7
+    assert post(client, form_data(volume_factor="2,5"), "en").status_code == 302
+    config = services.alert_settings(connection.workspace_id)
+    assert (config.negative_share, config.volume_factor) == (0.5, 2.5)

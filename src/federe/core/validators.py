@@ -22,10 +22,14 @@ def validate_outgoing_url(value: str) -> None:
 
 
 class DecimalCommaField(forms.FloatField):
-    """A number that also accepts a decimal comma (``0,6``), in a text box so that what was typed is shown back
-    as it was when it is refused (a browser's number box empties itself on ``0,6``)."""
+    """A number that also accepts a decimal comma (``0,6``) whatever the language, shown in the reader's format,
+    in a text box so that what was typed is shown back as it was when it is refused (a browser's number box
+    empties itself on ``0,6``)."""
 
     widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"localize": True, **kwargs})
 
     def to_python(self, value: Any) -> float | None:
         if isinstance(value, str):
