@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
 # Colour-blind-safe palette (Okabe–Ito), the brand first.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -81,7 +81,9 @@ def voice_chart(
                 continue
             h = plot * value / peak
             y -= h
-            segments.append(Segment(x, y, w, h, colors[brand], f"{label} · {brand}: {value}"))
+            segments.append(
+                Segment(x, y, w, h, colors[brand], f"{label} · {brand}: {number_format(value, force_grouping=True)}")
+            )
         columns.append(
             Column(
                 label,

@@ -4,3 +4,6 @@ SHORT_DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
+# 12,345: grouped by three wherever a template or a sentence asks for grouping (intcomma, force_grouping).
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

@@ -1,0 +1,4 @@
+# French numbers as French typography writes them: 12 345 with a narrow no-break space, 2,5 with a comma.
+# Everything else (dates, decimal separator) comes from Django's own French formats.
+THOUSAND_SEPARATOR = "\u202f"
+NUMBER_GROUPING = 3
