@@ -229,6 +229,13 @@ def test_accents_are_optional():
     assert lexicon_features("posé sur la table", "fr")["n_hits"] == 0
 
 
+def test_words_fold_like_every_other_matcher():
+    # Full-width letters, and œ/æ written apart, are read as the lexicon's words (they used to be unknown).
+    assert total("c'est ｇｅｎｉａｌ", "fr") == pytest.approx(total("c'est genial", "fr"))
+    assert total("ＴＥＲＲＩＢＬＥ", "en") == pytest.approx(total("TERRIBLE", "en"))
+    assert total("ｇｅｎｉａｌ", "fr") > 0
+
+
 def test_decomposed_accents_match_too():
     decomposed = unicodedata.normalize("NFD", "c'est génial")
     assert total(decomposed, "fr") == pytest.approx(total("c'est génial", "fr"))

@@ -25,6 +25,14 @@ def test_minhash_finds_near_duplicates_and_ignores_short_or_different_texts():
     assert minhash.signature("merci !") is None
 
 
+def test_minhash_folds_like_every_other_matcher():
+    # Was "cœur a łodz straße": ligatures, Ł and ß were left as they are, unlike listening and moderation.
+    assert minhash.fold("Cœur à Łódź — Straße ’n°42") == "coeur a lodz strasse n 0"
+    spam = "Ｇａｇｎｅｚ un iPhone gratuit ici, offre limitée à Łódź, réponse rapide"
+    plain = "gagnez un iphone gratuit ici, offre limitee a lodz, reponse rapide"
+    assert minhash.similarity(minhash.signature(spam), minhash.signature(plain)) == 1.0
+
+
 def test_wave_score_adds_evidence_for_size_and_authors():
     alone, _ = wave_score([0.3], 1, 1)
     crowd, bonus = wave_score([0.3, 0.3, 0.3, 0.3, 0.3], 5, 5)

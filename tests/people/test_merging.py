@@ -30,6 +30,10 @@ def codes(suggestion: MergeSuggestion) -> set[str]:
 def test_normalising():
     assert merging.norm_name("  Chloé   LEFÈVRE ") == merging.norm_name("lefevre chloe") == "chloe lefevre"
     assert merging.norm_name("Jo") == ""  # too short to mean anything
+    # Letters that do not decompose fold like everywhere else (federe.core.text.normalise): they used to stay.
+    assert merging.norm_name("Łukasz Dąbrowski") == merging.norm_name("lukasz dabrowski")
+    assert merging.norm_name("Søren Kœnig") == merging.norm_name("Soren Koenig")
+    assert merging.norm_name("Ｊｕｌｉｅ Ｒｏｙ") == merging.norm_name("julie roy")  # full width
     assert merging.norm_email(" Ana@Example.ORG ") == "ana@example.org"
     assert merging.norm_handle("@Ana_B") == "ana_b"
     assert merging.norm_link("https://www.Example.org/u/ana/") == merging.norm_link("http://example.org/u/ana")

@@ -1,6 +1,7 @@
 """MinHash signatures and LSH bands for near-duplicate text (spam waves).
 
-Text is folded (case, accents, digits, URLs' paths, repeated punctuation) and cut into character 5-shingles.
+Text is folded (``federe.core.text.normalise``, then digits, URLs' paths, repeated punctuation) and cut into
+character 5-shingles.
 ``PERMUTATIONS`` universal hashes give a signature; ``BANDS`` bands of ``ROWS`` values each give keys. Two texts
 that share a key are candidates; their estimated Jaccard similarity is the share of equal signature values.
 With 8 bands of 4 rows, pairs above about 0.6 Jaccard similarity are found with high probability.
@@ -9,10 +10,11 @@ With 8 bands of 4 rows, pairs above about 0.6 Jaccard similarity are found with 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 from sklearn.utils import murmurhash3_32
+
+from federe.core.text import normalise
 
 PERMUTATIONS = 32
 BANDS = 8
@@ -31,9 +33,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    text = _URL_PATH.sub(r"\1", text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _URL_PATH.sub(r"\1", normalise(text))
     text = _DIGITS.sub("0", text)
     return _NON_WORD.sub(" ", text).strip()
 

@@ -13,7 +13,8 @@ written for Fédère (same licence as the project); the rules are the usual ones
 - **multi-word expressions** (``pas terrible``, ``pas mal``, ``à chier``, ``not bad``, ``no way``…),
   matched before single words.
 
-Accents are optional at lookup (``genial`` finds ``génial``). The summed valence is squashed into a
+Words are looked up as written, then normalised (``federe.core.text.normalise``, shared with every matcher:
+accents, ligatures, full width), so ``genial`` finds ``génial``. The summed valence is squashed into a
 compound score in [-1, 1], and a softmax with a neutral band turns it into three probabilities.
 
 Everything is loaded once per process, lazily. Scoring is a regex tokeniser plus dict lookups; unknown
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from federe.core.text import normalise
 from federe.nlp.base import Contribution, DocBatch, NotScored, Result, Score
 
 VERSION = "2026-11-23"
@@ -69,20 +71,6 @@ _VAL, _KIND, _ARG, _CANON, _PRENEG, _EMPH, _MWE = range(7)
 #: The entry of every word that carries nothing and starts no expression (most words): one identity test.
 _BORING = (0.0, K_WORD, 1.0, "", False, 1.0, False)
 
-_DEACCENT = str.maketrans(
-    {
-        **dict.fromkeys("àâäáãå", "a"),
-        **dict.fromkeys("éèêë", "e"),
-        **dict.fromkeys("îïíì", "i"),
-        **dict.fromkeys("ôöóòõ", "o"),
-        **dict.fromkeys("ùûüú", "u"),
-        "ç": "c",
-        "ÿ": "y",
-        "ñ": "n",
-        "œ": "oe",
-        "æ": "ae",
-    }
-)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})
 _WORD_RE = r"[^\W\d_]+(?:'[^\W\d_]+)*"
 _EMOJI_RE = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\u2B00-\u2BFF]"
@@ -322,10 +310,6 @@ _MODIFIERS: dict[str, dict[str, tuple[int, float]]] = {
 }
 
 
-def deaccent(text: str) -> str:
-    return text.translate(_DEACCENT)
-
-
 def read_lexicon(name: str) -> dict[str, float]:
     """One of the shipped TSV files as ``{term: valence}`` (comment lines skipped)."""
     out: dict[str, float] = {}
@@ -355,7 +339,7 @@ class _Lang:
         folded: list[tuple[str, tuple]] = []
         singles: list[tuple[str, float, int, float]] = []
         for term, (v, kind, arg) in entries.items():
-            canon_tokens = _WORD_ONLY.findall(deaccent(term.lower().translate(_APOSTROPHES)))
+            canon_tokens = _WORD_ONLY.findall(normalise(term))
             if len(canon_tokens) > 1:
                 own_negation = any(t in _NEGATORS or t.endswith("n't") or t.startswith("n'") for t in canon_tokens)
                 entry = (v, kind, arg, term, own_negation, 1.0, False)
@@ -363,7 +347,7 @@ class _Lang:
             else:
                 singles.append((term, v, kind, arg))
         for term, v, kind, arg in singles:
-            canon = deaccent(term)
+            canon = normalise(term)
             entry = (v, kind, arg, canon, False, 1.0, canon in mwe)
             lex[term] = entry
             if canon != term:
@@ -416,7 +400,7 @@ def _get_state() -> _State:
 
 def _unknown(low: str) -> tuple:
     kind = K_WORD if low[:1].isalpha() else K_EMO
-    return (0.0, kind, 1.0, deaccent(low), False, 1.0, False)
+    return (0.0, kind, 1.0, normalise(low), False, 1.0, False)
 
 
 def _is_sentiment(entry: tuple | None) -> bool:
@@ -442,7 +426,7 @@ def _resolve(low: str, lang: _Lang) -> tuple:
 def _lookup_plain(word: str, base: dict[str, tuple]) -> tuple | None:
     entry = base.get(word)
     if entry is None and not word.isascii():
-        folded = deaccent(word)
+        folded = normalise(word)
         if folded not in _NO_FOLD:
             entry = base.get(folded)
     return entry
@@ -450,7 +434,7 @@ def _lookup_plain(word: str, base: dict[str, tuple]) -> tuple | None:
 
 def _resolve_uncached(low: str, lang: _Lang) -> tuple:
     base = lang.base
-    canon = deaccent(low)
+    canon = normalise(low)
     if low[0] in _PUNCT_START and low[-1] in _PUNCT_START:
         return (0.0, K_PUNCT, float(low.count("!")), low, "?" in low, 1.0, False)
     entry = _lookup_plain(low, base)
@@ -622,7 +606,7 @@ def _scan(toks: list[str], all_caps: bool, lang: _Lang, p: Params) -> _Scan:
                 for j in range(k):
                     t2 = toks[i + 1 + j].lower()
                     if not t2.isascii():
-                        t2 = t2.translate(_DEACCENT)
+                        t2 = normalise(t2)
                     if t2 != rest[j]:
                         break
                 else:

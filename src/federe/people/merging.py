@@ -30,7 +30,6 @@ person, and so comes back with it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
 from federe.core import audit
+from federe.core.text import normalise
 from federe.people.models import (
     CustomField,
     Identity,
@@ -131,14 +131,8 @@ def norm_handle(value: str) -> str:
     return value if len(value) >= 3 else ""
 
 
-def fold(value: str) -> str:
-    """Accents off, case folded: "Chloé" -> "chloe"."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def norm_name(value: str) -> str:
-    words = sorted(w for w in re.split(r"[\W_]+", fold(value)) if w)
+    words = sorted(w for w in re.split(r"[\W_]+", normalise(value or "")) if w)
     key = " ".join(words)
     return key if len(key.replace(" ", "")) >= 4 else ""
 
