@@ -440,7 +440,7 @@ BREAKDOWN = [
     ("    active_versions (rules)", "active_versions"),
     ("    rules.facts_for (incl. first-message query)", "facts_for"),
     ("    rules.first_verdict_and_sides (evaluate rules)", "first_verdict_and_sides"),
-    ("      conditions.fold (accent folding, per words rule)", "fold"),
+    ("      conditions.watched_words (per words rule)", "watched_words"),
     ("    Decision bulk_create", "Decision.bulk_create"),
     ("    _audit_rule_decisions (an audit event per decision)", "_audit_rule_decisions"),
     ("  page commits", "commit"),
@@ -475,7 +475,7 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     timers.wrap(moderation, "_audit_rule_decisions", "_audit_rule_decisions")
     timers.wrap(rules, "facts_for", "facts_for")
     timers.wrap(rules, "first_verdict_and_sides", "first_verdict_and_sides")
-    timers.wrap(conditions, "fold", "fold")
+    timers.wrap(conditions, "watched_words", "watched_words")
     timers.wrap(QuerySet, "bulk_create", lambda qs, *a: f"{qs.model.__name__}.bulk_create")
     timers.wrap(QuerySet, "bulk_update", lambda qs, *a: f"{qs.model.__name__}.bulk_update")
     database = connections["default"]

@@ -5,6 +5,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from federe.core.text import normalise, words
 from federe.listening.query import (
     MAX_DEPTH,
     MAX_NEAR_DISTANCE,
@@ -18,10 +19,8 @@ from federe.listening.query import (
     Query,
     QuerySyntaxError,
     Term,
-    fold,
     normalize_field_value,
     parse,
-    words,
 )
 
 T, P = Term, Phrase
@@ -53,7 +52,7 @@ def syntax_error(text: str) -> QuerySyntaxError:
     ],
 )
 def test_fold(text, folded):
-    assert fold(text) == folded
+    assert normalise(text) == folded
 
 
 def test_words_cut_at_apostrophes_and_punctuation():

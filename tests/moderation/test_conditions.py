@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from federe.moderation.conditions import Facts, describe, evaluate, fold
+from federe.core.text import normalise
+from federe.moderation.conditions import Facts, describe, evaluate
 
 
 def facts(text: str, **kw) -> Facts:
@@ -11,7 +12,7 @@ def facts(text: str, **kw) -> Facts:
 
 
 def test_fold_strips_accents_and_case():
-    assert fold("ÉNORME Arnaqué") == "enorme arnaque"
+    assert normalise("ÉNORME Arnaqué") == "enorme arnaque"
 
 
 @pytest.mark.parametrize(
@@ -21,10 +22,24 @@ def test_fold_strips_accents_and_case():
         (["arnaque"], "les arnaqueurs", False),  # word boundary
         (["arnaque*"], "les arnaqueurs", True),  # wildcard
         (["gagn*"], "Gagnez un iPhone", True),
-        (["free followers"], "get FREE   followers", False),  # a phrase is exact, spaces included
+        # A phrase is its words next to each other, as in a listening query: spaces and punctuation between
+        # them do not count (the rule used to need the exact spaces, and disagreed with listening).
+        (["free followers"], "get FREE   followers", True),
+        (["free followers"], "get free-followers", True),
+        (["free followers"], "get free new followers", False),
         (["free followers"], "get free followers now", True),
         (["c++"], "j'aime le c++", True),  # regex characters are literal
         (["idiot"], "idiote", False),
+        (["c'est gratuit"], "C’est gratuit !", True),  # WordPress writes ’ for '
+        (["c’est gratuit"], "c'est GRATUIT", True),
+        (["coeur"], "Cœur brisé", True),
+        (["cœur"], "COEUR", True),
+        (["strasse"], "Straße 12", True),
+        (["lodz"], "Rendez-vous à Łódź", True),
+        (["gratuit"], "c'est gra\u200btuit", True),  # a zero-width space hides nothing
+        (["gagn*z"], "GAGNEZ", True),
+        (["gagn*z"], "gagnez_vite", True),  # "_" cuts words, as in listening
+        (["vite*"], "gagnez_vite", True),
     ],
 )
 def test_watched_words(words, text, hit):
@@ -32,6 +47,11 @@ def test_watched_words(words, text, hit):
     assert (reason is not None) is hit
     if hit:
         assert reason["code"] == "words" and "watched words" in describe(reason)
+
+
+def test_found_words_are_reported_normalised():
+    reason = evaluate({"type": "words", "words": ["c'est gratuit", "gagn*"]}, facts("C’est   GRATUIT, gagnez !"))
+    assert reason == {"code": "words", "params": {"words": ["c'est gratuit", "gagnez"]}}
 
 
 def test_links_contact_emoji_length_language_author_channel():

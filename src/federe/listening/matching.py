@@ -15,14 +15,14 @@ Plain values in, plain values out: no ORM, no Django.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
+from federe.core.text import normalise
+from federe.core.wordmatch import Sequence, Span, Words
 from federe.listening.query import (
-    WORD_RE,
     And,
     Field,
     Near,
@@ -31,15 +31,10 @@ from federe.listening.query import (
     Phrase,
     Query,
     Term,
-    fold,
-    fold_with_offsets,
     normalize_host,
 )
 
 _LINK_RE = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"'`()\[\]{}]+", re.IGNORECASE)
-
-Span = tuple[int, int]  # word positions, end excluded
-
 
 _URL_HOST_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^@/?#\s]*@)?([^:/?#\s\[\]]+)")
 _PLAIN_HOST_RE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
@@ -65,21 +60,17 @@ def _host(url: str) -> str:
 
 
 @dataclass(eq=False)
-class MatchDoc:
-    """A message prepared for matching. Build it with ``from_message``."""
+class MatchDoc(Words):
+    """A message prepared for matching: its words (``federe.core.wordmatch.Words``) and metadata. Build it with
+    ``from_message``."""
 
-    text: str
-    folded: str
-    tokens: tuple[str, ...]  # the folded words, in order: a word's position is its index
-    words: frozenset[str]  # the distinct folded words
     lang: str = ""
     channel_id: str = ""
-    channel_name: str = ""  # folded, spaces collapsed
+    channel_name: str = ""  # normalised, spaces collapsed
     url_host: str = ""
     link_hosts: frozenset[str] = frozenset()
-    author_handle: str = ""  # folded, without a leading "@"
+    author_handle: str = ""  # normalised, without a leading "@"
     has_link: bool = False
-    _memo: dict[object, object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_message(
@@ -95,168 +86,36 @@ class MatchDoc:
     ) -> MatchDoc:
         """``url`` is the message's own address; ``links`` are links found outside the text (HTML hrefs)."""
         text = text or ""
-        folded = fold(text)
-        tokens = tuple(WORD_RE.findall(folded))
         found_links = _LINK_RE.findall(text) + [link for link in links if link]
         link_hosts = frozenset(h for h in (_host(link) for link in found_links) if h)
         return cls(
-            text=text,
-            folded=folded,
-            tokens=tokens,
-            words=frozenset(tokens),
+            **cls.cut(text),  # type: ignore[arg-type]
             lang=(language or "").strip().lower().replace("_", "-"),
             channel_id="" if channel_id is None else str(channel_id),
-            channel_name=" ".join(fold(channel_name or "").split()),
+            channel_name=" ".join(normalise(channel_name or "").split()),
             url_host=_host(url or ""),
             link_hosts=link_hosts,
-            author_handle=fold(author_handle or "").strip().lstrip("@"),
+            author_handle=normalise(author_handle or "").strip().lstrip("@"),
             has_link=bool(found_links),
         )
 
-    @property
-    def positions(self) -> dict[str, list[int]]:
-        """Each folded word -> its positions in ``tokens``; built the first time a phrase or NEAR needs it."""
-        found = self._memo.get("positions")
-        if found is None:
-            positions: dict[str, list[int]] = {}
-            for index, token in enumerate(self.tokens):
-                at = positions.get(token)
-                if at is None:
-                    positions[token] = [index]
-                else:
-                    at.append(index)
-            found = self._memo["positions"] = positions
-        return found  # type: ignore[return-value]
-
-    def sorted_tokens(self) -> list[str]:
-        found = self._memo.get("sorted")
-        if found is None:
-            found = self._memo["sorted"] = sorted(self.words)
-        return found  # type: ignore[return-value]
-
-    def char_spans(self) -> list[Span]:
-        """For each word of ``tokens``, its (start, end) offsets in the original ``text``."""
-        found = self._memo.get("chars")
-        if found is None:
-            folded, offsets = fold_with_offsets(self.text)
-            found = [(offsets[m.start()], offsets[m.end() - 1] + 1) for m in WORD_RE.finditer(folded)]
-            self._memo["chars"] = found
-        return found  # type: ignore[return-value]
-
 
 # --------------------------------------------------------------------------------------------------------------
-# Words and wildcards
+# Terms, phrases and NEAR (the word matching itself is federe.core.wordmatch)
 # --------------------------------------------------------------------------------------------------------------
 
 
-class _Wildcard:
-    """A word pattern holding "*"; finds the words of a document it matches (memoised on the document)."""
-
-    __slots__ = ("pattern", "prefix", "regex")
-
-    def __init__(self, pattern: str):
-        self.pattern = pattern
-        literal = pattern.split("*", 1)[0]
-        self.prefix = literal
-        if pattern == literal + "*":
-            self.regex = None  # a plain prefix
-        else:
-            self.regex = re.compile("".join(".*" if ch == "*" else re.escape(ch) for ch in pattern))
-
-    def words(self, doc: MatchDoc) -> frozenset[str]:
-        key = ("w", self.pattern)
-        found = doc._memo.get(key)
-        if found is None:
-            found = doc._memo[key] = self._find(doc)
-        return found  # type: ignore[return-value]
-
-    def _find(self, doc: MatchDoc) -> frozenset[str]:
-        if self.regex is None:
-            sorted_tokens = doc.sorted_tokens()
-            prefix = self.prefix
-            out = []
-            for index in range(bisect_left(sorted_tokens, prefix), len(sorted_tokens)):
-                token = sorted_tokens[index]
-                if not token.startswith(prefix):
-                    break
-                out.append(token)
-            return frozenset(out)
-        fullmatch = self.regex.fullmatch
-        prefix = self.prefix
-        return frozenset(t for t in doc.words if t.startswith(prefix) and fullmatch(t))
-
-
-def _word_test(pattern: str | _Wildcard) -> Callable[[str, MatchDoc], bool]:
-    if isinstance(pattern, str):
-        return lambda token, doc: token == pattern
-    return lambda token, doc: token in pattern.words(doc)
-
-
-class _Sequence:
-    """The words of a term or phrase, next to each other and in order."""
-
-    def __init__(self, patterns: tuple[str, ...]):
-        self.patterns: tuple[str | _Wildcard, ...] = tuple(_Wildcard(p) if "*" in p else p for p in patterns)
-        self.exact = tuple(p for p in self.patterns if isinstance(p, str))
-        self.size = len(self.patterns)
-
-    def present(self, doc: MatchDoc) -> bool:
-        patterns = self.patterns
-        if self.size == 1:
-            only = patterns[0]
-            return only in doc.words if isinstance(only, str) else bool(only.words(doc))
-        return bool(self.spans(doc, first_only=True))
-
-    def starts(self, doc: MatchDoc, pattern: str | _Wildcard) -> list[int]:
-        if isinstance(pattern, str):
-            return doc.positions.get(pattern, [])
-        found: list[int] = []
-        for token in pattern.words(doc):
-            found.extend(doc.positions[token])
-        found.sort()
-        return found
-
-    def spans(self, doc: MatchDoc, first_only: bool = False) -> list[Span]:
-        words = doc.words
-        for word in self.exact:
-            if word not in words:
-                return []
-        first = self.patterns[0]
-        starts = self.starts(doc, first)
-        if self.size == 1:
-            return [(s, s + 1) for s in starts]
-        tokens = doc.tokens
-        count = len(tokens)
-        rest = self.patterns[1:]
-        out: list[Span] = []
-        for start in starts:
-            if start + self.size > count:
-                break
-            for offset, pattern in enumerate(rest, 1):
-                token = tokens[start + offset]
-                if isinstance(pattern, str):
-                    if token != pattern:
-                        break
-                elif token not in pattern.words(doc):
-                    break
-            else:
-                out.append((start, start + self.size))
-                if first_only:
-                    return out
-        return out
-
-
-def _side(node: Query, sequences: dict[Query, _Sequence]) -> list[_Sequence]:
+def _side(node: Query, sequences: dict[Query, Sequence]) -> list[Sequence]:
     """The sequences of one side of a NEAR: one word or phrase, or the alternatives of an OR."""
     nodes = node.operands if isinstance(node, Or) else (node,)
     out = []
     for item in nodes:
         assert isinstance(item, Term | Phrase)
-        out.append(sequences.setdefault(item, _Sequence(item.patterns)))
+        out.append(sequences.setdefault(item, Sequence(item.patterns)))
     return out
 
 
-def _side_spans(side: list[_Sequence], doc: MatchDoc) -> list[Span]:
+def _side_spans(side: list[Sequence], doc: MatchDoc) -> list[Span]:
     if len(side) == 1:
         return side[0].spans(doc)
     spans: set[Span] = set()
@@ -299,7 +158,7 @@ def _compile_field(node: Field) -> Test:
             return lambda doc: doc.lang == value or doc.lang.startswith(value + "-")
         return lambda doc: doc.lang.split("-", 1)[0] == value
     if node.name == "channel":
-        name = " ".join(fold(value).split())
+        name = " ".join(normalise(value).split())
         if value.isascii() and value.isdigit():
             return lambda doc: doc.channel_id == value or doc.channel_name == name
         return lambda doc: doc.channel_name == name
@@ -314,7 +173,7 @@ def _compile_field(node: Field) -> Test:
 
         return site
     if node.name == "author":
-        handle = fold(value)
+        handle = normalise(value)
         return lambda doc: doc.author_handle == handle
     if node.name == "has":
         return lambda doc: doc.has_link
@@ -337,9 +196,9 @@ def _cost(node: Query) -> int:
     return sum(_cost(op) for op in node.operands)
 
 
-def _compile(node: Query, sequences: dict[Query, _Sequence]) -> Test:
+def _compile(node: Query, sequences: dict[Query, Sequence]) -> Test:
     if isinstance(node, Term | Phrase):
-        seq = sequences.setdefault(node, _Sequence(node.patterns))
+        seq = sequences.setdefault(node, Sequence(node.patterns))
         if seq.size == 1 and isinstance(seq.patterns[0], str):
             word = seq.patterns[0]
             return lambda doc: word in doc.words
@@ -401,7 +260,7 @@ class Hit:
 class Matcher:
     def __init__(self, query: Query):
         self.query = query
-        self._sequences: dict[Query, _Sequence] = {}
+        self._sequences: dict[Query, Sequence] = {}
         self._test = _compile(query, self._sequences)
 
     def matches(self, doc: MatchDoc) -> bool:
@@ -426,7 +285,7 @@ class Matcher:
 
     def _collect(self, node: Query, doc: MatchDoc, out: dict[Span, str]) -> None:
         if isinstance(node, Term | Phrase):
-            seq = self._sequences.get(node) or _Sequence(node.patterns)
+            seq = self._sequences.get(node) or Sequence(node.patterns)
             for span in seq.spans(doc):
                 out.setdefault(span, str(node))
         elif isinstance(node, Near):
@@ -467,10 +326,10 @@ def _field_keys(node: Field) -> frozenset[Key]:
     """Keys of which a message matching the filter has at least one (see ``meta_keys``)."""
     value = node.value
     if node.name == "channel":
-        name = ("channel", " ".join(fold(value).split()))
+        name = ("channel", " ".join(normalise(value).split()))
         return frozenset({name, ("channel_id", value)}) if value.isascii() and value.isdigit() else frozenset({name})
     if node.name == "author":
-        return frozenset({("author", fold(value))})
+        return frozenset({("author", normalise(value))})
     return frozenset({(node.name, value)})  # lang, site, has
 
 

@@ -15,8 +15,8 @@ Operators are written in capitals: AND/ET, OR/OU, NOT/SAUF, NEAR/n. Lower-case "
 0-based offset into ``text``, ``expected`` a short code and ``message`` a sentence in the active language.
 ``str(query)`` prints the canonical form, and ``parse(str(q)) == q`` holds for every query ``parse`` returns.
 
-Folding (``fold``) and word splitting (``words``) live here too, because queries and messages must be cut into
-words in exactly the same way; ``federe.listening.matching`` uses them.
+Queries and messages are folded and cut into words by ``federe.core.text`` (``normalise``, ``WORD_RE``), the
+same functions moderation rules use.
 
 This module imports nothing from Django but ``gettext``, which it calls only to word an error.
 """
@@ -24,9 +24,10 @@ This module imports nothing from Django but ``gettext``, which it calls only to 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from federe.core.text import term_patterns
 
 MAX_QUERY_LENGTH = 2000  # characters, of the text typed and of its canonical form
 MAX_DEPTH = 32  # levels of the AST, and of parentheses + NOT open at one point of the text
@@ -45,66 +46,6 @@ _FIELD_EXAMPLES = {
     "author": "author:@jeanne",
     "has": "has:link",
 }
-
-# --------------------------------------------------------------------------------------------------------------
-# Folding and words
-# --------------------------------------------------------------------------------------------------------------
-
-# Letters that neither NFKD nor casefold take apart.
-_EXTRA_FOLDS = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-_FOLD_CACHE_LIMIT = 50_000
-
-
-def _fold_char(ch: str) -> str:
-    text = unicodedata.normalize("NFKD", ch).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(_EXTRA_FOLDS.get(c, c) for c in text if not unicodedata.combining(c))
-
-
-class _FoldTable(dict):
-    """A ``str.translate`` table that folds each character the first time it is seen."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        if len(self) < _FOLD_CACHE_LIMIT:
-            self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: NFKD, combining marks dropped, casefold, œ → oe, æ → ae.
-
-    Folding is done one character at a time, so ``fold_with_offsets`` can map every folded character back.
-    """
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLD_TABLE)
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each of its characters, the offset of the character of ``text`` it comes from."""
-    pieces: list[str] = []
-    offsets: list[int] = []
-    for index, ch in enumerate(text):
-        folded = ch.lower() if ch.isascii() else _FOLD_TABLE[ord(ch)]
-        pieces.append(folded)
-        offsets.extend([index] * len(folded))
-    return "".join(pieces), offsets
-
-
-# A word is a run of letters and digits. Apostrophes, hyphens, underscores and all other punctuation cut words,
-# so "l'entreprise" is the two words "l" and "entreprise".
-WORD_RE = re.compile(r"[^\W_]+")
-_PATTERN_RE = re.compile(r"(?:[^\W_]|\*)+")
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text."""
-    return WORD_RE.findall(fold(text))
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Errors
@@ -167,7 +108,7 @@ class _Invalid(Exception):
 
 def word_patterns(text: str) -> tuple[str, ...]:
     """The folded words of a term or phrase; a word may hold "*" (any letters or digits, possibly none)."""
-    patterns = tuple(re.sub(r"\*+", "*", p) for p in _PATTERN_RE.findall(fold(text)))
+    patterns = term_patterns(text)
     for pattern in patterns:
         if "*" in pattern and len(pattern) - pattern.count("*") < MIN_WILDCARD_CHARS:
             raise _Invalid(

@@ -1,13 +1,15 @@
 """Rule conditions: pure functions over a message's facts, each returning why it matched.
 
-A condition is a dict such as {"type": "words", "words": ["arnaque", "gagn*"]}. Matching of
-words is accent- and case-insensitive, on word boundaries, with ``*`` as a wildcard.
+A condition is a dict such as {"type": "words", "words": ["arnaque", "gagn*"]}. Watched words are matched
+exactly as listening queries match a word or a "phrase" (``federe.core.wordmatch``): the text is normalised
+(``federe.core.text.normalise``: case, accents, ligatures, apostrophes, dashes, width), cut into words at every
+character that is not a letter or digit, and a phrase is its words next to each other; ``*`` stands for any
+letters or digits and is matched without backtracking.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +17,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from federe.core.text import term_patterns
+from federe.core.wordmatch import Sequence, Words
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -33,24 +38,25 @@ class Facts:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so that "Arnaqué" matches "arnaque"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @lru_cache(maxsize=512)
-def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    parts = []
-    for word in words:
-        folded = fold(word.strip())
-        if not folded:
-            continue
-        escaped = re.escape(folded).replace(r"\*", r"\w*")
-        parts.append(escaped)
-    if not parts:
-        return re.compile(r"(?!x)x")  # matches nothing
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+def _watched(words: tuple[str, ...]) -> tuple[Sequence, ...]:
+    """One matcher per watched word or phrase; entries without a letter or digit watch nothing."""
+    return tuple(Sequence(patterns) for patterns in map(term_patterns, words) if patterns)
+
+
+@lru_cache(maxsize=16)
+def _words_of(text: str) -> Words:
+    """Several rules look at the same message one after the other: it is cut into words once."""
+    return Words.of(text)
+
+
+def watched_words(words: tuple[str, ...], text: str) -> list[str]:
+    """The watched words and phrases found in ``text``, normalised, each once, sorted."""
+    sequences = _watched(words)
+    if not sequences:
+        return []
+    doc = _words_of(text)
+    return sorted({doc.folded_text(span) for seq in sequences for span in seq.spans(doc)})
 
 
 Reason = dict[str, Any]  # {"code": ..., "params": {...}}: stored as data, put into words when shown
@@ -61,8 +67,8 @@ def _reason(code: str, **params: Any) -> Reason:
 
 
 def _words(cond: dict[str, Any], facts: Facts) -> Reason | None:
-    found = words_pattern(tuple(cond.get("words", []))).findall(fold(facts.text))
-    return _reason("words", words=sorted(set(found))) if found else None
+    found = watched_words(tuple(str(w) for w in cond.get("words", [])), facts.text)
+    return _reason("words", words=found) if found else None
 
 
 def _links(cond: dict[str, Any], facts: Facts) -> Reason | None:
