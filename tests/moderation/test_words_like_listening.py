@@ -93,12 +93,34 @@ ADVERSARIAL = textwrap.dedent(
 )
 
 
-def test_many_stars_against_a_long_word_do_not_backtrack():
-    """The old regular expressions took 4.4 s (listening) and 11 s (a rule) on a 200-character word, and grow
-    with its fifth power: this 5,000-character word would take years. Linear matching takes milliseconds; the
-    subprocess and its generous timeout only keep a regression from hanging the suite."""
-    result = subprocess.run(
-        [sys.executable, "-c", ADVERSARIAL], capture_output=True, text=True, timeout=60, check=False
-    )
+def run_isolated(code: str) -> None:
+    """Run ``code`` in a fresh interpreter; the generous timeout only keeps a regression from hanging the suite."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
+
+
+def test_many_stars_against_a_long_word_do_not_backtrack():
+    """The old regular expressions took 4.4 s (listening) and 11 s (a rule) on a 200-character word, and grow
+    with its fifth power: this 5,000-character word would take years. Linear matching takes milliseconds."""
+    run_isolated(ADVERSARIAL)
+
+
+def test_the_contact_condition_reads_a_long_word_in_one_pass():
+    """The e-mail pattern used to try every start of a long word to its end: 14 s for 32,768 characters,
+    growing with the square of the length (about 9 minutes here). Bounded parts make it linear."""
+    run_isolated(
+        textwrap.dedent(
+            """
+            from federe.moderation.conditions import Facts, evaluate
+
+            def facts(text):
+                return Facts(text=text, html="", language="fr", connection_id=1, author_is_new=False)
+
+            assert evaluate({"type": "contact"}, facts("a" * 200_000)) is None
+            assert evaluate({"type": "contact"}, facts("a" * 100 + "@" + "b" * 200_000)) is None
+            assert evaluate({"type": "contact"}, facts("x" * 100_000 + " jo@example.org"))["code"] == "email"
+            print("done")
+            """
+        )
+    )

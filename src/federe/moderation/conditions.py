@@ -22,7 +22,9 @@ from federe.core.text import term_patterns
 from federe.core.wordmatch import Sequence, Words
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Bounded parts (an address's local part has at most 64 characters, a domain label 63, a domain 253), so each
+# attempt reads a bounded stretch and a long word is read in one pass, not once per starting position.
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,253}")
 _PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{1,4}\)?[\s.-]?){3,5}\d{2,4}")
 
 
