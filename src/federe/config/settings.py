@@ -220,6 +220,8 @@ FEDERE_SYNC_INTERVAL_SECONDS = env_int("FEDERE_SYNC_INTERVAL_SECONDS", 300)
 FEDERE_SYNC_LEASE_SECONDS = env_int("FEDERE_SYNC_LEASE_SECONDS", 600)
 FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
 FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2)
+# A message's text is stored up to this many K characters (1 K = 1,024); longer ones keep their beginning, noted.
+FEDERE_MAX_MESSAGE_TEXT_KB = env_int("FEDERE_MAX_MESSAGE_TEXT_KB", 64)
 
 # Classifiers (docs/models.md). Languages lingua chooses between; anything else is "other".
 FEDERE_NLP_LANGUAGES = tuple(env_list("FEDERE_NLP_LANGUAGES", ["fr", "en"]))

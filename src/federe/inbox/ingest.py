@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connections.models import Connection
 from federe.connectors.types import Author, Item, MalformedItem, NetworkStatus
-from federe.core.html import html_to_text, sanitize_html
+from federe.inbox.bodies import Body, body_of
 from federe.inbox.bulk import set_column
 from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
 from federe.nlp import waves
@@ -243,9 +243,7 @@ def _first_messages(items: Sequence[Item], new_authors: set[str]) -> set[str]:
     return {item.external_id for item in first.values()}
 
 
-def _new_message(
-    connection: Connection, item: Item, conversation_id: int, author_id: int, html: str, text: str, scores: dict
-):
+def _new_message(connection: Connection, item: Item, conversation_id: int, author_id: int, body: Body, scores: dict):
     return Message(
         workspace_id=connection.workspace_id,
         connection=connection,
@@ -254,8 +252,9 @@ def _new_message(
         parent_external_id=item.parent_id,
         author_id=author_id,
         kind=item.kind,
-        body_html=html,
-        body_text=text,
+        body_html=body.html,
+        body_text=body.text,
+        body_truncated_from=body.truncated_from,
         network_status=item.status,
         url=item.url[:500],
         posted_at=item.created_at,
@@ -276,17 +275,18 @@ def _count(value: Any) -> int | None:
     return number if number >= 0 else None
 
 
-def _changed_message(known: tuple, item: Item, html: str, text: str) -> Message | None:
+def _changed_message(known: tuple, item: Item, body: Body) -> Message | None:
     """The update to make when the network edited the item or changed its status, else None."""
     pk, old_html, old_status, review = known
-    if old_html == html and old_status == item.status:
+    if old_html == body.html and old_status == item.status:
         return None
     if review == ReviewState.PENDING and item.status != NetworkStatus.HELD:
         review = ReviewState.REVIEWED  # a moderator decided on the network itself
     return Message(
         pk=pk,
-        body_html=html,
-        body_text=text,
+        body_html=body.html,
+        body_text=body.text,
+        body_truncated_from=body.truncated_from,
         network_status=item.status,
         edited_at=item.edited_at or item.created_at,
         review=review,
@@ -302,8 +302,9 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     if not items:
         return IngestStats(skipped=skipped)
     unique = list({item.external_id: item for item in items}.values())
-    html = {item.external_id: sanitize_html(item.body_html) for item in unique}
-    texts = {key: html_to_text(value) for key, value in html.items()}
+    bodies = {item.external_id: body_of(item.body_html) for item in unique}
+    html = {key: body.html for key, body in bodies.items()}
+    texts = {key: body.text for key, body in bodies.items()}
     identity_ids, new_authors = _identities(connection, unique)
     fields = ("id", "body_html", "network_status", "review")
     known = _existing(Message, connection, [i.external_id for i in unique], *fields)
@@ -317,7 +318,7 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
     for item in unique:
         key = item.external_id
         if key in known:
-            update = _changed_message(known[key], item, html[key], texts[key])
+            update = _changed_message(known[key], item, bodies[key])
             if update is not None:
                 for name, value in scores.get(key, {}).items():
                     setattr(update, name, value)
@@ -330,15 +331,13 @@ def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:
             continue
         conversation_id = conversation_ids[item.thread_id]
         author_id = identity_ids[item.author.external_id]
-        new_messages.append(
-            _new_message(connection, item, conversation_id, author_id, html[key], texts[key], scores[key])
-        )
+        new_messages.append(_new_message(connection, item, conversation_id, author_id, bodies[key], scores[key]))
         if item.thread_id in new_threads:
             continue  # created with the right clock
         if conversation_id not in latest or item.created_at > latest[conversation_id]:
             latest[conversation_id] = item.created_at
     created = Message.objects.bulk_create(new_messages, batch_size=CHUNK)
-    base = ["body_html", "body_text", "network_status", "edited_at", "review"]
+    base = ["body_html", "body_text", "body_truncated_from", "network_status", "edited_at", "review"]
     Message.objects.bulk_update(changed, base)
     Message.objects.bulk_update(rescored, [*base, *SCORE_FIELDS])
     MessageRevision.objects.bulk_create(revisions)

@@ -103,6 +103,9 @@ class Message(WorkspaceScoped):
     #: reposts + likes + replies. Connectors put them in ``Item.raw`` as ``reach`` and ``engagement``.
     reach = models.PositiveIntegerField(null=True, blank=True)
     engagement = models.PositiveIntegerField(null=True, blank=True)
+    #: Set when only the beginning of the message was stored (FEDERE_MAX_MESSAGE_TEXT_KB): the length, in
+    #: characters, of the HTML the network sent.
+    body_truncated_from = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["posted_at", "id"]
