@@ -78,6 +78,20 @@ def _webhook_ok(answer: str) -> bool:
     return answer.isdigit() and 200 <= int(answer) < 300
 
 
+def delivery_problems(alert: Alert) -> list[str]:
+    """What went wrong at the last attempt, in the reader's language (``delivered`` keeps the raw answers)."""
+    problems = []
+    email = alert.delivered.get("email", "")
+    if email and email != "sent":
+        problems.append(_("The e-mail could not be sent: %(error)s") % {"error": email.removeprefix("error: ")})
+    hook = alert.delivered.get("webhook", "")
+    if hook.isdigit() and not _webhook_ok(hook):
+        problems.append(_("The webhook answered HTTP %(status)s.") % {"status": hook})
+    elif hook and not hook.isdigit():
+        problems.append(_("The webhook could not be reached: %(error)s") % {"error": hook.removeprefix("error: ")})
+    return problems
+
+
 def _finish(alert: Alert, outcome: dict[str, str], recipients: list[str], config: AlertSettings) -> None:
     failed = []
     if recipients and outcome.get("email") != "sent":

@@ -16,6 +16,7 @@ from federe.accounts.queries import members_of, members_who_can, workspace_for
 from federe.core.requests import AuthedRequest
 from federe.listening import services, voice
 from federe.listening.charts import voice_chart
+from federe.listening.delivery import delivery_problems
 from federe.listening.forms import AlertSettingsForm, QueryForm
 from federe.listening.models import Alert, Mention, SavedQuery
 from federe.nlp.explain import SENTIMENT_NAMES
@@ -197,7 +198,7 @@ def alert_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             "workspace": workspace,
             "nav": "listening",
             "form": form,
-            "alerts": [(a, services.describe(a)) for a in alerts],
+            "alerts": [(a, services.describe(a), delivery_problems(a)) for a in alerts],
         },
         status=400 if form.errors else 200,
     )
