@@ -40,3 +40,10 @@ def test_share_of_voice_tooltips_group_big_numbers_in_french():
     with translation.override("fr"):
         text = render_to_string("listening/_voice_chart.html", {"chart": voice_chart([point], ["Lumière"], title="t")})
     assert f"Lumière : 12{NNBSP}345" in text or f"Lumière: 12{NNBSP}345" in text
+
+
+@pytest.mark.parametrize(("lang", "day"), [("en", ">1 Dec<"), ("fr", ">1 déc<")])
+def test_chart_days_are_written_as_the_reader_writes_them(lang, day):
+    with translation.override(lang):
+        svg = render_to_string("core/_barchart.html", {"chart": bar_chart([(date(2026, 12, 1), 1)], title="t")})
+    assert day in svg

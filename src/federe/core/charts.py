@@ -33,7 +33,7 @@ class BarChart:
 def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 640, height: int = 180) -> BarChart:
     """One bar per day; about seven day labels, counted from the most recent."""
     step = max(1, len(points) // 7)
-    labelled = [(date_format(day, "j M"), value) for day, value in points]
+    labelled = [(date_format(day, "MONTH_DAY_FORMAT"), value) for day, value in points]
     shown = [(len(points) - 1 - index) % step == 0 for index in range(len(points))]
     return category_chart(labelled, title=title, width=width, height=height, shown=shown)
 

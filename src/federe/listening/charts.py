@@ -74,7 +74,7 @@ def voice_chart(
         x, w = index * slot + slot * 0.15, slot * 0.7
         y = top + plot
         segments = []
-        label = date_format(period, "j M")
+        label = date_format(period, "MONTH_DAY_FORMAT")
         for brand in order:
             value = by_period[period].get(brand, 0)
             if not value:

@@ -7,3 +7,5 @@ TIME_FORMAT = "H:i"
 # 12,345: grouped by three wherever a template or a sentence asks for grouping (intcomma, force_grouping).
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
+# A day in a chart's axis: 2 Dec.
+MONTH_DAY_FORMAT = "j M"

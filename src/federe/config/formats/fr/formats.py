@@ -2,3 +2,5 @@
 # Everything else (dates, decimal separator) comes from Django's own French formats.
 THOUSAND_SEPARATOR = "\u202f"
 NUMBER_GROUPING = 3
+# A day in a chart's axis: 2 déc (French months are lower case).
+MONTH_DAY_FORMAT = "j b"
