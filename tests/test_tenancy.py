@@ -387,8 +387,8 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("listening-escalate", A, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
         ],
         "listening-query-delete": [
-            ("post", url("listening-query-delete", B, pk=b.extra["query"].pk), {}),
-            ("post", url("listening-query-delete", A, pk=b.extra["query"].pk), {}),
+            ("post", url("listening-query-delete", B, pk=b.extra["query"].pk), {"confirmed": "yes"}),
+            ("post", url("listening-query-delete", A, pk=b.extra["query"].pk), {"confirmed": "yes"}),
         ],
         "listening-alerts": [
             ("get", url("listening-alerts", B), {}),
@@ -491,8 +491,8 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         # after the decisions: refreshing drops suggestions without evidence (the ones made up above)
         "people-suggestions-refresh": [("post", url("people-suggestions-refresh", B), {})],
         "people-segment-delete": [
-            ("post", url("people-segment-delete", B, pk=seg), {}),
-            ("post", url("people-segment-delete", A, pk=seg), {}),
+            ("post", url("people-segment-delete", B, pk=seg), {"confirmed": "yes"}),
+            ("post", url("people-segment-delete", A, pk=seg), {"confirmed": "yes"}),
         ],
     }
 

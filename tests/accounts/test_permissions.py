@@ -144,7 +144,7 @@ def _actions(workspace, connection, user_factory) -> dict[str, Action]:
                 by=by,
                 name=rule_name,
                 match="any",
-                conditions=[{"type": "words", "words": ["x"]}],
+                conditions=[{"type": "words", "words": ["arnaque"]}],
                 actions=[{"type": "hold"}],
             ),
             lambda: Rule.objects.filter(name=rule_name).exists(),

@@ -9,6 +9,16 @@ from federe.moderation.models import Rule
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Requests made in French leave French active in this thread: the next tests read English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 RULE = {
     "name": "Spam",
     "match": "any",
@@ -89,3 +99,31 @@ def test_a_client_role_cannot_moderate(client, workspace, member_factory, synced
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("conditions", "msgid"),
+    [
+        ([{"type": "words", "words": [["x"]]}], "A watched-words condition needs a list of words or phrases."),
+        ([{"type": "links", "min": "x"}], "A links condition needs a whole number of links, at least 1."),
+    ],
+)
+def test_a_malformed_rule_is_a_422_with_a_translated_message(api, conditions, msgid):
+    from django.utils import translation
+
+    response = api("post", "/rules", {**RULE, "conditions": conditions}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    with translation.override("fr"):
+        expected = translation.gettext(msgid)
+    assert expected != msgid  # there is a French text, and it is the one sent
+    assert error == {"code": "invalid", "message": expected, "field": "conditions"}
+    assert not Rule.objects.exists()
+
+
+def test_a_broad_rule_is_saved_switched_off_with_a_notice(api, synced):
+    response = api("post", "/rules", {**RULE, "conditions": [{"type": "length", "max": 1}]})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["enabled"] is False and "50 of the last 50 messages" in body["notice"]
+    assert api("post", "/rules", RULE).json()["notice"] == ""

@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy
 DETAIL_LABELS: dict[str, Any] = {
     "action": gettext_lazy("action"),
     "active": gettext_lazy("switched on"),
+    "anyway": gettext_lazy("switched on anyway"),
+    "examined": gettext_lazy("recent messages examined"),
+    "matched": gettext_lazy("of which matched"),
+    "too_broad": gettext_lazy("too broad"),
     "assignee": gettext_lazy("assigned to"),
     "auto_merged": gettext_lazy("merged automatically"),
     "brand": gettext_lazy("brand"),

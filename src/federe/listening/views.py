@@ -7,12 +7,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, members_who_can, workspace_for
+from federe.core.confirm import ask_again, is_confirmed
 from federe.core.requests import AuthedRequest
 from federe.listening import services, voice
 from federe.listening.charts import voice_chart
@@ -140,12 +142,27 @@ def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def query_delete_effect(name: str) -> str:
+    return _(
+        "The query “%(name)s”, its mentions and alerts are deleted from Fédère; nothing changes on the networks."
+        " This cannot be undone."
+    ) % {"name": name}
+
+
 @login_required
 @require_POST
 def query_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
+    query = _query(workspace, pk)
+    if not is_confirmed(request):
+        return ask_again(
+            request,
+            consequence=query_delete_effect(query.name),
+            confirm_label=_("Delete this query"),
+            back=reverse("listening-query", args=[slug, pk]),
+        )
     try:
-        services.delete_query(query=_query(workspace, pk), by=request.user)
+        services.delete_query(query=query, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, str(exc) or _("You may not change listening queries."))
         return redirect("listening-query", slug=slug, pk=pk)

@@ -29,6 +29,8 @@ class Rule(WorkspaceScoped):
     position = models.PositiveIntegerField(_("order"), default=0)
     enabled = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when ingest switched the rule off because it could not be evaluated; cleared by a new version.
+    broken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -95,6 +97,9 @@ class Decision(WorkspaceScoped):
     network_detail = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when a task for this decision is enqueued (at ingest or by the dispatcher), cleared when a worker claims
+    # it: the dispatcher skips queued rows until this lease runs out (a task lost with its worker is queued again).
+    queued_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

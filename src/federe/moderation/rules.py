@@ -10,55 +10,41 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from federe.inbox.models import Message
-from federe.moderation.conditions import CONDITIONS, Facts, Reason, evaluate
+from federe.moderation import schema
+from federe.moderation.conditions import Facts, Reason, evaluate
 from federe.moderation.models import RuleVersion, SideAction, Verdict
 from federe.people.models import Identity, Person
-
-ACTIONS = set(Verdict.values) | set(SideAction.values)
 
 
 def validate_definition(
     match: str, conditions: list[dict[str, Any]], actions: list[dict[str, Any]], workspace_id: int | None = None
 ) -> None:
+    """Refuse, in words, any definition the typed schema (moderation/schema.py) or this workspace would not take."""
     if match not in ("all", "any"):
         raise ValidationError({"match": _("Choose whether all conditions or any condition must match.")})
-    if not conditions:
+    if not conditions or not isinstance(conditions, list):
         raise ValidationError({"conditions": _("Add at least one condition.")})
     for cond in conditions:
-        if cond.get("type") not in CONDITIONS:
-            raise ValidationError({"conditions": _("Unknown condition: %(type)s") % {"type": cond.get("type")}})
-        if cond["type"] == "words" and not any(str(w).strip() for w in cond.get("words", [])):
-            raise ValidationError({"conditions": _("List at least one watched word or phrase.")})
-        if cond["type"] == "score":
-            _check_score(cond)
+        problem = schema.condition_problem(cond)
+        if problem:
+            raise ValidationError({"conditions": problem})
         if cond["type"] == "channel" and workspace_id is not None:
-            _check_channels(cond.get("in", []), workspace_id)
-    if not actions:
+            _check_channels(cond["in"], workspace_id)
+    if not actions or not isinstance(actions, list):
         raise ValidationError({"actions": _("Choose at least one action.")})
-    verdicts = [a for a in actions if a.get("type") in Verdict.values]
-    if any(a.get("type") not in ACTIONS for a in actions) or len(verdicts) > 1:
+    for action in actions:
+        problem = schema.action_problem(action)
+        if problem:
+            raise ValidationError({"actions": problem})
+    if len([a for a in actions if a["type"] in Verdict.values]) > 1:
         raise ValidationError(
             {"actions": _("Choose one verdict at most (hold, approve, spam, remove, delete or ban).")}
         )
-    if any(a["type"] == SideAction.LABEL and not str(a.get("label", "")).strip() for a in actions):
+    if any(a["type"] == SideAction.LABEL and not a["label"].strip() for a in actions):
         raise ValidationError({"actions": _("Give the label a name.")})
     for action in actions:
         if action["type"] == SideAction.ASSIGN and workspace_id is not None:
-            _check_member(str(action.get("username", "")), workspace_id)
-
-
-SCORE_TASKS = ("spam", "toxicity", "negative")
-
-
-def _check_score(cond: dict[str, Any]) -> None:
-    try:
-        threshold = float(cond.get("min", ""))
-    except (TypeError, ValueError):
-        threshold = -1.0
-    if cond.get("task") not in SCORE_TASKS or not 0 < threshold <= 1:
-        raise ValidationError(
-            {"conditions": _("A score condition needs spam, toxicity or negative, and a threshold between 0 and 1.")}
-        )
+            _check_member(action["username"], workspace_id)
 
 
 def scores_of(message: Message) -> dict[str, float]:
@@ -132,17 +118,31 @@ class Match:
     reasons: list[Reason]
 
 
-def first_verdict_and_sides(versions: Iterable[RuleVersion], facts: Facts) -> tuple[Match | None, list[Match]]:
-    """The first matching rule with a verdict decides; every matching rule adds its labels and notices."""
+def first_verdict_and_sides(
+    versions: Iterable[RuleVersion], facts: Facts, broken: dict[int, RuleVersion] | None = None
+) -> tuple[Match | None, list[Match]]:
+    """The first matching rule with a verdict decides; every matching rule adds its labels and notices.
+
+    A version that fails to evaluate (a definition stored before validation, or written around it) is put in
+    ``broken`` and skipped: one bad rule never stops the others, nor ingest.
+    """
     verdict: Match | None = None
     sides: list[Match] = []
     for version in versions:
-        reasons = matches(version, facts)
+        if broken is not None and version.rule_id in broken:
+            continue
+        try:
+            reasons = matches(version, facts)
+            types = [a["type"] for a in version.actions]
+        except Exception:
+            if broken is None:
+                raise
+            broken[version.rule_id] = version
+            continue
         if reasons is None:
             continue
-        has_verdict = any(a["type"] in Verdict.values for a in version.actions)
-        if has_verdict and verdict is None:
+        if verdict is None and any(t in Verdict.values for t in types):
             verdict = Match(version, reasons)
-        if any(a["type"] in SideAction.values for a in version.actions):
+        if any(t in SideAction.values for t in types):
             sides.append(Match(version, reasons))
     return verdict, sides

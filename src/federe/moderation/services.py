@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
-from django.utils import timezone, translation
+from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
-from federe.accounts.permissions import ROLE_PERMS, Perm, require
-from federe.accounts.queries import members_of, members_who_can
+from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.connections.runtime import can, connector_for
 from federe.connectors.capabilities import Capability
@@ -28,13 +22,15 @@ from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
 from federe.core.models import AuditEvent
-from federe.inbox.models import ConversationStatus, Message, ReviewState
-from federe.moderation import rules
-from federe.moderation.conditions import describe
+from federe.inbox.models import Message, ReviewState
+from federe.moderation import rules, side_effects
+from federe.moderation.backtest import Backtest, backtest, is_too_broad
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
 from federe.nlp import learning
 
 MAX_ATTEMPTS = 6
+notify_moderators = side_effects.notify_moderators  # moved to side_effects.py; callers still find it here
+QUEUE_LEASE = timedelta(minutes=10)  # how long an enqueued decision waits for a worker before it is queued again
 # What each verdict means for the message's status on its network.
 VERDICT_STATUS = {
     Verdict.APPROVE: NetworkStatus.PUBLISHED,
@@ -43,6 +39,18 @@ VERDICT_STATUS = {
     Verdict.REMOVE: NetworkStatus.REMOVED,
     Verdict.DELETE: NetworkStatus.REMOVED,
 }
+
+
+class RuleTooBroad(Exception):
+    """Switching on a rule that would have matched more than half of recent messages needs an explicit "anyway"."""
+
+    def __init__(self, result: Backtest) -> None:
+        super().__init__(f"{result.matched}/{result.examined}")
+        self.result, self.matched, self.examined = result, result.matched, result.examined
+
+
+def _breadth(workspace: Workspace, version: RuleVersion) -> Backtest:
+    return backtest(workspace=workspace, match=version.match, conditions=version.conditions, actions=version.actions)
 
 
 @transaction.atomic
@@ -56,15 +64,20 @@ def save_rule(
     actions: list[dict[str, Any]],
     rule: Rule | None = None,
 ) -> Rule:
-    """Create a rule, or a new version of it: versions are never edited in place."""
+    """Create a rule, or a new version of it: versions are never edited in place.
+
+    A definition that would have matched more than half of recent messages is saved switched off
+    (``rule.too_broad`` holds the back-test); switching it on then needs ``set_rule_enabled(anyway=True)``.
+    """
     require(by, workspace, Perm.MODERATE)
     rules.validate_definition(match, conditions, actions, workspace.pk)
     if rule is None:
         position = (Rule.objects.filter(workspace=workspace).aggregate(m=Max("position"))["m"] or 0) + 1
         rule = Rule.objects.create(workspace=workspace, name=name.strip()[:120], position=position, created_by=by)
-    elif name.strip() and name.strip() != rule.name:
-        rule.name = name.strip()[:120]
-        rule.save(update_fields=["name", "updated_at"])
+    else:
+        rule.name = name.strip()[:120] or rule.name
+        rule.broken_at = None  # the new version passed validation
+        rule.save(update_fields=["name", "broken_at", "updated_at"])
     number = (rule.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = RuleVersion.objects.create(
         rule=rule, number=number, match=match, conditions=conditions, actions=actions, created_by=by
@@ -76,13 +89,34 @@ def save_rule(
         target=rule,
         details={"version": version.number, "match": match, "conditions": conditions, "actions": actions},
     )
+    result = _breadth(workspace, version)
+    rule.too_broad = result if is_too_broad(result) else None  # type: ignore[attr-defined]
+    if rule.too_broad and rule.enabled:  # type: ignore[attr-defined]
+        Rule.objects.filter(pk=rule.pk).update(enabled=False)
+        rule.enabled = False
+        audit.record(
+            "rule.disabled",
+            workspace=workspace,
+            actor=by,
+            target=rule,
+            details={"too_broad": True, "matched": result.matched, "examined": result.examined},
+        )
     return rule
 
 
-def set_rule_enabled(*, rule: Rule, enabled: bool, by: Any) -> None:
+def set_rule_enabled(*, rule: Rule, enabled: bool, by: Any, anyway: bool = False) -> None:
     require(by, rule.workspace, Perm.MODERATE)
-    Rule.objects.filter(pk=rule.pk).update(enabled=enabled)
-    audit.record("rule.enabled" if enabled else "rule.disabled", workspace=rule.workspace, actor=by, target=rule)
+    details: dict[str, Any] = {}
+    if enabled:
+        result = _breadth(rule.workspace, rule.current)
+        if is_too_broad(result):
+            if not anyway:
+                raise RuleTooBroad(result)
+            details = {"anyway": True, "matched": result.matched, "examined": result.examined}
+    Rule.objects.filter(pk=rule.pk).update(enabled=enabled, **({"broken_at": None} if enabled else {}))
+    audit.record(
+        "rule.enabled" if enabled else "rule.disabled", workspace=rule.workspace, actor=by, target=rule, details=details
+    )
 
 
 def active_versions(workspace_id: int) -> list[RuleVersion]:
@@ -122,6 +156,8 @@ def _decision(
         reasons=reasons,
         network_state=NetworkState.PENDING if pending else NetworkState.NOT_NEEDED,
         next_attempt_at=timezone.now() if pending else None,
+        # Rules' decisions are enqueued on commit (moderate_new_messages); a moderator's run at once (decide).
+        queued_until=timezone.now() + QUEUE_LEASE if pending else None,
     )
 
 
@@ -134,8 +170,9 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     facts = rules.facts_for(messages)
     decisions: list[Decision] = []
     to_review = []
+    broken: dict[int, RuleVersion] = {}
     for message in messages:
-        verdict, sides = rules.first_verdict_and_sides(versions, facts[message.pk])
+        verdict, sides = rules.first_verdict_and_sides(versions, facts[message.pk], broken)
         if verdict is not None:
             action = next(a for a in verdict.version.actions if a["type"] in Verdict.values)
             decisions.append(
@@ -160,18 +197,34 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
                     )
                     if action["type"] in (SideAction.LABEL, SideAction.NOTIFY):
                         to_review.append(message.pk)
+    if broken:
+        _switch_off_broken(connection.workspace_id, list(broken.values()))
     Decision.objects.bulk_create(decisions)
     _audit_rule_decisions(connection, decisions)
     Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
     side_actions = [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)]
     if side_actions:  # members_of() is a query: only when a rule assigns or notifies
-        _apply_side_actions(connection, side_actions)
+        side_effects.apply_side_actions(connection, side_actions)
     pending = [d.pk for d in decisions if d.network_state == NetworkState.PENDING]
     if pending:
         from federe.moderation.tasks import apply_decisions_task
 
         transaction.on_commit(partial(apply_decisions_task.enqueue, pending))
     return decisions
+
+
+def _switch_off_broken(workspace_id: int, versions: list[RuleVersion]) -> None:
+    """A rule that cannot be evaluated is switched off, with a notice on the rules page and in the activity log."""
+    now = timezone.now()
+    for version in versions:
+        if Rule.objects.filter(pk=version.rule_id, enabled=True).update(enabled=False, broken_at=now):
+            audit.record(
+                "rule.switched_off_broken",
+                workspace=version.rule.workspace,
+                actor_label="ingest",
+                target=version.rule,
+                details={"version": version.number},
+            )
 
 
 def _audit_rule_decisions(connection: Connection, decisions: list[Decision]) -> None:
@@ -203,56 +256,6 @@ def move_rule(*, rule: Rule, step: int, by: Any) -> None:
         item.position = position
     Rule.objects.bulk_update(ordered, ["position"])
     audit.record("rule.moved", workspace=rule.workspace, actor=by, target=rule, details={"position": target + 1})
-
-
-def _apply_side_actions(connection: Connection, decisions: list[Decision]) -> None:
-    """Assignments happen now; notices are e-mailed after the page's transaction commits."""
-    members = {m.user.get_username(): m.user for m in members_who_can(connection.workspace, Perm.REPLY)}
-    for decision in decisions:
-        conversation = decision.message.conversation
-        if decision.action == SideAction.ASSIGN and decision.detail in members:
-            conversation.assignee = members[decision.detail]
-            if conversation.status == ConversationStatus.NEW:
-                conversation.status = ConversationStatus.ASSIGNED
-            conversation.save(update_fields=["assignee", "status", "updated_at"])
-            audit.record(
-                "conversation.assigned",
-                workspace=connection.workspace,
-                actor_label=f"rule:{decision.by}",
-                target=conversation,
-                details={"assignee": decision.detail, "message": decision.message_id},
-            )
-    notices = [d.pk for d in decisions if d.action == SideAction.NOTIFY]
-    if notices:
-        transaction.on_commit(partial(notify_moderators, notices))
-
-
-def notify_moderators(decision_ids: list[int]) -> int:
-    """E-mail the workspace's moderators (in their language) about messages a rule flagged."""
-    decisions = list(Decision.objects.filter(pk__in=decision_ids).select_related("message__connection", "workspace"))
-    if not decisions:
-        return 0
-    workspace = decisions[0].workspace
-    sent = 0
-    for membership in members_of(workspace):
-        user = membership.user
-        if not user.email or not user.notify_reviews or Perm.MODERATE not in ROLE_PERMS[membership.role]:
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "[%(workspace)s] %(n)d message to review", "[%(workspace)s] %(n)d messages to review", len(decisions)
-            ) % {
-                "workspace": workspace.name,
-                "n": len(decisions),
-            }
-            lines = [
-                f"- {d.message.connection.name}: {d.message.body_text[:200]}\n  {'; '.join(d.reason_texts)} ({d.by})"
-                for d in decisions
-            ]
-            body = _("A rule flagged these messages:") + "\n\n" + "\n".join(lines)
-        send_mail(subject, body, None, [user.email], fail_silently=True)
-        sent += 1
-    return sent
 
 
 def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "") -> list[Decision]:
@@ -290,7 +293,7 @@ def _claim_decision(decision_id: int) -> Decision | None:
     now = timezone.now()
     claimed = Decision.objects.filter(
         pk=decision_id, network_state__in=[NetworkState.PENDING, NetworkState.FAILED], next_attempt_at__lte=now
-    ).update(next_attempt_at=now + timedelta(minutes=5), attempts=F("attempts") + 1)
+    ).update(next_attempt_at=now + timedelta(minutes=5), attempts=F("attempts") + 1, queued_until=None)
     if not claimed:
         return None
     return Decision.objects.select_related("message__connection", "message__author", "workspace").get(pk=decision_id)
@@ -345,58 +348,16 @@ def dispatch_due_decisions(limit: int = 200) -> list[int]:
     """Enqueue decisions whose network step is due (first try or retry), once each."""
     from federe.moderation.tasks import apply_decisions_task
 
+    now = timezone.now()
     with transaction.atomic():
         due = list(
             Decision.objects.select_for_update(skip_locked=True)
-            .filter(network_state__in=[NetworkState.PENDING, NetworkState.FAILED], next_attempt_at__lte=timezone.now())
+            .filter(network_state__in=[NetworkState.PENDING, NetworkState.FAILED], next_attempt_at__lte=now)
+            .filter(Q(queued_until__isnull=True) | Q(queued_until__lte=now))
+            .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if due:
+            Decision.objects.filter(pk__in=due).update(queued_until=now + QUEUE_LEASE)
             transaction.on_commit(partial(apply_decisions_task.enqueue, due))
     return due
-
-
-@dataclass
-class Backtest:
-    examined: int = 0
-    matched: int = 0
-    human: Counter[str] = field(default_factory=Counter)  # what moderators decided on the matched ones
-    missed: Counter[str] = field(default_factory=Counter)  # moderators' spam/remove the rule would not catch
-    sample: list[tuple[Message, list[str]]] = field(default_factory=list)
-
-
-def backtest(
-    *,
-    workspace: Workspace,
-    match: str,
-    conditions: list[dict[str, Any]],
-    actions: list[dict[str, Any]],
-    limit: int = 5000,
-) -> Backtest:
-    """What the rule would have done on the latest ``limit`` messages, against moderators' decisions."""
-    rules.validate_definition(match, conditions, actions, workspace.pk)
-    messages = list(
-        Message.objects.filter(workspace=workspace, direction="in")
-        .select_related("author", "conversation")
-        .order_by("-posted_at")[:limit]
-    )
-    facts = rules.facts_for(messages)
-    human = dict(
-        Decision.objects.filter(message__in=messages, actor__isnull=False, action__in=Verdict.values)
-        .order_by("message_id", "created_at")
-        .values_list("message_id", "action")
-    )
-    result = Backtest(examined=len(messages))
-    definition = {"match": match, "conditions": conditions}
-    for message in messages:
-        reasons = rules.matches(definition, facts[message.pk])
-        decided = human.get(message.pk)
-        decided = Verdict.REMOVE if decided == Verdict.DELETE else decided  # both take the message away
-        if reasons is not None:
-            result.matched += 1
-            result.human[decided or "none"] += 1
-            if len(result.sample) < 25:
-                result.sample.append((message, [describe(r) for r in reasons]))
-        elif decided in (Verdict.SPAM, Verdict.REMOVE, Verdict.BAN):
-            result.missed[decided] += 1
-    return result

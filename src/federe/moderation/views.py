@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,9 +14,12 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_who_can, workspace_for
 from federe.connections.queries import connections_of
+from federe.core.confirm import ask_again, is_confirmed
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Message
 from federe.moderation import queries, services
+from federe.moderation.backtest import Backtest, broad_notice
+from federe.moderation.effects import CONFIRMED_VERDICTS, network_effect, network_effects
 from federe.moderation.forms import RuleForm, initial_from
 from federe.moderation.models import Rule, Verdict
 from federe.nlp.explain import explain_messages
@@ -26,6 +30,7 @@ def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: l
     explained = explain_messages(workspace.pk, list(page))
     for message in page:
         message.explained = explained.get(message.pk, [])
+        message.effects = network_effects(message)
     return {
         "workspace": workspace,
         "nav": "moderation",
@@ -48,22 +53,41 @@ def review_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "moderation/queue.html", _queue_context(request, workspace))
 
 
+def _queue_answer(
+    request: AuthedRequest, workspace: Workspace, decided: list[int] | None = None, status: int = 200
+) -> HttpResponse:
+    if request.htmx:
+        return render(request, "moderation/_queue.html", _queue_context(request, workspace, decided), status=status)
+    if status != 200:
+        return render(request, "moderation/queue.html", _queue_context(request, workspace), status=status)
+    return redirect("moderation", slug=workspace.slug)
+
+
 @login_required
 @require_POST
 def decide(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
+    action = request.POST.get("action", "")
+    if action not in Verdict.values:
+        flash.error(request, _("Unknown action."))
+        return _queue_answer(request, workspace, status=400)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     chosen = list(Message.objects.filter(workspace=workspace, pk__in=ids).select_related("connection", "author"))
     if not chosen:
         flash.error(request, _("Select at least one message."))
-    else:
-        try:
-            services.decide(messages=chosen, action=request.POST.get("action", ""), by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    if request.htmx:
-        return render(request, "moderation/_queue.html", _queue_context(request, workspace, [m.pk for m in chosen]))
-    return redirect("moderation", slug=slug)
+        return _queue_answer(request, workspace)
+    if action in CONFIRMED_VERDICTS and not is_confirmed(request):
+        effects = " ".join(sorted({network_effect(action, m) for m in chosen}))
+        label = Verdict(action).label
+        return ask_again(
+            request, consequence=effects, confirm_label=str(label), back=reverse("moderation", args=[slug])
+        )
+    try:
+        services.decide(messages=chosen, action=action, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return _queue_answer(request, workspace)
+    return _queue_answer(request, workspace, [m.pk for m in chosen])
 
 
 def _rule(workspace: Workspace, pk: int) -> Rule:
@@ -79,9 +103,9 @@ def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | Non
     return RuleForm(request.POST or None, initial=initial, channels=channels, members=members)
 
 
-@login_required
-def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+def _rules_page(
+    request: AuthedRequest, workspace: Workspace, broad: tuple[Rule, Backtest] | None = None
+) -> HttpResponse:
     return render(
         request,
         "moderation/rules.html",
@@ -90,8 +114,15 @@ def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
             "nav": "rules",
             "rules": queries.rules_of(workspace),
             "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
+            "broad_rule": broad[0] if broad else None,
+            "broad": broad[1] if broad else None,
         },
     )
+
+
+@login_required
+def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
+    return _rules_page(request, workspace_for(request.user, slug))
 
 
 @login_required
@@ -120,6 +151,8 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             flash.success(request, _("Rule saved as version %(n)d.") % {"n": rule.current.number})
+            if rule.too_broad:  # type: ignore[attr-defined]
+                flash.warning(request, broad_notice(rule.too_broad))  # type: ignore[attr-defined]
             return redirect("rule-edit", slug=slug, pk=rule.pk)
     return render(
         request,
@@ -156,8 +189,11 @@ def rule_backtest(request: AuthedRequest, slug: str) -> HttpResponse:
 def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     rule = _rule(workspace, pk)
+    anyway = request.POST.get("anyway") == "yes"
     try:
-        services.set_rule_enabled(rule=rule, enabled=not rule.enabled, by=request.user)
+        services.set_rule_enabled(rule=rule, enabled=not rule.enabled, by=request.user, anyway=anyway)
+    except services.RuleTooBroad as exc:
+        return _rules_page(request, workspace, broad=(rule, exc.result))
     except PermissionDenied as exc:
         flash.error(request, str(exc))
     return redirect("rules", slug=slug)
@@ -168,8 +204,12 @@ def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     rule = _rule(workspace, pk)
+    steps = {"up": -1, "down": 1}
+    direction = request.POST.get("direction", "")
+    if direction not in steps:
+        return HttpResponse(_("Move a rule up or down."), status=400, content_type="text/plain; charset=utf-8")
     try:
-        services.move_rule(rule=rule, step=-1 if request.POST.get("direction") == "up" else 1, by=request.user)
+        services.move_rule(rule=rule, step=steps[direction], by=request.user)
     except PermissionDenied as exc:
         flash.error(request, str(exc))
     return redirect("rules", slug=slug)

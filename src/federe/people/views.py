@@ -23,6 +23,7 @@ from federe.accounts.permissions import has_perm
 from federe.accounts.queries import workspace_for
 from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
+from federe.core.confirm import ask_again, is_confirmed
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Language
 from federe.people import analytics, merging, queries, scoring, services, signals
@@ -486,6 +487,12 @@ def segment_save(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect(reverse("people", args=[slug]) + f"?segment={segment.pk}")
 
 
+def segment_delete_effect(name: str) -> str:
+    return _("The segment “%(name)s” is deleted; the people in it are kept and nothing changes on the networks.") % {
+        "name": name
+    }
+
+
 @login_required
 @require_POST
 def segment_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
@@ -493,6 +500,13 @@ def segment_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     segment = queries.segment_of(workspace, pk)
     if segment is None:
         raise Http404
+    if not is_confirmed(request):
+        return ask_again(
+            request,
+            consequence=segment_delete_effect(segment.name),
+            confirm_label=_("Delete the segment"),
+            back=reverse("people", args=[slug]) + f"?segment={segment.pk}",
+        )
     try:
         services.delete_segment(segment=segment, by=request.user)
         flash.success(request, _("Segment deleted."))

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 
 from federe.inbox.models import Message
 from federe.moderation import queries, services
+from federe.moderation.backtest import broad_notice
 from federe.moderation.models import Decision, Rule
 
 router = Router()
@@ -63,6 +64,7 @@ class RuleOut(Schema):
     position: int
     enabled: bool
     versions: list[RuleVersionOut]
+    notice: str = Field("", description="Why the rule was saved switched off, when it was (too broad).")
 
 
 class BacktestOut(Schema):
@@ -95,7 +97,15 @@ def rule_out(rule: Rule) -> RuleOut:
         )
         for v in sorted(rule.versions.all(), key=lambda v: -v.number)
     ]
-    return RuleOut(id=rule.pk, name=rule.name, position=rule.position, enabled=rule.enabled, versions=versions)
+    broad = getattr(rule, "too_broad", None)
+    return RuleOut(
+        id=rule.pk,
+        name=rule.name,
+        position=rule.position,
+        enabled=rule.enabled,
+        versions=versions,
+        notice=broad_notice(broad) if broad else "",
+    )
 
 
 @router.get("/queue", response=list[QueueItemOut])

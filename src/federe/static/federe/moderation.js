@@ -1,5 +1,7 @@
-// Review queue keys: j/k move, x select, a/s/r/b decide on the focused message.
+// Review queue keys: j/k move, x select, a/s/r decide on the focused message; d and b ask first (confirm.js).
+// After a decision, focus goes to the card that followed the decided one, not back to the first.
 (function () {
+  var nextId = null;
   function items() { return Array.from(document.querySelectorAll(".qitem")); }
   function focused() { return document.activeElement && document.activeElement.closest(".qitem"); }
   function move(step) {
@@ -9,6 +11,7 @@
     next.focus(); next.scrollIntoView({block: "nearest"});
   }
   document.addEventListener("keydown", function (event) {
+    if (document.querySelector("dialog[open]")) return; // the confirmation has the keyboard
     if (event.target.matches("input[type=text], textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
     var key = event.key.toLowerCase();
     if (key === "j") return move(1);
@@ -18,5 +21,17 @@
     var button = item.querySelector('button[data-key="' + key + '"]');
     if (button) { event.preventDefault(); button.click(); }
   });
-  document.addEventListener("htmx:afterSwap", function () { var first = items()[0]; if (first) first.focus(); });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var item = event.target.closest && event.target.closest(".qitem");
+    nextId = null;
+    if (!item) return;
+    var after = item.nextElementSibling, before = item.previousElementSibling;
+    var neighbour = (after && after.matches(".qitem")) ? after : (before && before.matches(".qitem") ? before : null);
+    nextId = neighbour ? neighbour.dataset.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var target = nextId && document.querySelector('.qitem[data-id="' + nextId + '"]');
+    var item = target || items()[0];
+    if (item) { item.focus(); item.scrollIntoView({block: "nearest"}); }
+  });
 })();
