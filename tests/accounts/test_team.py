@@ -286,3 +286,38 @@ def test_the_demo_has_a_pending_invitation(monkeypatch, db):
     assert invitation.email == demo.INVITED and invitation.workspace.slug == small[0][0]
     assert invitation in team.pending(invitation.workspace)
     assert any("/invitation/" in line for line in said)
+
+
+@pytest.mark.parametrize("change", ["demoted", "removed"])
+def test_threads_of_someone_who_can_no_longer_answer_go_back_to_the_team(
+    synced, workspace, owner, member_factory, change
+):
+    from federe.inbox.models import Conversation, ConversationStatus
+    from federe.inbox.services import assign
+
+    mod = member_factory(Role.MODERATOR)
+    mine, other = Conversation.objects.filter(workspace=workspace).order_by("pk")[:2]
+    assign(conversation=mine, assignee=mod, by=owner)
+    assign(conversation=other, assignee=owner, by=owner)
+    membership = Membership.objects.get(workspace=workspace, user=mod)
+    if change == "demoted":
+        team.change_role(membership=membership, role=Role.CLIENT, by=owner)
+    else:
+        team.remove(membership=membership, by=owner)
+    mine.refresh_from_db()
+    assert mine.assignee_id is None and mine.status == ConversationStatus.NEW
+    assert Conversation.objects.get(pk=other.pk).assignee_id == owner.pk
+    event = AuditEvent.objects.get(verb="conversation.released")
+    assert event.details == {"user": mod.username, "threads": 1}
+
+
+def test_a_change_between_answering_roles_keeps_the_threads(synced, workspace, owner, member_factory):
+    from federe.inbox.models import Conversation
+    from federe.inbox.services import assign
+
+    mod = member_factory(Role.MODERATOR)
+    mine = Conversation.objects.filter(workspace=workspace).order_by("pk").first()
+    assign(conversation=mine, assignee=mod, by=owner)
+    team.change_role(membership=Membership.objects.get(user=mod), role=Role.COMMUNITY_MANAGER, by=owner)
+    assert Conversation.objects.get(pk=mine.pk).assignee_id == mod.pk
+    assert not AuditEvent.objects.filter(verb="conversation.released").exists()

@@ -8,6 +8,7 @@ VERB_LABELS = {
     "member.invitation_revoked": _("withdrew an invitation"),
     "member.role_changed": _("changed a member's role"),
     "member.removed": _("removed a member"),
+    "conversation.released": _("gave a member's threads back to the team"),
     "user.profile_changed": _("changed their profile"),
     "user.password_changed": _("changed their password"),
 }

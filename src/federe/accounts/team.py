@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import Invitation, Membership, Role, User, Workspace
-from federe.accounts.permissions import Perm, require
+from federe.accounts.permissions import ROLE_PERMS, Perm, require
 from federe.accounts.services import add_member, create_user
 from federe.core import audit
 
@@ -190,6 +190,8 @@ def change_role(*, membership: Membership, role: str, by: Any) -> Membership:
     _keep_an_owner(membership, role)
     before, membership.role = membership.role, role
     membership.save(update_fields=["role"])
+    if Perm.REPLY not in ROLE_PERMS[role]:
+        _release(membership, by)
     audit.record(
         "member.role_changed",
         workspace=membership.workspace,
@@ -213,3 +215,10 @@ def remove(*, membership: Membership, by: Any) -> None:
         details={"user": membership.user.get_username(), "role": membership.role},
     )
     membership.delete()
+    _release(membership, by)
+
+
+def _release(membership: Membership, by: Any) -> None:
+    from federe.inbox.services import release_assignments
+
+    release_assignments(workspace=membership.workspace, user=membership.user, by=by)

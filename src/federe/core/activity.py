@@ -56,6 +56,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "stored": gettext_lazy("stored"),
     "tag": gettext_lazy("tag"),
     "task": gettext_lazy("classifier"),
+    "threads": gettext_lazy("threads"),
     "to": gettext_lazy("to"),
     "total": gettext_lazy("points"),
     "updated": gettext_lazy("updated"),

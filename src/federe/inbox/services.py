@@ -178,3 +178,22 @@ def set_status(*, conversation: Conversation, status: str, by: Any) -> Conversat
         details={"from": previous, "to": status},
     )
     return conversation
+
+
+def release_assignments(*, workspace: Any, user: Any, by: Any) -> int:
+    """The threads of someone who can no longer answer them (removed, or now read-only) go back to the team:
+    unassigned, and "new" again if they were only assigned. Returns how many; recorded when there were any."""
+    mine = Conversation.objects.filter(workspace=workspace, assignee=user)
+    count = mine.count()
+    if not count:
+        return 0
+    now = timezone.now()
+    mine.filter(status=ConversationStatus.ASSIGNED).update(status=ConversationStatus.NEW, updated_at=now)
+    mine.update(assignee=None, updated_at=now)
+    audit.record(
+        "conversation.released",
+        workspace=workspace,
+        actor=by,
+        details={"user": user.get_username(), "threads": count},
+    )
+    return count
