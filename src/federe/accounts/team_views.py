@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts import team
 from federe.accounts.forms import AddMemberForm, JoinForm, RoleForm, add_errors
-from federe.accounts.models import Invitation, Membership, Workspace
+from federe.accounts.models import Invitation, Membership, Role, Workspace
 from federe.accounts.queries import members_of, workspace_for
 from federe.core.requests import AuthedRequest
 
@@ -55,7 +55,7 @@ def team_page(request: AuthedRequest, slug: str) -> HttpResponse:
         "form": form,
         "members": members_of(workspace),
         "invitations": team.pending(workspace).select_related("invited_by"),
-        "roles": RoleForm.base_fields["role"].choices,
+        "roles": Role.choices,
     }
     return render(request, "accounts/team.html", context, status=422 if form.errors else 200)
 
