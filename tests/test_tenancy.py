@@ -244,6 +244,7 @@ POST_ONLY = {
     "rule-backtest",
     "rule-toggle",
     "rule-move",
+    "rule-delete",
     "nlp-train",
     "nlp-activate",
     "message-sentiment",
@@ -493,6 +494,11 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         "people-segment-delete": [
             ("post", url("people-segment-delete", B, pk=seg), {"confirmed": "yes"}),
             ("post", url("people-segment-delete", A, pk=seg), {"confirmed": "yes"}),
+        ],
+        # last: the rule is gone afterwards
+        "rule-delete": [
+            ("post", url("rule-delete", B, pk=rule), {"confirmed": "yes"}),
+            ("post", url("rule-delete", A, pk=rule), {"confirmed": "yes"}),
         ],
     }
 

@@ -126,3 +126,26 @@ def test_deleting_a_segment_needs_the_confirmation(client, owner, workspace):
     assert "data-confirm=" in people
     assert client.post(url, {"confirmed": "yes"}).status_code == 302
     assert not Segment.objects.filter(pk=segment.pk).exists()
+
+
+def test_deleting_a_rule_needs_the_confirmation(client, owner, workspace):
+    from federe.core.models import AuditEvent
+
+    rule = services.save_rule(
+        workspace=workspace,
+        by=owner,
+        name="Old",
+        match="any",
+        conditions=[{"type": "emoji_only"}],
+        actions=[{"type": "hold"}],
+    )
+    client.force_login(owner)
+    url = f"/w/{workspace.slug}/moderation/rules/{rule.pk}/delete/"
+    refused = client.post(url)
+    assert refused.status_code == 400 and Rule.objects.filter(pk=rule.pk).exists()
+    assert "Old" in refused.content.decode()
+    form_page = client.get(f"/w/{workspace.slug}/moderation/rules/{rule.pk}/").content.decode()
+    assert "data-confirm=" in form_page and f"/moderation/rules/{rule.pk}/delete/" in form_page
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    assert not Rule.objects.filter(pk=rule.pk).exists()
+    assert AuditEvent.objects.get(verb="rule.deleted").details == {"name": "Old"}

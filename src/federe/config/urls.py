@@ -32,6 +32,7 @@ workspace_patterns = [
     path("moderation/rules/<int:pk>/", moderation_views.rule_edit, name="rule-edit"),
     path("moderation/rules/<int:pk>/toggle/", moderation_views.rule_toggle, name="rule-toggle"),
     path("moderation/rules/<int:pk>/move/", moderation_views.rule_move, name="rule-move"),
+    path("moderation/rules/<int:pk>/delete/", moderation_views.rule_delete, name="rule-delete"),
     path("people/", people_views.people_list, name="people"),
     path("people/export.csv", people_views.people_export, name="people-export"),
     path("people/suggestions/", people_views.suggestion_list, name="people-suggestions"),

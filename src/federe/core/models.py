@@ -41,6 +41,7 @@ VERB_LABELS = {
     "rule.enabled": _("switched a rule on"),
     "rule.disabled": _("switched a rule off"),
     "rule.moved": _("changed the order of the rules"),
+    "rule.deleted": _("deleted a moderation rule"),
     "rule.switched_off_broken": _("switched off a rule that could not be evaluated"),
     "moderation.delete": _("deleted a message for good"),
     "moderation.label": _("labelled a message"),

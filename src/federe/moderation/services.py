@@ -119,6 +119,13 @@ def set_rule_enabled(*, rule: Rule, enabled: bool, by: Any, anyway: bool = False
     )
 
 
+def delete_rule(*, rule: Rule, by: Any) -> None:
+    """Delete a rule and its versions; its past decisions stay (without their rule), and so does the log."""
+    require(by, rule.workspace, Perm.MODERATE)
+    audit.record("rule.deleted", workspace=rule.workspace, actor=by, details={"name": rule.name})
+    rule.delete()
+
+
 def active_versions(workspace_id: int) -> list[RuleVersion]:
     active = Rule.objects.filter(workspace_id=workspace_id, enabled=True).order_by("position", "id")
     versions = []

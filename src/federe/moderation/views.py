@@ -199,6 +199,32 @@ def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("rules", slug=slug)
 
 
+def rule_delete_effect(name: str) -> str:
+    return _(
+        "The rule “%(name)s” and all its versions are deleted; the decisions it made stay, and nothing changes on"
+        " the networks. This cannot be undone."
+    ) % {"name": name}
+
+
+@login_required
+@require_POST
+def rule_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = workspace_for(request.user, slug)
+    rule = _rule(workspace, pk)
+    if not is_confirmed(request):
+        back = reverse("rule-edit", args=[slug, pk])
+        return ask_again(
+            request, consequence=rule_delete_effect(rule.name), confirm_label=_("Delete this rule"), back=back
+        )
+    try:
+        services.delete_rule(rule=rule, by=request.user)
+    except PermissionDenied as exc:
+        flash.error(request, str(exc))
+        return redirect("rule-edit", slug=slug, pk=pk)
+    flash.success(request, _("Rule deleted."))
+    return redirect("rules", slug=slug)
+
+
 @login_required
 @require_POST
 def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
