@@ -44,6 +44,7 @@ WRITE_PERM: dict[str, Perm | None] = {
     "rule-backtest": Perm.MODERATE,
     "rule-toggle": Perm.MODERATE,
     "rule-move": Perm.MODERATE,
+    "rule-delete": Perm.MODERATE,
     "nlp-train": Perm.MODERATE,
     "nlp-activate": Perm.MODERATE,
     "listening-query-new": Perm.MANAGE_LISTENING,
