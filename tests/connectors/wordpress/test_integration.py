@@ -194,6 +194,21 @@ def test_a_wrong_application_password_is_refused_in_plain_words(workspace, owner
     assert not Connection.objects.filter(workspace=workspace).exists()
 
 
+def test_the_real_blog_is_reached_only_because_loopback_is_allowed(workspace, owner, wp_env, settings):
+    """The peer runs on 127.0.0.1: the tests allow loopback (FEDERE_NET_ALLOW_HOSTS); without that, it is refused."""
+    settings.FEDERE_NET_ALLOW_HOSTS = []
+    with pytest.raises(ValidationError) as caught:
+        create_connection(
+            workspace=workspace,
+            network="wordpress",
+            name="Blog",
+            config={"site_url": wp_env["WORDPRESS_URL"]},
+            credentials={"username": wp_env["WORDPRESS_USER"], "app_password": wp_env["WORDPRESS_APP_PASSWORD"]},
+            by=owner,
+        )
+    assert "is this server itself (loopback)" in caught.value.message_dict["credentials"][0]
+
+
 @pytest.mark.parametrize(
     ("site", "words"),
     [("{url}/no-blog-here", "not a WordPress site"), ("http://127.0.0.1:9", "Cannot reach http://127.0.0.1:9")],
