@@ -122,6 +122,8 @@ def main() -> int:
         "FEDERE_ENV": "test",
         "FEDERE_DATA_DIR": data,
         "DJANGO_SETTINGS_MODULE": "federe.config.settings",
+        # The peer blog is on 127.0.0.1; outgoing requests refuse loopback unless it is allowed (core/netsafe).
+        "FEDERE_NET_ALLOW_HOSTS": "127.0.0.0/8",
     }
     connection_id = setup_database(env, wp, args.interval)
     processes: list[subprocess.Popen[bytes]] = []
