@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from federe.api.v1 import errors
 from federe.api.v1.auth import TokenAuth
@@ -20,6 +20,8 @@ api = NinjaAPI(
     description="Every call is scoped to the workspace of the token: Authorization: Bearer <token>.",
     auth=TokenAuth(),
     urls_namespace="api-v1",
+    # Swagger UI from this server's static files; no validator badge (it would load an image from elsewhere).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
 api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
