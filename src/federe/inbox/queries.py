@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
@@ -36,6 +37,17 @@ class InboxFilters:
             held=params.get("held") == "1",
             segment=int(segment) if segment.isdigit() else None,
         )
+
+    def as_query(self) -> str:
+        """The filters as a query string (only those set), for links that keep them: thread, back to the list."""
+        params = {
+            "channel": self.connection or "",
+            "status": self.status,
+            "language": self.language,
+            "held": "1" if self.held else "",
+            "segment": self.segment or "",
+        }
+        return urlencode({name: value for name, value in params.items() if value})
 
 
 def conversations(workspace: Workspace, filters: InboxFilters) -> QuerySet[Conversation]:

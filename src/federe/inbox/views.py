@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -29,10 +31,19 @@ def _conversation(workspace: Workspace, pk: int) -> Conversation:
         raise Http404 from exc
 
 
+def _list_query(request: AuthedRequest) -> str:
+    """The inbox filters of this request, or (htmx posts) of the page it came from, as a query string."""
+    params = request.GET.dict()
+    if not params and request.htmx and request.htmx.current_url:
+        params = {name: values[-1] for name, values in parse_qs(urlsplit(request.htmx.current_url).query).items()}
+    return queries.InboxFilters.from_params(params).as_query()
+
+
 def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
     return {
         "workspace": workspace,
         "conversation": conv,
+        "query": _list_query(request),
         "thread": queries.thread(workspace, conv),
         "pending_replies": Reply.objects.filter(workspace=workspace, conversation=conv).exclude(state=ReplyState.SENT),
         "form": form or ReplyForm(),
@@ -60,7 +71,7 @@ def inbox(
         "statuses": ConversationStatus.choices,
         "languages": Language.choices,
         "segments": segments_of(workspace),
-        "query": request.GET.urlencode(),
+        "query": filters.as_query(),
     }
     if pk is not None:
         context.update(_thread_context(request, workspace, _conversation(workspace, pk), form))
