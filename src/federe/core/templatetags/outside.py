@@ -1,6 +1,6 @@
 """Addresses that come from outside content (profiles, messages, feeds) in templates.
 
-``{{ address|outside_url }}`` is the address when it is an absolute http(s) URL, and "" otherwise, so
+``{{ address|outside_url }}`` is the address when it is an absolute http or https URL, and "" otherwise, so
 that ``javascript:``, ``data:``, scheme-relative or relative addresses never become links. Use it for every
 ``href`` built from outside data; show the raw value as text when it is refused.
 """
@@ -22,7 +22,7 @@ _IGNORED_AROUND = "".join(chr(c) for c in range(0x21))
 
 @register.filter
 def outside_url(value: object) -> str:
-    """The address if a browser would open it as http(s) on another host; otherwise ""."""
+    """The address if a browser would open it as http or https on another host; otherwise ""."""
     if not isinstance(value, str):
         return ""
     address = _IGNORED_INSIDE.sub("", value).strip(_IGNORED_AROUND)
