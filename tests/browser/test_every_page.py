@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from federe.accounts.models import User, Workspace
 from federe.accounts.services import create_api_token
+from federe.accounts.team import invitation_link, pending
 from federe.connections.models import Connection
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation
@@ -177,6 +178,17 @@ SCREENS = [
     ),
     Screen("alerts", "listening-alerts", _w("listening/alerts/")),
     Screen("activity", "activity", _w("activity/"), _activity),
+    Screen("team", "team", _w("team/"), lambda p, ws: expect(p.locator("main table").first).to_be_visible()),
+    Screen(
+        "profile", "profile", lambda ws: "/profile/", lambda p, ws: expect(p.locator("main form").first).to_be_visible()
+    ),
+    Screen(
+        "invitation",
+        "invitation",
+        lambda ws: invitation_link(pending(ws).order_by("id").first(), ""),
+        lambda p, ws: expect(p.locator("main form").first).to_be_visible(),
+        anonymous=True,
+    ),
     Screen(
         "tokens",
         "tokens",
@@ -196,6 +208,7 @@ NOT_PAGES = {
     "people-recompute", "people-segment-save", "people-segment-delete", "person-note", "person-note-delete",
     "person-tag", "person-untag", "person-field", "person-export", "person-erase",
     "listening-voice-csv", "listening-preview", "listening-query-delete", "listening-escalate", "token-revoke",
+    "team-member", "team-remove", "team-invitation-revoke", "profile-password",
 }  # fmt: skip
 
 
