@@ -203,7 +203,8 @@ SCREENS = [
 NOT_PAGES = {
     "home", "logout", "set_language", "health", "sync-hook",
     "inbox-reply", "inbox-retry", "inbox-status", "inbox-assign", "message-sentiment",
-    "channel-sync", "moderation-decide", "rule-backtest", "rule-toggle", "rule-move", "nlp-train", "nlp-activate",
+    "channel-sync", "moderation-decide", "rule-backtest", "rule-toggle", "rule-move", "rule-delete",
+    "nlp-train", "nlp-activate",
     "people-export", "people-suggestions-refresh", "people-suggestion-decide", "people-merge-undo", "people-digest",
     "people-recompute", "people-segment-save", "people-segment-delete", "person-note", "person-note-delete",
     "person-tag", "person-untag", "person-field", "person-export", "person-erase",
