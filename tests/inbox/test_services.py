@@ -82,3 +82,58 @@ def test_a_client_can_read_but_not_reply(synced, member_factory):
     with pytest.raises(PermissionDenied):
         services.send_reply(conversation=first_conversation(synced), text="hi", by=client)
     assert Reply.objects.count() == 0
+
+
+def test_the_same_reply_sent_twice_is_refused_and_both_replies_end_final(synced, owner):
+    """A network that recognises a repeated reply (WordPress answers 'duplicate comment' and we find the first)
+    gives the second Reply the first one's message: refused in plain words, not an IntegrityError left 'sending'."""
+    synced.config = {**synced.config, "same_reply_same_id": True}
+    synced.save()
+    conversation = first_conversation(synced)
+    first = services.send_reply(conversation=conversation, text="Merci !", by=owner)
+    assert first.state == ReplyState.SENT
+    with pytest.raises(services.ReplyAlreadySent) as caught:
+        services.send_reply(conversation=conversation, text="Merci !", by=owner)
+    assert caught.value.original == first
+    assert str(first.pk) in " ".join(caught.value.messages)
+    assert sorted(Reply.objects.values_list("state", flat=True)) == [ReplyState.FAILED, ReplyState.SENT]
+    second = Reply.objects.exclude(pk=first.pk).get()
+    assert second.sent_message is None and str(first.pk) in second.error
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1
+
+
+def test_an_unexpected_error_while_sending_leaves_the_reply_failed_not_sending(synced, owner, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a connector")
+
+    monkeypatch.setattr(services, "_record_sent", broken)
+    with pytest.raises(RuntimeError):
+        services.send_reply(conversation=first_conversation(synced), text="Hello", by=owner)
+    reply = Reply.objects.get()
+    assert reply.state == ReplyState.FAILED and reply.error
+
+
+def test_an_idempotency_key_returns_the_same_reply_without_sending_again(synced, owner):
+    conversation = first_conversation(synced)
+    first = services.send_reply(conversation=conversation, text="Bonjour", by=owner, client_key="k-1")
+    again = services.send_reply(conversation=conversation, text="Bonjour", by=owner, client_key="k-1")
+    assert again.pk == first.pk and again.attempts == 1
+    assert Reply.objects.count() == 1
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1
+
+
+def test_an_idempotency_key_reused_for_another_text_is_refused(synced, owner):
+    conversation = first_conversation(synced)
+    services.send_reply(conversation=conversation, text="Bonjour", by=owner, client_key="k-1")
+    with pytest.raises(ValidationError) as caught:
+        services.send_reply(conversation=conversation, text="Autre chose", by=owner, client_key="k-1")
+    assert "idempotency_key" in caught.value.message_dict
+    assert Reply.objects.count() == 1
+
+
+def test_an_idempotency_key_is_per_author(synced, owner, member_factory):
+    conversation = first_conversation(synced)
+    other = member_factory(Role.OWNER)
+    services.send_reply(conversation=conversation, text="Bonjour", by=owner, client_key="k-1")
+    services.send_reply(conversation=conversation, text="Bonjour", by=other, client_key="k-1")
+    assert Reply.objects.count() == 2

@@ -388,3 +388,16 @@ def test_a_post_with_the_page_s_csrf_token_is_accepted(owner, synced):
     response = browser.post(thread_url(conv, "inbox-reply"), {"body": "genuine", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Reply.objects.get().state == ReplyState.SENT
+
+
+def test_a_double_submitted_reply_form_says_it_was_already_posted(logged_in, synced):
+    synced.config = {**synced.config, "same_reply_same_id": True}
+    synced.save()
+    conv = conversation_of(synced)
+    assert logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Merci !"}, headers=HTMX).status_code == 200
+    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Merci !"}, headers=HTMX)
+    assert response.status_code == 200
+    first = Reply.objects.get(state=ReplyState.SENT)
+    assert f"already posted on the channel (reply {first.pk})" in response.content.decode()
+    assert not Reply.objects.filter(state=ReplyState.SENDING).exists()
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1

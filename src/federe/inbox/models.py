@@ -156,6 +156,15 @@ class Reply(WorkspaceScoped):
     attempts = models.PositiveIntegerField(default=0)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sent_message = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply")
+    # The API client's Idempotency-Key: the same key from the same author gives back this reply.
+    client_key = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "author", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="inbox_reply_client_key_unique",
+            )
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,18 @@ from federe.inbox.models import (
 from federe.nlp.language import detect
 
 MAX_REPLY_LENGTH = 10_000
+MAX_CLIENT_KEY_LENGTH = 255
+
+
+class ReplyAlreadySent(ValidationError):
+    """The channel already holds this exact reply, sent earlier as ``original``: nothing was posted twice."""
+
+    def __init__(self, reply: Reply, original: Reply) -> None:
+        super().__init__(
+            _("This reply was already posted on the channel (reply %(id)d); it was not posted twice.")
+            % {"id": original.pk}
+        )
+        self.reply, self.original = reply, original
 
 
 def _validate_reply_text(text: str) -> str:
@@ -39,20 +51,65 @@ def _validate_reply_text(text: str) -> str:
     return text
 
 
-def send_reply(*, conversation: Conversation, text: str, by: Any, in_reply_to: Message | None = None) -> Reply:
-    """Send through the channel; a failure keeps the reply as a draft with its error."""
+def _validate_client_key(key: str) -> str:
+    if len(key) > MAX_CLIENT_KEY_LENGTH or not key.isprintable():
+        raise ValidationError({"idempotency_key": _("An idempotency key is at most 255 printable characters.")})
+    return key
+
+
+def _earlier_with_key(reply_fields: dict[str, Any]) -> Reply | None:
+    """The reply this author already sent with this key; refused if the key now comes with another reply."""
+    earlier = Reply.objects.filter(
+        workspace=reply_fields["workspace"], author=reply_fields["author"], client_key=reply_fields["client_key"]
+    ).first()
+    if earlier is None:
+        return None
+    same = (earlier.conversation_id, earlier.in_reply_to_id, earlier.body_text) == (
+        reply_fields["conversation"].pk,
+        reply_fields["in_reply_to"].pk if reply_fields["in_reply_to"] else None,
+        reply_fields["body_text"],
+    )
+    if not same:
+        raise ValidationError(
+            {"idempotency_key": _("This idempotency key was already used for another reply; use a new key.")}
+        )
+    return earlier
+
+
+def send_reply(
+    *, conversation: Conversation, text: str, by: Any, in_reply_to: Message | None = None, client_key: str = ""
+) -> Reply:
+    """Send through the channel; a failure keeps the reply as a draft with its error.
+
+    With a ``client_key`` (the API's Idempotency-Key), the same key and the same reply give back the reply
+    made the first time, whatever its state, and send nothing.
+    """
     require(by, conversation.workspace, Perm.REPLY)
     text = _validate_reply_text(text)
     if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
         raise ValidationError({"in_reply_to": _("That message is not in this conversation.")})
-    reply = Reply.objects.create(
-        workspace=conversation.workspace,
-        conversation=conversation,
-        in_reply_to=in_reply_to,
-        author=by,
-        body_text=text,
-        state=ReplyState.DRAFT,
-    )
+    fields = {
+        "workspace": conversation.workspace,
+        "conversation": conversation,
+        "in_reply_to": in_reply_to,
+        "author": by,
+        "body_text": text,
+        "client_key": _validate_client_key(client_key),
+    }
+    if client_key:
+        earlier = _earlier_with_key(fields)
+        if earlier is not None:
+            return earlier
+        try:
+            with transaction.atomic():
+                reply = Reply.objects.create(**fields, state=ReplyState.DRAFT)
+        except IntegrityError:  # the same key, sent at the same moment: the other request sends it
+            earlier = _earlier_with_key(fields)
+            if earlier is None:
+                raise
+            return earlier
+    else:
+        reply = Reply.objects.create(**fields, state=ReplyState.DRAFT)
     return deliver_reply(reply, by=by)
 
 
@@ -86,18 +143,32 @@ def deliver_reply(reply: Reply, *, by: Any) -> Reply:
             )
         )
     except ConnectorError as exc:
-        reply.state, reply.error = ReplyState.FAILED, exc.message
-        reply.save(update_fields=["state", "error", "updated_at"])
-        audit.record(
-            "reply.failed",
-            workspace=reply.workspace,
-            actor=by,
-            target=conversation,
-            details={"reply": reply.pk, "error": exc.message},
-        )
+        _mark_failed(reply, exc.message, by)
         return reply
-    _record_sent(reply, result.external_id, result.url, result.created_at, body_html, parent, by)
+    except Exception:
+        _mark_failed(reply, _("Sending failed on an unexpected error; try again."), by)
+        raise
+    try:
+        _record_sent(reply, result.external_id, result.url, result.created_at, body_html, parent, by)
+    except ReplyAlreadySent as exc:
+        _mark_failed(reply, str(exc.message), by)
+        raise
+    except Exception:
+        _mark_failed(reply, _("Fédère could not record this reply; it may have been posted. Check the channel."), by)
+        raise
     return reply
+
+
+def _mark_failed(reply: Reply, error: str, by: Any) -> None:
+    reply.state, reply.error = ReplyState.FAILED, error
+    reply.save(update_fields=["state", "error", "updated_at"])
+    audit.record(
+        "reply.failed",
+        workspace=reply.workspace,
+        actor=by,
+        target=reply.conversation,
+        details={"reply": reply.pk, "error": error},
+    )
 
 
 @transaction.atomic
@@ -123,6 +194,9 @@ def _record_sent(
             "posted_at": posted_at,
         },
     )
+    original = Reply.objects.filter(sent_message=message).exclude(pk=reply.pk).first()
+    if original is not None:
+        raise ReplyAlreadySent(reply, original)
     reply.state, reply.error, reply.sent_message = ReplyState.SENT, "", message
     reply.save(update_fields=["state", "error", "sent_message", "updated_at"])
     conversation.status = ConversationStatus.ANSWERED

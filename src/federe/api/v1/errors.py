@@ -10,6 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from federe.inbox.services import ReplyAlreadySent
+
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
     return {"error": {"code": code, "message": message, "field": field}}
@@ -51,6 +53,10 @@ def install(api: NinjaAPI) -> None:
             field, errors = next(iter(exc.message_dict.items()))
             return respond(request, 422, "invalid", " ".join(errors), None if field == "__all__" else field)
         return respond(request, 422, "invalid", " ".join(exc.messages))
+
+    @api.exception_handler(ReplyAlreadySent)
+    def duplicate_reply(request: HttpRequest, exc: ReplyAlreadySent) -> HttpResponse:
+        return respond(request, 409, "duplicate_reply", " ".join(exc.messages), "body")
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

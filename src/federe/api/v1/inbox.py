@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema
 
 from federe.api.v1.schemas import (
     AssignIn,
@@ -109,12 +109,31 @@ def reply_out(reply: Reply) -> ReplyOut:
 
 
 @router.post("/messages/{message_id}/reply", response={201: ReplyOut, 502: ReplyOut})
-def reply_to_message(request: HttpRequest, message_id: int, payload: ReplyIn) -> tuple[int, ReplyOut]:
-    """Reply on the channel. 201 when sent; 502 when the network refused, with the draft and its error."""
+def reply_to_message(
+    request: HttpRequest,
+    message_id: int,
+    payload: ReplyIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> tuple[int, ReplyOut]:
+    """Reply on the channel. 201 when sent; 502 when the network refused, with the draft and its error.
+
+    Send an ``Idempotency-Key`` header to make a repeat safe: the same key with the same reply answers with the
+    reply made the first time and sends nothing; the same key with another reply is refused (422). A reply
+    the channel already holds (the same text, sent without a key) is refused with 409.
+    """
     message = _message(request, message_id)
-    reply = services.send_reply(
-        conversation=message.conversation, text=payload.body, by=request.user, in_reply_to=message
-    )
+    try:
+        reply = services.send_reply(
+            conversation=message.conversation,
+            text=payload.body,
+            by=request.user,
+            in_reply_to=message,
+            client_key=idempotency_key,
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
+            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
+        raise
     return (201 if reply.state == "sent" else 502), reply_out(reply)
 
 

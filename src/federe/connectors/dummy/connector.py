@@ -3,11 +3,13 @@
 Config keys: ``seed``, ``start`` (ISO datetime), ``interval_seconds``, ``brand``,
 ``french_share``, ``total``, ``page_size``, and for tests ``fail`` (one of
 timeout, rate_limit, server_error, unauthorized, malformed_response),
-``fail_after_pages``, ``malformed_every``, ``fail_replies``.
+``fail_after_pages``, ``malformed_every``, ``fail_replies``, ``same_reply_same_id`` (a repeated reply, same
+thread, parent and text, answers with the first one's id, as WordPress does with a duplicate comment).
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -101,6 +103,9 @@ class DummyConnector(Connector):
 
     def reply(self, reply: OutgoingReply) -> PublishResult:
         self._maybe_fail("fail_replies")
+        if self.config.get("same_reply_same_id"):
+            digest = hashlib.sha256(f"{reply.thread_id}|{reply.parent_id}|{reply.body_html}".encode()).hexdigest()
+            return PublishResult(external_id=f"reply-{digest[:32]}", created_at=timezone.now())
         return PublishResult(external_id=f"reply-{reply.idempotency_key}", created_at=timezone.now())
 
     def act(self, action: ModerationAction) -> ActionResult:
