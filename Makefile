@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_ENV := FEDERE_ENV=development
 TEST_ENV := FEDERE_ENV=test
 
-.PHONY: demo test test-postgres test-browser test-peers lint bench install messages clean
+.PHONY: demo test test-fuzz test-postgres test-browser test-peers lint bench install messages clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fédère needs $(PYTHON) (set PYTHON=... to use another 3.11+)."; exit 1; }
@@ -27,6 +27,10 @@ test: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
 	$(TEST_ENV) $(BIN)/pytest -q -m "not postgres and not browser and not peers" -p no:randomly; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# The API fuzzed from its OpenAPI schema, longer than the quick pass inside `make test` (CI runs it as its own step).
+test-fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-40} $(TEST_ENV) $(BIN)/pytest -q -m fuzz -p no:randomly tests/api/test_fuzz.py
 
 test-postgres: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null

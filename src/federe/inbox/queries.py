@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from federe.accounts.models import Workspace
+from federe.core.params import whole_number
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message
 from federe.moderation.models import Decision
 from federe.people.queries import messages_by_segment
@@ -31,11 +32,11 @@ class InboxFilters:
         status = params.get("status") or ""
         language = params.get("language") or ""
         return cls(
-            connection=int(connection) if connection.isdigit() else None,
+            connection=whole_number(connection),
             status=status if status in ConversationStatus.values else "",
             language=language if language in Language.values else "",
             held=params.get("held") == "1",
-            segment=int(segment) if segment.isdigit() else None,
+            segment=whole_number(segment),
         )
 
     def as_query(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from federe.core.params import whole_number
 from federe.inbox.models import Message
 from federe.moderation import schema
 from federe.moderation.conditions import Facts, Reason, evaluate
@@ -62,7 +63,7 @@ def scores_of(message: Message) -> dict[str, float]:
 def _check_channels(ids: list[Any], workspace_id: int) -> None:
     from federe.connections.models import Connection
 
-    wanted = {int(i) for i in ids if str(i).isdigit()}
+    wanted = {n for i in ids if (n := whole_number(i)) is not None}
     known = set(Connection.objects.filter(workspace_id=workspace_id, pk__in=wanted).values_list("pk", flat=True))
     if not wanted or len(wanted) != len(ids) or known != wanted:
         raise ValidationError({"conditions": _("Choose channels of this workspace.")})

@@ -15,6 +15,7 @@ from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_who_can, workspace_for
 from federe.connections.queries import connections_of
 from federe.core.confirm import ask_again, is_confirmed
+from federe.core.params import whole_number
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Message
 from federe.moderation import queries, services
@@ -71,7 +72,7 @@ def decide(request: AuthedRequest, slug: str) -> HttpResponse:
     if action not in Verdict.values:
         flash.error(request, _("Unknown action."))
         return _queue_answer(request, workspace, status=400)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [n for i in request.POST.getlist("ids") if (n := whole_number(i)) is not None]
     chosen = list(Message.objects.filter(workspace=workspace, pk__in=ids).select_related("connection", "author"))
     if not chosen:
         flash.error(request, _("Select at least one message."))

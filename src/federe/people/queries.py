@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
+from federe.core.params import MAX_DAYS, whole_number
 from federe.inbox.models import Language, Message
 from federe.moderation.models import Decision
 from federe.people.models import (
@@ -90,8 +91,9 @@ class PeopleFilters:
             raw = _first(params, name)
             if not raw:
                 return None
-            if raw.isdigit() and int(raw) < 10**6:
-                return int(raw)
+            days = whole_number(raw, high=MAX_DAYS)
+            if days is not None:
+                return days
             errors.append(_("%(field)s: enter a whole number of days (0 or more).") % {"field": label})
             return None
 
@@ -110,7 +112,7 @@ class PeopleFilters:
 
         def ident(name: str) -> int | None:
             raw = _first(params, name)
-            return int(raw) if raw.isdigit() else None
+            return whole_number(raw)
 
         levels = tuple(v for v in _all(params, "levels") + _all(params, "level") if v in Level.values)
         language = _first(params, "language")

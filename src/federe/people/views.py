@@ -24,6 +24,7 @@ from federe.accounts.queries import workspace_for
 from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
 from federe.core.confirm import ask_again, is_confirmed
+from federe.core.params import whole_number
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Language
 from federe.people import analytics, merging, queries, scoring, services, signals
@@ -55,7 +56,8 @@ def _person(workspace: Workspace, pk: int) -> Person:
 def _filters(request: AuthedRequest, workspace: Workspace) -> tuple[queries.PeopleFilters, Segment | None]:
     """The list's filters: a saved segment (?segment=ID) or the query string."""
     raw = request.GET.get("segment", "")
-    segment = queries.segment_of(workspace, int(raw)) if raw.isdigit() else None
+    number = whole_number(raw)
+    segment = queries.segment_of(workspace, number) if number is not None else None
     if raw and segment is None:
         raise Http404  # not a segment of this workspace
     if segment is not None:
@@ -355,7 +357,7 @@ def suggestion_decide(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
     keep = request.POST.get("keep", "")
     try:
         if action == "accept":
-            record = merging.accept_suggestion(suggestion, by=request.user, keep=int(keep) if keep.isdigit() else None)
+            record = merging.accept_suggestion(suggestion, by=request.user, keep=whole_number(keep))
             flash.success(
                 request,
                 _("Merged %(absorbed)s into %(kept)s. You can undo it at any time.")

@@ -11,6 +11,7 @@ from federe.api.v1.inbox import router as inbox_router
 from federe.api.v1.listening import router as listening_router
 from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
+from federe.api.v1.parsing import NulRefusingParser
 from federe.api.v1.people import router as people_router
 from federe.api.v1.workspaces import router as workspaces_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     # Swagger UI from this server's static files; no validator badge (it would load an image from elsewhere).
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=NulRefusingParser(),
 )
 errors.install(api)
 api.add_router("/workspaces", workspaces_router, tags=["workspaces"])

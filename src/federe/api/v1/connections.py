@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from federe.api.v1.schemas import ConnectionIn, ConnectionOut, SyncOut
+from federe.api.v1.schemas import ConnectionIn, ConnectionOut, Id, SyncOut
 from federe.connections import queries, services
 from federe.connections.models import Connection
 from federe.connectors import registry
@@ -45,12 +45,12 @@ def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int,
 
 
 @router.get("/{connection_id}", response=ConnectionOut)
-def get_connection(request: HttpRequest, connection_id: int) -> ConnectionOut:
+def get_connection(request: HttpRequest, connection_id: Id) -> ConnectionOut:
     return _out(queries.connection_of(request.workspace, connection_id))  # type: ignore[attr-defined]
 
 
 @router.post("/{connection_id}/sync", response={202: SyncOut})
-def sync_connection(request: HttpRequest, connection_id: int) -> tuple[int, SyncOut]:
+def sync_connection(request: HttpRequest, connection_id: Id) -> tuple[int, SyncOut]:
     """Ask for a sync now; a worker runs it within seconds."""
     connection = queries.connection_of(request.workspace, connection_id)  # type: ignore[attr-defined]
     services.request_sync(connection, by=request.user)

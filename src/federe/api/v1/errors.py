@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, d
     return {"error": {"code": code, "message": message, "field": field}}
 
 
+NUL_ERROR = "nul_character"
 _SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
 
 
@@ -34,6 +37,22 @@ def _field_of(loc: object) -> str | None:
     return ".".join(parts) or None
 
 
+def _message_of(error: dict[str, Any]) -> str:
+    """Pydantic's error, in the reader's language: the bound that was crossed, or what was wrong."""
+    kind, ctx = error.get("type"), error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == NUL_ERROR:
+        return _("Text cannot contain a NUL character (code 0).")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("This number must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("This number must be at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_too_long":
+        return _("This text is too long (at most %(limit)s characters).") % {"limit": ctx.get("max_length")}
+    return _("This value is missing or has the wrong type.")
+
+
 def install(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
         return api.create_response(request, error_body(code, message, field), status=status)
@@ -41,11 +60,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         first = exc.errors[0] if exc.errors else {}
-        field = _field_of(first.get("loc", ()))
-        message = _("This value is missing or has the wrong type.")
-        if first.get("type") == "missing":
-            message = _("This field is required.")
-        return respond(request, 422, "invalid", message, field)
+        return respond(request, 422, "invalid", _message_of(first), _field_of(first.get("loc", ())))
 
     @api.exception_handler(DjangoValidationError)
     def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -65,6 +80,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Raised by Ninja itself, e.g. 400 for a body that is not JSON: same shape as every other error.
+        if isinstance(exc.__cause__, NinjaValidationError):  # the parser refused the body (parsing.py)
+            return invalid_input(request, exc.__cause__)
         if exc.status_code == 400:
             return respond(request, 400, "bad_request", _("The request body is not valid JSON."))
         return respond(request, exc.status_code, "error", str(exc))

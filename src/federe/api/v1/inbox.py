@@ -10,7 +10,9 @@ from federe.api.v1.schemas import (
     AssignIn,
     ConversationDetail,
     ConversationOut,
+    Id,
     MessageOut,
+    Offset,
     ReplyIn,
     ReplyOut,
     StatusIn,
@@ -22,12 +24,12 @@ router = Router()
 
 
 class InboxQuery(Schema):
-    channel: int | None = None
+    channel: Id | None = None
     status: str = ""
     language: str = ""
     held: bool = False
     limit: int = 50
-    offset: int = 0
+    offset: Offset = 0
 
 
 def _filters(q: InboxQuery) -> queries.InboxFilters:
@@ -83,7 +85,7 @@ def list_conversations(request: HttpRequest, q: Query[InboxQuery]) -> list[Conve
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationDetail)
-def get_conversation(request: HttpRequest, conversation_id: int) -> ConversationDetail:
+def get_conversation(request: HttpRequest, conversation_id: Id) -> ConversationDetail:
     workspace = request.workspace  # type: ignore[attr-defined]
     conv = queries.conversation(workspace, conversation_id)
     return ConversationDetail(
@@ -91,7 +93,7 @@ def get_conversation(request: HttpRequest, conversation_id: int) -> Conversation
     )
 
 
-def _message(request: HttpRequest, message_id: int) -> Message:
+def _message(request: HttpRequest, message_id: Id) -> Message:
     return Message.objects.select_related("conversation__connection", "conversation__workspace").get(
         workspace=request.workspace,
         pk=message_id,  # type: ignore[attr-defined]
@@ -154,19 +156,19 @@ def _assignee(request: HttpRequest, payload: AssignIn):  # type: ignore[no-untyp
 
 
 @router.post("/conversations/{conversation_id}/assign", response=ConversationOut)
-def assign_conversation(request: HttpRequest, conversation_id: int, payload: AssignIn) -> ConversationOut:
+def assign_conversation(request: HttpRequest, conversation_id: Id, payload: AssignIn) -> ConversationOut:
     conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
     return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
 
 
 @router.post("/messages/{message_id}/assign", response=ConversationOut)
-def assign_message(request: HttpRequest, message_id: int, payload: AssignIn) -> ConversationOut:
+def assign_message(request: HttpRequest, message_id: Id, payload: AssignIn) -> ConversationOut:
     """Assign the conversation this message belongs to."""
     conv = _message(request, message_id).conversation
     return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
 
 
 @router.post("/conversations/{conversation_id}/status", response=ConversationOut)
-def change_status(request: HttpRequest, conversation_id: int, payload: StatusIn) -> ConversationOut:
+def change_status(request: HttpRequest, conversation_id: Id, payload: StatusIn) -> ConversationOut:
     conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
     return conversation_out(services.set_status(conversation=conv, status=payload.status, by=request.user))

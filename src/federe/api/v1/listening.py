@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
+from federe.api.v1.schemas import Id
 from federe.listening import services, voice
 from federe.listening.models import Alert, Mention, SavedQuery
 
 router = Router()
+LeaderDays = Annotated[int, Field(ge=1, le=3660, description="1 to 3660")]
 
 
 class QueryIn(Schema):
@@ -146,7 +148,7 @@ def create_query(request: HttpRequest, payload: QueryIn) -> tuple[int, QueryOut]
 
 
 @router.put("/queries/{query_id}", response=QueryOut)
-def update_query(request: HttpRequest, query_id: int, payload: QueryIn) -> QueryOut:
+def update_query(request: HttpRequest, query_id: Id, payload: QueryIn) -> QueryOut:
     q = services.save_query(
         workspace=request.workspace,  # type: ignore[attr-defined]
         by=request.user,
@@ -157,13 +159,13 @@ def update_query(request: HttpRequest, query_id: int, payload: QueryIn) -> Query
 
 
 @router.delete("/queries/{query_id}", response={204: None})
-def delete_query(request: HttpRequest, query_id: int) -> tuple[int, None]:
+def delete_query(request: HttpRequest, query_id: Id) -> tuple[int, None]:
     services.delete_query(query=_query(request, query_id), by=request.user)
     return 204, None
 
 
 @router.get("/queries/{query_id}/mentions", response=list[MentionOut])
-def mentions(request: HttpRequest, query_id: int, limit: int = 50, before_id: int | None = None) -> list[MentionOut]:
+def mentions(request: HttpRequest, query_id: Id, limit: int = 50, before_id: Id | None = None) -> list[MentionOut]:
     rows = Mention.objects.filter(query=_query(request, query_id)).select_related("message__author")
     if before_id:
         rows = rows.filter(pk__lt=before_id)
@@ -171,7 +173,7 @@ def mentions(request: HttpRequest, query_id: int, limit: int = 50, before_id: in
 
 
 @router.get("/queries/{query_id}/leaders", response=list[LeaderOut])
-def leaders(request: HttpRequest, query_id: int, days: int = 30, order: str = "mentions") -> list[LeaderOut]:
+def leaders(request: HttpRequest, query_id: Id, days: LeaderDays = 30, order: str = "mentions") -> list[LeaderOut]:
     """Opinion leaders of a query, one row per person with their identities, ordered by ``mentions``, ``reach`` or
     ``engagement``."""
     rows = voice.opinion_leaders(_query(request, query_id), days=days, order=order)

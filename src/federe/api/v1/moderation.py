@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
+from federe.api.v1.schemas import Id
 from federe.inbox.models import Message
 from federe.moderation import queries, services
 from federe.moderation.backtest import broad_notice
@@ -38,7 +39,7 @@ class QueueItemOut(Schema):
 
 
 class DecideIn(Schema):
-    message_ids: list[int] = Field(min_length=1, max_length=500)
+    message_ids: list[Id] = Field(min_length=1, max_length=500)
     action: str = Field(description="approve, hold, spam, remove or ban")
     reason: str = ""
 
@@ -177,7 +178,7 @@ def backtest_rule(request: HttpRequest, payload: RuleIn) -> BacktestOut:
 
 
 @router.put("/rules/{rule_id}", response=RuleOut)
-def update_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> RuleOut:
+def update_rule(request: HttpRequest, rule_id: Id, payload: RuleIn) -> RuleOut:
     """Save a new version of the rule; earlier versions are kept."""
     rule = queries.rule_of(request.workspace, rule_id)  # type: ignore[attr-defined]
     rule = services.save_rule(

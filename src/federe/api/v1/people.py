@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from federe.accounts.permissions import require
+from federe.api.v1.schemas import Id, Offset
 from federe.people import merging, queries, scoring, services, signals
 from federe.people.models import Merge, MergeSuggestion, Person, ScoringSettings, Segment, Tag
 from federe.people.permissions import PEOPLE_VIEW
@@ -84,12 +85,12 @@ class SuggestionOut(Schema):
 
 
 class AcceptIn(Schema):
-    keep: int | None = Field(None, description="The person to keep (one of the two); chosen for you if omitted")
+    keep: Id | None = Field(None, description="The person to keep (one of the two); chosen for you if omitted")
 
 
 class MergeIn(Schema):
-    keep: int
-    absorb: int
+    keep: Id
+    absorb: Id
 
 
 class MergeOut(Schema):
@@ -156,19 +157,19 @@ class ListParams(Schema):
     q: str = ""
     levels: list[str] = Field(default_factory=list)
     language: str = ""
-    channel: int | None = None
-    tag: int | None = None
+    channel: Id | None = None
+    tag: Id | None = None
     seen_within_days: int | None = None
     silent_for_days: int | None = None
     score_min: float | None = None
     score_max: float | None = None
     sort: str = "score"
-    segment: int | None = None
+    segment: Id | None = None
     limit: int = 50
-    offset: int = 0
+    offset: Offset = 0
 
 
-def _person(request: HttpRequest, person_id: int) -> Person:
+def _person(request: HttpRequest, person_id: Id) -> Person:
     return queries.person(request.workspace, person_id)  # type: ignore[attr-defined]
 
 
@@ -258,13 +259,13 @@ def refresh_suggestions(request: HttpRequest) -> dict[str, int]:
 
 
 @router.post("/suggestions/{suggestion_id}/accept", response={201: MergeOut})
-def accept_suggestion(request: HttpRequest, suggestion_id: int, payload: AcceptIn) -> tuple[int, MergeOut]:
+def accept_suggestion(request: HttpRequest, suggestion_id: Id, payload: AcceptIn) -> tuple[int, MergeOut]:
     suggestion = queries.suggestion_of(request.workspace, suggestion_id)  # type: ignore[attr-defined]
     return 201, merge_out(merging.accept_suggestion(suggestion, by=request.user, keep=payload.keep))
 
 
 @router.post("/suggestions/{suggestion_id}/reject", response=SuggestionOut)
-def reject_suggestion(request: HttpRequest, suggestion_id: int) -> SuggestionOut:
+def reject_suggestion(request: HttpRequest, suggestion_id: Id) -> SuggestionOut:
     suggestion = queries.suggestion_of(request.workspace, suggestion_id)  # type: ignore[attr-defined]
     return suggestion_out(merging.reject_suggestion(suggestion, by=request.user))
 
@@ -282,7 +283,7 @@ def merge_persons(request: HttpRequest, payload: MergeIn) -> tuple[int, MergeOut
 
 
 @router.post("/merges/{merge_id}/undo", response=MergeOut)
-def undo_merge(request: HttpRequest, merge_id: int) -> MergeOut:
+def undo_merge(request: HttpRequest, merge_id: Id) -> MergeOut:
     record = queries.merge_of(request.workspace, merge_id)  # type: ignore[attr-defined]
     return merge_out(merging.unmerge(record, by=request.user))
 
@@ -340,7 +341,7 @@ def create_segment(request: HttpRequest, payload: SegmentIn) -> tuple[int, Segme
 
 
 @router.delete("/segments/{segment_id}", response=list[SegmentOut])
-def delete_segment(request: HttpRequest, segment_id: int) -> list[SegmentOut]:
+def delete_segment(request: HttpRequest, segment_id: Id) -> list[SegmentOut]:
     """Delete a segment; answers with the segments that remain."""
     segment = queries.segment_of(request.workspace, segment_id)  # type: ignore[attr-defined]
     if segment is None:
@@ -350,7 +351,7 @@ def delete_segment(request: HttpRequest, segment_id: int) -> list[SegmentOut]:
 
 
 @router.get("/{person_id}", response=PersonDetail)
-def get_person(request: HttpRequest, person_id: int) -> PersonDetail:
+def get_person(request: HttpRequest, person_id: Id) -> PersonDetail:
     p = queries.with_identities(Person.objects.filter(pk=_person(request, person_id).pk)).get()
     base = person_out(p).dict()
     return PersonDetail(
@@ -384,7 +385,7 @@ def _summary(item: queries.TimelineItem) -> str:
 
 
 @router.get("/{person_id}/timeline", response=TimelineOut)
-def person_timeline(request: HttpRequest, person_id: int, before: str = "", limit: int = 30) -> TimelineOut:
+def person_timeline(request: HttpRequest, person_id: Id, before: str = "", limit: int = 30) -> TimelineOut:
     """Every event of the person, newest first (keyset pages: pass next_before as ?before=)."""
     person = _person(request, person_id)
     page = queries.timeline(request.workspace, person, before=before, limit=max(1, min(limit, 200)))  # type: ignore[attr-defined]
@@ -395,20 +396,20 @@ def person_timeline(request: HttpRequest, person_id: int, before: str = "", limi
 
 
 @router.post("/{person_id}/notes", response={201: dict[str, int]})
-def add_note(request: HttpRequest, person_id: int, payload: NoteIn) -> tuple[int, dict[str, int]]:
+def add_note(request: HttpRequest, person_id: Id, payload: NoteIn) -> tuple[int, dict[str, int]]:
     note = services.add_note(person=_person(request, person_id), body=payload.body, by=request.user)
     return 201, {"id": note.pk}
 
 
 @router.post("/{person_id}/tags", response={201: list[str]})
-def add_tag(request: HttpRequest, person_id: int, payload: TagIn) -> tuple[int, list[str]]:
+def add_tag(request: HttpRequest, person_id: Id, payload: TagIn) -> tuple[int, list[str]]:
     person = _person(request, person_id)
     services.add_tag(person=person, name=payload.name, by=request.user)
     return 201, [link.tag.name for link in queries.tag_links_of(person)]
 
 
 @router.delete("/{person_id}/tags/{tag_id}", response=list[str])
-def remove_tag(request: HttpRequest, person_id: int, tag_id: int) -> list[str]:
+def remove_tag(request: HttpRequest, person_id: Id, tag_id: Id) -> list[str]:
     person = _person(request, person_id)
     tag = Tag.objects.get(workspace=request.workspace, pk=tag_id)  # type: ignore[attr-defined]
     services.remove_tag(person=person, tag=tag, by=request.user)
@@ -416,19 +417,19 @@ def remove_tag(request: HttpRequest, person_id: int, tag_id: int) -> list[str]:
 
 
 @router.put("/{person_id}/fields", response=dict[str, str])
-def set_field(request: HttpRequest, person_id: int, payload: FieldIn) -> dict[str, str]:
+def set_field(request: HttpRequest, person_id: Id, payload: FieldIn) -> dict[str, str]:
     person = _person(request, person_id)
     services.set_field(person=person, name=payload.name, value=payload.value, by=request.user)
     return {f.name: f.value for f in queries.fields_of(person)}
 
 
 @router.get("/{person_id}/export", response=dict[str, Any])
-def export_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def export_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """Everything Fédère holds about the person (GDPR access request)."""
     return services.export_person(person=_person(request, person_id), by=request.user)
 
 
 @router.post("/{person_id}/erase", response=dict[str, int])
-def erase_person(request: HttpRequest, person_id: int, payload: EraseIn) -> dict[str, int]:
+def erase_person(request: HttpRequest, person_id: Id, payload: EraseIn) -> dict[str, int]:
     """Erase the person everywhere (right to be forgotten). Owner only; cannot be undone."""
     return services.erase_person(person=_person(request, person_id), by=request.user, confirm=payload.confirm)

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from federe.core.params import MAX_ID
+
+# Bounds that every number from a client is checked against before it reaches the database (SQLite and
+# PostgreSQL store 64-bit integers; a larger one was an OverflowError, a 500).
+MAX_OFFSET = 1_000_000_000
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
 class WorkspaceOut(Schema):
