@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+PORT ?= 8000
 DEV_ENV := FEDERE_ENV=development
 TEST_ENV := FEDERE_ENV=test
 
@@ -13,15 +15,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# What running needs (make demo), and what testing needs on top (make test, lint, CI: the dev extra).
+$(RUN_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	$(TEST_ENV) $(BIN)/federe compiletranslations
+	@touch $(RUN_STAMP)
+
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	$(TEST_ENV) $(BIN)/federe compiletranslations
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUN_STAMP)
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(DEV_ENV) $(BIN)/federe demo
+# make demo PORT=8011 when 8000 is taken.
+demo: $(RUN_STAMP)
+	$(DEV_ENV) $(BIN)/federe demo --address 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null

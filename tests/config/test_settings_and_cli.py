@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 from django.db import connection
 
-from federe.config.cli import COMMANDS, main
+from federe.config.cli import ALIASES, COMMANDS, main
 
 PROD = {
     "FEDERE_ENV": "production",
@@ -86,3 +87,45 @@ def test_bad_environment_values_name_the_variable():
     result = run_federe("check", env={"FEDERE_ENV": "development", "FEDERE_SYNC_INTERVAL_SECONDS": "often"})
     assert result.returncode == 2
     assert "FEDERE_SYNC_INTERVAL_SECONDS must be an integer" in result.stderr
+
+
+def federe_commands() -> set[str]:
+    """Every management command that Fédère itself ships, under the name typed on the command line."""
+    from django.core.management import get_commands
+
+    typed = {module: name for name, module in ALIASES.items()}
+    return {typed.get(name, name) for name, app in get_commands().items() if app.startswith("federe.")}
+
+
+def test_help_lists_every_command_fédère_ships(capsys):
+    listed = {name for name, _ in COMMANDS}
+    assert {"listening", "nlp", "people", "import", "people-stats"} <= federe_commands()
+    assert federe_commands() <= listed
+    main(["federe", "--help"])
+    out = capsys.readouterr().out
+    assert all(f"  {name} " in out for name in federe_commands())
+
+
+@pytest.mark.parametrize("command", sorted(federe_commands()))
+def test_every_command_help_works_without_configuration(command, tmp_path):
+    result = run_federe(command, "--help", env={"HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout and "not configured" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_serve_on_a_taken_port_says_so_and_fails(command, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_federe(
+            command,
+            "--address",
+            f"127.0.0.1:{port}",
+            env={"FEDERE_ENV": "test", "FEDERE_DATA_DIR": str(tmp_path)},
+        )
+    assert result.returncode != 0
+    assert f"port {port}" in result.stderr and "taken" in result.stderr
+    assert "PORT=" in result.stderr  # says how to choose another
+    assert "runs on" not in result.stdout and "is running" not in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 COMMANDS: list[tuple[str, str]] = [
     ("demo", "Create a local database with demo data, then start the web server and a worker."),
@@ -11,6 +12,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("worker", "Run background work: syncing channels when they are due, sending replies."),
     ("sync", "Fetch new messages now from one channel, or from every channel of a workspace."),
     ("moderation", "Moderation: list rules, back-test one, see the review queue, decide on messages."),
+    ("listening", "Listening: saved queries, back-fill, mentions, share of voice, alerts, opinion leaders."),
+    ("nlp", "Classifiers: score messages, evaluate, train, learn from moderators, roll back a model."),
     ("people", "People: export as CSV, recompute scores, merge suggestions, merge/unmerge, signals, erase."),
     ("import", "Import a community's history: federe import stackexchange DIR --workspace SLUG."),
     ("people-stats", "Active members per month, retention by cohort, score against Stack Exchange reputation."),
@@ -45,12 +48,21 @@ def render_help() -> str:
     return HELP.format(commands=lines)
 
 
+def _settings_for_help() -> None:
+    """A command's --help needs no configuration: load the local defaults, writing nothing in the current folder."""
+    os.environ["FEDERE_ENV"] = "development"
+    os.environ["FEDERE_DATA_DIR"] = os.path.join(tempfile.gettempdir(), "federe-help")
+    os.environ.pop("DATABASE_URL", None)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     if len(args) < 2 or args[1] in {"-h", "--help", "help"}:
         sys.stdout.write(render_help())
         return 0
     args[1] = ALIASES.get(args[1], args[1])
+    if any(arg in {"-h", "--help"} for arg in args[2:]):
+        _settings_for_help()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "federe.config.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from federe.core.demo import DEMO_PASSWORD, load_demo
 from federe.core.management.commands.serve import Command as ServeCommand
+from federe.core.management.commands.serve import require_free_port
 
 BANNER = """
   Fédère is running: http://{address}/
@@ -24,6 +25,8 @@ class Command(ServeCommand):
         parser.add_argument("--no-serve", action="store_true", help="Only load the demo data.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            require_free_port(options["address"])  # before loading anything: say it at once
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading demo data…")
         load_demo(say=self.stdout.write)

@@ -9,7 +9,8 @@ import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 def start_processes(address: str) -> list[subprocess.Popen[bytes]]:
@@ -32,6 +33,37 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def host_and_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(_("%(address)s is not an address to listen on: write HOST:PORT.") % {"address": address})
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether the web server could listen there (SO_REUSEADDR, as it does: a port in TIME_WAIT is free)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def require_free_port(address: str) -> None:
+    host, port = host_and_port(address)
+    if not port_is_free(host, port):
+        raise CommandError(
+            _(
+                "The port %(port)s on %(host)s is taken: another program (perhaps another Fédère) listens there. "
+                "Stop it, or choose another port: federe serve --address %(host)s:8011, or make demo PORT=8011."
+            )
+            % {"port": port, "host": host}
+        )
+
+
 def wait_for(address: str, seconds: float = 20) -> bool:
     host, _, port = address.rpartition(":")
     deadline = time.monotonic() + seconds
@@ -51,14 +83,21 @@ class Command(BaseCommand):
         parser.add_argument("--address", default="127.0.0.1:8000", help="Where to listen (default 127.0.0.1:8000).")
 
     def serve(self, address: str, banner: str = "") -> None:
+        """Run until Ctrl-C; a server or worker that stops by itself stops both and fails the command."""
+        require_free_port(address)
         processes = start_processes(address)
-        if wait_for(address):
-            self.stdout.write(banner or f"\n  Fédère runs on http://{address}/ — Ctrl-C stops it.\n")
-        else:
-            self.stderr.write(f"The web server did not answer on {address}; is the port taken?")
         try:
+            if not wait_for(address) or processes[0].poll() is not None:
+                raise CommandError(_("The web server did not start on %(address)s.") % {"address": address})
+            self.stdout.write(banner or f"\n  Fédère runs on http://{address}/ — Ctrl-C stops it.\n")
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
+            web, worker = processes
+            if web.poll() is not None:
+                raise CommandError(
+                    _("The web server stopped by itself (exit code %(code)s).") % {"code": web.returncode}
+                )
+            raise CommandError(_("The worker stopped by itself (exit code %(code)s).") % {"code": worker.returncode})
         except KeyboardInterrupt:
             self.stdout.write("Stopping the web server and the worker…")
         finally:
