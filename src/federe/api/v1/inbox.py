@@ -113,7 +113,7 @@ def reply_out(reply: Reply) -> ReplyOut:
 @router.post("/messages/{message_id}/reply", response={201: ReplyOut, 502: ReplyOut})
 def reply_to_message(
     request: HttpRequest,
-    message_id: int,
+    message_id: Id,
     payload: ReplyIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> tuple[int, ReplyOut]:
