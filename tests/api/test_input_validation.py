@@ -132,3 +132,9 @@ def test_a_page_over_the_upload_limit_is_a_translated_413(client, owner, setting
 )
 def test_huge_ids_in_a_body_are_422(api, synced, path, body, field):
     assert_error(api.post(path, body), 422, "invalid", field)
+
+
+def test_a_text_over_its_limit_says_the_limit(api, synced):
+    person = Person.objects.filter(workspace=synced.workspace).first()
+    error = assert_error(api.post(f"/people/{person.pk}/notes", {"body": "x" * 5001}), 422, "invalid", "body")
+    assert "5000" in error["message"]

@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -49,7 +50,12 @@ def _message_of(error: dict[str, Any]) -> str:
     if kind in ("less_than_equal", "less_than"):
         return _("This number must be at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
     if kind == "string_too_long":
-        return _("This text is too long (at most %(limit)s characters).") % {"limit": ctx.get("max_length")}
+        limit = int(ctx.get("max_length") or 0)
+        return ngettext(
+            "This text is too long (at most %(limit)s character).",
+            "This text is too long (at most %(limit)s characters).",
+            limit,
+        ) % {"limit": limit}
     return _("This value is missing or has the wrong type.")
 
 
