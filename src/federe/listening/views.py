@@ -65,7 +65,7 @@ def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     by = "week" if request.GET.get("by") == "week" else "day"
     points = voice.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
-    response = HttpResponse(voice.voice_csv(points), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(voice.voice_csv(points, bom=True), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="share-of-voice-{workspace.slug}-{by}.csv"'
     return response
 

@@ -6,8 +6,6 @@ brand, and a message matched by several of them counts once."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDay, TruncWeek
 from django.utils import timezone
 
+from federe.core.csvexport import csv_text
 from federe.listening.models import VOICE_KINDS, Mention, QueryKind, SavedQuery
 
 
@@ -76,19 +75,19 @@ def share_of_voice(workspace: Any, *, days: int = 30, by: str = "day") -> list[V
     return points
 
 
-def voice_csv(points: Sequence[VoicePoint]) -> str:
+def voice_csv(points: Sequence[VoicePoint], *, bom: bool = False) -> str:
+    """The share of voice as CSV (core.csvexport: formulas neutralised; ``bom=True`` for downloads)."""
     totals: dict[datetime, int] = defaultdict(int)
     for p in points:
         totals[p.period] += p.total
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["period", "brand", "kind", "mentions", "share", "negative", "neutral", "positive"])
-    for p in points:
-        share = p.total / totals[p.period] if totals[p.period] else 0
-        writer.writerow(
-            [p.period.date().isoformat(), p.brand, p.kind, p.total, f"{share:.3f}", p.negative, p.neutral, p.positive]
-        )
-    return out.getvalue()
+    header = ["period", "brand", "kind", "mentions", "share", "negative", "neutral", "positive"]
+    rows = (_cells(p, totals) for p in points)
+    return csv_text(header, rows, bom=bom)
+
+
+def _cells(p: VoicePoint, totals: dict[datetime, int]) -> tuple[object, ...]:
+    share = p.total / totals[p.period] if totals[p.period] else 0
+    return (p.period.date().isoformat(), p.brand, p.kind, p.total, f"{share:.3f}", p.negative, p.neutral, p.positive)
 
 
 # Opinion leaders ----------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -9,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -24,6 +23,7 @@ from federe.accounts.queries import workspace_for
 from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
 from federe.core.confirm import ask_again, is_confirmed
+from federe.core.csvexport import csv_response
 from federe.core.params import whole_number
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Language
@@ -132,11 +132,6 @@ def people_list(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "people/list.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def people_export(request: AuthedRequest, slug: str) -> HttpResponse:
     """The list (with its filters or segment) as CSV, streamed."""
@@ -144,11 +139,7 @@ def people_export(request: AuthedRequest, slug: str) -> HttpResponse:
     if not has_perm(request.user, workspace, PEOPLE_EXPORT):
         return render(request, "core/forbidden.html", {"workspace": workspace}, status=403)
     filters, _segment = _filters(request, workspace)
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in [queries.EXPORT_HEADER, *queries.export_rows(workspace, filters)])
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="people-{workspace.slug}.csv"'
-    return response
+    return csv_response(f"people-{workspace.slug}.csv", queries.EXPORT_HEADER, queries.export_rows(workspace, filters))
 
 
 @login_required

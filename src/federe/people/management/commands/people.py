@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from federe.accounts.models import Workspace
+from federe.core.csvexport import csv_lines
 from federe.people import merging, queries, scoring, services, signals
 from federe.people.models import Merge, MergeSuggestion, Person
 
@@ -82,10 +82,8 @@ class Command(BaseCommand):
             if segment is None:
                 raise CommandError(f"No segment {options['segment']} in this workspace.")
             filters = queries.PeopleFilters.from_params(segment.filters)
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(queries.EXPORT_HEADER)
-        for row in queries.export_rows(workspace, filters):
-            writer.writerow(row)
+        for line in csv_lines(queries.EXPORT_HEADER, queries.export_rows(workspace, filters), bom=False):
+            self.stdout.write(line, ending="")
 
     def do_recompute(self, workspace: Workspace, options: dict[str, Any]) -> None:
         result = scoring.recompute(workspace)
