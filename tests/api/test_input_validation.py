@@ -138,3 +138,9 @@ def test_a_text_over_its_limit_says_the_limit(api, synced):
     person = Person.objects.filter(workspace=synced.workspace).first()
     error = assert_error(api.post(f"/people/{person.pk}/notes", {"body": "x" * 5001}), 422, "invalid", "body")
     assert "5000" in error["message"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("delete", "/members/{n}"), ("delete", "/members/invitations/{n}")])
+def test_a_huge_member_or_invitation_id_is_422(client, raw_token, synced, method, path):
+    response = getattr(client, method)(API + path.format(n=HUGE), headers={"Authorization": f"Bearer {raw_token}"})
+    assert_error(response, 422, "invalid")

@@ -15,6 +15,7 @@ from federe.accounts import team
 from federe.accounts.models import Invitation, Membership, Role
 from federe.accounts.permissions import Perm, require
 from federe.accounts.queries import members_of
+from federe.api.v1.schemas import Id
 
 router = Router()
 
@@ -92,7 +93,7 @@ def list_invitations(request: HttpRequest) -> list[InvitationOut]:
 
 
 @router.delete("/invitations/{invitation_id}", response={204: None})
-def revoke_invitation(request: HttpRequest, invitation_id: int) -> tuple[int, None]:
+def revoke_invitation(request: HttpRequest, invitation_id: Id) -> tuple[int, None]:
     invitation = team.pending(request.workspace).filter(pk=invitation_id).first()  # type: ignore[attr-defined]
     if invitation is None:
         raise Http404
@@ -101,11 +102,11 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> tuple[int, No
 
 
 @router.patch("/{member_id}", response=MemberOut)
-def change_role(request: HttpRequest, member_id: int, payload: RoleIn) -> MemberOut:
+def change_role(request: HttpRequest, member_id: Id, payload: RoleIn) -> MemberOut:
     return member_out(team.change_role(membership=_membership(request, member_id), role=payload.role, by=request.user))
 
 
 @router.delete("/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, member_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, member_id: Id) -> tuple[int, None]:
     team.remove(membership=_membership(request, member_id), by=request.user)
     return 204, None
