@@ -378,3 +378,43 @@ def test_the_navigation_collapses_behind_a_menu_button_on_a_phone(make_page, liv
     menu.click()
     page.locator("header.topbar details.account form[action$='/logout/'] button").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
+
+
+# Elements whose own text is hard to read on what is behind it, and light patches, in the page's colours.
+_DARK_PROBLEMS_JS = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  const opaque = c => { const v = rgb(c); return v.length === 3 || (v.length === 4 && v[3] > 0.5); };
+  const behind = e => { for (let p = e; p; p = p.parentElement) { const c = getComputedStyle(p).backgroundColor;
+    if (opaque(c)) return rgb(c).slice(0, 3); } return [255, 255, 255]; };
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect(); if (!r.width || !r.height || e.closest('svg')) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const bg = behind(e);
+    if (lum(bg) > 0.6) out.push('light background: ' + e.tagName + '.' + e.className);
+    if (own) { const a = lum(rgb(getComputedStyle(e).color)), b = lum(bg);
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const what = e.tagName + ' ' + e.textContent.trim().slice(0, 30);
+      if (ratio < 3) out.push('hard to read (' + ratio.toFixed(1) + '): ' + what); }
+  }
+  return [...new Set(out)].slice(0, 20);
+}"""
+
+
+@pytest.mark.browser
+def test_dark_mode_follows_the_system(make_page, live_server, demo_data: Workspace, screenshots_dir):
+    ws, base = demo_data, live_server.url
+    page = make_page(1366, color_scheme="dark")
+    log_in(page, base)
+    names = ("overview", "thread", "review-queue", "person", "channels", "listening", "not-found")
+    for screen in (s for s in SCREENS if s.name in names):
+        page.goto(f"{base}{screen.path(ws)}")
+        problems = page.evaluate(_DARK_PROBLEMS_JS)
+        page.screenshot(path=str(screenshots_dir / f"{screen.name}-en-1366-dark.png"), full_page=True)
+        assert not problems, f"{screen.name} in dark mode: {problems}"
+    # The same pages stay light for a light system.
+    light = make_page(1366, color_scheme="light")
+    light.goto(f"{base}/login/")
+    assert light.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(247, 248, 250)"
