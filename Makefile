@@ -30,7 +30,7 @@ install: $(STAMP)
 
 # make demo PORT=8011 when 8000 is taken.
 demo: $(RUN_STAMP)
-	$(DEV_ENV) $(BIN)/federe demo --address 127.0.0.1:$(PORT)
+	$(DEV_ENV) FEDERE_BASE_URL=$${FEDERE_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/federe demo --address 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
