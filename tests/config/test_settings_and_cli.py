@@ -129,3 +129,11 @@ def test_serve_on_a_taken_port_says_so_and_fails(command, tmp_path):
     assert f"port {port}" in result.stderr and "taken" in result.stderr
     assert "PORT=" in result.stderr  # says how to choose another
     assert "runs on" not in result.stdout and "is running" not in result.stdout
+
+
+@pytest.mark.parametrize("address", ["localhost:abc", "127.0.0.1:70000", "[::1]:"])
+def test_serve_on_an_address_that_is_not_one_says_so(address, tmp_path):
+    result = run_federe("serve", "--address", address, env={"FEDERE_ENV": "test", "FEDERE_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "is not an address to listen on" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -34,7 +34,7 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def host_and_port(address: str) -> tuple[str, int]:
-    host, _, port = address.rpartition(":")
+    host, _colon, port = address.rpartition(":")
     if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
         raise CommandError(_("%(address)s is not an address to listen on: write HOST:PORT.") % {"address": address})
     return host.strip("[]") or "127.0.0.1", int(port)
@@ -65,11 +65,11 @@ def require_free_port(address: str) -> None:
 
 
 def wait_for(address: str, seconds: float = 20) -> bool:
-    host, _, port = address.rpartition(":")
+    host, port = host_and_port(address)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=0.5):
+            with socket.create_connection((host, port), timeout=0.5):
                 return True
         except OSError:
             time.sleep(0.2)
