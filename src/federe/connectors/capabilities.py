@@ -9,6 +9,7 @@ class Capability(StrEnum):
     MODERATE = "moderate"
     PUBLISH = "publish"
     METRICS = "metrics"
+    IMPORT = "import"  # history from an export (a data dump): no sync, an importer in the connector's folder
 
 
 CAPABILITY_LABELS = {
@@ -17,4 +18,5 @@ CAPABILITY_LABELS = {
     Capability.MODERATE: _("moderate"),
     Capability.PUBLISH: _("publish"),
     Capability.METRICS: _("metrics"),
+    Capability.IMPORT: _("history import"),
 }
