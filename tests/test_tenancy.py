@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from federe.api.v1.api import api as ninja_api
 from federe.connections.models import Connection, SyncRun
 from federe.connections.services import sync_connection
 from federe.core.models import AuditEvent
+from federe.core.routing import WORKSPACE_PREFIX
 from federe.inbox.models import Conversation, Message, Reply, ReplyState, ReviewState
 from federe.inbox.services import send_reply
 from federe.listening import services as listening
@@ -49,7 +51,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-WORKSPACE_INCLUDE = "w/<slug:slug>/"
+WORKSPACE_INCLUDE = WORKSPACE_PREFIX
 
 
 @dataclass
@@ -225,48 +227,63 @@ def snapshot() -> dict[str, Any]:
 # --- the UI ---------------------------------------------------------------------------------------
 
 
+def _routes(patterns, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif entry.name:
+            yield namespace + entry.name, prefix + str(entry.pattern)
+
+
+def workspace_routes() -> dict[str, str]:
+    """Every workspace URL of the URLconf: its namespaced name and its whole route."""
+    routes = {
+        name: route for name, route in _routes(get_resolver().url_patterns) if route.startswith(WORKSPACE_INCLUDE)
+    }
+    assert routes, f"no {WORKSPACE_INCLUDE} route in the URLconf"
+    return routes
+
+
 def workspace_url_names() -> set[str]:
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and str(entry.pattern) == WORKSPACE_INCLUDE:
-            return {pattern.name for pattern in entry.url_patterns}
-    raise AssertionError(f"no {WORKSPACE_INCLUDE} include in the URLconf")
+    return set(workspace_routes())
 
 
 # Views decorated with require_POST: a GET is refused with 405 before anything is looked up.
 POST_ONLY = {
-    "inbox-reply",
-    "inbox-retry",
-    "inbox-status",
-    "inbox-assign",
-    "channel-sync",
-    "token-revoke",
-    "moderation-decide",
-    "rule-backtest",
-    "rule-toggle",
-    "rule-move",
-    "rule-delete",
-    "nlp-train",
-    "nlp-activate",
-    "message-sentiment",
-    "listening-preview",
-    "listening-query-delete",
-    "listening-escalate",
-    "people-suggestions-refresh",
-    "people-suggestion-decide",
-    "people-merge-undo",
-    "people-digest",
-    "people-recompute",
-    "people-segment-save",
-    "people-segment-delete",
-    "person-note",
-    "person-note-delete",
-    "person-tag",
-    "person-untag",
-    "person-field",
-    "person-erase",
-    "team-member",
-    "team-remove",
-    "team-invitation-revoke",
+    "inbox:reply",
+    "inbox:retry",
+    "inbox:status",
+    "inbox:assign",
+    "connections:sync",
+    "accounts:token-revoke",
+    "moderation:decide",
+    "moderation:rule-backtest",
+    "moderation:rule-toggle",
+    "moderation:rule-move",
+    "moderation:rule-delete",
+    "nlp:train",
+    "nlp:activate",
+    "nlp:sentiment",
+    "listening:preview",
+    "listening:query-delete",
+    "listening:escalate",
+    "people:suggestions-refresh",
+    "people:suggestion-decide",
+    "people:merge-undo",
+    "people:digest",
+    "people:recompute",
+    "people:segment-save",
+    "people:segment-delete",
+    "people:person-note",
+    "people:person-note-delete",
+    "people:person-tag",
+    "people:person-untag",
+    "people:person-field",
+    "people:person-erase",
+    "accounts:team-member",
+    "accounts:team-remove",
+    "accounts:invitation-revoke",
 }
 
 
@@ -285,117 +302,123 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         return reverse(name, kwargs={"slug": slug, **kwargs})
 
     return {
-        "overview": [("get", url("overview", B), {})],
-        "inbox": [
-            ("get", url("inbox", B), {}),
-            ("get", url("inbox", B) + f"?channel={b.connection.pk}", {}),
+        "core:overview": [("get", url("core:overview", B), {})],
+        "inbox:list": [
+            ("get", url("inbox:list", B), {}),
+            ("get", url("inbox:list", B) + f"?channel={b.connection.pk}", {}),
         ],
-        "inbox-thread": [
-            ("get", url("inbox-thread", B, pk=b.conversation.pk), {}),
-            ("get", url("inbox-thread", A, pk=b.conversation.pk), {}),
+        "inbox:thread": [
+            ("get", url("inbox:thread", B, pk=b.conversation.pk), {}),
+            ("get", url("inbox:thread", A, pk=b.conversation.pk), {}),
         ],
-        "inbox-reply": [
-            ("post", url("inbox-reply", B, pk=b.conversation.pk), reply_data),
-            ("post", url("inbox-reply", A, pk=b.conversation.pk), reply_data),
+        "inbox:reply": [
+            ("post", url("inbox:reply", B, pk=b.conversation.pk), reply_data),
+            ("post", url("inbox:reply", A, pk=b.conversation.pk), reply_data),
         ],
-        "inbox-retry": [
-            ("post", url("inbox-retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
-            ("post", url("inbox-retry", A, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
-            ("post", url("inbox-retry", A, pk=a.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
-            ("post", url("inbox-retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {}),
+        "inbox:retry": [
+            ("post", url("inbox:retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox:retry", A, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox:retry", A, pk=a.conversation.pk, reply_pk=b.failed_reply.pk), {"body": "x"}),
+            ("post", url("inbox:retry", B, pk=b.conversation.pk, reply_pk=b.failed_reply.pk), {}),
         ],
-        "inbox-status": [
-            ("post", url("inbox-status", B, pk=b.conversation.pk), {"status": "closed"}),
-            ("post", url("inbox-status", A, pk=b.conversation.pk), {"status": "closed"}),
+        "inbox:status": [
+            ("post", url("inbox:status", B, pk=b.conversation.pk), {"status": "closed"}),
+            ("post", url("inbox:status", A, pk=b.conversation.pk), {"status": "closed"}),
         ],
-        "inbox-assign": [
-            ("post", url("inbox-assign", B, pk=b.conversation.pk), assign_data),
-            ("post", url("inbox-assign", A, pk=b.conversation.pk), assign_data),
-            ("post", url("inbox-assign", A, pk=b.conversation.pk), {"assignee": ""}),
+        "inbox:assign": [
+            ("post", url("inbox:assign", B, pk=b.conversation.pk), assign_data),
+            ("post", url("inbox:assign", A, pk=b.conversation.pk), assign_data),
+            ("post", url("inbox:assign", A, pk=b.conversation.pk), {"assignee": ""}),
         ],
-        "channels": [
-            ("get", url("channels", B), {}),
-            ("post", url("channels", B), channel_data),
+        "connections:list": [
+            ("get", url("connections:list", B), {}),
+            ("post", url("connections:list", B), channel_data),
         ],
-        "channel-detail": [
-            ("get", url("channel-detail", B, pk=b.connection.pk), {}),
-            ("get", url("channel-detail", A, pk=b.connection.pk), {}),
+        "connections:detail": [
+            ("get", url("connections:detail", B, pk=b.connection.pk), {}),
+            ("get", url("connections:detail", A, pk=b.connection.pk), {}),
         ],
-        "channel-sync": [
-            ("post", url("channel-sync", B, pk=b.connection.pk), {}),
-            ("post", url("channel-sync", A, pk=b.connection.pk), {}),
+        "connections:sync": [
+            ("post", url("connections:sync", B, pk=b.connection.pk), {}),
+            ("post", url("connections:sync", A, pk=b.connection.pk), {}),
         ],
-        "moderation": [("get", url("moderation", B), {})],
-        "moderation-decide": [("post", url("moderation-decide", B), decide_data)],
-        "rules": [("get", url("rules", B), {})],
-        "rule-new": [("get", url("rule-new", B), {}), ("post", url("rule-new", B), rule_data)],
-        "rule-backtest": [("post", url("rule-backtest", B), rule_data)],
-        "rule-edit": [
-            ("get", url("rule-edit", B, pk=rule), {}),
-            ("get", url("rule-edit", A, pk=rule), {}),
-            ("post", url("rule-edit", A, pk=rule), rule_data),
-            ("post", url("rule-edit", B, pk=rule), rule_data),
+        "moderation:queue": [("get", url("moderation:queue", B), {})],
+        "moderation:decide": [("post", url("moderation:decide", B), decide_data)],
+        "moderation:rules": [("get", url("moderation:rules", B), {})],
+        "moderation:rule-new": [
+            ("get", url("moderation:rule-new", B), {}),
+            ("post", url("moderation:rule-new", B), rule_data),
         ],
-        "rule-toggle": [
-            ("post", url("rule-toggle", B, pk=rule), {}),
-            ("post", url("rule-toggle", A, pk=rule), {}),
+        "moderation:rule-backtest": [("post", url("moderation:rule-backtest", B), rule_data)],
+        "moderation:rule-edit": [
+            ("get", url("moderation:rule-edit", B, pk=rule), {}),
+            ("get", url("moderation:rule-edit", A, pk=rule), {}),
+            ("post", url("moderation:rule-edit", A, pk=rule), rule_data),
+            ("post", url("moderation:rule-edit", B, pk=rule), rule_data),
         ],
-        "rule-move": [
-            ("post", url("rule-move", B, pk=rule), {"direction": "up"}),
-            ("post", url("rule-move", A, pk=rule), {"direction": "down"}),
+        "moderation:rule-toggle": [
+            ("post", url("moderation:rule-toggle", B, pk=rule), {}),
+            ("post", url("moderation:rule-toggle", A, pk=rule), {}),
         ],
-        "nlp-models": [("get", url("nlp-models", B), {}), ("get", url("nlp-models", B) + "?task=spam", {})],
-        "nlp-train": [
-            ("post", url("nlp-train", B), {"task": "spam"}),
-            ("post", url("nlp-train", B), {"task": "sentiment"}),
+        "moderation:rule-move": [
+            ("post", url("moderation:rule-move", B, pk=rule), {"direction": "up"}),
+            ("post", url("moderation:rule-move", A, pk=rule), {"direction": "down"}),
         ],
-        "nlp-activate": [
-            ("post", url("nlp-activate", B), {"task": "spam", "version": "shipped"}),
-            ("post", url("nlp-activate", B), {"task": "spam", "version": "1"}),
+        "nlp:models": [("get", url("nlp:models", B), {}), ("get", url("nlp:models", B) + "?task=spam", {})],
+        "nlp:train": [
+            ("post", url("nlp:train", B), {"task": "spam"}),
+            ("post", url("nlp:train", B), {"task": "sentiment"}),
         ],
-        "message-sentiment": [
-            ("post", url("message-sentiment", B, pk=b.message.pk), {"sentiment": "negative"}),
-            ("post", url("message-sentiment", A, pk=b.message.pk), {"sentiment": "negative"}),
+        "nlp:activate": [
+            ("post", url("nlp:activate", B), {"task": "spam", "version": "shipped"}),
+            ("post", url("nlp:activate", B), {"task": "spam", "version": "1"}),
         ],
-        "listening": [("get", url("listening", B), {}), ("get", url("listening", B) + "?by=week", {})],
-        "listening-voice-csv": [
-            ("get", url("listening-voice-csv", B), {}),
-            ("get", url("listening-voice-csv", B) + "?by=week", {}),
+        "nlp:sentiment": [
+            ("post", url("nlp:sentiment", B, pk=b.message.pk), {"sentiment": "negative"}),
+            ("post", url("nlp:sentiment", A, pk=b.message.pk), {"sentiment": "negative"}),
         ],
-        "listening-query-new": [
-            ("get", url("listening-query-new", B), {}),
-            ("post", url("listening-query-new", B), {"name": "Sneaky", "kind": "brand", "text": "x"}),
+        "listening:dashboard": [
+            ("get", url("listening:dashboard", B), {}),
+            ("get", url("listening:dashboard", B) + "?by=week", {}),
         ],
-        "listening-preview": [
-            ("post", url("listening-preview", B), {"text": "lang:fr"}),
-            ("post", url("listening-preview", B), {"text": "(broken"}),
+        "listening:voice-csv": [
+            ("get", url("listening:voice-csv", B), {}),
+            ("get", url("listening:voice-csv", B) + "?by=week", {}),
         ],
-        "listening-query": [
-            ("get", url("listening-query", B, pk=b.extra["query"].pk), {}),
-            ("get", url("listening-query", A, pk=b.extra["query"].pk), {}),
+        "listening:query-new": [
+            ("get", url("listening:query-new", B), {}),
+            ("post", url("listening:query-new", B), {"name": "Sneaky", "kind": "brand", "text": "x"}),
         ],
-        "listening-query-edit": [
-            ("get", url("listening-query-edit", B, pk=b.extra["query"].pk), {}),
-            ("get", url("listening-query-edit", A, pk=b.extra["query"].pk), {}),
+        "listening:preview": [
+            ("post", url("listening:preview", B), {"text": "lang:fr"}),
+            ("post", url("listening:preview", B), {"text": "(broken"}),
+        ],
+        "listening:query": [
+            ("get", url("listening:query", B, pk=b.extra["query"].pk), {}),
+            ("get", url("listening:query", A, pk=b.extra["query"].pk), {}),
+        ],
+        "listening:query-edit": [
+            ("get", url("listening:query-edit", B, pk=b.extra["query"].pk), {}),
+            ("get", url("listening:query-edit", A, pk=b.extra["query"].pk), {}),
             (
                 "post",
-                url("listening-query-edit", A, pk=b.extra["query"].pk),
+                url("listening:query-edit", A, pk=b.extra["query"].pk),
                 {"name": "x", "kind": "topic", "text": "x"},
             ),
         ],
-        "listening-escalate": [
-            ("post", url("listening-escalate", B, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
-            ("post", url("listening-escalate", A, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
+        "listening:escalate": [
+            ("post", url("listening:escalate", B, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
+            ("post", url("listening:escalate", A, pk=b.extra["mention"].pk), {"assignee": str(a.owner.pk)}),
         ],
-        "listening-query-delete": [
-            ("post", url("listening-query-delete", B, pk=b.extra["query"].pk), {"confirmed": "yes"}),
-            ("post", url("listening-query-delete", A, pk=b.extra["query"].pk), {"confirmed": "yes"}),
+        "listening:query-delete": [
+            ("post", url("listening:query-delete", B, pk=b.extra["query"].pk), {"confirmed": "yes"}),
+            ("post", url("listening:query-delete", A, pk=b.extra["query"].pk), {"confirmed": "yes"}),
         ],
-        "listening-alerts": [
-            ("get", url("listening-alerts", B), {}),
+        "listening:alerts": [
+            ("get", url("listening:alerts", B), {}),
             (
                 "post",
-                url("listening-alerts", B),
+                url("listening:alerts", B),
                 {
                     "window_minutes": "5",
                     "baseline_minutes": "60",
@@ -406,99 +429,102 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
                 },
             ),
         ],
-        "activity": [("get", url("activity", B), {})],
-        "team": [("get", url("team", B), {}), ("post", url("team", B), {"who": "sneaky@example.org", "role": "owner"})],
-        "team-member": [
-            ("post", url("team-member", B, pk=b.extra["teammate"].pk), {"role": "analyst"}),
-            ("post", url("team-member", A, pk=b.extra["teammate"].pk), {"role": "analyst"}),
+        "core:activity": [("get", url("core:activity", B), {})],
+        "accounts:team": [
+            ("get", url("accounts:team", B), {}),
+            ("post", url("accounts:team", B), {"who": "sneaky@example.org", "role": "owner"}),
         ],
-        "team-remove": [
-            ("post", url("team-remove", B, pk=b.extra["teammate"].pk), {}),
-            ("post", url("team-remove", A, pk=b.extra["teammate"].pk), {}),
+        "accounts:team-member": [
+            ("post", url("accounts:team-member", B, pk=b.extra["teammate"].pk), {"role": "analyst"}),
+            ("post", url("accounts:team-member", A, pk=b.extra["teammate"].pk), {"role": "analyst"}),
         ],
-        "team-invitation-revoke": [
-            ("post", url("team-invitation-revoke", B, pk=b.extra["invitation"].pk), {}),
-            ("post", url("team-invitation-revoke", A, pk=b.extra["invitation"].pk), {}),
+        "accounts:team-remove": [
+            ("post", url("accounts:team-remove", B, pk=b.extra["teammate"].pk), {}),
+            ("post", url("accounts:team-remove", A, pk=b.extra["teammate"].pk), {}),
         ],
-        "tokens": [
-            ("get", url("tokens", B), {}),
-            ("post", url("tokens", B), {"name": "sneaky token"}),
+        "accounts:invitation-revoke": [
+            ("post", url("accounts:invitation-revoke", B, pk=b.extra["invitation"].pk), {}),
+            ("post", url("accounts:invitation-revoke", A, pk=b.extra["invitation"].pk), {}),
         ],
-        "token-revoke": [
-            ("post", url("token-revoke", B, pk=b.token.pk), {}),
-            ("post", url("token-revoke", A, pk=b.token.pk), {}),
+        "accounts:tokens": [
+            ("get", url("accounts:tokens", B), {}),
+            ("post", url("accounts:tokens", B), {"name": "sneaky token"}),
+        ],
+        "accounts:token-revoke": [
+            ("post", url("accounts:token-revoke", B, pk=b.token.pk), {}),
+            ("post", url("accounts:token-revoke", A, pk=b.token.pk), {}),
         ],
         # People (the refresh and the segment's deletion come last: the mirror-image control really does them)
-        "people": [
-            ("get", url("people", B), {}),
-            ("get", url("people", A) + f"?segment={seg}", {}),
+        "people:list": [
+            ("get", url("people:list", B), {}),
+            ("get", url("people:list", A) + f"?segment={seg}", {}),
         ],
-        "people-export": [
-            ("get", url("people-export", B), {}),
-            ("get", url("people-export", A) + f"?segment={seg}", {}),
+        "people:export": [
+            ("get", url("people:export", B), {}),
+            ("get", url("people:export", A) + f"?segment={seg}", {}),
         ],
-        "person": [
-            ("get", url("person", B, pk=person), {}),
-            ("get", url("person", A, pk=person), {}),
+        "people:person": [
+            ("get", url("people:person", B, pk=person), {}),
+            ("get", url("people:person", A, pk=person), {}),
         ],
-        "person-export": [
-            ("get", url("person-export", B, pk=person), {}),
-            ("get", url("person-export", A, pk=person), {}),
+        "people:person-export": [
+            ("get", url("people:person-export", B, pk=person), {}),
+            ("get", url("people:person-export", A, pk=person), {}),
         ],
-        "person-note": [
-            ("post", url("person-note", B, pk=person), {"body": "sneaky note"}),
-            ("post", url("person-note", A, pk=person), {"body": "sneaky note"}),
+        "people:person-note": [
+            ("post", url("people:person-note", B, pk=person), {"body": "sneaky note"}),
+            ("post", url("people:person-note", A, pk=person), {"body": "sneaky note"}),
         ],
-        "person-note-delete": [
-            ("post", url("person-note-delete", B, pk=person, note_pk=note), {}),
-            ("post", url("person-note-delete", A, pk=person, note_pk=note), {}),
-            ("post", url("person-note-delete", A, pk=a.extra["person"].pk, note_pk=note), {}),
+        "people:person-note-delete": [
+            ("post", url("people:person-note-delete", B, pk=person, note_pk=note), {}),
+            ("post", url("people:person-note-delete", A, pk=person, note_pk=note), {}),
+            ("post", url("people:person-note-delete", A, pk=a.extra["person"].pk, note_pk=note), {}),
         ],
-        "person-tag": [
-            ("post", url("person-tag", B, pk=person), {"name": "sneaky"}),
-            ("post", url("person-tag", A, pk=person), {"name": "sneaky"}),
+        "people:person-tag": [
+            ("post", url("people:person-tag", B, pk=person), {"name": "sneaky"}),
+            ("post", url("people:person-tag", A, pk=person), {"name": "sneaky"}),
         ],
-        "person-untag": [
-            ("post", url("person-untag", B, pk=person, tag_pk=tag), {}),
-            ("post", url("person-untag", A, pk=person, tag_pk=tag), {}),
-            ("post", url("person-untag", A, pk=a.extra["person"].pk, tag_pk=tag), {}),
+        "people:person-untag": [
+            ("post", url("people:person-untag", B, pk=person, tag_pk=tag), {}),
+            ("post", url("people:person-untag", A, pk=person, tag_pk=tag), {}),
+            ("post", url("people:person-untag", A, pk=a.extra["person"].pk, tag_pk=tag), {}),
         ],
-        "person-field": [
-            ("post", url("person-field", B, pk=person), {"name": "city", "value": "sneaky"}),
-            ("post", url("person-field", A, pk=person), {"name": "city", "value": ""}),
+        "people:person-field": [
+            ("post", url("people:person-field", B, pk=person), {"name": "city", "value": "sneaky"}),
+            ("post", url("people:person-field", A, pk=person), {"name": "city", "value": ""}),
         ],
-        "person-erase": [
-            ("post", url("person-erase", B, pk=person), {"confirm": "wrong name"}),
-            ("post", url("person-erase", A, pk=person), {"confirm": "wrong name"}),
+        "people:person-erase": [
+            ("post", url("people:person-erase", B, pk=person), {"confirm": "wrong name"}),
+            ("post", url("people:person-erase", A, pk=person), {"confirm": "wrong name"}),
         ],
-        "people-suggestions": [("get", url("people-suggestions", B), {})],
-        "people-suggestion-decide": [
-            ("post", url("people-suggestion-decide", B, pk=b.extra["to_accept"].pk), {"action": "accept"}),
-            ("post", url("people-suggestion-decide", A, pk=b.extra["to_accept"].pk), {"action": "accept"}),
-            ("post", url("people-suggestion-decide", A, pk=b.extra["to_reject"].pk), {"action": "reject"}),
+        "people:suggestions": [("get", url("people:suggestions", B), {})],
+        "people:suggestion-decide": [
+            ("post", url("people:suggestion-decide", B, pk=b.extra["to_accept"].pk), {"action": "accept"}),
+            ("post", url("people:suggestion-decide", A, pk=b.extra["to_accept"].pk), {"action": "accept"}),
+            ("post", url("people:suggestion-decide", A, pk=b.extra["to_reject"].pk), {"action": "reject"}),
         ],
-        "people-merge-undo": [
-            ("post", url("people-merge-undo", B, pk=b.extra["merge"].pk), {}),
-            ("post", url("people-merge-undo", A, pk=b.extra["merge"].pk), {}),
+        "people:merge-undo": [
+            ("post", url("people:merge-undo", B, pk=b.extra["merge"].pk), {}),
+            ("post", url("people:merge-undo", A, pk=b.extra["merge"].pk), {}),
         ],
-        "people-signals": [("get", url("people-signals", B), {})],
-        "people-digest": [("post", url("people-digest", B), {})],
-        "people-settings": [
-            ("get", url("people-settings", B), {}),
-            ("post", url("people-settings", B), {"weight_post": "9"}),
+        "people:signals": [("get", url("people:signals", B), {})],
+        "people:digest": [("post", url("people:digest", B), {})],
+        "people:settings": [
+            ("get", url("people:settings", B), {}),
+            ("post", url("people:settings", B), {"weight_post": "9"}),
         ],
-        "people-recompute": [("post", url("people-recompute", B), {})],
-        "people-segment-save": [("post", url("people-segment-save", B), {"name": "sneaky", "levels": "regular"})],
+        "people:recompute": [("post", url("people:recompute", B), {})],
+        "people:segment-save": [("post", url("people:segment-save", B), {"name": "sneaky", "levels": "regular"})],
         # after the decisions: refreshing drops suggestions without evidence (the ones made up above)
-        "people-suggestions-refresh": [("post", url("people-suggestions-refresh", B), {})],
-        "people-segment-delete": [
-            ("post", url("people-segment-delete", B, pk=seg), {"confirmed": "yes"}),
-            ("post", url("people-segment-delete", A, pk=seg), {"confirmed": "yes"}),
+        "people:suggestions-refresh": [("post", url("people:suggestions-refresh", B), {})],
+        "people:segment-delete": [
+            ("post", url("people:segment-delete", B, pk=seg), {"confirmed": "yes"}),
+            ("post", url("people:segment-delete", A, pk=seg), {"confirmed": "yes"}),
         ],
         # last: the rule is gone afterwards
-        "rule-delete": [
-            ("post", url("rule-delete", B, pk=rule), {"confirmed": "yes"}),
-            ("post", url("rule-delete", A, pk=rule), {"confirmed": "yes"}),
+        "moderation:rule-delete": [
+            ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
+            ("post", url("moderation:rule-delete", A, pk=rule), {"confirmed": "yes"}),
         ],
     }
 
@@ -516,12 +542,7 @@ def test_every_workspace_url_has_a_tenancy_case(tenants):
 
 
 def _route_of(name: str) -> str:
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and str(entry.pattern) == WORKSPACE_INCLUDE:
-            for pattern in entry.url_patterns:
-                if pattern.name == name:
-                    return WORKSPACE_INCLUDE + str(pattern.pattern)
-    raise AssertionError(name)
+    return workspace_routes()[name]
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
@@ -558,7 +579,7 @@ def test_ui_the_same_urls_work_for_a_s_own_objects(client, tenants):
         for method, path, data in requests:
             if f"/w/{a.workspace.slug}/" not in path or f"/w/{b.workspace.slug}/" in path:
                 continue
-            if name == "token-revoke":
+            if name == "accounts:token-revoke":
                 data = {}
             response = getattr(client, method)(path, data)
             assert response.status_code in (200, 302), f"{method.upper()} {path} ({name}): {response.status_code}"
@@ -571,7 +592,7 @@ def test_ui_lists_of_a_never_show_b_s_rows(client, tenants):
     a_conversations = set(Conversation.objects.filter(workspace=a.workspace).values_list("pk", flat=True))
     b_conversations = set(Conversation.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
 
-    inbox = client.get(reverse("inbox", args=[A]), {"page": 1})
+    inbox = client.get(reverse("inbox:list", args=[A]), {"page": 1})
     assert inbox.status_code == 200
     listed = {c.pk for c in inbox.context["page"].object_list}
     assert listed and listed <= a_conversations
@@ -580,36 +601,36 @@ def test_ui_lists_of_a_never_show_b_s_rows(client, tenants):
     assert b.connection.name not in inbox.content.decode()
 
     # B's channel id as a filter in A's inbox: nothing, not B's conversations
-    filtered = client.get(reverse("inbox", args=[A]), {"channel": b.connection.pk})
+    filtered = client.get(reverse("inbox:list", args=[A]), {"channel": b.connection.pk})
     assert filtered.status_code == 200 and filtered.context["page"].paginator.count == 0
 
-    channels = client.get(reverse("channels", args=[A]))
+    channels = client.get(reverse("connections:list", args=[A]))
     assert [c.pk for c in channels.context["connections"]] == [a.connection.pk]
     assert b.connection.name not in channels.content.decode()
 
-    detail = client.get(reverse("channel-detail", args=[A, a.connection.pk]))
+    detail = client.get(reverse("connections:detail", args=[A, a.connection.pk]))
     runs = list(detail.context["runs"])
     assert runs and {run.workspace_id for run in runs} == {a.workspace.pk}
 
-    thread = client.get(reverse("inbox-thread", args=[A, a.conversation.pk]))
+    thread = client.get(reverse("inbox:thread", args=[A, a.conversation.pk]))
     assert {m.workspace_id for m in thread.context["thread"]} == {a.workspace.pk}
     assert [r.pk for r in thread.context["pending_replies"]] == [a.failed_reply.pk]
     assert {m.user_id for m in thread.context["members"]} == {a.owner.pk}
 
-    activity = client.get(reverse("activity", args=[A]))
+    activity = client.get(reverse("core:activity", args=[A]))
     events = list(activity.context["page"].object_list)
     assert events and {e.workspace_id for e in events} == {a.workspace.pk}
     assert b.failed_reply.body_text not in activity.content.decode()
 
-    tokens = client.get(reverse("tokens", args=[A]))
+    tokens = client.get(reverse("accounts:tokens", args=[A]))
     assert [t.pk for t in tokens.context["tokens"]] == [a.token.pk]
 
-    overview = client.get(reverse("overview", args=[A]))
+    overview = client.get(reverse("core:overview", args=[A]))
     assert sum(overview.context["status_counts"].values()) == len(a_conversations)
     assert [c.pk for c in overview.context["connections"]] == [a.connection.pk]
 
     home = client.get("/")
-    assert home.status_code == 302 and home["Location"] == reverse("overview", args=[A])
+    assert home.status_code == 302 and home["Location"] == reverse("core:overview", args=[A])
 
 
 def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
@@ -623,12 +644,12 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
 
     b_messages = set(Message.objects.filter(workspace=b.workspace).values_list("pk", flat=True))
     before = snapshot()
-    response = client.post(reverse("inbox-assign", args=[A, a.conversation.pk]), {"assignee": b.extra["member"].pk})
+    response = client.post(reverse("inbox:assign", args=[A, a.conversation.pk]), {"assignee": b.extra["member"].pk})
     assert response.status_code == 302
     assert snapshot() == before
 
     response = client.post(
-        reverse("inbox-reply", args=[A, a.conversation.pk]), {"body": "Answer", "in_reply_to": b.message.pk}
+        reverse("inbox:reply", args=[A, a.conversation.pk]), {"body": "Answer", "in_reply_to": b.message.pk}
     )
     assert response.status_code == 302
     reply = Reply.objects.filter(workspace=a.workspace).latest("pk")
@@ -639,13 +660,13 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
     # B's messages in A's moderation form: nothing decided
     before = snapshot()
     response = client.post(
-        reverse("moderation-decide", args=[A]), {"ids": [b.extra["pending"].pk, b.message.pk], "action": "remove"}
+        reverse("moderation:decide", args=[A]), {"ids": [b.extra["pending"].pk, b.message.pk], "action": "remove"}
     )
     assert response.status_code == 302
     assert snapshot() == before
     # B's channel in a rule of A: refused by the form
     response = client.post(
-        reverse("rule-new", args=[A]),
+        reverse("moderation:rule-new", args=[A]),
         {"name": "Cross", "match": "any", "action": "spam", "channels": [str(b.connection.pk)]},
     )
     assert response.status_code == 200 and response.context["form"].errors.get("channels")
@@ -832,21 +853,23 @@ def test_ui_people_lists_of_a_never_show_b_s_rows(client, tenants):
     client.force_login(a.owner)
     A = a.workspace.slug
     mine = set(Person.objects.filter(workspace=a.workspace, merged_into__isnull=True).values_list("pk", flat=True))
-    page = client.get(reverse("people", args=[A]), {"levels": ["newcomer", "occasional", "regular", "champion"]})
+    page = client.get(reverse("people:list", args=[A]), {"levels": ["newcomer", "occasional", "regular", "champion"]})
     listed = {p.pk for p in page.context["page"].object_list}
     assert listed and listed <= mine
     linked = {int(pk) for pk in re.findall(rf"/w/{A}/people/(\d+)/", page.content.decode())}
     assert linked and linked <= mine
     assert b.extra["tag"].name not in page.content.decode() and b.extra["segment"].name not in page.content.decode()
     # B's channel or tag as a filter: nobody
-    assert client.get(reverse("people", args=[A]), {"channel": b.connection.pk}).context["page"].paginator.count == 0
-    assert client.get(reverse("people", args=[A]), {"tag": b.extra["tag"].pk}).context["page"].paginator.count == 0
-    suggestions = client.get(reverse("people-suggestions", args=[A]))
+    assert (
+        client.get(reverse("people:list", args=[A]), {"channel": b.connection.pk}).context["page"].paginator.count == 0
+    )
+    assert client.get(reverse("people:list", args=[A]), {"tag": b.extra["tag"].pk}).context["page"].paginator.count == 0
+    suggestions = client.get(reverse("people:suggestions", args=[A]))
     assert {r["suggestion"].workspace_id for r in suggestions.context["rows"]} == {a.workspace.pk}
     # B's segment in A's inbox filter: nothing of B, nothing at all
-    inbox = client.get(reverse("inbox", args=[A]), {"segment": b.extra["segment"].pk})
+    inbox = client.get(reverse("inbox:list", args=[A]), {"segment": b.extra["segment"].pk})
     assert inbox.status_code == 200 and inbox.context["page"].paginator.count == 0
-    export = b"".join(client.get(reverse("people-export", args=[A])).streaming_content).decode()
+    export = b"".join(client.get(reverse("people:export", args=[A])).streaming_content).decode()
     exported = {int(line.split(",", 1)[0]) for line in export.splitlines()[1:]}
     assert exported == mine
 
@@ -965,7 +988,7 @@ def test_team_lists_of_a_never_show_b_s_members_or_invitations(client, tenants):
     assert {row["id"] for row in api.call("get", "/members").json()} == mine
     assert [row["id"] for row in api.call("get", "/members/invitations").json()] == [a.extra["invitation"].pk]
     client.force_login(a.owner)
-    page = client.get(reverse("team", args=[a.workspace.slug]))
+    page = client.get(reverse("accounts:team", args=[a.workspace.slug]))
     assert {m.pk for m in page.context["members"]} == mine
     assert [i.pk for i in page.context["invitations"]] == [a.extra["invitation"].pk]
     html = page.content.decode()

@@ -70,14 +70,14 @@ def _choices(html: str, name: str = "assignee") -> set[str]:
 def test_the_thread_offers_only_members_who_can_answer(client, workspace, synced, owner, team):
     conversation = Conversation.objects.filter(connection=synced).first()
     client.force_login(owner)
-    html = client.get(reverse("inbox-thread", args=[workspace.slug, conversation.pk])).content.decode()
+    html = client.get(reverse("inbox:thread", args=[workspace.slug, conversation.pk])).content.decode()
     offered = _choices(html)
     assert offered == {str(team[r].pk) for r in ANSWERING} | {str(owner.pk)}
 
 
 def test_the_mention_offers_only_members_who_can_answer(client, workspace, owner, team, mention):
     client.force_login(owner)
-    html = client.get(reverse("listening-query", args=[workspace.slug, mention.query_id])).content.decode()
+    html = client.get(reverse("listening:query", args=[workspace.slug, mention.query_id])).content.decode()
     offered = _choices(html)
     assert offered == {str(team[r].pk) for r in ANSWERING} | {str(owner.pk)}
 
@@ -86,7 +86,7 @@ def test_posting_the_client_as_assignee_is_refused_with_a_message(client, worksp
     conversation = Conversation.objects.filter(connection=synced).first()
     client.force_login(owner)
     response = client.post(
-        reverse("inbox-assign", args=[workspace.slug, conversation.pk]), {"assignee": team[Role.CLIENT].pk}, follow=True
+        reverse("inbox:assign", args=[workspace.slug, conversation.pk]), {"assignee": team[Role.CLIENT].pk}, follow=True
     )
     assert response.status_code == 200
     assert "cannot answer" in response.content.decode()
@@ -110,7 +110,7 @@ def test_a_rule_cannot_assign_to_a_member_who_cannot_answer(workspace, owner, te
 
 def test_the_rule_form_offers_only_members_who_can_answer(client, workspace, owner, team):
     client.force_login(owner)
-    form = client.get(reverse("rule-new", args=[workspace.slug])).context["form"]
+    form = client.get(reverse("moderation:rule-new", args=[workspace.slug])).context["form"]
     offered = {value for value, _label in form.fields["assignee"].choices if value}
     assert offered == {team[r].username for r in ANSWERING} | {owner.username}
 

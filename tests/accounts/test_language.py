@@ -29,7 +29,7 @@ def test_the_switch_goes_through_the_service(client, owner, monkeypatch):
     real = services.set_language
     monkeypatch.setattr(services, "set_language", lambda **kw: calls.append(kw) or real(**kw))
     client.force_login(owner)
-    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    response = client.post(reverse("accounts:set-language"), {"language": "fr", "next": "/"})
     assert response.status_code == 302
     assert calls == [{"user": owner, "language": "fr"}]
     assert User.objects.get(pk=owner.pk).language == "fr"
@@ -37,10 +37,10 @@ def test_the_switch_goes_through_the_service(client, owner, monkeypatch):
 
 def test_an_unknown_language_from_the_switch_changes_nothing(client, owner):
     client.force_login(owner)
-    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    client.post(reverse("accounts:set-language"), {"language": "xx", "next": "/"})
     assert User.objects.get(pk=owner.pk).language == ""
 
 
 def test_an_anonymous_visitor_only_sets_the_cookie(client):
-    response = client.post(reverse("set_language"), {"language": "fr", "next": "/login/"})
+    response = client.post(reverse("accounts:set-language"), {"language": "fr", "next": "/login/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "fr"

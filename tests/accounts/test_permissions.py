@@ -217,7 +217,7 @@ def test_creating_a_workspace_makes_its_creator_owner(user_factory):
 
 
 def _login(client, username: str, password: str, ip: str = "203.0.113.7"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def _logged_in(client) -> bool:

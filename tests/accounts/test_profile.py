@@ -27,8 +27,8 @@ FULL = {
 
 def test_the_profile_page_saves_everything(client, owner):
     client.force_login(owner)
-    assert client.get(reverse("profile")).status_code == 200
-    response = client.post(reverse("profile"), FULL)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    response = client.post(reverse("accounts:profile"), FULL)
     assert response.status_code == 302
     user = User.objects.get(pk=owner.pk)
     assert (user.first_name, user.last_name, user.email, user.language, user.timezone) == (
@@ -58,7 +58,7 @@ def test_the_profile_page_saves_everything(client, owner):
 )
 def test_bad_input_is_explained_and_nothing_changes(client, owner, field, value, says):
     client.force_login(owner)
-    response = client.post(reverse("profile"), {**FULL, field: value})
+    response = client.post(reverse("accounts:profile"), {**FULL, field: value})
     assert response.status_code == 422 and says in response.content.decode()
     assert User.objects.get(pk=owner.pk).first_name == ""
 
@@ -66,13 +66,13 @@ def test_bad_input_is_explained_and_nothing_changes(client, owner, field, value,
 def test_an_e_mail_of_another_account_is_refused(client, owner, user_factory):
     user_factory(username="other", email="ana@example.org")
     client.force_login(owner)
-    response = client.post(reverse("profile"), FULL)
+    response = client.post(reverse("accounts:profile"), FULL)
     assert response.status_code == 422 and "Another account uses this e-mail" in response.content.decode()
 
 
 def test_the_password_changes_only_with_the_current_one(client, owner):
     client.force_login(owner)
-    url = reverse("profile-password")
+    url = reverse("accounts:password")
     wrong = client.post(url, {"current": "nope", "new": "a-new-long-secret-7", "new_again": "a-new-long-secret-7"})
     assert wrong.status_code == 422 and "not your current password" in wrong.content.decode()
     weak = client.post(url, {"current": "pw-for-tests", "new": "123", "new_again": "123"})
@@ -85,7 +85,7 @@ def test_the_password_changes_only_with_the_current_one(client, owner):
     )
     assert done.status_code == 302
     assert User.objects.get(pk=owner.pk).check_password("a-new-long-secret-7")
-    assert client.get(reverse("profile")).status_code == 200  # still logged in on this browser
+    assert client.get(reverse("accounts:profile")).status_code == 200  # still logged in on this browser
     assert AuditEvent.objects.filter(verb="user.password_changed", actor=owner).exists()
 
 
@@ -93,18 +93,18 @@ def test_times_are_shown_in_the_user_s_timezone(client, workspace, owner):
     event = audit.record("workspace.created", workspace=workspace, actor=owner, target=workspace)
     AuditEvent.objects.filter(pk=event.pk).update(created_at=datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
     client.force_login(owner)
-    paris = client.get(reverse("activity", args=[workspace.slug])).content.decode()
+    paris = client.get(reverse("core:activity", args=[workspace.slug])).content.decode()
     assert "5 Jan 2026, 13:00" in paris  # the server's zone, Europe/Paris
     User.objects.filter(pk=owner.pk).update(timezone="America/New_York")
-    new_york = client.get(reverse("activity", args=[workspace.slug])).content.decode()
+    new_york = client.get(reverse("core:activity", args=[workspace.slug])).content.decode()
     assert "5 Jan 2026, 07:00" in new_york
 
 
 def test_the_language_chosen_in_the_profile_wins_over_an_earlier_switch(client, owner):
     client.force_login(owner)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    client.post(reverse("profile"), FULL)
-    page = client.get(reverse("profile")).content.decode()
+    client.post(reverse("accounts:set-language"), {"language": "en", "next": "/"})
+    client.post(reverse("accounts:profile"), FULL)
+    page = client.get(reverse("accounts:profile")).content.decode()
     assert "Votre profil" in page
 
 

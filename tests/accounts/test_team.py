@@ -74,7 +74,7 @@ def test_an_unknown_e_mail_gets_a_signed_single_use_invitation(client, workspace
     response = client.post(
         link, {"username": "newbie", "password": "long-enough-pw-42", "password_again": "long-enough-pw-42"}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("overview", args=[workspace.slug])
+    assert response.status_code == 302 and response["Location"] == reverse("core:overview", args=[workspace.slug])
     newbie = User.objects.get(username="newbie")
     assert newbie.email == "new@example.org" and newbie.check_password("long-enough-pw-42")
     assert Membership.objects.get(workspace=workspace, user=newbie).role == Role.MODERATOR
@@ -194,19 +194,19 @@ def test_every_team_verb_has_a_label_in_english_and_french():
 def test_the_owner_adds_changes_and_removes_from_the_team_page(client, workspace, owner, user_factory, mailoutbox):
     dana = user_factory(username="dana")
     client.force_login(owner)
-    url = reverse("team", args=[workspace.slug])
+    url = reverse("accounts:team", args=[workspace.slug])
     assert client.post(url, {"who": "dana", "role": Role.MODERATOR}).status_code == 302
     membership = Membership.objects.get(workspace=workspace, user=dana)
     assert membership.role == Role.MODERATOR
-    client.post(reverse("team-member", args=[workspace.slug, membership.pk]), {"role": Role.CLIENT})
+    client.post(reverse("accounts:team-member", args=[workspace.slug, membership.pk]), {"role": Role.CLIENT})
     assert Membership.objects.get(pk=membership.pk).role == Role.CLIENT
     client.post(url, {"who": "eve@example.org", "role": Role.ANALYST})
     page = client.get(url).content.decode()
     assert "eve@example.org" in page and "dana" in page
-    client.post(reverse("team-remove", args=[workspace.slug, membership.pk]))
+    client.post(reverse("accounts:team-remove", args=[workspace.slug, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
     invitation = Invitation.objects.get()
-    client.post(reverse("team-invitation-revoke", args=[workspace.slug, invitation.pk]))
+    client.post(reverse("accounts:invitation-revoke", args=[workspace.slug, invitation.pk]))
     assert Invitation.objects.get().revoked_at is not None
     assert "eve@example.org" not in client.get(url).content.decode()
 
@@ -214,16 +214,18 @@ def test_the_owner_adds_changes_and_removes_from_the_team_page(client, workspace
 def test_the_page_says_why_the_last_owner_stays(client, workspace, owner):
     client.force_login(owner)
     mine = Membership.objects.get(workspace=workspace, user=owner)
-    response = client.post(reverse("team-member", args=[workspace.slug, mine.pk]), {"role": Role.CLIENT}, follow=True)
+    response = client.post(
+        reverse("accounts:team-member", args=[workspace.slug, mine.pk]), {"role": Role.CLIENT}, follow=True
+    )
     assert "at least one owner" in response.content.decode()
     assert Membership.objects.get(pk=mine.pk).role == Role.OWNER
 
 
 def test_bad_input_on_the_team_page_is_explained(client, workspace, owner):
     client.force_login(owner)
-    response = client.post(reverse("team", args=[workspace.slug]), {"who": "nobody-here", "role": Role.CLIENT})
+    response = client.post(reverse("accounts:team", args=[workspace.slug]), {"who": "nobody-here", "role": Role.CLIENT})
     assert response.status_code == 422 and "e-mail address to invite" in response.content.decode()
-    response = client.post(reverse("team", args=[workspace.slug]), {"who": "", "role": "king"})
+    response = client.post(reverse("accounts:team", args=[workspace.slug]), {"who": "", "role": "king"})
     assert response.status_code == 422
 
 
@@ -231,7 +233,7 @@ def test_a_member_without_the_right_sees_the_team_but_no_controls(client, worksp
     cm = member_factory(Role.COMMUNITY_MANAGER)
     team.invite(workspace=workspace, email="secret@example.org", role=Role.CLIENT, by=owner, base_url=BASE)
     client.force_login(cm)
-    page = client.get(reverse("team", args=[workspace.slug])).content.decode()
+    page = client.get(reverse("accounts:team", args=[workspace.slug])).content.decode()
     assert "owner" in page and cm.username in page
     assert '<select name="role"' not in page and "Add or invite" not in page
     assert "secret@example.org" not in page
@@ -239,8 +241,8 @@ def test_a_member_without_the_right_sees_the_team_but_no_controls(client, worksp
 
 def test_the_nav_links_to_the_team_and_the_profile(client, workspace, owner):
     client.force_login(owner)
-    page = client.get(reverse("overview", args=[workspace.slug])).content.decode()
-    assert reverse("team", args=[workspace.slug]) in page and reverse("profile") in page
+    page = client.get(reverse("core:overview", args=[workspace.slug])).content.decode()
+    assert reverse("accounts:team", args=[workspace.slug]) in page and reverse("accounts:profile") in page
 
 
 # --- the CLI ----------------------------------------------------------------------------------------

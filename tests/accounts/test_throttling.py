@@ -18,7 +18,7 @@ HOME = "203.0.113.50"
 
 
 def _login(client, username: str, password: str, ip: str, **extra):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
 def _logged_in(client) -> bool:

@@ -70,7 +70,7 @@ def test_an_import_in_progress_is_not_interrupted(connection):
 def test_the_channel_page_says_interrupted_in_plain_words(client, owner, connection, killed):
     Connection.objects.filter(pk=connection.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     client.force_login(owner)
-    url = reverse("channel-detail", args=[connection.workspace.slug, connection.pk])
+    url = reverse("connections:detail", args=[connection.workspace.slug, connection.pk])
     page = client.get(url).content.decode()
     assert "The last sync stopped before it finished" in page
     assert ">interrupted<" in page and "syncing" not in page

@@ -112,7 +112,7 @@ def test_the_activity_log_shows_no_raw_verb_nor_raw_key(client, workspace, owner
     audit.record("rule.saved", workspace=workspace, actor_label="rule:1@v2", details={"version": 2})
     client.force_login(owner)
 
-    pages = [client.get(reverse("activity", args=[workspace.slug]), {"page": n}) for n in (1, 2)]
+    pages = [client.get(reverse("core:activity", args=[workspace.slug]), {"page": n}) for n in (1, 2)]
 
     assert [p.status_code for p in pages] == [200, 200]
     text = " ".join(_visible(p.content.decode()) for p in pages)

@@ -26,8 +26,8 @@ def _directives(header: str) -> dict[str, list[str]]:
 @pytest.mark.django_db
 def test_every_page_gets_a_strict_policy_with_a_fresh_nonce(client, owner, workspace):
     client.force_login(owner)
-    first = client.get(reverse("overview", args=[workspace.slug]))
-    second = client.get(reverse("login"))
+    first = client.get(reverse("core:overview", args=[workspace.slug]))
+    second = client.get(reverse("accounts:login"))
     policies = [_directives(r["Content-Security-Policy"]) for r in (first, second)]
     for policy in policies:
         assert policy["default-src"] == ["'self'"]

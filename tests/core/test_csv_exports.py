@@ -27,7 +27,7 @@ def test_the_people_download_has_a_bom_and_no_formula(client, owner, workspace, 
     person = Person.objects.filter(workspace=workspace).order_by("pk").first()
     Person.objects.filter(pk=person.pk).update(display_name=EVIL)
     client.force_login(owner)
-    response = client.get(reverse("people-export", args=[workspace.slug]))
+    response = client.get(reverse("people:export", args=[workspace.slug]))
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith(BOM)
     names = {row[0]: row[1] for row in read(text)[1:]}
@@ -55,5 +55,5 @@ def test_share_of_voice_csv_has_a_bom_and_no_formula():
 
 def test_the_share_of_voice_download_starts_with_a_bom(client, owner, workspace):
     client.force_login(owner)
-    response = client.get(reverse("listening-voice-csv", args=[workspace.slug]))
+    response = client.get(reverse("listening:voice-csv", args=[workspace.slug]))
     assert response.content.startswith(BOM.encode())

@@ -45,7 +45,7 @@ def test_the_models_page_shows_no_model_id(client, workspace, owner, synced):
     owner.save()
     client.force_login(owner)
 
-    html = client.get(reverse("nlp-models", args=[workspace.slug])).content.decode()
+    html = client.get(reverse("nlp:models", args=[workspace.slug])).content.decode()
 
     assert "Modèle de spam livré" in html
     assert RAW_ID.findall(html) == []

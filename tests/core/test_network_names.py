@@ -30,6 +30,6 @@ def test_a_person_page_names_the_network_not_its_key(client, workspace, owner, s
     person = Person.objects.filter(workspace=workspace, identities__isnull=False).first()
     client.force_login(owner)
 
-    html = client.get(reverse("person", args=[workspace.slug, person.pk])).content.decode()
+    html = client.get(reverse("people:person", args=[workspace.slug, person.pk])).content.decode()
 
     assert "(dummy)" not in html and "(Réseau de démonstration)" in html

@@ -44,12 +44,12 @@ def test_a_person_page_never_links_a_javascript_profile_address(client, owner, w
     identity = Identity.objects.get(workspace=workspace)
     Identity.objects.filter(pk=identity.pk).update(profile_url="javascript:alert(document.cookie)")
     client.force_login(owner)
-    page = client.get(reverse("person", args=[workspace.slug, identity.person_id])).content.decode()
+    page = client.get(reverse("people:person", args=[workspace.slug, identity.person_id])).content.decode()
     assert 'href="javascript:' not in page
     assert "javascript:alert(document.cookie)" in page  # still shown, as text, so a moderator sees it
 
     Identity.objects.filter(pk=identity.pk).update(profile_url="https://forum.example.org/u/ana")
-    page = client.get(reverse("person", args=[workspace.slug, identity.person_id])).content.decode()
+    page = client.get(reverse("people:person", args=[workspace.slug, identity.person_id])).content.decode()
     assert 'href="https://forum.example.org/u/ana"' in page
 
 
@@ -59,6 +59,6 @@ def test_a_listening_query_page_never_links_a_data_address(client, owner, worksp
     saved = query(workspace, owner, "Lumière", "lumière")
     Message.objects.filter(external_id="m1").update(url="data:text/html,<script>alert(1)</script>")
     client.force_login(owner)
-    page = client.get(reverse("listening-query", args=[workspace.slug, saved.pk])).content.decode()
+    page = client.get(reverse("listening:query", args=[workspace.slug, saved.pk])).content.decode()
     assert 'href="data:' not in page
     assert 'href="https://blog.example.org/post/2"' in page

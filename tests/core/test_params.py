@@ -38,12 +38,12 @@ def test_whole_number_has_a_ceiling():
 @pytest.mark.parametrize(
     ("name", "query"),
     [
-        ("inbox", "channel=²"),
-        ("inbox", "segment=²"),
-        ("inbox", f"channel={10**30}"),
-        ("people", "channel=²&tag=²"),
-        ("people", "seen_within_days=999999"),
-        ("people", f"silent_for_days={10**30}"),
+        ("inbox:list", "channel=²"),
+        ("inbox:list", "segment=²"),
+        ("inbox:list", f"channel={10**30}"),
+        ("people:list", "channel=²&tag=²"),
+        ("people:list", "seen_within_days=999999"),
+        ("people:list", f"silent_for_days={10**30}"),
     ],
 )
 def test_pages_with_odd_numbers_in_the_query_string_answer(client, owner, workspace, synced, name, query):
@@ -55,4 +55,4 @@ def test_pages_with_odd_numbers_in_the_query_string_answer(client, owner, worksp
 @pytest.mark.django_db
 def test_a_people_segment_that_is_not_a_number_is_404(client, owner, workspace):
     client.force_login(owner)
-    assert client.get(reverse("people", args=[workspace.slug]) + "?segment=²").status_code == 404
+    assert client.get(reverse("people:list", args=[workspace.slug]) + "?segment=²").status_code == 404

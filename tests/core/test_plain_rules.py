@@ -44,8 +44,8 @@ def test_the_rules_list_and_versions_speak_french(client, workspace, owner, sync
     )
     client.force_login(owner)
 
-    listing = client.get(reverse("rules", args=[workspace.slug])).content.decode()
-    form = client.get(reverse("rule-edit", args=[workspace.slug, rule.pk])).content.decode()
+    listing = client.get(reverse("moderation:rules", args=[workspace.slug])).content.decode()
+    form = client.get(reverse("moderation:rule-edit", args=[workspace.slug, rule.pk])).content.decode()
 
     then = _visible_cells(listing, "then")
     assert then == ["Ajouter l’étiquette « à revoir »"]

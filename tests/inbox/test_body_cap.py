@@ -64,7 +64,7 @@ def test_the_thread_shows_the_note(client, owner, connection, settings):
     ingest_items(connection, [item("long", "<p>" + "y " * 3000 + "</p>")])
     message = Message.objects.get(connection=connection, external_id="long")
     client.force_login(owner)
-    url = reverse("inbox-thread", kwargs={"slug": connection.workspace.slug, "pk": message.conversation_id})
+    url = reverse("inbox:thread", kwargs={"slug": connection.workspace.slug, "pk": message.conversation_id})
     with translation.override("en"):  # the middleware activates the request's language: leave none behind
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()

@@ -56,6 +56,6 @@ def test_after_a_reply_through_htmx_the_way_back_still_keeps_the_filters(logged_
     conv = conversation_of(synced)
     current = f"http://testserver{thread_url(conv)}?status=new"
     page = logged_in.post(
-        thread_url(conv, "inbox-status"), {"status": "new"}, headers={**HTMX, "HX-Current-URL": current}
+        thread_url(conv, "inbox:status"), {"status": "new"}, headers={**HTMX, "HX-Current-URL": current}
     ).content.decode()
     assert f'href="{inbox_url(synced.workspace)}?status=new"' in page

@@ -54,10 +54,10 @@ def listed(response) -> set[int]:
 
 
 def inbox_url(workspace) -> str:
-    return reverse("inbox", args=[workspace.slug])
+    return reverse("inbox:list", args=[workspace.slug])
 
 
-def thread_url(conv, name: str = "inbox-thread", **extra: int) -> str:
+def thread_url(conv, name: str = "inbox:thread", **extra: int) -> str:
     return reverse(name, kwargs={"slug": conv.workspace.slug, "pk": conv.pk, **extra})
 
 
@@ -66,9 +66,9 @@ def thread_url(conv, name: str = "inbox-thread", **extra: int) -> str:
 
 def test_login_is_required(client, workspace, synced):
     response = client.get(inbox_url(workspace))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     conv = conversation_of(synced)
-    response = client.post(thread_url(conv, "inbox-reply"), {"body": "hi"})
+    response = client.post(thread_url(conv, "inbox:reply"), {"body": "hi"})
     assert response.status_code == 302 and Reply.objects.count() == 0
 
 
@@ -166,14 +166,14 @@ def test_open_a_thread_with_htmx_returns_the_partial(logged_in, synced):
     assert "inbox/_thread.html" in names and "inbox/inbox.html" not in names and "base.html" not in names
     html = response.content.decode()
     assert "<html" not in html and f'data-conversation-id="{conv.pk}"' in html
-    assert reverse("inbox-reply", args=[conv.workspace.slug, conv.pk]) in html
+    assert reverse("inbox:reply", args=[conv.workspace.slug, conv.pk]) in html
     first = conv.messages.order_by("posted_at", "id").first()
     assert f'id="m{first.pk}"' in html
 
 
 def test_unknown_thread_is_404(logged_in, workspace, synced):
     missing = Conversation.objects.order_by("-pk").first().pk + 100
-    assert logged_in.get(reverse("inbox-thread", args=[workspace.slug, missing])).status_code == 404
+    assert logged_in.get(reverse("inbox:thread", args=[workspace.slug, missing])).status_code == 404
 
 
 def test_a_client_sees_the_thread_without_the_reply_and_assign_forms(client, workspace, synced, member_factory):
@@ -182,12 +182,12 @@ def test_a_client_sees_the_thread_without_the_reply_and_assign_forms(client, wor
     response = client.get(thread_url(conv), headers=HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert reverse("inbox-reply", args=[conv.workspace.slug, conv.pk]) not in html
-    assert reverse("inbox-assign", args=[conv.workspace.slug, conv.pk]) not in html
+    assert reverse("inbox:reply", args=[conv.workspace.slug, conv.pk]) not in html
+    assert reverse("inbox:assign", args=[conv.workspace.slug, conv.pk]) not in html
     # and posting anyway sends nothing
-    response = client.post(thread_url(conv, "inbox-reply"), {"body": "sneaky"}, headers=HTMX)
+    response = client.post(thread_url(conv, "inbox:reply"), {"body": "sneaky"}, headers=HTMX)
     assert response.status_code == 200 and Reply.objects.count() == 0
-    for name, data in (("inbox-status", {"status": "closed"}), ("inbox-assign", {"assignee": ""})):
+    for name, data in (("inbox:status", {"status": "closed"}), ("inbox:assign", {"assignee": ""})):
         response = client.post(thread_url(conv, name), data, headers=HTMX)
         assert response.status_code == 200 and "does not allow this" in response.content.decode()
     conv.refresh_from_db()
@@ -196,7 +196,7 @@ def test_a_client_sees_the_thread_without_the_reply_and_assign_forms(client, wor
 
 def test_a_refused_reply_says_why(client, workspace, synced, member_factory):
     client.force_login(member_factory(Role.CLIENT))
-    response = client.post(thread_url(conversation_of(synced), "inbox-reply"), {"body": "sneaky"}, headers=HTMX)
+    response = client.post(thread_url(conversation_of(synced), "inbox:reply"), {"body": "sneaky"}, headers=HTMX)
     assert "does not allow this" in response.content.decode()
 
 
@@ -207,7 +207,7 @@ def test_reply_is_sent_and_appears_in_the_thread(logged_in, synced, owner):
     conv = conversation_of(synced)
     parent = conv.messages.order_by("posted_at").last()
     response = logged_in.post(
-        thread_url(conv, "inbox-reply"), {"body": "Merci, on regarde ça.", "in_reply_to": parent.pk}
+        thread_url(conv, "inbox:reply"), {"body": "Merci, on regarde ça.", "in_reply_to": parent.pk}
     )
     assert response.status_code == 302 and response["Location"] == thread_url(conv)
 
@@ -229,7 +229,7 @@ def test_reply_is_sent_and_appears_in_the_thread(logged_in, synced, owner):
 
 def test_reply_with_htmx_returns_the_updated_thread(logged_in, synced):
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Thanks!"}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": "Thanks!"}, headers=HTMX)
     assert response.status_code == 200
     assert "inbox/_thread.html" in [t.name for t in response.templates]
     assert response["HX-Trigger"] == "inbox-changed"
@@ -243,7 +243,7 @@ def test_a_failed_reply_shows_its_error_and_a_retry_form_and_keeps_the_text(logg
     Connection.objects.filter(pk=synced.pk).update(config={**synced.config, "fail_replies": "server_error"})
     conv = conversation_of(synced)
     before = Message.objects.count()
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Nous regardons cela."}, follow=True)
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": "Nous regardons cela."}, follow=True)
     assert response.status_code == 200
     reply = Reply.objects.get()
     assert reply.state == ReplyState.FAILED and "internal error (HTTP 500)" in reply.error
@@ -251,7 +251,7 @@ def test_a_failed_reply_shows_its_error_and_a_retry_form_and_keeps_the_text(logg
     html = response.content.decode()
     assert "The reply could not be sent" in html
     assert "internal error (HTTP 500)" in html
-    retry_url = reverse("inbox-retry", args=[conv.workspace.slug, conv.pk, reply.pk])
+    retry_url = reverse("inbox:retry", args=[conv.workspace.slug, conv.pk, reply.pk])
     assert f'action="{retry_url}"' in html
     assert re.search(r"<textarea name=\"body\"[^>]*>Nous regardons cela\.</textarea>", html)
     conv.refresh_from_db()
@@ -274,7 +274,7 @@ def test_a_failed_reply_shows_its_error_and_a_retry_form_and_keeps_the_text(logg
 def test_an_empty_reply_shows_a_form_error_and_sends_nothing(logged_in, synced, body):
     conv = conversation_of(synced)
     before = Message.objects.count()
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": body}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": body}, headers=HTMX)
     assert response.status_code == 200
     assert response.context["form"].errors["body"] == ["Write something before sending."]
     assert "Write something before sending." in response.content.decode()
@@ -285,13 +285,13 @@ def test_an_empty_reply_shows_a_form_error_and_sends_nothing(logged_in, synced, 
 
 def test_an_empty_reply_without_htmx_shows_the_error_too(logged_in, synced):
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": ""}, follow=True)
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": ""}, follow=True)
     assert "Write something before sending." in response.content.decode()
 
 
 def test_a_reply_too_long_is_refused(logged_in, synced):
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": "x" * 10_001}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": "x" * 10_001}, headers=HTMX)
     assert response.status_code == 200 and response.context["form"].errors.get("body")
     assert Reply.objects.count() == 0
 
@@ -302,7 +302,7 @@ def test_a_reply_too_long_is_refused(logged_in, synced):
 def test_assign_and_unassign(logged_in, synced, member_factory, owner):
     cm = member_factory(Role.COMMUNITY_MANAGER)
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-assign"), {"assignee": cm.pk}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:assign"), {"assignee": cm.pk}, headers=HTMX)
     assert response.status_code == 200
     conv.refresh_from_db()
     assert conv.assignee == cm and conv.status == ConversationStatus.ASSIGNED
@@ -310,7 +310,7 @@ def test_assign_and_unassign(logged_in, synced, member_factory, owner):
     event = AuditEvent.objects.get(verb="conversation.assigned")
     assert event.actor == owner and event.details == {"assignee": cm.username}
 
-    response = logged_in.post(thread_url(conv, "inbox-assign"), {"assignee": ""})
+    response = logged_in.post(thread_url(conv, "inbox:assign"), {"assignee": ""})
     assert response.status_code == 302
     conv.refresh_from_db()
     assert conv.assignee is None and conv.status == ConversationStatus.NEW
@@ -319,7 +319,7 @@ def test_assign_and_unassign(logged_in, synced, member_factory, owner):
 def test_assign_someone_outside_the_workspace_changes_nothing(logged_in, synced, user_factory):
     stranger = user_factory()
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-assign"), {"assignee": stranger.pk}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:assign"), {"assignee": stranger.pk}, headers=HTMX)
     assert response.status_code == 200
     assert "This person is not a member of the workspace." in response.content.decode()
     conv.refresh_from_db()
@@ -328,7 +328,7 @@ def test_assign_someone_outside_the_workspace_changes_nothing(logged_in, synced,
 
 def test_change_status(logged_in, synced, owner):
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-status"), {"status": "closed"}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:status"), {"status": "closed"}, headers=HTMX)
     assert response.status_code == 200
     conv.refresh_from_db()
     assert conv.status == ConversationStatus.CLOSED
@@ -336,7 +336,7 @@ def test_change_status(logged_in, synced, owner):
     event = AuditEvent.objects.get(verb="conversation.status_changed")
     assert event.actor == owner and event.details == {"from": "new", "to": "closed"}
 
-    response = logged_in.post(thread_url(conv, "inbox-status"), {"status": "answered"})
+    response = logged_in.post(thread_url(conv, "inbox:status"), {"status": "answered"})
     assert response.status_code == 302
     conv.refresh_from_db()
     assert conv.status == ConversationStatus.ANSWERED
@@ -344,7 +344,7 @@ def test_change_status(logged_in, synced, owner):
 
 def test_an_unknown_status_changes_nothing(logged_in, synced):
     conv = conversation_of(synced)
-    response = logged_in.post(thread_url(conv, "inbox-status"), {"status": "archived"}, headers=HTMX)
+    response = logged_in.post(thread_url(conv, "inbox:status"), {"status": "archived"}, headers=HTMX)
     assert response.status_code == 200 and "Unknown status." in response.content.decode()
     conv.refresh_from_db()
     assert conv.status == ConversationStatus.NEW
@@ -353,7 +353,7 @@ def test_an_unknown_status_changes_nothing(logged_in, synced):
 
 def test_actions_are_post_only(logged_in, synced):
     conv = conversation_of(synced)
-    for name in ("inbox-reply", "inbox-status", "inbox-assign"):
+    for name in ("inbox:reply", "inbox:status", "inbox:assign"):
         assert logged_in.get(thread_url(conv, name)).status_code == 405
 
 
@@ -365,9 +365,9 @@ def test_a_post_without_csrf_token_is_refused(owner, synced):
     browser.force_login(owner)
     conv = conversation_of(synced)
     for name, data in (
-        ("inbox-reply", {"body": "forged"}),
-        ("inbox-status", {"status": "closed"}),
-        ("inbox-assign", {"assignee": owner.pk}),
+        ("inbox:reply", {"body": "forged"}),
+        ("inbox:status", {"status": "closed"}),
+        ("inbox:assign", {"assignee": owner.pk}),
     ):
         response = browser.post(thread_url(conv, name), data)
         assert response.status_code == 403, name
@@ -385,7 +385,7 @@ def test_a_post_with_the_page_s_csrf_token_is_accepted(owner, synced):
     conv = conversation_of(synced)
     page = browser.get(thread_url(conv))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    response = browser.post(thread_url(conv, "inbox-reply"), {"body": "genuine", "csrfmiddlewaretoken": token})
+    response = browser.post(thread_url(conv, "inbox:reply"), {"body": "genuine", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Reply.objects.get().state == ReplyState.SENT
 
@@ -394,8 +394,8 @@ def test_a_double_submitted_reply_form_says_it_was_already_posted(logged_in, syn
     synced.config = {**synced.config, "same_reply_same_id": True}
     synced.save()
     conv = conversation_of(synced)
-    assert logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Merci !"}, headers=HTMX).status_code == 200
-    response = logged_in.post(thread_url(conv, "inbox-reply"), {"body": "Merci !"}, headers=HTMX)
+    assert logged_in.post(thread_url(conv, "inbox:reply"), {"body": "Merci !"}, headers=HTMX).status_code == 200
+    response = logged_in.post(thread_url(conv, "inbox:reply"), {"body": "Merci !"}, headers=HTMX)
     assert response.status_code == 200
     first = Reply.objects.get(state=ReplyState.SENT)
     assert f"already posted on the channel (reply {first.pk})" in response.content.decode()

@@ -30,7 +30,7 @@ def form_data(**changes):
 
 
 def post(client, data, language="en"):
-    return client.post(reverse("listening-alerts", args=["acme"]), data, HTTP_ACCEPT_LANGUAGE=language)
+    return client.post(reverse("listening:alerts", args=["acme"]), data, HTTP_ACCEPT_LANGUAGE=language)
 
 
 def test_french_decimal_commas_are_accepted(client, connection, owner):
@@ -85,7 +85,7 @@ def test_the_signing_secret_is_never_rendered_and_an_empty_field_keeps_it(client
     assert services.alert_settings(connection.workspace_id).webhook_secret == SECRET
     for user in (owner, member_factory(Role.MODERATOR), member_factory(Role.CLIENT)):
         client.force_login(user)
-        page = client.get(reverse("listening-alerts", args=["acme"])).content.decode()
+        page = client.get(reverse("listening:alerts", args=["acme"])).content.decode()
         assert SECRET not in page and "A signing secret is set" in page
     client.force_login(owner)
     refused = post(client, form_data(new_secret=SECRET, window_minutes="x"))
@@ -99,7 +99,7 @@ def test_the_signing_secret_is_never_rendered_and_an_empty_field_keeps_it(client
 
 def test_decimals_are_shown_in_the_reader_s_format_and_a_dot_still_works(client, connection, owner):
     client.force_login(owner)
-    page = client.get(reverse("listening-alerts", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get(reverse("listening:alerts", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert 'value="0,5"' in page and 'inputmode="decimal"' in page
     assert post(client, form_data(negative_share="0.7"), "fr").status_code == 302
     assert services.alert_settings(connection.workspace_id).negative_share == 0.7

@@ -110,6 +110,6 @@ def test_delivery_gives_up_after_the_cap(client, owner, spike, flaky_hook, djang
     assert spike.delivery_state == DeliveryState.FAILED and spike.next_attempt_at is None
     assert spike.attempts == delivery.MAX_DELIVERY_ATTEMPTS == len(flaky_hook[1].received)
     client.force_login(owner)
-    page = client.get(reverse("listening-alerts", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get(reverse("listening:alerts", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "abandonné après 6 essais" in page and "Le webhook a répondu HTTP 500." in page
     assert "webhook: 500" not in page  # no raw answer

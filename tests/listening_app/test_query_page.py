@@ -17,7 +17,7 @@ def test_the_mentions_pager_reaches_page_two_when_the_name_has_a_hash(client, co
     q = query(connection.workspace, owner, "C# & friends", "lumière")
     ingest_items(connection, [item(n, f"lumière {n}", author=f"u{n}", minutes_ago=n) for n in range(35)])
     client.force_login(owner)
-    url = reverse("listening-query", args=["acme", q.pk])
+    url = reverse("listening:query", args=["acme", q.pk])
     first = client.get(url, {"leaders": "reach"}).content.decode()
     older = re.search(r'<a href="([^"]*)">Older', first)
     assert older is not None
@@ -49,6 +49,6 @@ def test_opinion_leaders_are_people_listed_once_with_their_identities(client, co
     ]
     assert sorted(i.handle for i in leaders[0].identities) == ["ana", "ana.f", "ana_pro"]
     client.force_login(owner)
-    page = client.get(reverse("listening-query", args=["acme", q.pk])).content.decode()
+    page = client.get(reverse("listening:query", args=["acme", q.pk])).content.decode()
     leaders_html = page[page.index("Opinion leaders") :]
     assert leaders_html.count(f"/people/{ana.pk}/") == 1 and "ana.f" in leaders_html and "ana_pro" in leaders_html

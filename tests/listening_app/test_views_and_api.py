@@ -18,30 +18,30 @@ pytestmark = pytest.mark.django_db
 def test_write_a_query_see_the_live_preview_save_it_and_see_share_of_voice(client, connection, owner):
     ingest_items(connection, [item(1, "Le café Lumière est top"), item(2, "La Brûlerie aussi"), item(3, "Autre")])
     client.force_login(owner)
-    preview = client.post(reverse("listening-preview", args=["acme"]), {"text": "lumière OR brûlerie"})
+    preview = client.post(reverse("listening:preview", args=["acme"]), {"text": "lumière OR brûlerie"})
     assert b"2 recent messages match" in preview.content and b"Lumi" in preview.content
-    error = client.post(reverse("listening-preview", args=["acme"]), {"text": '"café'})
+    error = client.post(reverse("listening:preview", args=["acme"]), {"text": '"café'})
     assert b"at character" in error.content
     response = client.post(
-        reverse("listening-query-new", args=["acme"]), {"name": "Lumière", "kind": "brand", "text": "lumière"}
+        reverse("listening:query-new", args=["acme"]), {"name": "Lumière", "kind": "brand", "text": "lumière"}
     )
     saved = SavedQuery.objects.get(name="Lumière")
     assert response.status_code == 302 and Mention.objects.filter(query=saved).count() == 1
     client.post(
-        reverse("listening-query-new", args=["acme"]), {"name": "Rival", "kind": "competitor", "text": "brûlerie"}
+        reverse("listening:query-new", args=["acme"]), {"name": "Rival", "kind": "competitor", "text": "brûlerie"}
     )
-    page = client.get(reverse("listening", args=["acme"]))
+    page = client.get(reverse("listening:dashboard", args=["acme"]))
     assert b"<svg" in page.content and b"Share of voice" in page.content and b"Rival" in page.content
-    csv = client.get(reverse("listening-voice-csv", args=["acme"]))
+    csv = client.get(reverse("listening:voice-csv", args=["acme"]))
     assert csv["Content-Type"].startswith("text/csv") and b"Lumi" in csv.content
-    detail = client.get(reverse("listening-query", args=["acme", saved.pk]))
+    detail = client.get(reverse("listening:query", args=["acme", saved.pk]))
     assert b"Opinion leaders" in detail.content and b"https://blog.example.org/post/1" in detail.content
 
 
 def test_a_bad_query_is_refused_in_place_and_loses_nothing(client, connection, owner):
     client.force_login(owner)
     response = client.post(
-        reverse("listening-query-new", args=["acme"]), {"name": "Broken", "kind": "brand", "text": "(a OR b"}
+        reverse("listening:query-new", args=["acme"]), {"name": "Broken", "kind": "brand", "text": "(a OR b"}
     )
     assert response.status_code == 400 and b"at character" in response.content
     assert b"(a OR b" in response.content  # the text is still in the form
@@ -51,8 +51,8 @@ def test_a_bad_query_is_refused_in_place_and_loses_nothing(client, connection, o
 def test_clients_see_listening_but_cannot_change_it(client, connection, owner, member_factory):
     query(connection.workspace, owner, "Lumière", "lumière")
     client.force_login(member_factory(Role.CLIENT))
-    assert client.get(reverse("listening", args=["acme"])).status_code == 200
-    client.post(reverse("listening-query-new", args=["acme"]), {"name": "X", "kind": "brand", "text": "x"})
+    assert client.get(reverse("listening:dashboard", args=["acme"])).status_code == 200
+    client.post(reverse("listening:query-new", args=["acme"]), {"name": "X", "kind": "brand", "text": "x"})
     assert SavedQuery.objects.count() == 1
 
 

@@ -52,9 +52,9 @@ def test_a_message_matched_by_several_queries_of_one_brand_counts_once(connectio
 
 def test_the_chart_says_what_it_counts_in_both_languages(client, connection, owner, overlapping):
     client.force_login(owner)
-    page = client.get(reverse("listening", args=["acme"])).content.decode()
+    page = client.get(reverse("listening:dashboard", args=["acme"])).content.decode()
     assert "75 %" in page and "Each message counts once per brand" in page
-    page = client.get(reverse("listening", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get(reverse("listening:dashboard", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Chaque message compte une fois par marque" in page
 
 
@@ -69,9 +69,9 @@ def test_the_api_groups_by_brand_too(client, connection, owner, overlapping):
 
 def test_a_new_query_s_kind_must_be_chosen_in_the_form_and_the_api(client, connection, owner):
     client.force_login(owner)
-    form = client.get(reverse("listening-query-new", args=["acme"])).content.decode()
+    form = client.get(reverse("listening:query-new", args=["acme"])).content.decode()
     assert 'value="brand" selected' not in form
-    response = client.post(reverse("listening-query-new", args=["acme"]), {"name": "Test", "text": "café"})
+    response = client.post(reverse("listening:query-new", args=["acme"]), {"name": "Test", "text": "café"})
     assert response.status_code == 400 and "This field is required." in response.content.decode()
     assert "café" in response.content.decode() and not SavedQuery.objects.exists()
     _, raw = create_api_token(workspace=connection.workspace, user=owner, name="kind")
@@ -87,11 +87,11 @@ def test_a_new_query_s_kind_must_be_chosen_in_the_form_and_the_api(client, conne
 def test_a_brand_name_from_the_form_feeds_an_existing_brand(client, connection, owner):
     client.force_login(owner)
     data = {"name": "Lumière", "kind": "brand", "text": "lumière", "brand": ""}
-    assert client.post(reverse("listening-query-new", args=["acme"]), data).status_code == 302
+    assert client.post(reverse("listening:query-new", args=["acme"]), data).status_code == 302
     data = {"name": "Lumière (typo)", "kind": "brand", "text": "lumiere OR lumire", "brand": "lumière"}
-    assert client.post(reverse("listening-query-new", args=["acme"]), data).status_code == 302
+    assert client.post(reverse("listening:query-new", args=["acme"]), data).status_code == 302
     data = {"name": "Veille", "kind": "topic", "text": "café", "brand": "Lumière"}
-    assert client.post(reverse("listening-query-new", args=["acme"]), data).status_code == 302
+    assert client.post(reverse("listening:query-new", args=["acme"]), data).status_code == 302
     assert dict(SavedQuery.objects.values_list("name", "brand")) == {
         "Lumière": "Lumière",
         "Lumière (typo)": "Lumière",  # the existing spelling

@@ -14,16 +14,16 @@ def test_models_page_learn_now_and_rollback(client, connection, owner, settings)
     settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
     _decide_all(_community(connection), owner)
     client.force_login(owner)
-    page = client.get(reverse("nlp-models", args=["acme"]))
+    page = client.get(reverse("nlp:models", args=["acme"]))
     assert page.status_code == 200 and b"Learn now" in page.content and b"40 labels" in page.content
-    response = client.post(reverse("nlp-train", args=["acme"]), {"task": "spam"}, follow=True)
+    response = client.post(reverse("nlp:train", args=["acme"]), {"task": "spam"}, follow=True)
     assert b"Version 1 is learned and switched on." in response.content
     assert b"held-out labels" in response.content  # the figures are shown
-    client.post(reverse("nlp-activate", args=["acme"]), {"task": "spam", "version": "shipped"})
+    client.post(reverse("nlp:activate", args=["acme"]), {"task": "spam", "version": "shipped"})
     assert not WorkspaceModel.objects.filter(active=True).exists()
-    response = client.post(reverse("nlp-activate", args=["acme"]), {"task": "spam", "version": "abc"}, follow=True)
+    response = client.post(reverse("nlp:activate", args=["acme"]), {"task": "spam", "version": "abc"}, follow=True)
     assert b"This version does not exist." in response.content
-    response = client.post(reverse("nlp-train", args=["acme"]), {"task": "sentiment"}, follow=True)
+    response = client.post(reverse("nlp:train", args=["acme"]), {"task": "sentiment"}, follow=True)
     assert b"Not enough labels to learn yet" in response.content
 
 
@@ -31,7 +31,7 @@ def test_the_queue_explains_scores(client, connection, owner):
     ingest_items(connection, [item(1, "WIN a FREE iPhone!!! http://win.example")])
     Message.objects.update(review="pending")
     client.force_login(owner)
-    page = client.get(reverse("moderation", args=["acme"]))
+    page = client.get(reverse("moderation:queue", args=["acme"]))
     assert b"Why these scores?" in page.content and b"contains a link" in page.content
 
 
@@ -39,13 +39,11 @@ def test_a_tone_correction_from_the_thread_is_a_label(client, connection, owner,
     ingest_items(connection, [item(1, "Bon, on verra bien ce que ça donne")])
     message = Message.objects.get()
     client.force_login(owner)
-    thread = client.get(reverse("inbox-thread", args=["acme", message.conversation_id]))
+    thread = client.get(reverse("inbox:thread", args=["acme", message.conversation_id]))
     assert b'name="sentiment" value="negative"' in thread.content
-    client.post(reverse("message-sentiment", args=["acme", message.pk]), {"sentiment": "negative"})
+    client.post(reverse("nlp:sentiment", args=["acme", message.pk]), {"sentiment": "negative"})
     assert Label.objects.get(message=message).value == "negative"
     client.force_login(member_factory(Role.CLIENT))
-    response = client.post(
-        reverse("message-sentiment", args=["acme", message.pk]), {"sentiment": "positive"}, follow=True
-    )
+    response = client.post(reverse("nlp:sentiment", args=["acme", message.pk]), {"sentiment": "positive"}, follow=True)
     assert Label.objects.get(message=message).value == "negative"
     assert response.status_code == 200

@@ -26,7 +26,7 @@ def test_people_page_draws_levels_and_the_retention_curve(client, connection, ow
     items.append(Item("late", "t9", Author("late"), "<p>plus tard</p>", start + timedelta(days=200)))
     ingest_items(connection, items)
     client.force_login(owner)
-    page = client.get(reverse("people", args=["acme"])).content.decode()
+    page = client.get(reverse("people:list", args=["acme"])).content.decode()
     assert "Persons by level" in page
     assert "Members who posted again, by week after their first post (%)" in page
     # Week 1 (days 1–7): 2 of the 4 members who could be followed came back: 50 %.

@@ -35,20 +35,20 @@ def pair(community, workspace):
 def test_pages_render_with_filters_and_bad_input_is_explained(client, owner, workspace, pair):
     a, b, suggestion = pair
     client.force_login(owner)
-    page = client.get(reverse("people", args=[workspace.slug]))
+    page = client.get(reverse("people:list", args=[workspace.slug]))
     assert page.status_code == 200 and "Ana Bell" in page.content.decode()
     assert sum(n for _v, _l, n in page.context["distribution"]) == 2
-    english = client.get(reverse("people", args=[workspace.slug]), {"language": "en"})
+    english = client.get(reverse("people:list", args=[workspace.slug]), {"language": "en"})
     assert [p.pk for p in english.context["page"]] == [b.pk]
-    bad = client.get(reverse("people", args=[workspace.slug]), {"score_min": "lots", "seen_within_days": "-3"})
+    bad = client.get(reverse("people:list", args=[workspace.slug]), {"score_min": "lots", "seen_within_days": "-3"})
     assert bad.status_code == 200 and bad.context["page"].paginator.count == 2  # bad filters dropped, said so
     shown = [str(m) for m in bad.context["messages"]]
     assert any("Lowest score" in m for m in shown) and any("Seen in the last" in m for m in shown)
-    for name in ("people-suggestions", "people-signals", "people-settings"):
+    for name in ("people:suggestions", "people:signals", "people:settings"):
         assert client.get(reverse(name, args=[workspace.slug])).status_code == 200
-    person = client.get(reverse("person", args=[workspace.slug, a.pk]))
+    person = client.get(reverse("people:person", args=[workspace.slug, a.pk]))
     assert person.status_code == 200 and person.context["suggestions"][0].pk == suggestion.pk
-    older = client.get(reverse("person", args=[workspace.slug, a.pk]), {"before": "nonsense"})
+    older = client.get(reverse("people:person", args=[workspace.slug, a.pk]), {"before": "nonsense"})
     assert older.status_code == 200 and older.context["timeline"].items
 
 
@@ -56,12 +56,12 @@ def test_accept_then_undo_from_the_ui(client, owner, workspace, pair):
     a, b, suggestion = pair
     client.force_login(owner)
     response = client.post(
-        reverse("people-suggestion-decide", args=[workspace.slug, suggestion.pk]), {"action": "accept", "keep": b.pk}
+        reverse("people:suggestion-decide", args=[workspace.slug, suggestion.pk]), {"action": "accept", "keep": b.pk}
     )
     assert response.status_code == 302
     record = Merge.objects.get()
     assert record.kept_id == b.pk and Identity.objects.filter(person=b).count() == 2
-    response = client.post(reverse("people-merge-undo", args=[workspace.slug, record.pk]))
+    response = client.post(reverse("people:merge-undo", args=[workspace.slug, record.pk]))
     assert response.status_code == 302
     assert Identity.objects.filter(person=a).count() == 1 and Identity.objects.filter(person=b).count() == 1
     assert MergeSuggestion.objects.get().status == SuggestionStatus.UNDONE
@@ -70,29 +70,31 @@ def test_accept_then_undo_from_the_ui(client, owner, workspace, pair):
 def test_a_client_can_look_but_not_change(client, member_factory, workspace, pair):
     a, _b, suggestion = pair
     client.force_login(member_factory(Role.CLIENT))
-    assert client.get(reverse("person", args=[workspace.slug, a.pk])).status_code == 200
-    client.post(reverse("people-suggestion-decide", args=[workspace.slug, suggestion.pk]), {"action": "accept"})
-    client.post(reverse("person-note", args=[workspace.slug, a.pk]), {"body": "x"})
+    assert client.get(reverse("people:person", args=[workspace.slug, a.pk])).status_code == 200
+    client.post(reverse("people:suggestion-decide", args=[workspace.slug, suggestion.pk]), {"action": "accept"})
+    client.post(reverse("people:person-note", args=[workspace.slug, a.pk]), {"body": "x"})
     assert not Merge.objects.exists() and not a.notes.exists()
-    assert client.get(reverse("people-export", args=[workspace.slug])).status_code == 403
-    assert client.get(reverse("person-export", args=[workspace.slug, a.pk])).status_code == 403
+    assert client.get(reverse("people:export", args=[workspace.slug])).status_code == 403
+    assert client.get(reverse("people:person-export", args=[workspace.slug, a.pk])).status_code == 403
 
 
 def test_segments_filter_the_inbox(client, owner, workspace, pair):
     _a, b, _s = pair
     client.force_login(owner)
-    response = client.post(reverse("people-segment-save", args=[workspace.slug]), {"name": "English", "language": "en"})
+    response = client.post(reverse("people:segment-save", args=[workspace.slug]), {"name": "English", "language": "en"})
     segment = Segment.objects.get()
     assert response.status_code == 302 and segment.filters == {"language": "en"}
-    inbox = client.get(reverse("inbox", args=[workspace.slug]), {"segment": segment.pk})
+    inbox = client.get(reverse("inbox:list", args=[workspace.slug]), {"segment": segment.pk})
     expected = set(Conversation.objects.filter(messages__author__person=b).values_list("pk", flat=True))
     assert {c.pk for c in inbox.context["page"]} == expected
     assert (
-        client.get(reverse("people", args=[workspace.slug]), {"segment": segment.pk}).context["page"].paginator.count
+        client.get(reverse("people:list", args=[workspace.slug]), {"segment": segment.pk})
+        .context["page"]
+        .paginator.count
         == 1
     )
     # a segment with no filter is refused, with a reason, and nothing is saved
-    client.post(reverse("people-segment-save", args=[workspace.slug]), {"name": "Everything"})
+    client.post(reverse("people:segment-save", args=[workspace.slug]), {"name": "Everything"})
     assert Segment.objects.count() == 1
 
 

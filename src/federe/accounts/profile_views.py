@@ -38,7 +38,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
             add_errors(form, exc)
         else:
             flash.success(request, _("Profile saved."))
-            response = redirect("profile")
+            response = redirect("accounts:profile")
             if form.cleaned_data["language"]:  # the choice wins over the browser's earlier switch
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
@@ -59,5 +59,5 @@ def change_password(request: AuthedRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)  # stay logged in here; other sessions end
             flash.success(request, _("Password changed."))
-            return redirect("profile")
+            return redirect("accounts:profile")
     return _render(request, ProfileForm(initial=_initial(request)), password_form, status=422)

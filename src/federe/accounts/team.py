@@ -87,7 +87,7 @@ def invite(*, workspace: Workspace, email: str, role: str, by: Any, base_url: st
 
 def invitation_link(invitation: Invitation, base_url: str) -> str:
     token = signing.TimestampSigner(salt=_SALT).sign(str(invitation.pk))
-    return base_url.rstrip("/") + reverse("invitation", args=[token])
+    return base_url.rstrip("/") + reverse("accounts:invitation", args=[token])
 
 
 def _send_invitation(invitation: Invitation, link: str) -> None:

@@ -48,7 +48,7 @@ def team_page(request: AuthedRequest, slug: str) -> HttpResponse:
                 flash.success(request, _("Invitation sent to %(email)s.") % {"email": added.email})
             else:
                 flash.success(request, _("%(user)s joined the team.") % {"user": added.user.get_username()})
-            return redirect("team", slug=slug)
+            return redirect("accounts:team", slug=slug)
     context = {
         "workspace": workspace,
         "nav": "team",
@@ -75,14 +75,14 @@ def change_role(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if not form.is_valid():
         flash.error(request, _("Choose one of the roles offered."))
-        return redirect("team", slug=slug)
+        return redirect("accounts:team", slug=slug)
     try:
         team.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
     else:
         flash.success(request, _("%(user)s's role is changed.") % {"user": membership.user.get_username()})
-    return redirect("team", slug=slug)
+    return redirect("accounts:team", slug=slug)
 
 
 @login_required
@@ -94,11 +94,11 @@ def remove_member(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         team.remove(membership=membership, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
-        return redirect("team", slug=slug)
+        return redirect("accounts:team", slug=slug)
     flash.success(request, _("%(user)s left the team.") % {"user": membership.user.get_username()})
     if membership.user_id == request.user.pk:
-        return redirect("home")
-    return redirect("team", slug=slug)
+        return redirect("core:home")
+    return redirect("accounts:team", slug=slug)
 
 
 @login_required
@@ -114,7 +114,7 @@ def revoke_invitation(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
         flash.error(request, _errors(exc))
     else:
         flash.success(request, _("Invitation withdrawn."))
-    return redirect("team", slug=slug)
+    return redirect("accounts:team", slug=slug)
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -131,7 +131,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             add_errors(form, exc)
         else:
             flash.success(request, _("Welcome to %(ws)s.") % {"ws": membership.workspace.name})
-            return redirect("overview", slug=membership.workspace.slug)
+            return redirect("core:overview", slug=membership.workspace.slug)
     context = {"invitation": invitation, "form": form}
     return render(request, "accounts/invitation.html", context, status=422 if form.errors else 200)
 

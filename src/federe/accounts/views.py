@@ -60,7 +60,7 @@ def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     services.revoke_api_token(token=token, by=request.user)
     flash.success(request, _("Token revoked."))
-    return redirect("tokens", slug=slug)
+    return redirect("accounts:tokens", slug=slug)
 
 
 @require_POST

@@ -83,9 +83,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "federe.config.urls"
 WSGI_APPLICATION = "federe.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
     {

@@ -44,7 +44,7 @@ def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
             flash.success(
                 request, _("Channel “%(name)s” added; its first sync starts now.") % {"name": connection.name}
             )
-            return redirect("channel-detail", slug=slug, pk=connection.pk)
+            return redirect("connections:detail", slug=slug, pk=connection.pk)
     return render(
         request,
         "connections/list.html",
@@ -77,7 +77,7 @@ def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             "capabilities": [CAPABILITY_LABELS[c] for c in sorted(connector_cls.capabilities)],
             "runs": queries.recent_runs(workspace, connection),
             "hook_url": request.build_absolute_uri(
-                reverse("sync-hook", args=[connection.pk, services.sync_hook_token(connection.pk)])
+                reverse("connections:sync-hook", args=[connection.pk, services.sync_hook_token(connection.pk)])
             )
             if has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS)
             else "",
@@ -100,7 +100,7 @@ def channel_sync(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         flash.error(request, str(exc))
     else:
         flash.success(request, _("Sync requested: a worker picks it up within seconds."))
-    return redirect("channel-detail", slug=slug, pk=pk)
+    return redirect("connections:detail", slug=slug, pk=pk)
 
 
 @csrf_exempt

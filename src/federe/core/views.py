@@ -22,7 +22,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     first = workspaces_for(request.user).first()
     if first is None:
         return render(request, "core/no_workspace.html")
-    return redirect("overview", slug=first.slug)
+    return redirect("core:overview", slug=first.slug)
 
 
 @login_required

@@ -98,7 +98,7 @@ def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversat
     if form is not None and form.errors:
         # Without JavaScript: show the whole page again, with the error and the text typed.
         return inbox(request, workspace.slug, conv.pk, form=form, status=422)
-    return redirect("inbox-thread", slug=workspace.slug, pk=conv.pk)
+    return redirect("inbox:thread", slug=workspace.slug, pk=conv.pk)
 
 
 @login_required

@@ -86,7 +86,7 @@ def query_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> Http
             flash.error(request, str(exc) or _("You may not change listening queries."))
         else:
             flash.success(request, _("Query saved; recent messages were matched."))
-            return redirect("listening-query", slug=slug, pk=saved.pk)
+            return redirect("listening:query", slug=slug, pk=saved.pk)
     return render(
         request,
         "listening/query_form.html",
@@ -159,15 +159,15 @@ def query_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             request,
             consequence=query_delete_effect(query.name),
             confirm_label=_("Delete this query"),
-            back=reverse("listening-query", args=[slug, pk]),
+            back=reverse("listening:query", args=[slug, pk]),
         )
     try:
         services.delete_query(query=query, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, str(exc) or _("You may not change listening queries."))
-        return redirect("listening-query", slug=slug, pk=pk)
+        return redirect("listening:query", slug=slug, pk=pk)
     flash.success(request, _("Query deleted."))
-    return redirect("listening", slug=slug)
+    return redirect("listening:dashboard", slug=slug)
 
 
 @login_required
@@ -191,7 +191,7 @@ def mention_escalate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse
             flash.success(
                 request, _("Handed to %(user)s; the thread is in their inbox.") % {"user": member.get_username()}
             )
-    return redirect("listening-query", slug=slug, pk=mention.query_id)
+    return redirect("listening:query", slug=slug, pk=mention.query_id)
 
 
 @login_required
@@ -206,7 +206,7 @@ def alert_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             flash.error(request, str(exc) or _("You may not change listening settings."))
         else:
             flash.success(request, _("Alert settings saved."))
-            return redirect("listening-alerts", slug=slug)
+            return redirect("listening:alerts", slug=slug)
     alerts = Alert.objects.filter(workspace=workspace).select_related("query")[:50]
     return render(
         request,

@@ -61,7 +61,7 @@ def _queue_answer(
         return render(request, "moderation/_queue.html", _queue_context(request, workspace, decided), status=status)
     if status != 200:
         return render(request, "moderation/queue.html", _queue_context(request, workspace), status=status)
-    return redirect("moderation", slug=workspace.slug)
+    return redirect("moderation:queue", slug=workspace.slug)
 
 
 @login_required
@@ -81,7 +81,7 @@ def decide(request: AuthedRequest, slug: str) -> HttpResponse:
         effects = " ".join(sorted({network_effect(action, m) for m in chosen}))
         label = Verdict(action).label
         return ask_again(
-            request, consequence=effects, confirm_label=str(label), back=reverse("moderation", args=[slug])
+            request, consequence=effects, confirm_label=str(label), back=reverse("moderation:queue", args=[slug])
         )
     try:
         services.decide(messages=chosen, action=action, by=request.user)
@@ -154,7 +154,7 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
             flash.success(request, _("Rule saved as version %(n)d.") % {"n": rule.current.number})
             if rule.too_broad:  # type: ignore[attr-defined]
                 flash.warning(request, broad_notice(rule.too_broad))  # type: ignore[attr-defined]
-            return redirect("rule-edit", slug=slug, pk=rule.pk)
+            return redirect("moderation:rule-edit", slug=slug, pk=rule.pk)
     return render(
         request,
         "moderation/rule_form.html",
@@ -197,7 +197,7 @@ def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         return _rules_page(request, workspace, broad=(rule, exc.result))
     except PermissionDenied as exc:
         flash.error(request, str(exc))
-    return redirect("rules", slug=slug)
+    return redirect("moderation:rules", slug=slug)
 
 
 def rule_delete_effect(name: str) -> str:
@@ -213,7 +213,7 @@ def rule_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     rule = _rule(workspace, pk)
     if not is_confirmed(request):
-        back = reverse("rule-edit", args=[slug, pk])
+        back = reverse("moderation:rule-edit", args=[slug, pk])
         return ask_again(
             request, consequence=rule_delete_effect(rule.name), confirm_label=_("Delete this rule"), back=back
         )
@@ -221,9 +221,9 @@ def rule_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         services.delete_rule(rule=rule, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, str(exc))
-        return redirect("rule-edit", slug=slug, pk=pk)
+        return redirect("moderation:rule-edit", slug=slug, pk=pk)
     flash.success(request, _("Rule deleted."))
-    return redirect("rules", slug=slug)
+    return redirect("moderation:rules", slug=slug)
 
 
 @login_required
@@ -239,4 +239,4 @@ def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         services.move_rule(rule=rule, step=steps[direction], by=request.user)
     except PermissionDenied as exc:
         flash.error(request, str(exc))
-    return redirect("rules", slug=slug)
+    return redirect("moderation:rules", slug=slug)

@@ -61,7 +61,7 @@ def train_now(request: AuthedRequest, slug: str) -> HttpResponse:
                 _("Version %(v)d is learned but kept off: it did worse than the shipped model on held-out labels.")
                 % {"v": row.version},
             )
-    return redirect("nlp-models", slug=slug)
+    return redirect("nlp:models", slug=slug)
 
 
 @login_required
@@ -76,7 +76,7 @@ def activate(request: AuthedRequest, slug: str) -> HttpResponse:
         flash.error(request, _("This version does not exist."))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
-    return redirect("nlp-models", slug=slug)
+    return redirect("nlp:models", slug=slug)
 
 
 @login_required
@@ -95,4 +95,4 @@ def correct_sentiment(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
         return redirect(back)
-    return redirect("inbox-thread", slug=slug, pk=message.conversation_id)
+    return redirect("inbox:thread", slug=slug, pk=message.conversation_id)

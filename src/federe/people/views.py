@@ -177,7 +177,7 @@ def person_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _back_to_person(workspace: Workspace, person: Person, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("person", args=[workspace.slug, person.pk]) + (f"#{anchor}" if anchor else ""))
+    return redirect(reverse("people:person", args=[workspace.slug, person.pk]) + (f"#{anchor}" if anchor else ""))
 
 
 @login_required
@@ -279,7 +279,7 @@ def person_erase(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         request,
         _("Erased: identities %(identities)d, messages anonymised %(messages)d, notes %(notes)d.") % counts,
     )
-    return redirect("people", slug=slug)
+    return redirect("people:list", slug=slug)
 
 
 # --------------------------------------------------------------------------- merges
@@ -326,7 +326,7 @@ def suggestion_refresh(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     except PermissionDenied as exc:
         flash.error(request, _errors(exc))
-    return redirect("people-suggestions", slug=slug)
+    return redirect("people:suggestions", slug=slug)
 
 
 def _next(request: AuthedRequest, fallback: str) -> HttpResponse:
@@ -361,7 +361,7 @@ def suggestion_decide(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
             flash.error(request, _("Unknown action."))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
-    return _next(request, reverse("people-suggestions", args=[slug]))
+    return _next(request, reverse("people:suggestions", args=[slug]))
 
 
 @login_required
@@ -380,7 +380,7 @@ def merge_undo(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
-    return _next(request, reverse("people-suggestions", args=[slug]))
+    return _next(request, reverse("people:suggestions", args=[slug]))
 
 
 # --------------------------------------------------------------------------- signals, settings, segments
@@ -410,7 +410,7 @@ def signal_digest(request: AuthedRequest, slug: str) -> HttpResponse:
             ngettext("Digest sent to %(n)d member of the team.", "Digest sent to %(n)d members of the team.", sent)
             % {"n": sent},
         )
-    return redirect("people-signals", slug=slug)
+    return redirect("people:signals", slug=slug)
 
 
 @login_required
@@ -434,7 +434,7 @@ def scoring_settings(request: AuthedRequest, slug: str) -> HttpResponse:
             status = 403
         else:
             flash.success(request, _("Saved; every score was recomputed."))
-            return redirect("people-settings", slug=slug)
+            return redirect("people:settings", slug=slug)
     fields = [
         (name, ScoringSettings._meta.get_field(name).verbose_name, values[name], errors.get(name, []))
         for name in ScoringSettings.EDITABLE_FIELDS
@@ -461,7 +461,7 @@ def scoring_recompute(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     except PermissionDenied as exc:
         flash.error(request, _errors(exc))
-    return redirect("people-settings", slug=slug)
+    return redirect("people:settings", slug=slug)
 
 
 @login_required
@@ -475,9 +475,9 @@ def segment_save(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
-        return redirect(reverse("people", args=[slug]) + "?" + urlencode(filters.query_params(), doseq=True))
+        return redirect(reverse("people:list", args=[slug]) + "?" + urlencode(filters.query_params(), doseq=True))
     flash.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
-    return redirect(reverse("people", args=[slug]) + f"?segment={segment.pk}")
+    return redirect(reverse("people:list", args=[slug]) + f"?segment={segment.pk}")
 
 
 def segment_delete_effect(name: str) -> str:
@@ -498,11 +498,11 @@ def segment_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             request,
             consequence=segment_delete_effect(segment.name),
             confirm_label=_("Delete the segment"),
-            back=reverse("people", args=[slug]) + f"?segment={segment.pk}",
+            back=reverse("people:list", args=[slug]) + f"?segment={segment.pk}",
         )
     try:
         services.delete_segment(segment=segment, by=request.user)
         flash.success(request, _("Segment deleted."))
     except PermissionDenied as exc:
         flash.error(request, _errors(exc))
-    return redirect("people", slug=slug)
+    return redirect("people:list", slug=slug)
