@@ -14,9 +14,8 @@ from django.core.management import call_command
 
 from federe.connections.models import Connection
 from federe.people import analytics
-from federe.people.importers.stackexchange import import_dump
 from federe.people.models import Identity, Person
-from tests.connectors.stackexchange.dumpwriter import question, user, write_dump
+from tests.connectors.stackexchange.dumpwriter import import_dump, question, user, write_dump
 from tests.factories import WorkspaceFactory
 
 REAL_DUMP = (
@@ -150,7 +149,7 @@ def test_retention_day_boundaries(workspace, tmp_path):
 def test_spearman_against_reputation_for_members_who_posted(workspace, tmp_path):
     connection = tiny_community(workspace, tmp_path)
     alice, bob, chloe = (person(connection, i) for i in (1, 2, 3))
-    assert analytics.stackexchange_reputation(workspace)[alice] == 100
+    assert analytics.network_reputation(workspace)[alice] == 100
     # Posts: Alice 3, Bob 3, Chloé 1, Dan 1; reputation 100, 50, 10, 10. Eve (500) never posted: left out.
     # Ranks of posts 3.5, 3.5, 1.5, 1.5 (deviations from 2.5: 1, 1, -1, -1) and of reputation 4, 3, 1.5, 1.5
     # (1.5, 0.5, -1, -1): rho = 4 / sqrt(4 * 4.5) = 0.9428

@@ -14,9 +14,8 @@ from federe.connections.models import Connection, SyncRun
 from federe.connections.services import dispatch_due_syncs
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation, Message, MessageRevision
-from federe.people.importers.stackexchange import import_dump
 from federe.people.models import Identity, Person
-from tests.connectors.stackexchange.dumpwriter import answer, comment, question, user, write_dump
+from tests.connectors.stackexchange.dumpwriter import answer, comment, import_dump, question, user, write_dump
 
 REAL_DUMP = (
     Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "community" / "french_meta_stackexchange"
@@ -308,7 +307,7 @@ def test_real_dump_counts_threads_and_a_second_run(workspace):
 
 
 def test_a_crash_midway_keeps_the_stored_batches_and_a_second_run_completes(workspace, tmp_path, monkeypatch):
-    from federe.people.importers import stackexchange as importer
+    from federe.people.importers import history as importer
 
     directory = small_dump(tmp_path / "dump")
     real_ingest = importer.ingest_items

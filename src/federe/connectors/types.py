@@ -5,10 +5,12 @@ Plain frozen dataclasses: connectors never touch the ORM, services persist these
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 Cursor = dict[str, Any]
 
@@ -117,3 +119,79 @@ class ModerationAction:
 class ActionResult:
     done: bool
     detail: str = ""
+
+
+# --------------------------------------------------------------------------- history import (Capability.IMPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What the network knows about a member and Fédère has no column for (reputation, badges…).
+
+    Kept per member in the channel's ``config["members"]``; a later record for the same member replaces it.
+    """
+
+    external_id: str
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record of the export that is, as expected, not history (a tag wiki…): counted, not stored."""
+
+    reason: str  # translated, in the plural: "posts that are not questions or answers"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A part of the export ends (one file of a dump): what is waiting is stored before the next part."""
+
+
+# An ``Author`` record is a member to create or update; an ``Item`` a message to store.
+HistoryRecord = Author | MemberFacts | Item | MalformedItem | Skipped | Checkpoint
+
+
+@dataclass(frozen=True)
+class HistoryExport:
+    """An export its connector has read whole once: a broken export is refused before anything is stored."""
+
+    location: str  # where it was read (an absolute folder); its channel remembers it as config["directory"]
+    default_name: str  # the channel's name when neither a name nor a site address is given
+    members: int  # how many members the export lists
+    rows: dict[str, int]  # rows per file, kept in the channel's config["import"]
+    files: dict[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # lines the import's summary adds, in the connector's words
+
+
+class ProgressBar(Protocol):
+    """A progress bar on the import's terminal (``people.importers.progress.Progress``)."""
+
+    def advance(self, count: int = 1, note: str | None = None) -> None: ...
+
+    def set(self, done: int, note: str | None = None) -> None: ...
+
+    def close(self, note: str | None = None) -> None: ...
+
+
+# ``progress(label, total, unit=..., counts=...)``: a new bar (``counts=False`` shows the share only).
+ProgressFactory = Callable[..., ProgressBar]
+
+
+@runtime_checkable
+class HistoryImporter(Protocol):
+    """What a connector declaring ``Capability.IMPORT`` provides: reading a community's history from an export.
+
+    ``open_history`` reads the export whole and raises a ``ConnectorError`` in plain words when it cannot be
+    imported; ``read_history`` then yields its records in the order they are stored: members first, then
+    messages (a thread's first message before its replies). The connector's ``config`` is the channel's
+    (``site_url`` for links). Storing them is Fédère's work (``people.importers.history``), never the connector's.
+    """
+
+    network_name: ClassVar[Any]  # the network alone, as people call it ("Stack Exchange")
+    history_help: ClassVar[Any]  # what the export is, for ``federe import --help``
+    history_source_help: ClassVar[Any]  # what SOURCE is
+    history_kinds: ClassVar[dict[ItemKind, Any]]  # how the network calls each kind of message, in the summary
+
+    def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport: ...
+
+    def read_history(self, export: HistoryExport, progress: ProgressFactory) -> Iterator[HistoryRecord]: ...

@@ -14,11 +14,12 @@ Definitions (the same in the CLI, the dashboard and the tests):
   whole window has passed for them (``first post + (b + 1) days <= as_of``; ``as_of`` defaults to the latest
   post in scope), so recent members do not lower the curve; the share is None when no member of the cohort
   can be observed yet.
-- **Spearman's rank correlation** between a score and Stack Exchange reputation, for members with at least
-  one post on the Stack Exchange channel(s) in scope and a known reputation: Pearson's correlation of the
-  ranks, ties sharing their average rank. Reputation is read from the channel's ``config["members"]`` (written
-  by the import; see ``people.importers.stackexchange``); a person with several Stack Exchange identities in
-  scope counts the sum of their reputations.
+- **Spearman's rank correlation** between a score and the reputation a network gives its members (Stack
+  Exchange's), for members with at least one post on the imported channel(s) in scope and a known reputation:
+  Pearson's correlation of the ranks, ties sharing their average rank. Reputation is read from the channel's
+  ``config["members"]`` (written by the import; see ``people.importers.history``), on the channels of networks
+  whose connector declares ``Capability.IMPORT``; a person with several such identities in scope counts the
+  sum of their reputations.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ from django.db.models.functions import TruncMonth
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
 from federe.inbox.models import Direction, Message
+from federe.people.importers.channel import importers
 from federe.people.models import Identity, Level, Person
 
-STACKEXCHANGE = "stackexchange"
 WINDOWS: tuple[tuple[int, int], ...] = ((1, 30), (31, 60), (61, 90))
 PERIODS = ("month", "quarter", "year")
 
@@ -154,28 +155,15 @@ def retention_curve(
     horizon = as_of or qs.aggregate(latest=Max("posted_at"))["latest"]
     if horizon is None:
         return []
+    cohorts = _Cohorts(windows, period, horizon)
     rows = qs.order_by("author__person_id", "posted_at").values_list("author__person_id", "posted_at")
-    sizes: dict[date, int] = {}
-    observed: dict[date, list[int]] = {}
-    returned: dict[date, list[int]] = {}
-
-    def close(first: datetime, hit: list[bool]) -> None:
-        cohort = period_start(first, period)
-        sizes[cohort] = sizes.get(cohort, 0) + 1
-        seen = observed.setdefault(cohort, [0] * len(windows))
-        kept = returned.setdefault(cohort, [0] * len(windows))
-        for i, (_a, b) in enumerate(windows):
-            if first + timedelta(days=b + 1) <= horizon:
-                seen[i] += 1
-                kept[i] += hit[i]
-
     current: int | None = None
     first: datetime | None = None
     hit = [False] * len(windows)
     for person, posted in rows.iterator(chunk_size=5000):
         if first is None or person != current:
             if first is not None:
-                close(first, hit)
+                cohorts.add(first, hit)
             current, first, hit = person, posted, [False] * len(windows)
             continue
         day = (posted - first).days  # whole days after the first post, floored
@@ -183,17 +171,43 @@ def retention_curve(
             if a <= day <= b:
                 hit[i] = True
     if first is not None:
-        close(first, hit)
-    return [
-        CohortRetention(
-            cohort=cohort,
-            size=sizes[cohort],
-            windows=windows,
-            observed=tuple(observed[cohort]),
-            returned=tuple(returned[cohort]),
-        )
-        for cohort in sorted(sizes)
-    ]
+        cohorts.add(first, hit)
+    return cohorts.retention()
+
+
+class _Cohorts:
+    """Members counted per cohort as ``retention_curve`` meets them: who could be observed, who came back."""
+
+    def __init__(self, windows: tuple[tuple[int, int], ...], period: str, horizon: datetime) -> None:
+        self.windows = windows
+        self.period = period
+        self.horizon = horizon
+        self.sizes: dict[date, int] = {}
+        self.observed: dict[date, list[int]] = {}
+        self.returned: dict[date, list[int]] = {}
+
+    def add(self, first: datetime, hit: list[bool]) -> None:
+        """A member whose first post is ``first``, and whether they posted again in each window."""
+        cohort = period_start(first, self.period)
+        self.sizes[cohort] = self.sizes.get(cohort, 0) + 1
+        seen = self.observed.setdefault(cohort, [0] * len(self.windows))
+        kept = self.returned.setdefault(cohort, [0] * len(self.windows))
+        for i, (_a, b) in enumerate(self.windows):
+            if first + timedelta(days=b + 1) <= self.horizon:
+                seen[i] += 1
+                kept[i] += hit[i]
+
+    def retention(self) -> list[CohortRetention]:
+        return [
+            CohortRetention(
+                cohort=cohort,
+                size=self.sizes[cohort],
+                windows=self.windows,
+                observed=tuple(self.observed[cohort]),
+                returned=tuple(self.returned[cohort]),
+            )
+            for cohort in sorted(self.sizes)
+        ]
 
 
 def retention_overall(cohorts: Sequence[CohortRetention]) -> list[tuple[tuple[int, int], int, float | None]]:
@@ -270,16 +284,22 @@ class Correlation:
     without_score: int  # members with a post and a reputation but missing from the score mapping
 
 
-def stackexchange_channels(workspace: Workspace, connection: Connection | None) -> list[Connection]:
+def imported_channels(workspace: Workspace, connection: Connection | None) -> list[Connection]:
+    """The channels in scope whose members' facts (reputation among them) come from an imported history.
+
+    Those are the channels of networks whose connector declares ``Capability.IMPORT``: only an import brings
+    what a network knows about its members (``config["members"]``, see ``people.importers.history``).
+    """
+    networks = [cls.key for cls in importers()]
     if connection is not None:
-        return [connection] if connection.network == STACKEXCHANGE else []
-    return list(Connection.objects.filter(workspace=workspace, network=STACKEXCHANGE))
+        return [connection] if connection.network in networks else []
+    return list(Connection.objects.filter(workspace=workspace, network__in=networks))
 
 
-def stackexchange_reputation(workspace: Workspace, connection: Connection | None = None) -> dict[int, int]:
-    """Stack Exchange reputation per person id, from the import's ``config["members"]``."""
+def network_reputation(workspace: Workspace, connection: Connection | None = None) -> dict[int, int]:
+    """The network's reputation per person id, from the import's ``config["members"]``."""
     reputation: dict[int, int] = {}
-    for channel in stackexchange_channels(workspace, connection):
+    for channel in imported_channels(workspace, connection):
         members = channel.config.get("members") or {}
         for external_id, person_id in Identity.objects.filter(connection=channel).values_list(
             "external_id", "person_id"
@@ -308,12 +328,12 @@ def engagement_scores(workspace: Workspace) -> dict[int, float]:
 def reputation_correlation(
     workspace: Workspace, scores: Mapping[int, float], connection: Connection | None = None
 ) -> Correlation:
-    """Spearman's rho between ``scores`` (person id → score) and Stack Exchange reputation.
+    """Spearman's rho between ``scores`` (person id → score) and the network's reputation.
 
-    Members: persons with at least one post on the Stack Exchange channel(s) in scope and a known reputation.
+    Members: persons with at least one post on the imported channel(s) in scope and a known reputation.
     """
-    channels = stackexchange_channels(workspace, connection)
-    reputation = stackexchange_reputation(workspace, connection)
+    channels = imported_channels(workspace, connection)
+    reputation = network_reputation(workspace, connection)
     posted: set[int] = set()
     for channel in channels:
         posted.update(posts_per_member(workspace, channel))
@@ -324,9 +344,9 @@ def reputation_correlation(
 
 
 def posts_baseline(workspace: Workspace, connection: Connection | None = None) -> Correlation:
-    """Spearman's rho between the number of posts on the Stack Exchange channels in scope and reputation."""
+    """Spearman's rho between the number of posts on the imported channels in scope and reputation."""
     counts: dict[int, int] = {}
-    for channel in stackexchange_channels(workspace, connection):
+    for channel in imported_channels(workspace, connection):
         for person, n in posts_per_member(workspace, channel).items():
             counts[person] = counts.get(person, 0) + n
     return reputation_correlation(workspace, counts, connection)

@@ -72,3 +72,10 @@ def comment(cid: int, post: int, owner: int | None, date: str, text: str = "Nice
     if owner is not None:
         row["UserId"] = owner
     return _text(row)
+
+
+def import_dump(workspace: Any, directory: Path, **options: Any) -> Any:
+    """Import a dump written here as ``federe import stackexchange`` does: the generic history import."""
+    from federe.people.importers.history import import_history
+
+    return import_history(workspace, directory, network="stackexchange", **options)

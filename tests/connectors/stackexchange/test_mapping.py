@@ -110,7 +110,7 @@ def test_reading_a_dump_streams_rows_and_names_what_is_wrong(tmp_path: Path):
 
 def test_connector_is_registered_import_only():
     cls = registry.connector_class("stackexchange")
-    assert cls.capabilities == frozenset({Capability.READ})
+    assert cls.capabilities == frozenset({Capability.READ, Capability.IMPORT})
     connector = cls(config={}, credentials={})
     with pytest.raises(Permanent, match="federe import stackexchange"):
         connector.check()

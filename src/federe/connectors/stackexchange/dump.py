@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from federe.connectors.errors import Permanent
+
 # The files an import reads, and the root element each one must have.
 FILES: dict[str, str] = {
     "Users.xml": "users",
@@ -25,12 +27,8 @@ FILES: dict[str, str] = {
 }
 
 
-class DumpError(Exception):
+class DumpError(Permanent):
     """The dump cannot be read: a missing folder or file, or a file that is not the expected XML."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def check_directory(directory: Path) -> dict[str, Path]:

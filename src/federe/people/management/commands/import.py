@@ -1,4 +1,7 @@
-"""federe import stackexchange DIR --workspace SLUG: a community's history from a data dump."""
+"""federe import NETWORK SOURCE --workspace SLUG: a community's history from an export (a data dump).
+
+The networks offered are the connectors that declare ``Capability.IMPORT``; each says what its SOURCE is.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
-from federe.connectors.stackexchange.dump import DumpError
+from federe.connectors.errors import ConnectorError
+from federe.connectors.types import ProgressFactory
+from federe.people.importers.history import BATCH, ImportFailed, ImportReport, import_history, importers
 from federe.people.importers.progress import Progress
-from federe.people.importers.stackexchange import ImportFailed, ImportReport, import_dump
 
 
 class _Raw:
@@ -30,31 +34,33 @@ class _Raw:
         return self.wrapper.isatty()
 
 
+def _add_network(sources: Any, cls: Any) -> None:
+    """One sub-command per network that imports, with the options every import shares."""
+    network = sources.add_parser(cls.key, help=str(cls.history_help))
+    network.add_argument("source", metavar="SOURCE", help=str(cls.history_source_help))
+    network.add_argument("--workspace", required=True, help="The workspace's short name.")
+    network.add_argument(
+        "--name", default="", help="The channel's name (default: the site's host name, else the folder's)."
+    )
+    network.add_argument(
+        "--site-url",
+        default="",
+        help="The site's address (https://…), for links to profiles and posts.",
+    )
+    network.add_argument("--batch-size", type=int, default=BATCH, help="Rows stored per transaction.")
+    network.add_argument("--no-progress", action="store_true", help="Do not show progress bars.")
+    network.add_argument(
+        "--no-scores", action="store_true", help="Do not recompute the workspace's engagement scores afterwards."
+    )
+
+
 class Command(BaseCommand):
-    help = "Import a community's history from a data dump (for now: a Stack Exchange data dump)."
+    help = "Import a community's history from an export (a data dump): federe import NETWORK --help."
 
     def add_arguments(self, parser: Any) -> None:
-        sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
-        stackexchange = sources.add_parser(
-            "stackexchange",
-            help="A Stack Exchange data dump: the folder that holds Users.xml, Posts.xml, Comments.xml, "
-            "Votes.xml and Badges.xml.",
-        )
-        stackexchange.add_argument("directory", help="The folder of the dump (one site, unzipped).")
-        stackexchange.add_argument("--workspace", required=True, help="The workspace's short name.")
-        stackexchange.add_argument(
-            "--name", default="", help="The channel's name (default: the site's host name, else the folder's)."
-        )
-        stackexchange.add_argument(
-            "--site-url",
-            default="",
-            help="The site's address, e.g. https://french.meta.stackexchange.com, for links to profiles and posts.",
-        )
-        stackexchange.add_argument("--batch-size", type=int, default=1000, help="Rows stored per transaction.")
-        stackexchange.add_argument("--no-progress", action="store_true", help="Do not show progress bars.")
-        stackexchange.add_argument(
-            "--no-scores", action="store_true", help="Do not recompute the workspace's engagement scores afterwards."
-        )
+        sources = parser.add_subparsers(dest="network", required=True, metavar="NETWORK")
+        for cls in importers():
+            _add_network(sources, cls)
 
     def handle(self, *args: Any, **options: Any) -> None:
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
@@ -62,39 +68,55 @@ class Command(BaseCommand):
             raise CommandError(_("No workspace named %(slug)s.") % {"slug": options["workspace"]})
         if options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be at least 1."))
+        try:
+            report = import_history(
+                workspace,
+                options["source"],
+                network=options["network"],
+                name=options["name"],
+                site_url=options["site_url"],
+                batch_size=options["batch_size"],
+                progress=self._progress(options),
+            )
+        except (ConnectorError, ImportFailed) as exc:
+            raise CommandError(exc.message) from exc
+        if options["verbosity"] > 0:
+            self.stdout.write(summary(report))
+        if not options["no_scores"]:
+            self._rescore(workspace, options["verbosity"])
+
+    def _progress(self, options: dict[str, Any]) -> ProgressFactory:
         show = options["verbosity"] > 0 and not options["no_progress"]
         stream = _Raw(self.stderr)
 
         def progress(label: str, total: int | None, **kwargs: Any) -> Progress:
             return Progress(label, total, stream=stream, enabled=show, **kwargs)  # type: ignore[arg-type]
 
-        try:
-            report = import_dump(
-                workspace,
-                options["directory"],
-                name=options["name"],
-                site_url=options["site_url"],
-                batch_size=options["batch_size"],
-                progress=progress,
-            )
-        except (DumpError, ImportFailed) as exc:
-            raise CommandError(exc.message) from exc
-        if options["verbosity"] > 0:
-            self.stdout.write(summary(report))
-        if not options["no_scores"]:
-            # A sync scores new messages page by page; an import rescoring the whole workspace once is cheaper.
-            from federe.people import scoring
+        return progress
 
-            result = scoring.recompute(workspace)
-            if options["verbosity"] > 0:
-                self.stdout.write(
-                    ngettext(
-                        "Engagement scores recomputed for %(n)s person in %(seconds)s s.",
-                        "Engagement scores recomputed for %(n)s persons in %(seconds)s s.",
-                        result.persons,
-                    )
-                    % {"n": f"{result.persons:,}", "seconds": f"{result.seconds:.2f}"}
+    def _rescore(self, workspace: Workspace, verbosity: int) -> None:
+        """A sync scores new messages page by page; an import rescoring the whole workspace once is cheaper."""
+        from federe.people import scoring
+
+        result = scoring.recompute(workspace)
+        if verbosity > 0:
+            self.stdout.write(
+                ngettext(
+                    "Engagement scores recomputed for %(n)s person in %(seconds)s s.",
+                    "Engagement scores recomputed for %(n)s persons in %(seconds)s s.",
+                    result.persons,
                 )
+                % {"n": f"{result.persons:,}", "seconds": f"{result.seconds:.2f}"}
+            )
+
+
+def _messages(report: ImportReport) -> str:
+    counts = ", ".join(f"{word} {report.kinds[kind]:,}" for kind, word in report.kind_words.items())
+    return _("Messages: %(counts)s; new %(new)s, updated %(changed)s.") % {
+        "counts": counts,
+        "new": f"{report.stored:,}",
+        "changed": f"{report.updated:,}",
+    }
 
 
 def summary(report: ImportReport) -> str:
@@ -108,23 +130,12 @@ def summary(report: ImportReport) -> str:
         % {"name": connection.name, "id": connection.pk, "workspace": connection.workspace.slug},
         _("Members: %(total)s in the dump, %(new)s new, %(changed)s updated.")
         % {
-            "total": f"{report.rows.get('Users.xml', 0):,}",
+            "total": f"{report.export.members:,}",
             "new": f"{report.members_created:,}",
             "changed": f"{report.members_updated:,}",
         },
-        _(
-            "Messages: questions %(questions)s, answers %(answers)s, comments %(comments)s; "
-            "new %(new)s, updated %(changed)s."
-        )
-        % {
-            "questions": f"{report.questions:,}",
-            "answers": f"{report.answers:,}",
-            "comments": f"{report.comments:,}",
-            "new": f"{report.stored:,}",
-            "changed": f"{report.updated:,}",
-        },
-        _("Votes read: %(votes)s; badges read: %(badges)s (kept per member in the channel's settings).")
-        % {"votes": f"{report.rows.get('Votes.xml', 0):,}", "badges": f"{report.rows.get('Badges.xml', 0):,}"},
+        _messages(report),
+        *report.export.notes,
     ]
     for reason, count in sorted(report.skipped.items()):
         lines.append(_("Skipped: %(count)s %(reason)s.") % {"count": f"{count:,}", "reason": reason})

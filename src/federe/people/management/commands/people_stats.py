@@ -53,8 +53,13 @@ class Command(BaseCommand):
             connection = Connection.objects.filter(workspace=workspace, pk=options["connection"]).first()
             if connection is None:
                 raise CommandError(_("No channel %(id)s in this workspace.") % {"id": options["connection"]})
-        out = self.stdout.write
+        self._monthly_active(workspace, connection)
+        self._retention(workspace, connection, options["cohort_period"])
+        if analytics.imported_channels(workspace, connection):
+            self._reputation(workspace, connection, recompute=options["recompute"])
 
+    def _monthly_active(self, workspace: Workspace, connection: Connection | None) -> None:
+        out = self.stdout.write
         out(_("Monthly active members (distinct authors per month, UTC)"))
         series = analytics.monthly_active(workspace, connection)
         if not series:
@@ -62,7 +67,8 @@ class Command(BaseCommand):
         for month, count in series:
             out(f"  {month:%Y-%m}  {count:>6,}")
 
-        period = options["cohort_period"]
+    def _retention(self, workspace: Workspace, connection: Connection | None, period: str) -> None:
+        out = self.stdout.write
         cohorts = analytics.retention_curve(workspace, connection, period=period)
         out("")
         out(
@@ -75,23 +81,25 @@ class Command(BaseCommand):
             label = row.cohort.strftime("%Y-%m") if period != "year" else str(row.cohort.year)
             out("  " + label.ljust(10) + f"{row.size:>8,}" + "".join(_share(s).rjust(14) for s in row.shares))
         overall = analytics.retention_overall(cohorts)
-        if overall:
-            out(
-                "  "
-                + _("all").ljust(10)
-                + f"{sum(c.size for c in cohorts):>8,}"
-                + "".join(_share(share).rjust(14) for _w, _n, share in overall)
-            )
-            out(
-                "  "
-                + _(
-                    "(a member counts in a window once it has fully elapsed after their first post; "
-                    "—: no member of the cohort yet)"
-                )
-            )
-
-        if not analytics.stackexchange_channels(workspace, connection):
+        if not overall:
             return
+        out(
+            "  "
+            + _("all").ljust(10)
+            + f"{sum(c.size for c in cohorts):>8,}"
+            + "".join(_share(share).rjust(14) for _w, _n, share in overall)
+        )
+        out(
+            "  "
+            + _(
+                "(a member counts in a window once it has fully elapsed after their first post; "
+                "—: no member of the cohort yet)"
+            )
+        )
+
+    def _reputation(self, workspace: Workspace, connection: Connection | None, *, recompute: bool) -> None:
+        """How the posts and the engagement score rank members against the reputation their network gives them."""
+        out = self.stdout.write
         out("")
         out(_("Spearman's rank correlation with Stack Exchange reputation (members with at least one post)"))
         out(
@@ -99,7 +107,7 @@ class Command(BaseCommand):
             + _("number of posts (baseline): %(result)s")
             % {"result": _rho(analytics.posts_baseline(workspace, connection))}
         )
-        if options["recompute"]:
+        if recompute:
             from federe.people import scoring
 
             result = scoring.recompute(workspace)
