@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from federe.nlp.base import Doc, DocBatch, Score
-from federe.nlp.sentiment import DEFAULT_PARAMS, LexiconSentiment, Params, lexicon_features, probabilities
+from federe.nlp.sentiment.params import DEFAULT_PARAMS, Params
+from federe.nlp.sentiment.scorer import LexiconSentiment, lexicon_features, probabilities
 
 LANGS = {"french": "fr", "english": "en"}
 NAMES = ("negative", "neutral", "positive")

@@ -5,14 +5,9 @@ import unicodedata
 import pytest
 
 from federe.nlp.base import Doc, DocBatch, NotScored, Score
-from federe.nlp.sentiment import (
-    MODEL_ID,
-    LexiconSentiment,
-    Params,
-    lexicon_features,
-    probabilities,
-    read_lexicon,
-)
+from federe.nlp.sentiment.lexicon import read_lexicon, read_rules, read_words
+from federe.nlp.sentiment.params import Params
+from federe.nlp.sentiment.scorer import MODEL_ID, LexiconSentiment, lexicon_features, probabilities
 from federe.nlp.text import prepare
 
 BACKEND = LexiconSentiment()
@@ -52,6 +47,21 @@ def test_lexicon_files_parse_carry_the_licence_line_and_stay_in_range(name):
     # Both polarities are there in strength, not a list of positive words with a few negatives.
     assert sum(v > 0 for v in entries.values()) > len(entries) / 4
     assert sum(v < 0 for v in entries.values()) > len(entries) / 4
+
+
+@pytest.mark.parametrize("name", ["sentiment_rules_fr.tsv", "sentiment_rules_en.tsv", "sentiment_negators.txt"])
+def test_function_word_files_carry_the_licence_line_and_parse(name):
+    from importlib import resources
+
+    raw = resources.files("federe.nlp").joinpath("data", name).read_text(encoding="utf-8")
+    assert raw.splitlines()[0] == "# Written for Fédère; licence: same as the project (AGPL-3.0-or-later)"
+    body = [line for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+    if name.endswith(".txt"):
+        assert read_words(name) >= {"pas", "jamais", "not", "never"}
+        return
+    rules = read_rules(name)
+    assert len(rules) == len(body) >= 60, "every line is term<TAB>role<TAB>factor, with no duplicate term"
+    assert all(0 <= abs(factor) <= 3 for _, factor in rules.values())
 
 
 def test_lexicons_store_accented_french_and_social_vocabulary():

@@ -37,7 +37,7 @@ def shipped(task: str) -> Backend:
 
         return LinguaLanguage()
     if task == "sentiment" and spec == "lexicon":
-        from federe.nlp.sentiment import LexiconSentiment
+        from federe.nlp.sentiment.scorer import LexiconSentiment
 
         return LexiconSentiment()
     if task in ("spam", "toxicity") and spec == "linear":
