@@ -1,6 +1,9 @@
 """``federe nlp evaluate``: the shipped models measured on public benchmarks, beside published or baseline figures.
 
 Every protocol is fixed and seeded, so two runs on two machines print the same table.
+
+scikit-learn's metrics are imported by the functions that use them: ``federe nlp --help`` and ``federe nlp score``
+load this module too, and need not pay scikit-learn's import.
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 
 from federe.nlp import datasets
 from federe.nlp.backends import shipped
@@ -50,6 +51,8 @@ def _train(task: str, examples: Sequence[datasets.Example]) -> LinearBackend:
 
 
 def _majority(examples: Sequence[datasets.Example]) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+
     labels = [ex.label for ex in examples]
     top = max(set(labels), key=labels.count)
     return f1_score(labels, [top] * len(labels), average="macro"), labels.count(top) / len(labels)
@@ -73,6 +76,8 @@ def language_rows() -> list[Row]:
 
 
 def spam_rows() -> list[Row]:
+    from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
+
     rows: list[Row] = []
     videos = {v: datasets.youtube(v) for v in datasets.YOUTUBE_VIDEOS}
     sms = datasets.sms()
@@ -125,6 +130,8 @@ def spam_rows() -> list[Row]:
 
 
 def toxicity_rows() -> list[Row]:
+    from sklearn.metrics import accuracy_score, f1_score
+
     rows: list[Row] = []
     backend = shipped("toxicity")
     split = f"test 20%, stratified, seed {datasets.SEED}"
@@ -214,6 +221,8 @@ def curve_rows() -> list[Row]:
 
 def umsab_rows(folder: Path) -> list[Row]:
     """Research-only UMSAB sentiment (local evaluation only; never committed, never used to train)."""
+    from sklearn.metrics import accuracy_score, f1_score
+
     rows: list[Row] = []
     names = ("negative", "neutral", "positive")
     backend = shipped("sentiment")

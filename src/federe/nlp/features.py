@@ -15,14 +15,14 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
-
-import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer, strip_accents_unicode
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
+from typing import TYPE_CHECKING
 
 from federe.nlp.base import Contribution, Doc
+
+if TYPE_CHECKING:  # numpy, scipy and scikit-learn are imported by the functions that use them: see _vectorizers
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 N_HASH = 2**20
 META = (
@@ -49,6 +49,10 @@ _WORDS = re.compile(r"\w+")
 
 @cache
 def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    """Built at the first featurised batch. scikit-learn is imported here, not with the module: it takes most of a
+    second, which web workers, commands and the ingest module's import need not pay."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     common = {"n_features": N_HASH, "alternate_sign": False, "norm": None, "strip_accents": "unicode"}
     return (
         HashingVectorizer(ngram_range=(1, 2), **common),
@@ -80,6 +84,10 @@ def meta_row(doc: Doc) -> list[float]:
 
 
 def featurize(docs: Sequence[Doc]) -> sp.csr_matrix:
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     words, chars = _vectorizers()
     texts = [d.text for d in docs]
     x = words.transform(texts) + chars.transform(texts)
@@ -91,6 +99,8 @@ def featurize(docs: Sequence[Doc]) -> sp.csr_matrix:
 
 
 def _column(term: str) -> int:
+    from sklearn.utils import murmurhash3_32
+
     return abs(murmurhash3_32(term, seed=0)) % N_HASH
 
 
@@ -99,6 +109,8 @@ def explain(doc: Doc, row: sp.csr_matrix, coef: np.ndarray, *, top: int = 8) -> 
 
     Character n-grams are credited to the word they come from, so the reader sees words, not fragments.
     """
+    from sklearn.feature_extraction.text import strip_accents_unicode
+
     values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
     words_vec, chars_vec = _vectorizers()
     per_feature: dict[str, float] = defaultdict(float)

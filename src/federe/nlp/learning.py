@@ -22,7 +22,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from sklearn.metrics import accuracy_score, f1_score
 
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
@@ -59,6 +58,8 @@ def fit_stacked(task: str, prior: Backend, batch: DocBatch, labels: Sequence[str
 
 def figures(task: str, truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     """F1 of the positive class for spam and toxicity, macro-F1 for sentiment, and accuracy."""
+    from sklearn.metrics import accuracy_score, f1_score
+
     if task in POSITIVE:
         f1 = f1_score(truth, predicted, pos_label=POSITIVE[task], average="binary", zero_division=0)
     else:

@@ -12,14 +12,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import scipy.sparse as sp
+from typing import TYPE_CHECKING, Any
 
 from federe.nlp.base import LABELS, POSITIVE, Backend, Contribution, DocBatch, NotScored, Result, Score
 from federe.nlp.features import N_FEATURES
 from federe.nlp.features import explain as explain_terms
+
+if TYPE_CHECKING:  # imported where used, so that importing this module stays cheap (see nlp/features.py)
+    import numpy as np
+    import scipy.sparse as sp
 
 
 @dataclass
@@ -37,12 +38,16 @@ class LinearModel:
         return len(self.classes) == 2
 
     def decision(self, x: sp.csr_matrix, extra: np.ndarray | None = None) -> np.ndarray:
+        import numpy as np
+
         z = np.asarray(x @ self.coef[:, :N_FEATURES].T)
         if self.extra:
             z = z + extra @ self.coef[:, N_FEATURES:].T
         return z + self.intercept
 
     def proba(self, x: sp.csr_matrix, extra: np.ndarray | None = None) -> np.ndarray:
+        import numpy as np
+
         z = self.decision(x, extra)
         if self.binary:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
@@ -53,6 +58,9 @@ class LinearModel:
 
     # Storage -------------------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
+        import numpy as np
+        import scipy.sparse as sp
+
         coef = sp.csr_matrix(self.coef.astype(np.float32))
         buf = io.BytesIO()
         np.savez_compressed(
@@ -69,6 +77,9 @@ class LinearModel:
 
     @classmethod
     def from_bytes(cls, blob: bytes, info: dict[str, Any] | None = None) -> LinearModel:
+        import numpy as np
+        import scipy.sparse as sp
+
         with np.load(io.BytesIO(blob), allow_pickle=False) as z:
             coef = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
             return cls(
@@ -140,6 +151,8 @@ class LinearBackend:
 
 def prior_logits(prior: Backend, batch: DocBatch) -> np.ndarray:
     """The prior's log-odds (binary) or log-probabilities (multi-class), one row per document."""
+    import numpy as np
+
     task = prior.task
     labels = LABELS[task]
     rows = []
@@ -166,6 +179,8 @@ class StackedBackend:
         self.model_id = model_id
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
+        import numpy as np
+
         if not len(batch):
             return []
         extra = prior_logits(self.prior, batch)

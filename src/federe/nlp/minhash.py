@@ -10,11 +10,14 @@ With 8 bands of 4 rows, pairs above about 0.6 Jaccard similarity are found with 
 from __future__ import annotations
 
 import re
-
-import numpy as np
-from sklearn.utils import murmurhash3_32
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from federe.core.text import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PERMUTATIONS = 32
 BANDS = 8
@@ -22,10 +25,8 @@ ROWS = PERMUTATIONS // BANDS
 SHINGLE = 5
 #: Shorter folded texts are not compared: "merci !" repeated by many people is not a wave.
 MIN_CHARS = 30
-_PRIME = np.uint64((1 << 61) - 1)
-_rng = np.random.default_rng(20261123)
-_A = _rng.integers(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+_PRIME = (1 << 61) - 1
+_SEED = 20261123
 
 _URL_PATH = re.compile(r"(https?://[^\s/]+)\S*")
 _DIGITS = re.compile(r"\d+")
@@ -38,22 +39,48 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+@cache
+def _murmurhash() -> Callable[..., Any]:
+    """scikit-learn's MurmurHash3 (stored signatures and band keys depend on it), imported at the first hash:
+    importing scikit-learn takes most of a second that web workers and commands need not pay."""
+    from sklearn.utils import murmurhash3_32
+
+    return murmurhash3_32
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray, np.uint64]:
+    """The universal hashes' (a, b) and their prime, drawn once from a fixed seed (stored signatures depend on
+    them)."""
+    import numpy as np
+
+    rng = np.random.default_rng(_SEED)
+    a = rng.integers(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+    b = rng.integers(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+    return a, b, np.uint64(_PRIME)
+
+
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of a text, or None when it is too short to compare."""
+    import numpy as np
+
     folded = fold(text)
     if len(folded) < MIN_CHARS:
         return None
+    murmurhash3_32 = _murmurhash()
+    a, b, prime = _permutations()
     shingles = {folded[i : i + SHINGLE] for i in range(len(folded) - SHINGLE + 1)}
     hashes = np.fromiter(
         (murmurhash3_32(s, seed=7, positive=True) for s in shingles), dtype=np.uint64, count=len(shingles)
     )
     # (a*x + b) mod p, for every permutation and shingle; values stay below 2**62, no overflow.
-    values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
+    values = (np.outer(a, hashes) + b[:, None]) % prime
     return values.min(axis=1)
 
 
 def bands(sig: np.ndarray) -> list[int]:
     """One signed 63-bit key per band (the band index is part of the key)."""
+    murmurhash3_32 = _murmurhash()
     keys = []
     for b in range(BANDS):
         chunk = sig[b * ROWS : (b + 1) * ROWS].tobytes()
@@ -62,4 +89,6 @@ def bands(sig: np.ndarray) -> list[int]:
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    import numpy as np
+
     return np.count_nonzero(a == b) / len(a)

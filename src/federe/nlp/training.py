@@ -11,16 +11,15 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING, Any
 
 from federe.nlp import datasets
 from federe.nlp.base import LABELS, POSITIVE, DocBatch
 from federe.nlp.linear import LinearModel
 from federe.nlp.text import prepare
+
+if TYPE_CHECKING:  # imported by fit, so that importing this module stays cheap (see nlp/features.py)
+    import numpy as np
 
 MODELS_DIR = Path(__file__).resolve().parent / "data" / "models"
 
@@ -45,6 +44,10 @@ def fit(
     sample_weight: Sequence[float] | None = None,
 ) -> LinearModel:
     """Logistic regression over the shared features (plus optional dense extra columns)."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
     x = batch.features
     if extra is not None:
         x = sp.hstack([x, sp.csr_matrix(extra)], format="csr")
