@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 
 from federe.core import netsafe
-from federe.core.netsafe import NetError, NetRefused, address_problem, check_url, fetch_url
+from federe.core.netsafe import NetError, NetRefused, address_problem, addresses, check_url, fetch_url, transport
 from tests.connectors.rss.conftest import FeedServer, Route, endless, huge_feed, silent
 
 LOOPBACK_ONLY = ["127.0.0.0/8", "::1/128"]
@@ -42,7 +42,7 @@ def other_server() -> Iterator[FeedServer]:
 def fake_dns(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
     """Resolve the given names to the given addresses (in order of calls when a list of lists), log each lookup."""
     asked: list[str] = []
-    real = netsafe._resolve
+    real = addresses._resolve
 
     def resolve(host: str, port: int) -> list[str]:
         asked.append(host)
@@ -51,7 +51,7 @@ def fake_dns(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
             return list(value.pop(0)) if value and isinstance(value[0], list) else list(value)
         return real(host, port)
 
-    monkeypatch.setattr(netsafe, "_resolve", resolve)
+    monkeypatch.setattr(addresses, "_resolve", resolve)
     return asked
 
 
@@ -170,7 +170,7 @@ def test_dns_failure_is_a_plain_error(monkeypatch):
     def fail(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    monkeypatch.setattr(netsafe.socket, "getaddrinfo", fail)
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", fail)
     with pytest.raises(NetError) as caught:
         check_url("https://no-such-host.example/")
     assert caught.value.code == "dns" and not isinstance(caught.value, NetRefused)
@@ -225,7 +225,7 @@ def test_the_checked_address_is_pinned_against_dns_rebinding(monkeypatch, server
 
 
 def test_the_backend_never_connects_to_an_unchecked_host():
-    backend = netsafe._PinnedBackend()
+    backend = transport._PinnedBackend()
     with pytest.raises(httpcore.ConnectError):
         backend.connect_tcp("unchecked.example", 80)
     with pytest.raises(httpcore.ConnectError):
