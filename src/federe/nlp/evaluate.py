@@ -16,7 +16,7 @@ from pathlib import Path
 
 from federe.nlp import datasets
 from federe.nlp.backends import shipped
-from federe.nlp.base import DocBatch
+from federe.nlp.base import Backend, DocBatch
 from federe.nlp.learning import learning_curve, predict
 from federe.nlp.linear import LinearBackend
 from federe.nlp.text import prepare
@@ -157,6 +157,14 @@ def toxicity_rows() -> list[Row]:
         rows.append(
             Row("toxicity", name, split, "accuracy", accuracy_score(truth, pred), f"majority class: {major_acc:.3f}")
         )
+    return rows + _hatecheck_rows(backend)
+
+
+def _hatecheck_rows(backend: Backend) -> list[Row]:
+    """HateCheck FR, never trained on: overall, then per functionality."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    rows: list[Row] = []
     cases = datasets.hatecheck_fr()
     truth = [ex.label for ex in cases]
     pred = predict(backend, _batch(cases))

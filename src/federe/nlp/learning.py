@@ -170,6 +170,15 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
     if task not in LEARNED_TASKS:
         raise ValidationError({"task": _("Only spam, toxicity and sentiment learn from this workspace.")})
     texts, values = _labelled(workspace.pk, task)
+    _require_enough(texts, values)
+    prior = shipped(task)
+    metrics = _held_out_figures(task, prior, texts, values)
+    full = fit_stacked(task, prior, DocBatch([prepare(t) for t in texts]), values)
+    better = "model" not in metrics or metrics["model"]["f1"] >= metrics["prior"]["f1"]
+    return _store(workspace, task, full, metrics, better, by)
+
+
+def _require_enough(texts: Sequence[str], values: Sequence[str]) -> None:
     if len(texts) < MIN_LABELS or len(set(values)) < 2:
         raise ValidationError(
             {
@@ -183,7 +192,10 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
                 }
             }
         )
-    prior = shipped(task)
+
+
+def _held_out_figures(task: str, prior: Backend, texts: Sequence[str], values: Sequence[str]) -> dict[str, Any]:
+    """The prior's and a candidate's figures on the held-out labels (see :func:`held_out`), when there are enough."""
     held = held_out(values)
     train_idx = [i for i in range(len(texts)) if i not in held]
     metrics: dict[str, Any] = {
@@ -203,8 +215,13 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
         )
     else:
         metrics["note"] = "too few labels of each kind to hold some out; no figures"
-    full = fit_stacked(task, prior, DocBatch([prepare(t) for t in texts]), values)
-    better = "model" not in metrics or metrics["model"]["f1"] >= metrics["prior"]["f1"]
+    return metrics
+
+
+def _store(
+    workspace: Any, task: str, full: LinearModel, metrics: dict[str, Any], better: bool, by: Any
+) -> WorkspaceModel:
+    """The next version, switched on when it does at least as well as the prior on the held-out labels."""
     with transaction.atomic():
         version = (
             WorkspaceModel.objects.filter(workspace=workspace, task=task).aggregate(v=Max("version"))["v"] or 0
@@ -216,7 +233,7 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
             task=task,
             version=version,
             weights=full.to_bytes(),
-            labels_used=len(texts),
+            labels_used=metrics["labels"],
             metrics=metrics,
             active=better,
             trained_by=by if getattr(by, "is_authenticated", False) else None,
@@ -227,7 +244,7 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
             actor=by,
             actor_label="" if by else "system",
             target=row,
-            details={"task": task, "version": version, "active": better, "labels": len(texts)},
+            details={"task": task, "version": version, "active": better, "labels": metrics["labels"]},
         )
     return row
 

@@ -169,6 +169,27 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith(("/", "./", "../", "~", ".\\", "..\\")) or "\\" in model or model in (".", "..")
 
 
+def _check_arguments(task: str, model: str, batch_size: int, max_length: int) -> None:
+    if task not in TASKS:
+        raise ModelConfigError(f"unknown task {task!r}; use one of {', '.join(TASKS)}")
+    if not model or not str(model).strip():
+        raise ModelConfigError(f"no model given for the {task} transformer backend (a local path or a model id)")
+    if batch_size < 1 or max_length < 2:
+        raise ModelConfigError("batch_size must be ≥ 1 and max_length ≥ 2")
+
+
+def _max_length(asked: int, tokenizer: Any, config: Any) -> int:
+    """The asked length, capped by what the tokenizer and the model's position embeddings can take."""
+    limits = [asked]
+    tok_max = getattr(tokenizer, "model_max_length", None)
+    if isinstance(tok_max, int) and 0 < tok_max < 1_000_000:
+        limits.append(tok_max)
+    pos_max = getattr(config, "max_position_embeddings", None)
+    if isinstance(pos_max, int) and pos_max > 0:
+        limits.append(pos_max)
+    return min(limits)
+
+
 class TransformerBackend:
     """Scores one task with a sequence-classification model. See the module docstring."""
 
@@ -183,12 +204,7 @@ class TransformerBackend:
         label_map: dict[str, str] | None = None,
         offline: bool = False,
     ):
-        if task not in TASKS:
-            raise ModelConfigError(f"unknown task {task!r}; use one of {', '.join(TASKS)}")
-        if not model or not str(model).strip():
-            raise ModelConfigError(f"no model given for the {task} transformer backend (a local path or a model id)")
-        if batch_size < 1 or max_length < 2:
-            raise ModelConfigError("batch_size must be ≥ 1 and max_length ≥ 2")
+        _check_arguments(task, model, batch_size, max_length)
         self.task = task
         self.model_name = str(model).strip()
         self.model_id = f"transformers:{task}:{self.model_name}"
@@ -196,6 +212,20 @@ class TransformerBackend:
         self.offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
 
         self._torch, transformers = _import()
+        where = self._load(transformers)
+        config = self.model.config
+        if getattr(config, "problem_type", None) == "multi_label_classification":
+            raise ModelConfigError(
+                f"{where} is a multi-label model (independent sigmoid outputs); the {task} backend needs "
+                "a single-label classifier whose outputs are mutually exclusive"
+            )
+        self.mapping = map_labels(task, config.id2label, label_map)
+        self._to_device(device)
+        self._ensure_padding(where)
+        self.max_length = _max_length(int(max_length), self.tokenizer, config)
+
+    def _load(self, transformers: Any) -> str:
+        """Load the tokenizer and the model; return where they came from, as messages name it."""
         source, local = self._locate()
         kwargs: dict[str, Any] = {"local_files_only": local or self.offline}
         where = f"local directory {source}" if local else f"model id {source!r}"
@@ -209,35 +239,23 @@ class TransformerBackend:
             self.model = transformers.AutoModelForSequenceClassification.from_pretrained(source, **kwargs)
         except Exception as exc:
             raise ModelConfigError(f"cannot load a sequence-classification model from {where}: {exc}") from exc
+        return where
 
-        config = self.model.config
-        if getattr(config, "problem_type", None) == "multi_label_classification":
-            raise ModelConfigError(
-                f"{where} is a multi-label model (independent sigmoid outputs); the {task} backend needs "
-                "a single-label classifier whose outputs are mutually exclusive"
-            )
-        self.mapping = map_labels(task, config.id2label, label_map)
-
+    def _to_device(self, device: str) -> None:
         try:
             self.device = self._torch.device(device)
             self.model.to(self.device)
         except Exception as exc:
-            raise ModelConfigError(f"cannot use device {device!r} for the {task} model: {exc}") from exc
+            raise ModelConfigError(f"cannot use device {device!r} for the {self.task} model: {exc}") from exc
         self.model.eval()
 
-        if self.tokenizer.pad_token is None:  # decoder-style classifiers (GPT-2...) ship without a padding token
+    def _ensure_padding(self, where: str) -> None:
+        """Decoder-style classifiers (GPT-2...) ship without a padding token: batches pad with the end token."""
+        if self.tokenizer.pad_token is None:
             if self.tokenizer.eos_token is None:
                 raise ModelConfigError(f"the tokenizer of {where} has neither a padding nor an end token")
             self.tokenizer.pad_token = self.tokenizer.eos_token
-            config.pad_token_id = self.tokenizer.pad_token_id
-        limits = [int(max_length)]
-        tok_max = getattr(self.tokenizer, "model_max_length", None)
-        if isinstance(tok_max, int) and 0 < tok_max < 1_000_000:
-            limits.append(tok_max)
-        pos_max = getattr(config, "max_position_embeddings", None)
-        if isinstance(pos_max, int) and pos_max > 0:
-            limits.append(pos_max)
-        self.max_length = min(limits)
+            self.model.config.pad_token_id = self.tokenizer.pad_token_id
 
     def _locate(self) -> tuple[str, bool]:
         """(what to pass to from_pretrained, whether it is a local directory)."""
