@@ -15,7 +15,7 @@
    the people list (first page, and a page with several filters), the person page of the most active person
    and of a typical one, a timeline page deep in the most active person's history, the first full recompute
    (which also builds the reply links), a second full recompute, and an incremental update after 1,000 new
-   messages (``people.scoring.update_for_messages``), plus the duplicate search and the signals refresh.
+   messages (``people.engagement.scoring.update_for_messages``), plus the duplicate search and the signals refresh.
 4. Drops the database (unless --keep).
 
 A benchmark, not a test: it prints figures and fails only when something broke.
@@ -352,7 +352,9 @@ def measure(info: dict[str, Any]) -> list[tuple[str, float, str]]:
     from django.test import Client
 
     from federe.inbox.models import Message
-    from federe.people import merging, queries, scoring, signals
+    from federe.people import queries, timelines
+    from federe.people.engagement import community, scoring
+    from federe.people.identities import suggestions
     from federe.people.models import Person
 
     workspace, user = info["workspace"], info["user"]
@@ -397,8 +399,8 @@ def measure(info: dict[str, Any]) -> list[tuple[str, float, str]]:
     rows.append(("person page with timeline, median person (GET)", ms, f"{count:,} messages"))
     cursor_at = ""
     for _ in range(20):  # walk 20 pages deep
-        cursor_at = queries.timeline(workspace, busiest, before=cursor_at).next_cursor
-    ms, _r = timed(lambda: queries.timeline(workspace, busiest, before=cursor_at), repeat=5)
+        cursor_at = timelines.timeline(workspace, busiest, before=cursor_at).next_cursor
+    ms, _r = timed(lambda: timelines.timeline(workspace, busiest, before=cursor_at), repeat=5)
     rows.append(("timeline page 21 of the most active person (query)", ms, "keyset"))
 
     # incremental: 1,000 new messages replying to existing ones, as a sync page would store them
@@ -430,9 +432,9 @@ def measure(info: dict[str, Any]) -> list[tuple[str, float, str]]:
     ms, touched = timed(lambda: scoring.update_for_messages(workspace, [m.pk for m in new[:50]]))
     rows.append(("incremental update after 50 new messages", ms, f"{touched:,} persons updated"))
 
-    ms, found = timed(lambda: merging.refresh_suggestions(workspace, auto_merge=False))
+    ms, found = timed(lambda: suggestions.refresh_suggestions(workspace, auto_merge=False))
     rows.append(("duplicate search (merge suggestions)", ms, f"{found.created:,} suggestions"))
-    ms, marked = timed(lambda: signals.refresh(workspace))
+    ms, marked = timed(lambda: community.refresh(workspace))
     rows.append(("signals refresh (gone quiet, back)", ms, f"{marked['gone_quiet']:,} gone quiet"))
     return rows
 

@@ -31,9 +31,9 @@ from federe.listening.models import Alert, AlertSettings, Mention, SavedQuery
 from federe.moderation import services as moderation
 from federe.moderation.models import Decision, Rule, RuleVersion
 from federe.nlp.models import Label, WorkspaceModel
-from federe.people import merging as people_merging
-from federe.people import scoring as people_scoring
 from federe.people import services as people_services
+from federe.people.engagement import scoring as people_scoring
+from federe.people.identities import merging as people_merging
 from federe.people.models import (
     CustomField,
     Identity,

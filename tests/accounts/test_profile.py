@@ -131,7 +131,7 @@ def test_review_notices_follow_the_preference(connection, owner, member_factory,
 
 
 def test_the_people_digest_follows_the_preference(workspace, owner, member_factory, mailoutbox):
-    from federe.people.signals import send_digest
+    from federe.people.engagement.community import send_digest
 
     quiet, keen = member_factory(Role.COMMUNITY_MANAGER), member_factory(Role.COMMUNITY_MANAGER)
     User.objects.filter(pk=quiet.pk).update(email="quiet@example.org", notify_digests=False)

@@ -30,7 +30,7 @@ def test_the_mentions_pager_reaches_page_two_when_the_name_has_a_hash(client, co
 def test_opinion_leaders_are_people_listed_once_with_their_identities(client, connection, owner):
     from federe.connections.models import Connection
     from federe.listening import voice
-    from federe.people.merging import merge
+    from federe.people.identities.merging import merge
     from federe.people.models import Identity
 
     forum = Connection.objects.create(workspace=connection.workspace, name="Forum", network="dummy", config={})

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from federe.accounts.models import Role
 from federe.core.models import AuditEvent
-from federe.people import merging, scoring, services
+from federe.people import services
+from federe.people.engagement import scoring
+from federe.people.identities import evidence, merging, suggestions
 from federe.people.models import (
     CustomField,
     Identity,
@@ -28,15 +30,15 @@ def codes(suggestion: MergeSuggestion) -> set[str]:
 
 
 def test_normalising():
-    assert merging.norm_name("  Chloé   LEFÈVRE ") == merging.norm_name("lefevre chloe") == "chloe lefevre"
-    assert merging.norm_name("Jo") == ""  # too short to mean anything
+    assert evidence.norm_name("  Chloé   LEFÈVRE ") == evidence.norm_name("lefevre chloe") == "chloe lefevre"
+    assert evidence.norm_name("Jo") == ""  # too short to mean anything
     # Letters that do not decompose fold like everywhere else (federe.core.text.normalise): they used to stay.
-    assert merging.norm_name("Łukasz Dąbrowski") == merging.norm_name("lukasz dabrowski")
-    assert merging.norm_name("Søren Kœnig") == merging.norm_name("Soren Koenig")
-    assert merging.norm_name("Ｊｕｌｉｅ Ｒｏｙ") == merging.norm_name("julie roy")  # full width
-    assert merging.norm_email(" Ana@Example.ORG ") == "ana@example.org"
-    assert merging.norm_handle("@Ana_B") == "ana_b"
-    assert merging.norm_link("https://www.Example.org/u/ana/") == merging.norm_link("http://example.org/u/ana")
+    assert evidence.norm_name("Łukasz Dąbrowski") == evidence.norm_name("lukasz dabrowski")
+    assert evidence.norm_name("Søren Kœnig") == evidence.norm_name("Soren Koenig")
+    assert evidence.norm_name("Ｊｕｌｉｅ Ｒｏｙ") == evidence.norm_name("julie roy")  # full width
+    assert evidence.norm_email(" Ana@Example.ORG ") == "ana@example.org"
+    assert evidence.norm_handle("@Ana_B") == "ana_b"
+    assert evidence.norm_link("https://www.Example.org/u/ana/") == evidence.norm_link("http://example.org/u/ana")
 
 
 def test_suggestions_carry_their_evidence_and_weights(community, workspace):
@@ -49,19 +51,19 @@ def test_suggestions_carry_their_evidence_and_weights(community, workspace):
     f = community.person("Lea Petit", connection=blog)  # same name, same channel: not evidence
     community.person("Léa Petit", connection=forum)  # same name elsewhere: a weak suggestion with e and f
 
-    result = merging.refresh_suggestions(workspace, auto_merge=False)
+    result = suggestions.refresh_suggestions(workspace, auto_merge=False)
 
     found = {(s.person_a_id, s.person_b_id): s for s in MergeSuggestion.objects.all()}
     strong = found[(a.pk, b.pk)]
     assert codes(strong) == {"same_email", "same_handle", "similar_name"}
-    assert strong.total == 60 + 30 + 20 and merging.confidence(strong.total) == "high"
+    assert strong.total == 60 + 30 + 20 and evidence.confidence(strong.total) == "high"
     link = found[(c.pk, d.pk)]
     assert codes(link) == {"same_link"} and link.total == 40
     assert (e.pk, f.pk) not in found
     weak = [s for pair, s in found.items() if e.pk in pair or f.pk in pair]
     assert len(weak) == 2 and all(s.total == 20 and codes(s) == {"similar_name"} for s in weak)
     assert result.created == len(found) == 4
-    assert "same e-mail address: chloe@example.org" in [merging.describe(s) for s in strong.signals]
+    assert "same e-mail address: chloe@example.org" in [evidence.describe(s) for s in strong.signals]
 
 
 def test_replying_to_each_other_supports_but_never_suggests_alone(community, workspace):
@@ -75,7 +77,7 @@ def test_replying_to_each_other_supports_but_never_suggests_alone(community, wor
     community.say(c, days_ago=1, parent=first)
     community.say(a, days_ago=0.5, parent=community.say(c, days_ago=0.7))
     scoring.recompute(workspace)
-    merging.refresh_suggestions(workspace, auto_merge=False)
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
     pairs = {(s.person_a_id, s.person_b_id): s for s in MergeSuggestion.objects.all()}
     assert codes(pairs[(a.pk, b.pk)]) == {"similar_name", "replied_to_each"}
     assert pairs[(a.pk, b.pk)].total == 30
@@ -83,10 +85,10 @@ def test_replying_to_each_other_supports_but_never_suggests_alone(community, wor
 
 
 def test_big_groups_are_no_evidence(community, workspace):
-    channels = [community.channel(f"C{i}") for i in range(merging.MAX_GROUP + 1)]
+    channels = [community.channel(f"C{i}") for i in range(evidence.MAX_GROUP + 1)]
     for channel in channels:
         community.person("Camille Martin", connection=channel)
-    merging.refresh_suggestions(workspace, auto_merge=False)
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
     assert not MergeSuggestion.objects.exists()
 
 
@@ -94,13 +96,13 @@ def test_a_rejected_pair_stays_rejected(community, workspace, owner):
     blog, forum = community.channel("Blog"), community.channel("Forum")
     community.person("Ana Bell", connection=blog, handle="anab")
     community.person("Ana Bell", connection=forum, handle="anab")
-    merging.refresh_suggestions(workspace, auto_merge=False)
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
     suggestion = MergeSuggestion.objects.get()
-    merging.reject_suggestion(suggestion, by=owner)
-    assert merging.refresh_suggestions(workspace, auto_merge=False).created == 0
+    suggestions.reject_suggestion(suggestion, by=owner)
+    assert suggestions.refresh_suggestions(workspace, auto_merge=False).created == 0
     assert MergeSuggestion.objects.get().status == SuggestionStatus.REJECTED
     with pytest.raises(ValidationError):
-        merging.accept_suggestion(suggestion, by=owner)
+        suggestions.accept_suggestion(suggestion, by=owner)
     assert AuditEvent.objects.filter(verb="person.merge_rejected").count() == 1
 
 
@@ -136,11 +138,11 @@ def test_merge_then_undo_restores_exactly_what_was_there(community, workspace, o
     services.set_field(person=absorb, name="city", value="Lyon", by=owner)
     services.set_field(person=keep, name="city", value="Paris", by=owner)  # kept value wins while merged
     services.set_field(person=absorb, name="company", value="Acme", by=owner)
-    merging.refresh_suggestions(workspace, auto_merge=False)
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
     suggestion = MergeSuggestion.objects.get(person_a=keep, person_b=absorb)
     before = state(keep, absorb, other)
 
-    record = merging.accept_suggestion(suggestion, by=owner, keep=keep.pk)
+    record = suggestions.accept_suggestion(suggestion, by=owner, keep=keep.pk)
 
     assert Identity.objects.filter(person=absorb).count() == 0 and Identity.objects.filter(person=keep).count() == 2
     assert Note.objects.get().person_id == keep.pk
@@ -196,7 +198,7 @@ def test_high_confidence_suggestions_merge_automatically_and_can_be_undone(commu
     b = community.person("Ana Bell", connection=forum, handle="anab", email="ana@example.org")
     community.person("Bo Diddley", connection=blog, handle="bod")
     community.person("Bo Diddley", connection=forum, handle="bod")  # 50 points: suggested, not merged
-    result = merging.refresh_suggestions(workspace)
+    result = suggestions.refresh_suggestions(workspace)
     assert result.auto_merged == 1
     record = Merge.objects.get()
     assert record.automatic and record.by is None and {record.kept_id, record.absorbed_id} == {a.pk, b.pk}
@@ -206,7 +208,7 @@ def test_high_confidence_suggestions_merge_automatically_and_can_be_undone(commu
     merging.unmerge(record, by=owner)
     assert Identity.objects.filter(person=a).count() == Identity.objects.filter(person=b).count() == 1
     # an undone automatic merge is not redone by the next search
-    assert merging.refresh_suggestions(workspace).auto_merged == 0
+    assert suggestions.refresh_suggestions(workspace).auto_merged == 0
 
 
 def test_auto_merge_can_be_switched_off(community, workspace):
@@ -216,7 +218,7 @@ def test_auto_merge_can_be_switched_off(community, workspace):
     s = scoring.settings_for(workspace)
     s.auto_merge_threshold = 0
     s.save()
-    assert merging.refresh_suggestions(workspace).auto_merged == 0
+    assert suggestions.refresh_suggestions(workspace).auto_merged == 0
     assert MergeSuggestion.objects.get().status == SuggestionStatus.OPEN
 
 

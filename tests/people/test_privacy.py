@@ -11,7 +11,9 @@ from federe.accounts.models import Role
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation, Message, MessageRevision
 from federe.moderation import services as moderation
-from federe.people import merging, scoring, services
+from federe.people import privacy, services
+from federe.people.engagement import scoring
+from federe.people.identities import merging
 from federe.people.models import Identity, Merge, MergeSuggestion, Note, Person, ReplyEdge
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,7 @@ def ana(community, owner):
 def test_export_holds_everything(ana, owner, community):
     bob = community.person("Bob")
     community.say(bob, days_ago=1, parent=Message.objects.filter(author__person=ana).first())
-    data = services.export_person(person=ana, by=owner)
+    data = privacy.export_person(person=ana, by=owner)
     json.dumps(data)  # JSON-ready
     assert {i["handle"] for i in data["identities"]} == {"ana_s"}
     assert len(data["identities"]) == 2 and data["identities"][0]["email"] == "ana@secret.example"
@@ -57,7 +59,7 @@ def test_erase_removes_the_person_everywhere(ana, owner, community, workspace):
     bob_reach_before = Person.objects.get(pk=bob.pk).reach
     family = [ana.pk, *Person.objects.filter(merged_into=ana).values_list("pk", flat=True)]
 
-    counts = services.erase_person(person=ana, by=owner, confirm="Ana Secret")
+    counts = privacy.erase_person(person=ana, by=owner, confirm="Ana Secret")
 
     assert counts == {"persons": 2, "identities": 2, "messages": 2, "notes": 1}
     assert not Person.objects.filter(pk__in=family).exists()
@@ -82,10 +84,10 @@ def test_erase_removes_the_person_everywhere(ana, owner, community, workspace):
 
 def test_erase_needs_the_owner_and_a_confirmation(ana, member_factory, owner):
     with pytest.raises(PermissionDenied):
-        services.erase_person(person=ana, by=member_factory(Role.COMMUNITY_MANAGER), confirm="Ana Secret")
+        privacy.erase_person(person=ana, by=member_factory(Role.COMMUNITY_MANAGER), confirm="Ana Secret")
     with pytest.raises(ValidationError):
-        services.erase_person(person=ana, by=owner, confirm="Ana")
+        privacy.erase_person(person=ana, by=owner, confirm="Ana")
     absorbed = Person.objects.get(merged_into=ana)
     with pytest.raises(ValidationError):
-        services.erase_person(person=absorbed, by=owner, confirm=absorbed.display_name)
+        privacy.erase_person(person=absorbed, by=owner, confirm=absorbed.display_name)
     assert Person.objects.filter(pk=ana.pk).exists() and Identity.objects.filter(person=ana).count() == 2

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from federe.accounts.models import Role
 from federe.moderation import services as moderation
-from federe.people import scoring
+from federe.people.engagement import scoring
 from federe.people.models import Person, ReplyEdge
 from tests.people.conftest import NOW
 
@@ -95,7 +95,7 @@ def test_incremental_update_gives_the_same_result_as_a_full_recompute(community,
 
 
 def test_a_sync_updates_the_scores_of_the_authors(synced, workspace):
-    """connections.services calls people.scoring after each page: persons are scored without a recompute."""
+    """connections.services calls people.engagement.scoring after each page: persons are scored without a recompute."""
     scored = Person.objects.filter(workspace=workspace, computed_at__isnull=False)
     assert scored.count() == Person.objects.filter(workspace=workspace).count() > 0
     assert scored.filter(score__gt=0).exists()

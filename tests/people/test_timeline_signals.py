@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from federe.accounts.models import Role
 from federe.moderation import services as moderation
-from federe.people import merging, queries, scoring, services, signals
+from federe.people import services, timelines
+from federe.people.engagement import community as community_signals
+from federe.people.engagement import scoring
+from federe.people.identities import merging
 from federe.people.models import Person
 from tests.people.conftest import NOW
 
@@ -31,7 +34,7 @@ def test_timeline_holds_every_kind_of_event_in_order_and_pages_cover_it_once(com
     community.say(bob, days_ago=2)  # bob's own message: not on ana's timeline
     scoring.recompute(workspace)
 
-    everything = queries.timeline(workspace, ana, limit=100)
+    everything = timelines.timeline(workspace, ana, limit=100)
     kinds = [item.kind for item in everything.items]
     assert sorted(kinds) == sorted(["message", "message", "reply", "decision", "note", "tag", "field", "merge"])
     assert [item.at for item in everything.items] == sorted((item.at for item in everything.items), reverse=True)
@@ -39,7 +42,7 @@ def test_timeline_holds_every_kind_of_event_in_order_and_pages_cover_it_once(com
 
     seen, cursor = [], ""
     while True:
-        page = queries.timeline(workspace, ana, before=cursor, limit=3)
+        page = timelines.timeline(workspace, ana, before=cursor, limit=3)
         seen += [(item.kind, item.id) for item in page.items]
         cursor = page.next_cursor
         if not cursor:
@@ -47,13 +50,13 @@ def test_timeline_holds_every_kind_of_event_in_order_and_pages_cover_it_once(com
     assert seen == [(item.kind, item.id) for item in everything.items]
 
     with pytest.raises(ValidationError):
-        queries.timeline(workspace, ana, before="not-a-cursor")
+        timelines.timeline(workspace, ana, before="not-a-cursor")
 
 
 def test_timeline_has_an_extension_point_for_other_sources(community, workspace):
-    assert {s.kind for s in queries.TIMELINE_SOURCES} >= {"message", "reply", "decision", "note", "tag", "field"}
+    assert {s.kind for s in timelines.TIMELINE_SOURCES} >= {"message", "reply", "decision", "note", "tag", "field"}
     with pytest.raises(ValueError):
-        queries.register_timeline_source(queries.TIMELINE_SOURCES[0])
+        timelines.register_timeline_source(timelines.TIMELINE_SOURCES[0])
 
 
 def test_newcomers_gone_quiet_and_back(community, workspace):
@@ -73,29 +76,29 @@ def test_newcomers_gone_quiet_and_back(community, workspace):
     community.say(small, days_ago=ago(60))
     scoring.recompute(workspace, now=now)
 
-    gone = signals.gone_quiet(workspace, now=now)
+    gone = community_signals.gone_quiet(workspace, now=now)
     assert [s.person.pk for s in gone] == [quiet.pk]
     assert "silent for" in gone[0].reason
 
     newcomer = community.person("New here")
     message = community.say(newcomer, days_ago=ago(1))
     Person.objects.filter(pk=newcomer.pk).update(first_seen_at=now - timedelta(days=1))
-    assert newcomer.pk in [s.person.pk for s in signals.newcomers(workspace, now=now)]
-    assert quiet.pk not in [s.person.pk for s in signals.newcomers(workspace, now=now)]
+    assert newcomer.pk in [s.person.pk for s in community_signals.newcomers(workspace, now=now)]
+    assert quiet.pk not in [s.person.pk for s in community_signals.newcomers(workspace, now=now)]
 
     # the quiet champion posts again: the incremental update (as after a sync) marks them back
     comeback = community.say(quiet, days_ago=ago(0))
     scoring.update_for_messages(workspace, [comeback.pk, message.pk], now=now)
-    assert [s.person.pk for s in signals.back(workspace, now=now)] == [quiet.pk]
-    assert signals.gone_quiet(workspace, now=now) == []
-    assert "after 6" in signals.back(workspace, now=now)[0].reason  # 60+ days of silence
+    assert [s.person.pk for s in community_signals.back(workspace, now=now)] == [quiet.pk]
+    assert community_signals.gone_quiet(workspace, now=now) == []
+    assert "after 6" in community_signals.back(workspace, now=now)[0].reason  # 60+ days of silence
 
 
 def test_top_quarter_threshold():
-    assert signals.top_quarter_threshold([]) is None
-    assert signals.top_quarter_threshold([0, 0]) is None
-    assert signals.top_quarter_threshold([1, 2, 3, 4, 5, 6, 7, 8]) == 7
-    assert signals.top_quarter_threshold([5]) == 5
+    assert community_signals.top_quarter_threshold([]) is None
+    assert community_signals.top_quarter_threshold([0, 0]) is None
+    assert community_signals.top_quarter_threshold([1, 2, 3, 4, 5, 6, 7, 8]) == 7
+    assert community_signals.top_quarter_threshold([5]) == 5
 
 
 def test_digest_goes_to_the_team_in_each_language(community, workspace, owner, member_factory):
@@ -111,7 +114,7 @@ def test_digest_goes_to_the_team_in_each_language(community, workspace, owner, m
     community.say(person, days_ago=0)
     Person.objects.filter(pk=person.pk).update(first_seen_at=timezone.now())
 
-    assert signals.send_digest(workspace) == 2
+    assert community_signals.send_digest(workspace) == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {"owner@example.org", "cm@example.org"}
     assert "Nina Newcomer" in by_recipient["cm@example.org"].body

@@ -14,7 +14,8 @@ from django.urls import reverse
 from federe.accounts.models import Role
 from federe.accounts.services import create_api_token
 from federe.inbox.models import Conversation
-from federe.people import merging, scoring
+from federe.people.engagement import scoring
+from federe.people.identities import suggestions
 from federe.people.models import Identity, Merge, MergeSuggestion, Person, Segment, SuggestionStatus
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def pair(community, workspace):
     community.say(a, days_ago=2)
     community.say(b, days_ago=1, language="en")
     scoring.recompute(workspace)
-    merging.refresh_suggestions(workspace, auto_merge=False)
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
     return a, b, MergeSuggestion.objects.get()
 
 
@@ -139,7 +140,7 @@ def test_api(client, owner, workspace, pair):
 
 def test_cli_export_is_csv_with_network_identities(workspace, pair, community, owner):
     a, _b, suggestion = pair
-    merging.accept_suggestion(suggestion, by=owner, keep=a.pk)
+    suggestions.accept_suggestion(suggestion, by=owner, keep=a.pk)
     out = io.StringIO()
     call_command("people", "export", "--workspace", workspace.slug, stdout=out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))

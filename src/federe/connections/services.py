@@ -29,7 +29,7 @@ from federe.connectors.types import Batch, MalformedItem
 from federe.core import audit
 from federe.inbox.ingest import IngestStats, ingest_items, storable
 from federe.moderation.services import moderate_new_messages
-from federe.people.scoring import after_new_messages
+from federe.people.engagement.scoring import after_new_messages
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -173,7 +173,7 @@ def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestSta
     with transaction.atomic():
         stats = ingest_items(connection, batch.items)
         moderate_new_messages(connection, stats.new_messages)
-        # People: scores, levels and reach of the authors and of those they replied to (people.scoring).
+        # People: scores, levels and reach of the authors and of those they replied to (people.engagement.scoring).
         after_new_messages(connection.workspace_id, stats.new_messages)
         connection.cursor = batch.cursor
         Connection.objects.filter(pk=connection.pk).update(cursor=batch.cursor)

@@ -321,7 +321,7 @@ def posts_per_member(workspace: Workspace, connection: Connection | None = None)
 
 
 def engagement_scores(workspace: Workspace) -> dict[int, float]:
-    """The engagement score per person id, as last computed by ``people.scoring``."""
+    """The engagement score per person id, as last computed by ``people.engagement.scoring``."""
     return dict(Person.objects.filter(workspace=workspace, merged_into__isnull=True).values_list("id", "score"))
 
 

@@ -6,7 +6,9 @@ from collections import Counter
 from typing import Any
 
 from federe.accounts.models import Workspace
-from federe.people import merging, scoring, services, signals
+from federe.people import services
+from federe.people.engagement import community, scoring
+from federe.people.identities import suggestions
 from federe.people.models import Identity, Person
 from federe.people.queries import PeopleFilters
 
@@ -20,7 +22,7 @@ def animate_people(workspace: Workspace, owner: Any, cm: Any) -> None:
     if shared:
         handle = shared[-1]
         Identity.objects.filter(workspace=workspace, handle=handle).update(email=f"{handle}@example.org")
-    merging.refresh_suggestions(workspace)
+    suggestions.refresh_suggestions(workspace)
     scoring.recompute(workspace)
     top = list(Person.objects.filter(workspace=workspace, merged_into__isnull=True).order_by("-score")[:3])
     texts = [
@@ -39,4 +41,4 @@ def animate_people(workspace: Workspace, owner: Any, cm: Any) -> None:
         filters=PeopleFilters(levels=("regular", "champion")),
         by=owner,
     )
-    signals.refresh(workspace)
+    community.refresh(workspace)

@@ -24,12 +24,12 @@ class Person(WorkspaceScoped):
     display_name = models.CharField(_("name"), max_length=200)
     first_seen_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
-    # Computed by people.scoring (full recompute, or incrementally when new messages arrive).
+    # Computed by people.engagement.scoring (full recompute, or incrementally when new messages arrive).
     score = models.FloatField(_("engagement score"), default=0.0)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.NEWCOMER)
     reach = models.PositiveIntegerField(_("reach"), default=0)
     computed_at = models.DateTimeField(null=True, blank=True)
-    # Signals: set by people.signals when the person went quiet, and when they came back.
+    # Community signals: set by people.engagement.community when the person went quiet, and when they came back.
     quiet_since = models.DateTimeField(null=True, blank=True)
     quiet_last_seen_at = models.DateTimeField(null=True, blank=True)
     back_at = models.DateTimeField(null=True, blank=True)
@@ -74,7 +74,7 @@ class Identity(WorkspaceScoped):
 class ReplyEdge(models.Model):
     """Who replied to whom: one row per reply whose parent message is known, between identities.
 
-    Kept by people.scoring (rebuilt by a full recompute, extended by the incremental update), so that
+    Kept by people.engagement.scoring (rebuilt by a full recompute, extended by the incremental update), so that
     "replies received", reach and "replied to each other" are index lookups instead of scans of every message.
     """
 

@@ -1,39 +1,26 @@
-"""Everything that changes people: notes, tags, custom fields, segments, scoring settings, export and erasure.
+"""What the community team changes on people: notes, tags, custom fields, segments, the scoring settings, and
+the recomputations they ask for.
 
-Merges live in ``people.merging`` and scores in ``people.scoring``; every function here checks the role
-(``people.permissions``) and writes the audit log.
+Merges live in ``people.identities``, scores in ``people.engagement`` and export and erasure in
+``people.privacy``; every function here checks the role (``people.permissions``) and writes the audit log.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
 from federe.core import audit
-from federe.core.models import AuditEvent
-from federe.people import queries, scoring
-from federe.people.models import (
-    CustomField,
-    Identity,
-    Merge,
-    MergeSuggestion,
-    Note,
-    Person,
-    PersonTag,
-    ReplyEdge,
-    ScoringSettings,
-    Segment,
-    Tag,
-)
-from federe.people.permissions import PEOPLE_EDIT, PEOPLE_SETTINGS, PERSON_ERASE, PERSON_EXPORT
+from federe.people import queries
+from federe.people.engagement import scoring
+from federe.people.identities import suggestions
+from federe.people.models import CustomField, Note, Person, PersonTag, ScoringSettings, Segment, Tag
+from federe.people.permissions import PEOPLE_EDIT, PEOPLE_SETTINGS
 
 MAX_NOTE = 5000
 
@@ -231,10 +218,8 @@ def recompute(*, workspace: Workspace, by: Any) -> scoring.RecomputeResult:
 
 
 def refresh_suggestions(*, workspace: Workspace, by: Any) -> Any:
-    from federe.people import merging
-
     require(by, workspace, PEOPLE_EDIT)
-    result = merging.refresh_suggestions(workspace)
+    result = suggestions.refresh_suggestions(workspace)
     audit.record(
         "people.suggestions_refreshed",
         workspace=workspace,
@@ -242,159 +227,3 @@ def refresh_suggestions(*, workspace: Workspace, by: Any) -> Any:
         details={"created": result.created, "removed": result.removed, "auto_merged": result.auto_merged},
     )
     return result
-
-
-# --------------------------------------------------------------------------- privacy
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def export_person(*, person: Person, by: Any) -> dict[str, Any]:
-    """Everything Fédère holds about a person, as JSON-ready data (also what it holds on merged-in persons)."""
-    from federe.inbox.models import Message
-    from federe.moderation.models import Decision
-
-    require(by, person.workspace, PERSON_EXPORT)
-    family = _family(person)
-    identities = list(Identity.objects.filter(person__in=family).select_related("connection").order_by("id"))
-    identity_ids = [i.pk for i in identities]
-    messages = Message.objects.filter(author_id__in=identity_ids).select_related("connection", "conversation")
-    decisions = Decision.objects.filter(message__author_id__in=identity_ids).order_by("created_at", "id")
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "workspace": person.workspace.slug,
-        "person": {
-            "id": person.pk,
-            "display_name": person.display_name,
-            "first_seen_at": _iso(person.first_seen_at),
-            "last_seen_at": _iso(person.last_seen_at),
-            "score": person.score,
-            "level": person.level,
-            "reach": person.reach,
-            "merged_persons": [p.pk for p in family if p.pk != person.pk],
-        },
-        "identities": [
-            {
-                "id": i.pk,
-                "channel": i.connection.name,
-                "network": i.connection.network,
-                "external_id": i.external_id,
-                "handle": i.handle,
-                "display_name": i.display_name,
-                "profile_url": i.profile_url,
-                "email": i.email,
-                "avatar_url": i.avatar_url,
-            }
-            for i in identities
-        ],
-        "messages": [
-            {
-                "id": m.pk,
-                "channel": m.connection.name,
-                "conversation": m.conversation.title,
-                "external_id": m.external_id,
-                "in_reply_to": m.parent_external_id,
-                "posted_at": _iso(m.posted_at),
-                "language": m.language,
-                "network_status": m.network_status,
-                "url": m.url,
-                "text": m.body_text,
-            }
-            for m in messages.order_by("posted_at", "id").iterator(chunk_size=1000)
-        ],
-        "moderation_decisions": [
-            {
-                "message": d.message_id,
-                "action": d.action,
-                "reasons": d.reason_texts,
-                "at": _iso(d.created_at),
-            }
-            for d in decisions.select_related("rule_version__rule", "actor")
-        ],
-        "notes": [
-            {"body": n.body, "by": n.author.get_username() if n.author else None, "at": _iso(n.created_at)}
-            for n in Note.objects.filter(person__in=family).select_related("author").order_by("created_at", "id")
-        ],
-        "tags": sorted({link.tag.name for link in PersonTag.objects.filter(person__in=family).select_related("tag")}),
-        "custom_fields": {f.name: f.value for f in CustomField.objects.filter(person__in=family).order_by("-id")},
-    }
-    audit.record(
-        "person.exported",
-        workspace=person.workspace,
-        actor=by,
-        target=person,
-        details={"identities": len(identities), "messages": len(data["messages"])},
-    )
-    return data
-
-
-def _family(person: Person) -> list[Person]:
-    """The person and every person merged into them, directly or through earlier merges."""
-    found = [person]
-    frontier = [person.pk]
-    while frontier:
-        children = list(Person.objects.filter(merged_into_id__in=frontier, workspace_id=person.workspace_id))
-        found.extend(children)
-        frontier = [c.pk for c in children]
-    return found
-
-
-ERASED = "[erased]"
-
-
-@transaction.atomic
-def erase_person(*, person: Person, by: Any, confirm: str) -> dict[str, int]:
-    """The right to be forgotten: delete the person, their identities, notes, tags and fields; anonymise their
-    messages (the text, links and author are removed, the row stays so that threads and counts hold); delete the
-    old versions of their messages; blank the titles of the threads they started; scrub their name and text from
-    earlier audit events. The erasure itself is audited with counts only.
-    """
-    from federe.inbox.models import Conversation, Message, MessageRevision
-
-    workspace = person.workspace
-    require(by, workspace, PERSON_ERASE)
-    if (confirm or "").strip() != person.display_name.strip() and (confirm or "").strip() != str(person.pk):
-        raise ValidationError(
-            {"confirm": _("Type the person's name (or their number) exactly to confirm the erasure.")}
-        )
-    if person.merged_into_id:
-        raise ValidationError(
-            _("This person was merged into someone else: erase that person, or undo the merge first.")
-        )
-    family = _family(person)
-    family_ids = [p.pk for p in family]
-    identity_ids = list(Identity.objects.filter(person_id__in=family_ids).values_list("pk", flat=True))
-    # Persons they replied to, or who replied to them: their scores and reach change.
-    neighbours = set(
-        ReplyEdge.objects.filter(source_id__in=identity_ids).values_list("target__person_id", flat=True)
-    ) | set(ReplyEdge.objects.filter(target_id__in=identity_ids).values_list("source__person_id", flat=True))
-    neighbours -= set(family_ids)
-    messages = Message.objects.filter(author_id__in=identity_ids)
-    message_ids = list(messages.values_list("pk", flat=True))
-    started = list(messages.filter(parent_external_id="").values_list("conversation_id", flat=True))
-    counts = {
-        "persons": len(family_ids),
-        "identities": len(identity_ids),
-        "messages": len(message_ids),
-        "notes": Note.objects.filter(person_id__in=family_ids).count(),
-    }
-    for start in range(0, len(message_ids), 1000):
-        chunk = message_ids[start : start + 1000]
-        MessageRevision.objects.filter(message_id__in=chunk).delete()
-        Message.objects.filter(pk__in=chunk).update(body_html="", body_text="", url="", author=None, edited_at=None)
-    Conversation.objects.filter(pk__in=started, workspace=workspace).update(title="")
-    # Earlier audit events name the person, or quote their messages, in object_repr: scrub them.
-    AuditEvent.objects.filter(workspace=workspace).filter(
-        Q(object_type="people.person", object_id__in=[str(pk) for pk in family_ids])
-        | Q(object_type="inbox.message", object_id__in=[str(pk) for pk in message_ids])
-    ).update(object_repr=ERASED)
-    MergeSuggestion.objects.filter(Q(person_a_id__in=family_ids) | Q(person_b_id__in=family_ids)).delete()
-    Merge.objects.filter(Q(kept_id__in=family_ids) | Q(absorbed_id__in=family_ids)).delete()
-    Identity.objects.filter(pk__in=identity_ids).delete()  # their reply edges go with them
-    Person.objects.filter(pk__in=family_ids).update(merged_into=None)
-    Person.objects.filter(pk__in=family_ids).delete()  # notes, tags and fields go with them
-    scoring.update_for_persons(workspace, neighbours)
-    audit.record("person.erased", workspace=workspace, actor=by, details={"person": person.pk, **counts})
-    return counts

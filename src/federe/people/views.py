@@ -27,7 +27,9 @@ from federe.core.csvexport import csv_response
 from federe.core.params import whole_number
 from federe.core.requests import AuthedRequest
 from federe.inbox.models import Language
-from federe.people import analytics, merging, queries, scoring, services, signals
+from federe.people import analytics, privacy, queries, services, timelines
+from federe.people.engagement import community, scoring
+from federe.people.identities import evidence, merging, suggestions
 from federe.people.models import (
     Level,
     Merge,
@@ -148,10 +150,10 @@ def person_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     person = _person(workspace, pk)
     before = request.GET.get("before", "")
     try:
-        timeline = queries.timeline(workspace, person, before=before)
+        timeline = timelines.timeline(workspace, person, before=before)
     except ValidationError as exc:
         flash.error(request, _errors(exc))
-        timeline = queries.timeline(workspace, person)
+        timeline = timelines.timeline(workspace, person)
     context = {
         **_nav(request, workspace, "list"),
         "person": person,
@@ -255,7 +257,7 @@ def person_export(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     person = _person(workspace, pk)
     try:
-        data = services.export_person(person=person, by=request.user)
+        data = privacy.export_person(person=person, by=request.user)
     except PermissionDenied:
         return render(request, "core/forbidden.html", {"workspace": workspace}, status=403)
     response = HttpResponse(
@@ -271,7 +273,7 @@ def person_erase(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     person = _person(workspace, pk)
     try:
-        counts = services.erase_person(person=person, by=request.user, confirm=request.POST.get("confirm", ""))
+        counts = privacy.erase_person(person=person, by=request.user, confirm=request.POST.get("confirm", ""))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, _errors(exc))
         return _back_to_person(workspace, person, "privacy")
@@ -292,8 +294,8 @@ def suggestion_list(request: AuthedRequest, slug: str) -> HttpResponse:
     rows = [
         {
             "suggestion": s,
-            "signals": [(merging.describe(signal), signal["weight"]) for signal in s.signals],
-            "confidence": merging.confidence(s.total),
+            "signals": [(evidence.describe(signal), signal["weight"]) for signal in s.signals],
+            "confidence": evidence.confidence(s.total),
         }
         for s in page
     ]
@@ -304,8 +306,8 @@ def suggestion_list(request: AuthedRequest, slug: str) -> HttpResponse:
         "merges": queries.merges(workspace)[:30],
         "rejected": queries.suggestions(workspace, SuggestionStatus.REJECTED)[:20],
         "settings": scoring.settings_for(workspace),
-        "weights": merging.WEIGHTS,
-        "min_total": merging.MIN_TOTAL,
+        "weights": evidence.WEIGHTS,
+        "min_total": evidence.MIN_TOTAL,
     }
     return render(request, "people/suggestions.html", context)
 
@@ -348,14 +350,14 @@ def suggestion_decide(request: AuthedRequest, slug: str, pk: int) -> HttpRespons
     keep = request.POST.get("keep", "")
     try:
         if action == "accept":
-            record = merging.accept_suggestion(suggestion, by=request.user, keep=whole_number(keep))
+            record = suggestions.accept_suggestion(suggestion, by=request.user, keep=whole_number(keep))
             flash.success(
                 request,
                 _("Merged %(absorbed)s into %(kept)s. You can undo it at any time.")
                 % {"absorbed": record.absorbed.display_name, "kept": record.kept.display_name},
             )
         elif action == "reject":
-            merging.reject_suggestion(suggestion, by=request.user)
+            suggestions.reject_suggestion(suggestion, by=request.user)
             flash.success(request, _("Noted: these are two different persons."))
         else:
             flash.error(request, _("Unknown action."))
@@ -391,7 +393,7 @@ def signal_list(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     context = {
         **_nav(request, workspace, "signals"),
-        "lists": signals.all_signals(workspace),
+        "lists": community.all_signals(workspace),
         "settings": scoring.settings_for(workspace),
     }
     return render(request, "people/signals.html", context)
@@ -404,7 +406,7 @@ def signal_digest(request: AuthedRequest, slug: str) -> HttpResponse:
     if not has_perm(request.user, workspace, PEOPLE_EDIT):
         flash.error(request, _("Your role in this workspace does not allow this."))
     else:
-        sent = signals.send_digest(workspace, by=request.user)
+        sent = community.send_digest(workspace, by=request.user)
         flash.success(
             request,
             ngettext("Digest sent to %(n)d member of the team.", "Digest sent to %(n)d members of the team.", sent)

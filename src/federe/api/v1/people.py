@@ -11,7 +11,9 @@ from ninja import Field, Query, Router, Schema
 
 from federe.accounts.permissions import require
 from federe.api.v1.schemas import Id, Offset
-from federe.people import merging, queries, scoring, services, signals
+from federe.people import privacy, queries, services, timelines
+from federe.people.engagement import community, scoring
+from federe.people.identities import evidence, merging, suggestions
 from federe.people.models import Merge, MergeSuggestion, Person, ScoringSettings, Segment, Tag
 from federe.people.permissions import PEOPLE_VIEW
 
@@ -206,10 +208,10 @@ def suggestion_out(s: MergeSuggestion) -> SuggestionOut:
         person_a=s.person_a_id,
         person_b=s.person_b_id,
         total=s.total,
-        confidence=merging.confidence(s.total),
+        confidence=evidence.confidence(s.total),
         status=s.status,
         signals=s.signals,
-        evidence=[merging.describe(signal) for signal in s.signals],
+        evidence=[evidence.describe(signal) for signal in s.signals],
     )
 
 
@@ -261,13 +263,13 @@ def refresh_suggestions(request: HttpRequest) -> dict[str, int]:
 @router.post("/suggestions/{suggestion_id}/accept", response={201: MergeOut})
 def accept_suggestion(request: HttpRequest, suggestion_id: Id, payload: AcceptIn) -> tuple[int, MergeOut]:
     suggestion = queries.suggestion_of(request.workspace, suggestion_id)  # type: ignore[attr-defined]
-    return 201, merge_out(merging.accept_suggestion(suggestion, by=request.user, keep=payload.keep))
+    return 201, merge_out(suggestions.accept_suggestion(suggestion, by=request.user, keep=payload.keep))
 
 
 @router.post("/suggestions/{suggestion_id}/reject", response=SuggestionOut)
 def reject_suggestion(request: HttpRequest, suggestion_id: Id) -> SuggestionOut:
     suggestion = queries.suggestion_of(request.workspace, suggestion_id)  # type: ignore[attr-defined]
-    return suggestion_out(merging.reject_suggestion(suggestion, by=request.user))
+    return suggestion_out(suggestions.reject_suggestion(suggestion, by=request.user))
 
 
 @router.get("/merges", response=list[MergeOut])
@@ -293,7 +295,7 @@ def list_signals(request: HttpRequest) -> list[SignalOut]:
     """Newcomers, top members gone quiet, and those who came back, each with its reason."""
     require(request.user, request.workspace, PEOPLE_VIEW)  # type: ignore[attr-defined]
     out = []
-    for kind, items in signals.all_signals(request.workspace).items():  # type: ignore[attr-defined]
+    for kind, items in community.all_signals(request.workspace).items():  # type: ignore[attr-defined]
         out.extend(
             SignalOut(kind=kind, person_id=s.person.pk, display_name=s.person.display_name, reason=s.reason)
             for s in items
@@ -365,7 +367,7 @@ def get_person(request: HttpRequest, person_id: Id) -> PersonDetail:
     )
 
 
-def _summary(item: queries.TimelineItem) -> str:
+def _summary(item: timelines.TimelineItem) -> str:
     o = item.obj
     if item.kind == "message":
         return o.body_text[:300]
@@ -388,7 +390,7 @@ def _summary(item: queries.TimelineItem) -> str:
 def person_timeline(request: HttpRequest, person_id: Id, before: str = "", limit: int = 30) -> TimelineOut:
     """Every event of the person, newest first (keyset pages: pass next_before as ?before=)."""
     person = _person(request, person_id)
-    page = queries.timeline(request.workspace, person, before=before, limit=max(1, min(limit, 200)))  # type: ignore[attr-defined]
+    page = timelines.timeline(request.workspace, person, before=before, limit=max(1, min(limit, 200)))  # type: ignore[attr-defined]
     return TimelineOut(
         items=[TimelineItemOut(at=i.at, kind=i.kind, id=i.id, summary=_summary(i)) for i in page.items],
         next_before=page.next_cursor,
@@ -426,10 +428,10 @@ def set_field(request: HttpRequest, person_id: Id, payload: FieldIn) -> dict[str
 @router.get("/{person_id}/export", response=dict[str, Any])
 def export_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """Everything Fédère holds about the person (GDPR access request)."""
-    return services.export_person(person=_person(request, person_id), by=request.user)
+    return privacy.export_person(person=_person(request, person_id), by=request.user)
 
 
 @router.post("/{person_id}/erase", response=dict[str, int])
 def erase_person(request: HttpRequest, person_id: Id, payload: EraseIn) -> dict[str, int]:
     """Erase the person everywhere (right to be forgotten). Owner only; cannot be undone."""
-    return services.erase_person(person=_person(request, person_id), by=request.user, confirm=payload.confirm)
+    return privacy.erase_person(person=_person(request, person_id), by=request.user, confirm=payload.confirm)

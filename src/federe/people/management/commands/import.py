@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
     def _rescore(self, workspace: Workspace, verbosity: int) -> None:
         """A sync scores new messages page by page; an import rescoring the whole workspace once is cheaper."""
-        from federe.people import scoring
+        from federe.people.engagement import scoring
 
         result = scoring.recompute(workspace)
         if verbosity > 0:

@@ -11,7 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from federe.accounts.models import Workspace
 from federe.core.csvexport import csv_lines
-from federe.people import merging, queries, scoring, services, signals
+from federe.people import privacy, queries
+from federe.people.engagement import community, scoring
+from federe.people.identities import evidence, merging, suggestions
 from federe.people.models import Merge, MergeSuggestion, Person
 
 ACTIONS = [
@@ -93,16 +95,16 @@ class Command(BaseCommand):
 
     def do_suggestions(self, workspace: Workspace, options: dict[str, Any]) -> None:
         if options["refresh"]:
-            found = merging.refresh_suggestions(workspace)
+            found = suggestions.refresh_suggestions(workspace)
             self.stdout.write(
                 f"{found.created} new, {found.updated} updated, {found.removed} gone, "
                 f"{found.auto_merged} merged automatically."
             )
         for s in queries.suggestions(workspace)[:200]:
-            evidence = "; ".join(f"{merging.describe(sig)} (+{sig['weight']})" for sig in s.signals)
+            reasons = "; ".join(f"{evidence.describe(sig)} (+{sig['weight']})" for sig in s.signals)
             self.stdout.write(
                 f"{s.pk:>6} {s.total:>3} pts  {s.person_a.pk}:{s.person_a.display_name} ~ "
-                f"{s.person_b.pk}:{s.person_b.display_name}  [{evidence}]"
+                f"{s.person_b.pk}:{s.person_b.display_name}  [{reasons}]"
             )
 
     def _suggestion(self, workspace: Workspace, options: dict[str, Any]) -> MergeSuggestion:
@@ -112,13 +114,13 @@ class Command(BaseCommand):
         return found
 
     def do_accept(self, workspace: Workspace, options: dict[str, Any]) -> None:
-        record = merging.accept_suggestion(
+        record = suggestions.accept_suggestion(
             self._suggestion(workspace, options), by=self._user(options), keep=options["keep"]
         )
         self.stdout.write(f"Merge {record.pk}: {record.absorbed_id} merged into {record.kept_id}.")
 
     def do_reject(self, workspace: Workspace, options: dict[str, Any]) -> None:
-        suggestion = merging.reject_suggestion(self._suggestion(workspace, options), by=self._user(options))
+        suggestion = suggestions.reject_suggestion(self._suggestion(workspace, options), by=self._user(options))
         self.stdout.write(f"Suggestion {suggestion.pk} rejected.")
 
     def do_merge(self, workspace: Workspace, options: dict[str, Any]) -> None:
@@ -140,25 +142,25 @@ class Command(BaseCommand):
         self.stdout.write(f"Merge {record.pk} undone: {record.absorbed_id} is a separate person again.")
 
     def do_signals(self, workspace: Workspace, options: dict[str, Any]) -> None:
-        signals.refresh(workspace)
-        for kind, items in signals.all_signals(workspace).items():
+        community.refresh(workspace)
+        for kind, items in community.all_signals(workspace).items():
             self.stdout.write(f"{kind} ({len(items)})")
             for s in items:
                 self.stdout.write(f"  {s.person.pk:>6} {s.person.display_name}: {s.reason}")
         if options["digest"]:
-            sent = signals.send_digest(workspace)
+            sent = community.send_digest(workspace)
             self.stdout.write(f"Digest sent to {sent} {'member' if sent == 1 else 'members'}.")
 
     def do_export_person(self, workspace: Workspace, options: dict[str, Any]) -> None:
         user = self._user(options)
         person = self._person(workspace, options["person"], "--person")
-        data = services.export_person(person=person, by=user)
+        data = privacy.export_person(person=person, by=user)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def do_erase(self, workspace: Workspace, options: dict[str, Any]) -> None:
         user = self._user(options)
         person = self._person(workspace, options["person"], "--person")
-        counts = services.erase_person(person=person, by=user, confirm=options["confirm"])
+        counts = privacy.erase_person(person=person, by=user, confirm=options["confirm"])
         self.stdout.write(
             f"Erased: {counts['identities']} identities, {counts['messages']} messages anonymised, "
             f"{counts['notes']} notes."

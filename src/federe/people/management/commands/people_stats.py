@@ -41,7 +41,7 @@ class Command(BaseCommand):
             "--cohort-period", choices=analytics.PERIODS, default="month", help="Group cohorts by month (default)."
         )
         parser.add_argument(
-            "--recompute", action="store_true", help="Recompute the engagement scores first (people.scoring)."
+            "--recompute", action="store_true", help="Recompute the engagement scores first (people.engagement)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -108,7 +108,7 @@ class Command(BaseCommand):
             % {"result": _rho(analytics.posts_baseline(workspace, connection))}
         )
         if recompute:
-            from federe.people import scoring
+            from federe.people.engagement import scoring
 
             result = scoring.recompute(workspace)
             out(

@@ -1,4 +1,5 @@
-"""Signals a community manager acts on: newcomers to welcome, top members gone quiet, and those who came back.
+"""Community signals a community manager acts on: newcomers to welcome, top members gone quiet, and those who
+came back. (Not Django signals: this app has no signal receivers.)
 
 * **Newcomers**: persons first seen in the last ``signal_days`` [7] days.
 * **Gone quiet**: persons whose *standing* was in the top quarter of the workspace and who have been silent for
@@ -27,21 +28,15 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import ROLE_PERMS
 from federe.accounts.queries import members_of
 from federe.core import audit
+from federe.people.engagement.formula import standing
 from federe.people.models import Person, ScoringSettings
 from federe.people.permissions import PEOPLE_EDIT
 
 
 def _settings(workspace_id: int) -> ScoringSettings:
-    from federe.people.scoring import settings_for
+    from federe.people.engagement.scoring import settings_for  # scoring calls refresh and mark_back
 
     return settings_for(workspace_id)
-
-
-def _standing(score: float, last_seen: datetime | None, half_life_days: float, now: datetime) -> float:
-    if last_seen is None:
-        return score
-    silent = max((now - last_seen).total_seconds(), 0.0)
-    return score * 2 ** (silent / (max(half_life_days, 0.01) * 86400.0))
 
 
 def top_quarter_threshold(standings: Sequence[float]) -> float | None:
@@ -61,14 +56,14 @@ def refresh(workspace: Workspace, *, now: datetime | None = None) -> dict[str, i
             "id", "score", "last_seen_at", "quiet_since", "quiet_last_seen_at"
         )
     )
-    standing = {pk: _standing(score, seen, s.half_life_days, now) for pk, score, seen, _q, _ql in rows}
-    threshold = top_quarter_threshold(list(standing.values()))
+    standings = {pk: standing(score, seen, s, now) for pk, score, seen, _q, _ql in rows}
+    threshold = top_quarter_threshold(list(standings.values()))
     silent_since = now - timedelta(days=s.quiet_days)
     went_quiet: list[Person] = []
     came_back: list[Person] = []
     for pk, _score, seen, quiet_since, quiet_seen in rows:
         if quiet_since is None:
-            if threshold is not None and standing[pk] >= threshold and seen <= silent_since:
+            if threshold is not None and standings[pk] >= threshold and seen <= silent_since:
                 went_quiet.append(Person(pk=pk, quiet_since=now, quiet_last_seen_at=seen))
         elif quiet_seen is not None and seen > quiet_seen:
             came_back.append(_back(pk, seen, quiet_seen))
@@ -152,7 +147,7 @@ def gone_quiet(workspace: Workspace, *, now: datetime | None = None, limit: int 
                     days,
                 )
                 % {
-                    "score": formats.number_format(_standing(p.score, p.last_seen_at, s.half_life_days, now), 1),
+                    "score": formats.number_format(standing(p.score, p.last_seen_at, s, now), 1),
                     "days": days,
                     "date": _date(p.last_seen_at),
                 },
