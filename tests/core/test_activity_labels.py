@@ -45,7 +45,7 @@ def _detail_keys_in_code() -> set[str]:
         for block in DETAILS.finditer(text):
             keys |= set(KEY.findall(block[1]))
     # person.erased spreads the counts returned by erase_person into its details.
-    keys |= set(KEY.findall(re.search(r"counts = \{(.*?)\}", (SRC / "people" / "services.py").read_text(), re.S)[1]))
+    keys |= set(KEY.findall(re.search(r"counts = \{(.*?)\}", (SRC / "people" / "privacy.py").read_text(), re.S)[1]))
     return keys
 
 
