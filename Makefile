@@ -7,6 +7,10 @@ RUN_STAMP := $(VENV)/.installed-run
 PORT ?= 8000
 DEV_ENV := FEDERE_ENV=development
 TEST_ENV := FEDERE_ENV=test
+# make test runs on every core (pytest-xdist); TEST_WORKERS=0 runs in one process (e.g. to use a debugger).
+TEST_WORKERS ?= auto
+# make test-postgres keeps its test databases (test_federe_gw0, ...) between runs; PG_TEST_DB=--create-db rebuilds them.
+PG_TEST_DB ?= --reuse-db
 
 .PHONY: demo test test-fuzz test-postgres test-browser test-peers lint bench install messages clean
 
@@ -34,7 +38,7 @@ demo: $(RUN_STAMP)
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
-	$(TEST_ENV) $(BIN)/pytest -q -m "not postgres and not browser and not peers" -p no:randomly; \
+	$(TEST_ENV) $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not postgres and not browser and not peers" -p no:randomly; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 # The API fuzzed from its OpenAPI schema, longer than the quick pass inside `make test` (CI runs it as its own step).
@@ -43,7 +47,7 @@ test-fuzz: $(STAMP)
 
 test-postgres: $(STAMP)
 	$(TEST_ENV) $(BIN)/federe compiletranslations >/dev/null
-	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/federe} $(BIN)/pytest -q -m "not browser and not peers"; \
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/federe} $(BIN)/pytest -q -n $(TEST_WORKERS) $(PG_TEST_DB) -m "not browser and not peers"; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 # Debian's Chromium (apt-get install chromium) through Playwright; screenshots land in artifacts/screenshots/.
