@@ -53,7 +53,8 @@ class ConnectionForm(forms.Form):
 
     def config_and_credentials(self) -> tuple[dict[str, str], dict[str, str]]:
         network = self.cleaned_data["network"]
-        config, credentials = {}, {}
+        config: dict[str, str] = {}
+        credentials: dict[str, str] = {}
         for spec in registry.connector_class(network).setup_fields:
             value = (self.cleaned_data.get(f"{network}__{spec.name}") or "").strip()
             if value:

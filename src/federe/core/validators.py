@@ -31,7 +31,7 @@ class DecimalCommaField(forms.FloatField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**{"localize": True, **kwargs})
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # the stubs type FloatField as int
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)

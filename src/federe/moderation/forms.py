@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,13 +65,13 @@ class RuleForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        channels: list[tuple[int, str]] = (),
-        members: list[str] = (),
-        **kwargs: Any,  # type: ignore[assignment]
+        channels: Sequence[tuple[int, str]] = (),
+        members: Sequence[str] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channels"].choices = [(str(pk), name) for pk, name in channels]
-        self.fields["assignee"].choices = [("", "—"), *[(name, name) for name in members]]
+        cast(forms.ChoiceField, self.fields["channels"]).choices = [(str(pk), name) for pk, name in channels]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "—"), *[(name, name) for name in members]]
 
     def definition(self) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
         data = self.cleaned_data

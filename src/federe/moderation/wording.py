@@ -51,7 +51,7 @@ def condition_text(cond: dict[str, Any], channels: Mapping[int, str] | None = No
     elif kind == "channel":
         text = _("on %(names)s") % {"names": _names(cond.get("in", []), channels or {})}
     elif kind == "score":
-        task = SCORE_NAMES.get(cond.get("task"), cond.get("task"))
+        task = SCORE_NAMES.get(str(cond.get("task")), cond.get("task"))
         text = _("%(task)s score at least %(value)d%%") % {"task": task, "value": round(float(cond["min"]) * 100)}
     else:
         text = str(CONDITION_NAMES.get(kind, _("another condition")))
@@ -67,7 +67,7 @@ def action_text(action: dict[str, Any]) -> str:
         return _("Add the label “%(label)s”") % {"label": action.get("label", "")}
     if kind == "assign" and action.get("username"):
         return _("Assign the conversation to %(who)s") % {"who": action["username"]}
-    labels = {**dict(Verdict.choices), **dict(SideAction.choices), **dict(ACTION_CHOICES)}
+    labels: dict[str, Any] = {**dict(Verdict.choices), **dict(SideAction.choices), **dict(ACTION_CHOICES)}
     return str(labels.get(kind, _("another action")))
 
 
