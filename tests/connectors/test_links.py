@@ -11,7 +11,7 @@ import pytest
 
 from federe.connectors.mastodon.mapping import map_status
 from federe.connectors.rss.mapping import map_entry
-from federe.connectors.rss.parser import parse_feed
+from federe.connectors.rss.parser.feed import parse_feed
 from federe.connectors.stackexchange.mapping import map_post, map_user
 from federe.connectors.types import Item
 from federe.connectors.wordpress.mapping import map_comment

@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from federe.connectors.rss.mapping import entry_id, map_entry
-from federe.connectors.rss.parser import FeedError, absolutize_html, decode, parse_date, parse_feed, unwrap_redirect
+from federe.connectors.rss.parser.encoding import decode
+from federe.connectors.rss.parser.feed import parse_feed
+from federe.connectors.rss.parser.model import FeedError
+from federe.connectors.rss.parser.values import absolutize_html, parse_date, unwrap_redirect
 from federe.connectors.types import Item, ItemKind, MalformedItem
 from tests.connectors.rss.conftest import fixture_bytes
 

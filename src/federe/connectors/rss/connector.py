@@ -39,7 +39,8 @@ from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.registry import register
 from federe.connectors.rss.mapping import map_entry, seen_key
-from federe.connectors.rss.parser import Entry, Feed, FeedError, parse_feed
+from federe.connectors.rss.parser.feed import parse_feed
+from federe.connectors.rss.parser.model import Entry, Feed, FeedError
 from federe.connectors.types import Batch, Cursor, Item, MalformedItem
 from federe.connectors.values import int_setting
 

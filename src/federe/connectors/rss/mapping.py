@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-from federe.connectors.rss.parser import Entry, Feed
+from federe.connectors.rss.parser.model import Entry, Feed
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem
 from federe.connectors.values import web_url
 
