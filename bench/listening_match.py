@@ -35,8 +35,11 @@ from pathlib import Path
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-from federe.listening.matching import MatchDoc, MultiMatcher, compile
-from federe.listening.query import Query, parse
+from federe.listening.matching.doc import MatchDoc
+from federe.listening.matching.matcher import compile
+from federe.listening.matching.multi import MultiMatcher
+from federe.listening.query.nodes import Query
+from federe.listening.query.parser import parse
 
 csv.field_size_limit(10_000_000)
 

@@ -6,8 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from federe.listening.matching import MatchDoc, MultiMatcher, compile, meta_keys, required_keys
-from federe.listening.query import QuerySyntaxError, parse
+from federe.listening.matching.doc import MatchDoc
+from federe.listening.matching.matcher import compile
+from federe.listening.matching.multi import MultiMatcher, meta_keys, required_keys
+from federe.listening.query.errors import QuerySyntaxError
+from federe.listening.query.parser import parse
 
 
 def doc(text: str = "", **meta) -> MatchDoc:

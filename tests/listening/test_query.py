@@ -6,22 +6,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from federe.core.text import normalise, words
-from federe.listening.query import (
-    MAX_DEPTH,
-    MAX_NEAR_DISTANCE,
-    MAX_QUERY_LENGTH,
-    And,
-    Field,
-    Near,
-    Not,
-    Or,
-    Phrase,
-    Query,
-    QuerySyntaxError,
-    Term,
-    normalize_field_value,
-    parse,
-)
+from federe.listening.query.errors import QuerySyntaxError
+from federe.listening.query.nodes import And, Field, Near, Not, Or, Phrase, Query, Term
+from federe.listening.query.parser import parse
+from federe.listening.query.values import MAX_DEPTH, MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, normalize_field_value
 
 T, P = Term, Phrase
 

@@ -12,8 +12,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from federe.listening.matching import MatchDoc, compile
-from federe.listening.query import Phrase, QuerySyntaxError, Term, parse
+from federe.listening.matching.doc import MatchDoc
+from federe.listening.matching.matcher import compile
+from federe.listening.query.errors import QuerySyntaxError
+from federe.listening.query.nodes import Phrase, Term
+from federe.listening.query.parser import parse
 from federe.moderation.conditions import Facts, evaluate
 
 # Letters with their variants (case, accents, ligatures, ß, Ł, typographic apostrophes and dashes), separators.
@@ -79,8 +82,9 @@ def test_parsed_bare_word_is_the_same_term():
 
 ADVERSARIAL = textwrap.dedent(
     """
-    from federe.listening.matching import MatchDoc, compile
-    from federe.listening.query import parse
+    from federe.listening.matching.doc import MatchDoc
+    from federe.listening.matching.matcher import compile
+    from federe.listening.query.parser import parse
     from federe.moderation.conditions import Facts, evaluate
 
     word = "a" * 5000  # no "z": every way of placing the stars fails

@@ -22,9 +22,11 @@ from django.utils.translation import ngettext
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
 from federe.inbox.models import Message
-from federe.listening.matching import MatchDoc, MultiMatcher
+from federe.listening.matching.doc import MatchDoc
+from federe.listening.matching.multi import MultiMatcher
 from federe.listening.models import VOICE_KINDS, Alert, AlertKind, AlertSettings, Mention, QueryKind, SavedQuery
-from federe.listening.query import QuerySyntaxError, parse
+from federe.listening.query.errors import QuerySyntaxError
+from federe.listening.query.parser import parse
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +179,7 @@ def match_messages(workspace_id: int, messages: Sequence[Message]) -> dict[int, 
 
 def backfill(query: SavedQuery) -> int:
     """Match a new or edited query against the workspace's recent messages."""
-    from federe.listening.matching import compile as compile_query
+    from federe.listening.matching.matcher import compile as compile_query
 
     matcher = compile_query(parse(query.text))
     recent = list(
@@ -194,7 +196,7 @@ def backfill(query: SavedQuery) -> int:
 
 def preview(workspace: Any, text: str, limit: int = 20) -> list[Message]:
     """The latest messages the query would match (the live preview). Raises ValidationError on bad syntax."""
-    from federe.listening.matching import compile as compile_query
+    from federe.listening.matching.matcher import compile as compile_query
 
     matcher = compile_query(check_query(text))
     found: list[Message] = []
