@@ -2,60 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from federe.inbox.ingest import ingest_items
-from federe.listening import delivery, services
-from federe.listening.models import Alert, DeliveryState
-from tests.listening_app.test_services import item, query
+from federe.listening import delivery
+from federe.listening.models import DeliveryState
 
 pytestmark = pytest.mark.django_db
-
-
-class _Flaky(BaseHTTPRequestHandler):
-    """Answers 500 to the first ``failures`` POSTs, then 204; keeps every body it got."""
-
-    failures = 0
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        cls = type(self)
-        cls.received.append((dict(self.headers), body))
-        self.send_response(500 if len(cls.received) <= cls.failures else 204)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def flaky_hook():
-    _Flaky.received, _Flaky.failures = [], 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Flaky
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def spike(connection, owner, settings, flaky_hook, smtp_sink):
-    """An alert waiting for delivery, with an e-mail address and the flaky webhook configured."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    config = services.alert_settings(connection.workspace_id)
-    config.emails, config.webhook_url, config.min_volume = "cm@example.org", flaky_hook[0], 3
-    config.save()
-    query(connection.workspace, owner, "Lumière", "lumière")
-    ingest_items(connection, [item(10 + i, f"lumière {i}", author=f"u{i}", minutes_ago=i) for i in range(4)])
-    return Alert.objects.get()
 
 
 def test_running_the_delivery_twice_sends_once(spike, flaky_hook, smtp_sink):
