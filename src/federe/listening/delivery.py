@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,10 +40,12 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _claim(alert_id: int, now: datetime) -> bool:
-    """Only one worker sends an alert at a time; a sent alert, or one that gave up, is never sent again."""
+    """Only one worker sends an alert at a time; a sent alert, or one that gave up, is never sent again. Only an
+    alert handed to the queue (pending) can be claimed: a failed one waits for its backoff until the dispatcher
+    hands it out again, so a stray second task for it never retries at once."""
     claimed = Alert.objects.filter(
         pk=alert_id,
-        delivery_state__in=[DeliveryState.PENDING, DeliveryState.FAILED],
+        delivery_state=DeliveryState.PENDING,
         next_attempt_at__isnull=False,
     ).update(delivery_state=DeliveryState.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
     return claimed == 1
@@ -67,11 +70,18 @@ def deliver(alert_id: int) -> dict[str, str] | None:
 
 
 def alert_recipients(emails: str) -> list[str]:
-    """The configured addresses, minus those of users who turned listening alerts off in their profile."""
+    """The configured addresses, minus those of users who turned listening alerts off in their profile. Only the
+    users whose address is configured are read: an instance has many users, an alert a few addresses."""
     from federe.accounts.models import User
 
-    opted_out = {e.lower() for e in User.objects.filter(notify_alerts=False).values_list("email", flat=True) if e}
-    return [address for address in email_lines(emails) if address.lower() not in opted_out]
+    addresses = email_lines(emails)
+    if not addresses:
+        return []
+    rows = User.objects.annotate(address=Lower("email")).filter(
+        address__in={address.lower() for address in addresses}, notify_alerts=False
+    )
+    opted_out = {email.lower() for email in rows.values_list("email", flat=True)}
+    return [address for address in addresses if address.lower() not in opted_out]
 
 
 def _webhook_ok(answer: str) -> bool:
@@ -162,8 +172,6 @@ def _post_webhook(alert: Alert, config: AlertSettings) -> str:
 def dispatch_due_alerts(now: datetime | None = None, limit: int = 100) -> list[int]:
     """Enqueue one delivery task per due alert (first try or retry), once each; hand out again the deliveries of
     a worker that died while sending. Called by the worker's dispatcher, like ``dispatch_due_syncs``."""
-    from federe.listening.tasks import deliver_alert_task
-
     now = now or timezone.now()
     with transaction.atomic():
         Alert.objects.filter(delivery_state=DeliveryState.SENDING, next_attempt_at__lt=now).update(
@@ -175,8 +183,20 @@ def dispatch_due_alerts(now: datetime | None = None, limit: int = 100) -> list[i
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )
-        if due:
-            Alert.objects.filter(pk__in=due).update(next_attempt_at=now + DISPATCH_LEASE)
-            for pk in due:
-                transaction.on_commit(partial(deliver_alert_task.enqueue, pk))
+        hand_out(due, now)
     return due
+
+
+def hand_out(alert_ids: list[int], now: datetime) -> None:
+    """Hand alerts to the task queue, one task each on commit: pending again (what a task may claim) and leased,
+    so that the dispatcher hands them out again only if their task never claimed them. The one way in, used by the
+    spike check for a new alert and by the dispatcher for due ones, so that an alert is never enqueued twice."""
+    from federe.listening.tasks import deliver_alert_task
+
+    if not alert_ids:
+        return
+    Alert.objects.filter(pk__in=alert_ids).update(
+        delivery_state=DeliveryState.PENDING, next_attempt_at=now + DISPATCH_LEASE
+    )
+    for pk in alert_ids:
+        transaction.on_commit(partial(deliver_alert_task.enqueue, pk))

@@ -313,14 +313,11 @@ def check_spikes(workspace_id: int, query_ids: Sequence[int], now: datetime | No
                 except IntegrityError:  # another worker opened it first: still one alert per spike
                     continue
                 fired.append(alert)
-                transaction.on_commit(lambda pk=alert.pk: _enqueue_delivery(pk))
+    if fired:
+        from federe.listening.delivery import hand_out  # delivery reads this module's settings and wording
+
+        hand_out([alert.pk for alert in fired], timezone.now())
     return fired
-
-
-def _enqueue_delivery(alert_id: int) -> None:
-    from federe.listening.tasks import deliver_alert_task
-
-    deliver_alert_task.enqueue(alert_id)
 
 
 def describe(alert: Alert) -> str:
