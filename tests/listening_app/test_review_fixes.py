@@ -9,10 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from federe.inbox.ingest import ingest_items
-from federe.listening import delivery, services, tasks
+from federe.listening import delivery, services, tasks, voice
 from federe.listening.models import Alert, DeliveryState
 from tests.listening_app.test_services import item, query
 
@@ -61,3 +62,14 @@ def test_alert_recipients_reads_only_the_opted_out_users_it_was_given(user_facto
             cursor.execute(run["sql"])
             rows += len(cursor.fetchall())
     assert rows == 1
+
+
+def test_the_dashboard_reads_the_brands_once(client, connection, owner, monkeypatch):
+    query(connection.workspace, owner, "Lumière", "lumière")
+    calls: list[object] = []
+    real = voice.voice_brands
+    monkeypatch.setattr(voice, "voice_brands", lambda workspace: calls.append(workspace) or real(workspace))
+    client.force_login(owner)
+    page = client.get(reverse("listening:dashboard", args=["acme"]))
+    assert page.status_code == 200 and b"Lumi" in page.content
+    assert len(calls) == 1

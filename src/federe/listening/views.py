@@ -40,9 +40,10 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     workspace = workspace_for(request.user, slug)
     by = "week" if request.GET.get("by") == "week" else "day"
     days = 90 if by == "week" else 30
-    points = voice.share_of_voice(workspace, days=days, by=by)
+    brands = voice.voice_brands(workspace)
+    points = voice.share_of_voice(workspace, days=days, by=by, brands=brands)
     queries = list(SavedQuery.objects.filter(workspace=workspace))
-    chart = voice_chart(points, list(voice.voice_brands(workspace)), title=_("Share of voice: brand and competitors"))
+    chart = voice_chart(points, list(brands), title=_("Share of voice: brand and competitors"))
     counts = dict(Mention.objects.filter(workspace=workspace).values_list("query_id").annotate(n=Count("pk")))
     return render(
         request,

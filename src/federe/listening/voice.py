@@ -43,9 +43,12 @@ def voice_brands(workspace: Any) -> dict[str, tuple[str, list[int]]]:
     return dict(sorted(brands.items(), key=lambda entry: (entry[1][0] != QueryKind.BRAND, entry[0].casefold())))
 
 
-def share_of_voice(workspace: Any, *, days: int = 30, by: str = "day") -> list[VoicePoint]:
-    """Distinct messages per brand and period, with the sentiment split; brand against competitors."""
-    brands = voice_brands(workspace)
+def share_of_voice(
+    workspace: Any, *, days: int = 30, by: str = "day", brands: dict[str, tuple[str, list[int]]] | None = None
+) -> list[VoicePoint]:
+    """Distinct messages per brand and period, with the sentiment split; brand against competitors. ``brands`` is
+    ``voice_brands(workspace)`` when the caller already read it (the dashboard also needs it for the chart)."""
+    brands = voice_brands(workspace) if brands is None else brands
     since = timezone.now() - timedelta(days=days)
     trunc = TruncWeek if by == "week" else TruncDay
 
