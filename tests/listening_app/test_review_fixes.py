@@ -3,10 +3,12 @@ task never skips the backoff, and the pages and the CLI read only what they show
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -73,3 +75,22 @@ def test_the_dashboard_reads_the_brands_once(client, connection, owner, monkeypa
     page = client.get(reverse("listening:dashboard", args=["acme"]))
     assert page.status_code == 200 and b"Lumi" in page.content
     assert len(calls) == 1
+
+
+def test_the_cli_counts_mentions_in_one_query_whatever_the_number_of_queries(connection, owner):
+    ingest_items(connection, [item(1, "lumière et brûlerie"), item(2, "lumière")])
+
+    def listing() -> tuple[str, int]:
+        out = io.StringIO()
+        with CaptureQueriesContext(db) as captured:
+            call_command("listening", "queries", "--workspace", "acme", stdout=out)
+        return out.getvalue(), len(captured.captured_queries)
+
+    query(connection.workspace, owner, "Lumière", "lumière")
+    text, one = listing()
+    assert "(2 mentions)" in text
+    for n, words in enumerate(("brûlerie", "café", "thé")):
+        query(connection.workspace, owner, f"Rival {n}", words, kind="competitor")
+    text, four = listing()
+    assert "(2 mentions)" in text and "(1 mentions)" in text and "(0 mentions)" in text
+    assert four == one

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from federe.accounts.models import Workspace
 from federe.listening import services, voice
@@ -37,9 +38,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def do_queries(self, workspace: Workspace, options: dict[str, Any]) -> None:
-        for q in SavedQuery.objects.filter(workspace=workspace):
+        for q in SavedQuery.objects.filter(workspace=workspace).annotate(n=Count("mentions")):
             brand = f" [{q.brand}]" if q.brand else ""
-            self.stdout.write(f"{q.pk:>4} {q.kind:<10} {q.name}{brand}: {q.text}  ({q.mentions.count()} mentions)")
+            self.stdout.write(f"{q.pk:>4} {q.kind:<10} {q.name}{brand}: {q.text}  ({q.n} mentions)")
 
     def do_add(self, workspace: Workspace, options: dict[str, Any]) -> None:
         user = get_user_model().objects.filter(username=options["username"] or "").first()
