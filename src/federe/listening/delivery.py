@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from federe.listening.forms import email_lines
 from federe.listening.models import Alert, AlertSettings, DeliveryState
-from federe.listening.services import alert_settings, describe
+from federe.listening.services.alerts import alert_settings, describe
 
 MAX_DELIVERY_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
