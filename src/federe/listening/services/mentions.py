@@ -60,7 +60,7 @@ def match_docs(messages: Sequence[Message]) -> list[MatchDoc]:
     from federe.people.models import Identity
 
     names = dict(Connection.objects.filter(pk__in={m.connection_id for m in messages}).values_list("pk", "name"))
-    handles = dict(
+    handles: dict[int | None, str] = dict(
         Identity.objects.filter(pk__in={m.author_id for m in messages if m.author_id}).values_list("pk", "handle")
     )
     return [match_doc(m, names.get(m.connection_id, ""), handles.get(m.author_id, "")) for m in messages]

@@ -72,8 +72,8 @@ def _atom_link(element: ET.Element, ns: str, base: str) -> str:
     html_ones = [
         link for link in alternates if (link.get("type") or "text/html") in ("text/html", "application/xhtml+xml")
     ]
-    chosen = (html_ones or alternates or [None])[0]
-    return absolute(chosen.get("href", ""), base) if chosen is not None else ""
+    chosen = html_ones or alternates
+    return absolute(chosen[0].get("href", ""), base) if chosen else ""
 
 
 def _atom_person(element: ET.Element | None, ns: str, base: str) -> tuple[str, str, str]:
@@ -126,7 +126,7 @@ def atom(root: ET.Element, url: str, ns: str) -> Feed:
                 content_html=absolutize_html(content_html, link or entry_base),
                 summary_html=absolutize_html(_atom_text(entry.find(f"{{{ns}}}summary")), link or entry_base),
                 categories=[
-                    c.get("label") or c.get("term", "") for c in entry.findall(f"{{{ns}}}category") if c.get("term")
+                    c.get("label") or c.get("term") or "" for c in entry.findall(f"{{{ns}}}category") if c.get("term")
                 ],
                 fingerprint=fingerprint(entry),
             )
