@@ -112,7 +112,7 @@ def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[in
     from federe.connections.tasks import sync_connection_task
 
     now = now or timezone.now()
-    lease = now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    lease = _lease_from(now)
     interrupt_abandoned_runs(now)
     with transaction.atomic():
         due = (
@@ -138,13 +138,17 @@ def interrupt_abandoned_runs(now: datetime) -> int:
     """
     from federe.connections.tasks import sync_connection_task
 
-    count = SyncRun.objects.filter(outcome=SyncRun.Outcome.RUNNING, connection__lease_expires_at__lt=now).update(
-        outcome=SyncRun.Outcome.INTERRUPTED, finished_at=now
-    )
+    # Read before writing: this runs at every dispatcher round and is almost always a no-op, while an UPDATE
+    # takes the write lock even when it changes nothing (on SQLite, the whole database's).
+    runs = SyncRun.objects.filter(outcome=SyncRun.Outcome.RUNNING, connection__lease_expires_at__lt=now)
+    count = runs.update(outcome=SyncRun.Outcome.INTERRUPTED, finished_at=now) if runs.exists() else 0
     started_before = now - timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
-    DBTaskResult.objects.filter(
+    tasks = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, task_path=sync_connection_task.module_path, started_at__lt=started_before
-    ).update(
+    )
+    if not tasks.exists():
+        return count
+    tasks.update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
         exception_class_path="federe.connections.services.SyncInterrupted",
@@ -153,8 +157,12 @@ def interrupt_abandoned_runs(now: datetime) -> int:
     return count
 
 
+def _lease_from(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+
+
 def _claim(connection_id: int, now: datetime) -> bool:
-    lease = now + timedelta(seconds=settings.FEDERE_SYNC_LEASE_SECONDS)
+    lease = _lease_from(now)
     claimed = (
         Connection.objects.filter(pk=connection_id, enabled=True)
         .filter(~Q(sync_state=SyncState.RUNNING) | Q(lease_expires_at__lt=now))
@@ -176,7 +184,10 @@ def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestSta
         # People: scores, levels and reach of the authors and of those they replied to (people.engagement.scoring).
         after_new_messages(connection.workspace_id, stats.new_messages)
         connection.cursor = batch.cursor
-        Connection.objects.filter(pk=connection.pk).update(cursor=batch.cursor)
+        # The lease is renewed with each stored page: a long sync that makes progress is not taken for a dead one.
+        Connection.objects.filter(pk=connection.pk).update(
+            cursor=batch.cursor, lease_expires_at=_lease_from(timezone.now())
+        )
     run.pages += 1
     run.fetched += len(batch.items) + len(batch.malformed)
     run.stored += stats.stored
