@@ -41,3 +41,18 @@ def test_syncs_that_store_or_fail_are_audited_as_the_worker(synced):
     event = AuditEvent.objects.get(verb="connection.synced", object_id=str(synced.pk))
     assert event.actor is None and event.actor_label == "worker:test"
     assert event.details["stored"] == 50
+
+
+def test_many_events_at_once_are_scrubbed_like_one(workspace, owner):
+    events = audit.record_many(
+        [
+            audit.Event("x.done", workspace=workspace.pk, actor_label="rule:1@v1", details={"token": "t", "n": 1}),
+            audit.Event("x.done", workspace=workspace, actor=owner, target=workspace, target_repr="shown"),
+        ]
+    )
+    first, second = AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("pk")
+    assert first.details == {"token": "[hidden]", "n": 1} and first.actor_label == "rule:1@v1"
+    assert first.workspace_id == workspace.pk and first.object_type == ""
+    assert second.actor == owner and second.actor_label == owner.username
+    assert (second.object_type, second.object_repr) == ("accounts.workspace", "shown")
+    assert second.object_id == str(workspace.pk)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +16,10 @@ from federe.accounts.permissions import Perm, has_perm, require
 from federe.connections.runtime import connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
-from federe.connectors.types import OutgoingReply
+from federe.connectors.types import NetworkStatus, OutgoingReply
 from federe.core import audit
 from federe.core.html import html_to_text, text_to_html
+from federe.inbox.bulk import set_column
 from federe.inbox.models import (
     Conversation,
     ConversationStatus,
@@ -24,6 +27,7 @@ from federe.inbox.models import (
     Message,
     Reply,
     ReplyState,
+    ReviewState,
 )
 from federe.nlp.language import detect
 
@@ -271,3 +275,36 @@ def release_assignments(*, workspace: Any, user: Any, by: Any) -> int:
         details={"user": user.get_username(), "threads": count},
     )
     return count
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What other apps decide about stored messages, written here: moderation (review, status on the network) and the
+# spam waves (nlp.waves). Each is one statement, inside the caller's transaction; none is audited here, because
+# the caller records the decision that caused it.
+
+
+def set_review(message_ids: Iterable[int], state: ReviewState) -> None:
+    """Put messages in the moderators' queue (PENDING) or take them out of it (REVIEWED)."""
+    Message.objects.filter(pk__in=list(message_ids)).update(review=state)
+
+
+def set_network_status(message_id: int, status: NetworkStatus) -> None:
+    """What the network now says of the message, once a decision was applied there."""
+    Message.objects.filter(pk=message_id).update(network_status=status)
+
+
+def move_to_wave(wave_id: int, *, message_ids: Iterable[int] = (), from_waves: Iterable[int] = ()) -> None:
+    """Messages, and every member of the waves merged into this one, now belong to wave ``wave_id``."""
+    joining = Q(pk__in=list(message_ids)) | Q(wave_id__in=list(from_waves))
+    Message.objects.filter(joining).update(wave_id=wave_id)
+
+
+def set_spam_score(score: float, *, message_ids: Iterable[int] = (), wave_id: int | None = None) -> None:
+    """One spam score for the given messages, or for every member of a wave (a wave's members share theirs)."""
+    members = Q(wave_id=wave_id) if wave_id is not None else Q(pk__in=list(message_ids))
+    Message.objects.filter(members).update(spam_score=score)
+
+
+def set_nlp_info(infos: dict[int, dict[str, Any]]) -> None:
+    """Each message's classifier details (``Message.nlp``), each to its own value, in one statement per chunk."""
+    set_column(Message, "nlp", infos)

@@ -21,7 +21,7 @@ from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
-from federe.core.models import AuditEvent
+from federe.inbox import services as inbox
 from federe.inbox.models import Message, ReviewState
 from federe.moderation import rules, side_effects
 from federe.moderation.backtest import Backtest, backtest, is_too_broad
@@ -208,7 +208,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
         _switch_off_broken(connection.workspace_id, list(broken.values()))
     Decision.objects.bulk_create(decisions)
     _audit_rule_decisions(connection, decisions)
-    Message.objects.filter(pk__in=to_review).update(review=ReviewState.PENDING)
+    inbox.set_review(to_review, ReviewState.PENDING)
     side_actions = [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)]
     if side_actions:  # members_of() is a query: only when a rule assigns or notifies
         side_effects.apply_side_actions(connection, side_actions)
@@ -236,14 +236,13 @@ def _switch_off_broken(workspace_id: int, versions: list[RuleVersion]) -> None:
 
 def _audit_rule_decisions(connection: Connection, decisions: list[Decision]) -> None:
     """Automatic decisions go to the audit log like human ones: which rule, which version, why."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            workspace_id=connection.workspace_id,
+    audit.record_many(
+        audit.Event(
+            f"moderation.{d.action}",
+            workspace=connection.workspace_id,
             actor_label=f"rule:{d.rule_version.rule_id}@v{d.rule_version.number}" if d.rule_version else "rule",
-            verb=f"moderation.{d.action}",
-            object_type="inbox.message",
-            object_id=str(d.message_id),
-            object_repr=d.message.body_text[:200],
+            target=d.message,
+            target_repr=d.message.body_text,
             details={"decision": d.pk, "rule": d.by, "reasons": d.reasons},
         )
         for d in decisions
@@ -283,7 +282,7 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
             actor=by,
         )
         decision.save()
-        Message.objects.filter(pk=message.pk).update(review=ReviewState.REVIEWED)
+        inbox.set_review([message.pk], ReviewState.REVIEWED)
         audit.record(
             f"moderation.{action}", workspace=workspace, actor=by, target=message, details={"decision": decision.pk}
         )
@@ -340,7 +339,7 @@ def execute_decision(decision_id: int) -> Decision | None:
         network_state=NetworkState.DONE, network_detail=result.detail, next_attempt_at=None
     )
     if decision.action in VERDICT_STATUS:
-        Message.objects.filter(pk=message.pk).update(network_status=VERDICT_STATUS[Verdict(decision.action)])
+        inbox.set_network_status(message.pk, VERDICT_STATUS[Verdict(decision.action)])
     audit.record(
         "moderation.network_done",
         workspace=decision.workspace,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -19,8 +20,8 @@ from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from federe.inbox.bulk import set_column
-from federe.inbox.models import Message
+from federe.inbox import services as inbox
+from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave, WaveSignature
 
@@ -40,8 +41,13 @@ def _logit(p: float) -> float:
 def wave_score(member_scores: Sequence[float], size: int, authors: int) -> tuple[float, float]:
     """The members' shared spam score, and the evidence (log-odds) the wave itself added."""
     base = sum(_logit(p) for p in member_scores) / len(member_scores) if member_scores else 0.0
+    return _shared_score(base, size, authors)
+
+
+def _shared_score(mean_logit: float, size: int, authors: int) -> tuple[float, float]:
+    """The wave's score from its members' mean log-odds, and the evidence its size and authors add."""
     bonus = SIZE_WEIGHT * math.log(max(size, 1)) + AUTHOR_WEIGHT * math.log(max(authors, 1))
-    return 1 / (1 + math.exp(-(base + bonus))), bonus
+    return 1 / (1 + math.exp(-(mean_logit + bonus))), bonus
 
 
 #: Advisory-lock namespace for wave detection (PostgreSQL); an arbitrary constant of Fédère's.
@@ -86,24 +92,55 @@ CANDIDATES_PER_BAND = 2
 
 def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     """Group the new messages into waves; returns the ids of messages whose spam score changed."""
-    signatures: dict[int, np.ndarray] = {}
-    band_rows: list[tuple[int, int]] = []  # (band, message id)
-    by_band: dict[int, list[int]] = defaultdict(list)
+    page = _signed(messages)
+    if not page.signatures:
+        return set()
+    _lock_workspace(workspace_id)
+    earlier = _latest_in_bands(workspace_id, list(page.by_band))
+    _insert_bands(workspace_id, page.band_rows)
+    for band, ids in earlier.items():
+        page.by_band[band].extend(ids)
+    candidates = {pk for ids in page.by_band.values() if len(ids) > 1 for pk in ids}
+    if not candidates:
+        return set()
+    old = _stored_rows(candidates - set(page.signatures))
+    for pk, row in old.items():
+        sig = minhash.signature(row["body_text"])
+        if sig is not None:
+            page.signatures[pk] = sig
+    components = _near_duplicates(page.by_band, page.signatures)
+    new = {m.pk: m for m in messages}
+    return _store(workspace_id, [c for c in components if len(c) >= 2], old, new)
+
+
+@dataclass
+class _Signed:
+    """The page's messages as MinHash signatures, and the LSH bands each falls in."""
+
+    signatures: dict[int, np.ndarray] = field(default_factory=dict)
+    by_band: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    band_rows: list[tuple[int, int]] = field(default_factory=list)  # (band, message id), in message order
+
+
+def _signed(messages: Sequence[Message]) -> _Signed:
+    """Received messages only: our own replies never make a wave (nor do texts too short to sign)."""
+    page = _Signed()
     for m in messages:
-        if m.direction != "in":
+        if m.direction != Direction.INBOUND:
             continue
         sig = minhash.signature(m.body_text)
         if sig is None:
             continue
-        signatures[m.pk] = sig
+        page.signatures[m.pk] = sig
         for key in minhash.bands(sig):
-            by_band[key].append(m.pk)
-            band_rows.append((key, m.pk))
-    if not signatures:
-        return set()
-    _lock_workspace(workspace_id)
+            page.by_band[key].append(m.pk)
+            page.band_rows.append((key, m.pk))
+    return page
+
+
+def _latest_in_bands(workspace_id: int, keys: list[int]) -> dict[int, list[int]]:
+    """Per band, the most recent earlier messages of the last WINDOW that fell in it."""
     since = timezone.now() - WINDOW
-    keys = list(by_band)
     earlier: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(keys), 500):
         rows = (
@@ -117,23 +154,19 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
         )
         for band, message_id in rows:
             earlier[band].append(message_id)
-    _insert_bands(workspace_id, band_rows)
-    for band, ids in earlier.items():
-        by_band[band].extend(ids)
+    return earlier
 
-    candidates = {pk for ids in by_band.values() if len(ids) > 1 for pk in ids}
-    if not candidates:
-        return set()
-    old = {
-        row["pk"]: row
-        for row in Message.objects.filter(pk__in=candidates - set(signatures)).values(
-            "pk", "body_text", "wave_id", "author_id", "spam_score", "posted_at", "nlp"
-        )
-    }
-    for pk, row in old.items():
-        sig = minhash.signature(row["body_text"])
-        if sig is not None:
-            signatures[pk] = sig
+
+def _stored_rows(ids: set[int]) -> dict[int, dict]:
+    """What the wave needs of candidates stored by earlier pages."""
+    rows = Message.objects.filter(pk__in=ids).values(
+        "pk", "body_text", "wave_id", "author_id", "spam_score", "posted_at", "nlp"
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def _near_duplicates(by_band: dict[int, list[int]], signatures: dict[int, np.ndarray]) -> list[list[int]]:
+    """Messages that share a band and are similar enough, grouped transitively (each group's ids)."""
     groups = _Groups()
     for ids in by_band.values():
         unique = sorted(set(ids))
@@ -144,8 +177,7 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     members: dict[int, list[int]] = defaultdict(list)
     for pk in groups.parent:
         members[groups.find(pk)].append(pk)
-    new = {m.pk: m for m in messages}
-    return _store(workspace_id, [m for m in members.values() if len(m) >= 2], old, new)
+    return list(members.values())
 
 
 def _insert_bands(workspace_id: int, rows: list[tuple[int, int]]) -> None:
@@ -174,6 +206,7 @@ def _own_score(row: dict) -> float | None:
 
 
 def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict], new: dict[int, Message]) -> set[int]:
+    """Each group that touches a wave, or has at least MIN_SIZE members, becomes or joins one."""
     changed: set[int] = set()
     for component in components:
         existing = sorted({old[pk]["wave_id"] for pk in component if pk in old and old[pk]["wave_id"]})
@@ -181,52 +214,61 @@ def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict],
         if not existing and len(component) < MIN_SIZE:
             continue
         if existing:
-            wave = Wave.objects.get(pk=existing[0])
-            absorbed = Wave.objects.filter(pk__in=existing[1:])
-            wave.logit_sum += sum(absorbed.values_list("logit_sum", flat=True))
-            Message.objects.filter(wave_id__in=existing[1:]).update(wave=wave)
-            absorbed.delete()
+            wave = _merged(existing)
         else:
             first_text = new[joining[0]].body_text if joining[0] in new else old[joining[0]]["body_text"]
             wave = Wave(workspace_id=workspace_id, sample=first_text[:200], logit_sum=0.0)
             wave.first_seen_at = wave.last_seen_at = timezone.now()
             wave.save()
-        joined_rows = []
-        for pk in joining:
-            row = (
-                {"spam_score": new[pk].spam_score, "nlp": new[pk].nlp, "author_id": new[pk].author_id}
-                if pk in new
-                else old[pk]
-            )
-            own = _own_score(row)
-            if own is not None:
-                wave.logit_sum += _logit(own)
-            joined_rows.append((pk, row, own))
-        Message.objects.filter(pk__in=joining).update(wave=wave)
-        stats = Message.objects.filter(wave=wave).aggregate(
-            size=Count("pk"), authors=Count("author", distinct=True), first=Min("posted_at"), last=Max("posted_at")
-        )
-        wave.size, wave.authors = stats["size"], stats["authors"]
-        wave.first_seen_at, wave.last_seen_at = stats["first"], stats["last"]
-        wave.save()
-        base = wave.logit_sum / wave.size if wave.size else 0.0
-        bonus = SIZE_WEIGHT * math.log(max(wave.size, 1)) + AUTHOR_WEIGHT * math.log(max(wave.authors, 1))
-        score = 1 / (1 + math.exp(-(base + bonus)))
-        if abs(score - wave.score) >= RESCORE_STEP:
-            # Every member scored together, in one statement; a big wave's score moves by small steps, so this
-            # happens rarely once it is large (log of the size) instead of on every page.
-            Message.objects.filter(wave=wave).update(spam_score=score)
-            wave.score = score
-            wave.save(update_fields=["score"])
-        else:
-            Message.objects.filter(pk__in=joining).update(spam_score=wave.score)
-        infos = {}
-        for pk, row, own in joined_rows:
-            info = dict(row.get("nlp") or {})
-            info["wave"] = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
-            if own is not None:
-                info["own_spam_score"] = own
-            infos[pk] = info
-        set_column(Message, "nlp", infos)
+        _join(wave, joining, old, new)
         changed.update(pk for pk in component if pk in new)
     return changed
+
+
+def _merged(wave_ids: list[int]) -> Wave:
+    """The oldest wave absorbs the others; their members move first (deleting a wave would free them)."""
+    wave = Wave.objects.get(pk=wave_ids[0])
+    absorbed = Wave.objects.filter(pk__in=wave_ids[1:])
+    wave.logit_sum += sum(absorbed.values_list("logit_sum", flat=True))
+    inbox.move_to_wave(wave.pk, from_waves=wave_ids[1:])
+    absorbed.delete()
+    return wave
+
+
+def _join(wave: Wave, joining: list[int], old: dict[int, dict], new: dict[int, Message]) -> None:
+    """The joining messages bring their own scores to the wave, then share its score; each notes why."""
+    rows: dict[int, dict] = {}
+    owns: dict[int, float | None] = {}
+    for pk in joining:
+        m = new.get(pk)
+        rows[pk] = {"spam_score": m.spam_score, "nlp": m.nlp, "author_id": m.author_id} if m else old[pk]
+        owns[pk] = own = _own_score(rows[pk])
+        if own is not None:
+            wave.logit_sum += _logit(own)
+    inbox.move_to_wave(wave.pk, message_ids=joining)
+    stats = Message.objects.filter(wave=wave).aggregate(
+        size=Count("pk"), authors=Count("author", distinct=True), first=Min("posted_at"), last=Max("posted_at")
+    )
+    wave.size, wave.authors = stats["size"], stats["authors"]
+    wave.first_seen_at, wave.last_seen_at = stats["first"], stats["last"]
+    wave.save()
+    score, bonus = _shared_score(wave.logit_sum / wave.size if wave.size else 0.0, wave.size, wave.authors)
+    if abs(score - wave.score) >= RESCORE_STEP:
+        # Every member scored together, in one statement; a big wave's score moves by small steps, so this
+        # happens rarely once it is large (log of the size) instead of on every page.
+        inbox.set_spam_score(score, wave_id=wave.pk)
+        wave.score = score
+        wave.save(update_fields=["score"])
+    else:
+        inbox.set_spam_score(wave.score, message_ids=joining)
+    shown = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
+    inbox.set_nlp_info({pk: _info(rows[pk], owns[pk], shown) for pk in joining})
+
+
+def _info(row: dict, own: float | None, wave: dict) -> dict:
+    """The member's classifier details, with its wave and the score it had on its own."""
+    info = dict(row.get("nlp") or {})
+    info["wave"] = wave
+    if own is not None:
+        info["own_spam_score"] = own
+    return info
