@@ -10,15 +10,16 @@ through DATABASE_URL before Django starts), which:
    new WAL file under var/) and migrates it;
 2. pre-generates N dummy-network items (untimed), served page by page by a tiny
    in-memory connector registered as network "bench";
-3. times ``sync_connection`` end to end (claim, fetch, ingest_items, moderation
-   and the cursor in one transaction per page, finish): the *real ingest*;
+3. times ``sync_connection`` end to end (claim, fetch, the ingest pipeline and
+   the cursor in one transaction per page, finish): the *real ingest*;
 4. reads back every row the sync wrote (persons, identities, conversations,
    messages, decisions, the sync's audit events), empties those tables, and times loading the same rows again in one
    transaction: PostgreSQL ``COPY ... FROM STDIN`` (psycopg 3), SQLite
    ``executemany`` INSERT (SQLite has no COPY): the *raw baseline*;
 5. with --profile, empties the tables and re-runs the real ingest twice more:
-   with wall-clock timers around the main steps ("where the time goes"), then
-   under cProfile (top 25 functions by cumulative time).
+   with wall-clock timers around each step of the ingest pipeline
+   (``inbox.ingest.SYNC_STEPS``, by name, in the order they run: "where the time
+   goes"), then under cProfile (top 25 functions by cumulative time).
 
 This is a benchmark, not a test: it prints figures and asserts only that the
 ingest stored everything.
@@ -379,7 +380,15 @@ class _Timers:
         """``name`` is a label, or a function of the call's arguments that returns one."""
         if not hasattr(owner, attr):  # the code moved on: time what still exists
             return
-        original = getattr(owner, attr)
+        self.replace(owner, attr, self.timed(getattr(owner, attr), name))
+
+    def replace(self, owner: Any, attr: str, value: Any) -> None:
+        """Set ``owner.attr`` until restore()."""
+        self._patches.append((owner, attr, getattr(owner, attr), attr in vars(owner)))
+        setattr(owner, attr, value)
+
+    def timed(self, original: Any, name: Any) -> Any:
+        """``original`` with its time added under ``name`` (a label, or a function of the call's arguments)."""
         timers = self
 
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -395,8 +404,7 @@ class _Timers:
                 timers.calls[label] += 1
                 timers._active.discard(label)
 
-        self._patches.append((owner, attr, original, attr in vars(owner)))
-        setattr(owner, attr, timed)
+        return timed
 
     def sql(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         """A django execute_wrapper: time every statement, by verb and table."""
@@ -421,30 +429,35 @@ class _Timers:
         self._patches.clear()
 
 
-# (label in the report, timer key): indentation shows what is part of what.
-BREAKDOWN = [
-    ("sync_connection, whole run", "total"),
-    ("  ingest_items", "ingest_items"),
-    ("    sanitize_html (nh3)", "sanitize_html"),
-    ("    html_to_text", "html_to_text"),
-    ("    language detect (messages and new threads)", "detect"),
-    ("    _identities: look up / create persons + identities", "_identities"),
-    ("    _conversations: look up / create threads", "_conversations"),
-    ("    _existing: SELECTs for already-stored rows (all models)", "_existing"),
-    ("    Message bulk_create", "Message.bulk_create"),
-    ("    _touch_conversations: SELECT + bulk_update threads", "_touch_conversations"),
-    ("      Conversation bulk_update", "Conversation.bulk_update"),
-    ("    _touch_persons: SELECT + bulk_update persons", "_touch_persons"),
-    ("      Person bulk_update", "Person.bulk_update"),
-    ("  moderate_new_messages", "moderate_new_messages"),
-    ("    active_versions (rules)", "active_versions"),
-    ("    rules.facts_for (incl. first-message query)", "facts_for"),
-    ("    rules.first_verdict_and_sides (evaluate rules)", "first_verdict_and_sides"),
-    ("      conditions.watched_words (per words rule)", "watched_words"),
-    ("    Decision bulk_create", "Decision.bulk_create"),
-    ("    _audit_rule_decisions (an audit event per decision)", "_audit_rule_decisions"),
-    ("  page commits", "commit"),
-]
+# Lines shown under a pipeline step, (label, timer key): the parts of a step worth seeing on their own.
+STEP_DETAILS: dict[str, list[tuple[str, str]]] = {
+    "clean_bodies": [("sanitize_html (nh3)", "sanitize_html"), ("html_to_text", "html_to_text")],
+    "store_messages": [
+        ("Conversation bulk_create (new threads)", "Conversation.bulk_create"),
+        ("Message bulk_create", "Message.bulk_create"),
+    ],
+    "move_clocks": [("Conversation bulk_update", "Conversation.bulk_update")],
+    "moderate": [
+        ("active_versions (rules)", "active_versions"),
+        ("rules.facts_for (incl. first-message query)", "facts_for"),
+        ("rules.first_verdict_and_sides (evaluate rules)", "first_verdict_and_sides"),
+        ("Decision bulk_create", "Decision.bulk_create"),
+        ("_audit_rule_decisions (an audit event per decision)", "_audit_rule_decisions"),
+    ],
+}
+
+
+def _pipeline_steps() -> list[str]:
+    from federe.inbox import ingest
+
+    return [step.__name__ for step in ingest.SYNC_STEPS]
+
+
+def _time_steps(timers: _Timers) -> None:
+    """Each step of the ingest pipeline timed under its own name (the pipeline reads SYNC_STEPS at each page)."""
+    from federe.inbox import ingest
+
+    timers.replace(ingest, "SYNC_STEPS", tuple(timers.timed(s, f"step:{s.__name__}") for s in ingest.SYNC_STEPS))
 
 
 def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _Timers]:
@@ -452,30 +465,19 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     from django.db.models.query import QuerySet
 
     import federe.connections.services as services
-    import federe.inbox.ingest as ingest
-    import federe.moderation.conditions as conditions
+    import federe.inbox.bodies as bodies
     import federe.moderation.rules as rules
     import federe.moderation.services as moderation
 
     timers = _Timers()
-    for name in (
-        "sanitize_html",
-        "html_to_text",
-        "detect",
-        "_identities",
-        "_conversations",
-        "_existing",
-        "_touch_conversations",
-        "_touch_persons",
-    ):
-        timers.wrap(ingest, name, name)
-    timers.wrap(services, "ingest_items", "ingest_items")
-    timers.wrap(services, "moderate_new_messages", "moderate_new_messages")
+    _time_steps(timers)
+    for name in ("sanitize_html", "html_to_text"):
+        timers.wrap(bodies, name, name)
+    timers.wrap(services, "_store_page", "_store_page")
     timers.wrap(moderation, "active_versions", "active_versions")
     timers.wrap(moderation, "_audit_rule_decisions", "_audit_rule_decisions")
     timers.wrap(rules, "facts_for", "facts_for")
     timers.wrap(rules, "first_verdict_and_sides", "first_verdict_and_sides")
-    timers.wrap(conditions, "watched_words", "watched_words")
     timers.wrap(QuerySet, "bulk_create", lambda qs, *a: f"{qs.model.__name__}.bulk_create")
     timers.wrap(QuerySet, "bulk_update", lambda qs, *a: f"{qs.model.__name__}.bulk_update")
     database = connections["default"]
@@ -489,10 +491,20 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     return seconds, outcome, timers
 
 
-def _breakdown_text(timers: _Timers) -> tuple[str, list[list[Any]]]:
+def _breakdown_rows(timers: _Timers) -> list[tuple[str, str]]:
+    """(label, timer key) in report order: indentation shows what is part of what."""
+    rows = [("sync_connection, whole run", "total"), ("  _store_page: the pipeline + cursor, per page", "_store_page")]
+    for name in _pipeline_steps():
+        rows.append((f"    {name}", f"step:{name}"))
+        rows.extend((f"      {label}", key) for label, key in STEP_DETAILS.get(name, []))
+    rows.append(("  page commits", "commit"))
+    return rows
+
+
+def _breakdown_text(timers: _Timers, count: int) -> tuple[str, list[list[Any]]]:
     total = timers.seconds["total"]
     rows: list[list[Any]] = []
-    for label, key in BREAKDOWN:
+    for label, key in _breakdown_rows(timers):
         rows.append([label, timers.seconds.get(key, 0.0), timers.calls.get(key, 1 if key == "total" else 0)])
     sql = sorted(((k, v) for k, v in timers.seconds.items() if k.startswith("SQL ")), key=lambda kv: -kv[1])
     sql_total = sum(v for _k, v in sql)
@@ -502,9 +514,13 @@ def _breakdown_text(timers: _Timers) -> tuple[str, list[list[Any]]]:
     rows.append(["database: commits", commit, timers.calls.get("commit", 0)])
     rows.append(["Python outside the database (ORM, Fédère, nh3, ...)", total - sql_total - commit, 0])
     lines = [
-        f"  {label:<62} {seconds:8.2f} s {seconds / total:6.1%} {calls:>8,} calls" for label, seconds, calls in rows
+        f"  {label:<56} {seconds:8.2f} s {seconds / total:6.1%} {seconds / count * 1e6:9.1f} µs/msg {calls:>8,} calls"
+        for label, seconds, calls in rows
     ]
-    header = "  (wall clock, no profiler; indented lines are parts of the line above)"
+    header = (
+        f"  (wall clock for {count:,} messages, no profiler; indented lines are parts of the line above; "
+        "µs/msg = time / messages)"
+    )
     return "\n".join([header, *lines]), rows
 
 
@@ -598,7 +614,7 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             _reset_for_rerun(backend, connection.pk)
             seconds, outcome, timers = _instrumented_ingest(connection.pk, pages)
             _check_outcome(outcome, count)
-            text, rows = _breakdown_text(timers)
+            text, rows = _breakdown_text(timers, count)
             _out(
                 f"[{backend}] where the time goes (instrumented re-run: {seconds:.2f} s "
                 f"= {count / seconds:,.0f} msg/s):"

@@ -17,7 +17,7 @@ def test_an_unexpected_failure_is_said_in_french(connection, monkeypatch):
     def broken(conn, items):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "ingest_items", broken)
+    monkeypatch.setattr(services, "ingest_page", broken)
     with translation.override("fr"):
         run = services.sync_connection(connection.pk).run
     connection.refresh_from_db()

@@ -61,7 +61,7 @@ def test_hostile_html_is_neutralised(connection, monkeypatch):
 def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(connection, monkeypatch):
     import federe.connections.services as services
 
-    real = services.ingest_items
+    real = services.ingest_page
     calls = {"n": 0}
 
     def crash_on_second_page(conn, items):
@@ -71,7 +71,7 @@ def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(connection, monk
             raise RuntimeError("power cut")  # after writing rows, inside the page's transaction
         return stats
 
-    monkeypatch.setattr(services, "ingest_items", crash_on_second_page)
+    monkeypatch.setattr(services, "ingest_page", crash_on_second_page)
     run = sync_connection(connection.pk).run
     connection.refresh_from_db()
     assert run.outcome == SyncRun.Outcome.FAILED
@@ -79,7 +79,7 @@ def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(connection, monk
     assert Message.objects.filter(connection=connection).count() == 20  # the second page rolled back
     assert "Unexpected error" in connection.last_error
 
-    monkeypatch.setattr(services, "ingest_items", real)
+    monkeypatch.setattr(services, "ingest_page", real)
     sync_connection(connection.pk)
     assert Message.objects.filter(connection=connection).count() == 50
     assert Message.objects.filter(connection=connection).values("external_id").distinct().count() == 50

@@ -27,9 +27,8 @@ from federe.connectors import registry
 from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
 from federe.connectors.types import Batch, MalformedItem
 from federe.core import audit
-from federe.inbox.ingest import IngestStats, ingest_items, storable
-from federe.moderation.services import moderate_new_messages
-from federe.people.engagement.scoring import after_new_messages
+from federe.inbox.ingest import IngestStats, ingest_page
+from federe.inbox.store import storable
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -178,11 +177,9 @@ class SyncOutcome:
 
 
 def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
+    """The page goes through the ingest pipeline (inbox.ingest) in one transaction with the cursor after it."""
     with transaction.atomic():
-        stats = ingest_items(connection, batch.items)
-        moderate_new_messages(connection, stats.new_messages)
-        # People: scores, levels and reach of the authors and of those they replied to (people.engagement.scoring).
-        after_new_messages(connection.workspace_id, stats.new_messages)
+        stats = ingest_page(connection, batch.items)
         connection.cursor = batch.cursor
         # The lease is renewed with each stored page: a long sync that makes progress is not taken for a dead one.
         Connection.objects.filter(pk=connection.pk).update(

@@ -1,13 +1,14 @@
 """The enrichment step: language first, then spam, toxicity and sentiment, for a batch, never failing as a whole.
 
-Ingest (``inbox.ingest``) and ``federe nlp score`` both go through :func:`enrich`, so what the command prints is
-what ingest stores.
+Ingest (``inbox.ingest``, through :func:`message_scores`) and ``federe nlp score`` both go through :func:`enrich`,
+so what the command prints is what ingest stores.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from federe.nlp.backends import for_workspace
@@ -88,6 +89,30 @@ def message_fields(doc: Doc, results: dict[str, list[Result]], i: int) -> dict[s
         info["notes"] = list(doc.notes)
     fields["nlp"] = info
     return fields
+
+
+@dataclass(frozen=True)
+class ToScore:
+    """One message for :func:`message_scores`: its text, the language its network gave (or ''), and whether it
+    is its author's first message (a rule and the spam model both weigh it)."""
+
+    text: str
+    language: str = ""
+    first_message: bool = False
+
+
+def message_scores(workspace_id: int, messages: Sequence[ToScore]) -> list[dict[str, Any]]:
+    """The classifier columns of each message (language, spam, toxicity, sentiment, details), in one batch."""
+    if not messages:
+        return []
+    docs = [prepare(m.text, language=m.language, meta={"first_message": m.first_message}) for m in messages]
+    results = enrich(docs, workspace_id=workspace_id, keep_language=[bool(m.language) for m in messages])
+    out = []
+    for i, (message, doc) in enumerate(zip(messages, docs, strict=True)):
+        fields = message_fields(doc, results, i)
+        fields["language"] = message.language or doc.language
+        out.append(fields)
+    return out
 
 
 def score_lines(

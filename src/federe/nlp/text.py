@@ -22,7 +22,8 @@ _SPACES = re.compile(r"\s+")
 # Three or more combining marks in a row: zalgo, not French accents.
 _ZALGO = re.compile(r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}")
 _COMBINING = re.compile(r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A lone UTF-16 surrogate (valid in JSON as "\ud800"): no UTF-8 text can hold one.
+SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -38,7 +39,7 @@ def prepare(raw: str | bytes | None, *, meta: dict[str, Any] | None = None, lang
             notes.append("invalid_utf8")
     else:
         text = raw
-        if _SURROGATE.search(text):
+        if SURROGATE.search(text):
             text = text.encode("utf-8", errors="replace").decode("utf-8")
             notes.append("invalid_utf8")
     if len(text) > MAX_CHARS * 4:
