@@ -162,7 +162,7 @@ def _stored_rows(ids: set[int]) -> dict[int, dict]:
     rows = Message.objects.filter(pk__in=ids).values(
         "pk", "body_text", "wave_id", "author_id", "spam_score", "posted_at", "nlp"
     )
-    return {row["pk"]: row for row in rows}
+    return {row["pk"]: dict(row) for row in rows}
 
 
 def _near_duplicates(by_band: dict[int, list[int]], signatures: dict[int, np.ndarray]) -> list[list[int]]:
