@@ -242,7 +242,7 @@ def _earlier_repliers(pairs: set[tuple[int, int]], batch: list[int], since: Any)
 
 
 def after_new_messages(workspace_id: int, messages: Sequence[Any]) -> None:
-    """The call made by connections.services after a page is stored (in the page's transaction)."""
+    """The ingest pipeline's score_people step (inbox.ingest), after a page is stored, in its transaction."""
     if messages:
         update_for_messages(workspace_id, [m.pk for m in messages])
 
