@@ -86,12 +86,3 @@ class PasswordForm(forms.Form):
         if data.get("new") and data.get("new") != data.get("new_again"):
             raise ValidationError({"new_again": _("The two passwords differ.")})
         return data
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form: on its field when the form has it, above the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)

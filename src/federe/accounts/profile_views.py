@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from federe.accounts import profile as profiles
-from federe.accounts.forms import PasswordForm, ProfileForm, add_errors
+from federe.accounts.forms import PasswordForm, ProfileForm
+from federe.core.pages import add_errors
 from federe.core.requests import AuthedRequest
 
 

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from federe.accounts import team
-from federe.accounts.forms import AddMemberForm, JoinForm, RoleForm, add_errors
-from federe.accounts.models import Invitation, Membership, Role, Workspace
-from federe.accounts.queries import members_of, workspace_for
-from federe.core.requests import AuthedRequest
+from federe.accounts.forms import AddMemberForm, JoinForm, RoleForm
+from federe.accounts.models import Invitation, Membership, Role, User, Workspace
+from federe.accounts.queries import members_of
+from federe.core.pages import add_errors, error_text, workspace_page
+from federe.core.requests import WorkspaceRequest
 
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _errors(exc: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
-
-
-@login_required
-def team_page(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def team_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,7 +37,7 @@ def team_page(request: AuthedRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         except PermissionDenied as exc:
-            flash.error(request, _errors(exc))
+            flash.error(request, error_text(exc))
         else:
             if isinstance(added, Invitation):
                 flash.success(request, _("Invitation sent to %(email)s.") % {"email": added.email})
@@ -61,16 +56,13 @@ def team_page(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _membership(workspace: Workspace, pk: int) -> Membership:
-    membership = Membership.objects.filter(workspace=workspace, pk=pk).select_related("user", "workspace").first()
-    if membership is None:
-        raise Http404
+    membership = get_object_or_404(Membership.objects.select_related("user", "workspace"), workspace=workspace, pk=pk)
     return membership
 
 
-@login_required
-@require_POST
-def change_role(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def change_role(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     membership = _membership(workspace, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -79,21 +71,20 @@ def change_role(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     try:
         team.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
     else:
         flash.success(request, _("%(user)s's role is changed.") % {"user": membership.user.get_username()})
     return redirect("accounts:team", slug=slug)
 
 
-@login_required
-@require_POST
-def remove_member(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def remove_member(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     membership = _membership(workspace, pk)
     try:
         team.remove(membership=membership, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
         return redirect("accounts:team", slug=slug)
     flash.success(request, _("%(user)s left the team.") % {"user": membership.user.get_username()})
     if membership.user_id == request.user.pk:
@@ -101,17 +92,14 @@ def remove_member(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("accounts:team", slug=slug)
 
 
-@login_required
-@require_POST
-def revoke_invitation(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
-    invitation = Invitation.objects.filter(workspace=workspace, pk=pk).select_related("workspace").first()
-    if invitation is None:
-        raise Http404
+@workspace_page(post=True)
+def revoke_invitation(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
+    invitation = get_object_or_404(Invitation.objects.select_related("workspace"), workspace=workspace, pk=pk)
     try:
         team.revoke_invitation(invitation=invitation, by=request.user)
     except PermissionDenied as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
     else:
         flash.success(request, _("Invitation withdrawn."))
     return redirect("accounts:team", slug=slug)
@@ -122,7 +110,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = team.invitation_for(token)
     except ValidationError as exc:
-        return render(request, "accounts/invitation.html", {"problem": _errors(exc)}, status=410)
+        return render(request, "accounts/invitation.html", {"problem": error_text(exc)}, status=410)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and (request.user.is_authenticated or form.is_valid()):
         try:
@@ -137,8 +125,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _accept(request: HttpRequest, token: str, form: JoinForm) -> Membership:
-    if request.user.is_authenticated:
-        return team.accept(token=token, user=request.user)  # type: ignore[arg-type]
+    if isinstance(request.user, User):  # logged in: joins as themselves
+        return team.accept(token=token, user=request.user)
     membership = team.accept(
         token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
     )

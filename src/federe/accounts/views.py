@@ -4,19 +4,18 @@ from contextlib import suppress
 
 from django import forms
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from federe.accounts import services
-from federe.accounts.models import ApiToken
-from federe.accounts.queries import workspace_for
-from federe.core.requests import AuthedRequest
+from federe.accounts.models import ApiToken, User
+from federe.core.pages import workspace_page
+from federe.core.requests import WorkspaceRequest
 
 
 class TokenForm(forms.Form):
@@ -27,9 +26,9 @@ class TokenForm(forms.Form):
     )
 
 
-@login_required
-def tokens(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def tokens(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -51,13 +50,10 @@ def tokens(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
-    token = ApiToken.objects.filter(workspace=workspace, user=request.user, pk=pk).first()
-    if token is None:
-        raise Http404
+@workspace_page(post=True)
+def revoke_token(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
+    token = get_object_or_404(ApiToken, workspace=workspace, user=request.user, pk=pk)
     services.revoke_api_token(token=token, by=request.user)
     flash.success(request, _("Token revoked."))
     return redirect("accounts:tokens", slug=slug)
@@ -67,7 +63,7 @@ def revoke_token(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 def switch_language(request: HttpRequest) -> HttpResponse:
     """The language switch: remembered in the browser, and in the profile of a logged-in user."""
     user = request.user
-    if user.is_authenticated:
+    if isinstance(user, User):  # logged in (an anonymous visitor is only remembered by the cookie)
         with suppress(ValidationError):  # Django's view below ignores an unknown language too
-            services.set_language(user=user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+            services.set_language(user=user, language=request.POST.get("language", ""))
     return set_language(request)

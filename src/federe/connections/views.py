@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,18 +10,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import workspace_for
 from federe.connections import queries, services
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
 from federe.connectors.capabilities import CAPABILITY_LABELS
-from federe.core.requests import AuthedRequest
+from federe.core.pages import add_errors, workspace_page
+from federe.core.requests import WorkspaceRequest
 
 
-@login_required
-def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def channel_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         config, credentials = form.config_and_credentials()
@@ -35,11 +34,8 @@ def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
                 credentials=credentials,
                 by=request.user,
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
         else:
             flash.success(
                 request, _("Channel “%(name)s” added; its first sync starts now.") % {"name": connection.name}
@@ -58,9 +54,9 @@ def channel_list(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     try:
         connection = queries.connection_of(workspace, pk)
     except Connection.DoesNotExist as exc:
@@ -86,10 +82,9 @@ def channel_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def channel_sync(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def channel_sync(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     try:
         connection = queries.connection_of(workspace, pk)
     except Connection.DoesNotExist as exc:

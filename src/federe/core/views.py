@@ -6,13 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import workspace_for, workspaces_for
+from federe.accounts.permissions import Perm
+from federe.accounts.queries import workspaces_for
 from federe.connections.queries import connections_of
 from federe.core.activity import actor_label, rule_ids
 from federe.core.charts import bar_chart
 from federe.core.models import AuditEvent
-from federe.core.requests import AuthedRequest
+from federe.core.pages import workspace_page
+from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import queries as inbox_queries
 from federe.moderation.models import Rule
 
@@ -25,9 +26,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     return redirect("core:overview", slug=first.slug)
 
 
-@login_required
-def overview(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def overview(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     volume = inbox_queries.daily_volume(workspace)
     return render(
         request,
@@ -44,11 +45,9 @@ def overview(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def activity(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
-    if not has_perm(request.user, workspace, Perm.VIEW_AUDIT):
-        return render(request, "core/forbidden.html", {"workspace": workspace}, status=403)
+@workspace_page(Perm.VIEW_AUDIT)
+def activity(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     events = AuditEvent.objects.filter(workspace=workspace).select_related("actor").order_by("-created_at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     rules = dict(

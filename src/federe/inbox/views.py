@@ -4,19 +4,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_who_can, workspace_for
+from federe.accounts.queries import members_who_can
 from federe.connections.queries import connections_of
-from federe.core.requests import AuthedRequest
+from federe.core.pages import error_text, workspace_page
+from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
@@ -55,11 +54,16 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
     }
 
 
-@login_required
-def inbox(
-    request: AuthedRequest, slug: str, pk: int | None = None, form: ReplyForm | None = None, status: int = 200
+@workspace_page()
+def inbox(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    return _inbox_page(request)
+
+
+def _inbox_page(
+    request: WorkspaceRequest, pk: int | None = None, form: ReplyForm | None = None, status: int = 200
 ) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+    """The list, and the thread ``pk`` beside it when one is open (the page without JavaScript)."""
+    workspace = request.workspace
     filters = queries.InboxFilters.from_params(request.GET.dict())
     page = Paginator(queries.conversations(workspace, filters), 40).get_page(request.GET.get("page"))
     context = {
@@ -80,16 +84,16 @@ def inbox(
     return render(request, "inbox/inbox.html", context, status=status)
 
 
-@login_required
-def thread(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def thread(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     conv = _conversation(workspace, pk)
     if not request.htmx:
-        return inbox(request, slug, pk)
+        return _inbox_page(request, pk)
     return render(request, "inbox/_thread.html", _thread_context(request, workspace, conv))
 
 
-def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+def _render_thread(request: WorkspaceRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
     conv.refresh_from_db()
     if request.htmx:
         response = render(request, "inbox/_thread.html", _thread_context(request, workspace, conv, form))
@@ -97,14 +101,13 @@ def _render_thread(request: AuthedRequest, workspace: Workspace, conv: Conversat
         return response
     if form is not None and form.errors:
         # Without JavaScript: show the whole page again, with the error and the text typed.
-        return inbox(request, workspace.slug, conv.pk, form=form, status=422)
+        return _inbox_page(request, conv.pk, form=form, status=422)
     return redirect("inbox:thread", slug=workspace.slug, pk=conv.pk)
 
 
-@login_required
-@require_POST
-def reply(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def reply(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     conv = _conversation(workspace, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
@@ -131,25 +134,21 @@ def reply(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     return _render_thread(request, workspace, conv)
 
 
-@login_required
-@require_POST
-def retry(request: AuthedRequest, slug: str, pk: int, reply_pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def retry(request: WorkspaceRequest, slug: str, pk: int, reply_pk: int) -> HttpResponse:
+    workspace = request.workspace
     conv = _conversation(workspace, pk)
-    draft = Reply.objects.filter(workspace=workspace, conversation=conv, pk=reply_pk).first()
-    if draft is None:
-        raise Http404
+    draft = get_object_or_404(Reply, workspace=workspace, conversation=conv, pk=reply_pk)
     try:
         services.retry_reply(reply=draft, by=request.user, text=request.POST.get("body"))
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        flash.error(request, error_text(exc))
     return _render_thread(request, workspace, conv)
 
 
-@login_required
-@require_POST
-def change_status(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def change_status(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     conv = _conversation(workspace, pk)
     form = StatusForm(request.POST)
     try:
@@ -157,14 +156,13 @@ def change_status(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             raise ValidationError(_("Unknown status."))
         services.set_status(conversation=conv, status=form.cleaned_data["status"], by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        flash.error(request, error_text(exc))
     return _render_thread(request, workspace, conv)
 
 
-@login_required
-@require_POST
-def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def assign(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     conv = _conversation(workspace, pk)
     form = AssignForm(request.POST)
     assignee = None
@@ -178,5 +176,5 @@ def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.assign(conversation=conv, assignee=assignee, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        flash.error(request, error_text(exc))
     return _render_thread(request, workspace, conv)

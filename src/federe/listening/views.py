@@ -1,21 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_of, members_who_can, workspace_for
+from federe.accounts.queries import members_of, members_who_can
 from federe.core.confirm import ask_again, is_confirmed
-from federe.core.requests import AuthedRequest
+from federe.core.pages import error_text, workspace_page
+from federe.core.requests import WorkspaceRequest
 from federe.listening import services, voice
 from federe.listening.charts import voice_chart
 from federe.listening.delivery import delivery_problems
@@ -25,19 +24,13 @@ from federe.nlp.explain import SENTIMENT_NAMES
 
 
 def _query(workspace: Workspace, pk: int) -> SavedQuery:
-    query = SavedQuery.objects.filter(workspace=workspace, pk=pk).first()
-    if query is None:
-        raise Http404
+    query = get_object_or_404(SavedQuery, workspace=workspace, pk=pk)
     return query
 
 
-def _errors(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
-
-
-@login_required
-def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def dashboard(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     by = "week" if request.GET.get("by") == "week" else "day"
     days = 90 if by == "week" else 30
     brands = voice.voice_brands(workspace)
@@ -61,9 +54,9 @@ def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def voice_export(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     by = "week" if request.GET.get("by") == "week" else "day"
     points = voice.share_of_voice(workspace, days=90 if by == "week" else 30, by=by)
     response = HttpResponse(voice.voice_csv(points, bom=True), content_type="text/csv; charset=utf-8")
@@ -71,9 +64,9 @@ def voice_export(request: AuthedRequest, slug: str) -> HttpResponse:
     return response
 
 
-@login_required
-def query_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def query_edit(request: WorkspaceRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    workspace = request.workspace
     query = _query(workspace, pk) if pk is not None else None
     initial = {"name": query.name, "kind": query.kind, "brand": query.brand, "text": query.text} if query else {}
     form = QueryForm(request.POST or None, initial=initial)
@@ -96,25 +89,24 @@ def query_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> Http
     )
 
 
-@login_required
-@require_POST
-def query_preview(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def query_preview(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     text = request.POST.get("text", "")
     error, found = "", []
     if text.strip():
         try:
             found = services.preview(workspace, text)
         except ValidationError as exc:
-            error = _errors(exc)
+            error = error_text(exc)
     return render(
         request, "listening/_preview.html", {"workspace": workspace, "found": found, "error": error, "text": text}
     )
 
 
-@login_required
-def query_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def query_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     query = _query(workspace, pk)
     mentions = (
         Mention.objects.filter(query=query)
@@ -150,10 +142,9 @@ def query_delete_effect(name: str) -> str:
     ) % {"name": name}
 
 
-@login_required
-@require_POST
-def query_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def query_delete(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     query = _query(workspace, pk)
     if not is_confirmed(request):
         return ask_again(
@@ -171,15 +162,12 @@ def query_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("listening:dashboard", slug=slug)
 
 
-@login_required
-@require_POST
-def mention_escalate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
-    mention = (
-        Mention.objects.filter(workspace=workspace, pk=pk).select_related("query", "message__conversation").first()
+@workspace_page(post=True)
+def mention_escalate(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
+    mention = get_object_or_404(
+        Mention.objects.select_related("query", "message__conversation"), workspace=workspace, pk=pk
     )
-    if mention is None:
-        raise Http404
     member = next((m.user for m in members_of(workspace) if str(m.user.pk) == request.POST.get("assignee")), None)
     if member is None:
         flash.error(request, _("Choose a member of this workspace."))
@@ -187,7 +175,7 @@ def mention_escalate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse
         try:
             services.escalate(mention=mention, by=request.user, assignee=member, note=request.POST.get("note", ""))
         except (ValidationError, PermissionDenied) as exc:
-            flash.error(request, _errors(exc))
+            flash.error(request, error_text(exc))
         else:
             flash.success(
                 request, _("Handed to %(user)s; the thread is in their inbox.") % {"user": member.get_username()}
@@ -195,9 +183,9 @@ def mention_escalate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse
     return redirect("listening:query", slug=slug, pk=mention.query_id)
 
 
-@login_required
-def alert_settings(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def alert_settings(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     config = services.alert_settings(workspace.pk)
     form = AlertSettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():

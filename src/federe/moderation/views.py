@@ -1,22 +1,21 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_who_can, workspace_for
+from federe.accounts.queries import members_who_can
 from federe.connections.queries import connections_of
 from federe.core.confirm import ask_again, is_confirmed
+from federe.core.pages import error_text, workspace_page
 from federe.core.params import whole_number
-from federe.core.requests import AuthedRequest
+from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox.models import Message
 from federe.moderation import queries, services
 from federe.moderation.backtest import Backtest, broad_notice
@@ -48,9 +47,9 @@ def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: l
     }
 
 
-@login_required
-def review_queue(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def review_queue(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     return render(request, "moderation/queue.html", _queue_context(request, workspace))
 
 
@@ -64,10 +63,9 @@ def _queue_answer(
     return redirect("moderation:queue", slug=workspace.slug)
 
 
-@login_required
-@require_POST
-def decide(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def decide(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     action = request.POST.get("action", "")
     if action not in Verdict.values:
         flash.error(request, _("Unknown action."))
@@ -86,7 +84,7 @@ def decide(request: AuthedRequest, slug: str) -> HttpResponse:
     try:
         services.decide(messages=chosen, action=action, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        flash.error(request, error_text(exc))
         return _queue_answer(request, workspace)
     return _queue_answer(request, workspace, [m.pk for m in chosen])
 
@@ -121,14 +119,14 @@ def _rules_page(
     )
 
 
-@login_required
-def rule_list(request: AuthedRequest, slug: str) -> HttpResponse:
-    return _rules_page(request, workspace_for(request.user, slug))
+@workspace_page()
+def rule_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    return _rules_page(request, request.workspace)
 
 
-@login_required
-def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def rule_edit(request: WorkspaceRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    workspace = request.workspace
     rule = None
     initial = None
     if pk is not None:
@@ -149,7 +147,7 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
                 rule=rule,
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+            form.add_error(None, error_text(exc))
         else:
             flash.success(request, _("Rule saved as version %(n)d.") % {"n": rule.current.number})
             if rule.too_broad:  # type: ignore[attr-defined]
@@ -168,10 +166,9 @@ def rule_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpR
     )
 
 
-@login_required
-@require_POST
-def rule_backtest(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def rule_backtest(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     form = _rule_form(request, workspace)
     result, error = None, ""
     if form.is_valid():
@@ -185,10 +182,9 @@ def rule_backtest(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "moderation/_backtest.html", {"result": result, "error": error, "workspace": workspace})
 
 
-@login_required
-@require_POST
-def rule_toggle(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def rule_toggle(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     rule = _rule(workspace, pk)
     anyway = request.POST.get("anyway") == "yes"
     try:
@@ -207,10 +203,9 @@ def rule_delete_effect(name: str) -> str:
     ) % {"name": name}
 
 
-@login_required
-@require_POST
-def rule_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def rule_delete(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     rule = _rule(workspace, pk)
     if not is_confirmed(request):
         back = reverse("moderation:rule-edit", args=[slug, pk])
@@ -226,10 +221,9 @@ def rule_delete(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("moderation:rules", slug=slug)
 
 
-@login_required
-@require_POST
-def rule_move(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def rule_move(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
     rule = _rule(workspace, pk)
     steps = {"up": -1, "down": 1}
     direction = request.POST.get("direction", "")

@@ -4,29 +4,23 @@ its versions (switch one back on), and a button to learn now. Plus sentiment cor
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import workspace_for
-from federe.core.requests import AuthedRequest
+from federe.core.pages import error_text, workspace_page
+from federe.core.requests import WorkspaceRequest
 from federe.inbox.models import Message
 from federe.nlp import learning, queries
 from federe.nlp.explain import TASK_NAMES, model_name
 
 
-def _errors(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
-
-
-@login_required
-def models_page(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page()
+def models_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     tasks = queries.task_overview(workspace)
     for row in tasks:
         row["name"] = TASK_NAMES[row["task"]]
@@ -43,15 +37,14 @@ def models_page(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def train_now(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def train_now(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     task = request.POST.get("task", "")
     try:
         row = learning.train(workspace, task, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
     else:
         if row.active:
             flash.success(request, _("Version %(v)d is learned and switched on.") % {"v": row.version})
@@ -64,10 +57,9 @@ def train_now(request: AuthedRequest, slug: str) -> HttpResponse:
     return redirect("nlp:models", slug=slug)
 
 
-@login_required
-@require_POST
-def activate(request: AuthedRequest, slug: str) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
+@workspace_page(post=True)
+def activate(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    workspace = request.workspace
     raw = request.POST.get("version", "")
     try:
         version = None if raw == "shipped" else int(raw)
@@ -75,21 +67,18 @@ def activate(request: AuthedRequest, slug: str) -> HttpResponse:
     except ValueError:
         flash.error(request, _("This version does not exist."))
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
     return redirect("nlp:models", slug=slug)
 
 
-@login_required
-@require_POST
-def correct_sentiment(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = workspace_for(request.user, slug)
-    message = Message.objects.filter(workspace=workspace, pk=pk).select_related("workspace").first()
-    if message is None:
-        raise Http404
+@workspace_page(post=True)
+def correct_sentiment(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
+    message = get_object_or_404(Message.objects.select_related("workspace"), workspace=workspace, pk=pk)
     try:
         learning.correct_sentiment(message, request.POST.get("sentiment", ""), request.user)
     except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, _errors(exc))
+        flash.error(request, error_text(exc))
     else:
         flash.success(request, _("Thanks: the tone is corrected, and this workspace's model will learn from it."))
     back = request.POST.get("next", "")
