@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from federe.accounts.services import authenticate_token
+from federe.core.requests import ApiRequest
 
 
 class TokenAuth(HttpBearer):
@@ -15,6 +16,7 @@ class TokenAuth(HttpBearer):
         api_token = authenticate_token(token)
         if api_token is None:
             return None
-        request.user = api_token.user
-        request.workspace = api_token.workspace  # type: ignore[attr-defined]
+        typed = cast(ApiRequest, request)  # what the endpoints see: the token's user and workspace
+        typed.user = api_token.user
+        typed.workspace = api_token.workspace
         return api_token

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
 
 from federe.api.v1.schemas import ConnectionIn, ConnectionOut, Id, SyncOut
 from federe.connections import queries, services
 from federe.connections.models import Connection
 from federe.connectors import registry
+from federe.core.requests import ApiRequest
 
 router = Router()
 
@@ -27,16 +27,16 @@ def _out(connection: Connection) -> ConnectionOut:
 
 
 @router.get("", response=list[ConnectionOut])
-def list_connections(request: HttpRequest) -> list[ConnectionOut]:
-    return [_out(c) for c in queries.connections_of(request.workspace)]  # type: ignore[attr-defined]
+def list_connections(request: ApiRequest) -> list[ConnectionOut]:
+    return [_out(c) for c in queries.connections_of(request.workspace)]
 
 
 @router.post("", response={201: ConnectionOut})
-def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int, ConnectionOut]:
+def create_connection(request: ApiRequest, payload: ConnectionIn) -> tuple[int, ConnectionOut]:
     connection = services.create_connection(
         workspace=request.workspace,
         network=payload.network,
-        name=payload.name,  # type: ignore[attr-defined]
+        name=payload.name,
         config=payload.config,
         credentials=payload.credentials,
         by=request.user,
@@ -45,13 +45,13 @@ def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int,
 
 
 @router.get("/{connection_id}", response=ConnectionOut)
-def get_connection(request: HttpRequest, connection_id: Id) -> ConnectionOut:
-    return _out(queries.connection_of(request.workspace, connection_id))  # type: ignore[attr-defined]
+def get_connection(request: ApiRequest, connection_id: Id) -> ConnectionOut:
+    return _out(queries.connection_of(request.workspace, connection_id))
 
 
 @router.post("/{connection_id}/sync", response={202: SyncOut})
-def sync_connection(request: HttpRequest, connection_id: Id) -> tuple[int, SyncOut]:
+def sync_connection(request: ApiRequest, connection_id: Id) -> tuple[int, SyncOut]:
     """Ask for a sync now; a worker runs it within seconds."""
-    connection = queries.connection_of(request.workspace, connection_id)  # type: ignore[attr-defined]
+    connection = queries.connection_of(request.workspace, connection_id)
     services.request_sync(connection, by=request.user)
     return 202, SyncOut(queued=True)

@@ -96,7 +96,7 @@ def install(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>."))
 
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: object) -> HttpResponse:  # Http404 or any DoesNotExist
         return respond(request, 404, "not_found", _("Not found in this workspace."))
 
     api.add_exception_handler(Http404, not_found)

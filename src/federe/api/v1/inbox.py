@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 
+from federe.accounts.models import User
 from federe.api.v1.schemas import (
     AssignIn,
     ConversationDetail,
@@ -17,6 +16,7 @@ from federe.api.v1.schemas import (
     ReplyOut,
     StatusIn,
 )
+from federe.core.requests import ApiRequest
 from federe.inbox import queries, services
 from federe.inbox.models import Conversation, Message, Reply
 
@@ -41,9 +41,7 @@ def _filters(q: InboxQuery) -> queries.InboxFilters:
 
 
 def message_out(message: Message) -> MessageOut:
-    author = (
-        str(message.author) if message.author_id else (message.sent_by.get_username() if message.sent_by_id else None)
-    )
+    author = str(message.author) if message.author_id else (message.sent_by.get_username() if message.sent_by else None)
     return MessageOut(
         id=message.pk,
         conversation_id=message.conversation_id,
@@ -67,36 +65,36 @@ def conversation_out(conv: Conversation) -> ConversationOut:
         title=conv.title,
         status=conv.status,
         language=conv.language,
-        assignee=conv.assignee.get_username() if conv.assignee_id else None,
+        assignee=conv.assignee.get_username() if conv.assignee else None,
         last_message_at=conv.last_message_at,
     )
 
 
 @router.get("/messages", response=list[MessageOut])
-def list_messages(request: HttpRequest, q: Query[InboxQuery]) -> list[MessageOut]:
-    rows = queries.messages(request.workspace, _filters(q)).select_related("sent_by")  # type: ignore[attr-defined]
+def list_messages(request: ApiRequest, q: Query[InboxQuery]) -> list[MessageOut]:
+    rows = queries.messages(request.workspace, _filters(q)).select_related("sent_by")
     return [message_out(m) for m in rows[q.offset : q.offset + q.limit]]
 
 
 @router.get("/conversations", response=list[ConversationOut])
-def list_conversations(request: HttpRequest, q: Query[InboxQuery]) -> list[ConversationOut]:
-    rows = queries.conversations(request.workspace, _filters(q))  # type: ignore[attr-defined]
+def list_conversations(request: ApiRequest, q: Query[InboxQuery]) -> list[ConversationOut]:
+    rows = queries.conversations(request.workspace, _filters(q))
     return [conversation_out(c) for c in rows[q.offset : q.offset + q.limit]]
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationDetail)
-def get_conversation(request: HttpRequest, conversation_id: Id) -> ConversationDetail:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def get_conversation(request: ApiRequest, conversation_id: Id) -> ConversationDetail:
+    workspace = request.workspace
     conv = queries.conversation(workspace, conversation_id)
     return ConversationDetail(
         **conversation_out(conv).dict(), messages=[message_out(m) for m in queries.thread(workspace, conv)]
     )
 
 
-def _message(request: HttpRequest, message_id: Id) -> Message:
+def _message(request: ApiRequest, message_id: Id) -> Message:
     return Message.objects.select_related("conversation__connection", "conversation__workspace").get(
         workspace=request.workspace,
-        pk=message_id,  # type: ignore[attr-defined]
+        pk=message_id,
     )
 
 
@@ -112,7 +110,7 @@ def reply_out(reply: Reply) -> ReplyOut:
 
 @router.post("/messages/{message_id}/reply", response={201: ReplyOut, 502: ReplyOut})
 def reply_to_message(
-    request: HttpRequest,
+    request: ApiRequest,
     message_id: Id,
     payload: ReplyIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
@@ -139,36 +137,29 @@ def reply_to_message(
     return (201 if reply.state == "sent" else 502), reply_out(reply)
 
 
-def _assignee(request: HttpRequest, payload: AssignIn):  # type: ignore[no-untyped-def]
+def _assignee(request: ApiRequest, payload: AssignIn) -> User | None:
     if not payload.assignee:
         return None
-    user = (
-        get_user_model()
-        .objects.filter(
-            username=payload.assignee,
-            memberships__workspace=request.workspace,  # type: ignore[attr-defined]
-        )
-        .first()
-    )
+    user = User.objects.filter(username=payload.assignee, memberships__workspace=request.workspace).first()
     if user is None:
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
     return user
 
 
 @router.post("/conversations/{conversation_id}/assign", response=ConversationOut)
-def assign_conversation(request: HttpRequest, conversation_id: Id, payload: AssignIn) -> ConversationOut:
-    conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
+def assign_conversation(request: ApiRequest, conversation_id: Id, payload: AssignIn) -> ConversationOut:
+    conv = queries.conversation(request.workspace, conversation_id)
     return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
 
 
 @router.post("/messages/{message_id}/assign", response=ConversationOut)
-def assign_message(request: HttpRequest, message_id: Id, payload: AssignIn) -> ConversationOut:
+def assign_message(request: ApiRequest, message_id: Id, payload: AssignIn) -> ConversationOut:
     """Assign the conversation this message belongs to."""
     conv = _message(request, message_id).conversation
     return conversation_out(services.assign(conversation=conv, assignee=_assignee(request, payload), by=request.user))
 
 
 @router.post("/conversations/{conversation_id}/status", response=ConversationOut)
-def change_status(request: HttpRequest, conversation_id: Id, payload: StatusIn) -> ConversationOut:
-    conv = queries.conversation(request.workspace, conversation_id)  # type: ignore[attr-defined]
+def change_status(request: ApiRequest, conversation_id: Id, payload: StatusIn) -> ConversationOut:
+    conv = queries.conversation(request.workspace, conversation_id)
     return conversation_out(services.set_status(conversation=conv, status=payload.status, by=request.user))

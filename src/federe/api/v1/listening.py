@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from federe.api.v1.schemas import Id
+from federe.core.requests import ApiRequest
 from federe.listening import services, voice
 from federe.listening.models import Alert, Mention, SavedQuery
 
@@ -101,8 +102,8 @@ class LeaderOut(Schema):
     engagement: int
 
 
-def _query(request: HttpRequest, pk: int) -> SavedQuery:
-    query = SavedQuery.objects.filter(workspace=request.workspace, pk=pk).first()  # type: ignore[attr-defined]
+def _query(request: ApiRequest, pk: int) -> SavedQuery:
+    query = SavedQuery.objects.filter(workspace=request.workspace, pk=pk).first()
     if query is None:
         raise Http404
     return query
@@ -136,21 +137,21 @@ def mention_out(m: Mention) -> MentionOut:
 
 
 @router.get("/queries", response=list[QueryOut])
-def list_queries(request: HttpRequest) -> list[QueryOut]:
-    return [query_out(q) for q in SavedQuery.objects.filter(workspace=request.workspace)]  # type: ignore[attr-defined]
+def list_queries(request: ApiRequest) -> list[QueryOut]:
+    return [query_out(q) for q in SavedQuery.objects.filter(workspace=request.workspace)]
 
 
 @router.post("/queries", response={201: QueryOut})
-def create_query(request: HttpRequest, payload: QueryIn) -> tuple[int, QueryOut]:
+def create_query(request: ApiRequest, payload: QueryIn) -> tuple[int, QueryOut]:
     """Syntax errors answer 400 with the position and what was expected, in the token owner's language."""
-    q = services.save_query(workspace=request.workspace, by=request.user, **payload.dict())  # type: ignore[attr-defined]
+    q = services.save_query(workspace=request.workspace, by=request.user, **payload.dict())
     return 201, query_out(q)
 
 
 @router.put("/queries/{query_id}", response=QueryOut)
-def update_query(request: HttpRequest, query_id: Id, payload: QueryIn) -> QueryOut:
+def update_query(request: ApiRequest, query_id: Id, payload: QueryIn) -> QueryOut:
     q = services.save_query(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         by=request.user,
         query=_query(request, query_id),
         **payload.dict(),
@@ -159,13 +160,13 @@ def update_query(request: HttpRequest, query_id: Id, payload: QueryIn) -> QueryO
 
 
 @router.delete("/queries/{query_id}", response={204: None})
-def delete_query(request: HttpRequest, query_id: Id) -> tuple[int, None]:
+def delete_query(request: ApiRequest, query_id: Id) -> tuple[int, None]:
     services.delete_query(query=_query(request, query_id), by=request.user)
     return 204, None
 
 
 @router.get("/queries/{query_id}/mentions", response=list[MentionOut])
-def mentions(request: HttpRequest, query_id: Id, limit: int = 50, before_id: Id | None = None) -> list[MentionOut]:
+def mentions(request: ApiRequest, query_id: Id, limit: int = 50, before_id: Id | None = None) -> list[MentionOut]:
     rows = Mention.objects.filter(query=_query(request, query_id)).select_related("message__author")
     if before_id:
         rows = rows.filter(pk__lt=before_id)
@@ -173,7 +174,7 @@ def mentions(request: HttpRequest, query_id: Id, limit: int = 50, before_id: Id 
 
 
 @router.get("/queries/{query_id}/leaders", response=list[LeaderOut])
-def leaders(request: HttpRequest, query_id: Id, days: LeaderDays = 30, order: str = "mentions") -> list[LeaderOut]:
+def leaders(request: ApiRequest, query_id: Id, days: LeaderDays = 30, order: str = "mentions") -> list[LeaderOut]:
     """Opinion leaders of a query, one row per person with their identities, ordered by ``mentions``, ``reach`` or
     ``engagement``."""
     rows = voice.opinion_leaders(_query(request, query_id), days=days, order=order)
@@ -184,17 +185,17 @@ def leaders(request: HttpRequest, query_id: Id, days: LeaderDays = 30, order: st
 
 
 @router.post("/preview", response=list[MentionOut])
-def preview(request: HttpRequest, payload: PreviewIn) -> list[MentionOut]:
+def preview(request: ApiRequest, payload: PreviewIn) -> list[MentionOut]:
     """The latest messages a query would match, without saving it (message id in place of a mention id)."""
-    found = services.preview(request.workspace, payload.text)  # type: ignore[attr-defined]
+    found = services.preview(request.workspace, payload.text)
     return [message_out(m) for m in found]
 
 
 @router.get("/share-of-voice", response=list[VoiceOut])
-def share_of_voice(request: HttpRequest, by: str = "day", days: int = 30) -> list[VoiceOut]:
+def share_of_voice(request: ApiRequest, by: str = "day", days: int = 30) -> list[VoiceOut]:
     """Brand and competitor queries only, grouped by brand: a message matched by several queries of one brand
     counts once."""
-    points = voice.share_of_voice(request.workspace, days=max(1, min(days, 366)), by=by)  # type: ignore[attr-defined]
+    points = voice.share_of_voice(request.workspace, days=max(1, min(days, 366)), by=by)
     return [
         VoiceOut(
             period=p.period,
@@ -211,8 +212,8 @@ def share_of_voice(request: HttpRequest, by: str = "day", days: int = 30) -> lis
 
 
 @router.get("/alerts", response=list[AlertOut])
-def alerts(request: HttpRequest, limit: int = 50) -> list[AlertOut]:
-    rows = Alert.objects.filter(workspace=request.workspace).select_related("query")[: max(1, min(limit, 500))]  # type: ignore[attr-defined]
+def alerts(request: ApiRequest, limit: int = 50) -> list[AlertOut]:
+    rows = Alert.objects.filter(workspace=request.workspace).select_related("query")[: max(1, min(limit, 500))]
     return [
         AlertOut(
             id=a.pk,

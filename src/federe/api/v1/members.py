@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from federe.accounts import team
@@ -16,6 +16,7 @@ from federe.accounts.models import Invitation, Membership, Role
 from federe.accounts.permissions import Perm, require
 from federe.accounts.queries import members_of
 from federe.api.v1.schemas import Id
+from federe.core.requests import ApiRequest
 
 router = Router()
 
@@ -59,23 +60,23 @@ def invitation_out(i: Invitation) -> InvitationOut:
     return InvitationOut(id=i.pk, email=i.email, role=i.role, expires_at=i.expires_at)
 
 
-def _membership(request: HttpRequest, pk: int) -> Membership:
-    found = members_of(request.workspace).filter(pk=pk).select_related("workspace").first()  # type: ignore[attr-defined]
+def _membership(request: ApiRequest, pk: int) -> Membership:
+    found = members_of(request.workspace).filter(pk=pk).select_related("workspace").first()
     if found is None:
         raise Http404
     return found
 
 
 @router.get("", response=list[MemberOut])
-def list_members(request: HttpRequest) -> list[MemberOut]:
-    return [member_out(m) for m in members_of(request.workspace)]  # type: ignore[attr-defined]
+def list_members(request: ApiRequest) -> list[MemberOut]:
+    return [member_out(m) for m in members_of(request.workspace)]
 
 
 @router.post("", response={201: AddedOut})
-def add_member(request: HttpRequest, payload: MemberIn) -> tuple[int, AddedOut]:
+def add_member(request: ApiRequest, payload: MemberIn) -> tuple[int, AddedOut]:
     """A known user (by user name or e-mail) joins at once; an unknown e-mail address receives an invitation."""
     added: Any = team.add_or_invite(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         who=payload.who,
         role=payload.role,
         by=request.user,
@@ -87,14 +88,14 @@ def add_member(request: HttpRequest, payload: MemberIn) -> tuple[int, AddedOut]:
 
 
 @router.get("/invitations", response=list[InvitationOut])
-def list_invitations(request: HttpRequest) -> list[InvitationOut]:
-    require(request.user, request.workspace, Perm.MANAGE_MEMBERS)  # type: ignore[attr-defined]
-    return [invitation_out(i) for i in team.pending(request.workspace)]  # type: ignore[attr-defined]
+def list_invitations(request: ApiRequest) -> list[InvitationOut]:
+    require(request.user, request.workspace, Perm.MANAGE_MEMBERS)
+    return [invitation_out(i) for i in team.pending(request.workspace)]
 
 
 @router.delete("/invitations/{invitation_id}", response={204: None})
-def revoke_invitation(request: HttpRequest, invitation_id: Id) -> tuple[int, None]:
-    invitation = team.pending(request.workspace).filter(pk=invitation_id).first()  # type: ignore[attr-defined]
+def revoke_invitation(request: ApiRequest, invitation_id: Id) -> tuple[int, None]:
+    invitation = team.pending(request.workspace).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
     team.revoke_invitation(invitation=invitation, by=request.user)
@@ -102,11 +103,11 @@ def revoke_invitation(request: HttpRequest, invitation_id: Id) -> tuple[int, Non
 
 
 @router.patch("/{member_id}", response=MemberOut)
-def change_role(request: HttpRequest, member_id: Id, payload: RoleIn) -> MemberOut:
+def change_role(request: ApiRequest, member_id: Id, payload: RoleIn) -> MemberOut:
     return member_out(team.change_role(membership=_membership(request, member_id), role=payload.role, by=request.user))
 
 
 @router.delete("/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, member_id: Id) -> tuple[int, None]:
+def remove_member(request: ApiRequest, member_id: Id) -> tuple[int, None]:
     team.remove(membership=_membership(request, member_id), by=request.user)
     return 204, None

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from federe.api.v1.schemas import Id
+from federe.core.requests import ApiRequest
 from federe.inbox.models import Message
 from federe.moderation import queries, services
 from federe.moderation.backtest import broad_notice
@@ -110,9 +111,9 @@ def rule_out(rule: Rule) -> RuleOut:
 
 
 @router.get("/queue", response=list[QueueItemOut])
-def review_queue(request: HttpRequest, limit: int = 50) -> list[QueueItemOut]:
+def review_queue(request: ApiRequest, limit: int = 50) -> list[QueueItemOut]:
     """Held and flagged messages waiting for a moderator, with the decisions and their network outcome."""
-    rows = queries.queue(request.workspace)[: max(1, min(limit, 500))]  # type: ignore[attr-defined]
+    rows = queries.queue(request.workspace)[: max(1, min(limit, 500))]
     return [
         QueueItemOut(
             id=m.pk,
@@ -128,10 +129,10 @@ def review_queue(request: HttpRequest, limit: int = 50) -> list[QueueItemOut]:
 
 
 @router.post("/decisions", response={201: list[DecisionOut]})
-def decide(request: HttpRequest, payload: DecideIn) -> tuple[int, list[DecisionOut]]:
+def decide(request: ApiRequest, payload: DecideIn) -> tuple[int, list[DecisionOut]]:
     """Approve, hold, spam, remove or ban; applied on the network at once, outcome in network_state."""
     messages = list(
-        Message.objects.filter(workspace=request.workspace, pk__in=payload.message_ids).select_related(  # type: ignore[attr-defined]
+        Message.objects.filter(workspace=request.workspace, pk__in=payload.message_ids).select_related(
             "connection", "author", "workspace"
         )
     )
@@ -142,16 +143,16 @@ def decide(request: HttpRequest, payload: DecideIn) -> tuple[int, list[DecisionO
 
 
 @router.get("/rules", response=list[RuleOut])
-def list_rules(request: HttpRequest) -> list[RuleOut]:
-    return [rule_out(r) for r in queries.rules_of(request.workspace)]  # type: ignore[attr-defined]
+def list_rules(request: ApiRequest) -> list[RuleOut]:
+    return [rule_out(r) for r in queries.rules_of(request.workspace)]
 
 
 @router.post("/rules", response={201: RuleOut})
-def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, RuleOut]:
+def create_rule(request: ApiRequest, payload: RuleIn) -> tuple[int, RuleOut]:
     rule = services.save_rule(
         workspace=request.workspace,
         by=request.user,
-        name=payload.name,  # type: ignore[attr-defined]
+        name=payload.name,
         match=payload.match,
         conditions=payload.conditions,
         actions=payload.actions,
@@ -160,11 +161,11 @@ def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, RuleOut]:
 
 
 @router.post("/rules/backtest", response=BacktestOut)
-def backtest_rule(request: HttpRequest, payload: RuleIn) -> BacktestOut:
+def backtest_rule(request: ApiRequest, payload: RuleIn) -> BacktestOut:
     """What this rule would have done on past messages, against what moderators decided. Saves nothing."""
     result = services.backtest(
         workspace=request.workspace,
-        match=payload.match,  # type: ignore[attr-defined]
+        match=payload.match,
         conditions=payload.conditions,
         actions=payload.actions,
     )
@@ -178,9 +179,9 @@ def backtest_rule(request: HttpRequest, payload: RuleIn) -> BacktestOut:
 
 
 @router.put("/rules/{rule_id}", response=RuleOut)
-def update_rule(request: HttpRequest, rule_id: Id, payload: RuleIn) -> RuleOut:
+def update_rule(request: ApiRequest, rule_id: Id, payload: RuleIn) -> RuleOut:
     """Save a new version of the rule; earlier versions are kept."""
-    rule = queries.rule_of(request.workspace, rule_id)  # type: ignore[attr-defined]
+    rule = queries.rule_of(request.workspace, rule_id)
     rule = services.save_rule(
         workspace=rule.workspace,
         by=request.user,

@@ -69,7 +69,7 @@ def scoring_settings(request: WorkspaceRequest, slug: str) -> HttpResponse:
             flash.success(request, _("Saved; every score was recomputed."))
             return redirect("people:settings", slug=slug)
     fields = [
-        (name, ScoringSettings._meta.get_field(name).verbose_name, values[name], errors.get(name, []))
+        (name, getattr(ScoringSettings._meta.get_field(name), "verbose_name", name), values[name], errors.get(name, []))
         for name in ScoringSettings.EDITABLE_FIELDS
     ]
     context = {

@@ -56,7 +56,7 @@ def person_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse
     return render(request, "people/person.html", context)
 
 
-def _back_toperson_of(workspace: Workspace, person: Person, anchor: str = "") -> HttpResponse:
+def _back_to_person(workspace: Workspace, person: Person, anchor: str = "") -> HttpResponse:
     return redirect(reverse("people:person", args=[workspace.slug, person.pk]) + (f"#{anchor}" if anchor else ""))
 
 
@@ -69,7 +69,7 @@ def person_note(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         flash.success(request, _("Note added."))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-    return _back_toperson_of(workspace, person, "notes")
+    return _back_to_person(workspace, person, "notes")
 
 
 @workspace_page(post=True)
@@ -82,7 +82,7 @@ def person_note_delete(request: WorkspaceRequest, slug: str, pk: int, note_pk: i
         flash.success(request, _("Note deleted."))
     except PermissionDenied as exc:
         flash.error(request, error_text(exc))
-    return _back_toperson_of(workspace, person, "notes")
+    return _back_to_person(workspace, person, "notes")
 
 
 @workspace_page(post=True)
@@ -93,7 +93,7 @@ def person_tag(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         services.add_tag(person=person, name=request.POST.get("name", ""), by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-    return _back_toperson_of(workspace, person, "tags")
+    return _back_to_person(workspace, person, "tags")
 
 
 @workspace_page(post=True)
@@ -105,7 +105,7 @@ def person_untag(request: WorkspaceRequest, slug: str, pk: int, tag_pk: int) -> 
         services.remove_tag(person=person, tag=tag, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, error_text(exc))
-    return _back_toperson_of(workspace, person, "tags")
+    return _back_to_person(workspace, person, "tags")
 
 
 @workspace_page(post=True)
@@ -118,7 +118,7 @@ def person_field(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-    return _back_toperson_of(workspace, person, "fields")
+    return _back_to_person(workspace, person, "fields")
 
 
 @workspace_page()
@@ -144,7 +144,7 @@ def person_erase(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         counts = privacy.erase_person(person=person, by=request.user, confirm=request.POST.get("confirm", ""))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-        return _back_toperson_of(workspace, person, "privacy")
+        return _back_to_person(workspace, person, "privacy")
     flash.success(
         request,
         _("Erased: identities %(identities)d, messages anonymised %(messages)d, notes %(notes)d.") % counts,
