@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from federe.accounts.models import Membership, Workspace
 from federe.accounts.permissions import ROLE_PERMS, Perm
@@ -11,14 +10,6 @@ from federe.accounts.permissions import ROLE_PERMS, Perm
 
 def workspaces_for(user: Any) -> QuerySet[Workspace]:
     return Workspace.objects.filter(memberships__user=user).order_by("name")
-
-
-def workspace_for(user: Any, slug: str) -> Workspace:
-    """The workspace if the user is a member; 404 otherwise (never reveal others)."""
-    workspace = workspaces_for(user).filter(slug=slug).first()
-    if workspace is None:
-        raise Http404
-    return workspace
 
 
 def members_of(workspace: Workspace) -> QuerySet[Membership]:
