@@ -13,7 +13,8 @@ from federe.accounts import team
 from federe.accounts.forms import AddMemberForm, JoinForm, RoleForm
 from federe.accounts.models import Invitation, Membership, Role, User, Workspace
 from federe.accounts.queries import members_of
-from federe.core.pages import add_errors, error_text, workspace_page
+from federe.core.pages import add_errors, workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 
 

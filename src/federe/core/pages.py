@@ -4,7 +4,7 @@ A page of ``/w/<slug>/…`` needs a logged-in member of that workspace; anybody 
 one is not in does not exist, so slugs reveal nothing). ``workspace_page`` does that lookup, sets the typed
 ``request.workspace`` and ``request.membership``, and (when asked) refuses a role without the page's permission
 with the "Not allowed" page. Actions keep their permission checks in the services: a refused action comes back as
-a message (``error_text``) or as form errors (``add_errors``), the same way on every page.
+a message (``core.refusals.error_text``) or as form errors (``add_errors``), the same way on every page.
 """
 
 from __future__ import annotations
@@ -64,11 +64,6 @@ def workspace_page(perm: Perm | None = None, *, post: bool = False) -> Callable[
         return login_required(checked)
 
     return decorate
-
-
-def error_text(exc: ValidationError | PermissionDenied) -> str:
-    """A service's refusal as one sentence for a flash message."""
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def add_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:

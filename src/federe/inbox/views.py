@@ -14,7 +14,8 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_who_can
 from federe.connections.queries import connections_of
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm

@@ -13,7 +13,8 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, members_who_can
 from federe.core.confirm import ask_again, is_confirmed
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.listening import services, voice
 from federe.listening.charts import voice_chart

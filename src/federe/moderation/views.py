@@ -13,8 +13,9 @@ from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_who_can
 from federe.connections.queries import connections_of
 from federe.core.confirm import ask_again, is_confirmed
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
 from federe.core.params import whole_number
+from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox.models import Message
 from federe.moderation import queries, services

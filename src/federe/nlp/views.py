@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from federe.accounts.permissions import Perm, has_perm
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.inbox.models import Message
 from federe.nlp import learning, queries

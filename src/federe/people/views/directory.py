@@ -20,8 +20,9 @@ from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
 from federe.core.confirm import ask_again, is_confirmed
 from federe.core.csvexport import csv_response
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
 from federe.core.params import whole_number
+from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox.models import Language
 from federe.people import analytics, queries, services

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.permissions import has_perm
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.people import services
 from federe.people.engagement import community, scoring

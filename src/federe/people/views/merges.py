@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from federe.core.pages import error_text, workspace_page
+from federe.core.pages import workspace_page
 from federe.core.params import whole_number
+from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.people import queries, services
 from federe.people.engagement import scoring

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import has_perm
-from federe.core.pages import error_text, forbidden, workspace_page
+from federe.core.pages import forbidden, workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.people import privacy, queries, services, timelines
 from federe.people.engagement import scoring
