@@ -5,38 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from federe.accounts import team
 from federe.accounts.models import Invitation, Membership, Role, User, Workspace
 from federe.accounts.queries import members_of
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = "Team: list members and invitations, add or invite, change a role, remove."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("what", choices=["list", "add", "role", "remove"])
         parser.add_argument("who", nargs="?", default="", help="User name (role, remove) or user name/e-mail (add).")
-        parser.add_argument("--workspace", required=True, help="Workspace short name.")
+        add_workspace_argument(parser)
         parser.add_argument("--role", choices=Role.values, help="The role (add, role).")
         parser.add_argument("--as", dest="username", help="Act as this member (an owner); the operator otherwise.")
         parser.add_argument("--base-url", default="", help="Address of Fédère in the invitation link.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {options['workspace']!r}.")
+        workspace = self.workspace_from(options)
         by = None
         if options["username"]:
             by = User.objects.filter(username=options["username"]).first()
             if by is None:
                 raise CommandError(f"No user {options['username']!r}.")
-        try:
-            getattr(self, f"do_{options['what']}")(workspace, by, options)
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        self.run(options["what"], workspace, by, options)
 
     def _needs(self, options: dict[str, Any], *names: str) -> None:
         missing = [name for name in names if not options[name]]

@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Count
 
 from federe.accounts.models import Workspace
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.listening import services, voice
 from federe.listening.models import Alert, Mention, SavedQuery
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = "Listening: list, add and preview queries, print mentions, share of voice (CSV) and alerts."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("what", choices=["queries", "add", "preview", "mentions", "voice", "alerts"])
-        parser.add_argument("--workspace", required=True, help="Workspace short name.")
+        add_workspace_argument(parser)
         parser.add_argument("--name", help="Query name (add).")
         parser.add_argument("--kind", help="brand, product, competitor or topic (add; required).")
         parser.add_argument("--brand", default="", help="The brand a brand or competitor query counts for (add).")
@@ -27,15 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--id", type=int, help="Query id (mentions).")
         parser.add_argument("--by", default="day", choices=["day", "week"], help="Period (voice).")
         parser.add_argument("--as", dest="username", help="The member making the change (add).")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {options['workspace']!r}.")
-        try:
-            getattr(self, f"do_{options['what']}")(workspace, options)
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def do_queries(self, workspace: Workspace, options: dict[str, Any]) -> None:
         for q in SavedQuery.objects.filter(workspace=workspace).annotate(n=Count("mentions")):

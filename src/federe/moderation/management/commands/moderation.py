@@ -5,36 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from federe.accounts.models import Workspace
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.inbox.models import Message
 from federe.moderation import queries, services
 from federe.moderation.models import Rule
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = "Moderation: list rules, back-test a rule on past messages, or decide on messages."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("what", choices=["rules", "backtest", "queue", "decide"])
-        parser.add_argument("--workspace", required=True, help="Workspace short name.")
+        add_workspace_argument(parser)
         parser.add_argument("--rule", type=int, help="Rule id (backtest).")
         parser.add_argument("--action", help="approve, hold, spam, remove, delete or ban (decide).")
         parser.add_argument("--as", dest="username", help="The moderator deciding (decide).")
         parser.add_argument(
             "--messages", dest="message_ids", nargs="+", type=int, default=[], help="Message ids (decide)."
         )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {options['workspace']!r}.")
-        try:
-            getattr(self, f"do_{options['what']}")(workspace, options)
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def do_rules(self, workspace: Workspace, options: dict[str, Any]) -> None:
         for rule in queries.rules_of(workspace):

@@ -8,24 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from federe.accounts.models import Workspace
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.nlp import evaluate, learning, training
 from federe.nlp.base import TASKS
 from federe.nlp.models import WorkspaceModel
 from federe.nlp.pipeline import score_lines
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = "Classifiers: score text from standard input, evaluate, train, and manage workspace models."
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
         score = sub.add_parser("score", help="Read one text per line on standard input; print one JSON per line.")
         score.add_argument("task", choices=TASKS)
-        score.add_argument("--workspace", help="Use this workspace's own model (short name).")
+        add_workspace_argument(score, required=False, help="Use this workspace's own model (short name).")
         score.add_argument("--explain", action="store_true", help="Add the terms that pushed each score.")
         ev = sub.add_parser("evaluate", help="Measure the shipped models on ../shared/datasets.")
         ev.add_argument("--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment"], help="Only these parts.")
@@ -34,32 +33,21 @@ class Command(BaseCommand):
         train = sub.add_parser("train", help="Rebuild the shipped spam and toxicity models from ../shared/datasets.")
         train.add_argument("--task", choices=["spam", "toxicity"], nargs="+", default=["spam", "toxicity"])
         learn = sub.add_parser("learn", help="Train a new version of a workspace's model now.")
-        learn.add_argument("--workspace", required=True)
+        add_workspace_argument(learn)
         learn.add_argument("--task", choices=learning.LEARNED_TASKS, required=True)
         models = sub.add_parser("models", help="List a workspace's model versions and their held-out scores.")
-        models.add_argument("--workspace", required=True)
+        add_workspace_argument(models)
         act = sub.add_parser("activate", help="Switch on a stored version (rollback), or 'shipped'.")
-        act.add_argument("--workspace", required=True)
+        add_workspace_argument(act)
         act.add_argument("--task", choices=learning.LEARNED_TASKS, required=True)
         act.add_argument("--version", required=True, help="A version number, or 'shipped'.")
         act.add_argument("--as", dest="username", required=True, help="The moderator making the change.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, f"do_{options['what']}")(options)
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-
-    def _workspace(self, slug: str | None) -> Workspace | None:
-        if slug is None:
-            return None
-        workspace = Workspace.objects.filter(slug=slug).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {slug!r}.")
-        return workspace
+        self.run(options["what"], options)
 
     def do_score(self, options: dict[str, Any]) -> None:
-        workspace = self._workspace(options["workspace"])
+        workspace = self.workspace_from(options) if options["workspace"] is not None else None
         lines = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         for out in score_lines(
             options["task"], lines, workspace_id=workspace.pk if workspace else None, explain=options["explain"]
@@ -87,12 +75,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{task}: {card['training_examples']} examples → {training.MODELS_DIR / task}.npz")
 
     def do_learn(self, options: dict[str, Any]) -> None:
-        workspace = self._workspace(options["workspace"])
+        workspace = self.workspace_from(options)
         row = learning.train(workspace, options["task"])
         self.stdout.write(self._describe(row))
 
     def do_models(self, options: dict[str, Any]) -> None:
-        workspace = self._workspace(options["workspace"])
+        workspace = self.workspace_from(options)
         rows = WorkspaceModel.objects.filter(workspace=workspace).order_by("task", "-version")
         if not rows:
             self.stdout.write("No workspace model yet: the shipped models are in use.")
@@ -100,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(self._describe(row))
 
     def do_activate(self, options: dict[str, Any]) -> None:
-        workspace = self._workspace(options["workspace"])
+        workspace = self.workspace_from(options)
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user {options['username']!r}.")

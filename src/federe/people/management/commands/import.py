@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ProgressFactory
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.people.importers.history import BATCH, ImportFailed, ImportReport, import_history, importers
 from federe.people.importers.progress import Progress
 
@@ -38,7 +39,7 @@ def _add_network(sources: Any, cls: Any) -> None:
     """One sub-command per network that imports, with the options every import shares."""
     network = sources.add_parser(cls.key, help=str(cls.history_help))
     network.add_argument("source", metavar="SOURCE", help=str(cls.history_source_help))
-    network.add_argument("--workspace", required=True, help="The workspace's short name.")
+    add_workspace_argument(network)
     network.add_argument(
         "--name", default="", help="The channel's name (default: the site's host name, else the folder's)."
     )
@@ -54,7 +55,7 @@ def _add_network(sources: Any, cls: Any) -> None:
     )
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = "Import a community's history from an export (a data dump): federe import NETWORK --help."
 
     def add_arguments(self, parser: Any) -> None:
@@ -63,9 +64,7 @@ class Command(BaseCommand):
             _add_network(sources, cls)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(_("No workspace named %(slug)s.") % {"slug": options["workspace"]})
+        workspace = self.workspace_from(options)
         if options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be at least 1."))
         try:

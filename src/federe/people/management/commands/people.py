@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from federe.accounts.models import Workspace
 from federe.core.csvexport import csv_lines
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.people import privacy, queries
 from federe.people.engagement import community, scoring
 from federe.people.identities import evidence, merging, suggestions
@@ -30,7 +30,9 @@ ACTIONS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
+    action_argument = "action"
+
     help = (
         "People: 'export' writes the persons as CSV to standard output; 'recompute' recomputes scores; "
         "'suggestions' lists merge suggestions (--refresh looks for new ones); 'accept'/'reject' decide one; "
@@ -40,7 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=ACTIONS)
-        parser.add_argument("--workspace", required=True, help="Workspace short name.")
+        add_workspace_argument(parser)
         parser.add_argument("--as", dest="username", help="The member acting (accept, reject, merge, unmerge, erase).")
         parser.add_argument("--segment", type=int, help="export: only the persons of this saved segment (id).")
         parser.add_argument("--refresh", action="store_true", help="suggestions: look for new suggestions first.")
@@ -51,15 +53,6 @@ class Command(BaseCommand):
         parser.add_argument("--person", type=int, help="export-person/erase: the person id.")
         parser.add_argument("--confirm", default="", help="erase: the person's name or id, to confirm.")
         parser.add_argument("--digest", action="store_true", help="signals: also e-mail the digest to the team.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {options['workspace']!r}.")
-        try:
-            getattr(self, "do_" + options["action"].replace("-", "_"))(workspace, options)
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     # ----------------------------------------------------------------- helpers
 

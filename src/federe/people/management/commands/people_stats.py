@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.people import analytics
 from federe.people.models import Person
 
@@ -28,14 +29,14 @@ def _rho(correlation: analytics.Correlation) -> str:
     }
 
 
-class Command(BaseCommand):
+class Command(WorkspaceCommand):
     help = (
         "Print the monthly active members, the 90-day retention by cohort and, for Stack Exchange channels, "
         "how the engagement score ranks members against their reputation."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--workspace", required=True, help="The workspace's short name.")
+        add_workspace_argument(parser)
         parser.add_argument("--connection", type=int, help="Only this channel (id).")
         parser.add_argument(
             "--cohort-period", choices=analytics.PERIODS, default="month", help="Group cohorts by month (default)."
@@ -45,9 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(_("No workspace named %(slug)s.") % {"slug": options["workspace"]})
+        workspace = self.workspace_from(options)
         connection = None
         if options["connection"] is not None:
             connection = Connection.objects.filter(workspace=workspace, pk=options["connection"]).first()
