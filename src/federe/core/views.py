@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -54,7 +56,8 @@ def activity(request: WorkspaceRequest, slug: str) -> HttpResponse:
         Rule.objects.filter(workspace=workspace, pk__in=rule_ids(e.actor_label for e in page)).values_list("pk", "name")
     )
     for event in page:
-        event.who = actor_label(event.actor_label or str(event.actor or ""), rules)
+        shown: Any = event  # the template's "who" column: a person, a rule by name, or Fédère
+        shown.who = actor_label(event.actor_label or str(event.actor or ""), rules)
     return render(request, "core/activity.html", {"workspace": workspace, "nav": "activity", "page": page})
 
 

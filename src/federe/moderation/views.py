@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -30,8 +32,9 @@ def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: l
     page = Paginator(queries.queue(workspace), 50).get_page(request.GET.get("page"))
     explained = explain_messages(workspace.pk, list(page))
     for message in page:
-        message.explained = explained.get(message.pk, [])
-        message.effects = network_effects(message)
+        shown: Any = message  # two attributes for the template, computed for this page only
+        shown.explained = explained.get(message.pk, [])
+        shown.effects = network_effects(message)
     return {
         "workspace": workspace,
         "nav": "moderation",
