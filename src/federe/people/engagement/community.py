@@ -51,11 +51,13 @@ def refresh(workspace: Workspace, *, now: datetime | None = None) -> dict[str, i
     """Mark the top members who went quiet, and the quiet ones who came back. Idempotent."""
     now = now or timezone.now()
     s = _settings(workspace.pk)
-    rows = list(
-        Person.objects.filter(workspace=workspace, merged_into__isnull=True, last_seen_at__isnull=False).values_list(
-            "id", "score", "last_seen_at", "quiet_since", "quiet_last_seen_at"
-        )
-    )
+    rows = [
+        (pk, score, seen, quiet_since, quiet_seen)
+        for pk, score, seen, quiet_since, quiet_seen in Person.objects.filter(
+            workspace=workspace, merged_into__isnull=True, last_seen_at__isnull=False
+        ).values_list("id", "score", "last_seen_at", "quiet_since", "quiet_last_seen_at")
+        if seen is not None  # never, by the filter: for the type checker
+    ]
     standings = {pk: standing(score, seen, s, now) for pk, score, seen, _q, _ql in rows}
     threshold = top_quarter_threshold(list(standings.values()))
     silent_since = now - timedelta(days=s.quiet_days)
@@ -86,7 +88,7 @@ def mark_back(workspace_id: int, person_ids: Sequence[int], *, now: datetime | N
     rows = Person.objects.filter(
         workspace_id=workspace_id, pk__in=list(person_ids), quiet_since__isnull=False, last_seen_at__isnull=False
     ).values_list("id", "last_seen_at", "quiet_last_seen_at")
-    back = [_back(pk, seen, quiet_seen) for pk, seen, quiet_seen in rows if quiet_seen and seen > quiet_seen]
+    back = [_back(pk, seen, quiet_seen) for pk, seen, quiet_seen in rows if quiet_seen and seen and seen > quiet_seen]
     Person.objects.bulk_update(back, ["quiet_since", "quiet_last_seen_at", "back_at", "back_after_days"])
     return len(back)
 

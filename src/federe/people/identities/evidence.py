@@ -171,7 +171,7 @@ def _replied_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], in
 
 
 def _signals_list(codes: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    signals = [
+    signals: list[dict[str, Any]] = [
         {"code": code, "weight": WEIGHTS[code], "params": params}
         for code, params in sorted(codes.items(), key=lambda kv: -WEIGHTS[kv[0]])
     ]

@@ -143,6 +143,11 @@ def _snapshot(keep: Person, absorb: Person, suggestion: MergeSuggestion | None) 
     """What the merge will move, by id: exactly what undoing it puts back."""
     kept_tags = set(PersonTag.objects.filter(person=keep).values_list("tag_id", flat=True))
     kept_fields = set(CustomField.objects.filter(person=keep).values_list("name", flat=True))
+    open_suggestions = MergeSuggestion.objects.filter(
+        Q(person_a=absorb) | Q(person_b=absorb), status=SuggestionStatus.OPEN
+    )
+    if suggestion is not None:
+        open_suggestions = open_suggestions.exclude(pk=suggestion.pk)
     return {
         "kept": _dump(keep),
         "absorbed": _dump(absorb),
@@ -154,11 +159,7 @@ def _snapshot(keep: Person, absorb: Person, suggestion: MergeSuggestion | None) 
         "fields": list(
             CustomField.objects.filter(person=absorb).exclude(name__in=kept_fields).values_list("pk", flat=True)
         ),
-        "suggestions": list(
-            MergeSuggestion.objects.filter(Q(person_a=absorb) | Q(person_b=absorb), status=SuggestionStatus.OPEN)
-            .exclude(pk=suggestion.pk if suggestion else None)
-            .values_list("pk", flat=True)
-        ),
+        "suggestions": list(open_suggestions.values_list("pk", flat=True)),
     }
 
 
