@@ -184,8 +184,9 @@ class MastodonConnector(Connector):
         malformed: list[MalformedItem] = []
         more = False
         for key, kind, value in self.sources():
-            state = previous.get(key) if isinstance(previous.get(key), dict) else {}
-            state = {k: str(v) for k, v in state.items() if isinstance(v, str | int) and not isinstance(v, bool)}
+            stored = previous.get(key)
+            stored = stored if isinstance(stored, dict) else {}
+            state = {k: str(v) for k, v in stored.items() if isinstance(v, str | int) and not isinstance(v, bool)}
             statuses = self._read(kind, value, self._params(kind, state))
             ids = [str(s["id"]) for s in statuses if isinstance(s, dict) and isinstance(s.get("id"), str | int)]
             states[key], source_more = self._advance(kind, state, ids)

@@ -108,7 +108,7 @@ def map_status(status: Any, *, instance_host: str, source: str = "") -> Item | M
         )
     parent = status.get("in_reply_to_id")
     tags = [_text(t.get("name")) for t in status.get("tags") or [] if isinstance(t, dict) and _text(t.get("name"))]
-    raw = {
+    raw: dict[str, Any] = {
         "reblogs_count": _count(status.get("reblogs_count")),
         "favourites_count": _count(status.get("favourites_count")),
         "replies_count": _count(status.get("replies_count")),
