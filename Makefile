@@ -64,6 +64,7 @@ test-peers: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
 
 bench: $(STAMP)
 	$(TEST_ENV) $(BIN)/python bench/ingest.py
