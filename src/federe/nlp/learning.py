@@ -82,7 +82,8 @@ def _upsert(workspace_id: int, pairs: list[tuple[int, str, str]], source: str, u
             workspace_id=workspace_id, message_id__in={p[0] for p in pairs}
         ).values_list("pk", "message_id", "task")
     }
-    new, changed = [], []
+    new: list[Label] = []
+    changed: list[Label] = []
     for message_id, task, value in pairs:
         pk = existing.get((message_id, task))
         row = Label(pk=pk, workspace_id=workspace_id, message_id=message_id, task=task, value=value, source=source)

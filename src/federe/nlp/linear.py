@@ -185,7 +185,7 @@ class StackedBackend:
             return []
         extra = prior_logits(self.prior, batch)
         probs = self.model.proba(batch.features, extra)
-        explanations = None
+        explanations: list[list[Contribution]] | None = None
         if explain:
             explanations = []
             for i, doc in enumerate(batch.docs):
