@@ -14,6 +14,7 @@ from federe.connections import queries, services
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
+from federe.connectors.base import setup_steps
 from federe.connectors.capabilities import CAPABILITY_LABELS
 from federe.core.pages import add_errors, workspace_page
 from federe.core.requests import WorkspaceRequest
@@ -72,14 +73,18 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
             "connector": connector_cls,
             "capabilities": [CAPABILITY_LABELS[c] for c in sorted(connector_cls.capabilities)],
             "runs": queries.recent_runs(workspace, connection),
-            "hook_url": request.build_absolute_uri(
-                reverse("connections:sync-hook", args=[connection.pk, services.sync_hook_token(connection.pk)])
-            )
-            if has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS)
-            else "",
+            "setup_help": setup_steps(connector_cls, {"hook_url": _hook_url(request, connection)}),
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
         },
     )
+
+
+def _hook_url(request: WorkspaceRequest, connection: Connection) -> str:
+    """The channel's private sync address, for those who manage channels ("" for the others)."""
+    if not has_perm(request.user, request.workspace, Perm.MANAGE_CONNECTIONS):
+        return ""
+    token = services.sync_hook_token(connection.pk)
+    return request.build_absolute_uri(reverse("connections:sync-hook", args=[connection.pk, token]))
 
 
 @workspace_page(post=True)

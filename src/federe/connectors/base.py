@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
@@ -33,6 +34,52 @@ class SetupField:
     kind: str = "text"  # text, url, password
 
 
+@dataclass(frozen=True)
+class SetupStep:
+    """One step of what to do on the network's side, shown on the channel's page: words and a snippet to copy.
+
+    Each connector declares its own steps, so that a channel shows the help of its network and no other's. The
+    ``code`` may hold placeholders that only the page knows (``{hook_url}``: the channel's private sync address);
+    a step whose placeholder has no value for this reader (they may not see the address) is not shown.
+    """
+
+    text: Any  # a (lazily) translated sentence
+    code: str = ""
+    private: bool = False  # set once filled with the private sync address: the page says to keep it private
+
+    def filled(self, values: dict[str, str]) -> SetupStep | None:
+        """This step with its placeholders replaced by ``values``; None when one of them is missing or empty."""
+        code, private = self.code, self.private
+        for name, secret in PLACEHOLDERS.items():
+            marker = "{" + name + "}"
+            if marker in code:
+                if not values.get(name):
+                    return None
+                code, private = code.replace(marker, values[name]), private or secret
+        return SetupStep(self.text, code, private)
+
+
+PLACEHOLDERS = {"hook_url": True}  # name: whether its value is private
+# Any network (or a script) may call a channel's sync address; a connector that says how its network does it
+# (a step using {hook_url}) replaces this general step.
+SYNC_HOOK_STEP = SetupStep(
+    _lazy(
+        "Sync within seconds (optional): a network, or a script, can call this address when something changes,"
+        " so that Fédère syncs at once instead of at the next poll."
+    ),
+    "{hook_url}",
+)
+
+
+def setup_steps(connector_cls: type[Connector], values: dict[str, str]) -> list[SetupStep]:
+    """The connector's setup help as this reader may see it, placeholders filled."""
+    steps = connector_cls.setup_help
+    if not any("{hook_url}" in step.code for step in steps):
+        steps = (*steps, SYNC_HOOK_STEP)
+    filled = (step.filled(values) for step in steps)
+    return [step for step in filled if step is not None]
+
+
 class Connector(ABC):
     key: ClassVar[str]
     label: ClassVar[Any]  # a (lazily) translated name
@@ -41,6 +88,7 @@ class Connector(ABC):
     verified_against_real_server: ClassVar[bool] = False
     do_not_call_in_templates: ClassVar[bool] = True  # templates read the class's attributes
     setup_fields: ClassVar[tuple[SetupField, ...]] = ()
+    setup_help: ClassVar[tuple[SetupStep, ...]] = ()  # what to do on the network's side, if anything
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
 

@@ -1,12 +1,31 @@
-"""Connectors register here by key; Fédère asks the registry, never a module by name."""
+"""Connectors register here by key; Fédère asks the registry, never a module by name.
+
+The registry finds connectors itself, so that adding a network touches one folder:
+
+* every subpackage of ``federe.connectors`` that has a ``connector`` module (``federe/connectors/<key>/
+  connector.py``, whose class is decorated with ``@register``);
+* third-party packages, through the ``federe.connectors`` entry-point group (the entry point names a module
+  that registers its connector, or the connector class itself).
+
+Discovery runs once, on first use. A broken built-in connector is a bug and fails loudly; a broken third-party
+one is logged and left out, so that one bad plugin does not take every channel down.
+"""
 
 from __future__ import annotations
 
+import logging
+import pkgutil
+from importlib import import_module, metadata
+from importlib.util import find_spec
 from typing import Any
 
 from federe.connectors.base import Connector
 
+ENTRY_POINT_GROUP = "federe.connectors"
+logger = logging.getLogger(__name__)
+
 _REGISTRY: dict[str, type[Connector]] = {}
+_discovered = False
 
 
 def register(cls: type[Connector]) -> type[Connector]:
@@ -16,16 +35,45 @@ def register(cls: type[Connector]) -> type[Connector]:
     return cls
 
 
-def _load_builtin() -> None:
-    from federe.connectors.dummy import connector  # noqa: F401
-    from federe.connectors.mastodon import connector as _mastodon  # noqa: F401
-    from federe.connectors.rss import connector as _rss  # noqa: F401
-    from federe.connectors.stackexchange import connector as _stackexchange  # noqa: F401
-    from federe.connectors.wordpress import connector as _wordpress  # noqa: F401
+def unregister(key: str) -> None:
+    """Forget a connector (tests that add a throw-away network take it away again)."""
+    _REGISTRY.pop(key, None)
+
+
+def builtin_packages() -> list[str]:
+    """The subpackages of federe.connectors that hold a connector module, by import name."""
+    package = import_module("federe.connectors")
+    found = []
+    for module in pkgutil.iter_modules(package.__path__, prefix=f"{package.__name__}."):
+        if module.ispkg and find_spec(f"{module.name}.connector") is not None:
+            found.append(module.name)
+    return sorted(found)
+
+
+def _load_entry_point(entry: metadata.EntryPoint) -> None:
+    try:
+        loaded = entry.load()
+    except Exception:  # a third-party plugin must not break Fédère: say so and go on without it
+        logger.exception("The connector plugin %s (%s) could not be loaded", entry.name, entry.value)
+        return
+    if isinstance(loaded, type) and issubclass(loaded, Connector):
+        register(loaded)
+
+
+def discover(*, again: bool = False) -> None:
+    """Import every connector package once (``again``: look again, for a package added since)."""
+    global _discovered
+    if _discovered and not again:
+        return
+    for name in builtin_packages():
+        import_module(f"{name}.connector")
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        _load_entry_point(entry)
+    _discovered = True
 
 
 def connector_class(key: str) -> type[Connector]:
-    _load_builtin()
+    discover()
     try:
         return _REGISTRY[key]
     except KeyError as exc:
@@ -33,7 +81,7 @@ def connector_class(key: str) -> type[Connector]:
 
 
 def available() -> list[type[Connector]]:
-    _load_builtin()
+    discover()
     return sorted(_REGISTRY.values(), key=lambda cls: cls.key)
 
 

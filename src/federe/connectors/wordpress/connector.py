@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors.base import Connector, SetupField
+from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
 from federe.connectors.registry import register
@@ -116,6 +116,16 @@ class WordPressConnector(Connector):
             secret=True,
             kind="password",
             help=_lazy("In WordPress: Users → Profile → Application Passwords. The user must be able to moderate."),
+        ),
+    )
+    setup_help = (
+        SetupStep(
+            _lazy(
+                "Sync within seconds (optional): WordPress can call Fédère when a comment arrives, so that Fédère"
+                " syncs at once instead of at the next poll. Install contrib/wordpress/federe-notify.php (in"
+                " wp-content/mu-plugins) and add to wp-config.php:"
+            ),
+            "define( 'FEDERE_NOTIFY_URL', '{hook_url}' );",
         ),
     )
 
