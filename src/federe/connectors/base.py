@@ -15,9 +15,11 @@ from federe.connectors.types import (
     ActionResult,
     Batch,
     Cursor,
+    HistoryExport,
     ModerationAction,
     OutgoingPost,
     OutgoingReply,
+    ProgressFactory,
     PublishResult,
 )
 
@@ -80,6 +82,16 @@ def setup_steps(connector_cls: type[Connector], values: dict[str, str]) -> list[
     return [step for step in filled if step is not None]
 
 
+# The method that does each capability. A connector declares a capability and overrides its method, or does
+# neither and the base class's method refuses in plain words; declaring one without the other is a TypeError.
+CAPABILITY_METHODS = {
+    Capability.REPLY: "reply",
+    Capability.MODERATE: "act",
+    Capability.PUBLISH: "publish",
+    Capability.IMPORT: "open_history",  # then read_history (types.HistoryImporter)
+}
+
+
 class Connector(ABC):
     key: ClassVar[str]
     label: ClassVar[Any]  # a (lazily) translated name
@@ -91,6 +103,19 @@ class Connector(ABC):
     setup_help: ClassVar[tuple[SetupStep, ...]] = ()  # what to do on the network's side, if anything
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = getattr(cls, "capabilities", None)
+        if declared is None:
+            return  # an abstract intermediate class
+        for capability, method in CAPABILITY_METHODS.items():
+            implemented = getattr(cls, method) is not getattr(Connector, method)
+            if implemented != (capability in declared):
+                raise TypeError(
+                    f"{cls.__name__}: a connector declares {capability!r} in its capabilities if, and only if, it"
+                    f" overrides {method}()"
+                )
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config
@@ -111,6 +136,9 @@ class Connector(ABC):
 
     def publish(self, post: OutgoingPost) -> PublishResult:
         raise Permanent(_("%(network)s does not allow publishing.") % {"network": self.label})
+
+    def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport:
+        raise Permanent(_("%(network)s has no history to import.") % {"network": self.label})
 
     def __repr__(self) -> str:
         # Never show credentials, even in a debugger or a traceback.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,19 +83,50 @@ def request(
     if json_body is not None:
         content = json.dumps(json_body).encode("utf-8")
         sent["Content-Type"] = "application/json"
+    return _through_netsafe(
+        netsafe.request,
+        method,
+        url,
+        params={k: v for k, v in (params or {}).items() if v is not None},
+        headers=sent,
+        content=content,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        user_agent=user_agent,
+        follow_redirects=follow_redirects,
+    )
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10,
+    max_bytes: int = 5_000_000,
+    user_agent: str = USER_AGENT,
+) -> Answer:
+    """A conditional GET (``etag`` and ``last_modified`` from the previous answer; a 304 sets ``not_modified``).
+
+    netsafe.fetch_url writes the conditional headers; a network failure raises a connector error, as in request.
+    """
+    return _through_netsafe(
+        netsafe.fetch_url,
+        url,
+        etag=etag,
+        last_modified=last_modified,
+        headers=headers,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        user_agent=user_agent,
+    )
+
+
+def _through_netsafe(call: Callable[..., Answer], *args: Any, timeout: float, **options: Any) -> Answer:
+    """A netsafe call with its overall deadline (twice the step's timeout); a network failure, a connector error."""
     try:
-        return netsafe.request(
-            method,
-            url,
-            params={k: v for k, v in (params or {}).items() if v is not None},
-            headers=sent,
-            content=content,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            total_deadline=timeout * 2,
-            user_agent=user_agent,
-            follow_redirects=follow_redirects,
-        )
+        return call(*args, timeout=timeout, total_deadline=timeout * 2, **options)
     except netsafe.NetError as exc:
         raise net_error(exc) from exc
 

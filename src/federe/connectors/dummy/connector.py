@@ -20,7 +20,7 @@ from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
 from federe.connectors.dummy.mapping import map_item
 from federe.connectors.dummy.network import DummyNetwork
-from federe.connectors.errors import Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 from federe.connectors.registry import register
 from federe.connectors.types import (
     ActionResult,
@@ -34,13 +34,21 @@ from federe.connectors.types import (
     PublishResult,
 )
 
-FAILURES: dict[str, Exception] = {
-    "timeout": Transient("The network did not answer within 10 seconds (timeout)."),
-    "rate_limit": RateLimited("The network asked us to slow down (HTTP 429).", retry_after=120),
-    "server_error": Transient("The network had an internal error (HTTP 500)."),
-    "unauthorized": Unauthorized("The network refused the credentials (HTTP 401): check the token."),
-    "malformed_response": Permanent("The network answered with something that is not valid JSON."),
+# The failures a test can ask for, each as its error class and its words (translated when raised).
+FAILURES: dict[str, tuple[type[ConnectorError], Any]] = {
+    "timeout": (Transient, _("The network did not answer within 10 seconds (timeout).")),
+    "rate_limit": (RateLimited, _("The network asked us to slow down (HTTP 429).")),
+    "server_error": (Transient, _("The network had an internal error (HTTP 500).")),
+    "unauthorized": (Unauthorized, _("The network refused the credentials (HTTP 401): check the token.")),
+    "malformed_response": (Permanent, _("The network answered with something that is not valid JSON.")),
 }
+
+
+def failure(mode: str) -> ConnectorError:
+    kind, words = FAILURES[mode]
+    if kind is RateLimited:
+        return RateLimited(str(words), retry_after=120)
+    return kind(str(words))
 
 
 @register
@@ -72,11 +80,11 @@ class DummyConnector(Connector):
     def _maybe_fail(self, key: str = "fail") -> None:
         mode = self.config.get(key)
         if mode and self.pages_fetched >= int(self.config.get("fail_after_pages", 0)):
-            raise FAILURES[mode]
+            raise failure(mode)
 
     def check(self) -> None:
         if self.credentials.get("token") == "wrong":
-            raise FAILURES["unauthorized"]
+            raise failure("unauthorized")
 
     def fetch(self, cursor: Cursor | None) -> Batch:
         self.check()

@@ -98,13 +98,14 @@ class RssConnector(Connector):
     def _get(self, etag: str = "", last_modified: str = "") -> http.Answer:
         if not self.feed_url.startswith(("http://", "https://")):
             raise Permanent(_("Give the feed's full address, starting with https:// (e.g. https://example.org/feed)."))
-        headers = {"Accept": ACCEPT}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        result = http.request(
-            "GET", self.feed_url, headers=headers, max_bytes=self.max_bytes, timeout=self.timeout, user_agent=USER_AGENT
+        result = http.fetch(
+            self.feed_url,
+            etag=etag,
+            last_modified=last_modified,
+            headers={"Accept": ACCEPT},
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            user_agent=USER_AGENT,
         )
         problem = http.status_error(result, WORDS, site=self.feed_url)
         if problem is not None:
@@ -155,7 +156,7 @@ class RssConnector(Connector):
             "etag": "" if rest else result.etag,
             "last_modified": "" if rest else result.last_modified,
             "seen": list(dict.fromkeys(kept))[:SEEN_LIMIT],
-            "newest": _newest(cursor.get("newest"), page),
+            "newest": _newest(cursor.get("newest"), page, fetched_at),
         }
         items = [mapped for _key, mapped in page if isinstance(mapped, Item)]
         malformed = [mapped for _key, mapped in page if isinstance(mapped, MalformedItem)]
@@ -173,8 +174,10 @@ def _when(mapped: Item | MalformedItem) -> datetime:
     return mapped.created_at if isinstance(mapped, Item) else datetime.min.replace(tzinfo=UTC)
 
 
-def _newest(previous: Any, page: list[tuple[str, Item | MalformedItem]]) -> str:
-    dates = [mapped.created_at for _key, mapped in page if isinstance(mapped, Item)]
+def _newest(previous: Any, page: list[tuple[str, Item | MalformedItem]], fetched_at: datetime) -> str:
+    """The newest date the feed itself gave. An entry without a date (or dated in the future) is dated when it was
+    fetched: that date does not count, so the same feed read twice gives the same cursor."""
+    dates = [mapped.created_at for _key, mapped in page if isinstance(mapped, Item) and mapped.created_at < fetched_at]
     best = max(dates).isoformat() if dates else ""
     previous = previous if isinstance(previous, str) else ""
     return max(previous, best)

@@ -1,0 +1,148 @@
+"""The connector contract, run for every registered connector on its recorded payloads (its kit: contract.py).
+
+A network added to the registry is tested here without a line written in this file; without a kit, it fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+from django.utils import translation
+
+from federe.connectors import registry
+from federe.connectors.base import CAPABILITY_METHODS, Connector
+from federe.connectors.capabilities import Capability
+from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors.types import Batch, Cursor
+from tests.connectors.contract import Kit, kit_of
+
+KEYS = [cls.key for cls in registry.available()]
+FAMILY = (Unauthorized, RateLimited, Transient, Permanent)
+
+
+@pytest.fixture(params=KEYS)
+def kit(request) -> Kit:
+    return kit_of(request.param)
+
+
+def _sync(kit: Kit, cursor: Cursor | None, *, restart: bool) -> tuple[list[str], Cursor]:
+    """What sync_connection does, page after page; ``restart``: each page by a new connector, the cursor as
+    stored in the database (JSON)."""
+    connector = kit.build()
+    ids: list[str] = []
+    for _page in range(kit.max_pages):
+        if restart:
+            connector, cursor = kit.build(), json.loads(json.dumps(cursor))
+        batch = connector.fetch(cursor)
+        ids += [item.external_id for item in batch.items]
+        cursor = batch.cursor
+        if not batch.has_more:
+            return ids, cursor
+    raise AssertionError(f"{kit.key}: fetch still has more after {kit.max_pages} pages")
+
+
+def _first_page(kit: Kit, cursor: Cursor | None) -> tuple[list[str], str]:
+    batch: Batch = kit.build().fetch(cursor)
+    return [item.external_id for item in batch.items], json.dumps(batch.cursor, sort_keys=True)
+
+
+def test_fetch_is_incremental(kit):
+    """A second sync, with nothing new on the network, hands over nothing the first one did not."""
+    with kit.network():
+        first, cursor = _sync(kit, None, restart=False)
+        second, _cursor = _sync(kit, cursor, restart=False)
+    assert set(second) <= set(first)
+    if kit.key != "stackexchange":  # import-only: its sync reads nothing
+        assert first, f"{kit.key}: the kit's network gave nothing to read"
+
+
+def test_fetch_is_idempotent(kit):
+    """The same cursor asked twice gives the same items and the same next cursor."""
+    with kit.network():
+        start = _first_page(kit, None)
+        assert _first_page(kit, None) == start
+        following = json.loads(start[1])
+        assert _first_page(kit, following) == _first_page(kit, following)
+
+
+def test_cursors_survive_a_restart(kit):
+    """A worker restarted between two pages (a new connector, the cursor read back from JSON) reads the same."""
+    with kit.network():
+        kept = _sync(kit, None, restart=False)
+    with kit.network():
+        restarted = _sync(kit, None, restart=True)
+    assert restarted == kept
+
+
+def test_each_declared_capability_is_implemented(kit):
+    cls = registry.connector_class(kit.key)
+    for capability in sorted(cls.capabilities - {Capability.READ}):
+        method = CAPABILITY_METHODS.get(capability)
+        assert method is None or getattr(cls, method) is not getattr(Connector, method, None), (kit.key, capability)
+        assert capability in kit.calls, f"{kit.key} declares {capability}: its kit must call it"
+        with kit.network():
+            assert kit.calls[capability](kit.build()) is not None
+
+
+def test_each_undeclared_capability_refuses_in_plain_words(kit):
+    cls = registry.connector_class(kit.key)
+    for capability, method in CAPABILITY_METHODS.items():
+        if capability in cls.capabilities:
+            continue
+        call = getattr(kit.build(), method)
+        arguments = [None] * len(inspect.signature(call).parameters)
+        messages = {}
+        for language in ("en", "fr"):
+            with translation.override(language), pytest.raises(Permanent) as refused:
+                call(*arguments)
+            messages[language] = refused.value.message
+        assert messages["en"] != messages["fr"], f"{kit.key}.{method}: the refusal is not translated"
+
+
+def test_repr_never_shows_credentials(kit):
+    assert kit.secrets or kit.key in ("rss", "stackexchange"), f"{kit.key}: the kit should carry credentials"
+    with kit.network():
+        connector = kit.build()
+        _sync(kit, None, restart=False)
+        connector.fetch(None)  # clients are built on first use: their repr too
+    built = [value for name, value in vars(connector).items() if name != "credentials"]  # clients, networks...
+    shown = [repr(connector), *(repr(value) for value in built)]
+    for secret in kit.secrets:
+        assert not any(secret in text for text in shown), f"{kit.key} shows a credential in its repr"
+
+
+def test_every_error_is_one_of_the_family_in_translated_words(kit):
+    assert kit.failures, f"{kit.key}: the kit must say how its network fails"
+    for name, failing in kit.failures.items():
+        messages = {}
+        for language in ("en", "fr"):
+            with failing() as attempt, translation.override(language), pytest.raises(ConnectorError) as caught:
+                attempt()
+            assert isinstance(caught.value, FAMILY), (kit.key, name, type(caught.value))
+            assert caught.value.message.strip() and not any(s in caught.value.message for s in kit.secrets)
+            messages[language] = caught.value.message
+        assert messages["en"] != messages["fr"], f"{kit.key}, {name}: {messages['en']!r} is not translated"
+
+
+def test_a_connector_without_a_kit_fails_the_suite():
+    with pytest.raises(ModuleNotFoundError):
+        kit_of("a-network-without-a-kit")
+
+
+def test_a_capability_is_declared_if_and_only_if_its_method_is_written():
+    with pytest.raises(TypeError, match="reply"):
+
+        class Boastful(Connector):  # declares replies, cannot reply
+            key, label = "boastful", "Boastful"
+            capabilities = frozenset({Capability.READ, Capability.REPLY})
+
+    with pytest.raises(TypeError, match="act"):
+
+        class Secretive(Connector):  # moderates, does not say so
+            key, label = "secretive", "Secretive"
+            capabilities = frozenset({Capability.READ})
+
+            def act(self, action):
+                raise NotImplementedError
