@@ -11,7 +11,7 @@ from django.utils import translation
 
 from federe.connections.models import Connection
 from federe.connections.services import create_connection
-from federe.core import netsafe
+from federe.core.netsafe import fetch as fetching
 
 FEED = "https://93.184.216.34/feed.xml"  # a public address literal: no DNS needed, respx answers
 RSS = (
@@ -29,13 +29,13 @@ def _open_transactions() -> int:
 def network_calls(monkeypatch):
     """Each network request made, with the number of database transactions open at that moment."""
     seen: list[int] = []
-    real = netsafe.request
+    real = fetching.request  # where every connector request goes, conditional GETs included
 
     def spy(*args, **kwargs):
         seen.append(_open_transactions())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(netsafe, "request", spy)
+    monkeypatch.setattr(fetching, "request", spy)
     return seen
 
 

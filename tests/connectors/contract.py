@@ -20,7 +20,7 @@ import respx
 from federe.connectors import registry
 from federe.connectors.base import Connector
 from federe.connectors.capabilities import Capability
-from federe.core import netsafe
+from federe.core.netsafe import addresses
 
 PUBLIC_IP = "93.184.216.34"
 
@@ -60,12 +60,12 @@ def kit_of(key: str) -> Kit:
 @contextmanager
 def public_dns(*hosts: str) -> Iterator[None]:
     """``hosts`` resolve to a public address, so that netsafe lets the request through to respx."""
-    real = netsafe._resolve
+    real = addresses._resolve
 
     def resolve(host: str, port: int) -> list[str]:
         return [PUBLIC_IP] if host in hosts else real(host, port)
 
-    with mock.patch.object(netsafe, "_resolve", resolve):
+    with mock.patch.object(addresses, "_resolve", resolve):
         yield
 
 

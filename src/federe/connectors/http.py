@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 from federe.core import netsafe
+from federe.core.netsafe import fetch as fetching  # looked up at each call: both paths meet in fetching.request
 
 USER_AGENT = "Federe/0.1 (community inbox; +https://federe.org)"
 # netsafe failures that trying again will not cure; the others (timeouts, resets, DNS) may pass.
@@ -84,7 +85,7 @@ def request(
         content = json.dumps(json_body).encode("utf-8")
         sent["Content-Type"] = "application/json"
     return _through_netsafe(
-        netsafe.request,
+        fetching.request,
         method,
         url,
         params={k: v for k, v in (params or {}).items() if v is not None},
@@ -109,10 +110,10 @@ def fetch(
 ) -> Answer:
     """A conditional GET (``etag`` and ``last_modified`` from the previous answer; a 304 sets ``not_modified``).
 
-    netsafe.fetch_url writes the conditional headers; a network failure raises a connector error, as in request.
+    netsafe's fetch_url writes the conditional headers; a network failure raises a connector error, as in request.
     """
     return _through_netsafe(
-        netsafe.fetch_url,
+        fetching.fetch_url,
         url,
         etag=etag,
         last_modified=last_modified,
