@@ -1,4 +1,4 @@
-"""Web workers, commands and the ingest module import without scikit-learn, SciPy, lingua or torch.
+"""Web workers, commands and the ingest module import without scikit-learn, SciPy, numpy, lingua or torch.
 
 Those take most of a second to import (scikit-learn alone, with the SciPy it pulls) and serve only the
 classifiers, so the modules that use them import them inside the functions that need them. The check runs in a
@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("sklearn", "scipy", "lingua", "torch", "transformers")
+HEAVY = ("sklearn", "scipy", "numpy", "lingua", "torch", "transformers")
 
 PROBE = """
 import json, sys

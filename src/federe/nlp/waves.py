@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
@@ -24,6 +24,9 @@ from federe.inbox import services as inbox
 from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave, WaveSignature
+
+if TYPE_CHECKING:  # numpy only types the signatures here; importing it would slow every import of ingest
+    import numpy as np
 
 WINDOW = timedelta(days=7)
 MIN_SIZE = 3
