@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connections.models import Connection
 from federe.connectors.types import Author, Item, MalformedItem, NetworkStatus
 from federe.inbox.bodies import Body
-from federe.inbox.bulk import set_column
 from federe.inbox.models import Conversation, ConversationStatus, Message, MessageRevision, ReviewState
 from federe.nlp.text import SURROGATE
-from federe.people.models import Identity, Person
+from federe.people.identities import arrivals
+from federe.people.models import Identity
 
 CHUNK = 500  # stays under every database's bound-parameter limit
 
@@ -107,36 +107,12 @@ def _span(items: Sequence[Item], key: Callable[[Item], str]) -> dict[str, tuple[
 def authors(connection: Connection, items: Sequence[Item]) -> tuple[dict[str, int], set[str]]:
     """Identity ids by external id, and the external ids created now (their person is already up to date).
 
-    An author seen for the first time gets a person and an identity here: people.merging may join them later."""
+    An author seen for the first time gets a person and an identity from the people app (``arrivals.create``)."""
     authors: dict[str, Author] = {item.author.external_id: item.author for item in items}
     known = _existing(Identity, connection, list(authors), "id")
     missing = [authors[key] for key in authors if key not in known]
     if missing:
-        seen = _span(items, lambda i: i.author.external_id)
-        persons = Person.objects.bulk_create(
-            Person(
-                workspace_id=connection.workspace_id,
-                display_name=(a.display_name or a.handle or a.external_id)[:200],
-                first_seen_at=seen[a.external_id][0],
-                last_seen_at=seen[a.external_id][1],
-            )
-            for a in missing
-        )
-        created = Identity.objects.bulk_create(
-            Identity(
-                workspace_id=connection.workspace_id,
-                connection=connection,
-                person=person,
-                external_id=a.external_id,
-                handle=a.handle[:255],
-                display_name=a.display_name[:255],
-                profile_url=a.profile_url[:500],
-                email=a.email,
-                avatar_url=a.avatar_url[:500],
-            )
-            for a, person in zip(missing, persons, strict=True)
-        )
-        known.update({identity.external_id: identity.pk for identity in created})
+        known.update(arrivals.create(connection, missing, _span(items, lambda i: i.author.external_id)))
     return known, {a.external_id for a in missing}
 
 
@@ -191,12 +167,7 @@ def move_last_seen(identity_ids: dict[str, int], items: Sequence[Item]) -> None:
             continue
         if identity not in latest or item.created_at > latest[identity]:
             latest[identity] = item.created_at
-    persons = Person.objects.filter(identities__in=list(latest)).values_list("identities", "id", "last_seen_at")
-    stale = []
-    for identity_id, person_id, last_seen in persons:
-        if last_seen is None or latest[identity_id] > last_seen:
-            stale.append(Person(pk=person_id, last_seen_at=latest[identity_id]))
-    set_column(Person, "last_seen_at", {person.pk: person.last_seen_at for person in stale})
+    arrivals.move_last_seen(latest)
 
 
 def first_messages(items: Sequence[Item], new_authors: set[str]) -> set[str]:

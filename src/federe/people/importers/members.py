@@ -7,6 +7,7 @@ from django.db.models import Max, Min
 from federe.connections.models import Connection
 from federe.connectors.types import Author
 from federe.inbox.models import Message
+from federe.people.identities import arrivals
 from federe.people.models import Identity, Person
 
 CHUNK = 500  # stays under every database's bound-parameter limit
@@ -21,7 +22,7 @@ def upsert_identities(connection: Connection, authors: list[Author]) -> tuple[in
     existing = _existing(connection, [a.external_id for a in authors])
     new = [a for a in authors if a.external_id not in existing]
     if new:
-        _create(connection, new)
+        arrivals.create(connection, new)
     changed, renamed = _changed(authors, existing)
     Identity.objects.bulk_update(changed, _FIELDS, batch_size=CHUNK)
     if renamed:
@@ -35,29 +36,6 @@ def _existing(connection: Connection, keys: list[str]) -> dict[str, Identity]:
         for identity in Identity.objects.filter(connection=connection, external_id__in=keys[start : start + CHUNK]):
             existing[identity.external_id] = identity
     return existing
-
-
-def _create(connection: Connection, new: list[Author]) -> None:
-    persons = Person.objects.bulk_create(
-        [Person(workspace_id=connection.workspace_id, display_name=a.display_name[:200]) for a in new],
-        batch_size=CHUNK,
-    )
-    Identity.objects.bulk_create(
-        [
-            Identity(
-                workspace_id=connection.workspace_id,
-                connection=connection,
-                person=person,
-                external_id=a.external_id,
-                handle=a.handle[:255],
-                display_name=a.display_name[:255],
-                profile_url=a.profile_url[:500],
-                avatar_url=a.avatar_url[:500],
-            )
-            for a, person in zip(new, persons, strict=True)
-        ],
-        batch_size=CHUNK,
-    )
 
 
 def _changed(authors: list[Author], existing: dict[str, Identity]) -> tuple[list[Identity], dict[int, str]]:
