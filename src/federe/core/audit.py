@@ -72,3 +72,15 @@ def record(
 def record_many(events: Iterable[Event]) -> list[AuditEvent]:
     """Many events in one INSERT (the rules' decisions on a page), scrubbed like ``record``'s."""
     return AuditEvent.objects.bulk_create([event.row() for event in events])
+
+
+ERASED = "[erased]"
+
+
+def scrub_targets(workspace: Any, targets: dict[str, Iterable[int]]) -> int:
+    """Blank the name earlier events kept of these objects (object type → ids): a person's erasure must not leave
+    their name, or their messages' text, in the activity log. Returns the number of events scrubbed."""
+    which = models.Q(pk__in=[])
+    for object_type, ids in targets.items():
+        which |= models.Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    return AuditEvent.objects.filter(workspace=workspace).filter(which).update(object_repr=ERASED)

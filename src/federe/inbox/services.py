@@ -25,6 +25,7 @@ from federe.inbox.models import (
     ConversationStatus,
     Direction,
     Message,
+    MessageRevision,
     Reply,
     ReplyState,
     ReviewState,
@@ -278,9 +279,9 @@ def release_assignments(*, workspace: Any, user: Any, by: Any) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# What other apps decide about stored messages, written here: moderation (review, status on the network) and the
-# spam waves (nlp.waves). Each is one statement, inside the caller's transaction; none is audited here, because
-# the caller records the decision that caused it.
+# What other apps decide about stored messages, written here: moderation (review, status on the network), the
+# spam waves (nlp.waves) and a person's erasure (people.privacy). Each runs inside the caller's transaction; none
+# is audited here, because the caller records the decision that caused it.
 
 
 def set_review(message_ids: Iterable[int], state: ReviewState) -> None:
@@ -308,3 +309,17 @@ def set_spam_score(score: float, *, message_ids: Iterable[int] = (), wave_id: in
 def set_nlp_info(infos: dict[int, dict[str, Any]]) -> None:
     """Each message's classifier details (``Message.nlp``), each to its own value, in one statement per chunk."""
     set_column(Message, "nlp", infos)
+
+
+def anonymise_messages(workspace_id: int, author_ids: list[int]) -> list[int]:
+    """Keep the authors' message rows (threads and counts hold) without text, links, author, old versions or the
+    titles of the threads they started. Returns the ids of the messages anonymised."""
+    messages = Message.objects.filter(workspace_id=workspace_id, author_id__in=author_ids)
+    message_ids = list(messages.values_list("pk", flat=True))
+    started = list(messages.filter(parent_external_id="").values_list("conversation_id", flat=True))
+    for start in range(0, len(message_ids), 1000):
+        chunk = message_ids[start : start + 1000]
+        MessageRevision.objects.filter(message_id__in=chunk).delete()
+        Message.objects.filter(pk__in=chunk).update(body_html="", body_text="", url="", author=None, edited_at=None)
+    Conversation.objects.filter(pk__in=started, workspace_id=workspace_id).update(title="")
+    return message_ids

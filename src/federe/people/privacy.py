@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.permissions import require
 from federe.core import audit
-from federe.core.models import AuditEvent
+from federe.inbox import services as inbox
 from federe.people.engagement.scoring import update_for_persons
 from federe.people.models import CustomField, Identity, Merge, MergeSuggestion, Note, Person, PersonTag, ReplyEdge
 from federe.people.permissions import PERSON_ERASE, PERSON_EXPORT
@@ -126,9 +126,6 @@ def _family(person: Person) -> list[Person]:
     return found
 
 
-ERASED = "[erased]"
-
-
 @transaction.atomic
 def erase_person(*, person: Person, by: Any, confirm: str) -> dict[str, int]:
     """The right to be forgotten: delete the person, their identities, notes, tags and fields; anonymise their
@@ -151,12 +148,8 @@ def erase_person(*, person: Person, by: Any, confirm: str) -> dict[str, int]:
         "messages": len(message_ids),
         "notes": Note.objects.filter(person_id__in=family_ids).count(),
     }
-    _anonymise_messages(workspace.pk, identity_ids, message_ids)
-    # Earlier audit events name the person, or quote their messages, in object_repr: scrub them.
-    AuditEvent.objects.filter(workspace=workspace).filter(
-        Q(object_type="people.person", object_id__in=[str(pk) for pk in family_ids])
-        | Q(object_type="inbox.message", object_id__in=[str(pk) for pk in message_ids])
-    ).update(object_repr=ERASED)
+    inbox.anonymise_messages(workspace.pk, identity_ids)
+    audit.scrub_targets(workspace, {"people.person": family_ids, "inbox.message": message_ids})
     MergeSuggestion.objects.filter(Q(person_a_id__in=family_ids) | Q(person_b_id__in=family_ids)).delete()
     Merge.objects.filter(Q(kept_id__in=family_ids) | Q(absorbed_id__in=family_ids)).delete()
     Identity.objects.filter(pk__in=identity_ids).delete()  # their reply edges go with them
@@ -183,19 +176,3 @@ def _neighbours(identity_ids: list[int]) -> set[int]:
     return set(ReplyEdge.objects.filter(source_id__in=identity_ids).values_list("target__person_id", flat=True)) | set(
         ReplyEdge.objects.filter(target_id__in=identity_ids).values_list("source__person_id", flat=True)
     )
-
-
-def _anonymise_messages(workspace_id: int, identity_ids: list[int], message_ids: list[int]) -> None:
-    """Keep the rows (threads and counts hold) without text, links, author, old versions or thread titles."""
-    from federe.inbox.models import Conversation, Message, MessageRevision
-
-    started = list(
-        Message.objects.filter(author_id__in=identity_ids, parent_external_id="").values_list(
-            "conversation_id", flat=True
-        )
-    )
-    for start in range(0, len(message_ids), 1000):
-        chunk = message_ids[start : start + 1000]
-        MessageRevision.objects.filter(message_id__in=chunk).delete()
-        Message.objects.filter(pk__in=chunk).update(body_html="", body_text="", url="", author=None, edited_at=None)
-    Conversation.objects.filter(pk__in=started, workspace_id=workspace_id).update(title="")
