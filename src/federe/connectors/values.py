@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,16 +25,21 @@ def int_setting(config: dict[str, Any], key: str, default: int, low: int, high: 
 
 
 def parse_utc(value: Any) -> datetime | None:
-    """An ISO 8601 date ("2026-11-23T12:31:19", "…Z", "…+02:00") in UTC; a date without offset is UTC.
+    """A date in UTC, the one date reader of every connector: ISO 8601 ("2026-11-23T12:31:19", "…Z",
+    "…+02:00": APIs, Atom, Dublin Core) or RFC 822 ("Mon, 23 Nov 2026 12:31:19 GMT": RSS); without an offset, UTC.
 
     None for anything else, and for WordPress's "never" (0000-00-00T00:00:00).
     """
     if not isinstance(value, str) or not value.strip() or value.startswith("0000"):
         return None
+    value = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
-        return None
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 

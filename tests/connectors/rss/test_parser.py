@@ -10,8 +10,9 @@ from federe.connectors.rss.mapping import entry_id, map_entry
 from federe.connectors.rss.parser.encoding import decode
 from federe.connectors.rss.parser.feed import parse_feed
 from federe.connectors.rss.parser.model import FeedError
-from federe.connectors.rss.parser.values import absolutize_html, parse_date, unwrap_redirect
+from federe.connectors.rss.parser.values import absolutize_html, unwrap_redirect
 from federe.connectors.types import Item, ItemKind, MalformedItem
+from federe.connectors.values import parse_utc as parse_date  # the one date reader, RFC 822 included
 from tests.connectors.rss.conftest import fixture_bytes
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -15,9 +15,9 @@ from federe.connectors.stackexchange.mapping import (
     map_comment,
     map_post,
     map_user,
-    parse_date,
 )
 from federe.connectors.types import ItemKind, MalformedItem
+from federe.connectors.values import parse_utc as parse_date
 from tests.connectors.stackexchange.dumpwriter import answer, comment, question, user, write_dump
 
 SITE = "https://cooking.stackexchange.com"

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federe.connectors.types import Author, Item, ItemKind, MalformedItem
-from federe.connectors.values import parse_utc as parse_date
-from federe.connectors.values import web_url
+from federe.connectors.values import parse_utc, web_url
 
 QUESTION, ANSWER = "1", "2"
 _SPACE = re.compile(r"\s+")
@@ -75,7 +74,7 @@ def map_user(row: dict[str, str], site_url: str = "") -> Member | MalformedItem:
         reputation=reputation if reputation is not None else 0,
         account_id=row.get("AccountId", ""),
         website=web_url(row.get("WebsiteUrl")),
-        created_at=parse_date(row.get("CreationDate")),
+        created_at=parse_utc(row.get("CreationDate")),
     )
 
 
@@ -98,14 +97,14 @@ def map_post(row: dict[str, str], site_url: str = "") -> Item | MalformedItem:
     """A question or an answer (check ``PostTypeId`` before: other post types are not messages)."""
     raw_id = row.get("Id", "")
     pid = parse_int(raw_id)
-    created = parse_date(row.get("CreationDate"))
+    created = parse_utc(row.get("CreationDate"))
     kind = row.get("PostTypeId")
     if pid is None:
         return MalformedItem(reason="post without a numeric Id", external_id=raw_id)
     if created is None:
         return MalformedItem(reason="post without a valid CreationDate", external_id=post_id(pid))
     author = row_author(row, "OwnerUserId", "OwnerDisplayName")
-    edited = parse_date(row.get("LastEditDate"))
+    edited = parse_utc(row.get("LastEditDate"))
     if kind == QUESTION:
         return Item(
             external_id=post_id(pid),
@@ -150,7 +149,7 @@ def map_comment(row: dict[str, str], question: int, site_url: str = "") -> Item 
     raw_id = row.get("Id", "")
     cid = parse_int(raw_id)
     on_post = parse_int(row.get("PostId"))
-    created = parse_date(row.get("CreationDate"))
+    created = parse_utc(row.get("CreationDate"))
     if cid is None:
         return MalformedItem(reason="comment without a numeric Id", external_id=raw_id)
     if on_post is None:

@@ -13,11 +13,11 @@ from federe.connectors.rss.parser.values import (
     base_of,
     fingerprint,
     first_child,
-    parse_date,
     plain,
     split_tag,
     text_of,
 )
+from federe.connectors.values import parse_utc
 
 _VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "col", "embed", "param", "track"}
 
@@ -98,7 +98,7 @@ def atom(root: ET.Element, url: str, ns: str) -> Feed:
         author_name=name,
         author_email=email,
         author_uri=uri,
-        updated=parse_date(text_of(first_child(root, f"{{{ns}}}updated", f"{{{ns}}}modified"))),
+        updated=parse_utc(text_of(first_child(root, f"{{{ns}}}updated", f"{{{ns}}}modified"))),
     )
     for entry in root.iter(f"{{{ns}}}entry"):
         entry_base = base_of(entry, base)
@@ -112,7 +112,7 @@ def atom(root: ET.Element, url: str, ns: str) -> Feed:
         if content is not None and content.get("src") and not content_html:
             src = absolute(content.get("src", ""), entry_base)
             content_html = f'<p><a href="{html.escape(src)}">{html.escape(src)}</a></p>'
-        published = parse_date(text_of(first_child(entry, f"{{{ns}}}published", f"{{{ns}}}issued", f"{{{ns}}}created")))
+        published = parse_utc(text_of(first_child(entry, f"{{{ns}}}published", f"{{{ns}}}issued", f"{{{ns}}}created")))
         feed.entries.append(
             Entry(
                 id=text_of(entry.find(f"{{{ns}}}id")),
@@ -122,7 +122,7 @@ def atom(root: ET.Element, url: str, ns: str) -> Feed:
                 author_email=a_email,
                 author_uri=a_uri,
                 published=published,
-                updated=parse_date(text_of(first_child(entry, f"{{{ns}}}updated", f"{{{ns}}}modified"))),
+                updated=parse_utc(text_of(first_child(entry, f"{{{ns}}}updated", f"{{{ns}}}modified"))),
                 content_html=absolutize_html(content_html, link or entry_base),
                 summary_html=absolutize_html(_atom_text(entry.find(f"{{{ns}}}summary")), link or entry_base),
                 categories=[

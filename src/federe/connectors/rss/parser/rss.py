@@ -14,10 +14,10 @@ from federe.connectors.rss.parser.values import (
     base_of,
     fingerprint,
     first_child,
-    parse_date,
     plain,
     text_of,
 )
+from federe.connectors.values import parse_utc
 
 _RSS_AUTHOR = re.compile(r"^\s*([^\s()<>]+@[^\s()<>]+)\s*(?:\((.*)\))?\s*$")
 
@@ -42,7 +42,7 @@ def rss2(root: ET.Element, url: str) -> Feed:
         link=absolute(text_of(channel.find("link")), base),
         author_name=name,
         author_email=email,
-        updated=parse_date(text_of(first_child(channel, "lastBuildDate", "pubDate", f"{{{DC}}}date"))),
+        updated=parse_utc(text_of(first_child(channel, "lastBuildDate", "pubDate", f"{{{DC}}}date"))),
     )
     for item in root.iter("item"):  # RSS 0.9x feeds may put items beside the channel
         feed.entries.append(_rss_item(item, base))
@@ -59,7 +59,7 @@ def _rss_item(item: ET.Element, parent_base: str) -> Entry:
     link = absolute(link, base)
     author_name, author_email = _rss_author(text_of(item.find("author")))
     creator = text_of(item.find(f"{{{DC}}}creator"))
-    published = parse_date(text_of(item.find("pubDate"))) or parse_date(text_of(item.find(f"{{{DC}}}date")))
+    published = parse_utc(text_of(item.find("pubDate"))) or parse_utc(text_of(item.find(f"{{{DC}}}date")))
     return Entry(
         id=guid_text,
         title=plain(text_of(item.find("title"))),
@@ -67,7 +67,7 @@ def _rss_item(item: ET.Element, parent_base: str) -> Entry:
         author_name=author_name or creator,
         author_email=author_email,
         published=published,
-        updated=parse_date(text_of(item.find(f"{{{DC}}}modified"))),
+        updated=parse_utc(text_of(item.find(f"{{{DC}}}modified"))),
         content_html=absolutize_html(text_of(item.find(f"{{{CONTENT}}}encoded")), link or base),
         summary_html=absolutize_html(text_of(item.find("description")), link or base),
         categories=[text_of(c) for c in item.findall("category") if text_of(c)],
@@ -87,7 +87,7 @@ def rss1(root: ET.Element, url: str) -> Feed:
         feed.title = plain(text_of(channel.find(f"{{{namespace}}}title")))
         feed.link = absolute(text_of(channel.find(f"{{{namespace}}}link")), base)
         feed.author_name = text_of(first_child(channel, f"{{{DC}}}creator", f"{{{DC}}}publisher"))
-        feed.updated = parse_date(text_of(channel.find(f"{{{DC}}}date")))
+        feed.updated = parse_utc(text_of(channel.find(f"{{{DC}}}date")))
     for item in root.iter(f"{{{namespace}}}item"):
         about = item.get(f"{{{RDF}}}about", "").strip()
         link = absolute(text_of(item.find(f"{{{namespace}}}link")) or about, base)
@@ -97,7 +97,7 @@ def rss1(root: ET.Element, url: str) -> Feed:
                 title=plain(text_of(item.find(f"{{{namespace}}}title"))),
                 link=link,
                 author_name=text_of(item.find(f"{{{DC}}}creator")),
-                published=parse_date(text_of(item.find(f"{{{DC}}}date"))),
+                published=parse_utc(text_of(item.find(f"{{{DC}}}date"))),
                 content_html=absolutize_html(text_of(item.find(f"{{{CONTENT}}}encoded")), link or base),
                 summary_html=absolutize_html(text_of(item.find(f"{{{namespace}}}description")), link or base),
                 categories=[text_of(s) for s in item.findall(f"{{{DC}}}subject") if text_of(s)],

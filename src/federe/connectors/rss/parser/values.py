@@ -6,13 +6,10 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET  # only for Element types; parsing is defusedxml's
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from federe.connectors.rss.parser.model import XML_BASE
-from federe.connectors.values import parse_utc
 
 _TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
@@ -43,19 +40,6 @@ def text_of(element: ET.Element | None) -> str:
 def plain(value: str) -> str:
     """HTML or text into one line of plain text (titles)."""
     return SPACE.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
-
-
-def parse_date(value: str) -> datetime | None:
-    """ISO 8601 (Atom, Dublin Core) or RFC 822 (RSS), in UTC; None when unreadable."""
-    value = (value or "").strip()
-    found = parse_utc(value)
-    if found is not None or not value:
-        return found
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def unwrap_redirect(url: str) -> str:
