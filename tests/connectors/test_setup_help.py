@@ -59,3 +59,13 @@ def test_the_wordpress_help_is_translated():
     with translation.override("fr"):
         (step,) = setup_steps(wordpress, {"hook_url": "https://f.example/h/"})  # its own hook step, not the general one
         assert "ajoutez à wp-config.php" in str(step.text)
+
+
+def test_an_import_only_channel_says_how_to_import_again_and_offers_no_sync_address(client, owner, workspace):
+    dump = ConnectionFactory(workspace=workspace, name="Meta", network="stackexchange")
+    page = _page(client, owner, dump)
+    assert f"federe import stackexchange DIR --workspace {workspace.slug}" in page
+    assert "/hooks/sync/" not in page
+    with translation.override("fr"):
+        (step,) = setup_steps(registry.connector_class("stackexchange"), {"hook_url": "x", "workspace": "w"})
+        assert "archive" in str(step.text)

@@ -73,7 +73,9 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
             "connector": connector_cls,
             "capabilities": [CAPABILITY_LABELS[c] for c in sorted(connector_cls.capabilities)],
             "runs": queries.recent_runs(workspace, connection),
-            "setup_help": setup_steps(connector_cls, {"hook_url": _hook_url(request, connection)}),
+            "setup_help": setup_steps(
+                connector_cls, {"hook_url": _hook_url(request, connection), "workspace": workspace.slug}
+            ),
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
         },
     )

@@ -61,7 +61,7 @@ class SetupStep:
         return SetupStep(self.text, code, private)
 
 
-PLACEHOLDERS = {"hook_url": True}  # name: whether its value is private
+PLACEHOLDERS = {"hook_url": True, "workspace": False}  # name: whether its value is private
 # Any network (or a script) may call a channel's sync address; a connector that says how its network does it
 # (a step using {hook_url}) replaces this general step.
 SYNC_HOOK_STEP = SetupStep(
@@ -76,7 +76,7 @@ SYNC_HOOK_STEP = SetupStep(
 def setup_steps(connector_cls: type[Connector], values: dict[str, str]) -> list[SetupStep]:
     """The connector's setup help as this reader may see it, placeholders filled."""
     steps = connector_cls.setup_help
-    if not any("{hook_url}" in step.code for step in steps):
+    if connector_cls.polls and not any("{hook_url}" in step.code for step in steps):
         steps = (*steps, SYNC_HOOK_STEP)
     filled = (step.filled(values) for step in steps)
     return [step for step in filled if step is not None]
@@ -101,6 +101,8 @@ class Connector(ABC):
     do_not_call_in_templates: ClassVar[bool] = True  # templates read the class's attributes
     setup_fields: ClassVar[tuple[SetupField, ...]] = ()
     setup_help: ClassVar[tuple[SetupStep, ...]] = ()  # what to do on the network's side, if anything
+    # False for a network whose channels are filled by imports only: no sync address is offered for them.
+    polls: ClassVar[bool] = True
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
 

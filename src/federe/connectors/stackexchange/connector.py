@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federe.connectors.base import Connector
+from federe.connectors.base import Connector, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.registry import register
@@ -29,6 +29,16 @@ class StackExchangeConnector(Connector):
     label = _("Stack Exchange (data dump import)")
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.IMPORT})
     verified_against_real_server = True  # read from a real dump (french.meta.stackexchange.com)
+    polls = False
+    setup_help = (
+        SetupStep(
+            _(
+                "This channel is filled from a data dump, never synced. To bring a newer dump, unzip it on the"
+                " server and run:"
+            ),
+            "federe import stackexchange DIR --workspace {workspace}",
+        ),
+    )
 
     # Capability.IMPORT (federe.connectors.types.HistoryImporter)
     network_name: ClassVar[Any] = "Stack Exchange"
