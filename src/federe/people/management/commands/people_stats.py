@@ -31,8 +31,8 @@ def _rho(correlation: analytics.Correlation) -> str:
 
 class Command(WorkspaceCommand):
     help = (
-        "Print the monthly active members, the 90-day retention by cohort and, for Stack Exchange channels, "
-        "how the engagement score ranks members against their reputation."
+        "Print the monthly active members, the 90-day retention by cohort and, for imported channels (a Stack "
+        "Exchange dump), how the engagement score ranks members against the reputation their network gives them."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -100,7 +100,12 @@ class Command(WorkspaceCommand):
         """How the posts and the engagement score rank members against the reputation their network gives them."""
         out = self.stdout.write
         out("")
-        out(_("Spearman's rank correlation with Stack Exchange reputation (members with at least one post)"))
+        out(
+            _(
+                "Spearman's rank correlation with the network's reputation (imported channels, members with at "
+                "least one post)"
+            )
+        )
         out(
             "  "
             + _("number of posts (baseline): %(result)s")
