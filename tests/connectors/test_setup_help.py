@@ -69,3 +69,10 @@ def test_an_import_only_channel_says_how_to_import_again_and_offers_no_sync_addr
     with translation.override("fr"):
         (step,) = setup_steps(registry.connector_class("stackexchange"), {"hook_url": "x", "workspace": "w"})
         assert "archive" in str(step.text)
+
+
+def test_an_import_only_channel_has_no_sync_now_button(client, owner, workspace):
+    dump = ConnectionFactory(workspace=workspace, name="Meta", network="stackexchange")
+    blog = ConnectionFactory(workspace=workspace, name="Blog", network="rss")
+    assert "Sync now" not in _page(client, owner, dump)
+    assert "Sync now" in _page(client, owner, blog)
