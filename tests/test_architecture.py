@@ -271,6 +271,42 @@ def test_audit_rows_are_written_by_the_audit_module_only():
     assert _problems(audit_rows, lambda path: path != "federe/core/audit.py") == []
 
 
+# -- each app writes only its own models ----------------------------------------------------------------------------
+
+
+def _foreign_models(path: str, tree: ast.Module) -> dict[str, str]:
+    """Names this module imports from another app's models module, with that app: ``Message`` → ``inbox``."""
+    app = path.split("/")[1]
+    return {
+        alias.asname or alias.name: node.module.split(".")[1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("federe.")
+        if node.module.endswith(".models") and node.module.split(".")[1] != app
+        for alias in node.names
+    }
+
+
+def foreign_writes(path: str, tree: ast.Module, _source: str) -> list[str]:
+    """A write on another app's model class (``Message.objects.filter(...).update``): call that app's service."""
+    foreign = _foreign_models(path, tree)
+    problems = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        chain, method = _chain(node.func.value), node.func.attr
+        if not chain or chain[0] not in foreign:
+            continue
+        if method in ALWAYS_WRITES or method.startswith("bulk_") or (method == "update" and "objects" in chain):
+            problems.append(
+                f"{path}:{node.lineno} {ast.unparse(node.func)}(): {foreign[chain[0]]}'s model; call its service"
+            )
+    return problems
+
+
+def test_each_app_writes_only_its_own_models():
+    assert _problems(foreign_writes) == []
+
+
 # -- modules and functions the size of a room ------------------------------------------------------------------------
 
 
@@ -392,3 +428,17 @@ def test_a_long_function_or_module_without_a_reason_is_caught():
     module = '"""Doc."""\n' + "X = 1\n" * MAX_MODULE_LINES
     assert len(_run(oversized, module)) == 1
     assert _run(oversized, '"""Doc."""\n# size: generated table of word weights\n' + "X = 1\n" * 400) == []
+
+
+def test_a_write_on_another_apps_model_is_caught():
+    bad = (
+        "from federe.inbox.models import Message\n"
+        "from federe.people.models import Person\n"
+        "Message.objects.filter(pk=1).update(review='x')\n"
+        "Message.objects.bulk_create([])\n"
+        "Person.objects.create(display_name='x')\n"
+    )
+    assert len(_run(foreign_writes, bad, "federe/moderation/services.py")) == 3
+    assert len(_run(foreign_writes, bad, "federe/people/services.py")) == 2  # Person is people's own model
+    reading = "from federe.inbox.models import Message\nMessage.objects.filter(pk=1).count()\n"
+    assert _run(foreign_writes, reading, "federe/people/services.py") == []

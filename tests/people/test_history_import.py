@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 from django.core.management import CommandError, call_command
 
+from federe.connections.imports import ImportFailed
 from federe.connections.models import Connection
 from federe.connectors import registry
 from federe.connectors.base import Connector
@@ -31,7 +32,6 @@ from federe.connectors.types import (
 )
 from federe.inbox.models import Message
 from federe.people import analytics
-from federe.people.importers.channel import ImportFailed
 from federe.people.importers.history import import_history
 from federe.people.models import Identity
 

@@ -33,9 +33,9 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncMonth
 
 from federe.accounts.models import Workspace
+from federe.connections.imports import importers
 from federe.connections.models import Connection
 from federe.inbox.models import Direction, Message
-from federe.people.importers.channel import importers
 from federe.people.models import Identity, Level, Person
 
 WINDOWS: tuple[tuple[int, int], ...] = ((1, 30), (31, 60), (61, 90))

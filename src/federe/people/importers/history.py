@@ -3,7 +3,7 @@
 The connector reads the export and yields records (``federe.connectors.types.HistoryRecord``); this module
 stores them, the same way for every network:
 
-- The channel is a ``Connection`` of the network, never synced (``channel.py``); a second run updates it.
+- The channel is a ``Connection`` of the network, never synced (``connections/imports.py``); a second run updates it.
 - Each ``Author`` becomes an ``Identity`` with its ``Person`` (``members.py``).
 - Each ``Item`` becomes a message through ``inbox.ingest.ingest_items``: the same sanitising, threading,
   idempotence and revisions as a sync. Moderation rules are not run on imported history.
@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
+from federe.connections import imports
+from federe.connections.imports import ImportFailed, find_or_create_channel, finish, importers
 from federe.connections.models import Connection, SyncRun
 from federe.connectors import registry
 from federe.connectors.capabilities import Capability
@@ -48,7 +50,6 @@ from federe.connectors.types import (
     Skipped,
 )
 from federe.inbox.ingest import ingest_items
-from federe.people.importers.channel import ImportFailed, find_or_create_channel, finish, importers
 from federe.people.importers.members import update_person_clocks, upsert_identities
 from federe.people.importers.progress import Progress
 
@@ -132,7 +133,7 @@ def import_history(
         workspace, network, str(reader.network_name), export, name.strip(), site_url.strip().rstrip("/")
     )
     report = ImportReport(connection, export, dict(reader.history_kinds), created_channel=created)
-    run = SyncRun.objects.create(workspace=workspace, connection=connection, worker_id="import")
+    run = imports.start_run(connection)
     bars = _Bars(progress)
     store = _Store(connection, run, report, batch_size, bars)
     try:
@@ -144,17 +145,13 @@ def import_history(
         finish(connection, run, report.malformed, _stats(report), error=_failure(exc))
         raise
     report.seconds = time.monotonic() - started
-    connection.config = {
-        **connection.config,
-        "members": store.facts,
-        "import": {
-            "finished_at": timezone.now().isoformat(),
-            "rows": export.rows,
-            "skipped": dict(report.skipped),
-            "malformed": len(report.malformed),
-        },
+    summary = {
+        "finished_at": timezone.now().isoformat(),
+        "rows": export.rows,
+        "skipped": dict(report.skipped),
+        "malformed": len(report.malformed),
     }
-    Connection.objects.filter(pk=connection.pk).update(config=connection.config)
+    imports.remember(connection, {"members": store.facts, "import": summary})
     finish(connection, run, report.malformed, _stats(report), error="")
     return report
 

@@ -1,4 +1,5 @@
-"""The channel an import fills: found again on a second run, created on the first, its health after the run.
+"""The channel a history import fills (``people.importers.history`` runs the import): found again on a second run,
+created on the first, its run, what it remembers of the import, and its health after the run.
 
 An imported channel is a ``Connection`` of the importing network that is never synced (``next_sync_at`` stays
 empty, so the dispatcher never picks it). It remembers where its export was read (``config["directory"]``) and
@@ -95,6 +96,17 @@ def find_or_create_channel(
         details={"network": network, "source": "data dump"},
     )
     return connection, True
+
+
+def start_run(connection: Connection) -> SyncRun:
+    """The run an import is recorded as, beside the channel's syncs."""
+    return SyncRun.objects.create(workspace=connection.workspace, connection=connection, worker_id="import")
+
+
+def remember(connection: Connection, entries: dict[str, Any]) -> None:
+    """Keep these entries in the channel's config (the members' facts, the import's summary)."""
+    connection.config = {**connection.config, **entries}
+    Connection.objects.filter(pk=connection.pk).update(config=connection.config)
 
 
 def _malformed_summary(malformed: list[MalformedItem]) -> str:
