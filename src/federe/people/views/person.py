@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,16 +62,26 @@ def _back_to_person(workspace: Workspace, person: Person, anchor: str = "") -> H
     return redirect(reverse("people:person", args=[workspace.slug, person.pk]) + (f"#{anchor}" if anchor else ""))
 
 
-@workspace_page(post=True)
-def person_note(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = request.workspace
-    person = person_of(workspace, pk)
+def _act(
+    request: WorkspaceRequest, person: Person, anchor: str, action: Callable[[], object], done: str = ""
+) -> HttpResponse:
+    """Run one service action on the person, say it is done or why it was refused, and go back to its section."""
     try:
-        services.add_note(person=person, body=request.POST.get("body", ""), by=request.user)
-        flash.success(request, _("Note added."))
+        action()
+        if done:
+            flash.success(request, done)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-    return _back_to_person(workspace, person, "notes")
+    return _back_to_person(request.workspace, person, anchor)
+
+
+@workspace_page(post=True)
+def person_note(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    person = person_of(request.workspace, pk)
+    body = request.POST.get("body", "")
+    return _act(
+        request, person, "notes", lambda: services.add_note(person=person, body=body, by=request.user), _("Note added.")
+    )
 
 
 @workspace_page(post=True)
@@ -78,48 +89,30 @@ def person_note_delete(request: WorkspaceRequest, slug: str, pk: int, note_pk: i
     workspace = request.workspace
     person = person_of(workspace, pk)
     note = get_object_or_404(Note.objects.select_related("person"), workspace=workspace, person=person, pk=note_pk)
-    try:
-        services.delete_note(note=note, by=request.user)
-        flash.success(request, _("Note deleted."))
-    except PermissionDenied as exc:
-        flash.error(request, error_text(exc))
-    return _back_to_person(workspace, person, "notes")
+    return _act(request, person, "notes", lambda: services.delete_note(note=note, by=request.user), _("Note deleted."))
 
 
 @workspace_page(post=True)
 def person_tag(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = request.workspace
-    person = person_of(workspace, pk)
-    try:
-        services.add_tag(person=person, name=request.POST.get("name", ""), by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, error_text(exc))
-    return _back_to_person(workspace, person, "tags")
+    person = person_of(request.workspace, pk)
+    name = request.POST.get("name", "")
+    return _act(request, person, "tags", lambda: services.add_tag(person=person, name=name, by=request.user))
 
 
 @workspace_page(post=True)
 def person_untag(request: WorkspaceRequest, slug: str, pk: int, tag_pk: int) -> HttpResponse:
-    workspace = request.workspace
-    person = person_of(workspace, pk)
-    tag = get_object_or_404(Tag, workspace=workspace, pk=tag_pk)
-    try:
-        services.remove_tag(person=person, tag=tag, by=request.user)
-    except PermissionDenied as exc:
-        flash.error(request, error_text(exc))
-    return _back_to_person(workspace, person, "tags")
+    person = person_of(request.workspace, pk)
+    tag = get_object_or_404(Tag, workspace=request.workspace, pk=tag_pk)
+    return _act(request, person, "tags", lambda: services.remove_tag(person=person, tag=tag, by=request.user))
 
 
 @workspace_page(post=True)
 def person_field(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = request.workspace
-    person = person_of(workspace, pk)
-    try:
-        services.set_field(
-            person=person, name=request.POST.get("name", ""), value=request.POST.get("value", ""), by=request.user
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, error_text(exc))
-    return _back_to_person(workspace, person, "fields")
+    person = person_of(request.workspace, pk)
+    name, value = request.POST.get("name", ""), request.POST.get("value", "")
+    return _act(
+        request, person, "fields", lambda: services.set_field(person=person, name=name, value=value, by=request.user)
+    )
 
 
 @workspace_page()
