@@ -20,6 +20,7 @@ import respx
 from federe.connectors import registry
 from federe.connectors.base import Connector
 from federe.connectors.capabilities import Capability
+from federe.connectors.types import ActionKind
 from federe.core.netsafe import addresses
 
 PUBLIC_IP = "93.184.216.34"
@@ -37,6 +38,8 @@ class Kit:
     network: Callable[[], AbstractContextManager[Any]] = nullcontext
     # One call for each declared capability but READ (fetch is the suite's own business).
     calls: dict[Capability, Callable[[Connector], object]] = field(default_factory=dict)
+    # One call for each moderation action the connector declares (``Connector.actions``), on the recorded payloads.
+    actions: dict[ActionKind, Callable[[Connector], object]] = field(default_factory=dict)
     # Named ways for the network to fail; each must end in a connector error with a translated message.
     failures: dict[str, Failure] = field(default_factory=dict)
     max_pages: int = 50  # a full sync from scratch ends within this many pages

@@ -15,7 +15,7 @@ from federe.connectors import registry
 from federe.connectors.base import CAPABILITY_METHODS, Connector
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
-from federe.connectors.types import Batch, Cursor
+from federe.connectors.types import ActionResult, Batch, Cursor, Target
 from tests.connectors.contract import Kit, kit_of
 
 KEYS = [cls.key for cls in registry.available()]
@@ -86,6 +86,27 @@ def test_each_declared_capability_is_implemented(kit):
             assert kit.calls[capability](kit.build()) is not None
 
 
+def test_each_declared_action_is_done_on_the_recorded_payloads(kit):
+    """Every moderation action a connector declares is called by its kit and answers an ActionResult."""
+    cls = registry.connector_class(kit.key)
+    assert set(kit.actions) == set(cls.actions), f"{kit.key}: its kit must call exactly the actions it declares"
+    for kind in sorted(cls.actions):
+        with kit.network():
+            result = kit.actions[kind](kit.build())
+        assert isinstance(result, ActionResult) and result.done, (kit.key, kind, result)
+
+
+def test_targets_are_listed_where_a_network_has_some(kit):
+    cls = registry.connector_class(kit.key)
+    if cls.targets_label is None:
+        with pytest.raises(Permanent):
+            kit.build().list_targets()
+        return
+    with kit.network():
+        targets = kit.build().list_targets()
+    assert targets and all(isinstance(t, Target) and t.id and t.name for t in targets), kit.key
+
+
 def test_each_undeclared_capability_refuses_in_plain_words(kit):
     cls = registry.connector_class(kit.key)
     for capability, method in CAPABILITY_METHODS.items():
@@ -146,3 +167,19 @@ def test_a_capability_is_declared_if_and_only_if_its_method_is_written():
 
             def act(self, action):
                 raise NotImplementedError
+
+    with pytest.raises(TypeError, match="actions"):
+
+        class Vague(Connector):  # moderates, does not say how
+            key, label = "vague", "Vague"
+            capabilities = frozenset({Capability.READ, Capability.MODERATE})
+
+            def act(self, action):
+                raise NotImplementedError
+
+    with pytest.raises(TypeError, match="list_targets"):
+
+        class Chooser(Connector):  # offers a choice it cannot list
+            key, label = "chooser", "Chooser"
+            capabilities = frozenset({Capability.READ})
+            targets_label = "Rooms"

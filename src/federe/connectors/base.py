@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.types import (
+    ActionKind,
     ActionResult,
     Batch,
     Cursor,
@@ -21,6 +22,7 @@ from federe.connectors.types import (
     OutgoingReply,
     ProgressFactory,
     PublishResult,
+    Target,
 )
 
 
@@ -105,6 +107,15 @@ class Connector(ABC):
     polls: ClassVar[bool] = True
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
+    # The moderation actions this network does (non-empty if, and only if, it declares MODERATE). Fédère offers a
+    # channel these and no other, in the inbox, the review queue and the rules.
+    actions: ClassVar[frozenset[ActionKind]] = frozenset()
+    # What the network cannot do that a user would expect, and why, in plain (lazily translated) sentences:
+    # shown on the channel's page and in docs/connectors.md ("Misago has no API to ban a member: ...").
+    limitations: ClassVar[tuple[Any, ...]] = ()
+    # Set when a channel follows chosen places on the network (rooms, lists): the channel page lists them with
+    # ``list_targets`` under this heading and keeps the chosen ids in ``config["targets"]``.
+    targets_label: ClassVar[Any] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,6 +129,10 @@ class Connector(ABC):
                     f"{cls.__name__}: a connector declares {capability!r} in its capabilities if, and only if, it"
                     f" overrides {method}()"
                 )
+        if bool(cls.actions) != (Capability.MODERATE in declared):
+            raise TypeError(f"{cls.__name__}: a connector that moderates lists its actions, and only such a one")
+        if (cls.targets_label is None) != (cls.list_targets is Connector.list_targets):
+            raise TypeError(f"{cls.__name__}: a connector with targets_label overrides list_targets(), and only it")
 
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config
@@ -134,7 +149,13 @@ class Connector(ABC):
         raise Permanent(_("%(network)s does not allow replies.") % {"network": self.label})
 
     def act(self, action: ModerationAction) -> ActionResult:
+        """Do ``action`` on the network; only ever called with one of ``actions``. Idempotent: asked twice, the
+        second call finds it done (the state of the message, the room, the member) and says so."""
         raise Permanent(_("%(network)s does not allow moderation.") % {"network": self.label})
+
+    def list_targets(self) -> list[Target]:
+        """The places this channel may follow (``targets_label``), as the credentials see them."""
+        raise Permanent(_("%(network)s has nothing to choose from.") % {"network": self.label})
 
     def publish(self, post: OutgoingPost) -> PublishResult:
         raise Permanent(_("%(network)s does not allow publishing.") % {"network": self.label})

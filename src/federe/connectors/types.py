@@ -92,6 +92,19 @@ class OutgoingPost:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A place on the network a channel can follow (a Matrix room or space, a mailing list, a forum category).
+
+    The channel page fetches them (``Connector.list_targets``) and stores the ids chosen in
+    ``config["targets"]``; the connector's ``fetch`` reads only those.
+    """
+
+    id: str
+    name: str
+    detail: str = ""  # in plain words: "12 members", "space"
+
+
+@dataclass(frozen=True, slots=True)
 class PublishResult:
     external_id: str
     url: str = ""
@@ -99,12 +112,23 @@ class PublishResult:
 
 
 class ActionKind(StrEnum):
-    APPROVE = "approve"
-    HOLD = "hold"
+    """What a moderator (or a rule) can ask a network to do. Each connector declares the ones it does
+    (``Connector.actions``); Fédère offers a channel only its own, and never branches on a network's name."""
+
+    APPROVE = "approve"  # publish a held message (WordPress approve, Misago approve, Mailman accept)
+    HOLD = "hold"  # hold it back for review (Mailman: defer, leave it held)
     SPAM = "spam"
-    REMOVE = "remove"  # reversible where the network allows (WordPress: the trash)
-    DELETE = "delete"  # for good
-    BAN = "ban"
+    REMOVE = "remove"  # hide, reversibly where the network allows (WordPress trash, Misago hide, Matrix redact)
+    RESTORE = "restore"  # undo REMOVE (Misago unhide)
+    DELETE = "delete"  # for good (Mailman: discard a held message)
+    REJECT = "reject"  # refuse a held message, the reason sent to its author (Mailman reject, Discourse reject)
+    BAN = "ban"  # the author may no longer post or join (Matrix ban, Mailman ban address)
+    UNBAN = "unban"
+    KICK = "kick"  # out of the room or channel, free to come back (Matrix kick, IRC kick)
+    MUTE = "mute"  # the author's next messages are held or silenced (Mailman moderated member, Discourse silence)
+    SUSPEND = "suspend"  # the account itself is switched off (Matrix admin deactivate, Discourse suspend)
+    CLOSE = "close"  # close the message's thread to new replies (Misago, Discourse)
+    PIN = "pin"  # pin the message's thread (Misago, Discourse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +136,8 @@ class ModerationAction:
     kind: ActionKind
     external_id: str
     reason: str = ""
-    author_id: str = ""  # for bans: the author's id on the network
+    author_id: str = ""  # for actions on the author (ban, kick, mute, suspend): the author's id on the network
+    thread_id: str = ""  # the message's thread (close, pin; Matrix: the room)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from federe.connectors.capabilities import Capability
-from federe.connectors.dummy.connector import FAILURES
+from federe.connectors.dummy.connector import FAILURES, DummyConnector
 from federe.connectors.types import ActionKind, ModerationAction, OutgoingPost, OutgoingReply
 from tests.connectors.contract import Failure, Kit
 
@@ -30,3 +30,7 @@ KIT = Kit(
     },
     failures={mode: _failing(mode) for mode in FAILURES},
 )
+KIT.actions = {
+    kind: (lambda c, kind=kind: c.act(ModerationAction(kind, external_id="m1", author_id="u1")))
+    for kind in DummyConnector.actions
+}

@@ -34,6 +34,7 @@ def network() -> Iterator[None]:
         router.post("/wp/v2/comments").respond(201, json=load("created_comment.json"))
         router.get("/wp/v2/comments/3").mock(side_effect=lambda request: httpx.Response(200, json=blog.comments[3]))
         router.post("/wp/v2/comments/3").respond(200, json={**blog.comments[3], "status": "approved"})
+        router.delete("/wp/v2/comments/3").respond(200, json={**blog.comments[3], "status": "trash"})
         yield
 
 
@@ -48,3 +49,7 @@ KIT = Kit(
     },
 )
 KIT.failures = http_failures(KIT.build, HOST)
+KIT.actions = {
+    kind: (lambda c, kind=kind: c.act(ModerationAction(kind, external_id="3")))
+    for kind in (ActionKind.APPROVE, ActionKind.HOLD, ActionKind.SPAM, ActionKind.REMOVE, ActionKind.DELETE)
+}

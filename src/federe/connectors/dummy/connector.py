@@ -23,6 +23,7 @@ from federe.connectors.dummy.network import DummyNetwork
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 from federe.connectors.registry import register
 from federe.connectors.types import (
+    ActionKind,
     ActionResult,
     Batch,
     Cursor,
@@ -59,6 +60,19 @@ class DummyConnector(Connector):
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )
     verified_against_real_server = True  # it is its own server
+    actions = frozenset(
+        {
+            ActionKind.APPROVE,
+            ActionKind.HOLD,
+            ActionKind.SPAM,
+            ActionKind.REMOVE,
+            ActionKind.RESTORE,
+            ActionKind.DELETE,
+            ActionKind.BAN,
+            ActionKind.UNBAN,
+            ActionKind.MUTE,
+        }
+    )
     setup_fields = (
         SetupField("brand", _("Brand name in the generated messages"), required=False),
         SetupField("token", _("Access token (any value)"), secret=True, required=False, kind="password"),

@@ -105,6 +105,8 @@ class WordPressConnector(Connector):
     label = "WordPress"
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
     verified_against_real_server = True  # tests/connectors/wordpress/test_integration.py, WordPress 6.1
+    actions = frozenset({ActionKind.APPROVE, ActionKind.HOLD, ActionKind.SPAM, ActionKind.REMOVE, ActionKind.DELETE})
+    limitations = (NO_BAN,)
     # Comments need a moderator within seconds; a sync costs one or two small requests (bench/reaction.py).
     default_sync_interval_seconds = 15
     setup_fields = (
