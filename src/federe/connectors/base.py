@@ -20,6 +20,7 @@ from federe.connectors.types import (
     ModerationAction,
     OutgoingPost,
     OutgoingReply,
+    PostRules,
     ProgressFactory,
     PublishResult,
     Target,
@@ -116,6 +117,8 @@ class Connector(ABC):
     # Set when a channel follows chosen places on the network (rooms, lists): the channel page lists them with
     # ``list_targets`` under this heading and keeps the chosen ids in ``config["targets"]``.
     targets_label: ClassVar[Any] = None
+    # What a post may hold on this network (set if, and only if, it declares PUBLISH): the composer's limits.
+    post_rules: ClassVar[PostRules | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -131,6 +134,8 @@ class Connector(ABC):
                 )
         if bool(cls.actions) != (Capability.MODERATE in declared):
             raise TypeError(f"{cls.__name__}: a connector that moderates lists its actions, and only such a one")
+        if (cls.post_rules is not None) != (Capability.PUBLISH in declared):
+            raise TypeError(f"{cls.__name__}: a connector that publishes sets post_rules, and only such a one")
         if (cls.targets_label is None) != (cls.list_targets is Connector.list_targets):
             raise TypeError(f"{cls.__name__}: a connector with targets_label overrides list_targets(), and only it")
 

@@ -84,11 +84,57 @@ class OutgoingReply:
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image (or other file) stored locally, sent with a post."""
+
+    path: Path
+    mime_type: str
+    alt_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingPost:
+    """One delivery of a post to one channel. ``idempotency_key`` is derived from the delivery's id and is the
+    same on every attempt: the connector hands it to the network wherever the network has such a key (Mastodon
+    ``Idempotency-Key``, Matrix ``txnId``, Bluesky ``rkey``, Discourse ``external_id``, e-mail ``Message-ID``)."""
+
     body_html: str
     idempotency_key: str
     title: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    body_text: str = ""  # the plain-text variant, for networks that take text (Bluesky, Mastodon, chat)
+    media: tuple[Media, ...] = ()
+    content_warning: str = ""
+    visibility: str = ""  # one of the connector's PostRules.visibilities, or "" for the network's default
+    language: str = ""  # ISO 639-1
+    reply_to: str = ""  # the external id of the message this post answers, if any
+    publish_at: datetime | None = None  # for networks that schedule themselves (WordPress "future" posts)
+
+
+def _length(text: str) -> int:
+    return len(text)
+
+
+@dataclass(frozen=True)
+class PostRules:
+    """What a post on a network may hold, so the composer shows the limits as one types and refuses early.
+
+    A connector declaring PUBLISH sets ``Connector.post_rules``. ``count`` measures text the network's way (Bluesky
+    counts graphemes, Mastodon counts every link as 23 characters).
+    """
+
+    max_length: int | None = None  # in the unit ``count`` returns; None: no limit
+    count: Callable[[str], int] = _length
+    title: bool = False  # takes a title (a WordPress article, a Discourse topic)
+    html: bool = False  # takes formatted text; otherwise the plain-text variant is sent
+    media_max: int = 0  # images per post; 0: none
+    media_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
+    media_max_bytes: int = 0  # 0: no limit known
+    alt_text_required: bool = False
+    content_warning: bool = False
+    visibilities: tuple[str, ...] = ()  # the network's own values, e.g. ("public", "unlisted", "private")
+    language: bool = False  # the post can say its language
+    schedules_itself: bool = False  # the network can hold a post until its time (publish_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from federe.connectors.types import (
     ModerationAction,
     OutgoingPost,
     OutgoingReply,
+    PostRules,
     PublishResult,
 )
 
@@ -73,6 +74,7 @@ class DummyConnector(Connector):
             ActionKind.MUTE,
         }
     )
+    post_rules = PostRules(max_length=500, title=True, media_max=4, alt_text_required=True, language=True)
     setup_fields = (
         SetupField("brand", _("Brand name in the generated messages"), required=False),
         SetupField("token", _("Access token (any value)"), secret=True, required=False, kind="password"),
