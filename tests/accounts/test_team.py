@@ -323,3 +323,27 @@ def test_a_change_between_answering_roles_keeps_the_threads(synced, workspace, o
     team.change_role(membership=Membership.objects.get(user=mod), role=Role.COMMUNITY_MANAGER, by=owner)
     assert Conversation.objects.get(pk=mine.pk).assignee_id == mod.pk
     assert not AuditEvent.objects.filter(verb="conversation.released").exists()
+
+
+def test_an_accepted_or_withdrawn_invitation_cannot_be_withdrawn_again(client, workspace, owner, mailoutbox):
+    """Withdrawing is for pending invitations: an accepted one keeps its record, a withdrawn one its first date."""
+    accepted = team.invite(workspace=workspace, email="joined@example.org", role=Role.CLIENT, by=owner, base_url=BASE)
+    join = {"username": "joined", "password": "long-enough-pw-42", "password_again": "long-enough-pw-42"}
+    assert client.post(_link(mailoutbox[0]), join).status_code == 302
+    withdrawn = team.invite(workspace=workspace, email="gone@example.org", role=Role.CLIENT, by=owner, base_url=BASE)
+    team.revoke_invitation(invitation=withdrawn, by=owner)
+    first_date = Invitation.objects.get(pk=withdrawn.pk).revoked_at
+    events = AuditEvent.objects.filter(verb="member.invitation_revoked").count()
+
+    for invitation in (Invitation.objects.get(pk=accepted.pk), Invitation.objects.get(pk=withdrawn.pk)):
+        with pytest.raises(ValidationError):
+            team.revoke_invitation(invitation=invitation, by=owner)
+    assert Invitation.objects.get(pk=accepted.pk).revoked_at is None
+    assert Invitation.objects.get(pk=withdrawn.pk).revoked_at == first_date
+    assert AuditEvent.objects.filter(verb="member.invitation_revoked").count() == events
+
+    client.force_login(owner)
+    url = reverse("accounts:invitation-revoke", args=[workspace.slug, accepted.pk])
+    with translation.override("fr"):
+        response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200 and "déjà été acceptée" in response.content.decode()

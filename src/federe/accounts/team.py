@@ -159,8 +159,16 @@ def accept(*, token: str, user: User | None = None, username: str = "", password
 
 
 def revoke_invitation(*, invitation: Invitation, by: Any) -> None:
+    """Withdraw a pending invitation; an accepted or already withdrawn one is refused and left as it is."""
     _check(by, invitation.workspace)
-    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    withdrawn = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not withdrawn:
+        accepted = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=False).exists()
+        raise ValidationError(
+            _("This invitation was already accepted.") if accepted else _("This invitation was already withdrawn.")
+        )
     audit.record(
         "member.invitation_revoked",
         workspace=invitation.workspace,

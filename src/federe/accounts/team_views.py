@@ -99,7 +99,7 @@ def revoke_invitation(request: WorkspaceRequest, slug: str, pk: int) -> HttpResp
     invitation = get_object_or_404(Invitation.objects.select_related("workspace"), workspace=workspace, pk=pk)
     try:
         team.revoke_invitation(invitation=invitation, by=request.user)
-    except PermissionDenied as exc:
+    except (PermissionDenied, ValidationError) as exc:
         flash.error(request, error_text(exc))
     else:
         flash.success(request, _("Invitation withdrawn."))
