@@ -107,3 +107,26 @@ def test_parse_utc():
     assert parse_utc("2026-11-23T09:30:12.345Z") == datetime(2026, 11, 23, 9, 30, 12, 345000, tzinfo=UTC)
     assert parse_utc("0000-00-00T00:00:00") is None
     assert parse_utc("yesterday") is None and parse_utc(None) is None and parse_utc("") is None
+
+
+def test_raw_content_is_sent_as_given(dns):
+    """An image or a multipart form goes out byte for byte, with the caller's Content-Type."""
+    import respx
+
+    with respx.mock() as router:
+        route = router.post("https://www.example.org/upload").respond(200, json={"ok": True})
+        got = http.request(
+            "POST", "https://www.example.org/upload", headers={"Content-Type": "image/png"}, content=b"\x89PNG\x00"
+        )
+    assert got.status == 200
+    sent = route.calls.last.request
+    assert sent.content == b"\x89PNG\x00" and sent.headers["Content-Type"] == "image/png"
+
+
+def test_a_network_without_its_own_idempotency_key_finds_nothing_by_default():
+    """find_published is None unless the connector looks for the delivery's marker on its network."""
+    from federe.connectors import registry
+    from federe.connectors.types import OutgoingPost
+
+    connector = registry.build("dummy", config={}, credentials={})
+    assert connector.find_published(OutgoingPost("<p>x</p>", idempotency_key="k")) is None

@@ -165,6 +165,14 @@ class Connector(ABC):
     def publish(self, post: OutgoingPost) -> PublishResult:
         raise Permanent(_("%(network)s does not allow publishing.") % {"network": self.label})
 
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        """The post an earlier attempt of this delivery left on the network (found by its marker, derived from
+        ``post.idempotency_key``), or None when there is none. Called before any retry of a delivery whose outcome
+        is unknown, for networks without an idempotency key of their own (WordPress posts). A network whose
+        ``publish`` is idempotent by itself (Mastodon ``Idempotency-Key``, Bluesky ``rkey``) needs not override
+        it: None means "publish again", which that network turns into the first post."""
+        return None
+
     def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport:
         raise Permanent(_("%(network)s has no history to import.") % {"network": self.label})
 

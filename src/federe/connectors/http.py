@@ -73,14 +73,17 @@ def request(
     params: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     json_body: Any = None,
+    content: bytes | None = None,
     timeout: float = 10,
     max_bytes: int = 5_000_000,
     follow_redirects: bool = True,
     user_agent: str = USER_AGENT,
 ) -> Answer:
-    """One exchange; a network failure raises a connector error, an HTTP status is returned (see status_error)."""
+    """One exchange; a network failure raises a connector error, an HTTP status is returned (see status_error).
+
+    ``content``: raw bytes to send (an image, a multipart form), with the Content-Type given in ``headers``.
+    """
     sent = dict(headers or {})
-    content = None
     if json_body is not None:
         content = json.dumps(json_body).encode("utf-8")
         sent["Content-Type"] = "application/json"
