@@ -21,6 +21,9 @@ class User(AbstractUser):
 class Workspace(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    # Where the team works: dates are typed and shown in it (stored in UTC); queue slots and recurring posts
+    # follow its clock, summer time included. Europe/Paris by default, like TIME_ZONE: most teams are French.
+    timezone = models.CharField(_("timezone"), max_length=64, default="Europe/Paris")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

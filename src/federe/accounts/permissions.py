@@ -21,6 +21,7 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     VIEW_AUDIT = "view_audit"
     MANAGE_LISTENING = "manage_listening"
+    PUBLISH = "publish"  # write, schedule, cancel and retry posts
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -35,6 +36,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_CONNECTIONS,
             Perm.VIEW_AUDIT,
             Perm.MANAGE_LISTENING,
+            Perm.PUBLISH,
         }
     ),
     Role.MODERATOR: frozenset({Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE}),

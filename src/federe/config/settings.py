@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from federe.config.env import env_bool, env_choice, env_int, env_list, env_str
+from federe.config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("FEDERE_DATA_DIR", str(Path.cwd() / "var")) or "var")
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "federe.moderation",
     "federe.nlp",
     "federe.listening",
+    "federe.publishing",
     "federe.api",
 ]
 
@@ -176,6 +177,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")) or "static")
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders; the folder must exist
+# Uploaded files (a post's images), served to the team only; networks receive them from the worker.
+MEDIA_ROOT = Path(env_str("FEDERE_MEDIA_ROOT", str(DATA_DIR / "media")) or "media")
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -224,6 +228,12 @@ FEDERE_SYNC_INTERVAL_SECONDS = env_int("FEDERE_SYNC_INTERVAL_SECONDS", 300)
 FEDERE_SYNC_LEASE_SECONDS = env_int("FEDERE_SYNC_LEASE_SECONDS", 600)
 FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
 FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2)
+# Publishing: how long a worker holds a delivery it claimed or is sending (longer than a network call can last:
+# a sending delivery whose lease ran out is taken for one whose worker died, and checked before any new attempt).
+FEDERE_PUBLISH_LEASE_SECONDS = env_int("FEDERE_PUBLISH_LEASE_SECONDS", 300)
+# The crash test's dice only (bench/publish_crash.py): the chance that a worker kills itself between a network's
+# answer and its commit. Always 0 in real use.
+FEDERE_TEST_CRASH_AFTER_PUBLISH = env_float("FEDERE_TEST_CRASH_AFTER_PUBLISH", 0.0)
 # A message's text is stored up to this many K characters (1 K = 1,024); longer ones keep their beginning, noted.
 FEDERE_MAX_MESSAGE_TEXT_KB = env_int("FEDERE_MAX_MESSAGE_TEXT_KB", 64)
 

@@ -119,6 +119,10 @@ class Connector(ABC):
     targets_label: ClassVar[Any] = None
     # What a post may hold on this network (set if, and only if, it declares PUBLISH): the composer's limits.
     post_rules: ClassVar[PostRules | None] = None
+    # True when the network honours ``OutgoingPost.idempotency_key``: publishing twice with one key makes one
+    # post (Mastodon's Idempotency-Key within its hour, a Bluesky rkey). A delivery whose outcome is unknown is
+    # then sent again with the same key; otherwise Fédère asks ``find_published`` first, and never re-sends blind.
+    publish_is_idempotent: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -169,8 +173,10 @@ class Connector(ABC):
         """The post an earlier attempt of this delivery left on the network (found by its marker, derived from
         ``post.idempotency_key``), or None when there is none. Called before any retry of a delivery whose outcome
         is unknown, for networks without an idempotency key of their own (WordPress posts). A network whose
-        ``publish`` is idempotent by itself (Mastodon ``Idempotency-Key``, Bluesky ``rkey``) needs not override
-        it: None means "publish again", which that network turns into the first post."""
+        ``publish`` is idempotent by itself (Mastodon ``Idempotency-Key``, Bluesky ``rkey``) sets
+        ``publish_is_idempotent = True`` instead and needs not override it: the delivery is published again with
+        the same key, which that network turns into the first post. A connector that does neither leaves such a
+        delivery for a person to check (never re-sent blind)."""
         return None
 
     def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport:

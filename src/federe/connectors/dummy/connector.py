@@ -4,12 +4,16 @@ Config keys: ``seed``, ``start`` (ISO datetime), ``interval_seconds``, ``brand``
 ``french_share``, ``total``, ``page_size``, and for tests ``fail`` (one of
 timeout, rate_limit, server_error, unauthorized, malformed_response),
 ``fail_after_pages``, ``malformed_every``, ``fail_replies``, ``same_reply_same_id`` (a repeated reply, same
-thread, parent and text, answers with the first one's id, as WordPress does with a duplicate comment).
+thread, parent and text, answers with the first one's id, as WordPress does with a duplicate comment),
+``fail_publish``, and ``publish_log`` (a file path: each publication appends one JSON line with its key, so that a
+test can count what reached the "network"; ``find_published`` reads it back).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -138,4 +142,21 @@ class DummyConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishResult:
         self._maybe_fail("fail_publish")
+        if self.config.get("publish_log"):
+            line = json.dumps({"key": post.idempotency_key, "title": post.title, "at": timezone.now().isoformat()})
+            descriptor = os.open(str(self.config["publish_log"]), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(descriptor, (line + "\n").encode())  # one write with O_APPEND: lines never interleave
+            finally:
+                os.close(descriptor)
         return PublishResult(external_id=f"post-{post.idempotency_key}", created_at=timezone.now())
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        path = self.config.get("publish_log")
+        if not path or not os.path.exists(str(path)):
+            return None
+        with open(str(path), encoding="utf-8") as log:
+            for line in log:
+                if line.strip() and json.loads(line).get("key") == post.idempotency_key:
+                    return PublishResult(external_id=f"post-{post.idempotency_key}")
+        return None

@@ -1,0 +1,256 @@
+"""Writing posts: create, edit, reschedule, cancel, delete, retry. Every change to a post reaches its pending
+deliveries in the same transaction, so a stale schedule never fires: a worker holding one of them finds its claim
+gone (``sending.start_sending`` moves only the rows its token still holds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, require
+from federe.connections.models import Connection
+from federe.core import audit
+from federe.publishing.checks import PostInput, VariantInput, check_post
+from federe.publishing.models import Delivery, DeliveryState, Post, PostStatus, Variant
+from federe.publishing.models.deliveries import PENDING_STATES
+from federe.publishing.status import refresh
+
+VARIANT_FIELDS = ("title", "body_html", "body_text", "content_warning", "visibility", "language", "options")
+#: A delivery in one of these states has (or may have) reached the network: its variant no longer changes.
+STARTED = (DeliveryState.SENDING, DeliveryState.SENT, DeliveryState.OUTCOME_UNKNOWN)
+
+
+def _variant_values(variant: VariantInput) -> dict[str, Any]:
+    return {name: getattr(variant, name) for name in VARIANT_FIELDS}
+
+
+@transaction.atomic
+def create_post(
+    workspace: Workspace, user: Any, data: PostInput, *, client_key: str = "", client_digest: str = ""
+) -> Post:
+    require(user, workspace, Perm.PUBLISH)
+    channels = check_post(workspace, data)
+    post = Post.objects.create(
+        workspace=workspace,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        title=data.title,
+        body=data.body,
+        scheduled_at=data.scheduled_at,
+        status=PostStatus.SCHEDULED if data.scheduled_at else PostStatus.DRAFT,
+        approval=data.approval,
+        recurrence=data.recurrence,
+        recurrence_until=data.recurrence_until,
+        client_key=client_key,
+        client_digest=client_digest,
+    )
+    for variant in data.variants:
+        Variant.objects.create(
+            workspace=workspace, post=post, connection=channels[variant.connection_id], **_variant_values(variant)
+        )
+    if post.scheduled_at:
+        _schedule(post)
+    audit.record("post.created", workspace=workspace, actor=user, target=post, details={"channels": sorted(channels)})
+    return post
+
+
+def _schedule(post: Post) -> None:
+    """Every variant gets its delivery, due at the post's time; cancelled ones that never went out come back."""
+    assert post.scheduled_at is not None
+    due = post.scheduled_at
+    existing = {d.variant_id: d for d in Delivery.objects.filter(post=post, occurrence=0)}
+    for variant in post.variants.all():
+        delivery = existing.get(variant.pk)
+        if delivery is None:
+            Delivery.objects.create(
+                workspace_id=post.workspace_id,
+                post=post,
+                variant=variant,
+                connection_id=variant.connection_id,
+                due_at=due,
+                next_attempt_at=due,
+            )
+        elif delivery.state in PENDING_STATES or (delivery.state == DeliveryState.CANCELLED and not delivery.key):
+            Delivery.objects.filter(pk=delivery.pk).update(
+                state=DeliveryState.SCHEDULED,
+                due_at=due,
+                next_attempt_at=due,
+                claim_token="",
+                claimed_until=None,
+                last_error="",
+                updated_at=timezone.now(),
+            )
+
+
+def _locked(post: Post) -> dict[int, Delivery]:
+    """The post's first-occurrence deliveries by variant, locked against a worker's claim (PostgreSQL; SQLite's
+    write transaction already excludes the worker)."""
+    rows = Delivery.objects.select_for_update().filter(post=post, occurrence=0)
+    return {delivery.variant_id: delivery for delivery in rows}
+
+
+def _cancel_pending(post: Post, reason: str, variant_ids: list[int] | None = None) -> int:
+    rows = Delivery.objects.filter(post=post, state__in=(*PENDING_STATES, DeliveryState.FAILED))
+    if variant_ids is not None:
+        rows = rows.filter(variant_id__in=variant_ids)
+    cancelled = rows.update(
+        state=DeliveryState.CANCELLED,
+        next_attempt_at=None,
+        claim_token="",
+        claimed_until=None,
+        last_error=reason,
+        updated_at=timezone.now(),
+    )
+    # An unknown outcome stays unknown (it may be on the network) but is no longer pursued.
+    Delivery.objects.filter(post=post, state=DeliveryState.OUTCOME_UNKNOWN).filter(
+        **({"variant_id__in": variant_ids} if variant_ids is not None else {})
+    ).update(next_attempt_at=None)
+    return cancelled
+
+
+def _editable(post: Post) -> None:
+    if post.deleted_at is not None:
+        raise ValidationError(_("This post was deleted."))
+    if post.status == PostStatus.CANCELLED:
+        raise ValidationError(_("This post was cancelled: write a new one."))
+
+
+@transaction.atomic
+def update_post(post: Post, user: Any, data: PostInput) -> Post:
+    """Edit, reschedule or unschedule (``scheduled_at`` None: back to draft). Channels already sent to keep
+    what they got; changing their text is refused."""
+    require(user, post.workspace, Perm.PUBLISH)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _editable(post)
+    channels = check_post(post.workspace, data)
+    deliveries = _locked(post)
+    variants = {v.connection_id: v for v in post.variants.all()}
+    _refuse_started_changes(data, variants, deliveries, channels)
+    removed = [v.pk for cid, v in variants.items() if cid not in channels]
+    _cancel_pending(post, _("The channel was taken off the post."), removed)
+    Variant.objects.filter(pk__in=removed).exclude(deliveries__state__in=STARTED).delete()
+    for variant in data.variants:
+        values = _variant_values(variant)
+        if variant.connection_id in variants:
+            Variant.objects.filter(pk=variants[variant.connection_id].pk).update(**values)
+        else:
+            Variant.objects.create(
+                workspace=post.workspace, post=post, connection=channels[variant.connection_id], **values
+            )
+    changed = _changed_fields(post, data)
+    for name in changed:
+        setattr(post, name, getattr(data, name))
+    post.status = _intent_status(post)
+    post.save()
+    if post.scheduled_at and post.status != PostStatus.EXPIRED:
+        _schedule(post)
+    else:
+        _cancel_pending(post, _("The post was taken off the schedule."))
+    refresh([post.pk])
+    audit.record("post.updated", workspace=post.workspace, actor=user, target=post, details={"changed": changed})
+    return post
+
+
+def _changed_fields(post: Post, data: PostInput) -> list[str]:
+    names = ("title", "body", "scheduled_at", "approval", "recurrence", "recurrence_until")
+    return [name for name in names if getattr(post, name) != getattr(data, name)]
+
+
+def _intent_status(post: Post) -> str:
+    if post.status == PostStatus.EXPIRED and post.approval == "expired":
+        return PostStatus.EXPIRED
+    return PostStatus.SCHEDULED if post.scheduled_at else PostStatus.DRAFT
+
+
+def _refuse_started_changes(
+    data: PostInput, variants: dict[int, Variant], deliveries: dict[int, Delivery], channels: dict[int, Connection]
+) -> None:
+    started = {cid for cid, v in variants.items() if v.pk in deliveries and deliveries[v.pk].state in STARTED}
+    wanted = {variant.connection_id: variant for variant in data.variants}
+    problems = []
+    for cid in started:
+        old = variants[cid]
+        new = wanted.get(cid)
+        if new is None or any(getattr(old, name) != value for name, value in _variant_values(new).items()):
+            name = channels[cid].name if cid in channels else old.connection.name
+            problems.append(
+                _("%(channel)s already has this post (or may have it): it can no longer change there.")
+                % {"channel": name}
+            )
+    if problems:
+        raise ValidationError({"variants": problems})
+
+
+@transaction.atomic
+def cancel_post(post: Post, user: Any) -> Post:
+    """Nothing more goes out; what was already published stays on the networks."""
+    require(user, post.workspace, Perm.PUBLISH)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _locked(post)
+    if post.status != PostStatus.CANCELLED:
+        count = _cancel_pending(post, _("The post was cancelled."))
+        post.status = PostStatus.CANCELLED
+        post.save(update_fields=["status", "updated_at"])
+        audit.record("post.cancelled", workspace=post.workspace, actor=user, target=post, details={"count": count})
+    return post
+
+
+@transaction.atomic
+def delete_post(post: Post, user: Any) -> None:
+    """Cancelled and hidden; its ledger stays (what was sent, where)."""
+    require(user, post.workspace, Perm.PUBLISH)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _locked(post)
+    if post.deleted_at is None:
+        _cancel_pending(post, _("The post was deleted."))
+        post.status, post.deleted_at = PostStatus.CANCELLED, timezone.now()
+        post.save(update_fields=["status", "deleted_at", "updated_at"])
+        audit.record("post.deleted", workspace=post.workspace, actor=user, target=post)
+
+
+@transaction.atomic
+def retry_failed(post: Post, user: Any) -> int:
+    """Send again the channels that failed, and only them."""
+    require(user, post.workspace, Perm.PUBLISH)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _editable(post)
+    _locked(post)
+    now = timezone.now()
+    count = Delivery.objects.filter(post=post, state=DeliveryState.FAILED).update(
+        state=DeliveryState.SCHEDULED, next_attempt_at=now, last_error="", updated_at=now
+    )
+    if count:
+        post.status = PostStatus.PUBLISHING
+        post.save(update_fields=["status", "updated_at"])
+        refresh([post.pk])
+        audit.record("delivery.retried", workspace=post.workspace, actor=user, target=post, details={"count": count})
+    return count
+
+
+@transaction.atomic
+def settle_unknown(delivery: Delivery, user: Any, *, published: bool, url: str = "") -> Delivery:
+    """A person looked on the network: it is there (sent), or it is not (sent again, with the same key)."""
+    require(user, delivery.post.workspace, Perm.PUBLISH)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.state != DeliveryState.OUTCOME_UNKNOWN:
+        raise ValidationError(_("This publication's outcome is already known."))
+    now = timezone.now()
+    if published:
+        delivery.state, delivery.sent_at, delivery.url, delivery.next_attempt_at = DeliveryState.SENT, now, url, None
+    else:
+        delivery.state, delivery.next_attempt_at = DeliveryState.SCHEDULED, now
+    delivery.uncertain, delivery.last_error = False, ""
+    delivery.save()
+    refresh([delivery.post_id])
+    audit.record(
+        "delivery.resolved",
+        workspace=delivery.workspace_id,
+        actor=user,
+        target=delivery.post,
+        details={"delivery": delivery.pk, "published": published},
+    )
+    return delivery
