@@ -231,6 +231,8 @@ FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2
 # Publishing: how long a worker holds a delivery it claimed or is sending (longer than a network call can last:
 # a sending delivery whose lease ran out is taken for one whose worker died, and checked before any new attempt).
 FEDERE_PUBLISH_LEASE_SECONDS = env_int("FEDERE_PUBLISH_LEASE_SECONDS", 300)
+# How often an idle worker looks for due deliveries (seconds): the lateness of a post when nothing else is due.
+FEDERE_PUBLISH_POLL_SECONDS = env_float("FEDERE_PUBLISH_POLL_SECONDS", 0.5)
 # The crash test's dice only (bench/publish_crash.py): the chance that a worker kills itself between a network's
 # answer and its commit. Always 0 in real use.
 FEDERE_TEST_CRASH_AFTER_PUBLISH = env_float("FEDERE_TEST_CRASH_AFTER_PUBLISH", 0.0)

@@ -49,7 +49,9 @@ class PostInput:
     variants: list[VariantInput]
     title: str = ""
     scheduled_at: datetime | None = None  # aware, or naive in the workspace's timezone; None: a draft
-    approval: str = Approval.NOT_REQUIRED
+    # None: a new post needs no approval, an edited one keeps its state (the approval workflow sets it; an API
+    # client never approves its own post through this field)
+    approval: str | None = None
     recurrence: str = ""
     recurrence_until: datetime | None = None
 
@@ -72,16 +74,25 @@ def to_utc(value: datetime, workspace: Workspace) -> datetime:
 def check_post(workspace: Workspace, data: PostInput) -> dict[int, Connection]:
     """Refuse what cannot be published; returns the channels by id. Normalises the variants' texts in place."""
     errors: dict[str, list[str]] = {}
+    if data.recurrence_until is not None:
+        try:
+            data.recurrence_until = to_utc(data.recurrence_until, workspace)
+        except (OverflowError, ValueError):
+            errors["recurrence_until"] = [_("This date is out of range.")]
     if len(data.body) > MAX_TEXT or len(data.title) > 300:
         errors["body"] = [_("The text is too long.")]
-    if data.approval not in Approval.values:
+    if data.approval is not None and data.approval not in Approval.values:
         errors["approval"] = [_("Unknown approval state.")]
     if data.recurrence not in Recurrence.values:
         errors["recurrence"] = [_("Choose once, every day, every week or every month.")]
     if data.scheduled_at is not None:
-        data.scheduled_at = to_utc(data.scheduled_at, workspace)
-        if data.scheduled_at < timezone.now() - PAST_GRACE:
-            errors["scheduled_at"] = [_("This time is in the past: choose a time to come.")]
+        try:
+            data.scheduled_at = to_utc(data.scheduled_at, workspace)
+        except (OverflowError, ValueError):  # year 1 or 9999 shifted out of range by the timezone
+            errors["scheduled_at"] = [_("This date is out of range.")]
+        else:
+            if data.scheduled_at < timezone.now() - PAST_GRACE:
+                errors["scheduled_at"] = [_("This time is in the past: choose a time to come.")]
     channels = _channels(workspace, data, errors)
     for variant in data.variants:
         connection = channels.get(variant.connection_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
 from federe.publishing.checks import PostInput, VariantInput, check_post
-from federe.publishing.models import Delivery, DeliveryState, Post, PostStatus, Variant
+from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus, Variant
 from federe.publishing.models.deliveries import PENDING_STATES
 from federe.publishing.status import refresh
 
@@ -25,15 +25,51 @@ VARIANT_FIELDS = ("title", "body_html", "body_text", "content_warning", "visibil
 STARTED = (DeliveryState.SENDING, DeliveryState.SENT, DeliveryState.OUTCOME_UNKNOWN)
 
 
+def _require(user: Any, workspace: Workspace) -> None:
+    """The role must allow publishing; ``None`` is the operator at the command line (``federe posts``)."""
+    if user is not None:
+        require(user, workspace, Perm.PUBLISH)
+
+
 def _variant_values(variant: VariantInput) -> dict[str, Any]:
     return {name: getattr(variant, name) for name in VARIANT_FIELDS}
 
 
-@transaction.atomic
+MAX_CLIENT_KEY_LENGTH = 255
+
+
 def create_post(
     workspace: Workspace, user: Any, data: PostInput, *, client_key: str = "", client_digest: str = ""
 ) -> Post:
-    require(user, workspace, Perm.PUBLISH)
+    """A new post (a draft without ``scheduled_at``). With a ``client_key`` (the API's Idempotency-Key), the same
+    key and the same request (``client_digest``) give back the post made the first time and create nothing; the
+    same key with another request is refused."""
+    _require(user, workspace)
+    if len(client_key) > MAX_CLIENT_KEY_LENGTH or not client_key.isprintable():
+        raise ValidationError({"idempotency_key": _("An idempotency key is at most 255 printable characters.")})
+    if not client_key:
+        return _create(workspace, user, data)
+    earlier = _earlier(workspace, user, client_key, client_digest)
+    if earlier is not None:
+        return earlier
+    try:
+        return _create(workspace, user, data, client_key=client_key, client_digest=client_digest)
+    except IntegrityError:  # the same key at the same moment: the other request made it
+        earlier = _earlier(workspace, user, client_key, client_digest)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(workspace: Workspace, user: Any, client_key: str, client_digest: str) -> Post | None:
+    earlier = Post.objects.filter(workspace=workspace, author=user, client_key=client_key).first()
+    if earlier is not None and earlier.client_digest != client_digest:
+        raise ValidationError({"idempotency_key": _("This idempotency key was already used for another request.")})
+    return earlier
+
+
+@transaction.atomic
+def _create(workspace: Workspace, user: Any, data: PostInput, *, client_key: str = "", client_digest: str = "") -> Post:
     channels = check_post(workspace, data)
     post = Post.objects.create(
         workspace=workspace,
@@ -42,7 +78,7 @@ def create_post(
         body=data.body,
         scheduled_at=data.scheduled_at,
         status=PostStatus.SCHEDULED if data.scheduled_at else PostStatus.DRAFT,
-        approval=data.approval,
+        approval=data.approval or Approval.NOT_REQUIRED,
         recurrence=data.recurrence,
         recurrence_until=data.recurrence_until,
         client_key=client_key,
@@ -123,7 +159,7 @@ def _editable(post: Post) -> None:
 def update_post(post: Post, user: Any, data: PostInput) -> Post:
     """Edit, reschedule or unschedule (``scheduled_at`` None: back to draft). Channels already sent to keep
     what they got; changing their text is refused."""
-    require(user, post.workspace, Perm.PUBLISH)
+    _require(user, post.workspace)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _editable(post)
     channels = check_post(post.workspace, data)
@@ -132,7 +168,9 @@ def update_post(post: Post, user: Any, data: PostInput) -> Post:
     _refuse_started_changes(data, variants, deliveries, channels)
     removed = [v.pk for cid, v in variants.items() if cid not in channels]
     _cancel_pending(post, _("The channel was taken off the post."), removed)
-    Variant.objects.filter(pk__in=removed).exclude(deliveries__state__in=STARTED).delete()
+    # A channel taken off before anything was tried there goes with its delivery; one that was tried keeps both
+    # (cancelled) in the ledger.
+    Variant.objects.filter(pk__in=removed).exclude(deliveries__key__gt="").delete()
     for variant in data.variants:
         values = _variant_values(variant)
         if variant.connection_id in variants:
@@ -156,12 +194,14 @@ def update_post(post: Post, user: Any, data: PostInput) -> Post:
 
 
 def _changed_fields(post: Post, data: PostInput) -> list[str]:
-    names = ("title", "body", "scheduled_at", "approval", "recurrence", "recurrence_until")
+    names = ["title", "body", "scheduled_at", "recurrence", "recurrence_until"]
+    if data.approval is not None:  # None keeps the approval as it is
+        names.append("approval")
     return [name for name in names if getattr(post, name) != getattr(data, name)]
 
 
 def _intent_status(post: Post) -> str:
-    if post.status == PostStatus.EXPIRED and post.approval == "expired":
+    if post.status == PostStatus.EXPIRED and post.approval == Approval.EXPIRED:
         return PostStatus.EXPIRED
     return PostStatus.SCHEDULED if post.scheduled_at else PostStatus.DRAFT
 
@@ -188,7 +228,7 @@ def _refuse_started_changes(
 @transaction.atomic
 def cancel_post(post: Post, user: Any) -> Post:
     """Nothing more goes out; what was already published stays on the networks."""
-    require(user, post.workspace, Perm.PUBLISH)
+    _require(user, post.workspace)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _locked(post)
     if post.status != PostStatus.CANCELLED:
@@ -202,7 +242,7 @@ def cancel_post(post: Post, user: Any) -> Post:
 @transaction.atomic
 def delete_post(post: Post, user: Any) -> None:
     """Cancelled and hidden; its ledger stays (what was sent, where)."""
-    require(user, post.workspace, Perm.PUBLISH)
+    _require(user, post.workspace)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _locked(post)
     if post.deleted_at is None:
@@ -215,7 +255,7 @@ def delete_post(post: Post, user: Any) -> None:
 @transaction.atomic
 def retry_failed(post: Post, user: Any) -> int:
     """Send again the channels that failed, and only them."""
-    require(user, post.workspace, Perm.PUBLISH)
+    _require(user, post.workspace)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _editable(post)
     _locked(post)
@@ -234,7 +274,7 @@ def retry_failed(post: Post, user: Any) -> int:
 @transaction.atomic
 def settle_unknown(delivery: Delivery, user: Any, *, published: bool, url: str = "") -> Delivery:
     """A person looked on the network: it is there (sent), or it is not (sent again, with the same key)."""
-    require(user, delivery.post.workspace, Perm.PUBLISH)
+    _require(user, delivery.post.workspace)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.state != DeliveryState.OUTCOME_UNKNOWN:
         raise ValidationError(_("This publication's outcome is already known."))

@@ -14,6 +14,7 @@ from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
 from federe.api.v1.parsing import NulRefusingParser
 from federe.api.v1.people import router as people_router
+from federe.api.v1.posts import router as posts_router
 from federe.api.v1.workspaces import router as workspaces_router
 
 
@@ -44,3 +45,4 @@ api.add_router("/moderation", moderation_router, tags=["moderation"])
 api.add_router("/listening", listening_router, tags=["listening"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/members", members_router, tags=["members"])
+api.add_router("/posts", posts_router, tags=["posts"])

@@ -17,6 +17,7 @@ from federe.connections import tasks
 from federe.connections.services import dispatch_due_syncs
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
+from federe.publishing.worker import run_publisher
 
 logger = logging.getLogger("federe.worker")
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default="", help="A name for this worker in logs and sync records.")
         parser.add_argument("--stop-after", type=float, default=None, help="Stop after this many seconds.")
         parser.add_argument("--no-dispatch", action="store_true", help="Only run tasks; do not enqueue due syncs.")
+        parser.add_argument("--no-publish", action="store_true", help="Do not publish due posts in this worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
@@ -64,6 +66,8 @@ class Command(BaseCommand):
         every = options["dispatch_every"] or settings.FEDERE_DISPATCH_INTERVAL_SECONDS
         if not options["no_dispatch"]:
             threading.Thread(target=run_dispatcher, args=(stop, every), daemon=True, name="dispatcher").start()
+        if not options["no_publish"]:
+            threading.Thread(target=run_publisher, args=(stop,), daemon=True, name="publisher").start()
         worker = Worker(
             queue_names=["*"],
             interval=options["interval"],

@@ -1,0 +1,127 @@
+"""What bench/publish.py and bench/publish_crash.py share: a throw-away SQLite database, a workspace with dummy
+channels, deliveries due when asked (written in bulk: the setup is not what is measured), `federe worker`
+processes, and reading the ledger back. Not a benchmark itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+FEDERE = str(REPO / ".venv" / "bin" / "federe")
+
+
+def configure(folder: str | None = None, **env: str) -> dict[str, str]:
+    """Point this process (and the workers it starts) at a fresh SQLite file; returns the workers' environment."""
+    base = Path(folder or tempfile.mkdtemp(prefix="federe-publish-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        {
+            "FEDERE_ENV": "test",
+            "DEBUG": "false",
+            "DJANGO_SETTINGS_MODULE": "federe.config.settings",
+            "DATABASE_URL": f"sqlite:///{base / 'publish.sqlite3'}",
+            "FEDERE_DATA_DIR": str(base),
+            "FEDERE_PUBLISH_POLL_SECONDS": "0.2",
+            **env,
+        }
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return dict(os.environ)
+
+
+def make_deliveries(
+    count: int, channels: int, first_due: datetime, spread_seconds: float, config: dict[str, Any]
+) -> list[int]:
+    """``count`` deliveries over ``channels`` dummy channels (one post per ``channels`` deliveries), due evenly from
+    ``first_due`` over ``spread_seconds``; written in bulk, as the services would have left them."""
+    from federe.accounts.models import Workspace
+    from federe.connections.models import Connection
+    from federe.publishing.models import Delivery, Post, PostStatus, Variant
+
+    workspace = Workspace.objects.create(slug="bench", name="Bench")
+    links = [
+        Connection(workspace=workspace, network="dummy", name=f"Channel {n}", config={"total": 0, **config})
+        for n in range(channels)
+    ]
+    Connection.objects.bulk_create(links)
+    links = list(Connection.objects.filter(workspace=workspace).order_by("id"))
+    posts_needed = -(-count // channels)
+    step = spread_seconds / max(count - 1, 1)
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                workspace=workspace,
+                body=f"Post {n}",
+                title=f"Post {n}",
+                status=PostStatus.SCHEDULED,
+                scheduled_at=first_due + timedelta(seconds=n * channels * step),
+            )
+            for n in range(posts_needed)
+        ],
+        batch_size=500,
+    )
+    variants, due = [], []
+    for index in range(count):
+        post, link = posts[index // channels], links[index % channels]
+        variants.append(Variant(workspace=workspace, post=post, connection=link, body_text=post.body, title=post.title))
+        due.append(first_due + timedelta(seconds=index * step))
+    variants = Variant.objects.bulk_create(variants, batch_size=500)
+    rows = [
+        Delivery(workspace=workspace, post=v.post, variant=v, connection=v.connection, due_at=at, next_attempt_at=at)
+        for v, at in zip(variants, due, strict=True)
+    ]
+    return [d.pk for d in Delivery.objects.bulk_create(rows, batch_size=500)]
+
+
+def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes]:
+    """A real `federe worker` process (its own Python, its own database connection), its output in ``log``."""
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [FEDERE, "worker", "--worker-id", name, "--interval", "1"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=str(REPO),
+        )
+
+
+def wait_started(worker: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> bool:
+    """Wait until the worker's log says it started; False if it died first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and b" started" in log.read_bytes():
+            return True
+        if worker.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def ledger() -> list[dict[str, Any]]:
+    from federe.publishing.models import Delivery
+
+    return list(Delivery.objects.values("id", "state", "due_at", "sent_at", "key", "external_id", "attempts"))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,93 @@
+"""federe posts: list, show, create, cancel and retry posts from the command line (the operator acts, or --as)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from federe.accounts.models import User, Workspace
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
+from federe.publishing import queries, services
+from federe.publishing.checks import PostInput, VariantInput, workspace_zone
+from federe.publishing.models import Post
+
+
+class Command(WorkspaceCommand):
+    help = "Posts: list, show one with its deliveries, create (scheduled with --at), cancel, retry what failed."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry"])
+        parser.add_argument("post", nargs="?", type=int, default=None, help="The post's id (show, cancel, retry).")
+        add_workspace_argument(parser)
+        parser.add_argument("--status", default="", help="Only posts in this status (list).")
+        parser.add_argument("--channel", type=int, action="append", default=[], help="A channel's id (create).")
+        parser.add_argument("--text", default="", help="The post's text (create).")
+        parser.add_argument("--title", default="", help="Its title, for networks that take one (create).")
+        parser.add_argument(
+            "--at", default="", help="When to publish: ISO 8601, on the workspace's clock without an offset (create)."
+        )
+        parser.add_argument("--as", dest="username", help="Act as this member; the operator otherwise.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workspace = self.workspace_from(options)
+        by = None
+        if options["username"]:
+            by = User.objects.filter(username=options["username"]).first()
+            if by is None:
+                raise CommandError(_("No user named %(name)s.") % {"name": options["username"]})
+        self.run(options["what"], workspace, by, options)
+
+    def _post(self, workspace: Workspace, options: dict[str, Any]) -> Post:
+        if not options["post"]:
+            raise CommandError(_("Give the post's id."))
+        try:
+            return queries.post(workspace, options["post"])
+        except Post.DoesNotExist as exc:
+            raise CommandError(_("No post %(id)s in this workspace.") % {"id": options["post"]}) from exc
+
+    def _line(self, post: Post, workspace: Workspace) -> str:
+        when = (
+            post.scheduled_at.astimezone(workspace_zone(workspace)).strftime("%Y-%m-%d %H:%M")
+            if post.scheduled_at
+            else "-"
+        )
+        return f"{post.pk:>6}  {when:<16}  {post.get_status_display():<22}  {str(post)[:60]}"
+
+    def do_list(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        for post in queries.posts(workspace, options["status"])[:500]:
+            self.stdout.write(self._line(post, workspace))
+
+    def do_show(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        post = self._post(workspace, options)
+        self.stdout.write(self._line(post, workspace))
+        for d in queries.deliveries(post):
+            sent = f" {d.url or d.external_id}" if d.external_id else ""
+            error = f" — {d.last_error}" if d.last_error else ""
+            self.stdout.write(f"  {d.connection.name:<24} {d.get_state_display():<18} {d.attempts}×{sent}{error}")
+
+    def do_create(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        when = None
+        if options["at"]:
+            try:
+                when = datetime.fromisoformat(options["at"])
+            except ValueError as exc:
+                raise CommandError(_("--at takes a date and time such as 2026-12-24 09:30.")) from exc
+        data = PostInput(
+            body=options["text"],
+            title=options["title"],
+            scheduled_at=when,
+            variants=[VariantInput(connection_id=channel) for channel in options["channel"]],
+        )
+        post = services.create_post(workspace, by, data)
+        self.stdout.write(self._line(post, workspace))
+
+    def do_cancel(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        post = services.cancel_post(self._post(workspace, options), by)
+        self.stdout.write(self._line(post, workspace))
+
+    def do_retry(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        count = services.retry_failed(self._post(workspace, options), by)
+        self.stdout.write(_("Channels sent again: %(count)d") % {"count": count})
