@@ -62,14 +62,20 @@ DETAIL_LABELS: dict[str, Any] = {
     "updated": gettext_lazy("updated"),
     "user": gettext_lazy("user"),
     "version": gettext_lazy("version"),
+    "count": gettext_lazy("how many"),
+    "final": gettext_lazy("for good"),
+    "published": gettext_lazy("published"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
     "absorbed",
     "actions",
     "conditions",
+    "channel",
+    "channels",
     "credential_fields",
     "decision",
+    "delivery",
     "external_id",
     "filters",
     "kept",
@@ -94,6 +100,7 @@ CHANGED_MODELS = {
     "people.settings_changed": "people.ScoringSettings",
     "listening.alerts_configured": "listening.AlertSettings",
     "user.profile_changed": "accounts.User",
+    "post.updated": "publishing.Post",
 }
 
 
