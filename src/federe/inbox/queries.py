@@ -73,7 +73,7 @@ def conversation(workspace: Workspace, pk: int) -> Conversation:
 def thread(workspace: Workspace, conv: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(workspace=workspace, conversation=conv)
-        .select_related("author", "sent_by")
+        .select_related("author", "sent_by", "connection")
         .prefetch_related(
             "revisions",
             Prefetch("decisions", queryset=Decision.objects.select_related("rule_version__rule", "actor")),

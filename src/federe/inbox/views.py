@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
@@ -19,7 +20,8 @@ from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
-from federe.inbox.models import Conversation, ConversationStatus, Language, Message, Reply, ReplyState
+from federe.inbox.models import Conversation, ConversationStatus, Direction, Language, Message, Reply, ReplyState
+from federe.moderation import menu
 from federe.nlp.explain import SENTIMENT_NAMES
 from federe.people.queries import segments_of
 
@@ -40,11 +42,17 @@ def _list_query(request: AuthedRequest) -> str:
 
 
 def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversation, form: ReplyForm | None = None):
+    thread = list(queries.thread(workspace, conv))
+    can_moderate = has_perm(request.user, workspace, Perm.MODERATE)
+    if can_moderate:  # each message's action menu: its channel's actions only
+        menu.attach(m for m in thread if m.direction == Direction.INBOUND)
     return {
         "workspace": workspace,
         "conversation": conv,
         "query": _list_query(request),
-        "thread": queries.thread(workspace, conv),
+        "thread": thread,
+        "can_moderate": can_moderate,
+        "thread_url": reverse("inbox:thread", args=[workspace.slug, conv.pk]),
         "pending_replies": Reply.objects.filter(workspace=workspace, conversation=conv).exclude(state=ReplyState.SENT),
         "form": form or ReplyForm(),
         "members": members_who_can(workspace, Perm.REPLY),

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from federe.connections.runtime import can
-from federe.connectors.capabilities import Capability
 from federe.inbox.models import Message
+from federe.moderation import actions
 from federe.moderation.models import Verdict
 
 # Verdicts that cannot be taken back: the UI asks first and the server refuses them unconfirmed.
-CONFIRMED_VERDICTS = (Verdict.DELETE, Verdict.BAN)
+CONFIRMED_VERDICTS = actions.CONFIRMED
 
 
 def network_effect(action: str, message: Message) -> str:
     channel = message.connection.name
-    if not can(message.connection, Capability.MODERATE):
+    if not actions.moderates(message.connection):
         return _("Fédère cannot moderate on %(channel)s: the decision is only recorded here.") % {"channel": channel}
+    author = str(message.author) if message.author_id else _("The author")
+    names = {"author": author, "channel": channel}
     if action == Verdict.BAN:
-        author = str(message.author) if message.author_id else _("The author")
-        return _("%(author)s is banned from %(channel)s and can no longer post there.") % {
-            "author": author,
-            "channel": channel,
-        }
-    return _("The message is deleted on %(channel)s; this cannot be undone.") % {"channel": channel}
-
-
-def network_effects(message: Message) -> dict[str, str]:
-    return {str(action): network_effect(action, message) for action in CONFIRMED_VERDICTS}
+        return _("%(author)s is banned from %(channel)s and can no longer post there.") % names
+    if action == Verdict.KICK:
+        return _("%(author)s is put out of %(channel)s; they may come back.") % names
+    if action == Verdict.SUSPEND:
+        return _("%(author)s's account is suspended on %(channel)s: they can no longer log in.") % names
+    if action == Verdict.REJECT:
+        return _("The message is refused on %(channel)s and its author receives your reason.") % names
+    return _("The message is deleted on %(channel)s; this cannot be undone.") % names

@@ -6,22 +6,38 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federe.inbox.models import Language
+from federe.moderation.actions import Choice
 from federe.moderation.models import SideAction, Verdict
 
 SCORE_TASKS = ("spam", "toxicity", "negative")
 
-ACTION_CHOICES = [
-    (Verdict.HOLD, _("Hold for review")),
-    (Verdict.SPAM, _("Mark as spam")),
-    (Verdict.REMOVE, _("Remove")),
-    (Verdict.APPROVE, _("Approve")),
+VERDICT_WORDS = {Verdict.HOLD: _("Hold for review"), Verdict.SPAM: _("Mark as spam")}
+SIDE_CHOICES = [
     (SideAction.LABEL, _("Add a label (and put in the review queue)")),
     (SideAction.ASSIGN, _("Assign the conversation to a teammate")),
     (SideAction.NOTIFY, _("E-mail the moderators (and put in the review queue)")),
 ]
+ACTION_CHOICES = [*((v, VERDICT_WORDS.get(v, v.label)) for v in Verdict), *SIDE_CHOICES]
+
+
+def verdict_choices(choices: Sequence[Choice], keep: str = "") -> list[tuple[str, str]]:
+    """The verdicts the workspace's channels offer (their union), each saying which channels lack it; ``keep``
+    (the rule's current verdict) stays choosable even when no channel offers it any more."""
+    listed = [(str(c.verdict), _text(c.verdict, c.lacking)) for c in choices]
+    if keep in Verdict.values and keep not in {value for value, _label in listed}:
+        listed.append((keep, str(VERDICT_WORDS.get(Verdict(keep), Verdict(keep).label))))
+    return listed
+
+
+def _text(verdict: Verdict, lacking: Sequence[str]) -> str:
+    words = str(VERDICT_WORDS.get(verdict, verdict.label))
+    if not lacking:
+        return words
+    return gettext("%(action)s (not on %(channels)s)") % {"action": words, "channels": ", ".join(lacking)}
 
 
 class RuleForm(forms.Form):
@@ -67,9 +83,12 @@ class RuleForm(forms.Form):
         *args: Any,
         channels: Sequence[tuple[int, str]] = (),
         members: Sequence[str] = (),
+        verdicts: Sequence[Choice] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        keep = str((kwargs.get("initial") or {}).get("action", ""))
+        cast(forms.ChoiceField, self.fields["action"]).choices = [*verdict_choices(verdicts, keep), *SIDE_CHOICES]
         cast(forms.ChoiceField, self.fields["channels"]).choices = [(str(pk), name) for pk, name in channels]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "—"), *[(name, name) for name in members]]
 

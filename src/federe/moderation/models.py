@@ -10,12 +10,22 @@ from federe.core.models import WorkspaceScoped
 
 
 class Verdict(models.TextChoices):
+    """One per ``connectors.types.ActionKind`` (a test keeps them equal); a channel offers its network's own."""
+
     APPROVE = "approve", _("Approve")
     HOLD = "hold", _("Hold")
     SPAM = "spam", _("Spam")
     REMOVE = "remove", _("Remove")
+    RESTORE = "restore", _("Restore")
     DELETE = "delete", _("Delete for good")
+    REJECT = "reject", _("Reject")
     BAN = "ban", _("Ban author")
+    UNBAN = "unban", _("Unban author")
+    KICK = "kick", _("Kick author")
+    MUTE = "mute", _("Mute author")
+    SUSPEND = "suspend", _("Suspend author's account")
+    CLOSE = "close", _("Close thread")
+    PIN = "pin", _("Pin thread")
 
 
 class SideAction(models.TextChoices):
@@ -82,11 +92,13 @@ class NetworkState(models.TextChoices):
     PENDING = "pending", _("waiting to be applied")
     DONE = "done", _("done on the network")
     FAILED = "failed", _("failed")
+    # The channel's network does not do this action: nothing is sent, network_detail says so in words.
+    UNSUPPORTED = "unsupported", _("not possible on this network")
 
 
 class Decision(WorkspaceScoped):
     message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="decisions")
-    action = models.CharField(max_length=10, choices=Verdict.choices + SideAction.choices)
+    action = models.CharField(max_length=12, choices=Verdict.choices + SideAction.choices)
     detail = models.CharField(max_length=200, blank=True)  # the label, the assignee…
     rule_version = models.ForeignKey(RuleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor = models.ForeignKey(

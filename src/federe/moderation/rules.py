@@ -38,9 +38,7 @@ def validate_definition(
         if problem:
             raise ValidationError({"actions": problem})
     if len([a for a in actions if a["type"] in Verdict.values]) > 1:
-        raise ValidationError(
-            {"actions": _("Choose one verdict at most (hold, approve, spam, remove, delete or ban).")}
-        )
+        raise ValidationError({"actions": schema.one_verdict()})
     if any(a["type"] == SideAction.LABEL and not a["label"].strip() for a in actions):
         raise ValidationError({"actions": _("Give the label a name.")})
     for action in actions:

@@ -65,7 +65,23 @@ Condition = Annotated[Words | Links | Flag | Length | Languages | Channels | Sco
 
 
 class VerdictAction(_Strict):
-    type: Literal["approve", "hold", "spam", "remove", "delete", "ban"]
+    # Every ActionKind (models.Verdict); whether a channel does it is decided per message (moderation/actions.py).
+    type: Literal[
+        "approve",
+        "hold",
+        "spam",
+        "remove",
+        "restore",
+        "delete",
+        "reject",
+        "ban",
+        "unban",
+        "kick",
+        "mute",
+        "suspend",
+        "close",
+        "pin",
+    ]
 
 
 class LabelAction(_Strict):
@@ -139,5 +155,12 @@ def action_problem(action: Any) -> str | None:
             return _("Give the label a name.")
         if kind == "assign":
             return _("Assign to a member of this workspace.")
-        return _("Choose one verdict at most (hold, approve, spam, remove, delete or ban).")
+        return one_verdict()
     return None
+
+
+def one_verdict() -> str:
+    return _(
+        "Choose one verdict at most: approve, hold, spam, remove, restore, delete, reject, ban, unban, kick, mute,"
+        " suspend, close or pin."
+    )

@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
-from federe.connections.runtime import can, connector_for
-from federe.connectors.capabilities import Capability
+from federe.connections.runtime import connector_for
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
 from federe.inbox import services as inbox
 from federe.inbox.models import Message, ReviewState
-from federe.moderation import rules, side_effects
+from federe.moderation import actions, rules, side_effects
 from federe.moderation.backtest import Backtest, backtest, is_too_broad
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
 from federe.nlp import learning
@@ -38,6 +37,8 @@ VERDICT_STATUS = {
     Verdict.SPAM: NetworkStatus.SPAM,
     Verdict.REMOVE: NetworkStatus.REMOVED,
     Verdict.DELETE: NetworkStatus.REMOVED,
+    Verdict.RESTORE: NetworkStatus.PUBLISHED,
+    Verdict.REJECT: NetworkStatus.REMOVED,
 }
 
 
@@ -136,23 +137,31 @@ def active_versions(workspace_id: int) -> list[RuleVersion]:
     return versions
 
 
-def _needs_network(action: str, message: Message, can_moderate: bool) -> bool:
-    if not can_moderate or (action not in VERDICT_STATUS and action != Verdict.BAN):
-        return False
-    return action == Verdict.BAN or VERDICT_STATUS[Verdict(action)] != message.network_status
+def _network_state(action: str, message: Message) -> tuple[str, str]:
+    """Whether the decision has something to do on the network (and, when the network lacks it, why not)."""
+    if action not in Verdict.values:
+        return NetworkState.NOT_NEEDED, ""  # a side action (label, assign, notify)
+    if action not in actions.network_actions(message.connection):
+        if not actions.moderates(message.connection) and action in actions.RECORDED_ONLY:
+            return NetworkState.NOT_NEEDED, ""  # recorded in Fédère only, as the channel page says
+        return NetworkState.UNSUPPORTED, actions.cannot_text(action, message.connection)
+    status = VERDICT_STATUS.get(Verdict(action))
+    if status is not None and status == message.network_status:
+        return NetworkState.NOT_NEEDED, ""
+    return NetworkState.PENDING, ""
 
 
 def _decision(
     message: Message,
     action: str,
     *,
-    can_moderate: bool,
     reasons: list[Any],
     version: RuleVersion | None = None,
     actor: Any = None,
     detail: str = "",
 ) -> Decision:
-    pending = _needs_network(action, message, can_moderate)
+    state, why = _network_state(action, message)
+    pending = state == NetworkState.PENDING
     return Decision(
         workspace_id=message.workspace_id,
         message=message,
@@ -161,7 +170,8 @@ def _decision(
         rule_version=version,
         actor=actor,
         reasons=reasons,
-        network_state=NetworkState.PENDING if pending else NetworkState.NOT_NEEDED,
+        network_state=state,
+        network_detail=why,
         next_attempt_at=timezone.now() if pending else None,
         # Rules' decisions are enqueued on commit (moderate_new_messages); a moderator's run at once (decide).
         queued_until=timezone.now() + QUEUE_LEASE if pending else None,
@@ -173,7 +183,6 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     versions = active_versions(connection.workspace_id)
     if not versions or not messages:
         return []
-    can_moderate = can(connection, Capability.MODERATE)
     facts = rules.facts_for(messages)
     decisions: list[Decision] = []
     to_review = []
@@ -182,11 +191,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
         verdict, sides = rules.first_verdict_and_sides(versions, facts[message.pk], broken)
         if verdict is not None:
             action = next(a for a in verdict.version.actions if a["type"] in Verdict.values)
-            decisions.append(
-                _decision(
-                    message, action["type"], can_moderate=can_moderate, reasons=verdict.reasons, version=verdict.version
-                )
-            )
+            decisions.append(_decision(message, action["type"], reasons=verdict.reasons, version=verdict.version))
             if action["type"] in (Verdict.HOLD, Verdict.SPAM):
                 to_review.append(message.pk)
         for side in sides:
@@ -196,7 +201,6 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
                         _decision(
                             message,
                             action["type"],
-                            can_moderate=False,
                             reasons=side.reasons,
                             version=side.version,
                             detail=str(action.get("label") or action.get("username") or ""),
@@ -272,14 +276,19 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
     require(by, workspace, Perm.MODERATE)
     if action not in Verdict.values:
         raise ValidationError({"action": _("Unknown action.")})
+    refusals = sorted({why for m in messages if (why := actions.refusal(action, m.connection))})
+    if refusals:
+        raise ValidationError({"action": " ".join(refusals)})
+    if action in actions.NEEDS_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the reason is sent to the author.")})
     decisions = []
     for message in messages:
         decision = _decision(
             message,
             action,
-            can_moderate=can(message.connection, Capability.MODERATE),
             reasons=[{"code": "note", "params": {"text": reason}}] if reason else [],
             actor=by,
+            detail=reason.strip() if action in actions.NEEDS_REASON else "",
         )
         decision.save()
         inbox.set_review([message.pk], ReviewState.REVIEWED)
@@ -302,7 +311,9 @@ def _claim_decision(decision_id: int) -> Decision | None:
     ).update(next_attempt_at=now + timedelta(minutes=5), attempts=F("attempts") + 1, queued_until=None)
     if not claimed:
         return None
-    return Decision.objects.select_related("message__connection", "message__author", "workspace").get(pk=decision_id)
+    return Decision.objects.select_related(
+        "message__connection", "message__author", "message__conversation", "workspace"
+    ).get(pk=decision_id)
 
 
 def execute_decision(decision_id: int) -> Decision | None:
@@ -311,12 +322,7 @@ def execute_decision(decision_id: int) -> Decision | None:
     if decision is None:
         return None
     message = decision.message
-    action = ModerationAction(
-        kind=ActionKind(decision.action),
-        external_id=message.external_id,
-        reason=decision.detail,
-        author_id=message.author.external_id if message.author else "",
-    )
+    action = moderation_action(decision, message)
     try:
         result = connector_for(message.connection).act(action)
     except ConnectorError as exc:
@@ -348,6 +354,19 @@ def execute_decision(decision_id: int) -> Decision | None:
         details={"decision": decision.pk, "action": decision.action},
     )
     return decision
+
+
+def moderation_action(decision: Decision, message: Message) -> ModerationAction:
+    """What the connector is asked: the message, its author's id on the network and its thread's external id
+    (actions on the author and on the thread need them; others may, as a Matrix redaction needs the room)."""
+    notes = [r.get("params", {}).get("text", "") for r in decision.reasons if r.get("code") == "note"]
+    return ModerationAction(
+        kind=ActionKind(decision.action),
+        external_id=message.external_id,
+        reason=decision.detail or (notes[0] if notes else ""),
+        author_id=message.author.external_id if message.author else "",
+        thread_id=message.conversation.external_id,
+    )
 
 
 def dispatch_due_decisions(limit: int = 200) -> list[int]:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
@@ -20,9 +21,9 @@ from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox.models import Message
-from federe.moderation import queries, services
+from federe.moderation import actions, menu, queries, services
 from federe.moderation.backtest import Backtest, broad_notice
-from federe.moderation.effects import CONFIRMED_VERDICTS, network_effect, network_effects
+from federe.moderation.effects import CONFIRMED_VERDICTS, network_effect
 from federe.moderation.forms import RuleForm, initial_from
 from federe.moderation.models import Rule, Verdict
 from federe.nlp.explain import explain_messages
@@ -32,22 +33,16 @@ def _queue_context(request: AuthedRequest, workspace: Workspace, just_decided: l
     page = Paginator(queries.queue(workspace), 50).get_page(request.GET.get("page"))
     explained = explain_messages(workspace.pk, list(page))
     for message in page:
-        shown: Any = message  # two attributes for the template, computed for this page only
+        shown: Any = message  # attributes for the template, computed for this page only
         shown.explained = explained.get(message.pk, [])
-        shown.effects = network_effects(message)
+    menu.attach(page)
     return {
         "workspace": workspace,
         "nav": "moderation",
         "page": page,
         "just_decided": queries.decided(workspace, just_decided or []),
         "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
-        "verdicts": [
-            (Verdict.APPROVE, "a"),
-            (Verdict.SPAM, "s"),
-            (Verdict.REMOVE, "r"),
-            (Verdict.DELETE, "d"),
-            (Verdict.BAN, "b"),
-        ],
+        "bulk": menu.common_items(page),
     }
 
 
@@ -67,29 +62,45 @@ def _queue_answer(
     return redirect("moderation:queue", slug=workspace.slug)
 
 
+def _back_to(request: AuthedRequest) -> str | None:
+    """The page a thread's action menu came from (``next``), when it is one of ours."""
+    target = request.POST.get("next", "")
+    ok = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if ok else None
+
+
 @workspace_page(post=True)
 def decide(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
     action = request.POST.get("action", "")
+    back = _back_to(request)
     if action not in Verdict.values:
         flash.error(request, _("Unknown action."))
         return _queue_answer(request, workspace, status=400)
     ids = [n for i in request.POST.getlist("ids") if (n := whole_number(i)) is not None]
-    chosen = list(Message.objects.filter(workspace=workspace, pk__in=ids).select_related("connection", "author"))
+    chosen = list(
+        Message.objects.filter(workspace=workspace, pk__in=ids).select_related("connection", "author", "conversation")
+    )
     if not chosen:
         flash.error(request, _("Select at least one message."))
-        return _queue_answer(request, workspace)
+        return redirect(back) if back else _queue_answer(request, workspace)
     if action in CONFIRMED_VERDICTS and not is_confirmed(request):
         effects = " ".join(sorted({network_effect(action, m) for m in chosen}))
         label = Verdict(action).label
         return ask_again(
-            request, consequence=effects, confirm_label=str(label), back=reverse("moderation:queue", args=[slug])
+            request,
+            consequence=effects,
+            confirm_label=str(label),
+            back=back or reverse("moderation:queue", args=[slug]),
         )
     try:
-        services.decide(messages=chosen, action=action, by=request.user)
+        services.decide(messages=chosen, action=action, by=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
-        return _queue_answer(request, workspace)
+        return redirect(back) if back else _queue_answer(request, workspace, status=400)
+    if back:
+        flash.success(request, _("Done: %(action)s.") % {"action": Verdict(action).label})
+        return redirect(back)
     return _queue_answer(request, workspace, [m.pk for m in chosen])
 
 
@@ -101,9 +112,11 @@ def _rule(workspace: Workspace, pk: int) -> Rule:
 
 
 def _rule_form(request: AuthedRequest, workspace: Workspace, initial: dict | None = None) -> RuleForm:
-    channels = [(c.pk, c.name) for c in connections_of(workspace)]
+    connections = list(connections_of(workspace))
+    channels = [(c.pk, c.name) for c in connections]
     members = [m.user.get_username() for m in members_who_can(workspace, Perm.REPLY)]
-    return RuleForm(request.POST or None, initial=initial, channels=channels, members=members)
+    verdicts = actions.rule_choices(connections)
+    return RuleForm(request.POST or None, initial=initial, channels=channels, members=members, verdicts=verdicts)
 
 
 def _rules_page(

@@ -7,6 +7,7 @@ from federe.connections import queries, services
 from federe.connections.models import Connection
 from federe.connectors import registry
 from federe.core.requests import ApiRequest
+from federe.moderation.actions import offered
 
 router = Router()
 
@@ -18,6 +19,7 @@ def _out(connection: Connection) -> ConnectionOut:
         network=connection.network,
         enabled=connection.enabled,
         capabilities=sorted(registry.connector_class(connection.network).capabilities),
+        actions=[str(verdict) for verdict in offered(connection)],
         sync_state=connection.sync_state,
         next_sync_at=connection.next_sync_at,
         last_success_at=connection.last_success_at,

@@ -41,8 +41,10 @@ class QueueItemOut(Schema):
 
 class DecideIn(Schema):
     message_ids: list[Id] = Field(min_length=1, max_length=500)
-    action: str = Field(description="approve, hold, spam, remove or ban")
-    reason: str = ""
+    action: str = Field(
+        description="One of the actions of each message's channel (GET /connections: actions); another is a 422"
+    )
+    reason: str = Field("", description="Required for reject: it is sent to the author")
 
 
 class RuleIn(Schema):
@@ -130,7 +132,8 @@ def review_queue(request: ApiRequest, limit: int = 50) -> list[QueueItemOut]:
 
 @router.post("/decisions", response={201: list[DecisionOut]})
 def decide(request: ApiRequest, payload: DecideIn) -> tuple[int, list[DecisionOut]]:
-    """Approve, hold, spam, remove or ban; applied on the network at once, outcome in network_state."""
+    """An action the messages' channels offer (approve, remove, ban, close…), applied on the network at once;
+    outcome in network_state. An action a channel lacks is refused (422) and nothing is decided."""
     messages = list(
         Message.objects.filter(workspace=request.workspace, pk__in=payload.message_ids).select_related(
             "connection", "author", "workspace"

@@ -25,6 +25,7 @@ class ConnectionOut(Schema):
     network: str
     enabled: bool
     capabilities: list[str]
+    actions: list[str] = Field([], description="The moderation actions its messages may be given")
     sync_state: str
     next_sync_at: datetime | None
     last_success_at: datetime | None
