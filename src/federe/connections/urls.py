@@ -10,4 +10,5 @@ urlpatterns = [
     workspace_path("channels/", views.channel_list, name="list"),
     workspace_path("channels/<int:pk>/", views.channel_detail, name="detail"),
     workspace_path("channels/<int:pk>/sync/", views.channel_sync, name="sync"),
+    workspace_path("channels/<int:pk>/targets/", views.channel_targets, name="targets"),
 ]

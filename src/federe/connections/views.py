@@ -10,14 +10,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from federe.accounts.permissions import Perm, has_perm
-from federe.connections import queries, services
+from federe.connections import queries, services, targets
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
 from federe.connectors.base import setup_steps
 from federe.connectors.capabilities import CAPABILITY_LABELS
 from federe.core.pages import add_errors, workspace_page
+from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
+from federe.moderation.actions import offered as offered_actions
 
 
 @workspace_page()
@@ -77,8 +79,44 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
                 connector_cls, {"hook_url": _hook_url(request, connection), "workspace": workspace.slug}
             ),
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
+            "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
+            "actions": [verdict.label for verdict in offered_actions(connection)],
+            "chosen_targets": targets.chosen(connection),
         },
     )
+
+
+@workspace_page(Perm.MANAGE_CONNECTIONS)
+def channel_targets(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    """The places the channel may follow, fetched from the network on demand (no transaction is open here)."""
+    workspace = request.workspace
+    try:
+        connection = queries.connection_of(workspace, pk)
+    except Connection.DoesNotExist as exc:
+        raise Http404 from exc
+    if not targets.chooses_targets(connection):
+        raise Http404
+    listing = targets.fetch_targets(connection)
+    selected, error, status = targets.chosen(connection), "", 200
+    if request.method == "POST" and not listing.error:
+        selected = request.POST.getlist("targets")
+        try:
+            targets.choose_targets(connection=connection, ids=selected, listed=listing.targets, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            error, status = error_text(exc), 400
+        else:
+            flash.success(request, _("Saved: the channel follows what you chose from its next sync."))
+            return redirect("connections:detail", slug=slug, pk=pk)
+    context = {
+        "workspace": workspace,
+        "nav": "channels",
+        "connection": connection,
+        "connector": registry.connector_class(connection.network),
+        "listing": listing,
+        "selected": selected,
+        "error": error,
+    }
+    return render(request, "connections/targets.html", context, status=status)
 
 
 def _hook_url(request: WorkspaceRequest, connection: Connection) -> str:

@@ -31,6 +31,7 @@ VERB_LABELS = {
     "api_token.revoked": _("revoked an API token"),
     "connection.created": _("connected a channel"),
     "connection.sync_requested": _("asked for a sync"),
+    "connection.targets_chosen": _("chose the places a channel follows"),
     "connection.synced": _("synced a channel"),
     "connection.sync_failed": _("sync failed"),
     "reply.sent": _("replied"),
