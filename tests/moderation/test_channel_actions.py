@@ -3,36 +3,20 @@ rule editor, in the API; a rule asking for an action a channel lacks says so and
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import pytest
 from django.utils import translation
 
 from federe.accounts.services import create_api_token
 from federe.connections.services import sync_connection
 from federe.connectors import registry
-from federe.connectors.dummy.connector import DummyConnector
-from federe.connectors.types import ActionKind, ActionResult, ModerationAction
+from federe.connectors.types import ActionKind
 from federe.inbox.models import Message
 from federe.moderation import actions, services
 from federe.moderation.models import Decision, NetworkState, Rule, Verdict
 from tests.factories import ConnectionFactory
+from tests.moderation.lesser import LesserConnector
 
 pytestmark = pytest.mark.django_db
-
-
-class LesserConnector(DummyConnector):
-    """A throw-away network that does five actions, and remembers what it was asked."""
-
-    key = "lesser"
-    label = "Lesser"
-    actions = frozenset({ActionKind.REMOVE, ActionKind.REJECT, ActionKind.BAN, ActionKind.KICK, ActionKind.CLOSE})
-    asked: ClassVar[list[ModerationAction]] = []
-
-    def act(self, action: ModerationAction) -> ActionResult:
-        assert action.kind in self.actions, "Fédère asked for an action this network does not do"
-        LesserConnector.asked.append(action)
-        return ActionResult(done=True, detail=f"{action.kind} done")
 
 
 @pytest.fixture

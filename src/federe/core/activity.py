@@ -25,6 +25,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "matched": gettext_lazy("of which matched"),
     "too_broad": gettext_lazy("too broad"),
     "assignee": gettext_lazy("assigned to"),
+    "targets": gettext_lazy("places followed"),
+    "before": gettext_lazy("before"),
     "auto_merged": gettext_lazy("merged automatically"),
     "brand": gettext_lazy("brand"),
     "changed": gettext_lazy("changed"),

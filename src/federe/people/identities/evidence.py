@@ -9,7 +9,8 @@ signal                 points  when
 ``same_email``           60    two identities carry the same e-mail address (case ignored)
 ``same_link``            40    the same profile or website address (scheme, ``www.``, case and a trailing
                                slash ignored)
-``same_handle``          30    the same handle (case and a leading ``@`` ignored) on two different channels
+``same_handle``          30    the same handle (case, a leading ``@`` and a server part ignored: ``@alice:example.org``,
+                               ``alice@example.org`` and ``alice`` are one) on two different channels
 ``similar_name``         20    the same name once accents, case, punctuation and word order are ignored,
                                on two different channels
 ``replied_to_each``      10    they replied to each other (supporting evidence only: it never makes a
@@ -77,7 +78,12 @@ def norm_email(value: str) -> str:
 
 
 def norm_handle(value: str) -> str:
+    """The name a person goes by, however the network writes it: ``@Alice``, ``alice``, a chat id with its server
+    (``@alice:example.org``) and an address used as a handle (``alice@example.org``) are all ``alice``."""
     value = (value or "").strip().lower().lstrip("@")
+    value = value.split(":", 1)[0]  # a chat id's server part
+    if "@" in value:  # an address or a fediverse handle: the name before the server
+        value = value.split("@", 1)[0]
     return value if len(value) >= 3 else ""
 
 
