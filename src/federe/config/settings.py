@@ -259,6 +259,8 @@ FEDERE_NLP_RETRAIN_AFTER = env_int("FEDERE_NLP_RETRAIN_AFTER", 20)
 # (federe.core.netsafe) unless allowed here: every one, or these host names (".suffix" for subdomains) and CIDRs.
 FEDERE_NET_ALLOW_PRIVATE = env_bool("FEDERE_NET_ALLOW_PRIVATE", False)
 FEDERE_NET_ALLOW_HOSTS = env_list("FEDERE_NET_ALLOW_HOSTS", [])
+# Folders under which a channel may read a local mailbox (a Maildir): none unless the operator says so.
+FEDERE_MAILDIR_ROOTS = env_list("FEDERE_MAILDIR_ROOTS", [])
 
 LOGGING = {
     "version": 1,
