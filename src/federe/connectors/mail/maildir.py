@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
+from email import policy
+from email.message import Message
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,8 @@ from federe.connectors.errors import Permanent
 
 SLACK_SECONDS = 120
 MAX_MESSAGE_BYTES = 25_000_000
+HEAD_BYTES = 65_536  # enough for any sane header block
+_MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
 _TIME = re.compile(r"^(\d{9,11})\.")
 
 
@@ -89,18 +95,38 @@ def entries(folder: str) -> list[Entry]:
     return sorted(found.values(), key=lambda entry: (entry.seconds, entry.name))
 
 
-def read_entry(entry: Entry) -> bytes | None:
-    """The message's bytes; None when it went away meanwhile (a mail reader moved or deleted it)."""
+def read_entry(entry: Entry, limit: int = MAX_MESSAGE_BYTES) -> bytes | None:
+    """The message's bytes (its first ``limit``); None when it went away meanwhile (a reader moved or deleted it)."""
     cur = entry.path.parent.parent / "cur"
     moved = sorted(cur.glob(f"{glob_escape(entry.name)}:*")) if entry.path.parent.name == "new" else []
     for path in (entry.path, *moved):
         try:
             with path.open("rb") as handle:
-                return handle.read(MAX_MESSAGE_BYTES)
+                return handle.read(limit)
         except FileNotFoundError:
             continue
         except PermissionError as exc:
             raise unreadable(str(entry.path.parent.parent), _("permission denied")) from exc
+    return None
+
+
+def find_headers(folder: str, message_id: str, *, days: int = 30) -> Message | None:
+    """The headers of the newest message of the last ``days`` days whose Message-ID is ``message_id``."""
+    parser = BytesHeaderParser(policy=policy.default)
+    since = time.time() - days * 86400
+    for entry in reversed(entries(folder)):
+        if entry.seconds < since:
+            break
+        head = read_entry(entry, HEAD_BYTES)
+        if head is None:
+            continue
+        headers = parser.parsebytes(re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0])
+        try:
+            found = message_id in _MESSAGE_ID.findall(str(headers.get("Message-ID") or ""))
+        except Exception:  # a broken header is not the one we look for
+            found = False
+        if found:
+            return headers
     return None
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.connectors.errors import ConnectorError, Permanent, Transient, Unauthorized
+from federe.connectors.mail.parse import topic_of
 from federe.core import netsafe
 from federe.core.html import html_to_text, sanitize_html
 
@@ -34,8 +35,8 @@ def message_id_for(idempotency_key: str, sender: str) -> str:
 
 
 def reply_subject(subject: str) -> str:
-    subject = subject.strip()
-    return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+    """ "Re: " and the thread's topic: a list's "[tag]" and earlier "Re:"s are dropped (the list adds its tag)."""
+    return f"Re: {topic_of(subject)}".strip()
 
 
 def build_reply(

@@ -66,7 +66,12 @@ class Mail:
     @property
     def topic(self) -> str:
         """The subject without its "Re:" and "[list]" prefixes: the thread's title."""
-        return _REPLY_PREFIX.sub("", self.subject).strip() or self.subject
+        return topic_of(self.subject)
+
+
+def topic_of(subject: str) -> str:
+    """A subject without its "Re:" and "[list]" prefixes (a list adds its own again)."""
+    return _REPLY_PREFIX.sub("", subject).strip() or subject.strip()
 
 
 def message_ids(value: str | None) -> list[str]:

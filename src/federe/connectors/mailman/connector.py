@@ -28,8 +28,6 @@ Fédère still stores it once, by its Message-ID.)
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email import policy
-from email.parser import BytesHeaderParser
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -262,24 +260,17 @@ class MailmanConnector(Connector):
         return bool(self.mailbox) and self._in_mailbox(message_id) is not None
 
     def _in_mailbox(self, message_id: str) -> Any:
-        """The headers of the mailbox's message with this Message-ID (newest files first), or None."""
-        if not self.mailbox:
-            return None
-        parser = BytesHeaderParser(policy=policy.default)
-        for entry in reversed(maildir.entries(self.mailbox)):
-            raw = maildir.read_entry(entry)
-            if raw is None:
-                continue
-            headers = parser.parsebytes(raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0])
-            if message_id in message_ids(str(headers.get("Message-ID") or "")):
-                return headers
-        return None
+        """The headers of the mailbox's message with this Message-ID (of the last 30 days), or None."""
+        return maildir.find_headers(self.mailbox, message_id) if self.mailbox else None
 
     def _parent_headers(self, parent: str, root: str) -> tuple[str, tuple[str, ...]]:
         """The parent's subject and References, from the mailbox when it is there; else the thread's ids."""
         headers = self._in_mailbox(parent)
         if headers is None:
             return "", tuple(dict.fromkeys(ref for ref in (root,) if ref != parent))
-        references = tuple(message_ids(str(headers.get("References") or "")))
-        subject = " ".join(str(headers.get("Subject") or "").split())
+        try:
+            references = tuple(message_ids(str(headers.get("References") or "")))
+            subject = " ".join(str(headers.get("Subject") or "").split())
+        except Exception:  # a broken header: thread under the parent alone
+            references, subject = (), ""
         return subject, references or tuple(ref for ref in (root,) if ref != parent)
