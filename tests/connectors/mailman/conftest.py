@@ -102,7 +102,13 @@ class MailingList:
     def delivered(self, message_id: str) -> list[mailbox.MaildirMessage]:
         """The copies of a message Mailman delivered (to the sink that stands for the members' mailboxes)."""
         sink = mailbox.Maildir(self.env["MAILMAN_SMTP_SINK_MAILDIR"], create=False)
-        return [m for m in sink if (m["Message-ID"] or "").strip().strip("<>") == message_id and m["List-Post"]]
+        return [
+            m
+            for m in sink
+            if (m["Message-ID"] or "").strip().strip("<>") == message_id
+            and self.list_id in (m["List-Id"] or "")
+            and m["List-Post"]
+        ]
 
     def sent_to(self, recipient: str) -> list[mailbox.MaildirMessage]:
         sink = mailbox.Maildir(self.env["MAILMAN_SMTP_SINK_MAILDIR"], create=False)

@@ -63,7 +63,8 @@ def test_the_reply_answers_its_parent_and_a_retry_found_in_the_mailbox_sends_not
         assert message["References"] == "<horaires-1@example.com> <horaires-2@example.org>"
         assert message["Subject"] == "Re: Horaires du local"
         assert result.external_id == f"{LIST_ID}/{message['Message-ID'].strip('<>')}"
-        (box / "new" / "1796569999.M1P1.host").write_bytes(message.as_bytes())  # Mailman delivered it
+        message["List-Id"] = f"<{LIST_ID}>"  # Mailman delivered it, with its list headers
+        (box / "new" / "1796569999.M1P1.host").write_bytes(message.as_bytes())
         assert connector(box).reply(reply).external_id == result.external_id
         assert len(sent) == 1
 
@@ -74,3 +75,15 @@ def test_actions_on_something_that_is_not_a_list_message_are_refused_in_plain_wo
             connector(box).act(ModerationAction(ActionKind.APPROVE, external_id="42"))
         with pytest.raises(Permanent, match="mail server"):
             connector(box, mail_host="").reply(OutgoingReply(f"{LIST_ID}/a@b", "", "<p>x</p>", "k"))
+
+
+def test_the_same_message_id_delivered_by_another_list_does_not_count_as_sent(box, tmp_path):
+    """Found on the real Mailman: a reply whose key was used before on another list was never sent."""
+    reply = OutgoingReply(f"{LIST_ID}/horaires-1@example.com", "", "<p>Merci</p>", "same-key")
+    with network() as sent, override_settings(FEDERE_MAILDIR_ROOTS=[str(tmp_path)]):
+        connector(box).reply(reply)
+        elsewhere = sent[0][0]
+        elsewhere["List-Id"] = "<other.lists.example.com>"
+        (box / "new" / "1796569999.M1P1.host").write_bytes(elsewhere.as_bytes())
+        connector(box).reply(reply)
+    assert len(sent) == 2

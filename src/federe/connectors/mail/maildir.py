@@ -110,8 +110,9 @@ def read_entry(entry: Entry, limit: int = MAX_MESSAGE_BYTES) -> bytes | None:
     return None
 
 
-def find_headers(folder: str, message_id: str, *, days: int = 30) -> Message | None:
-    """The headers of the newest message of the last ``days`` days whose Message-ID is ``message_id``."""
+def find_headers(folder: str, message_id: str, *, list_id: str = "", days: int = 30) -> Message | None:
+    """The headers of the newest message of the last ``days`` days whose Message-ID is ``message_id`` (and, when
+    ``list_id`` is given, that this list distributed: its List-Id)."""
     parser = BytesHeaderParser(policy=policy.default)
     since = time.time() - days * 86400
     for entry in reversed(entries(folder)):
@@ -123,6 +124,7 @@ def find_headers(folder: str, message_id: str, *, days: int = 30) -> Message | N
         headers = parser.parsebytes(re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0])
         try:
             found = message_id in _MESSAGE_ID.findall(str(headers.get("Message-ID") or ""))
+            found = found and (not list_id or f"<{list_id}>" in str(headers.get("List-Id") or "").lower())
         except Exception:  # a broken header is not the one we look for
             found = False
         if found:

@@ -240,7 +240,7 @@ class MailmanConnector(Connector):
         address = str(described.get("fqdn_listname") or "")
         if "@" not in address:
             raise Permanent(_("Mailman did not give the address of the list %(list)s.") % {"list": list_id})
-        subject, references = self._parent_headers(parent, root)
+        subject, references = self._parent_headers(list_id, parent, root)
         message = outgoing.build_reply(
             sender=sender,
             sender_name=str(self.config.get("from_name") or ""),
@@ -255,17 +255,22 @@ class MailmanConnector(Connector):
         return PublishResult(external_id=item_id(list_id, message_id), created_at=timezone.now())
 
     def _already_sent(self, list_id: str, message_id: str) -> bool:
+        """The reply is held by the list, or the list delivered it to the mailbox (the same id on another list is
+        another message)."""
         if self._held_request(list_id, message_id) is not None:
             return True
-        return bool(self.mailbox) and self._in_mailbox(message_id) is not None
+        headers = self._in_mailbox(message_id, list_id)
+        return headers is not None
 
-    def _in_mailbox(self, message_id: str) -> Any:
-        """The headers of the mailbox's message with this Message-ID (of the last 30 days), or None."""
-        return maildir.find_headers(self.mailbox, message_id) if self.mailbox else None
+    def _in_mailbox(self, message_id: str, list_id: str) -> Any:
+        """The headers of the list's message with this Message-ID in the mailbox (last 30 days), or None."""
+        if not self.mailbox:
+            return None
+        return maildir.find_headers(self.mailbox, message_id, list_id=list_id)
 
-    def _parent_headers(self, parent: str, root: str) -> tuple[str, tuple[str, ...]]:
+    def _parent_headers(self, list_id: str, parent: str, root: str) -> tuple[str, tuple[str, ...]]:
         """The parent's subject and References, from the mailbox when it is there; else the thread's ids."""
-        headers = self._in_mailbox(parent)
+        headers = self._in_mailbox(parent, list_id)
         if headers is None:
             return "", tuple(dict.fromkeys(ref for ref in (root,) if ref != parent))
         try:
