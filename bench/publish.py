@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,7 +33,6 @@ def main() -> int:
     args = parser.parse_args()
 
     env = configure()
-    from django.utils import timezone
 
     from federe.publishing.models import Delivery, DeliveryState
 
@@ -48,9 +46,8 @@ def main() -> int:
             out(f"worker {n} did not start: see {log}")
             return 1
         workers.append(worker)
-    first_due = timezone.now() + timedelta(seconds=5)
     made = time.monotonic()
-    make_deliveries(args.count, args.channels, first_due, args.spread, {})
+    first_due = make_deliveries(args.count, args.channels, 5, args.spread, {})
     out(
         f"{args.count:,} deliveries on {args.channels} channels written in {time.monotonic() - made:.1f} s, due from"
         f" {first_due:%H:%M:%S} over {args.spread:g} s; {args.workers} workers running"

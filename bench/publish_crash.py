@@ -20,7 +20,6 @@ import random
 import signal
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,16 +39,13 @@ def run(args: argparse.Namespace) -> int:
         FEDERE_PUBLISH_LEASE_SECONDS="3",
         FEDERE_TEST_CRASH_AFTER_PUBLISH=str(args.self_kill),
     )
-    from django.utils import timezone
 
     from federe.publishing.models import Delivery, DeliveryState
 
     folder = Path(env["FEDERE_DATA_DIR"])
     publish_log = folder / "network.jsonl"
     rng = random.Random(args.seed)
-    make_deliveries(
-        args.count, 4, timezone.now() + timedelta(seconds=3), args.spread, {"publish_log": str(publish_log)}
-    )
+    make_deliveries(args.count, 4, 3, args.spread, {"publish_log": str(publish_log)})
     out(f"{args.count} deliveries on the dummy network, due over {args.spread:g} s; database {env['DATABASE_URL']}")
     kills = self_kills = starts = 0
     deadline = time.monotonic() + args.timeout

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,23 +42,28 @@ def configure(folder: str | None = None, **env: str) -> dict[str, str]:
 
 
 def make_deliveries(
-    count: int, channels: int, first_due: datetime, spread_seconds: float, config: dict[str, Any]
-) -> list[int]:
-    """``count`` deliveries over ``channels`` dummy channels (one post per ``channels`` deliveries), due evenly from
-    ``first_due`` over ``spread_seconds``; written in bulk, as the services would have left them."""
+    count: int, channels: int, lead_seconds: float, spread_seconds: float, config: dict[str, Any]
+) -> datetime:
+    """``count`` deliveries over ``channels`` dummy channels (one post per ``channels`` deliveries), due evenly over
+    ``spread_seconds`` from ``lead_seconds`` after they are all written (written in bulk, not claimable until one
+    last UPDATE gives them their times, as the services would have left them). Returns the first due time."""
+    from django.db.models import F
+    from django.utils import timezone
+
     from federe.accounts.models import Workspace
     from federe.connections.models import Connection
     from federe.publishing.models import Delivery, Post, PostStatus, Variant
 
     workspace = Workspace.objects.create(slug="bench", name="Bench")
-    links = [
-        Connection(workspace=workspace, network="dummy", name=f"Channel {n}", config={"total": 0, **config})
-        for n in range(channels)
-    ]
-    Connection.objects.bulk_create(links)
+    Connection.objects.bulk_create(
+        [
+            Connection(workspace=workspace, network="dummy", name=f"Channel {n}", config={"total": 0, **config})
+            for n in range(channels)
+        ]
+    )
     links = list(Connection.objects.filter(workspace=workspace).order_by("id"))
-    posts_needed = -(-count // channels)
     step = spread_seconds / max(count - 1, 1)
+    base = datetime(2000, 1, 1, tzinfo=UTC)
     posts = Post.objects.bulk_create(
         [
             Post(
@@ -66,23 +71,44 @@ def make_deliveries(
                 body=f"Post {n}",
                 title=f"Post {n}",
                 status=PostStatus.SCHEDULED,
-                scheduled_at=first_due + timedelta(seconds=n * channels * step),
+                scheduled_at=base + timedelta(seconds=n * channels * step),
             )
-            for n in range(posts_needed)
+            for n in range(-(-count // channels))
         ],
         batch_size=500,
     )
-    variants, due = [], []
-    for index in range(count):
-        post, link = posts[index // channels], links[index % channels]
-        variants.append(Variant(workspace=workspace, post=post, connection=link, body_text=post.body, title=post.title))
-        due.append(first_due + timedelta(seconds=index * step))
-    variants = Variant.objects.bulk_create(variants, batch_size=500)
-    rows = [
-        Delivery(workspace=workspace, post=v.post, variant=v, connection=v.connection, due_at=at, next_attempt_at=at)
-        for v, at in zip(variants, due, strict=True)
-    ]
-    return [d.pk for d in Delivery.objects.bulk_create(rows, batch_size=500)]
+    variants = Variant.objects.bulk_create(
+        [
+            Variant(
+                workspace=workspace,
+                post=posts[index // channels],
+                connection=links[index % channels],
+                body_text=posts[index // channels].body,
+                title=posts[index // channels].title,
+            )
+            for index in range(count)
+        ],
+        batch_size=500,
+    )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                workspace=workspace,
+                post=v.post,
+                variant=v,
+                connection=v.connection,
+                due_at=base + timedelta(seconds=index * step),
+                next_attempt_at=None,  # not claimable yet
+            )
+            for index, v in enumerate(variants)
+        ],
+        batch_size=500,
+    )
+    first_due = timezone.now() + timedelta(seconds=lead_seconds)
+    shift = first_due - base
+    Post.objects.filter(workspace=workspace).update(scheduled_at=F("scheduled_at") + shift)
+    Delivery.objects.filter(workspace=workspace).update(due_at=F("due_at") + shift, next_attempt_at=F("due_at") + shift)
+    return first_due
 
 
 def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes]:

@@ -15,9 +15,10 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
-from federe.publishing.checks import PostInput, VariantInput, check_post
+from federe.publishing.checks import PostInput, VariantInput, check_post, workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus, Variant
 from federe.publishing.models.deliveries import PENDING_STATES
+from federe.publishing.recurrence import occurrence_at
 from federe.publishing.status import refresh
 
 VARIANT_FIELDS = ("title", "body_html", "body_text", "content_warning", "visibility", "language", "options")
@@ -122,6 +123,20 @@ def _schedule(post: Post) -> None:
             )
 
 
+def _retime_occurrences(post: Post) -> None:
+    """Pending later occurrences follow the post's schedule as it now is, or go when it no longer repeats."""
+    assert post.scheduled_at is not None
+    zone = workspace_zone(post.workspace)
+    for delivery in Delivery.objects.filter(post=post, occurrence__gt=0, state__in=PENDING_STATES):
+        due = occurrence_at(post.scheduled_at, post.recurrence, delivery.occurrence, zone) if post.recurrence else None
+        if due is None or (post.recurrence_until is not None and due > post.recurrence_until):
+            _cancel_pending(post, _("The post no longer repeats then."), [delivery.variant_id], delivery.occurrence)
+        else:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                state=DeliveryState.SCHEDULED, due_at=due, next_attempt_at=due, claim_token="", claimed_until=None
+            )
+
+
 def _locked(post: Post) -> dict[int, Delivery]:
     """The post's first-occurrence deliveries by variant, locked against a worker's claim (PostgreSQL; SQLite's
     write transaction already excludes the worker)."""
@@ -129,10 +144,14 @@ def _locked(post: Post) -> dict[int, Delivery]:
     return {delivery.variant_id: delivery for delivery in rows}
 
 
-def _cancel_pending(post: Post, reason: str, variant_ids: list[int] | None = None) -> int:
+def _cancel_pending(
+    post: Post, reason: str, variant_ids: list[int] | None = None, occurrence: int | None = None
+) -> int:
     rows = Delivery.objects.filter(post=post, state__in=(*PENDING_STATES, DeliveryState.FAILED))
     if variant_ids is not None:
         rows = rows.filter(variant_id__in=variant_ids)
+    if occurrence is not None:
+        rows = rows.filter(occurrence=occurrence)
     cancelled = rows.update(
         state=DeliveryState.CANCELLED,
         next_attempt_at=None,
@@ -186,6 +205,7 @@ def update_post(post: Post, user: Any, data: PostInput) -> Post:
     post.save()
     if post.scheduled_at and post.status != PostStatus.EXPIRED:
         _schedule(post)
+        _retime_occurrences(post)
     else:
         _cancel_pending(post, _("The post was taken off the schedule."))
     refresh([post.pk])
