@@ -133,20 +133,20 @@ class Moderator:
         return user_id, self.client.admin_user(user_id)
 
     def _silence(self, action: ModerationAction) -> ActionResult:
-        user_id, member = self._member(action)
-        if _still(member.get("silenced_till")):
-            return ActionResult(done=True, detail="already silenced")
-        until = (datetime.now(UTC) + timedelta(days=self.mute_days)).isoformat()
-        self.client.silence(user_id, until, action.reason or str(DEFAULT_REASON))
-        return ActionResult(done=True, detail="silenced")
+        return self._penalty(action, "silenced", self.mute_days, self.client.silence)
 
     def _suspend(self, action: ModerationAction) -> ActionResult:
+        return self._penalty(action, "suspended", self.suspend_days, self.client.suspend)
+
+    def _penalty(
+        self, action: ModerationAction, state: str, days: int, apply: Callable[[int, str, str], None]
+    ) -> ActionResult:
+        """Silence or suspend the author for ``days``, unless a silence or suspension is still on."""
         user_id, member = self._member(action)
-        if _still(member.get("suspended_till")):
-            return ActionResult(done=True, detail="already suspended")
-        until = (datetime.now(UTC) + timedelta(days=self.suspend_days)).isoformat()
-        self.client.suspend(user_id, until, action.reason or str(DEFAULT_REASON))
-        return ActionResult(done=True, detail="suspended")
+        if _still(member.get(f"{state}_till")):
+            return ActionResult(done=True, detail=f"already {state}")
+        apply(user_id, (datetime.now(UTC) + timedelta(days=days)).isoformat(), action.reason or str(DEFAULT_REASON))
+        return ActionResult(done=True, detail=state)
 
 
 def _still(until: Any) -> bool:
