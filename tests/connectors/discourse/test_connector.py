@@ -182,6 +182,15 @@ def test_a_retried_topic_is_found_by_its_external_id_and_not_opened_twice(forum)
     assert result.external_id == "209" and forum.created == []
 
 
+def test_find_published_finds_the_topic_or_says_none(forum):
+    post = OutgoingPost("<p>Open on Sunday</p>", idempotency_key="p5", title="Sunday opening from December")
+    assert build().find_published(post) is None
+    forum.external_ids[f"federe-{_digest('p5', 32)}"] = 14
+    found = build().find_published(post)
+    assert found is not None and found.external_id == "209"
+    assert found.url == f"{SITE}/t/sunday-opening-from-december/14/1"
+
+
 def test_a_topic_without_a_title_is_refused(forum):
     with pytest.raises(Permanent, match="needs a title"):
         build().publish(OutgoingPost("<p>x</p>", idempotency_key="p3"))

@@ -240,16 +240,21 @@ class DiscourseConnector(Connector):
     def publish(self, post: OutgoingPost) -> PublishResult:
         if not post.title.strip():
             raise Permanent(_("A Discourse topic needs a title."))
-        external_id = f"federe-{_digest(post.idempotency_key, 32)}"
-        topic_id = self.client.topic_by_external_id(external_id)
-        if topic_id:
-            return self._first_post(topic_id)
+        found = self.find_published(post)
+        if found is not None:
+            return found
+        external_id = _external_id(post)
         data: dict[str, Any] = {"title": post.title.strip(), "raw": post.body_html, "external_id": external_id}
         category = number(post.options.get("category")) or number(self.config.get("category"))
         category = category or min(self._categories(), default=0)
         if category:
             data["category"] = category
         return self._published(self.client.create_post(data))
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        """The topic an earlier attempt opened with this delivery's external id (GET /t/external_id/{id}.json)."""
+        topic_id = self.client.topic_by_external_id(_external_id(post))
+        return self._first_post(topic_id) if topic_id else None
 
     def _first_post(self, topic_id: int) -> PublishResult:
         """The topic an earlier attempt opened, as its first post (GET /t/{id}.json)."""
@@ -259,6 +264,11 @@ class DiscourseConnector(Connector):
         if first is None:
             raise Permanent(_("Discourse has the topic Fédère opened, but did not show its first post."))
         return self._published(first)
+
+
+def _external_id(post: OutgoingPost) -> str:
+    """The topic's external id, from the delivery's idempotency key (Discourse keeps 50 characters)."""
+    return f"federe-{_digest(post.idempotency_key, 32)}"
 
 
 def _digest(key: str, length: int) -> str:
