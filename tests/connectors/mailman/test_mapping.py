@@ -87,7 +87,12 @@ def test_mail_of_a_list_not_followed_is_not_an_item():
 def test_a_message_without_id_or_sender_is_malformed(raw, words):
     with pytest.raises(MailError, match=words):
         parse_mail(raw)
-    assert isinstance(map_delivered(raw, None), MalformedItem)
+    of_the_list = f"List-Id: <{LIST_ID}>\r\nList-Post: <mailto:fixtures@lists.example.com>\r\n".encode() + raw
+    assert isinstance(map_delivered(of_the_list, {LIST_ID}), MalformedItem)
+
+
+def test_other_mail_in_the_mailbox_is_left_alone_even_when_broken():
+    assert map_delivered(b"Message-ID: <x@y>\r\nSubject: not from a list\r\n\r\nno sender", {LIST_ID}) is None
 
 
 @pytest.mark.parametrize("held", [None, [], {"request_id": 3}, {"request_id": 3, "msg": ""}, "text"])
