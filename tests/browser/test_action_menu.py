@@ -46,7 +46,7 @@ def test_the_menu_offers_the_channels_actions_and_a_ban_asks_first(
     card = page.locator(f".qitem[data-id='{lesser_item.pk}']")
     expect(card).to_be_visible()
     buttons = card.locator(".qactions button")
-    expect(buttons).to_have_text(["Remove", "Ban author", "Kick author", "Close thread"])
+    expect(buttons).to_have_text(["Keep", "Remove", "Ban author", "Kick author", "Close thread"])
     expect(card.locator("details.reason-action summary")).to_have_text("Reject…")
     other = page.locator(f".qitem:not([data-id='{lesser_item.pk}'])").first
     expect(other.locator("button[value=approve]")).to_be_visible()  # the demo network approves; Lesser does not

@@ -45,7 +45,14 @@ def test_every_action_kind_is_a_verdict_labelled_in_both_languages():
 
 
 def test_a_channel_offers_its_networks_actions_only(lesser, synced):
-    assert actions.offered(lesser) == [Verdict.REMOVE, Verdict.REJECT, Verdict.BAN, Verdict.KICK, Verdict.CLOSE]
+    assert actions.offered(lesser) == [
+        Verdict.APPROVE,  # 'keep': Lesser cannot approve, a public message stays as it is
+        Verdict.REMOVE,
+        Verdict.REJECT,
+        Verdict.BAN,
+        Verdict.KICK,
+        Verdict.CLOSE,
+    ]
     dummy = set(actions.offered(synced))
     assert Verdict.APPROVE in dummy and Verdict.CLOSE not in dummy and Verdict.KICK not in dummy
 
@@ -56,12 +63,12 @@ def test_the_queue_shows_each_message_its_channels_actions(client, owner, worksp
     page = client.get(f"/w/{workspace.slug}/moderation/").content.decode()
     card = page.split(f'data-id="{mine.pk}"', 1)[1].split('class="qitem"', 1)[0]
     assert 'value="kick"' in card and 'value="close"' in card and 'value="reject"' in card
-    assert 'value="approve"' not in card and 'value="spam"' not in card
+    assert 'value="spam"' not in card and "Keep" in card
     other = page.split(f'data-id="{theirs.pk}"', 1)[1].split('class="qitem"', 1)[0]
     assert 'value="approve"' in other and 'value="kick"' not in other
     # The bulk bar offers what every message of the page can take, and asks nothing it cannot undo.
     bulk = page.split('id="bulk-form"', 1)[1].split("</form>", 1)[0]
-    assert 'value="remove"' in bulk and 'value="approve"' not in bulk and 'value="ban"' not in bulk
+    assert 'value="remove"' in bulk and 'value="spam"' not in bulk and 'value="ban"' not in bulk
 
 
 def test_an_action_the_channel_lacks_is_refused_and_nothing_is_decided(client, owner, workspace, lesser):
@@ -80,13 +87,13 @@ def test_the_api_refuses_an_action_the_channel_lacks(client, owner, workspace, l
     message = pending(lesser, 1)[0]
     _token, raw = create_api_token(user=owner, workspace=workspace, name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    body = {"message_ids": [message.pk], "action": "approve"}
+    body = {"message_ids": [message.pk], "action": "spam"}
     response = client.post("/api/v1/moderation/decisions", body, content_type="application/json", **auth)
     assert response.status_code == 422
-    assert response.json()["error"]["message"] == "Lesser cannot approve a message."
+    assert response.json()["error"]["message"] == "Lesser cannot mark a message as spam."
     assert not Decision.objects.exists()
     channels = {c["id"]: c for c in client.get("/api/v1/connections", **auth).json()}
-    assert channels[lesser.pk]["actions"] == ["remove", "reject", "ban", "kick", "close"]
+    assert channels[lesser.pk]["actions"] == ["approve", "remove", "reject", "ban", "kick", "close"]
 
 
 def test_a_ban_names_the_author_and_the_thread_and_asks_first(client, owner, workspace, lesser):
@@ -145,7 +152,8 @@ def test_the_rule_editor_offers_the_union_and_names_the_channels_lacking_each(cl
     page = client.get(f"/w/{workspace.slug}/moderation/rules/new/").content.decode()
     select = page.split('name="action"', 1)[1].split("</select>", 1)[0]
     assert '<option value="kick">Kick author (not on Acme blog)</option>' in select
-    assert '<option value="approve">Approve (not on Lesser room)</option>' in select
+    assert '<option value="hold">Hold for review (not on Lesser room)</option>' in select
+    assert '<option value="approve">Approve</option>' in select  # every channel can keep a message
     assert '<option value="remove">Remove</option>' in select
     assert 'value="pin"' not in select  # neither channel pins
 
@@ -155,7 +163,7 @@ def test_the_thread_page_offers_the_channels_actions(client, owner, workspace, l
     client.force_login(owner)
     page = client.get(f"/w/{workspace.slug}/inbox/{message.conversation_id}/", HTTP_HX_REQUEST="true").content.decode()
     menu = page.split('class="qactions"', 1)[1].split("</form>", 1)[0]
-    assert 'value="close"' in menu and 'value="approve"' not in menu
+    assert 'value="close"' in menu and 'value="spam"' not in menu
     thread_url = f"/w/{workspace.slug}/inbox/{message.conversation_id}/"
     assert f'name="next" value="{thread_url}"' in menu
     response = client.post(
@@ -163,3 +171,24 @@ def test_the_thread_page_offers_the_channels_actions(client, owner, workspace, l
     )
     assert response.status_code == 302 and response["Location"] == thread_url
     assert LesserConnector.asked[0].kind == ActionKind.CLOSE
+
+
+def test_a_message_is_kept_on_a_network_that_cannot_approve(client, owner, workspace, lesser):
+    """A network without 'approve' (a chat room) still lets the moderator clear its review queue: 'keep' leaves the
+    public message as it is, nothing is sent, the queue is emptied; a held one cannot be kept that way."""
+    public, held = pending(lesser, 2)
+    Message.objects.filter(pk=held.pk).update(network_status="held")
+    assert actions.offered(lesser)[0] == Verdict.APPROVE
+    client.force_login(owner)
+    page = client.get(f"/w/{workspace.slug}/moderation/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    card = page.split(f'data-id="{public.pk}"', 1)[1].split('class="qitem"', 1)[0]
+    assert 'value="approve"' in card and "Garder" in card
+
+    response = client.post(f"/w/{workspace.slug}/moderation/decide/", {"ids": [public.pk], "action": "approve"})
+    assert response.status_code < 400
+    decision = Decision.objects.get(message=public)
+    assert decision.network_state == NetworkState.NOT_NEEDED and not LesserConnector.asked
+    assert Message.objects.get(pk=public.pk).review == "reviewed"
+
+    [refused] = services.decide(messages=[Message.objects.get(pk=held.pk)], action="approve", by=owner)
+    assert refused.network_state == NetworkState.UNSUPPORTED and not LesserConnector.asked

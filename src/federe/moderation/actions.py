@@ -72,11 +72,18 @@ def network_actions(connection: Connection) -> frozenset[str]:
 
 
 def offered(connection: Connection) -> list[Verdict]:
-    """What a moderator may choose for this channel's messages, in a stable order."""
+    """What a moderator may choose for this channel's messages, in a stable order. 'Approve' always comes first:
+    on a network that cannot approve (a chat room), it keeps a public message as it is (``keeps_only``)."""
     done = network_actions(connection)
     if not done:
         return list(RECORDED_ONLY)
-    return [verdict for verdict in Verdict if verdict in done]
+    return [verdict for verdict in Verdict if verdict in done or verdict == Verdict.APPROVE]
+
+
+def keeps_only(connection: Connection) -> bool:
+    """The network moderates but cannot approve: 'approve' means keep the message, with nothing to send."""
+    done = network_actions(connection)
+    return bool(done) and Verdict.APPROVE not in done
 
 
 def cannot_text(action: str, connection: Connection) -> str:

@@ -34,12 +34,16 @@ class Item:
     reason: bool = False  # the moderator writes the reason sent to the author
 
 
+KEEP = _("Keep")  # 'approve' on a network that cannot approve: the message stays as it is
+
+
 def items_for(message: Message) -> list[Item]:
     """One item per action the message's channel offers, with its confirmation text when it needs one."""
+    keeps = actions.keeps_only(message.connection)
     return [
         Item(
             action=str(verdict),
-            label=verdict.label,
+            label=KEEP if keeps and verdict == Verdict.APPROVE else verdict.label,
             key=KEYS.get(verdict, ""),
             confirm=network_effect(verdict, message) if verdict in actions.CONFIRMED else "",
             confirm_title=CONFIRM_TITLES.get(verdict, ""),

@@ -144,6 +144,8 @@ def _network_state(action: str, message: Message) -> tuple[str, str]:
     if action not in actions.network_actions(message.connection):
         if not actions.moderates(message.connection) and action in actions.RECORDED_ONLY:
             return NetworkState.NOT_NEEDED, ""  # recorded in Fédère only, as the channel page says
+        if action == Verdict.APPROVE and message.network_status == NetworkStatus.PUBLISHED:
+            return NetworkState.NOT_NEEDED, ""  # kept: already public on a network that has no approval
         return NetworkState.UNSUPPORTED, actions.cannot_text(action, message.connection)
     status = VERDICT_STATUS.get(Verdict(action))
     if status is not None and status == message.network_status:
