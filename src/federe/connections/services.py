@@ -237,6 +237,8 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
 
 
 def _next_attempt(connection: Connection, error: ConnectorError | None, now: datetime) -> datetime:
+    if error is None and long_polls(connection):
+        return now  # its fetch waited for news: ask again at once (requeue_long_poll)
     if error is None:
         return now + timedelta(seconds=connection.sync_interval_seconds)
     if isinstance(error, RateLimited) and error.retry_after:
@@ -274,6 +276,33 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
             target=connection,
             details={"stored": run.stored, "updated": run.updated, "malformed": run.malformed, "error": run.error},
         )
+
+
+def long_polls(connection: Connection) -> bool:
+    """Whether the channel's fetch long-polls: its network's ``long_poll_seconds``, unless its config sets 0."""
+    try:
+        seconds = registry.connector_class(connection.network).long_poll_seconds
+    except LookupError:
+        return False
+    return seconds > 0 and (connection.config or {}).get("long_poll_seconds", seconds) != 0
+
+
+def requeue_long_poll(connection_id: int) -> bool:
+    """Enqueue the next sync of a long-polling channel now, without waiting for the dispatcher's next round.
+
+    Only a channel that is idle and due (its last sync succeeded, see ``_next_attempt``) is taken, with the same
+    conditional UPDATE as the dispatcher's, so the two never enqueue it twice.
+    """
+    from federe.connections.tasks import sync_connection_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        taken = Connection.objects.filter(
+            pk=connection_id, enabled=True, sync_state=SyncState.IDLE, next_sync_at__lte=now
+        ).update(sync_state=SyncState.QUEUED, lease_expires_at=_lease_from(now))
+        if taken:
+            transaction.on_commit(partial(sync_connection_task.enqueue, connection_id))
+    return taken == 1
 
 
 def sync_hook_token(connection_id: int) -> str:

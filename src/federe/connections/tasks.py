@@ -22,4 +22,6 @@ def sync_connection_task(connection_id: int) -> dict[str, int] | None:
     outcome = services.sync_connection(connection_id, worker_id=worker_label())
     if outcome is None:
         return None
+    if not outcome.run.error and services.long_polls(outcome.run.connection):
+        services.requeue_long_poll(connection_id)
     return {"stored": outcome.stats.stored, "updated": outcome.stats.updated}

@@ -108,6 +108,10 @@ class Connector(ABC):
     polls: ClassVar[bool] = True
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
+    # A network whose fetch long-polls (waits up to this many seconds for news, answering as soon as there is):
+    # its channels are synced again as soon as a sync ends, instead of at the next interval. A channel whose config
+    # sets ``long_poll_seconds`` to 0 polls at its interval instead.
+    long_poll_seconds: ClassVar[int] = 0
     # The moderation actions this network does (non-empty if, and only if, it declares MODERATE). Fédère offers a
     # channel these and no other, in the inbox, the review queue and the rules.
     actions: ClassVar[frozenset[ActionKind]] = frozenset()
