@@ -1,4 +1,4 @@
-"""Moderation reaction time on a real WordPress: from a comment being posted to the decision applied on the blog.
+"""Moderation reaction time on a real WordPress or Matrix: from a message posted to the rule's action on the server.
 
 Posts N comments (default 200) at a steady rate on the WordPress peer (../shared/peers/wp), with a
 `federe worker` running against a fresh SQLite database and one rule ("casino*" -> spam). For every
@@ -11,11 +11,20 @@ Prints p50, p95 and max, the sync interval and the machine.
 With --notify, contrib/wordpress/federe-notify.php is installed on the blog (as a must-use plugin in the
 peer's own docroot, removed afterwards) and a Fédère web server receives its calls: the blog asks for a
 sync as soon as a comment arrives, instead of waiting for the next poll.
+
+With --network matrix, on the Synapse peer (../shared/peers/synapse): a member registered for the run posts N
+messages (default 100) in a room of its own, the channel (the server admin's token) follows that room by /sync
+long-polling, the rule is "casino*" -> remove, and the member's own client, long-polling /sync, records when each
+redaction arrives.
+
+    ../shared/peers/synapse/synapse-ci.sh start
+    .venv/bin/python bench/reaction.py --network matrix [-n 100] [--rate 1.0]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import platform
@@ -28,19 +37,20 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_env() -> dict[str, str]:
-    path = Path(os.environ.get("PEERS_STATE", "/tmp/federe-peers")) / "wp" / "env"
+def load_env(peer: str = "wp") -> dict[str, str]:
+    path = Path(os.environ.get("PEERS_STATE", "/tmp/federe-peers")) / peer / "env"
     env = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
     return {k: v.strip().strip('"').strip("'") for k, v in env.items()}
 
 
-def setup_database(env: dict[str, str], wp: dict[str, str], interval: int) -> int:
+def setup_database(env: dict[str, str], wp: dict[str, str], interval: int, matrix_room: str = "") -> int:
     os.environ.update(env)
     import django
 
@@ -62,8 +72,19 @@ def setup_database(env: dict[str, str], wp: dict[str, str], interval: int) -> in
         name="Casino spam",
         match="any",
         conditions=[{"type": "words", "words": ["casino*"]}],
-        actions=[{"type": "spam"}],
+        actions=[{"type": "remove" if matrix_room else "spam"}],
     )
+    if matrix_room:
+        connection = create_connection(
+            workspace=workspace,
+            network="matrix",
+            name="Room",
+            by=owner,
+            config={"homeserver": wp["MATRIX_URL"], "targets": [matrix_room]},
+            credentials={"access_token": wp["MATRIX_ADMIN_TOKEN"]},
+        )
+        sync_connection(connection.pk, worker_id="bench-setup")  # the room's first sync (it does not wait)
+        return connection.pk
     connection = create_connection(
         workspace=workspace,
         network="wordpress",
@@ -107,16 +128,92 @@ def watch_spam(client: httpx.Client, post_id: int, seen: dict[int, float], stop:
         stop.wait(0.25)
 
 
+def matrix_room(mx: dict[str, str]) -> tuple[str, httpx.Client]:
+    """A room the admin (the channel's user) creates and a member registered for this run joins; the member."""
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    script = ROOT.parent / "shared" / "peers" / "synapse" / "synapse-ci.sh"
+    token = subprocess.run(
+        [str(script), "register", name, "bench-pass-123"], capture_output=True, text=True, check=True
+    )
+    api = f"{mx['MATRIX_URL']}/_matrix/client/v3"
+    admin = httpx.Client(base_url=api, headers={"Authorization": f"Bearer {mx['MATRIX_ADMIN_TOKEN']}"}, trust_env=False)
+    room = admin.post("/createRoom", json={"name": f"Reaction {name}", "preset": "public_chat"}).json()["room_id"]
+    member = httpx.Client(
+        base_url=api, headers={"Authorization": f"Bearer {token.stdout.strip()}"}, timeout=60, trust_env=False
+    )
+    member.post(f"/join/{room}").raise_for_status()
+    return room, member
+
+
+def watch_redactions(member: httpx.Client, room: str, seen: dict[str, float], stop: threading.Event) -> None:
+    """The member's own client long-polls /sync and notes when each redaction reaches it."""
+    flt = json.dumps({"room": {"rooms": [room], "timeline": {"types": ["m.room.redaction"], "limit": 100}}})
+    since = member.get("/sync", params={"filter": flt, "timeout": 0}).json()["next_batch"]
+    while not stop.is_set():
+        answer = member.get("/sync", params={"filter": flt, "timeout": 5000, "since": since}).json()
+        now = time.monotonic()
+        since = answer.get("next_batch", since)
+        events = answer.get("rooms", {}).get("join", {}).get(room, {}).get("timeline", {}).get("events", [])
+        for event in events:
+            target = event.get("redacts") or event.get("content", {}).get("redacts")
+            if target:
+                seen.setdefault(target, now)
+
+
+def casino(i: object) -> dict[str, str]:
+    return {"msgtype": "m.text", "body": f"Best casino bonus {i} {uuid.uuid4().hex} today"}
+
+
+def run_matrix(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, dict]:
+    mx = load_env("synapse")
+    room, member = matrix_room(mx)
+    setup_database(env, mx, args.interval, matrix_room=room)
+    log = Path(env["FEDERE_DATA_DIR"]) / "worker.log"
+    print(f"worker log: {log}")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "federe.config.cli", "worker", "--worker-id", "bench", "--interval", "0.2"],
+        env={**os.environ, **env},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    seen: dict[str, float] = {}
+    posted: dict[str, float] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_redactions, args=(member, room, seen, stop), daemon=True)
+    watcher.start()
+    try:
+        # Warm-up, not measured: the worker loads its classifiers on its first page; wait for that one's redaction.
+        warm = member.put(f"/rooms/{room}/send/m.room.message/warm-{uuid.uuid4().hex[:6]}", json=casino("warm"))
+        deadline = time.monotonic() + 300
+        while warm.json()["event_id"] not in seen and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        start = time.monotonic()
+        for i in range(args.count):
+            time.sleep(max(0.0, start + i / args.rate - time.monotonic()))
+            answer = member.put(f"/rooms/{room}/send/m.room.message/bench{i}-{uuid.uuid4().hex[:6]}", json=casino(i))
+            posted[answer.json()["event_id"]] = time.monotonic()
+        deadline = time.monotonic() + 60
+        while len([e for e in posted if e in seen]) < len(posted) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        worker.terminate()
+        worker.wait(timeout=30)
+    return posted, seen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--count", type=int, default=200)
+    parser.add_argument("--network", choices=["wordpress", "matrix"], default="wordpress")
+    parser.add_argument("-n", "--count", type=int, default=None, help="messages (200 on WordPress, 100 on Matrix)")
     parser.add_argument("--rate", type=float, default=1.0, help="comments per second")
     parser.add_argument("--interval", type=int, default=15, help="sync interval in seconds")
     parser.add_argument("--notify", action="store_true", help="install the notify plugin on the blog")
     parser.add_argument("--port", type=int, default=8765, help="Fédère's web port for --notify")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    wp = load_env()
+    args.count = args.count or (100 if args.network == "matrix" else 200)
     data = tempfile.mkdtemp(prefix="federe-reaction-")
     env = {
         "FEDERE_ENV": "test",
@@ -125,6 +222,16 @@ def main() -> int:
         # The peer blog is on 127.0.0.1; outgoing requests refuse loopback unless it is allowed (core/netsafe).
         "FEDERE_NET_ALLOW_HOSTS": "127.0.0.0/8",
     }
+    if args.network == "matrix":
+        posted, seen = run_matrix(args, env)
+        return report(args, posted, seen, "Synapse peer", "/sync long poll", "posted -> redacted on Synapse")
+    posted, seen = run_wordpress(args, env)
+    mode = "notify plugin + polling" if args.notify else "polling only"
+    return report(args, posted, seen, "WordPress peer", mode, "posted -> spam on the blog")
+
+
+def run_wordpress(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, dict]:
+    wp = load_env()
     connection_id = setup_database(env, wp, args.interval)
     processes: list[subprocess.Popen[bytes]] = []
     installed: list[Path] = []
@@ -151,8 +258,8 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    seen: dict[int, float] = {}
-    posted: dict[int, float] = {}
+    seen: dict[Any, float] = {}
+    posted: dict[Any, float] = {}
     stop = threading.Event()
     watcher_client = httpx.Client(base_url=wp["WORDPRESS_URL"], auth=auth, timeout=30, trust_env=False)
     watcher = threading.Thread(target=watch_spam, args=(watcher_client, post["id"], seen, stop), daemon=True)
@@ -183,6 +290,10 @@ def main() -> int:
         for path in installed:
             path.unlink(missing_ok=True)
         client.delete(f"/wp-json/wp/v2/posts/{post['id']}", params={"force": "true"})
+    return posted, seen
+
+
+def report(args: argparse.Namespace, posted: dict, seen: dict, server: str, mode: str, what: str) -> int:
     delays = sorted(seen[c] - posted[c] for c in posted if c in seen)
     missing = len(posted) - len(delays)
     cpu = next(
@@ -195,17 +306,16 @@ def main() -> int:
     )
     from django.conf import settings
 
-    print(f"machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; WordPress peer on loopback")
-    mode = "notify plugin + polling" if args.notify else "polling only"
+    print(f"machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; {server} on loopback")
     print(
-        f"comments: {len(posted)} at {args.rate}/s; {mode}; sync interval {args.interval}s; "
+        f"messages: {len(posted)} at {args.rate}/s; {mode}; sync interval {args.interval}s; "
         f"dispatcher every {settings.FEDERE_DISPATCH_INTERVAL_SECONDS}s (default)"
     )
     if delays:
         p95 = delays[min(len(delays) - 1, int(0.95 * len(delays)))]
         print(
-            f"posted -> spam on the blog: p50 {statistics.median(delays):.1f}s  p95 {p95:.1f}s  "
-            f"max {delays[-1]:.1f}s  (min {delays[0]:.1f}s)"
+            f"{what}: p50 {statistics.median(delays):.2f}s  p95 {p95:.2f}s  "
+            f"max {delays[-1]:.2f}s  (min {delays[0]:.2f}s)"
         )
     print(f"never applied within the wait: {missing}")
     print(f"command: {' '.join([sys.executable, *sys.argv])}")

@@ -75,7 +75,7 @@ def device_id(homeserver: str, user: str) -> str:
 @register
 class MatrixConnector(Connector):
     key = "matrix"
-    label = "Matrix"
+    label = _lazy("Matrix (rooms and spaces)")
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )
@@ -245,9 +245,8 @@ class MatrixConnector(Connector):
         return ActionResult(done=True, detail=MEMBER_VERBS[action.kind])
 
     def _redact(self, room: str, event: str, reason: str) -> ActionResult:
-        current = self.client.event(room, event)
-        if (current.get("unsigned") or {}).get("redacted_because"):
-            return ActionResult(done=True, detail=_("already redacted"))
+        """One request: the transaction id comes from the event, so asked again the homeserver answers with the
+        first redaction (and redacting an event already redacted changes nothing on it)."""
         redaction = self.client.redact(room, event, txn_id("redact", f"{room}|{event}"), reason)
         return ActionResult(done=True, detail=_("redacted (%(event)s)") % {"event": redaction})
 
