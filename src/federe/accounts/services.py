@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import ApiToken, Membership, Role, User, Workspace
 from federe.accounts.permissions import Perm, require
+from federe.accounts.profile import timezones
 from federe.core import audit
 
 TOKEN_PREFIX = "fed_"  # noqa: S105 - a public marker, not a secret
@@ -35,13 +36,16 @@ def set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def create_workspace(*, name: str, owner: User, slug: str = "") -> Workspace:
+def create_workspace(*, name: str, owner: User, slug: str = "", timezone_name: str = "") -> Workspace:
+    """``timezone_name`` (IANA, e.g. America/Montreal): the team's clock; Europe/Paris when not given."""
     slug = slugify(slug or name)[:60]
     if not slug:
         raise ValidationError({"slug": _("Give the workspace a name made of letters or digits.")})
+    if timezone_name and timezone_name not in timezones():
+        raise ValidationError({"timezone": _("Unknown timezone: choose one such as Europe/Paris.")})
     if Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("A workspace with this short name already exists.")})
-    workspace = Workspace.objects.create(slug=slug, name=name.strip() or slug)
+    workspace = Workspace.objects.create(slug=slug, name=name.strip() or slug, timezone=timezone_name or "Europe/Paris")
     Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
     audit.record("workspace.created", workspace=workspace, actor=owner, target=workspace)
     return workspace
