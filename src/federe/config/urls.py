@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("federe.nlp.urls")),
     path("", include("federe.people.urls")),
     path("", include("federe.listening.urls")),
+    path("", include("federe.publishing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from federe.core.routing import workspace_path
+from federe.publishing import approval_views, client_views, views
+
+app_name = "publishing"
+
+urlpatterns = [
+    workspace_path("posts/", views.post_list, name="list"),
+    workspace_path("posts/new/", views.compose, name="compose"),
+    workspace_path("posts/limits/", views.limits, name="limits"),
+    workspace_path("posts/approvals/", approval_views.workflow, name="workflow"),
+    workspace_path("posts/media/<int:pk>/", views.media, name="media"),
+    workspace_path("posts/<int:pk>/", views.post_detail, name="post"),
+    workspace_path("posts/<int:pk>/edit/", views.compose, name="edit"),
+    workspace_path("posts/<int:pk>/submit/", approval_views.submit, name="submit"),
+    workspace_path("posts/<int:pk>/decide/", approval_views.decide, name="decide"),
+    workspace_path("posts/<int:pk>/links/", approval_views.link_create, name="link-create"),
+    workspace_path("posts/<int:pk>/links/<int:link_id>/revoke/", approval_views.link_revoke, name="link-revoke"),
+    # The client's page: no account, the post's id and the link's token.
+    path("approve/<int:post_id>/<str:token>/", client_views.review, name="client"),
+    path("approve/<int:post_id>/<str:token>/images/<int:media_id>/", client_views.image, name="client-image"),
+]
