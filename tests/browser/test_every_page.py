@@ -29,6 +29,7 @@ from federe.inbox.models import Conversation
 from federe.listening.models import SavedQuery
 from federe.moderation.models import Rule
 from federe.people.models import Person
+from tests.browser.test_publishing import client_address, demo_post
 from tests.browser.test_ui import DEMO_USER, assert_inbox_fits_the_window, log_in, switch_language
 
 WIDTHS = (1366, 390)
@@ -208,6 +209,12 @@ SCREENS = [
         _w("tokens/"),
         lambda p, ws: expect(p.locator("table.table")).to_contain_text("Export script"),
     ),
+    Screen("posts", "publishing:list", _w("posts/")),
+    Screen("compose", "publishing:compose", _w("posts/new/")),
+    Screen("approval-workflow", "publishing:workflow", _w("posts/approvals/")),
+    Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
+    Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
+    Screen("client-approval", "publishing:client", client_address, anonymous=True),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
@@ -227,6 +234,8 @@ NOT_PAGES = {
     "people:person-note-delete", "people:person-tag", "people:person-untag", "people:person-field",
     "people:person-export", "people:person-erase",
     "listening:voice-csv", "listening:preview", "listening:query-delete", "listening:escalate",
+    "publishing:limits", "publishing:media", "publishing:submit", "publishing:decide", "publishing:link-create",
+    "publishing:link-revoke", "publishing:client-image",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from tests.factories import ConnectionFactory
 
 from federe.accounts.models import Role
 from federe.core.models import AuditEvent
@@ -18,7 +19,6 @@ from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Delivery, DeliveryState, Post
 from federe.publishing.models.approvals import ApprovalRound, RoundState
 from federe.publishing.sending import publish_due
-from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_one_rejection_rejects_and_the_author_is_told(workspace, team, channel, 
     post.refresh_from_db()
     assert post.approval == "rejected"
     assert [m.to for m in mail.outbox] == [["cm@example.org"]]
-    assert "Trop long" in mail.outbox[0].body and "rejeté" in mail.outbox[0].subject
+    assert "Trop long" in mail.outbox[0].body and "refusée" in mail.outbox[0].subject
     with pytest.raises(ValidationError, match="not awaiting approval"):
         approvals.decide(post, by=team["owner"], verdict="approve")
 

@@ -9,13 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import ConnectionFactory
 
 from federe.core.models import AuditEvent
 from federe.publishing import approvals, services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.client_views import RATE
 from federe.publishing.models.approvals import ApprovalLink
-from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ def test_the_team_creates_and_revokes_links_from_the_post_page(client, owner, po
     client.force_login(author)
     page = client.post(reverse("publishing:link-create", args=["acme", post.pk]), {"label": "Marie"})
     body = page.content.decode()
-    assert page.status_code == 200 and "/approve/%d/" % post.pk in body
+    assert page.status_code == 200 and f"/approve/{post.pk}/" in body
     link = ApprovalLink.objects.get()
     assert link.token_hash not in body
     client.post(reverse("publishing:link-revoke", args=["acme", post.pk, link.pk]))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from tests.factories import ConnectionFactory
 
 from federe.accounts.models import Role
 from federe.publishing import approvals
 from federe.publishing.models import Delivery, Post, PostMedia
-from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -96,7 +96,7 @@ def test_images_are_stored_with_their_description_and_checked(logged, blog):
     assert "fake.png is not a JPEG, PNG, GIF or WebP image." in refused
     no_alt = SimpleUploadedFile("chat.png", PNG, content_type="image/png")
     refused = logged.post(url("compose"), form(blog, image_1=no_alt)).content.decode()
-    assert "Image 1 needs a description (alt text) on this network." in refused
+    assert "Image 1: this network needs a description (alt text)." in refused
     assert Post.objects.count() == 1
 
 

@@ -50,7 +50,7 @@ def test_media_count_type_size_and_alt_text():
     assert bad.errors == [
         "Image 1: this network takes no files of type image/tiff.",
         "Image 1 is larger than this network's limit of 1000\xa0bytes.",
-        "Image 1 needs a description (alt text) on this network.",
+        "Image 1: this network needs a description (alt text).",
     ]
     none = check(PostRules(), Draft(text="hi", media=(MediaFacts("image/png", 5, "x"),)))
     assert none.errors == ["This network takes no images."]

@@ -31,7 +31,7 @@ def ask_approvers(round_id: int) -> int:
     round_ = ApprovalRound.objects.select_related("post", "post__workspace").filter(pk=round_id).first()
     if round_ is None or round_.state != RoundState.OPEN:
         return 0
-    users = User.objects.filter(pk__in=approvers_of(round_)).exclude(pk=round_.post.author_id)
+    users = User.objects.filter(pk__in=approvers_of(round_)).exclude(pk__in=[round_.post.author_id or 0])
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = _("[%(ws)s] A post awaits your approval") % {"ws": round_.post.workspace.name}

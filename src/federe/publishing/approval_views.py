@@ -59,7 +59,7 @@ def link_create(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     """The new link is shown in this answer only: its token is stored nowhere but in the link itself."""
     post = _post(request, pk)
     try:
-        link, token = approvals.create_link(post, by=request.user, label=request.POST.get("label", "")[:100])
+        _link, token = approvals.create_link(post, by=request.user, label=request.POST.get("label", "")[:100])
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
         return _back(request, post)

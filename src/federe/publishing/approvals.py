@@ -1,11 +1,13 @@
 """The approval workflow: who must approve a post before it goes out, and the client's link.
 
 States (``Post.approval``): ``not_required`` (the workspace asks for no approval), ``pending`` (a round is open),
-``approved``, ``rejected``, ``expired`` (still unapproved at its time: the worker does not send it, and says so). A round walks the workspace's steps in order; a step in ``any`` mode is passed by one approval of one
-of its approvers, in ``all`` mode by every approver's (the author excepted when self-approval is not allowed). One
-rejection rejects the round. Editing a post (``content_changed``) closes its round and opens a new one: what was
-approved is exactly what goes out. Without any step, one approval by an owner or community manager other than the
-author is enough.
+``approved``, ``rejected``, ``expired`` (still unapproved at its time: the worker does not send it, marks it
+"expired, not approved" and tells the author; a late approval is refused, an edit asks again). A round walks the
+workspace's steps in order; a step in ``any`` mode is passed by one approval of one of its approvers, in ``all``
+mode by every approver's (the author excepted when self-approval is not allowed). One rejection rejects the round.
+Editing a post (the compose page, or ``content_changed``) closes its round and opens a new one: what was approved
+is exactly what goes out. Without any step, one approval by an owner or community manager other than the author
+is enough.
 
 A client link (``create_link``) is a random token; only its SHA-256 is stored. It expires, can be revoked, shows
 only its post, and its approval passes the round's current step (the client is the step's approver), its
@@ -91,9 +93,7 @@ def save_workflow(
 
 def _snapshot(workspace: Workspace) -> list[dict[str, Any]]:
     steps = ApprovalStep.objects.filter(workspace=workspace).prefetch_related("approvers")
-    return [
-        {"name": s.name, "mode": s.mode, "approvers": sorted(u.pk for u in s.approvers.all())} for s in steps
-    ]
+    return [{"name": s.name, "mode": s.mode, "approvers": sorted(u.pk for u in s.approvers.all())} for s in steps]
 
 
 def initial_state(workspace: Workspace) -> str:
@@ -231,7 +231,8 @@ def _advance(round_: ApprovalRound, post: Post) -> None:
 def _finish(round_: ApprovalRound, post: Post, state: str) -> None:
     round_.state, round_.closed_at = state, timezone.now()
     round_.save(update_fields=["state", "closed_at", "updated_at"])
-    _set_state(post, {RoundState.APPROVED: APPROVED, RoundState.REJECTED: REJECTED}.get(state, EXPIRED))
+    outcome: dict[str, str] = {RoundState.APPROVED: APPROVED, RoundState.REJECTED: REJECTED}
+    _set_state(post, outcome.get(state, EXPIRED))
     transaction.on_commit(lambda: notices.tell_author(round_.pk))
 
 

@@ -1,6 +1,6 @@
 """From the compose form to the publishing services, and back: a post's variants with their previews.
 
-``save`` hands the checked plan to ``services.create_post`` / ``update_post`` (which schedule the deliveries),
+``compose_post`` hands the checked plan to ``services.create_post`` / ``update_post`` (which schedule the deliveries),
 stores the images, and opens an approval round when the workspace asks for one (an edit starts a new one).
 """
 
@@ -79,7 +79,7 @@ def _input(workspace: Workspace, plan: ComposePlan, approval: str) -> PostInput:
 
 
 @transaction.atomic
-def save(workspace: Workspace, *, by: Any, plan: ComposePlan, post: Post | None = None) -> Post:
+def compose_post(workspace: Workspace, *, by: Any, plan: ComposePlan, post: Post | None = None) -> Post:
     """Create or edit the post; with approval required, the version saved waits for a new approval."""
     required = approvals.settings_for(workspace).required
     if required and plan.when == When.NOW:

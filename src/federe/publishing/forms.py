@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from federe.publishing.channels import Channel
-from federe.publishing.limits import Draft, MediaFacts, Measure, check
+from federe.publishing.limits import Draft, Measure, MediaFacts, check
 from federe.publishing.uploads import image_type
 
 IMAGE_SLOTS = 4
@@ -78,9 +78,9 @@ class ComposeForm(forms.Form):
     day = forms.DateField(label=_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label=_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def __init__(self, *args: Any, channels: list[Channel], zone: str, existing: list[Any] = (), **kwargs: Any):
+    def __init__(self, *args: Any, channels: list[Channel], zone: str, existing: list[Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.channels, self.zone, self.existing = channels, zone, list(existing)
+        self.channels, self.zone, self.existing = channels, zone, list(existing or [])
         self.fields["channels"] = forms.TypedMultipleChoiceField(
             label=_lazy("Channels"),
             coerce=int,
@@ -139,7 +139,9 @@ class ComposeForm(forms.Form):
         blocks = []
         for channel in self.channels:
             names = [n for n in self.fields if n.startswith(channel.prefix + "_")]
-            blocks.append({"channel": channel, "fields": [self[n] for n in names], "text": self[f"{channel.prefix}_text"]})
+            blocks.append(
+                {"channel": channel, "fields": [self[n] for n in names], "text": self[f"{channel.prefix}_text"]}
+            )
         return blocks
 
     def image_slots(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -149,13 +151,15 @@ class ComposeForm(forms.Form):
         return [(m, self[f"alt_m{m.pk}"], self[f"remove_m{m.pk}"]) for m in self.existing]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._clean_schedule(data)
         images = self._clean_images(data)
         if data.get("when") != When.DRAFT and not data.get("channels"):
             self.add_error("channels", _("Choose at least one channel."))
         media = tuple(MediaFacts(mime, upload.size or 0, alt) for upload, mime, alt in images) + tuple(
-            MediaFacts(m.mime, m.size, data.get(f"alt_m{m.pk}", "")) for m in self.existing
+            MediaFacts(m.mime, m.size, data.get(f"alt_m{m.pk}", ""))
+            for m in self.existing
             if not data.get(f"remove_m{m.pk}")
         )
         self.measures: dict[int, Measure] = {}

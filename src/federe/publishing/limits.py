@@ -112,7 +112,7 @@ def _check_media(rules: PostRules, media: tuple[MediaFacts, ...], measure: Measu
             )
         if rules.alt_text_required and not item.alt_text.strip():
             measure.errors.append(
-                _("Image %(number)d needs a description (alt text) on this network.") % {"number": number}
+                _("Image %(number)d: this network needs a description (alt text).") % {"number": number}
             )
 
 

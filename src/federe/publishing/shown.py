@@ -27,7 +27,7 @@ STATE_LABELS = {
 }
 #: The tiles on top of the list, in the order a post goes through them.
 TILES = ("draft", "awaiting", "scheduled", "published", "failed", "expired")
-_FROM_STATUS = {
+_FROM_STATUS: dict[str, str] = {
     PostStatus.DRAFT: "draft",
     PostStatus.SCHEDULED: "scheduled",
     PostStatus.PUBLISHING: "publishing",
@@ -62,23 +62,26 @@ def state_of(post: Post) -> State:
     return State(state_key(post.status, post.approval))
 
 
-def posts_with_states(workspace: Workspace) -> list[Post]:
+@dataclass(frozen=True)
+class Row:
+    post: Post
+    state: State
+
+
+def posts_with_states(workspace: Workspace) -> list[Row]:
     posts = list(
         Post.objects.filter(workspace=workspace, deleted_at__isnull=True)
         .select_related("author")
         .prefetch_related("variants__connection")
         .order_by("-id")[:1000]
     )
-    for post in posts:
-        state = state_of(post)
-        post.shown_state, post.shown_label = state.key, state.label  # type: ignore[attr-defined]
-    return posts
+    return [Row(post, state_of(post)) for post in posts]
 
 
-def count_states(posts: list[Post]) -> dict[str, int]:
+def count_states(rows: list[Row]) -> dict[str, int]:
     counts = dict.fromkeys(STATE_LABELS, 0)
-    for post in posts:
-        counts[post.shown_state] += 1  # type: ignore[attr-defined]
+    for row in rows:
+        counts[row.state.key] += 1
     return counts
 
 
@@ -110,7 +113,9 @@ def approval_progress(post: Post, user: Any) -> Progress:
     progress = Progress(state=post.get_approval_display())
     if round_ is None:
         return progress
-    names = dict(User.objects.filter(pk__in={u for s in round_.steps for u in s["approvers"]}).values_list("pk", "username"))
+    names = dict(
+        User.objects.filter(pk__in={u for s in round_.steps for u in s["approvers"]}).values_list("pk", "username")
+    )
     for index, step in enumerate(round_.steps):
         if round_.state == RoundState.APPROVED or index < round_.step_index:
             where = "done"

@@ -26,9 +26,9 @@ def _post(request: WorkspaceRequest, pk: int) -> Post:
 def post_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
     wanted = request.GET.get("state", "")
-    posts = shown.posts_with_states(workspace)
-    counts = shown.count_states(posts)
-    listed = [p for p in posts if not wanted or p.shown_state == wanted]
+    rows = shown.posts_with_states(workspace)
+    counts = shown.count_states(rows)
+    listed = [row for row in rows if not wanted or row.state.key == wanted]
     return render(
         request,
         "publishing/list.html",
@@ -36,7 +36,7 @@ def post_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
             "workspace": workspace,
             "nav": "posts",
             "tiles": shown.tiles(counts),
-            "posts": listed[:200],
+            "rows": listed[:200],
             "wanted": wanted if wanted in shown.STATE_LABELS else "",
             "may_compose": has_perm(request.user, workspace, Perm.PUBLISH),
         },
@@ -60,7 +60,7 @@ def compose(request: WorkspaceRequest, slug: str, pk: int | None = None) -> Http
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = composing.save(workspace, by=request.user, plan=form.plan(), post=post)
+            saved = composing.compose_post(workspace, by=request.user, plan=form.plan(), post=post)
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:

@@ -24,7 +24,7 @@ class WorkflowForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         config = approvals.settings_for(workspace)
         steps = list(ApprovalStep.objects.filter(workspace=workspace).prefetch_related("approvers"))
-        initial = {
+        initial: dict[str, Any] = {
             "required": config.required,
             "allow_self_approval": config.allow_self_approval,
             "link_days": config.link_days,
@@ -35,7 +35,8 @@ class WorkflowForm(forms.Form):
                 f"step_{n}_mode": step.mode,
                 f"step_{n}_approvers": [u.pk for u in step.approvers.all()],
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         members = Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__username")
         choices = [(m.user_id, f"{m.user.get_username()} ({m.get_role_display()})") for m in members]
         for n in range(1, STEP_SLOTS + 1):
@@ -60,7 +61,8 @@ class WorkflowForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for n in range(1, STEP_SLOTS + 1):
             if data.get(f"step_{n}_name", "").strip() and not data.get(f"step_{n}_approvers"):
                 self.add_error(f"step_{n}_approvers", _("Each step needs at least one approver."))
