@@ -70,6 +70,14 @@ WRITE_PERM: dict[str, Perm | None] = {
     "accounts:team-member": Perm.MANAGE_MEMBERS,
     "accounts:team-remove": Perm.MANAGE_MEMBERS,
     "accounts:invitation-revoke": Perm.MANAGE_MEMBERS,
+    "publishing:compose": Perm.PUBLISH,
+    "publishing:edit": Perm.PUBLISH,
+    "publishing:limits": Perm.PUBLISH,
+    "publishing:submit": Perm.PUBLISH,
+    "publishing:link-create": Perm.PUBLISH,
+    "publishing:link-revoke": Perm.PUBLISH,
+    "publishing:decide": Perm.VIEW,  # shown to the approvers of the post's current step only (any role)
+    "publishing:workflow": Perm.MANAGE_MEMBERS,
 }
 
 
