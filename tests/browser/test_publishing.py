@@ -5,6 +5,8 @@ ran past its time, published."""
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from datetime import timedelta
 from unittest import mock
 
@@ -22,7 +24,20 @@ from federe.publishing.sending import publish_due
 from tests.browser.test_ui import assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def _png(width: int = 48, height: int = 32) -> bytes:
+    """A real (orange) PNG, so that the browser draws it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xe0\x8a\x3c" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+PNG = _png()
 
 
 def demo_post(ws: Workspace) -> Post:
@@ -85,7 +100,9 @@ def test_compose_preview_approve_by_link_then_published(
     page.get_by_role("button", name="Save and send for approval").click()
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
     expect(page.locator("#post-state")).to_have_text("Awaiting approval")
-    expect(page.locator(".preview-card img.thumb")).to_have_attribute("alt", "La carte d'automne au tableau noir")
+    image = page.locator(".preview-card img.thumb")
+    expect(image).to_have_attribute("alt", "La carte d'automne au tableau noir")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 48  # served to the team, and drawn
     page.get_by_role("button", name="Create a client approval link").click()
     address = page.locator("#new-link").inner_text().strip()
     post = Post.objects.get(workspace=demo_data, body__startswith="Nouvelle carte")
@@ -96,6 +113,9 @@ def test_compose_preview_approve_by_link_then_published(
     expect(guest.locator("main h1")).to_have_text("Une publication à approuver")
     expect(guest.locator(".post-preview")).to_contain_text("chai")
     expect(guest.locator("header details.account")).to_have_count(0)  # no session
+    picture = guest.locator(".preview-card img.thumb")
+    expect(picture).to_have_count(1)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 48  # through the link's own address
     guest.locator("#id_comment").fill("Parfait, merci !")
     guest.get_by_role("button", name="Approuver").click()
     expect(guest.locator("main")).to_contain_text("vous avez approuvé cette publication")
