@@ -150,3 +150,9 @@ def test_the_list_shows_states_as_the_team_sees_them(logged, owner, workspace, b
     assert page.count('class="badge state-draft"') == 1 and page.count('class="badge state-scheduled"') == 1
     only = logged.get(url("list") + "?state=scheduled").content.decode()
     assert "Programmé" in only and "Brouillon" not in only
+
+
+def test_the_first_day_of_the_calendar_is_refused_not_a_500(logged, blog):
+    answer = logged.post(url("compose"), form(blog, day="0001-01-01", at="00:05"))
+    assert answer.status_code == 200 and "Choose a date between the years 1 and 9999." in answer.content.decode()
+    assert not Post.objects.exists()

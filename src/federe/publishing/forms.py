@@ -64,7 +64,11 @@ def local_datetime(day: date, at: time, zone: str) -> datetime:
     when summer time starts) is refused in words."""
     tz = ZoneInfo(zone)
     local = datetime.combine(day, at).replace(tzinfo=tz)
-    if local.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+    try:
+        back = local.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    except OverflowError:  # the first or last hours of the calendar, in UTC
+        raise ValidationError(_("Choose a date between the years 1 and 9999.")) from None
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(_("This time does not exist in %(zone)s (the clocks go forward).") % {"zone": zone})
     return local
 
