@@ -18,7 +18,7 @@ STATE_LABELS = {
     "awaiting": _("Awaiting approval"),
     "rejected": _("Rejected"),
     "scheduled": _("Scheduled"),
-    "publishing": _("Publishing"),
+    "publishing": _("Being published"),
     "published": _("Published"),
     "partial": _("Partly published"),
     "failed": _("Failed"),
