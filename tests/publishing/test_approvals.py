@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.factories import ConnectionFactory
 
 from federe.accounts.models import Role
 from federe.core.models import AuditEvent
@@ -19,6 +18,7 @@ from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Delivery, DeliveryState, Post
 from federe.publishing.models.approvals import ApprovalRound, RoundState
 from federe.publishing.sending import publish_due
+from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import ConnectionFactory
 
 from federe.core.models import AuditEvent
 from federe.publishing import approvals, services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.client_views import RATE
 from federe.publishing.models.approvals import ApprovalLink
+from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import ConnectionFactory
 
 from federe.accounts.models import Role
 from federe.publishing import approvals
 from federe.publishing.models import Delivery, Post, PostMedia
+from tests.factories import ConnectionFactory
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -82,7 +82,9 @@ class ComposeForm(forms.Form):
     day = forms.DateField(label=_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label=_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def __init__(self, *args: Any, channels: list[Channel], zone: str, existing: list[Any] | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, channels: list[Channel], zone: str, existing: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.channels, self.zone, self.existing = channels, zone, list(existing or [])
         self.fields["channels"] = forms.TypedMultipleChoiceField(
