@@ -47,6 +47,11 @@ from federe.people.models import (
     Tag,
 )
 from federe.people.queries import PeopleFilters
+from federe.publishing import approvals as publishing_approvals
+from federe.publishing import services as publishing_services
+from federe.publishing.checks import PostInput, VariantInput
+from federe.publishing.models import Post, PostMedia, Variant
+from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +111,32 @@ def _populate(workspace, owner, connection) -> Tenant:
     tenant.extra.update(query=brand, mention=mention)
     _populate_people(tenant)
     _populate_team(tenant)
+    _populate_posts(tenant)
     return tenant
+
+
+def _populate_posts(t: Tenant) -> None:
+    """A post awaiting approval (the workspace asks for it), with an image and a client link."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    publishing_approvals.save_workflow(
+        t.workspace, by=t.owner, required=True, allow_self_approval=True, link_days=7, steps=[]
+    )
+    data = PostInput(
+        body=f"post of {t.workspace.slug}",
+        variants=[VariantInput(connection_id=t.connection.pk)],
+        scheduled_at=timezone.now() + timedelta(days=3),
+        approval="pending",
+    )
+    post = publishing_services.create_post(t.workspace, t.owner, data)
+    publishing_approvals.submit(post, by=t.owner)
+    image = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16), content_type="image/png")
+    media = PostMedia.objects.create(workspace=t.workspace, post=post, file=image, mime="image/png", size=24)
+    link, _token = publishing_approvals.create_link(post, by=t.owner)
+    t.extra.update(post=post, media=media, link=link)
 
 
 def _populate_team(t: Tenant) -> None:
@@ -196,8 +226,16 @@ def snapshot() -> dict[str, Any]:
                 Merge,
                 ScoringSettings,
                 Invitation,
+                Post,
+                Variant,
+                PostMedia,
+                ApprovalDecision,
+                ApprovalLink,
+                ApprovalSettings,
             )
         },
+        "posts": list(Post.objects.order_by("pk").values_list("pk", "body", "approval", "scheduled_at")),
+        "links": list(ApprovalLink.objects.order_by("pk").values_list("pk", "revoked_at")),
         "memberships": list(Membership.objects.order_by("pk").values_list("pk", "role")),
         "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "revoked_at", "accepted_at")),
         "persons": list(Person.objects.order_by("pk").values_list("pk", "display_name", "merged_into_id", "score")),
@@ -284,6 +322,11 @@ POST_ONLY = {
     "accounts:team-member",
     "accounts:team-remove",
     "accounts:invitation-revoke",
+    "publishing:limits",
+    "publishing:submit",
+    "publishing:decide",
+    "publishing:link-create",
+    "publishing:link-revoke",
 }
 
 
@@ -521,10 +564,43 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("people:segment-delete", B, pk=seg), {"confirmed": "yes"}),
             ("post", url("people:segment-delete", A, pk=seg), {"confirmed": "yes"}),
         ],
+        **_publishing_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
             ("post", url("moderation:rule-delete", A, pk=rule), {"confirmed": "yes"}),
+        ],
+    }
+
+
+def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    post, media, link = b.extra["post"].pk, b.extra["media"].pk, b.extra["link"].pk
+    compose = {"body": "sneaky", "when": "draft", "channels": [str(b.connection.pk)]}
+
+    def both(name: str, method: str = "post", data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [(method, url(name, B, **ids), data or {}), (method, url(name, A, **ids), data or {})]
+
+    return {
+        "publishing:list": [("get", url("publishing:list", B), {})],
+        "publishing:compose": [
+            ("get", url("publishing:compose", B), {}),
+            ("post", url("publishing:compose", B), compose),
+        ],
+        "publishing:limits": [
+            ("post", url("publishing:limits", B), {"prefix": f"v{b.connection.pk}", "body": "x"}),
+            ("post", url("publishing:limits", A), {"prefix": f"v{b.connection.pk}", "body": "x"}),
+        ],
+        "publishing:workflow": [("get", url("publishing:workflow", B), {})],
+        "publishing:media": both("publishing:media", "get", pk=media),
+        "publishing:post": both("publishing:post", "get", pk=post),
+        "publishing:edit": both("publishing:edit", "get", pk=post) + both("publishing:edit", "post", compose, pk=post),
+        "publishing:submit": both("publishing:submit", pk=post),
+        "publishing:decide": both("publishing:decide", data={"verdict": "approve"}, pk=post),
+        "publishing:link-create": both("publishing:link-create", pk=post),
+        "publishing:link-revoke": [
+            *both("publishing:link-revoke", pk=post, link_id=link),
+            ("post", url("publishing:link-revoke", A, pk=a.extra["post"].pk, link_id=link), {}),
         ],
     }
 
@@ -760,6 +836,13 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ],
         ("post", "/api/v1/people/merges/{merge_id}/undo"): [(f"/people/merges/{b.extra['merge'].pk}/undo", {})],
         ("delete", "/api/v1/people/segments/{segment_id}"): [(f"/people/segments/{b.extra['segment'].pk}", {})],
+        ("get", "/api/v1/posts/{post_id}"): [(f"/posts/{b.extra['post'].pk}", {})],
+        ("put", "/api/v1/posts/{post_id}"): [
+            (f"/posts/{b.extra['post'].pk}", {"body": "sneaky", "variants": [{"connection_id": b.connection.pk}]})
+        ],
+        ("post", "/api/v1/posts/{post_id}/retry"): [(f"/posts/{b.extra['post'].pk}/retry", {})],
+        ("post", "/api/v1/posts/{post_id}/cancel"): [(f"/posts/{b.extra['post'].pk}/cancel", {})],
+        ("delete", "/api/v1/posts/{post_id}"): [(f"/posts/{b.extra['post'].pk}", {})],
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -779,10 +862,12 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/listening/queries"),
     ("post", "/api/v1/listening/preview"),
     ("post", "/api/v1/members"),
+    ("post", "/api/v1/posts"),
 }
 
 LIST_OPERATIONS = {
     ("get", "/api/v1/workspaces"),
+    ("get", "/api/v1/posts"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
     ("get", "/api/v1/conversations"),

@@ -67,6 +67,11 @@ DETAIL_LABELS: dict[str, Any] = {
     "count": gettext_lazy("how many"),
     "final": gettext_lazy("for good"),
     "published": gettext_lazy("published"),
+    "comment": gettext_lazy("comment"),
+    "days": gettext_lazy("valid for (days)"),
+    "required": gettext_lazy("approval required"),
+    "self_approval": gettext_lazy("authors may approve their own posts"),
+    "steps": gettext_lazy("approval steps"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
