@@ -8,6 +8,8 @@ from contextlib import contextmanager
 import httpx
 import respx
 
+from federe.connectors.capabilities import Capability
+from federe.connectors.types import OutgoingPost
 from tests.connectors.contract import Kit, http_failures, public_dns
 from tests.connectors.mastodon.conftest import INSTANCE, load
 
@@ -28,6 +30,7 @@ def _timeline(request: httpx.Request) -> httpx.Response:
 def network() -> Iterator[None]:
     with public_dns(HOST), respx.mock(assert_all_called=False) as router:
         router.get(f"{INSTANCE}/api/v1/timelines/tag/federe").mock(side_effect=_timeline)
+        router.post(f"{INSTANCE}/api/v1/statuses").respond(200, json=load("status_created.json"))
         yield
 
 
@@ -36,5 +39,6 @@ KIT = Kit(
     config={"instance_url": INSTANCE, "hashtags": "federe", "limit": 2},
     credentials={"access_token": "kit-secret-token-mastodon"},
     network=network,
+    calls={Capability.PUBLISH: lambda c: c.publish(OutgoingPost("", idempotency_key="k2", body_text="Ouvert !"))},
 )
 KIT.failures = http_failures(KIT.build, HOST)

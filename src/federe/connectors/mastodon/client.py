@@ -1,4 +1,5 @@
-"""The HTTP calls to a Mastodon server's client API (also Takahē, GoToSocial, Pleroma/Akkoma), read-only.
+"""The HTTP calls to a Mastodon server's client API (also Takahē, GoToSocial, Pleroma/Akkoma): reading, and
+publishing statuses and media (``mastodon/publishing.py``).
 
 Every call goes through ``federe.connectors.http`` (so ``federe.core.netsafe``): the instance address is a user's
 choice, so it must not lead to loopback, private or metadata addresses; the answer's size and time are capped.
@@ -63,24 +64,54 @@ class MastodonClient:
     # -- plumbing -------------------------------------------------------------------------------------------
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        headers = {"Accept": "application/json"}
+        return self._call("GET", path, params={k: v for k, v in (params or {}).items() if v not in (None, "")})
+
+    def send(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | None = None,
+        content_type: str = "",
+        idempotency_key: str = "",
+    ) -> Any:
+        """A POST that writes (a status, a media): a refused token is told to need the write scopes."""
+        headers = {"Content-Type": content_type} if content_type else {}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return self._call("POST", path, json=json, content=content, headers=headers, writing=True)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        writing: bool = False,
+    ) -> Any:
+        sent = {"Accept": "application/json", **(headers or {})}
         if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+            sent["Authorization"] = f"Bearer {self.token}"
         result = http.request(
-            "GET",
+            method,
             f"{self.instance_url}{path}",
-            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-            headers=headers,
+            params=params,
+            headers=sent,
+            json_body=json,
+            content=content,
             max_bytes=MAX_BYTES,
             timeout=self.timeout,
             user_agent=USER_AGENT,
         )
-        problem = self._error_for(result)
+        problem = self._error_for(result, writing=writing)
         if problem is not None:
             raise problem
         return http.json_of(result, site=self.instance_url, words=NOT_JSON)
 
-    def _error_for(self, result: http.Answer) -> ConnectorError | None:
+    def _error_for(self, result: http.Answer, *, writing: bool = False) -> ConnectorError | None:
         status = result.status
         if status < 300:
             return None
@@ -90,6 +121,14 @@ class MastodonClient:
         refused_token = status == 400 and bool(self.token) and "token" in detail.lower()
         if status in (401, 403) or refused_token:
             said = {"detail": f": {detail}" if detail else ""}
+            if self.token and writing:
+                return Unauthorized(
+                    _(
+                        "The Mastodon server refused to publish with this access token%(detail)s: create one with"
+                        " the write:statuses and write:media scopes."
+                    )
+                    % said
+                )
             if self.token:
                 return Unauthorized(
                     _(

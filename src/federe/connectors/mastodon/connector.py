@@ -1,8 +1,10 @@
-"""Mastodon (and servers with its client API) as a read-only listening source: hashtag timelines and search.
+"""Mastodon (and servers with its client API) as a listening source (hashtag timelines and search) and a channel
+to publish on (``publishing.py``: statuses with content warning, visibility, language and media, sent once thanks
+to the delivery's ``Idempotency-Key``).
 
 Config: ``instance_url`` (required, e.g. https://mastodon.social), ``hashtags`` and/or ``search_terms``
-(comma-separated; at least one of them), ``limit`` (statuses per request, 1-40, default 40), ``timeout``
-(seconds, default 10). Credentials: ``access_token`` (optional): many servers allow status search only to
+(comma-separated; at least one of them, unless the channel only publishes: then the token is enough), ``limit``
+(statuses per request, 1-40, default 40), ``timeout`` (seconds, default 10). Credentials: ``access_token`` (optional): many servers allow status search only to
 logged-in apps, and some hide hashtag timelines from anonymous readers.
 
 Calls: ``GET /api/v1/timelines/tag/:hashtag`` (public statuses with the tag) and
@@ -38,10 +40,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
+from federe.connectors.mastodon import publishing
 from federe.connectors.mastodon.client import TIMEOUT_SECONDS, MastodonClient
 from federe.connectors.mastodon.mapping import map_status
 from federe.connectors.registry import register
-from federe.connectors.types import Batch, Cursor, Item, MalformedItem
+from federe.connectors.types import Batch, Cursor, Item, MalformedItem, Media, OutgoingPost, PostRules, PublishResult
 from federe.connectors.values import int_setting
 
 MAX_SOURCES = 10
@@ -80,7 +83,15 @@ def parse_terms(value: Any) -> list[str]:
 class MastodonConnector(Connector):
     key = "mastodon"
     label = _lazy("Mastodon (hashtags and search)")
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.PUBLISH})
+    post_rules = PostRules(
+        max_length=publishing.MAX_CHARACTERS,
+        count=publishing.mastodon_length,
+        media_max=publishing.MAX_MEDIA,
+        content_warning=True,
+        visibilities=publishing.VISIBILITIES,
+        language=True,
+    )
     # Run against a live Takahē 0.11 (Mastodon client API; ../shared/peers/takahe): tests/connectors/mastodon/
     # test_takahe_peer.py (marker ``peers``, not in CI: Takahē cannot be installed there), and replayed in CI from
     # the answers recorded on it (fixtures/recorded_takahe_*, test_recorded.py). Not yet run against Mastodon
@@ -110,7 +121,10 @@ class MastodonConnector(Connector):
             secret=True,
             required=False,
             kind="password",
-            help=_lazy("On your server: Preferences → Development → New application, read scope only."),
+            help=_lazy(
+                "On your server: Preferences → Development → New application: the read scope to listen, and"
+                " write:statuses and write:media to publish."
+            ),
         ),
     )
 
@@ -145,7 +159,7 @@ class MastodonConnector(Connector):
         """(key, kind, value) for each hashtag and search term."""
         found = [(f"tag:{tag.lower()}", "tag", tag) for tag in parse_hashtags(self.config.get("hashtags"))]
         found += [(f"search:{term}", "search", term) for term in parse_terms(self.config.get("search_terms"))]
-        if not found:
+        if not found and not self.credentials.get("access_token"):  # with a token, a channel may only publish
             raise Permanent(_("Give at least one hashtag or one search term to listen to."))
         if len(found) > MAX_SOURCES:
             raise Permanent(
@@ -222,3 +236,25 @@ class MastodonConnector(Connector):
         if full:
             return {"min_id": floor, "max_id": _oldest(ids), "top": top}, True
         return {"min_id": _newest(floor, top)}, False
+
+    # -- publish (mastodon/publishing.py) -------------------------------------------------------------------
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        if not self.client.token:
+            raise Permanent(_("Publishing on Mastodon needs an access token with the write:statuses scope."))
+        publishing.check_media(post.media)
+        publishing.status_body(post, ["-"] * len(post.media))  # refused before any upload when it cannot go
+        media_ids = [self._upload(media) for media in post.media]
+        body = publishing.status_body(post, media_ids)
+        status = self.client.send("/api/v1/statuses", json=body, idempotency_key=post.idempotency_key)
+        return publishing.result_of(status)
+
+    def _upload(self, media: Media) -> str:
+        fields = {"description": media.alt_text.strip()[:1500]} if media.alt_text.strip() else {}
+        data = publishing.read_media(media)
+        content_type, body = publishing.multipart(fields, "file", media.path.name, media.mime_type, data)
+        attachment = self.client.send("/api/v2/media", content=body, content_type=content_type)
+        if not isinstance(attachment, dict) or not attachment.get("id"):
+            raise Permanent(_("The Mastodon server did not say which media it kept."))
+        publishing.wait_until_processed(self.client.get, attachment)
+        return str(attachment["id"])
