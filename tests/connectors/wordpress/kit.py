@@ -10,7 +10,7 @@ import httpx
 import respx
 
 from federe.connectors.capabilities import Capability
-from federe.connectors.types import ActionKind, ModerationAction, OutgoingReply
+from federe.connectors.types import ActionKind, ModerationAction, OutgoingPost, OutgoingReply
 from tests.connectors.contract import Kit, http_failures, public_dns
 from tests.connectors.wordpress.conftest import load
 from tests.connectors.wordpress.test_fetch import FakeWordPress
@@ -35,6 +35,8 @@ def network() -> Iterator[None]:
         router.get("/wp/v2/comments/3").mock(side_effect=lambda request: httpx.Response(200, json=blog.comments[3]))
         router.post("/wp/v2/comments/3").respond(200, json={**blog.comments[3], "status": "approved"})
         router.delete("/wp/v2/comments/3").respond(200, json={**blog.comments[3], "status": "trash"})
+        router.get("/wp/v2/posts").respond(200, json=[])  # no earlier attempt of the delivery
+        router.post("/wp/v2/posts").respond(201, json=load("post_published.json"))
         yield
 
 
@@ -46,6 +48,7 @@ KIT = Kit(
     calls={
         Capability.REPLY: lambda c: c.reply(OutgoingReply("7", "", "<p>Thanks</p>", idempotency_key="k1")),
         Capability.MODERATE: lambda c: c.act(ModerationAction(ActionKind.SPAM, external_id="3")),
+        Capability.PUBLISH: lambda c: c.publish(OutgoingPost("<p>Menu</p>", idempotency_key="k2", title="Menu")),
     },
 )
 KIT.failures = http_failures(KIT.build, HOST)

@@ -119,6 +119,15 @@ class WordPressClient:
         params = {"force": "true"} if force else {}
         return self.request("DELETE", f"/wp/v2/comments/{comment_id}", params=params).json
 
+    def list_posts(self, params: dict[str, Any]) -> list[Any]:
+        answer = self.request("GET", "/wp/v2/posts", params=params)
+        if not isinstance(answer.json, list):
+            raise NotJson(_("WordPress answered the post list with something that is not a list."))
+        return answer.json
+
+    def create_post(self, data: dict[str, Any]) -> dict[str, Any]:
+        return self.request("POST", "/wp/v2/posts", json=data).json
+
     # -- plumbing -------------------------------------------------------------------------------------------
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Answer:

@@ -1,4 +1,5 @@
-"""WordPress blog comments: read every comment (any status), reply as the brand's user, moderate.
+"""WordPress blog comments: read every comment (any status), reply as the brand's user, moderate; publish
+articles, drafts and scheduled posts (``publishing.py``: exactly once, the slug is the delivery's marker).
 
 Config: ``site_url`` (required, e.g. https://blog.example.org), and optionally ``api_url`` (default
 ``<site_url>/wp-json``; use ``<site_url>/?rest_route=`` on sites without pretty permalinks), ``page_size``
@@ -58,10 +59,13 @@ from federe.connectors.types import (
     Item,
     MalformedItem,
     ModerationAction,
+    OutgoingPost,
     OutgoingReply,
+    PostRules,
     PublishResult,
 )
 from federe.connectors.values import int_setting, parse_utc, web_url
+from federe.connectors.wordpress import publishing
 from federe.connectors.wordpress.client import NO_RIGHTS, NOT_WORDPRESS, TIMEOUT_SECONDS, NotJson, WordPressClient
 from federe.connectors.wordpress.mapping import map_comment
 from federe.core.html import html_to_text, sanitize_html
@@ -103,7 +107,11 @@ def _id(comment: Any) -> int:
 class WordPressConnector(Connector):
     key = "wordpress"
     label = "WordPress"
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
+    )
+    # Articles: a title and HTML, no length limit; drafts and private posts; WordPress publishes scheduled ones.
+    post_rules = PostRules(title=True, html=True, visibilities=publishing.VISIBILITIES, schedules_itself=True)
     verified_against_real_server = True  # tests/connectors/wordpress/test_integration.py, WordPress 6.1
     actions = frozenset({ActionKind.APPROVE, ActionKind.HOLD, ActionKind.SPAM, ActionKind.REMOVE, ActionKind.DELETE})
     limitations = (NO_BAN,)
@@ -282,6 +290,21 @@ class WordPressConnector(Connector):
             if isinstance(raw, str) and html_to_text(sanitize_html(raw)) == wanted:
                 return comment
         raise Permanent(_("WordPress says this reply was already posted, but Fédère could not find it on the post."))
+
+    # -- publish (wordpress/publishing.py) ------------------------------------------------------------------
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        body = publishing.post_body(post, datetime.now(UTC))  # refused before anything is sent when it cannot go
+        found = self.find_published(post)
+        if found is not None:
+            return found  # an earlier attempt's: WordPress has no idempotency key, its slug is our marker
+        return publishing.result_of(self.client.create_post(body))
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        for candidate in self.client.list_posts(publishing.find_params(post)):
+            if isinstance(candidate, dict) and candidate.get("slug") == publishing.slug_for(post):
+                return publishing.result_of(candidate)
+        return None
 
     # -- moderation -----------------------------------------------------------------------------------------
 
