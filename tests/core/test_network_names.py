@@ -10,7 +10,7 @@ from federe.connectors import registry
 from federe.people.models import Person
 
 # Product names read the same in every language.
-PROPER_NAMES = {"WordPress", "Discourse"}
+PROPER_NAMES = {"WordPress", "Discourse", "Bluesky"}
 
 
 def test_every_connector_has_a_french_name():

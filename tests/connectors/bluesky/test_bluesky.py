@@ -188,6 +188,11 @@ def test_a_repository_is_read_again_only_when_its_revision_changed(pds):
     assert [item.external_id for item in again.items] == [ALICE_REPLY["uri"]]
 
 
+def test_a_server_hosting_more_accounts_than_allowed_is_refused_in_plain_words(pds):
+    refused_in_both_languages(lambda: KIT.build({"repos_per_page": 50, "max_repos": 2}).fetch(None))
+    assert KIT.build({"repos_per_page": 50, "max_repos": 3}).fetch(None).items
+
+
 # -- moderation -----------------------------------------------------------------------------------------------
 
 

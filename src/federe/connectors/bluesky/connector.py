@@ -2,7 +2,8 @@
 
 Config: ``service_url`` (the account's server, its PDS: https://bsky.social or your own), ``handle``
 (e.g. brand.bsky.social), and optionally ``app_url`` (where posts are seen, default https://bsky.app),
-``repos_per_page`` (1-500, default 100), ``records_per_repo`` (1-1000, default 100), ``timeout``.
+``repos_per_page`` (1-500, default 100), ``records_per_repo`` (1-1000, default 100), ``max_repos`` (the
+accounts a server may host for this way of reading to be used, default 5000), ``timeout``.
 Credentials: ``app_password`` (Settings → Privacy and security → App passwords), and ``admin_password`` (only
 on your own PDS: its admin password, for takedowns).
 
@@ -25,6 +26,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.bluesky import publishing
@@ -110,6 +112,7 @@ class BlueskyConnector(Connector):
         super().__init__(config=config, credentials=credentials)
         self.repos_per_page = int_setting(config, "repos_per_page", 100, 1, 500)
         self.records_per_repo = int_setting(config, "records_per_repo", 100, 1, 1000)
+        self.max_repos = int_setting(config, "max_repos", 5000, 1, 100_000)
         self.app_url = web_url(config.get("app_url", "https://bsky.app")).rstrip("/")
         self._client: BlueskyClient | None = None
 
@@ -165,6 +168,17 @@ class BlueskyConnector(Connector):
         repos = [r for r in page.get("repos") or [] if isinstance(r, dict) and isinstance(r.get("did"), str)]
         items: list[Item] = []
         malformed: list[MalformedItem] = []
+        if len(revs) + len([r for r in repos if r["did"] not in revs]) > self.max_repos:
+            raise Permanent(
+                ngettext(
+                    "This Bluesky server hosts more than %(count)s account: Fédère reads replies and mentions through"
+                    " the repositories of your own server (PDS) only, not of a large shared one.",
+                    "This Bluesky server hosts more than %(count)s accounts: Fédère reads replies and mentions through"
+                    " the repositories of your own server (PDS) only, not of a large shared one.",
+                    self.max_repos,
+                )
+                % {"count": self.max_repos}
+            )
         for repo in repos:
             did, rev = repo["did"], str(repo.get("rev") or repo.get("head") or "")
             if did == brand or (rev and revs.get(did) == rev) or repo.get("active") is False:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.connectors.bluesky.client import POST, BlueskyClient
 from federe.connectors.bluesky.mapping import post_url
@@ -115,11 +116,22 @@ def _check(text: str, media: tuple[Media, ...]) -> None:
     length = count_graphemes(text)
     if length > MAX_GRAPHEMES:
         raise Permanent(
-            _("A Bluesky post has at most %(max)s characters; this one has %(count)s.")
+            ngettext(
+                "A Bluesky post has at most %(max)s character; this one has %(count)s.",
+                "A Bluesky post has at most %(max)s characters; this one has %(count)s.",
+                MAX_GRAPHEMES,
+            )
             % {"max": MAX_GRAPHEMES, "count": length}
         )
     if len(media) > MAX_IMAGES:
-        raise Permanent(_("A Bluesky post holds at most %(max)s images.") % {"max": MAX_IMAGES})
+        raise Permanent(
+            ngettext(
+                "A Bluesky post holds at most %(max)s image.",
+                "A Bluesky post holds at most %(max)s images.",
+                MAX_IMAGES,
+            )
+            % {"max": MAX_IMAGES}
+        )
     if any(not m.alt_text.strip() for m in media):
         raise Permanent(_("Every image on Bluesky needs a description (alt text)."))
 

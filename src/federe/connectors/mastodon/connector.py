@@ -4,8 +4,9 @@ to the delivery's ``Idempotency-Key``).
 
 Config: ``instance_url`` (required, e.g. https://mastodon.social), ``hashtags`` and/or ``search_terms``
 (comma-separated; at least one of them, unless the channel only publishes: then the token is enough), ``limit``
-(statuses per request, 1-40, default 40), ``timeout`` (seconds, default 10). Credentials: ``access_token`` (optional): many servers allow status search only to
-logged-in apps, and some hide hashtag timelines from anonymous readers.
+(statuses per request, 1-40, default 40), ``timeout`` (seconds, default 10). Credentials: ``access_token``
+(optional to listen: many servers allow status search only to logged-in apps, and some hide hashtag timelines
+from anonymous readers; needed to publish, with the write:statuses and write:media scopes).
 
 Calls: ``GET /api/v1/timelines/tag/:hashtag`` (public statuses with the tag) and
 ``GET /api/v2/search?q=…&type=statuses`` (full-text search; needs a token and a search backend on most servers).
@@ -98,6 +99,12 @@ class MastodonConnector(Connector):
     # itself: media, declared languages, boosts in timelines, rate limits and full-text search are only covered
     # by payloads written from Mastodon's documentation.
     verified_against_real_server = True
+    limitations = (
+        _lazy(
+            "Each status is sent with its delivery's Idempotency-Key, which Mastodon keeps an hour: a retry after a"
+            " lost answer gives back the first status. Servers that ignore the key (Takahē 0.11) would show it twice."
+        ),
+    )
     default_sync_interval_seconds = 5 * 60
     setup_fields = (
         SetupField(

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.connectors.errors import Permanent, Transient
 from federe.connectors.types import Media, OutgoingPost, PublishResult
@@ -65,7 +66,11 @@ def status_body(post: OutgoingPost, media_ids: list[str]) -> dict[str, Any]:
     length = mastodon_length(text) + len(post.content_warning)
     if length > MAX_CHARACTERS:
         raise Permanent(
-            _("A Mastodon status has at most %(max)s characters (links count 23); this one has %(count)s.")
+            ngettext(
+                "A Mastodon status has at most %(max)s character (links count 23); this one has %(count)s.",
+                "A Mastodon status has at most %(max)s characters (links count 23); this one has %(count)s.",
+                MAX_CHARACTERS,
+            )
             % {"max": MAX_CHARACTERS, "count": length}
         )
     if post.visibility and post.visibility not in VISIBILITIES:
@@ -86,7 +91,14 @@ def status_body(post: OutgoingPost, media_ids: list[str]) -> dict[str, Any]:
 
 def check_media(media: tuple[Media, ...]) -> None:
     if len(media) > MAX_MEDIA:
-        raise Permanent(_("A Mastodon status holds at most %(max)s images.") % {"max": MAX_MEDIA})
+        raise Permanent(
+            ngettext(
+                "A Mastodon status holds at most %(max)s image.",
+                "A Mastodon status holds at most %(max)s images.",
+                MAX_MEDIA,
+            )
+            % {"max": MAX_MEDIA}
+        )
 
 
 def read_media(media: Media) -> bytes:
