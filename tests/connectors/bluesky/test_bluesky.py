@@ -228,3 +228,10 @@ def test_check_says_when_the_app_password_or_the_admin_password_is_refused(pds):
         connector(app_password="wrong").check()
     with pytest.raises(Unauthorized, match="admin password"):
         connector(admin_password="wrong").check()
+
+
+def test_publishing_says_it_is_idempotent_so_an_unknown_outcome_is_sent_again_with_the_same_key(pds):
+    assert type(connector()).publish_is_idempotent
+    connector().publish(post())
+    connector().publish(post())
+    assert len(pds.created) == 1

@@ -160,3 +160,7 @@ def test_a_channel_with_a_token_and_no_hashtag_only_publishes(server):
     assert batch.items == [] and not batch.has_more
     with pytest.raises(Permanent):
         connector(token="").fetch(None)
+
+
+def test_publishing_is_declared_idempotent_so_an_unknown_outcome_is_sent_again_with_the_same_key():
+    assert registry.connector_class("mastodon").publish_is_idempotent

@@ -119,3 +119,8 @@ def test_an_answer_without_a_post_id_is_an_error(wp):
     wp.post("/wp/v2/posts").mock(return_value=httpx.Response(201, json={"code": "odd"}))
     with pytest.raises(Permanent):
         connector().publish(article())
+
+
+def test_wordpress_has_no_idempotency_key_so_a_finder_is_asked_before_any_retry():
+    cls = registry.connector_class("wordpress")
+    assert not cls.publish_is_idempotent and "find_published" in vars(cls)

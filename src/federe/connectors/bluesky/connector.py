@@ -71,6 +71,7 @@ class BlueskyConnector(Connector):
     )
     verified_against_real_server = True  # tests/connectors/bluesky/test_pds_peer.py, PDS 0.5 (../shared/peers/pds)
     actions = frozenset({ActionKind.REMOVE, ActionKind.SUSPEND})
+    publish_is_idempotent = True  # the record key is derived from the delivery, and read back before writing
     limitations = (NOT_READ_ELSEWHERE, NEEDS_ADMIN, NO_CONTENT_WARNING)
     post_rules = PostRules(
         max_length=publishing.MAX_GRAPHEMES,

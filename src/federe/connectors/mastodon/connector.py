@@ -99,6 +99,7 @@ class MastodonConnector(Connector):
     # itself: media, declared languages, boosts in timelines, rate limits and full-text search are only covered
     # by payloads written from Mastodon's documentation.
     verified_against_real_server = True
+    publish_is_idempotent = True  # the delivery's Idempotency-Key, kept an hour per account by Mastodon
     limitations = (
         _lazy(
             "Each status is sent with its delivery's Idempotency-Key, which Mastodon keeps an hour: a retry after a"
