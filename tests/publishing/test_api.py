@@ -109,3 +109,29 @@ def test_a_client_cannot_publish(client, workspace, member_factory, channels):
         API, json.dumps(body(channels)), content_type="application/json", headers={"Authorization": f"Bearer {raw}"}
     )
     assert response.status_code == 403
+
+
+def test_a_post_made_through_the_api_waits_for_approval_where_the_workspace_asks_for_it(
+    call, channels, owner, workspace
+):
+    """The API is no way around the approval workflow: its posts are submitted, and an edit asks again."""
+    from federe.publishing import approvals
+    from federe.publishing.approvals import StepSpec
+
+    approvals.save_workflow(
+        workspace,
+        by=owner,
+        required=True,
+        allow_self_approval=False,
+        link_days=7,
+        steps=[StepSpec("Team", "any", (owner.pk,))],
+    )
+    created = call("POST", "", body(channels))
+    assert created.status_code == 201, created.content
+    post = Post.objects.get(pk=created.json()["id"])
+    assert post.approval == "pending" and approvals.open_round(post) is not None
+    first_round = approvals.open_round(post)
+
+    assert call("PUT", f"/{post.pk}", body(channels, text="Bonsoir")).status_code == 200
+    post.refresh_from_db()
+    assert post.approval == "pending" and approvals.open_round(post).pk != first_round.pk

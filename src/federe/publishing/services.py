@@ -15,6 +15,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
+from federe.publishing import approvals
 from federe.publishing.checks import PostInput, VariantInput, check_post, workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus, Variant
 from federe.publishing.models.deliveries import PENDING_STATES
@@ -79,7 +80,7 @@ def _create(workspace: Workspace, user: Any, data: PostInput, *, client_key: str
         body=data.body,
         scheduled_at=data.scheduled_at,
         status=PostStatus.SCHEDULED if data.scheduled_at else PostStatus.DRAFT,
-        approval=data.approval or Approval.NOT_REQUIRED,
+        approval=data.approval or approvals.initial_state(workspace),  # never NOT_REQUIRED where approval is asked
         recurrence=data.recurrence,
         recurrence_until=data.recurrence_until,
         client_key=client_key,

@@ -17,7 +17,7 @@ from ninja import Field, Header, Query, Router, Schema
 
 from federe.api.v1.schemas import Id, Offset
 from federe.core.requests import ApiRequest
-from federe.publishing import queries, services
+from federe.publishing import approvals, queries, services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Delivery, Post
 
@@ -165,6 +165,9 @@ def create_post(
         if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
             raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
         raise
+    if approvals.settings_for(request.workspace).required and approvals.open_round(post) is None:
+        approvals.submit(post, by=request.user)  # the API is no way around the workspace's approval workflow
+        post.refresh_from_db()
     return 201, post_out(post)
 
 
@@ -178,8 +181,19 @@ def get_post(request: ApiRequest, post_id: Id) -> PostOut:
 def update_post(request: ApiRequest, post_id: Id, payload: PostIn) -> PostOut:
     """Edit, reschedule, or take off the schedule (``scheduled_at`` null). Pending deliveries follow at once;
     a channel that already has the post keeps it as it is (changing its variant is refused)."""
-    post = services.update_post(queries.post(request.workspace, post_id), request.user, _input(payload))
+    post = queries.post(request.workspace, post_id)
+    before = _content(post)
+    post = services.update_post(post, request.user, _input(payload))
+    if _content(post) != before:
+        approvals.content_changed(post, by=request.user)  # an edited post is approved again
+        post.refresh_from_db()
     return post_out(post)
+
+
+def _content(post: Post) -> tuple[object, ...]:
+    """What an approver approved: the texts and the variants (not the time)."""
+    variants = sorted((v.connection_id, *(getattr(v, n) for n in services.VARIANT_FIELDS)) for v in post.variants.all())
+    return (post.title, post.body, tuple(map(str, variants)))
 
 
 @router.post("/{post_id}/cancel", response=PostOut)
