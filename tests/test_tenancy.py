@@ -385,6 +385,11 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("connections:sync", B, pk=b.connection.pk), {}),
             ("post", url("connections:sync", A, pk=b.connection.pk), {}),
         ],
+        "connections:targets": [
+            ("get", url("connections:targets", B, pk=b.connection.pk), {}),
+            ("get", url("connections:targets", A, pk=b.connection.pk), {}),
+            ("post", url("connections:targets", A, pk=b.connection.pk), {"targets": ["x"]}),
+        ],
         "moderation:queue": [("get", url("moderation:queue", B), {})],
         "moderation:decide": [("post", url("moderation:decide", B), decide_data)],
         "moderation:rules": [("get", url("moderation:rules", B), {})],

@@ -225,6 +225,9 @@ NOT_PAGES = {
     "accounts:logout", "accounts:set-language", "accounts:token-revoke", "accounts:team-member",
     "accounts:team-remove", "accounts:invitation-revoke", "accounts:password",
     "connections:sync-hook", "connections:sync",
+    # Only for a network with places to choose (Matrix rooms, lists); the demo's channels have none. Its page is
+    # tested with a throw-away network in tests/connections/test_targets.py.
+    "connections:targets",
     "inbox:reply", "inbox:retry", "inbox:status", "inbox:assign",
     "nlp:sentiment", "nlp:train", "nlp:activate",
     "moderation:decide", "moderation:rule-backtest", "moderation:rule-toggle", "moderation:rule-move",

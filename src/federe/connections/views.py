@@ -94,8 +94,13 @@ def channel_targets(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespon
         connection = queries.connection_of(workspace, pk)
     except Connection.DoesNotExist as exc:
         raise Http404 from exc
-    if not targets.chooses_targets(connection):
-        raise Http404
+    if not targets.chooses_targets(connection):  # nothing to choose on this network: back to its page, saying so
+        try:
+            label = registry.connector_class(connection.network).label
+        except LookupError:  # a plugin taken away since the channel was added
+            label = connection.network
+        flash.error(request, _("%(network)s has nothing to choose from.") % {"network": label})
+        return redirect("connections:detail", slug=slug, pk=pk)
     listing = targets.fetch_targets(connection)
     selected, error, status = targets.chosen(connection), "", 200
     if request.method == "POST" and not listing.error:
