@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.connections import queries, services, targets
 from federe.connections.forms import ConnectionForm
@@ -60,10 +61,7 @@ def channel_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
 @workspace_page()
 def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     workspace = request.workspace
-    try:
-        connection = queries.connection_of(workspace, pk)
-    except Connection.DoesNotExist as exc:
-        raise Http404 from exc
+    connection = _channel_or_404(workspace, pk)
     connector_cls = registry.connector_class(connection.network)
     return render(
         request,
@@ -90,16 +88,9 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
 def channel_targets(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     """The places the channel may follow, fetched from the network on demand (no transaction is open here)."""
     workspace = request.workspace
-    try:
-        connection = queries.connection_of(workspace, pk)
-    except Connection.DoesNotExist as exc:
-        raise Http404 from exc
+    connection = _channel_or_404(workspace, pk)
     if not targets.chooses_targets(connection):  # nothing to choose on this network: back to its page, saying so
-        try:
-            label = registry.connector_class(connection.network).label
-        except LookupError:  # a plugin taken away since the channel was added
-            label = connection.network
-        flash.error(request, _("%(network)s has nothing to choose from.") % {"network": label})
+        flash.error(request, _("%(network)s has nothing to choose from.") % {"network": connection.network_label})
         return redirect("connections:detail", slug=slug, pk=pk)
     listing = targets.fetch_targets(connection)
     selected, error, status = targets.chosen(connection), "", 200
@@ -124,6 +115,13 @@ def channel_targets(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespon
     return render(request, "connections/targets.html", context, status=status)
 
 
+def _channel_or_404(workspace: Workspace, pk: int) -> Connection:
+    try:
+        return queries.connection_of(workspace, pk)
+    except Connection.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def _hook_url(request: WorkspaceRequest, connection: Connection) -> str:
     """The channel's private sync address, for those who manage channels ("" for the others)."""
     if not has_perm(request.user, request.workspace, Perm.MANAGE_CONNECTIONS):
@@ -135,10 +133,7 @@ def _hook_url(request: WorkspaceRequest, connection: Connection) -> str:
 @workspace_page(post=True)
 def channel_sync(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     workspace = request.workspace
-    try:
-        connection = queries.connection_of(workspace, pk)
-    except Connection.DoesNotExist as exc:
-        raise Http404 from exc
+    connection = _channel_or_404(workspace, pk)
     try:
         services.request_sync(connection, by=request.user)
     except PermissionDenied as exc:

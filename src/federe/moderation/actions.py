@@ -53,11 +53,6 @@ def _connector_class(network: str) -> Any:
         return None
 
 
-def network_label(connection: Connection) -> str:
-    cls = _connector_class(connection.network)
-    return str(cls.label) if cls is not None else connection.network
-
-
 def moderates(connection: Connection) -> bool:
     cls = _connector_class(connection.network)
     return cls is not None and Capability.MODERATE in cls.capabilities
@@ -89,7 +84,7 @@ def keeps_only(connection: Connection) -> bool:
 def cannot_text(action: str, connection: Connection) -> str:
     """Why the channel cannot do ``action``, in plain words ("Matrix cannot close a thread.")."""
     template = CANNOT.get(Verdict(action), gettext_lazy("%(network)s cannot do this."))
-    return str(template) % {"network": network_label(connection)}
+    return str(template) % {"network": connection.network_label}
 
 
 def refusal(action: str, connection: Connection) -> str:
