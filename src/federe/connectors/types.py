@@ -126,6 +126,9 @@ class PostRules:
     max_length: int | None = None  # in the unit ``count`` returns; None: no limit
     count: Callable[[str], int] = _length
     title: bool = False  # takes a title (a WordPress article, a Discourse topic)
+    title_required: bool = False  # refuses a post without one (a Misago thread)
+    title_min_length: int = 0  # characters (Misago counts them; 0: no minimum)
+    title_max_length: int | None = None  # characters; None: Fédère's own limit only
     html: bool = False  # takes formatted text; otherwise the plain-text variant is sent
     media_max: int = 0  # images per post; 0: none
     media_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -155,6 +158,9 @@ class PublishResult:
     external_id: str
     url: str = ""
     created_at: datetime | None = None
+    # What the network did with it when it is not simply public, in translated words (a mailing list held it for
+    # its moderators): the delivery is sent (never sent again) and its page shows this.
+    notice: str = ""
 
 
 class ActionKind(StrEnum):

@@ -154,6 +154,7 @@ def variant_problems(variant: VariantInput, rules: PostRules | None) -> list[str
         )
     if not variant.body_text.strip() and not variant.title.strip():
         problems.append(_("the post has no text."))
+    problems.extend(_title_problems(variant.title.strip(), rules))
     if variant.content_warning and not rules.content_warning:
         problems.append(_("this network has no content warnings."))
     if variant.visibility and variant.visibility not in rules.visibilities:
@@ -163,3 +164,28 @@ def variant_problems(variant: VariantInput, rules: PostRules | None) -> list[str
     if len(variant.title) > 300 or len(variant.content_warning) > 500 or len(variant.body_text) > MAX_TEXT:
         problems.append(_("the text is too long."))
     return problems
+
+
+def _title_problems(title: str, rules: PostRules) -> list[str]:
+    """The network's own title rules (a Misago thread needs a title of 5 to 90 characters)."""
+    if not title:
+        return [_("this network needs a title.")] if rules.title_required else []
+    if len(title) < rules.title_min_length:
+        return [
+            ngettext(
+                "the title is %(length)d long, the network wants at least %(min)d character.",
+                "the title is %(length)d long, the network wants at least %(min)d characters.",
+                rules.title_min_length,
+            )
+            % {"length": len(title), "min": rules.title_min_length}
+        ]
+    if rules.title_max_length is not None and len(title) > rules.title_max_length:
+        return [
+            ngettext(
+                "the title is %(length)d long, the network takes at most %(max)d character.",
+                "the title is %(length)d long, the network takes at most %(max)d characters.",
+                rules.title_max_length,
+            )
+            % {"length": len(title), "max": rules.title_max_length}
+        ]
+    return []

@@ -38,6 +38,7 @@ class FakeMisago:
         self.csrf_failures = 0  # the next N non-GET calls fail as if the CSRF token had expired
         self.per_page = 50
         self.created: list[dict[str, Any]] = []
+        self.started: list[dict[str, Any]] = []  # threads started through the API
         self.moderator = True
         # A path that fails (with this answer, or this exception raised) until the test clears it.
         self.failing: tuple[str, httpx.Response | Exception] | None = None
@@ -95,7 +96,9 @@ class FakeMisago:
         if parts == ["threads"] and request.url.params.get("list") == "unapproved" and not self.moderator:
             return httpx.Response(403, json=load("not_moderator.json")["body"])
         if parts == ["threads"] and method == "GET":
-            return httpx.Response(200, json=self.lists[request.url.params.get("list", "all")])
+            return httpx.Response(200, json=self._list(request))
+        if parts == ["threads"] and method == "POST":
+            return self._start(request)
         thread = self.threads.get(int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None
         if thread is None:
             return httpx.Response(404, json={"detail": "NOT FOUND"})
@@ -120,6 +123,35 @@ class FakeMisago:
         if method == "PATCH":
             return httpx.Response(200, json=self._patch(thread, request))
         return httpx.Response(200, json={k: v for k, v in thread.items() if k != "post_set"})
+
+    def _list(self, request: httpx.Request) -> dict[str, Any]:
+        listed = self.lists[request.url.params.get("list", "all")]
+        category = request.url.params.get("category")
+        if not category:
+            return listed
+        return {**listed, "results": [t for t in listed["results"] if str(t["category"]) == category]}
+
+    def _start(self, request: httpx.Request) -> httpx.Response:
+        """A new thread, as Misago answers its editor (``{"id", "title", "url"}``, recorded), with Misago's field
+        errors for a title or a message it refuses."""
+        body = json.loads(request.content)
+        errors = {}
+        if len(body.get("title", "")) > 90:
+            errors["title"] = [f"Thread title cannot be longer than 90 characters (it has {len(body['title'])})."]
+        if len(body.get("post", "")) < 5:
+            errors["post"] = [f"Posted message should be at least 5 characters long (it has {len(body['post'])})."]
+        if errors:
+            return httpx.Response(400, json=errors)
+        thread_id = 10 + len(self.started)
+        created = {**load("thread_created.json"), "id": thread_id, "title": body["title"]}
+        created["url"] = f"/t/thread/{thread_id}/"
+        first = {**load("reply_created.json"), "id": 1000 + thread_id, "content": "<p>" + body["post"] + "</p>"}
+        listed = {**load("threads_all.json")["results"][0], "id": thread_id, "title": body["title"]}
+        listed.update(category=body["category"], starter={**listed["starter"], "id": 1}, url={"index": created["url"]})
+        self.threads[thread_id] = {**listed, "post_set": {"results": [first], "page": 1, "pages": 1}}
+        self.lists["all"]["results"].insert(0, listed)
+        self.started.append(created)
+        return httpx.Response(200, json=created)
 
     def _page(self, thread: dict[str, Any], page: int) -> dict[str, Any]:
         posts = thread["post_set"]["results"]

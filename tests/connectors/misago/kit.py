@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from federe.connectors.capabilities import Capability
-from federe.connectors.types import ActionKind, ModerationAction, OutgoingReply
+from federe.connectors.types import ActionKind, ModerationAction, OutgoingPost, OutgoingReply
 from tests.connectors.contract import Kit, http_failures
 from tests.connectors.misago.fake import HOST, URL, serving
 
@@ -35,6 +35,9 @@ KIT = Kit(
     calls={
         Capability.REPLY: lambda c: c.reply(OutgoingReply("3", "6", "<p>Merci</p>", idempotency_key="k1")),
         Capability.MODERATE: lambda c: c.act(ModerationAction(ActionKind.REMOVE, external_id="2", thread_id="1")),
+        Capability.PUBLISH: lambda c: c.publish(
+            OutgoingPost("<p>Ouvert</p>", idempotency_key="k2", title="Horaires d'été", body_text="Ouvert lundi")
+        ),
     },
     actions={
         kind: (lambda c, kind=kind: c.act(ModerationAction(kind, external_id=ON[kind][0], thread_id=ON[kind][1])))

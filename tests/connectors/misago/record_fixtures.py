@@ -99,6 +99,8 @@ def main() -> None:
     save("posts_staff_thread.json", ok(admin.get(f"/api/threads/{staff['id']}/posts/")), secrets)
     created = ok(admin.post(f"/api/threads/{staff['id']}/posts/", json={"post": "Merci !"}))
     save("reply_created.json", created, secrets)
+    started = {"category": general, "title": f"Nouvelles {stamp}", "post": "Le local rouvre lundi."}
+    save("thread_created.json", ok(admin.post("/api/threads/", json=started)), secrets)
     with httpx.Client(base_url=url, trust_env=False, headers={"Referer": f"{url}/"}) as anonymous:
         anonymous.get("/")
         refused = anonymous.post(

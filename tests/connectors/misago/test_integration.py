@@ -21,13 +21,18 @@ from federe.connections.runtime import connector_for
 from federe.connections.services import create_connection, sync_connection
 from federe.connectors.misago.client import WRONG_LOGIN
 from federe.connectors.misago.connector import NOT_MODERATOR
+from federe.connectors.misago.replies import marker
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus, OutgoingReply
+from federe.core.models import AuditEvent
 from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
 from federe.moderation.models import NetworkState
 from federe.moderation.services import decide
+from federe.publishing.models import DeliveryState
+from federe.publishing.sending import outgoing_post
 from tests.connectors.misago.peer import ENV_KEYS, PEER, held_category, session
 from tests.peers import peer_env
+from tests.publishing.on_peers import killed_after_the_call, publish, schedule_now
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -282,3 +287,34 @@ def test_the_forum_stopping_mid_sync_is_said_plainly_and_nothing_is_lost_or_doub
         kept = Message.objects.filter(connection=forum, conversation__external_id=str(thread["id"]))
         assert sorted(m.parent_external_id == "" for m in kept) == [False, True]
         assert str(replies[0]["id"]) in {m.external_id for m in kept}
+
+
+def threads_titled(moderator: httpx.Client, category: int, title: str) -> list[dict]:
+    listed = ok(moderator.get("/api/threads/", params={"category": category}))["results"]
+    return [t for t in listed if t["title"] == title]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_published_by_the_worker_is_one_thread_even_when_the_worker_died_after_the_call(
+    forum, moderator, general, tag, workspace, owner
+):
+    """Published once; the same key again finds it; a delivery whose outcome is unknown is found, not re-sent."""
+    title = f"Nouvelles {tag}"
+    post = schedule_now(workspace, owner, [forum], title, f"Le local rouvre **lundi** {tag}")
+    (delivery,) = publish(post)
+    assert delivery.state == DeliveryState.SENT, delivery.last_error
+    (thread,) = threads_titled(moderator, general, title)
+    assert delivery.external_id == str(thread["id"]) and delivery.url.endswith(thread["url"]["index"])
+    first = ok(moderator.get(f"/api/threads/{thread['id']}/posts/"))["post_set"]["results"][0]
+    assert "<strong>lundi</strong>" in first["content"] and marker(delivery.key) in first["content"]
+
+    # The answer was lost: the connector is asked again with the same key, and finds the thread.
+    again = connector_for(forum).publish(outgoing_post(delivery))
+    assert again.external_id == delivery.external_id
+
+    # The worker was killed between Misago's answer and Fédère's commit: the next round looks before it sends.
+    killed_after_the_call(delivery)
+    (resolved,) = publish(post)
+    assert resolved.state == DeliveryState.SENT and resolved.external_id == str(thread["id"])
+    assert len(threads_titled(moderator, general, title)) == 1
+    assert AuditEvent.objects.filter(verb="delivery.resolved").count() == 1

@@ -1,4 +1,5 @@
-"""Misago forums: read threads and posts, reply as the brand's member, moderate (approve, hide, close, pin, delete).
+"""Misago forums: read threads and posts, reply as the brand's member, moderate (approve, hide, close, pin, delete),
+publish posts as new threads (``publishing.py``: exactly once, an invisible marker in the first post).
 
 Config: ``forum_url`` (required), optionally ``targets`` (category ids; default: every category the user sees),
 ``list_pages`` (thread-list pages read per sync at most, default 40), ``timeout`` (seconds, default 10).
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connectors.base import Connector, SetupField
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
-from federe.connectors.misago import moderation, replies
+from federe.connectors.misago import moderation, publishing, replies
 from federe.connectors.misago.client import NOT_MISAGO, TIMEOUT_SECONDS, MisagoClient, NotJson
 from federe.connectors.misago.mapping import map_post, number
 from federe.connectors.registry import register
@@ -49,6 +50,7 @@ from federe.connectors.types import (
     Item,
     MalformedItem,
     ModerationAction,
+    OutgoingPost,
     OutgoingReply,
     PublishResult,
     Target,
@@ -92,8 +94,11 @@ class Position:
 class MisagoConnector(Connector):
     key = "misago"
     label = _lazy("Misago forum")
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
+    )
     verified_against_real_server = True  # tests/connectors/misago/test_integration.py, Misago 0.39.6
+    post_rules = publishing.RULES  # a thread: a title of 5 to 90 characters, Misago's defaults
     actions = moderation.ACTIONS
     limitations = (moderation.NO_BAN,)
     targets_label = _lazy("Forum categories to follow")
@@ -266,3 +271,21 @@ class MisagoConnector(Connector):
 
     def act(self, action: ModerationAction) -> ActionResult:
         return moderation.act(self.client, action)
+
+    # -- publish (misago/publishing.py) ---------------------------------------------------------------------
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        publishing.thread_text(post)  # refused before anything is sent when it cannot go
+        publishing.thread_title(post)
+        category = publishing.category_for(self.client, post, self._targets())
+        found = publishing.find_thread(self.client, post, category, self.forum_url)
+        if found is not None:  # an earlier attempt started it: the answer was lost
+            return found
+        return publishing.start_thread(self.client, post, category, self.forum_url)
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        category = publishing.category_for(self.client, post, self._targets())
+        return publishing.find_thread(self.client, post, category, self.forum_url)
+
+    def _targets(self) -> list[int]:
+        return [c for c in self._categories() if c is not None]
