@@ -199,7 +199,7 @@ def _record_sent(
         claimed_until=None,
         claim_token="",
         uncertain=False,
-        last_error="",
+        last_error=result.notice[:2000],  # what the network did with it, when not simply public (held)
     )
     event = audit.Event(
         "delivery.resolved" if resolved else "delivery.sent",

@@ -15,7 +15,8 @@ from django.test import override_settings
 
 from federe.connectors.capabilities import Capability
 from federe.connectors.mail import outgoing
-from federe.connectors.types import ActionKind, ModerationAction, OutgoingReply
+from federe.connectors.mailman import publishing
+from federe.connectors.types import ActionKind, ModerationAction, OutgoingPost, OutgoingReply
 from tests.connectors.contract import Kit, http_failures, public_dns
 
 HOST = "lists.example.org"
@@ -39,11 +40,13 @@ def network() -> Iterator[list]:
         respx.mock(base_url=API, assert_all_called=False) as router,
         override_settings(FEDERE_MAILDIR_ROOTS=[str(FIXTURES)]),
         mock.patch.object(outgoing, "send", lambda server, message, **kw: sent.append((message, kw))),
+        mock.patch.object(publishing, "IDLE_GAP_SECONDS", 0),  # the recorded queues are idle: no need to wait
     ):
         router.get("/system/versions").respond(
             200, json={"api_version": "3.1", "mailman_version": "GNU Mailman 3.3.10"}
         )
         router.get("/lists").respond(200, json=lists)
+        router.get("/queues").respond(200, json=load("queues.json"))
         for entry in lists["entries"]:
             router.get(f"/lists/{entry['list_id']}").respond(200, json=entry)
             router.get(f"/lists/{entry['list_id']}/held").respond(200, json={"start": 0, "total_size": 0})
@@ -80,6 +83,9 @@ KIT = Kit(
             )
         ),
         Capability.MODERATE: lambda c: c.act(ModerationAction(ActionKind.APPROVE, external_id=HELD_ID)),
+        Capability.PUBLISH: lambda c: c.publish(
+            OutgoingPost("<p>Réunion</p>", idempotency_key="k2", title="Réunion jeudi", body_text="Réunion jeudi")
+        ),
     },
 )
 KIT.failures = http_failures(KIT.build, HOST)

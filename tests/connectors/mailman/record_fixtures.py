@@ -81,6 +81,11 @@ def main() -> None:
     (HERE / "held.json").write_text(
         json.dumps(rest.get(f"/lists/{LIST_ID}/held").json(), indent=1, ensure_ascii=False) + "\n"
     )
+    queues = rest.get("/queues").json()  # Mailman idle: every queue empty (its folders, not ours to keep)
+    for entry in queues.get("entries", []):
+        entry["directory"] = f"/var/lib/mailman/queue/{entry['name']}"
+        entry["self_link"] = f"https://lists.example.org/3.1/queues/{entry['name']}"
+    (HERE / "queues.json").write_text(json.dumps(queues, indent=1, sort_keys=True) + "\n")
     target = HERE / "maildir"
     shutil.rmtree(target, ignore_errors=True)
     for sub in ("new", "cur", "tmp"):

@@ -10,6 +10,7 @@ which stands for a subscriber's mailbox: Fédère reads it as one (config ``mail
 from __future__ import annotations
 
 import uuid
+from email.header import decode_header, make_header
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,7 +23,10 @@ from federe.connectors.mailman.client import REFUSED
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus, OutgoingReply
 from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
+from federe.publishing.models import DeliveryState
+from federe.publishing.sending import outgoing_post
 from tests.connectors.mailman.conftest import MailingList, text_of, until
+from tests.publishing.on_peers import killed_after_the_call, publish, schedule_now
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -197,3 +201,46 @@ def test_a_stopped_server_is_a_transient_error(mm_env):
     stopped = registry.build("mailman", config={"rest_url": "http://127.0.0.1:9/3.1"}, credentials={})
     with pytest.raises(Transient):
         stopped.fetch(None)
+
+
+def copies_to(mailing_list: MailingList, message_id: str, recipient: str) -> int:
+    return sum(copy["X-RcptTo"] == recipient for copy in mailing_list.delivered(message_id))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_published_by_the_worker_reaches_the_list_once_even_when_the_worker_died_after_the_call(
+    channel, mailing_list, team, workspace, owner
+):
+    """Published once; the same key again finds it delivered; an unknown outcome is found, not re-sent."""
+    post = schedule_now(workspace, owner, [channel], "Assemblée générale", "Jeudi à 18 h, salle 2.")
+    (delivery,) = publish(post)
+    assert delivery.state == DeliveryState.SENT and delivery.last_error == "", delivery.last_error
+    message_id = delivery.external_id.partition("/")[2]
+    assert delivery.external_id.startswith(f"{mailing_list.list_id}/")
+    until(lambda: copies_to(mailing_list, message_id, team), what="the post delivered")
+    (copy,) = [c for c in mailing_list.delivered(message_id) if c["X-RcptTo"] == team]
+    assert "Assemblée générale" in str(make_header(decode_header(copy["Subject"]))) and "salle 2" in text_of(copy)
+
+    assert connector_for(channel).publish(outgoing_post(delivery)).external_id == delivery.external_id
+    killed_after_the_call(delivery)
+    (resolved,) = publish(post)
+    assert resolved.state == DeliveryState.SENT and resolved.external_id == delivery.external_id
+    assert copies_to(mailing_list, message_id, team) == 1  # once, after every retry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_the_list_holds_is_sent_with_a_notice_that_it_waits_for_the_moderators(
+    channel, mailing_list, workspace, owner
+):
+    outsider = f"annonces-{uuid.uuid4().hex[:6]}@example.org"  # not a member: the list holds its posts
+    channel.config["from_address"] = outsider
+    channel.save(update_fields=["config"])
+    post = schedule_now(workspace, owner, [channel], "Soirée jeux", "Vendredi soir.")
+    (delivery,) = publish(post)
+    assert delivery.state == DeliveryState.SENT and "moderators" in delivery.last_error
+    message_id = delivery.external_id.partition("/")[2]
+    assert message_id in mailing_list.held_ids() and not mailing_list.delivered(message_id)
+    killed_after_the_call(delivery)
+    (resolved,) = publish(post)
+    assert resolved.state == DeliveryState.SENT and "moderators" in resolved.last_error
+    assert [e["message_id"] for e in mailing_list.held()].count(f"<{message_id}>") == 1

@@ -51,12 +51,8 @@ def build_reply(
     references: tuple[str, ...] = (),
 ) -> EmailMessage:
     """A plain-text reply (lists and many readers refuse or mangle HTML) with its threading headers."""
-    message = EmailMessage()
-    message["From"] = formataddr((sender_name, sender)) if sender_name else sender
-    message["To"] = to
-    message["Subject"] = reply_subject(subject)
-    message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = f"<{message_id}>"
+    message = _message(sender=sender, sender_name=sender_name, to=to, subject=reply_subject(subject),
+                       message_id=message_id)  # fmt: skip
     chain = [ref for ref in references if ref and ref != parent_id]
     if parent_id:
         chain.append(parent_id)
@@ -64,8 +60,25 @@ def build_reply(
     if chain:
         kept = chain[:1] + chain[1:][-(MAX_REFERENCES - 1) :]  # RFC 5322: keep the first, trim the middle
         message["References"] = " ".join(f"<{ref}>" for ref in kept)
-    message["X-Mailer"] = "Federe"
     message.set_content(_plain(body_html) + "\n", charset="utf-8")
+    return message
+
+
+def build_post(*, sender: str, sender_name: str, to: str, subject: str, text: str, message_id: str) -> EmailMessage:
+    """A new message (an announcement to a list): plain text, its subject as given, no threading headers."""
+    message = _message(sender=sender, sender_name=sender_name, to=to, subject=subject, message_id=message_id)
+    message.set_content(text.strip() + "\n", charset="utf-8")
+    return message
+
+
+def _message(*, sender: str, sender_name: str, to: str, subject: str, message_id: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = formataddr((sender_name, sender)) if sender_name else sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(timezone.now())
+    message["Message-ID"] = f"<{message_id}>"
+    message["X-Mailer"] = "Federe"
     return message
 
 

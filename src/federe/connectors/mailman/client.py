@@ -4,8 +4,10 @@ Endpoints used (Mailman 3.3 REST documentation): ``GET /system/versions`` (crede
 ``GET /lists/{list_id}`` (lists, member counts, posting address), ``GET /lists/{list_id}/held`` (held messages,
 with the raw message in ``msg``), ``POST /lists/{list_id}/held/{request_id}`` (``action``: accept, reject, discard
 or defer; ``comment``: the reason sent with a rejection), ``POST /lists/{list_id}/bans`` (``email``),
-``GET /members/find`` and ``PATCH /members/{member_id}`` (``moderation_action``). HTTP Basic authentication with
-the REST admin user. Every call goes through ``federe.connectors.http`` (netsafe); redirects are not followed.
+``GET /members/find`` and ``PATCH /members/{member_id}`` (``moderation_action``), ``GET /queues`` (how many
+messages each runner's queue holds: a post handed over a moment ago may still be on its way). HTTP Basic
+authentication with the REST admin user. Every call goes through ``federe.connectors.http`` (netsafe); redirects
+are not followed.
 """
 
 from __future__ import annotations
@@ -67,6 +69,16 @@ class MailmanClient:
         if not isinstance(answer, dict):
             raise http.NotJson(_("Mailman described the list with something that is not a JSON object."))
         return answer
+
+    def queues(self) -> dict[str, int]:
+        """How many messages wait in each of Mailman's queues (``GET /queues``): in, pipeline, out…"""
+        answer = self.request("GET", "/queues")
+        entries = answer.get("entries") if isinstance(answer, dict) else None
+        counts: dict[str, int] = {}
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("count"), int):
+                counts[entry["name"]] = entry["count"]
+        return counts
 
     def held(self, list_id: str) -> list[dict[str, Any]]:
         return self._all(f"/lists/{list_id}/held")

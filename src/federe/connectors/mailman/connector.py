@@ -1,4 +1,5 @@
-"""GNU Mailman 3 mailing lists: held messages and list traffic in, replies by e-mail, moderation through REST.
+"""GNU Mailman 3 mailing lists: held messages and list traffic in, replies and posts by e-mail (``publishing.py``:
+once, by their Message-ID; a held post is said to be held), moderation through REST.
 
 Config: ``rest_url`` (Mailman core's REST API, e.g. http://localhost:8001/3.1), ``rest_user``; ``targets``
 (the list ids followed; all the lists when none is chosen); ``maildir`` (the absolute path of a subscriber's
@@ -39,7 +40,7 @@ from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.mail import maildir, outgoing
 from federe.connectors.mail.parse import message_ids
-from federe.connectors.mailman import fields
+from federe.connectors.mailman import fields, publishing
 from federe.connectors.mailman.client import MailmanClient
 from federe.connectors.mailman.mapping import item_id, map_delivered, map_held, map_list, split_id
 from federe.connectors.registry import register
@@ -51,6 +52,7 @@ from federe.connectors.types import (
     Item,
     MalformedItem,
     ModerationAction,
+    OutgoingPost,
     OutgoingReply,
     PublishResult,
     Target,
@@ -78,8 +80,11 @@ NO_TAKE_BACK = _lazy(
 class MailmanConnector(Connector):
     key = "mailman"
     label = _lazy("Mailman 3 mailing lists")
-    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.REPLY, Capability.MODERATE})
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
+    )
     verified_against_real_server = True  # tests/connectors/mailman/test_integration.py, Mailman core 3.3.10
+    post_rules = publishing.RULES  # an e-mail: its subject, plain text
     actions = frozenset(
         {ActionKind.APPROVE, ActionKind.REJECT, ActionKind.DELETE, ActionKind.HOLD, ActionKind.BAN, ActionKind.MUTE}
     )
@@ -253,6 +258,43 @@ class MailmanConnector(Connector):
         )
         outgoing.send(server, message, sender=sender, recipients=[address])
         return PublishResult(external_id=item_id(list_id, message_id), created_at=timezone.now())
+
+    # -- publish (mailman/publishing.py) --------------------------------------------------------------------
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        text = publishing.post_text(post)  # refused before anything is sent when it cannot go
+        list_id = publishing.list_for(post, self._followed())
+        server, sender = fields.mail_server(self.config, self.credentials)
+        message_id = outgoing.message_id_for(post.idempotency_key, sender)
+        finder = self._finder()
+        found = finder.look(list_id, message_id)
+        if found is not None:  # an earlier attempt's post, held or delivered
+            return found
+        described = self.client.mailing_list(list_id)
+        address = str(described.get("fqdn_listname") or "")
+        if "@" not in address:
+            raise Permanent(_("Mailman did not give the address of the list %(list)s.") % {"list": list_id})
+        message = outgoing.build_post(
+            sender=sender,
+            sender_name=str(self.config.get("from_name") or ""),
+            to=address,
+            subject=publishing.subject_of(post, described, list_id),
+            text=text,
+            message_id=message_id,
+        )
+        outgoing.send(server, message, sender=sender, recipients=[address])
+        found, _idle = finder.settled(list_id, message_id)  # held or delivered: said at once when held
+        return found or publishing.result(list_id, message_id)
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        list_id = publishing.list_for(post, self._followed())
+        _server, sender = fields.mail_server(self.config, self.credentials)
+        message_id = outgoing.message_id_for(post.idempotency_key, sender)
+        return self._finder().find(list_id, message_id, has_mailbox=bool(self.mailbox))
+
+    def _finder(self) -> publishing.Finder:
+        settle = int_setting(self.config, "settle_seconds", int(publishing.SETTLE_SECONDS), 0, 120)
+        return publishing.Finder(self.client, self._held_request, self._in_mailbox, settle_seconds=settle)
 
     def _already_sent(self, list_id: str, message_id: str) -> bool:
         """The reply is held by the list, or the list delivered it to the mailbox (the same id on another list is

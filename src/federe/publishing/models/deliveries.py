@@ -49,7 +49,7 @@ class Delivery(WorkspaceScoped):
     due_at = models.DateTimeField()  # when it was meant to go out (the lateness is measured from it)
     next_attempt_at = models.DateTimeField(null=True, blank=True)  # None: nothing more will happen by itself
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)  # in plain words
+    last_error = models.TextField(blank=True)  # in plain words: why it failed, or what became of a sent one (held)
     key = models.CharField(max_length=64, blank=True)  # network_key(id), written before the first call
     # The last attempt may have reached the network without Fédère knowing (outcome_unknown, or claimed again
     # from it): the next attempt sends with the same key on an idempotent network, or looks on the network first.
