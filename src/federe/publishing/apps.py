@@ -14,6 +14,8 @@ VERB_LABELS = {
     "delivery.outcome_unknown": _("could not tell whether a post was published on a channel"),
     "delivery.resolved": _("settled a publication whose outcome was unknown"),
     "delivery.retried": _("asked to publish a post on a channel again"),
+    "queue.slots_added": _("added times to a channel's queue"),
+    "queue.slot_removed": _("took a time off a channel's queue"),
 }
 
 

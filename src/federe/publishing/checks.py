@@ -54,6 +54,8 @@ class PostInput:
     approval: str | None = None
     recurrence: str = ""
     recurrence_until: datetime | None = None
+    # True: the time is the next free slot of the channels' queues (``queueing.queue_time``), not ``scheduled_at``
+    queue: bool = False
 
 
 def workspace_zone(workspace: Workspace) -> ZoneInfo:

@@ -63,6 +63,7 @@ def _input(workspace: Workspace, plan: ComposePlan, approval: str) -> PostInput:
         body=plan.body,
         title=plan.title,
         scheduled_at=plan.scheduled_at,
+        queue=plan.when == When.QUEUE,
         approval=approval,
         variants=[
             VariantInput(

@@ -27,11 +27,12 @@ IMAGE_SLOTS = 4
 
 
 class When:
-    DRAFT, NOW, LATER = "draft", "now", "later"
+    DRAFT, NOW, LATER, QUEUE = "draft", "now", "later", "queue"
     CHOICES = [
         (DRAFT, _lazy("Save as draft")),
         (NOW, _lazy("Publish now")),
         (LATER, _lazy("Schedule")),
+        (QUEUE, _lazy("Add to queue")),  # the next free time of the channels' queues (publishing.queueing)
     ]
 
 

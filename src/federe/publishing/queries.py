@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from federe.accounts.models import Workspace
-from federe.publishing.models import Delivery, Post, PostStatus
+from federe.publishing.models import Delivery, Post, PostStatus, QueueSlot
 
 
 def posts(workspace: Workspace, status: str = "") -> QuerySet[Post]:
@@ -29,3 +29,8 @@ def deliveries(post: Post) -> QuerySet[Delivery]:
 
 def delivery(workspace: Workspace, delivery_id: int) -> Delivery:
     return Delivery.objects.select_related("post__workspace", "connection").get(workspace=workspace, pk=delivery_id)
+
+
+def queue_slot(workspace: Workspace, slot_id: int) -> QueueSlot:
+    """One queue time of the workspace (QueueSlot.DoesNotExist otherwise)."""
+    return QueueSlot.objects.select_related("connection", "workspace").get(workspace=workspace, pk=slot_id)

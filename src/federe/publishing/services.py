@@ -15,7 +15,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
-from federe.publishing import approvals
+from federe.publishing import approvals, queueing
 from federe.publishing.checks import PostInput, VariantInput, check_post, workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus, Variant
 from federe.publishing.models.deliveries import PENDING_STATES
@@ -72,6 +72,7 @@ def _earlier(workspace: Workspace, user: Any, client_key: str, client_digest: st
 
 @transaction.atomic
 def _create(workspace: Workspace, user: Any, data: PostInput, *, client_key: str = "", client_digest: str = "") -> Post:
+    _place_in_queue(workspace, data)
     channels = check_post(workspace, data)
     post = Post.objects.create(
         workspace=workspace,
@@ -94,6 +95,17 @@ def _create(workspace: Workspace, user: Any, data: PostInput, *, client_key: str
         _schedule(post)
     audit.record("post.created", workspace=workspace, actor=user, target=post, details={"channels": sorted(channels)})
     return post
+
+
+def _place_in_queue(workspace: Workspace, data: PostInput, post: Post | None = None) -> None:
+    """A post added to the queue takes the next slot free on every chosen channel (in the caller's transaction, so
+    two posts queued at once do not take the same slot)."""
+    if not data.queue:
+        return
+    if data.scheduled_at is not None:
+        raise ValidationError({"queue": [_("Either add the post to the queue or give it a time, not both.")]})
+    ids = [variant.connection_id for variant in data.variants]
+    data.scheduled_at = queueing.queue_time(workspace, ids, exclude_post=post.pk if post else None)
 
 
 def _schedule(post: Post) -> None:
@@ -182,6 +194,7 @@ def update_post(post: Post, user: Any, data: PostInput) -> Post:
     _require(user, post.workspace)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _editable(post)
+    _place_in_queue(post.workspace, data, post)
     channels = check_post(post.workspace, data)
     deliveries = _locked(post)
     variants = {v.connection_id: v for v in post.variants.all()}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from federe.core.routing import workspace_path
-from federe.publishing import approval_views, client_views, views
+from federe.publishing import approval_views, client_views, queue_views, views
 
 app_name = "publishing"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     workspace_path("posts/new/", views.compose, name="compose"),
     workspace_path("posts/limits/", views.limits, name="limits"),
     workspace_path("posts/approvals/", approval_views.workflow, name="workflow"),
+    workspace_path("posts/queue/", queue_views.queue, name="queue"),
+    workspace_path("posts/queue/next/", queue_views.queue_next, name="queue-next"),
+    workspace_path("posts/queue/<int:pk>/remove/", queue_views.queue_remove, name="queue-remove"),
     workspace_path("posts/media/<int:pk>/", views.media, name="media"),
     workspace_path("posts/<int:pk>/", views.post_detail, name="post"),
     workspace_path("posts/<int:pk>/edit/", views.compose, name="edit"),

@@ -15,6 +15,7 @@ from federe.api.v1.moderation import router as moderation_router
 from federe.api.v1.parsing import NulRefusingParser
 from federe.api.v1.people import router as people_router
 from federe.api.v1.posts import router as posts_router
+from federe.api.v1.queue import router as queue_router
 from federe.api.v1.workspaces import router as workspaces_router
 
 
@@ -46,3 +47,4 @@ api.add_router("/listening", listening_router, tags=["listening"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/members", members_router, tags=["members"])
 api.add_router("/posts", posts_router, tags=["posts"])
+api.add_router("/queue", queue_router, tags=["posts"])

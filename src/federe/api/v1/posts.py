@@ -44,6 +44,9 @@ class PostIn(Schema):
     variants: list[VariantIn] = Field([], max_length=50, description="One per channel (connection) to publish on.")
     recurrence: str = Field("", description="'', daily, weekly or monthly.", max_length=8)
     recurrence_until: datetime | None = None
+    queue: bool = Field(
+        False, description="True: published at the next time free in the queues of all its channels (no scheduled_at)."
+    )
 
 
 class VariantOut(Schema):
@@ -135,6 +138,7 @@ def _input(payload: PostIn) -> PostInput:
         variants=[VariantInput(**variant.dict()) for variant in payload.variants],
         recurrence=payload.recurrence,
         recurrence_until=payload.recurrence_until,
+        queue=payload.queue,
     )
 
 

@@ -9,6 +9,7 @@ from federe.publishing.models.approvals import (  # the approval workflow's rows
 )
 from federe.publishing.models.deliveries import Delivery, DeliveryState
 from federe.publishing.models.posts import Approval, Post, PostMedia, PostStatus, Recurrence, Variant
+from federe.publishing.models.queue import QueueSlot, Weekday
 
 __all__ = [
     "Approval",
@@ -22,6 +23,8 @@ __all__ = [
     "Post",
     "PostMedia",
     "PostStatus",
+    "QueueSlot",
     "Recurrence",
     "Variant",
+    "Weekday",
 ]

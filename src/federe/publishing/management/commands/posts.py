@@ -1,4 +1,5 @@
-"""federe posts: list, show, create, cancel and retry posts from the command line (the operator acts, or --as)."""
+"""federe posts: list, show, create, cancel and retry posts from the command line (the operator acts, or --as);
+``queue`` lists the channels' queues and adds times to them."""
 
 from __future__ import annotations
 
@@ -7,19 +8,25 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import User, Workspace
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
-from federe.publishing import queries, services
+from federe.publishing import queries, queueing, services
+from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import PostInput, VariantInput, workspace_zone
 from federe.publishing.models import Post
+from federe.publishing.slots import parse_days, parse_times
 
 
 class Command(WorkspaceCommand):
-    help = "Posts: list, show one with its deliveries, create (scheduled with --at), cancel, retry what failed."
+    help = (
+        "Posts: list, show one with its deliveries, create (scheduled with --at, or --queue), cancel, retry what "
+        "failed; queue: the channels' times of the week and their next free times (add with --days and --times)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry"])
+        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry", "queue"])
         parser.add_argument("post", nargs="?", type=int, default=None, help="The post's id (show, cancel, retry).")
         add_workspace_argument(parser)
         parser.add_argument("--status", default="", help="Only posts in this status (list).")
@@ -29,6 +36,11 @@ class Command(WorkspaceCommand):
         parser.add_argument(
             "--at", default="", help="When to publish: ISO 8601, on the workspace's clock without an offset (create)."
         )
+        parser.add_argument(
+            "--queue", action="store_true", help="Publish at the next free time of the channels' queues (create)."
+        )
+        parser.add_argument("--days", default="", help="Days for new queue times: mon-fri, tue,thu… (queue).")
+        parser.add_argument("--times", default="", help="Times for new queue times: 9:00,17:30 (queue).")
         parser.add_argument("--as", dest="username", help="Act as this member; the operator otherwise.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,6 +92,7 @@ class Command(WorkspaceCommand):
             title=options["title"],
             scheduled_at=when,
             variants=[VariantInput(connection_id=channel) for channel in options["channel"]],
+            queue=options["queue"],
         )
         post = services.create_post(workspace, by, data)
         self.stdout.write(self._line(post, workspace))
@@ -91,3 +104,25 @@ class Command(WorkspaceCommand):
     def do_retry(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
         count = services.retry_failed(self._post(workspace, options), by)
         self.stdout.write(_("Channels sent again: %(count)d") % {"count": count})
+
+    def do_queue(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        """Without --days/--times: each channel's queue. With them: add those times to the --channel ones first."""
+        if options["days"] or options["times"]:
+            if not options["channel"]:
+                raise CommandError(_("Give the channel's id with --channel."))
+            days, times = parse_days(options["days"]), parse_times(options["times"])
+            slots = [(day, at) for day in days for at in times]
+            added = queueing.add_to_channels(workspace, options["channel"], slots, by=by)
+            self.stdout.write(ngettext("%(count)d time added.", "%(count)d times added.", added) % {"count": added})
+        zone = workspace_zone(workspace)
+        channels = [c.connection for c in publishing_channels(workspace)]
+        if options["channel"]:
+            channels = [c for c in channels if c.pk in options["channel"]]
+        for queue in queueing.overview(workspace, channels):
+            self.stdout.write(f"{queue.connection.pk:>6}  {queue.connection.name}")
+            if not queue.slots:
+                self.stdout.write("        " + _("No time in this channel's queue yet."))
+                continue
+            self.stdout.write("        " + ", ".join(f"{s.get_weekday_display()} {s.at:%H:%M}" for s in queue.slots))
+            for moment in queue.upcoming:
+                self.stdout.write(f"        → {moment.astimezone(zone):%Y-%m-%d %H:%M %Z}")

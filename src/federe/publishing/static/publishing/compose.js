@@ -20,6 +20,8 @@
     });
     var later = document.querySelector('input[name="when"][value="later"]');
     each("[data-when-later]", function (part) { part.hidden = !(later && later.checked); });
+    var queued = document.querySelector('input[name="when"][value="queue"]');
+    each("[data-when-queue]", function (part) { part.hidden = !(queued && queued.checked); });
   }
 
   document.addEventListener("input", function (event) {
