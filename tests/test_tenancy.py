@@ -48,9 +48,10 @@ from federe.people.models import (
 )
 from federe.people.queries import PeopleFilters
 from federe.publishing import approvals as publishing_approvals
+from federe.publishing import queueing as publishing_queueing
 from federe.publishing import services as publishing_services
 from federe.publishing.checks import PostInput, VariantInput
-from federe.publishing.models import Post, PostMedia, Variant
+from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
 from tests.factories import MembershipFactory
 
@@ -136,7 +137,10 @@ def _populate_posts(t: Tenant) -> None:
     image = SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16), content_type="image/png")
     media = PostMedia.objects.create(workspace=t.workspace, post=post, file=image, mime="image/png", size=24)
     link, _token = publishing_approvals.create_link(post, by=t.owner)
-    t.extra.update(post=post, media=media, link=link)
+    from datetime import time
+
+    (slot,) = publishing_queueing.add_slots(t.connection, [(1, time(9))], by=t.owner)
+    t.extra.update(post=post, media=media, link=link, slot=slot)
 
 
 def _populate_team(t: Tenant) -> None:
@@ -232,6 +236,7 @@ def snapshot() -> dict[str, Any]:
                 ApprovalDecision,
                 ApprovalLink,
                 ApprovalSettings,
+                QueueSlot,
             )
         },
         "posts": list(Post.objects.order_by("pk").values_list("pk", "body", "approval", "scheduled_at")),
@@ -327,6 +332,8 @@ POST_ONLY = {
     "publishing:decide",
     "publishing:link-create",
     "publishing:link-revoke",
+    "publishing:queue-next",
+    "publishing:queue-remove",
 }
 
 
@@ -597,6 +604,12 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
             ("post", url("publishing:limits", A), {"prefix": f"v{b.connection.pk}", "body": "x"}),
         ],
         "publishing:workflow": [("get", url("publishing:workflow", B), {})],
+        "publishing:queue": [
+            ("get", url("publishing:queue", B), {}),
+            ("post", url("publishing:queue", B), {"channels": [b.connection.pk], "days": ["0"], "times": "9:00"}),
+        ],
+        "publishing:queue-next": [("post", url("publishing:queue-next", B), {"channels": [b.connection.pk]})],
+        "publishing:queue-remove": both("publishing:queue-remove", pk=b.extra["slot"].pk),
         "publishing:media": both("publishing:media", "get", pk=media),
         "publishing:post": both("publishing:post", "get", pk=post),
         "publishing:edit": both("publishing:edit", "get", pk=post) + both("publishing:edit", "post", compose, pk=post),
@@ -848,6 +861,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ("post", "/api/v1/posts/{post_id}/retry"): [(f"/posts/{b.extra['post'].pk}/retry", {})],
         ("post", "/api/v1/posts/{post_id}/cancel"): [(f"/posts/{b.extra['post'].pk}/cancel", {})],
         ("delete", "/api/v1/posts/{post_id}"): [(f"/posts/{b.extra['post'].pk}", {})],
+        ("delete", "/api/v1/queue/slots/{slot_id}"): [(f"/queue/slots/{b.extra['slot'].pk}", {})],
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -868,11 +882,13 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/listening/preview"),
     ("post", "/api/v1/members"),
     ("post", "/api/v1/posts"),
+    ("post", "/api/v1/queue/slots"),
 }
 
 LIST_OPERATIONS = {
     ("get", "/api/v1/workspaces"),
     ("get", "/api/v1/posts"),
+    ("get", "/api/v1/queue"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
     ("get", "/api/v1/conversations"),
@@ -1005,6 +1021,24 @@ def test_api_creating_in_a_never_touches_b(client, tenants):
 
     assert list(Rule.objects.filter(workspace=b.workspace).values_list("pk", "name", "enabled")) == b_rules
     assert list(Connection.objects.filter(workspace=b.workspace).values_list("pk", "name", "config")) == b_connections
+
+
+def test_api_queues_of_a_never_show_or_take_b_s_channels(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    listed = api.call("get", "/queue").json()
+    assert {row["connection_id"] for row in listed} <= {a.connection.pk}
+    assert b.extra["slot"].pk not in {slot["id"] for row in listed for slot in row["slots"]}
+    before = snapshot()
+    refused = api.call(
+        "post", "/queue/slots", {"connection_ids": [b.connection.pk], "weekdays": [0], "times": ["09:00"]}
+    )
+    assert refused.status_code == 422 and b.connection.name not in refused.content.decode()
+    mixed = {"connection_ids": [a.connection.pk, b.connection.pk], "weekdays": [0], "times": ["09:00"]}
+    assert api.call("post", "/queue/slots", mixed).status_code == 422  # all or nothing
+    queued = {"body": "x", "queue": True, "variants": [{"connection_id": b.connection.pk}]}
+    assert api.call("post", "/posts", queued).status_code == 422
+    assert snapshot() == before
 
 
 def test_api_lists_never_include_b_s_rows(client, tenants):

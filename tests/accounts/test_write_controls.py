@@ -78,6 +78,9 @@ WRITE_PERM: dict[str, Perm | None] = {
     "publishing:link-revoke": Perm.PUBLISH,
     "publishing:decide": Perm.VIEW,  # shown to the approvers of the post's current step only (any role)
     "publishing:workflow": Perm.MANAGE_MEMBERS,
+    "publishing:queue": Perm.PUBLISH,
+    "publishing:queue-next": Perm.PUBLISH,
+    "publishing:queue-remove": Perm.PUBLISH,
 }
 
 

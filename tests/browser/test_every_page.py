@@ -29,7 +29,7 @@ from federe.inbox.models import Conversation
 from federe.listening.models import SavedQuery
 from federe.moderation.models import Rule
 from federe.people.models import Person
-from tests.browser.test_publishing import client_address, demo_post
+from tests.browser.test_publishing import client_address, demo_post, queue_address
 from tests.browser.test_ui import DEMO_USER, assert_inbox_fits_the_window, log_in, switch_language
 
 WIDTHS = (1366, 390)
@@ -110,6 +110,11 @@ def _activity(page: Page, ws: Workspace) -> None:
 def _api_docs(page: Page, _ws: Workspace) -> None:
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Fédère API")  # Swagger UI ran, offline
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+
+
+def _queue_page(page: Page, _ws: Workspace) -> None:
+    expect(page.locator("ol.upcoming li").first).to_be_visible()
+    expect(page.locator("form.queue-add")).to_be_visible()
 
 
 def _not_found(page: Page, _ws: Workspace) -> None:
@@ -212,6 +217,7 @@ SCREENS = [
     Screen("posts", "publishing:list", _w("posts/")),
     Screen("compose", "publishing:compose", _w("posts/new/")),
     Screen("approval-workflow", "publishing:workflow", _w("posts/approvals/")),
+    Screen("queue", "publishing:queue", queue_address, _queue_page),
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
@@ -238,7 +244,7 @@ NOT_PAGES = {
     "people:person-export", "people:person-erase",
     "listening:voice-csv", "listening:preview", "listening:query-delete", "listening:escalate",
     "publishing:limits", "publishing:media", "publishing:submit", "publishing:decide", "publishing:link-create",
-    "publishing:link-revoke", "publishing:client-image",
+    "publishing:link-revoke", "publishing:client-image", "publishing:queue-next", "publishing:queue-remove",
 }  # fmt: skip
 
 

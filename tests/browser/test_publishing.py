@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from datetime import timedelta
+from datetime import time, timedelta
 from unittest import mock
 
 import pytest
@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from federe.accounts.models import User, Workspace
-from federe.publishing import approvals, services
+from federe.publishing import approvals, queueing, services
 from federe.publishing.approvals import StepSpec
 from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import PostInput, VariantInput
@@ -57,6 +57,13 @@ def demo_post(ws: Workspace) -> Post:
         post = services.create_post(ws, owner, data)
         approvals.submit(post, by=owner)
     return post
+
+
+def queue_address(ws: Workspace) -> str:
+    """The queue page, with the first publishing channel's weekdays at 09:00 and 17:30 (added once)."""
+    channel = publishing_channels(ws)[0].connection
+    queueing.add_slots(channel, [(day, at) for day in range(5) for at in (time(9), time(17, 30))])
+    return f"/w/{ws.slug}/posts/queue/"
 
 
 def client_address(ws: Workspace) -> str:

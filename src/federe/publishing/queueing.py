@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
@@ -63,7 +64,12 @@ def add_slots(connection: Connection, slots: Iterable[tuple[int, time]], *, by: 
     new = [pair for pair in wanted if pair not in existing]
     if len(existing) + len(new) > MAX_SLOTS_PER_CHANNEL:
         raise ValidationError(
-            _("A channel's queue holds at most %(max)d times a week.") % {"max": MAX_SLOTS_PER_CHANNEL}
+            ngettext(
+                "A channel's queue holds at most %(max)d time a week.",
+                "A channel's queue holds at most %(max)d times a week.",
+                MAX_SLOTS_PER_CHANNEL,
+            )
+            % {"max": MAX_SLOTS_PER_CHANNEL}
         )
     added = QueueSlot.objects.bulk_create(
         [QueueSlot(workspace=workspace, connection=connection, weekday=d, at=t) for d, t in new]
