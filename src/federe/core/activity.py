@@ -92,6 +92,8 @@ HIDDEN_KEYS = {
     "reply",
     "restored",
     "rule",
+    "slot",  # queue times as weekday numbers: the count says how many, the "On" column which channel
+    "slots",
     "source",
     "suggestion",
 }
