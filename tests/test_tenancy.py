@@ -334,6 +334,7 @@ POST_ONLY = {
     "publishing:link-revoke",
     "publishing:queue-next",
     "publishing:queue-remove",
+    "publishing:calendar-move",
 }
 
 
@@ -485,6 +486,10 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ),
         ],
         "core:activity": [("get", url("core:activity", B), {})],
+        "accounts:settings": [
+            ("get", url("accounts:settings", B), {}),
+            ("post", url("accounts:settings", B), {"name": "Sneaky", "timezone": "UTC"}),
+        ],
         "accounts:team": [
             ("get", url("accounts:team", B), {}),
             ("post", url("accounts:team", B), {"who": "sneaky@example.org", "role": "owner"}),
@@ -610,6 +615,9 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
         ],
         "publishing:queue-next": [("post", url("publishing:queue-next", B), {"channels": [b.connection.pk]})],
         "publishing:queue-remove": both("publishing:queue-remove", pk=b.extra["slot"].pk),
+        "publishing:calendar": [("get", url("publishing:calendar", B), {})],
+        # B's post moved from B's calendar, and from A's own calendar: 404 both ways.
+        "publishing:calendar-move": both("publishing:calendar-move", data={"post": post, "day": "2099-01-05"}),
         "publishing:media": both("publishing:media", "get", pk=media),
         "publishing:post": both("publishing:post", "get", pk=post),
         "publishing:edit": both("publishing:edit", "get", pk=post) + both("publishing:edit", "post", compose, pk=post),

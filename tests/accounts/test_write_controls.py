@@ -81,6 +81,8 @@ WRITE_PERM: dict[str, Perm | None] = {
     "publishing:queue": Perm.PUBLISH,
     "publishing:queue-next": Perm.PUBLISH,
     "publishing:queue-remove": Perm.PUBLISH,
+    "publishing:calendar-move": Perm.PUBLISH,
+    "accounts:settings": Perm.MANAGE_MEMBERS,
 }
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -75,6 +76,19 @@ def _query(ws: Workspace) -> SavedQuery:
 
 def _channel(ws: Workspace) -> Connection:
     return Connection.objects.filter(workspace=ws).order_by("name").first()
+
+
+def _calendar(ws: Workspace, view: str) -> str:
+    """The calendar around the demo's post awaiting approval (so that a chip is on it)."""
+    day = demo_post(ws).scheduled_at.astimezone(ZoneInfo(ws.timezone)).date()
+    return f"/w/{ws.slug}/posts/calendar/?view={view}&date={day.isoformat()}"
+
+
+def _calendar_page(page: Page, ws: Workspace) -> None:
+    expect(page.locator("#calendar h1")).to_be_visible()
+    chips = page.locator("#calendar .chip:visible")
+    expect(chips.first).to_be_visible()
+    expect(chips.first.locator(".chip-state")).not_to_have_text("")
 
 
 def _overview(page: Page, ws: Workspace) -> None:
@@ -194,6 +208,12 @@ SCREENS = [
     ),
     Screen("alerts", "listening:alerts", _w("listening/alerts/")),
     Screen("activity", "core:activity", _w("activity/"), _activity),
+    Screen(
+        "workspace-settings",
+        "accounts:settings",
+        _w("settings/"),
+        lambda p, ws: expect(p.locator("main form input[name=timezone]")).to_have_value(ws.timezone),
+    ),
     Screen("team", "accounts:team", _w("team/"), lambda p, ws: expect(p.locator("main table").first).to_be_visible()),
     Screen(
         "profile",
@@ -218,6 +238,8 @@ SCREENS = [
     Screen("compose", "publishing:compose", _w("posts/new/")),
     Screen("approval-workflow", "publishing:workflow", _w("posts/approvals/")),
     Screen("queue", "publishing:queue", queue_address, _queue_page),
+    Screen("calendar-month", "publishing:calendar", lambda ws: _calendar(ws, "month"), _calendar_page),
+    Screen("calendar-week", "publishing:calendar", lambda ws: _calendar(ws, "week"), _calendar_page),
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
@@ -245,6 +267,7 @@ NOT_PAGES = {
     "listening:voice-csv", "listening:preview", "listening:query-delete", "listening:escalate",
     "publishing:limits", "publishing:media", "publishing:submit", "publishing:decide", "publishing:link-create",
     "publishing:link-revoke", "publishing:client-image", "publishing:queue-next", "publishing:queue-remove",
+    "publishing:calendar-move",
 }  # fmt: skip
 
 

@@ -86,3 +86,20 @@ class PasswordForm(forms.Form):
         if data.get("new") and data.get("new") != data.get("new_again"):
             raise ValidationError({"new_again": _("The two passwords differ.")})
         return data
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=120, error_messages={"required": _("Give the workspace a name.")}
+    )
+    timezone = forms.CharField(
+        label=_("Timezone"),
+        max_length=64,
+        help_text=_("The team's clock, e.g. Europe/Paris: dates are typed and shown in it, summer time included."),
+        error_messages={"required": _("Choose a timezone from the list, such as Europe/Paris.")},
+        widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezones = timezones()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from federe.accounts import profile_views, team_views, views
+from federe.accounts import profile_views, settings_views, team_views, views
 from federe.core.routing import workspace_path
 
 app_name = "accounts"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("invitation/<str:token>/", team_views.accept_invitation, name="invitation"),
     workspace_path("tokens/", views.tokens, name="tokens"),
     workspace_path("tokens/<int:pk>/revoke/", views.revoke_token, name="token-revoke"),
+    workspace_path("settings/", settings_views.settings_page, name="settings"),
     workspace_path("team/", team_views.team_page, name="team"),
     workspace_path("team/<int:pk>/role/", team_views.change_role, name="team-member"),
     workspace_path("team/<int:pk>/remove/", team_views.remove_member, name="team-remove"),

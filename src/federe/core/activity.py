@@ -110,6 +110,8 @@ CHANGED_MODELS = {
     "listening.alerts_configured": "listening.AlertSettings",
     "user.profile_changed": "accounts.User",
     "post.updated": "publishing.Post",
+    "post.rescheduled": "publishing.Post",
+    "workspace.settings_changed": "accounts.Workspace",
 }
 
 

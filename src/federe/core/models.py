@@ -26,6 +26,7 @@ class WorkspaceScoped(TimeStamped):
 
 VERB_LABELS = {
     "workspace.created": _("created the workspace"),
+    "workspace.settings_changed": _("changed the workspace's settings"),
     "member.added": _("added a member"),
     "api_token.created": _("created an API token"),
     "api_token.revoked": _("revoked an API token"),

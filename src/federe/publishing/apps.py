@@ -6,6 +6,7 @@ VERB_LABELS = {
     "post.created": _("wrote a post"),
     "post.updated": _("edited a post"),
     "post.scheduled": _("scheduled a post"),
+    "post.rescheduled": _("moved a post to another time"),
     "post.cancelled": _("cancelled a post"),
     "post.deleted": _("deleted a post"),
     "post.expired": _("a post was not approved in time and was not published"),

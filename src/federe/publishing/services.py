@@ -4,6 +4,7 @@ gone (``sending.start_sending`` moves only the rows its token still holds)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
 from federe.publishing import approvals, queueing
-from federe.publishing.checks import PostInput, VariantInput, check_post, workspace_zone
+from federe.publishing.checks import PAST_GRACE, PostInput, VariantInput, check_post, to_utc, workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus, Variant
 from federe.publishing.models.deliveries import PENDING_STATES
 from federe.publishing.recurrence import occurrence_at
@@ -257,6 +258,49 @@ def _refuse_started_changes(
             )
     if problems:
         raise ValidationError({"variants": problems})
+
+
+#: Statuses a post may be moved from: nothing of it went out yet.
+MOVABLE = (PostStatus.SCHEDULED,)
+
+
+def may_move(post: Post) -> bool:
+    """A scheduled post, none of whose channels has it yet (a published one stays where it went out)."""
+    return post.deleted_at is None and post.status in MOVABLE and post.approval != Approval.EXPIRED
+
+
+@transaction.atomic
+def reschedule_post(post: Post, user: Any, when: datetime) -> Post:
+    """Move a scheduled post to ``when`` (aware, or naive on the workspace's clock); its pending deliveries and
+    later occurrences follow in the same transaction. Refused in words: a published (or publishing) post, a time in
+    the past. The texts are unchanged, so an approval given stays (the API's edit does the same)."""
+    _require(user, post.workspace)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _editable(post)
+    deliveries = _locked(post)
+    if not may_move(post) or any(d.state in STARTED or d.state == DeliveryState.SENT for d in deliveries.values()):
+        raise ValidationError(_("This post has already gone out (or is going out): it cannot move."))
+    try:
+        new_time = to_utc(when, post.workspace)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError(_("This date is out of range.")) from exc
+    if new_time < timezone.now() - PAST_GRACE:
+        raise ValidationError(_("This time is in the past: choose a time to come."))
+    if new_time == post.scheduled_at:
+        return post
+    post.scheduled_at = new_time
+    post.save(update_fields=["scheduled_at", "updated_at"])
+    _schedule(post)
+    _retime_occurrences(post)
+    refresh([post.pk])
+    audit.record(
+        "post.rescheduled",
+        workspace=post.workspace,
+        actor=user,
+        target=post,
+        details={"changed": ["scheduled_at"]},
+    )
+    return post
 
 
 @transaction.atomic

@@ -1,13 +1,15 @@
 from django.urls import path
 
 from federe.core.routing import workspace_path
-from federe.publishing import approval_views, client_views, queue_views, views
+from federe.publishing import approval_views, calendar_views, client_views, queue_views, views
 
 app_name = "publishing"
 
 urlpatterns = [
     workspace_path("posts/", views.post_list, name="list"),
     workspace_path("posts/new/", views.compose, name="compose"),
+    workspace_path("posts/calendar/", calendar_views.calendar_page, name="calendar"),
+    workspace_path("posts/calendar/move/", calendar_views.move, name="calendar-move"),
     workspace_path("posts/limits/", views.limits, name="limits"),
     workspace_path("posts/approvals/", approval_views.workflow, name="workflow"),
     workspace_path("posts/queue/", queue_views.queue, name="queue"),
