@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "federe.nlp",
     "federe.listening",
     "federe.publishing",
+    "federe.links",
     "federe.api",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("federe.people.urls")),
     path("", include("federe.listening.urls")),
     path("", include("federe.publishing.urls")),
+    path("", include("federe.links.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from federe.connectors import registry
 from federe.connectors.capabilities import Capability
 from federe.connectors.types import PostRules
 from federe.core.html import html_to_text, sanitize_html, text_to_html
+from federe.links.addresses import as_previewed
 from federe.publishing.models import Approval, Recurrence
 
 MAX_TEXT = 100_000
@@ -56,6 +57,8 @@ class PostInput:
     recurrence_until: datetime | None = None
     # True: the time is the next free slot of the channels' queues (``queueing.queue_time``), not ``scheduled_at``
     queue: bool = False
+    # True: the links become short links when sent, so the length is counted on the shortened text.
+    shorten_links: bool = False
 
 
 def workspace_zone(workspace: Workspace) -> ZoneInfo:
@@ -100,7 +103,8 @@ def check_post(workspace: Workspace, data: PostInput) -> dict[int, Connection]:
         connection = channels.get(variant.connection_id)
         if connection is not None:
             _fill(variant, data)
-            problems = variant_problems(variant, registry.connector_class(connection.network).post_rules)
+            rules = registry.connector_class(connection.network).post_rules
+            problems = variant_problems(variant, rules, shortened=data.shorten_links)
             if problems:
                 errors.setdefault("variants", []).extend(f"{connection.name}: {p}" for p in problems)
     if errors:
@@ -139,12 +143,13 @@ def _fill(variant: VariantInput, data: PostInput) -> None:
     variant.title = variant.title or data.title
 
 
-def variant_problems(variant: VariantInput, rules: PostRules | None) -> list[str]:
-    """What does not fit the network's rules, in words (empty when it fits)."""
+def variant_problems(variant: VariantInput, rules: PostRules | None, *, shortened: bool = False) -> list[str]:
+    """What does not fit the network's rules, in words (empty when it fits); ``shortened``: counted as sent, with
+    its links shortened."""
     if rules is None:
         return []
     problems = []
-    length = rules.count(variant.body_text)
+    length = rules.count(as_previewed(variant.body_text) if shortened else variant.body_text)
     if rules.max_length is not None and length > rules.max_length:
         problems.append(
             ngettext(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.connectors.types import PostRules
 from federe.core.html import sanitize_html
+from federe.links import services as link_services
 from federe.publishing import approvals, services
 from federe.publishing.channels import rules_of
 from federe.publishing.checks import PostInput, VariantInput, workspace_zone
@@ -38,9 +39,19 @@ def preview_html(text: str, rules: PostRules | None) -> str:
     return sanitize_html(body)
 
 
+def new_post_initial(workspace: Workspace) -> dict[str, Any]:
+    """A new post's form: links shortened when the workspace says so."""
+    return {"track_links": link_services.settings_for(workspace).shorten_by_default}
+
+
 def initial(post: Post, zone: str) -> dict[str, Any]:
     """The compose form filled with a saved post."""
-    values: dict[str, Any] = {"title": post.title, "body": post.body, "when": When.DRAFT}
+    values: dict[str, Any] = {
+        "title": post.title,
+        "body": post.body,
+        "when": When.DRAFT,
+        "track_links": link_services.shortens(post),
+    }
     if post.scheduled_at:
         local = post.scheduled_at.astimezone(workspace_zone(post.workspace))
         values |= {"when": When.LATER, "day": local.date(), "at": local.time().replace(second=0, microsecond=0)}
@@ -65,6 +76,7 @@ def _input(workspace: Workspace, plan: ComposePlan, approval: str) -> PostInput:
         scheduled_at=plan.scheduled_at,
         queue=plan.when == When.QUEUE,
         approval=approval,
+        shorten_links=plan.track_links,
         variants=[
             VariantInput(
                 connection_id=v.channel.pk,
@@ -93,6 +105,7 @@ def compose_post(workspace: Workspace, *, by: Any, plan: ComposePlan, post: Post
     else:
         post = services.update_post(post, by, _input(workspace, plan, approval))
     _store_images(post, plan)
+    link_services.set_post_choice(post, plan.track_links)
     if required:
         approvals.submit(post, by=by)
     return post

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from federe.links.addresses import as_previewed
 from federe.publishing.channels import Channel
 from federe.publishing.limits import Draft, Measure, MediaFacts, check
 from federe.publishing.uploads import image_type
@@ -58,6 +59,7 @@ class ComposePlan:
     images: list[tuple[UploadedFile, str, str]] = field(default_factory=list)  # (file, checked type, alt text)
     alt_texts: dict[int, str] = field(default_factory=dict)  # existing image id → its description
     removed: set[int] = field(default_factory=set)  # existing image ids to remove
+    track_links: bool = False  # the links become short links with the channel's UTM parameters when sent
 
 
 def local_datetime(day: date, at: time, zone: str) -> datetime:
@@ -82,6 +84,11 @@ class ComposeForm(forms.Form):
     when = forms.ChoiceField(label=_lazy("When"), choices=When.CHOICES, initial=When.LATER, widget=forms.RadioSelect)
     day = forms.DateField(label=_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label=_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    track_links = forms.BooleanField(
+        label=_lazy("Shorten links and add tracking"),
+        required=False,
+        help_text=_lazy("Each link becomes a short link of this server, per channel, counting clicks."),
+    )
 
     def __init__(
         self, *args: Any, channels: list[Channel], zone: str, existing: list[Any] | None = None, **kwargs: Any
@@ -172,7 +179,8 @@ class ComposeForm(forms.Form):
         self.measures: dict[int, Measure] = {}
         for channel in self.chosen():
             plan = self._variant(channel, data)
-            draft = Draft(plan.text, plan.title, media, plan.content_warning, plan.visibility, plan.language)
+            text = as_previewed(plan.text) if data.get("track_links") else plan.text
+            draft = Draft(text, plan.title, media, plan.content_warning, plan.visibility, plan.language)
             measure = self.measures[channel.pk] = check(channel.rules, draft)
             for error in measure.errors:
                 self.add_error(f"{channel.prefix}_text", error)
@@ -235,4 +243,5 @@ class ComposeForm(forms.Form):
             images=data.get("images", []),
             alt_texts={m.pk: data.get(f"alt_m{m.pk}", "") for m in self.existing},
             removed={m.pk for m in self.existing if data.get(f"remove_m{m.pk}")},
+            track_links=bool(data.get("track_links")),
         )

@@ -28,6 +28,7 @@ from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import Media, OutgoingPost, PublishResult
 from federe.core import audit
+from federe.links.services import shorten_for_delivery
 from federe.publishing import ledger, notices
 from federe.publishing.checks import workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus
@@ -45,11 +46,13 @@ class Job:
 
 
 def outgoing_post(delivery: Delivery) -> OutgoingPost:
+    """What the connector gets; with the post's links made the channel's short links when the post asks for it
+    (the same ones on every attempt: ``links.services.shorten_for_delivery``)."""
     variant, post = delivery.variant, delivery.post
     media = tuple(
         Media(path=Path(item.file.path), mime_type=item.mime, alt_text=item.alt_text) for item in post.media.all()
     )
-    return OutgoingPost(
+    outgoing = OutgoingPost(
         body_html=variant.body_html,
         body_text=variant.body_text,
         idempotency_key=delivery.network_key,
@@ -61,6 +64,7 @@ def outgoing_post(delivery: Delivery) -> OutgoingPost:
         language=variant.language,
         publish_at=delivery.due_at,
     )
+    return shorten_for_delivery(delivery, outgoing)
 
 
 def start_sending(token: str) -> list[Job]:

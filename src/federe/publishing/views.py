@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from federe.accounts.permissions import Perm, has_perm
 from federe.core.pages import add_errors, workspace_page
 from federe.core.requests import WorkspaceRequest
+from federe.links import queries as link_queries
+from federe.links.addresses import as_previewed
 from federe.publishing import approvals, composing, shown
 from federe.publishing.channels import publishing_channels
 from federe.publishing.forms import ComposeForm
@@ -56,7 +58,7 @@ def compose(request: WorkspaceRequest, slug: str, pk: int | None = None) -> Http
         channels=channels,
         zone=zone,
         existing=existing,
-        initial=composing.initial(post, zone) if post else None,
+        initial=composing.initial(post, zone) if post else composing.new_post_initial(workspace),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,6 +92,8 @@ def limits(request: WorkspaceRequest, slug: str) -> HttpResponse:
         raise Http404
     p, data = channel.prefix, request.POST
     text = data.get(f"{p}_text") or data.get("body") or ""
+    if data.get("track_links"):
+        text = as_previewed(text)
     draft = Draft(
         text=text,
         title=data.get(f"{p}_title") or data.get("title") or "",
@@ -119,6 +123,7 @@ def detail_context(request: WorkspaceRequest, post: Post, new_link: str = "") ->
         "may_compose": has_perm(request.user, workspace, Perm.PUBLISH),
         "new_link": new_link,
         "approval_required": approvals.settings_for(workspace).required,
+        "link_totals": link_queries.clicks_per_channel(workspace, post.pk),
     }
 
 
