@@ -26,6 +26,9 @@ from federe.core.models import AuditEvent
 from federe.core.routing import WORKSPACE_PREFIX
 from federe.inbox.models import Conversation, Message, Reply, ReplyState, ReviewState
 from federe.inbox.services import send_reply
+from federe.links import services as link_services
+from federe.links.models import ClickCount, LinkSettings, ShortLink, UtmPreset
+from federe.links.utm import Context as UtmContext
 from federe.listening import services as listening
 from federe.listening.models import Alert, AlertSettings, Mention, SavedQuery
 from federe.moderation import services as moderation
@@ -140,7 +143,11 @@ def _populate_posts(t: Tenant) -> None:
     from datetime import time
 
     (slot,) = publishing_queueing.add_slots(t.connection, [(1, time(9))], by=t.owner)
-    t.extra.update(post=post, media=media, link=link, slot=slot)
+    short = link_services.link_for(
+        post, t.connection, f"https://{t.workspace.slug}.example/", {}, UtmContext("c", "dummy", "1", "2026-01-01")
+    )
+    link_services.count_click(short)
+    t.extra.update(post=post, media=media, link=link, slot=slot, short=short)
 
 
 def _populate_team(t: Tenant) -> None:
@@ -237,8 +244,15 @@ def snapshot() -> dict[str, Any]:
                 ApprovalLink,
                 ApprovalSettings,
                 QueueSlot,
+                ShortLink,
+                ClickCount,
+                UtmPreset,
+                LinkSettings,
             )
         },
+        "clicks": list(ClickCount.objects.order_by("pk").values_list("pk", "count")),
+        "presets": list(UtmPreset.objects.order_by("pk").values_list("pk", "utm_source", "utm_medium")),
+        "link_settings": list(LinkSettings.objects.order_by("pk").values_list("pk", "shorten_by_default")),
         "posts": list(Post.objects.order_by("pk").values_list("pk", "body", "approval", "scheduled_at")),
         "links": list(ApprovalLink.objects.order_by("pk").values_list("pk", "revoked_at")),
         "memberships": list(Membership.objects.order_by("pk").values_list("pk", "role")),
@@ -335,6 +349,9 @@ POST_ONLY = {
     "publishing:queue-next",
     "publishing:queue-remove",
     "publishing:calendar-move",
+    "links:settings",
+    "links:preset",
+    "links:example",
 }
 
 
@@ -628,6 +645,22 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
             *both("publishing:link-revoke", pk=post, link_id=link),
             ("post", url("publishing:link-revoke", A, pk=a.extra["post"].pk, link_id=link), {}),
         ],
+        "links:page": [
+            ("get", url("links:page", B), {}),
+            ("get", url("links:page", B) + f"?post={post}", {}),
+        ],
+        "links:settings": [
+            ("post", url("links:settings", B), {"shorten_by_default": "on"}),
+            ("post", url("links:settings", B), {}),
+        ],
+        "links:preset": [
+            ("post", url("links:preset", B), {"prefix": "p-all", "p-all-utm_source": "sneaky"}),
+            ("post", url("links:preset", B), {"prefix": "p-dummy", "p-dummy-utm_medium": "sneaky"}),
+        ],
+        "links:example": [
+            ("post", url("links:example", B), {"prefix": "p-all", "p-all-utm_source": "x"}),
+            ("post", url("links:example", B), {"prefix": "p-dummy", "p-dummy-utm_source": "x"}),
+        ],
     }
 
 
@@ -897,6 +930,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/workspaces"),
     ("get", "/api/v1/posts"),
     ("get", "/api/v1/queue"),
+    ("get", "/api/v1/links"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
     ("get", "/api/v1/conversations"),

@@ -83,6 +83,9 @@ WRITE_PERM: dict[str, Perm | None] = {
     "publishing:queue-remove": Perm.PUBLISH,
     "publishing:calendar-move": Perm.PUBLISH,
     "accounts:settings": Perm.MANAGE_MEMBERS,
+    "links:settings": Perm.PUBLISH,
+    "links:preset": Perm.PUBLISH,
+    "links:example": Perm.VIEW,  # changes nothing: the address a preset gives, as one types
 }
 
 

@@ -136,6 +136,16 @@ def _not_found(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main a[href='/']")).to_be_visible()
 
 
+def _links(page: Page, _ws: Workspace) -> None:
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main .preset-form").first).to_be_visible()
+    expect(page.locator("main .example code").first).to_be_visible()
+
+
+def _link_missing(page: Page, _ws: Workspace) -> None:
+    expect(page.locator("main h1")).to_be_visible()
+
+
 SCREENS = [
     Screen(
         "login",
@@ -243,6 +253,8 @@ SCREENS = [
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
+    Screen("links", "links:page", _w("links/"), _links),
+    Screen("link-missing", "links:follow", lambda ws: "/l/zzzzzzz", _link_missing, status=404, anonymous=True),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
@@ -268,6 +280,7 @@ NOT_PAGES = {
     "publishing:limits", "publishing:media", "publishing:submit", "publishing:decide", "publishing:link-create",
     "publishing:link-revoke", "publishing:client-image", "publishing:queue-next", "publishing:queue-remove",
     "publishing:calendar-move",
+    "links:settings", "links:preset", "links:example",
 }  # fmt: skip
 
 

@@ -25,7 +25,9 @@ def _base(settings):
 
 def _texts_of_next_round() -> dict[int, tuple[str, str]]:
     token, _ids = ledger.claim_due(limit=10)
-    return {job.delivery.connection_id: (job.outgoing.body_text, job.outgoing.body_html) for job in start_sending(token)}
+    return {
+        job.delivery.connection_id: (job.outgoing.body_text, job.outgoing.body_html) for job in start_sending(token)
+    }
 
 
 def test_each_channel_gets_its_own_short_links(tracked_post, channels):
@@ -38,7 +40,10 @@ def test_each_channel_gets_its_own_short_links(tracked_post, channels):
         assert SHORT.findall(html) == codes  # the formatted text carries the same links
         links = {link.code: link for link in ShortLink.objects.filter(post=post, connection=channel)}
         assert set(codes) == set(links)
-        assert {link.target for link in links.values()} == {"https://example.org/news?ref=home#top", "https://example.com/a"}
+        assert {link.target for link in links.values()} == {
+            "https://example.org/news?ref=home#top",
+            "https://example.com/a",
+        }
     assert ShortLink.objects.filter(post=post).count() == 4
 
 
@@ -71,7 +76,7 @@ def test_the_workspace_default_applies_to_a_post_without_a_choice(workspace, own
         owner,
         PostInput(body="https://example.org", scheduled_at=timezone.now(), variants=[VariantInput(channels[0].pk)]),
     )
-    (text, _html), = _texts_of_next_round().values()
+    ((text, _html),) = _texts_of_next_round().values()
     assert SHORT.fullmatch(text)
 
 

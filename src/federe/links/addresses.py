@@ -2,7 +2,7 @@
 
 Links are found the way the networks find them (Bluesky's facets, Mastodon's 23-character count): ``http://`` or
 ``https://`` up to a space, a quote or an angle bracket, without the punctuation that ends a sentence.
-A target is accepted when it is an http(s) address with a host, no space or control character, and at most
+A target is accepted when it is an http or https address with a host, no space or control character, and at most
 ``MAX_TARGET`` characters (``connectors.values.web_url``: the rule for every address from outside).
 """
 
@@ -40,7 +40,7 @@ def short_url(code: str) -> str:
 
 
 def valid_target(address: str) -> str:
-    """The address when it may be shortened, else "": http(s) only, a host, at most MAX_TARGET characters."""
+    """The address when it may be shortened, else "": http or https only, a host, at most MAX_TARGET characters."""
     return web_url(address, limit=MAX_TARGET)
 
 

@@ -17,7 +17,17 @@ from federe.links.models import UTM_FIELDS, UtmPreset
 from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import workspace_zone
 
-__all__ = ["UTM_FIELDS", "Example", "PresetEntry", "example", "network_of_prefix", "networks_of", "prefix_of", "preset_forms", "with_form"]
+__all__ = [
+    "UTM_FIELDS",
+    "Example",
+    "PresetEntry",
+    "example",
+    "network_of_prefix",
+    "networks_of",
+    "prefix_of",
+    "preset_forms",
+    "with_form",
+]
 
 SAMPLE_TARGET = "https://example.org/news?ref=home#top"
 SAMPLE_POST = "42"

@@ -73,7 +73,9 @@ class ShortLink(WorkspaceScoped):
         ordering = ["-id"]
         constraints = [
             # One link per post, channel and address: a retried delivery finds the same one (and the same text).
-            models.UniqueConstraint(fields=["post", "connection", "target_digest"], name="links_one_link_per_post_channel")
+            models.UniqueConstraint(
+                fields=["post", "connection", "target_digest"], name="links_one_link_per_post_channel"
+            )
         ]
         indexes = [models.Index(fields=["workspace", "post"])]
 
@@ -90,3 +92,6 @@ class ClickCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["link", "day"], name="links_one_count_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.day}: {self.count}"

@@ -1,6 +1,6 @@
 """Links' writes: the workspace's settings and presets, a post's choice, short links made at send time, clicks.
 
-``shorten_for_delivery`` is the one call the publisher makes (``publishing.sending.outgoing_post``): each http(s)
+``shorten_for_delivery`` is the one call the publisher makes (``publishing.sending.outgoing_post``): each http or https
 address of the variant's text becomes the channel's short link for it, made once per (post, channel, address) and
 found again on every later attempt, so a retried delivery sends exactly the same text (the network's idempotency
 key and marker checks still see the same post).
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
@@ -72,7 +73,10 @@ def check_templates(templates: dict[str, str]) -> dict[str, str]:
                 % {"names": ", ".join("{" + n + "}" for n in unknown)}
             ]
         elif len(value) > MAX_TEMPLATE:
-            errors[name] = [_("At most %(max)d characters.") % {"max": MAX_TEMPLATE}]
+            errors[name] = [
+                ngettext("At most %(max)d character.", "At most %(max)d characters.", MAX_TEMPLATE)
+                % {"max": MAX_TEMPLATE}
+            ]
         clean[name] = value
     if errors:
         raise ValidationError(errors)

@@ -11,5 +11,5 @@ urlpatterns = [
     workspace_path("links/presets/", views.save_preset, name="preset"),
     workspace_path("links/example/", views.example, name="example"),
     # The short links themselves: no account, no workspace in the address.
-    path("l/<str:code>", views.follow, name="follow"),
+    path("l/<path:code>", views.follow, name="follow"),
 ]

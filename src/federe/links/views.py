@@ -31,7 +31,9 @@ from federe.links.forms import PresetForm, SettingsForm
 
 @require_http_methods(["GET", "HEAD"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
-    destination = services.follow(code, method=request.method or "GET", user_agent=request.headers.get("User-Agent", ""))
+    destination = services.follow(
+        code, method=request.method or "GET", user_agent=request.headers.get("User-Agent", "")
+    )
     if destination is None:
         response = render(request, "links/missing.html", status=404)
     else:
@@ -50,15 +52,15 @@ def _page_context(request: WorkspaceRequest, preset_forms: list[Any] | None = No
         "workspace": workspace,
         "nav": "posts",
         "may_edit": has_perm(request.user, workspace, Perm.PUBLISH),
-        "settings_form": SettingsForm(initial={"shorten_by_default": services.settings_for(workspace).shorten_by_default}),
+        "settings_form": SettingsForm(
+            initial={"shorten_by_default": services.settings_for(workspace).shorten_by_default}
+        ),
         "presets": preset_forms or examples.preset_forms(workspace),
         "post_id": post_id,
         "posts": queries.posts_with_links(workspace),
         "links": queries.links(workspace, post_id)[: queries.MAX_ROWS],
         "per_channel": per_channel,
-        "channel_chart": category_chart(
-            [(t.label, t.clicks) for t in per_channel[:12]], title=_("Clicks per channel")
-        )
+        "channel_chart": category_chart([(t.label, t.clicks) for t in per_channel[:12]], title=_("Clicks per channel"))
         if per_channel
         else None,
         "post_chart": category_chart([(t.label, t.clicks) for t in per_post[:12]], title=_("Clicks per post"))

@@ -9,6 +9,7 @@ from federe.api.v1 import errors
 from federe.api.v1.auth import TokenAuth
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
+from federe.api.v1.links import router as links_router
 from federe.api.v1.listening import router as listening_router
 from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
@@ -48,3 +49,4 @@ api.add_router("/people", people_router, tags=["people"])
 api.add_router("/members", members_router, tags=["members"])
 api.add_router("/posts", posts_router, tags=["posts"])
 api.add_router("/queue", queue_router, tags=["posts"])
+api.add_router("/links", links_router, tags=["links"])
