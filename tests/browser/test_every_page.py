@@ -27,9 +27,14 @@ from federe.accounts.team import invitation_link, pending
 from federe.connections.models import Connection
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation
+from federe.links import services as link_services
+from federe.links.models import ClickCount
+from federe.links.utm import DEFAULTS
+from federe.links.utm import Context as UtmContext
 from federe.listening.models import SavedQuery
 from federe.moderation.models import Rule
 from federe.people.models import Person
+from federe.publishing.channels import publishing_channels
 from tests.browser.test_publishing import client_address, demo_post, queue_address
 from tests.browser.test_ui import DEMO_USER, assert_inbox_fits_the_window, log_in, switch_language
 
@@ -136,8 +141,21 @@ def _not_found(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main a[href='/']")).to_be_visible()
 
 
+def _clicked_links(ws: Workspace) -> int:
+    """The demo post's short links on each publishing channel, clicked a few times (made once); its id."""
+    post = demo_post(ws)
+    for n, channel in enumerate(publishing_channels(ws)[:3]):
+        context = UtmContext(channel.connection.name, channel.connection.network, str(post.pk), "2026-12-01")
+        link = link_services.link_for(post, channel.connection, "https://example.org/carte", DEFAULTS, context)
+        for _ in range(0 if ClickCount.objects.filter(link=link).exists() else 3 + 4 * n):
+            link_services.count_click(link)
+    return post.pk
+
+
 def _links(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main .chart svg rect")).not_to_have_count(0)
+    expect(page.locator("main table.links tbody tr")).not_to_have_count(0)
     expect(page.locator("main .preset-form").first).to_be_visible()
     expect(page.locator("main .example code").first).to_be_visible()
 
@@ -253,7 +271,7 @@ SCREENS = [
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
-    Screen("links", "links:page", _w("links/"), _links),
+    Screen("links", "links:page", lambda ws: f"/w/{ws.slug}/links/?post={_clicked_links(ws)}", _links),
     Screen("link-missing", "links:follow", lambda ws: "/l/zzzzzzz", _link_missing, status=404, anonymous=True),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
