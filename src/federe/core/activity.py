@@ -72,6 +72,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "required": gettext_lazy("approval required"),
     "self_approval": gettext_lazy("authors may approve their own posts"),
     "steps": gettext_lazy("approval steps"),
+    "shorten_by_default": gettext_lazy("links shortened in new posts"),
+    "parameters": gettext_lazy("UTM parameters"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {

@@ -87,7 +87,10 @@ def save_preset(workspace: Workspace, *, by: Any, network: str = "", templates: 
     require(by, workspace, Perm.PUBLISH)
     clean = check_templates(templates)
     row, _created = UtmPreset.objects.update_or_create(workspace=workspace, network=network, defaults=clean)
-    audit.record("links.preset_saved", workspace=workspace, actor=by, details={"network": network, **clean})
+    parameters = ", ".join(f"{name}={value}" for name, value in clean.items() if value)
+    audit.record(
+        "links.preset_saved", workspace=workspace, actor=by, details={"network": network, "parameters": parameters}
+    )
     return row
 
 
