@@ -23,8 +23,11 @@ from federe.connections.runtime import connector_for
 from federe.connections.services import create_connection, sync_connection
 from federe.connectors.errors import Permanent
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus, OutgoingReply
+from federe.core.models import AuditEvent
 from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
+from federe.publishing.models import DeliveryState
+from tests.publishing.on_peers import killed_after_the_call, publish, schedule_now
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -285,3 +288,20 @@ def test_the_server_stopped_mid_sync_loses_nothing_and_says_so(channel, room, me
     for event in (before, after):
         assert Message.objects.filter(connection=channel, external_id=f"{room}|{event}").count() == 1
     assert channel.last_error == "" and channel.consecutive_failures == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_announcement_published_by_the_worker_is_one_event_even_when_the_worker_died_after_the_call(
+    channel, room, admin, run_id, workspace, owner
+):
+    """Published once; an unknown outcome is resolved by the event's transaction id, not by sending again."""
+    post = schedule_now(workspace, owner, [channel], "", f"Annonce {run_id}")
+    (delivery,) = publish(post)
+    assert delivery.state == DeliveryState.SENT, delivery.last_error
+    killed_after_the_call(delivery)
+    (resolved,) = publish(post)
+    assert resolved.state == DeliveryState.SENT and resolved.external_id == delivery.external_id
+    assert AuditEvent.objects.filter(verb="delivery.resolved").count() == 1
+    events = admin.get(f"/rooms/{room}/messages", params={"dir": "b", "limit": 50}).json()["chunk"]
+    ours = [e for e in events if e["type"] == "m.room.message" and run_id in e["content"].get("body", "")]
+    assert [f"{room}|{e['event_id']}" for e in ours] == [delivery.external_id]

@@ -130,6 +130,11 @@ class MatrixClient:
         params = {"from": start, "dir": "f", "limit": limit, "filter": filter_json}
         return self.call("GET", f"{CLIENT}/rooms/{q(room)}/messages", params=params)
 
+    def latest(self, room: str, *, before: str, limit: int) -> dict[str, Any]:
+        """The room's events, newest first (``dir=b``), from ``before`` (a pagination token; "" for the newest)."""
+        params = {"from": before or None, "dir": "b", "limit": limit}
+        return self.call("GET", f"{CLIENT}/rooms/{q(room)}/messages", params=params)
+
     def event(self, room: str, event_id: str) -> dict[str, Any]:
         return self.call("GET", f"{CLIENT}/rooms/{q(room)}/event/{q(event_id)}")
 

@@ -62,6 +62,9 @@ ALREADY_DONE = {
 }
 
 
+FIND_PAGES = 3  # pages of 100 events read back by find_published
+
+
 def txn_id(kind: str, key: str) -> str:
     """A transaction id derived from an idempotency key: the same key, the same event on the homeserver."""
     return f"federe-{kind}-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
@@ -222,9 +225,28 @@ class MatrixConnector(Connector):
         return {"m.in_reply_to": {"event_id": parent}}
 
     def publish(self, post: OutgoingPost) -> PublishResult:
-        room = str(self.config.get("announcements_room") or "") or self._targets()[0]
+        room = self._announcements_room()
         content = _message(post.body_html, post.body_text)
         return _published(room, self.client.send(room, txn_id("post", post.idempotency_key), content))
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        """The event an earlier attempt sent: Synapse shows the sending device its own events with their
+        ``unsigned.transaction_id``; the room's last ``FIND_PAGES`` pages are read, newest first. (The txnId alone
+        makes a retry safe only while the homeserver remembers it, about 30 minutes: this also covers later ones.)"""
+        room, wanted, before = self._announcements_room(), txn_id("post", post.idempotency_key), ""
+        for _page in range(FIND_PAGES):
+            answer = self.client.latest(room, before=before, limit=100)
+            for event in answer.get("chunk") or []:
+                unsigned = event.get("unsigned") if isinstance(event, dict) else None
+                if isinstance(unsigned, dict) and unsigned.get("transaction_id") == wanted:
+                    return _published(room, str(event.get("event_id") or ""))
+            before = str(answer.get("end") or "")
+            if not before or not answer.get("chunk"):
+                break
+        return None
+
+    def _announcements_room(self) -> str:
+        return str(self.config.get("announcements_room") or "") or self._targets()[0]
 
     # -- moderation ------------------------------------------------------------------------------------------
 
