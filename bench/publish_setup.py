@@ -47,12 +47,8 @@ def make_deliveries(
     """``count`` deliveries over ``channels`` dummy channels (one post per ``channels`` deliveries), due evenly over
     ``spread_seconds`` from ``lead_seconds`` after they are all written (written in bulk, not claimable until one
     last UPDATE gives them their times, as the services would have left them). Returns the first due time."""
-    from django.db.models import F
-    from django.utils import timezone
-
     from federe.accounts.models import Workspace
     from federe.connections.models import Connection
-    from federe.publishing.models import Delivery, Post, PostStatus, Variant
 
     workspace = Workspace.objects.create(slug="bench", name="Bench")
     Connection.objects.bulk_create(
@@ -62,6 +58,21 @@ def make_deliveries(
         ]
     )
     links = list(Connection.objects.filter(workspace=workspace).order_by("id"))
+    return deliveries_on(links, count, lead_seconds, spread_seconds)
+
+
+def deliveries_on(
+    links: list[Any], count: int, lead_seconds: float, spread_seconds: float, text: Any = None
+) -> datetime:
+    """``count`` deliveries over the channels ``links`` (one post per ``len(links)`` deliveries), due evenly as
+    make_deliveries says. ``text(index)`` gives a delivery's variant text and title (default: its post's)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from federe.publishing.models import Delivery, Post, PostStatus, Variant
+
+    workspace = links[0].workspace
+    channels = len(links)
     step = spread_seconds / max(count - 1, 1)
     base = datetime(2000, 1, 1, tzinfo=UTC)
     posts = Post.objects.bulk_create(
@@ -83,8 +94,8 @@ def make_deliveries(
                 workspace=workspace,
                 post=posts[index // channels],
                 connection=links[index % channels],
-                body_text=posts[index // channels].body,
-                title=posts[index // channels].title,
+                body_text=text(index) if text else posts[index // channels].body,
+                title=text(index) if text else posts[index // channels].title,
             )
             for index in range(count)
         ],

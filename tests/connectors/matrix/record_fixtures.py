@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from federe.connectors.matrix.connector import txn_id
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from tests.peers import env_file, read_env_file
 
@@ -112,6 +114,14 @@ def main() -> None:
     save("member_join.json", admin.get(f"/rooms/{room}/state/m.room.member/@{member}:localhost").json())
     save("whoami.json", admin.get("/account/whoami").json())
     save("sent.json", {"event_id": later})
+    # An announcement sent as Fédère sends it (txnId from the key "recorded-delivery"), read back by the sending
+    # device, in a room of its own: its transaction id is kept (find_published looks for it), the tokens are not.
+    own = admin.post("/createRoom", json={"name": "Annonces"}).json()["room_id"]
+    txn = txn_id("post", "recorded-delivery")
+    admin.put(f"/rooms/{own}/send/m.room.message/{txn}", json={"msgtype": "m.text", "body": "Annonce"})
+    latest = json.dumps(admin.get(f"/rooms/{own}/messages", params={"dir": "b", "limit": 100}).json(), indent=1)
+    assert admin_token not in latest and token not in latest
+    (FIXTURES / "messages_latest.json").write_text(latest + "\n", encoding="utf-8")
     unknown = httpx.get(url + C + "/account/whoami", headers={"Authorization": "Bearer nope"}, trust_env=False)
     save("error_401_unknown_token.json", unknown.json())
     save("error_403_forbidden.json", user.post(f"/rooms/{room}/ban", json={"user_id": "@admin:localhost"}).json())
