@@ -121,7 +121,8 @@ def test_without_javascript_the_form_moves_and_redirects_with_the_confirmation(l
     response = logged.post(MOVE, {"post": post.pk, "day": (day + timedelta(days=2)).isoformat(), "view": "week"})
     assert response.status_code == 302 and "view=week" in response["Location"]
     page = logged.get(response["Location"]).content.decode()
-    assert "Moved to" in page
+    assert "Moved to" in page and 'name="undo"' in page  # said once, with its undo
+    assert "Moved to" not in logged.get(response["Location"]).content.decode()
     post.refresh_from_db()
     assert post.scheduled_at == paris(day + timedelta(days=2), 9)
 
@@ -193,3 +194,25 @@ def test_another_workspaces_post_is_not_found(logged, other_workspace):
     assert Post.objects.get(pk=theirs.pk).scheduled_at == theirs.scheduled_at
     page = logged.get(cal_url(channel=conn.pk, date=theirs.scheduled_at.date().isoformat())).content.decode()
     assert "Rival forum" not in page
+
+
+def test_a_post_moved_on_the_calendar_never_fires_at_its_old_time(logged, make_post, publish_log):
+    from federe.publishing.sending import publish_due
+    from tests.publishing.conftest import network_lines
+
+    post = make_post()  # due a second ago: the worker would take it now
+    tomorrow = (timezone.now() + timedelta(days=1)).astimezone(PARIS).date()
+    logged.post(MOVE, {"post": post.pk, "day": tomorrow.isoformat(), "time": "10:00"}, **HTMX)
+    assert publish_due()["claimed"] == 0
+    assert network_lines(publish_log) == []
+    assert set(Delivery.objects.filter(post=post).values_list("due_at", flat=True)) == {paris(tomorrow, 10)}
+
+
+def test_moving_a_recurring_post_moves_its_series(logged, make_post):
+    day = (timezone.now() + timedelta(days=2)).astimezone(PARIS).date()
+    post = make_post(when=paris(day, 9), recurrence="weekly")
+    logged.post(MOVE, {"post": post.pk, "day": (day + timedelta(days=1)).isoformat()}, **HTMX)
+    response = logged.get(cal_url(view="month", date=(day + timedelta(days=8)).isoformat()))
+    repeats = [p for d in response.context["grid"].days for p in d.entries if p.entry.repeat]
+    assert repeats and all(p.local.weekday() == (day + timedelta(days=1)).weekday() for p in repeats)
+    assert all(p.local.strftime("%H:%M") == "09:00" for p in repeats)

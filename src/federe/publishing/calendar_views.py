@@ -1,15 +1,15 @@
 """The calendar pages: the week and month grids (posts placed on the workspace's clock), and moving a post, by a drag
 (static/publishing/calendar.js fills the post's own "Move" form and sends it) or by that form itself (keyboard, no
-JavaScript). htmx gets the grid back with the confirmation and an undo; a plain form post is redirected."""
+JavaScript). htmx gets the grid back with the confirmation and an undo; a plain form post is redirected to the
+calendar, which says the same (the notice waits in the session for that one page)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,8 +142,25 @@ def _channel_ids(request: WorkspaceRequest) -> set[int]:
 def calendar_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
     zone = workspace_zone(request.workspace)
     where, problem = _where(request.GET.dict(), timezone.now().astimezone(zone).date(), _channel_ids(request))
-    notice = Notice(error=problem) if problem else None
+    saved = request.session.pop(_notice_key(slug), None)
+    notice = Notice(error=problem) if problem else _saved_notice(saved)
     return render(request, "publishing/calendar.html", _context(request, where, notice))
+
+
+def _notice_key(slug: str) -> str:
+    return f"federe.calendar.notice.{slug}"
+
+
+def _saved_notice(saved: object) -> Notice | None:
+    """The notice a move without JavaScript left in the session for the page it redirected to."""
+    if not isinstance(saved, dict):
+        return None
+    undo = saved.get("undo")
+    return Notice(
+        error=str(saved.get("error", "")),
+        success=str(saved.get("success", "")),
+        undo=Undo(int(undo["post"]), str(undo["day"]), str(undo["time"])) if isinstance(undo, dict) else None,
+    )
 
 
 def when_words(moment: datetime) -> str:
@@ -188,8 +205,6 @@ def move(request: WorkspaceRequest, slug: str) -> HttpResponse:
 def _answer(request: WorkspaceRequest, where: Where, notice: Notice) -> HttpResponse:
     if request.htmx:
         return render(request, "publishing/_calendar.html", _context(request, where, notice))
-    if notice.error:
-        flash.error(request, notice.error)
-    else:
-        flash.success(request, notice.success)
+    # Without JavaScript: the calendar page after the redirect says it, with the same undo button.
+    request.session[_notice_key(request.workspace.slug)] = asdict(notice)
     return redirect(reverse("publishing:calendar", args=[request.workspace.slug]) + where.query())
