@@ -16,7 +16,7 @@ from federe.accounts.models import User, Workspace
 from federe.publishing import services
 from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import PostInput, VariantInput
-from federe.publishing.models import Delivery, Post
+from federe.publishing.models import Delivery, DeliveryState, Post, PostStatus
 from tests.browser.test_ui import log_in, switch_language
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,24 @@ def drag(page: Page, source: Locator, target: Locator) -> None:
     page.mouse.up()
 
 
-def test_drag_a_post_to_another_day_then_to_an_hour_of_the_week_and_undo(page: Page, live_server, demo_data):
+def test_drag_a_post_to_another_day_then_to_an_hour_of_the_week_and_undo(
+    page: Page, live_server, demo_data, screenshots_dir
+):
     ws, base = demo_data, live_server.url
     zone = ZoneInfo(ws.timezone)
     tenth = _tenth_of_next_month(zone)
     post = _post(ws, tenth, time(9, 0), "Atelier latte art samedi matin, places limitées")
+    weekly = _post(ws, tenth.replace(day=2), time(12, 0), "Le plat du jour de la semaine")
+    Post.objects.filter(pk=weekly.pk).update(recurrence="weekly")
+    sent = _post(ws, tenth.replace(day=3), time(17, 30), "Merci pour la soirée d'hier")
+    Post.objects.filter(pk=sent.pk).update(status=PostStatus.PUBLISHED)
+    Delivery.objects.filter(post=sent).update(state=DeliveryState.SENT)
     log_in(page, base)
     page.goto(f"{base}/w/{ws.slug}/posts/calendar/?view=month&date={tenth.isoformat()}")
+    expect(page.locator(".cal-grid .chip.repeat").first).to_contain_text("Repeat")
+    expect(page.locator(".cal-grid .chip.state-published")).to_contain_text("Published")
+    expect(page.locator(f".cal-grid [data-move-post='{sent.pk}']")).to_have_count(0)  # published: it stays
+    page.screenshot(path=str(screenshots_dir / "calendar-states-en-1366.png"), full_page=True)
     chip = page.locator(f".cal-grid [data-move-post='{post.pk}']")
     expect(chip).to_contain_text("09:00")
     expect(chip).to_contain_text("Scheduled")
