@@ -216,3 +216,14 @@ def test_moving_a_recurring_post_moves_its_series(logged, make_post):
     repeats = [p for d in response.context["grid"].days for p in d.entries if p.entry.repeat]
     assert repeats and all(p.local.weekday() == (day + timedelta(days=1)).weekday() for p in repeats)
     assert all(p.local.strftime("%H:%M") == "09:00" for p in repeats)
+
+
+def test_a_monthly_post_begun_years_ago_still_shows_this_months_repeat(logged, make_post):
+    post = make_post(when=timezone.now() + timedelta(days=1), recurrence="monthly")
+    first = datetime(timezone.now().year - 6, 1, 31, 9, 0, tzinfo=PARIS)  # the 31st: shorter months take their last day
+    Post.objects.filter(pk=post.pk).update(scheduled_at=first.astimezone(UTC))
+    month = (timezone.now() + timedelta(days=40)).astimezone(PARIS).date()
+    response = logged.get(cal_url(view="month", date=month.isoformat()))
+    repeats = [p for d in response.context["grid"].days if d.in_month for p in d.entries if p.entry.repeat]
+    last_day = stdlib_calendar.monthrange(month.year, month.month)[1]
+    assert [(p.local.day, p.local.strftime("%H:%M")) for p in repeats] == [(last_day, "09:00")]

@@ -93,7 +93,8 @@ def _occurrences(post: Post, start: datetime, end: datetime, zone: ZoneInfo) -> 
     """The repeats (n ≥ 1) of ``post`` in [start, end), found from an estimate of the first one's number."""
     assert post.scheduled_at is not None
     days = (start - post.scheduled_at).days
-    per = {"daily": 1, "weekly": 7}.get(post.recurrence, 28)
+    # An estimate that never overshoots: a month is counted as 31 days (28 would skip repeats of an old series).
+    per = {"daily": 1, "weekly": 7}.get(post.recurrence, 31)
     n = max(1, days // per - 2)
     found: list[tuple[int, datetime]] = []
     while len(found) < MAX_OCCURRENCES:
