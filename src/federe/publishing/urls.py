@@ -1,7 +1,7 @@
 from django.urls import path
 
 from federe.core.routing import workspace_path
-from federe.publishing import approval_views, calendar_views, client_views, queue_views, views
+from federe.publishing import approval_views, besttime_views, calendar_views, client_views, queue_views, views
 
 app_name = "publishing"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     workspace_path("posts/queue/", queue_views.queue, name="queue"),
     workspace_path("posts/queue/next/", queue_views.queue_next, name="queue-next"),
     workspace_path("posts/queue/<int:pk>/remove/", queue_views.queue_remove, name="queue-remove"),
+    workspace_path("posts/best-time/", besttime_views.best_time, name="best-time"),
     workspace_path("posts/media/<int:pk>/", views.media, name="media"),
     workspace_path("posts/<int:pk>/", views.post_detail, name="post"),
     workspace_path("posts/<int:pk>/edit/", views.compose, name="edit"),

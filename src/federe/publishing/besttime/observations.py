@@ -1,0 +1,120 @@
+"""What the best-time grid is made of, read from the workspace's rows (UTC times; ``grid.py`` buckets them).
+
+**The brand's posts** in the window: its sent deliveries (``Delivery.sent_at``, ``external_id``) and the outbound
+messages that start something (no parent: not the team's replies, whose time the community chose), once per
+channel and network id. **Their engagement**: the community's messages on the same channel that answer the post
+(their parent is the post, or their thread is the post's) in its first ``HOURS_AFTER`` hours; when the network
+gives an engagement counter for the post (reposts + likes + replies, ``Message.engagement``) and it is higher,
+the counter (it already counts the replies, so the two are never added).
+
+**The community's activity**: its messages (inbound, not spam, not removed) by their own time.
+
+Times are read as they are stored (UTC) for the window only, then bucketed in Python with ``zoneinfo``: the same
+on SQLite and PostgreSQL, DST included. ``bench/besttime.py`` measures it at 100,000 messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from federe.accounts.models import Workspace
+from federe.connections.models import Connection
+from federe.inbox.models import Direction, Message
+from federe.publishing.besttime.grid import Observation
+from federe.publishing.models import Delivery, DeliveryState
+
+HOURS_AFTER = 48
+CHUNK = 500  # ids per IN (...) list: well under SQLite's bound on parameters
+
+
+@dataclass
+class BrandPost:
+    connection_id: int
+    external_id: str
+    at: datetime
+    counter: int = 0  # the network's engagement counter, when it gives one
+    replies: int = 0
+
+    @property
+    def engagement(self) -> int:
+        return max(self.replies, self.counter)
+
+
+def brand_posts(workspace: Workspace, since: datetime, until: datetime, channel: Connection | None) -> list[BrandPost]:
+    """The brand's posts published in [since, until), each once, with their engagement."""
+    scope = {"workspace": workspace, **({"connection": channel} if channel else {})}
+    posts: dict[tuple[int, str], BrandPost] = {}
+    sent = (
+        Delivery.objects.filter(state=DeliveryState.SENT, sent_at__gte=since, sent_at__lt=until, **scope)
+        .exclude(external_id="")
+        .values_list("connection_id", "external_id", "sent_at")
+    )
+    for connection_id, external_id, at in sent:
+        posts.setdefault((connection_id, external_id), BrandPost(connection_id, external_id, at))
+    outbound = Message.objects.filter(
+        direction=Direction.OUTBOUND, parent_external_id="", posted_at__gte=since, posted_at__lt=until, **scope
+    ).values_list("connection_id", "external_id", "posted_at")
+    for connection_id, external_id, at in outbound:
+        posts.setdefault((connection_id, external_id), BrandPost(connection_id, external_id, at))
+    _count_engagement(workspace, posts)
+    return sorted(posts.values(), key=lambda post: post.at)
+
+
+def _chunks(keys: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def _count_engagement(workspace: Workspace, posts: dict[tuple[int, str], BrandPost]) -> None:
+    """Replies in each post's first hours, and the network's counter of the post itself when stored."""
+    for chunk in _chunks(list(posts)):
+        ids = {external_id for _, external_id in chunk}
+        connections = {connection_id for connection_id, _ in chunk}
+        counters = Message.objects.filter(
+            workspace=workspace, connection_id__in=connections, external_id__in=ids, engagement__isnull=False
+        ).values_list("connection_id", "external_id", "engagement")
+        for connection_id, external_id, engagement in counters:
+            if (connection_id, external_id) in posts:
+                posts[(connection_id, external_id)].counter = engagement
+        earliest = min(posts[key].at for key in chunk)
+        latest = max(posts[key].at for key in chunk) + timedelta(hours=HOURS_AFTER)
+        replies = (
+            Message.objects.filter(
+                workspace=workspace,
+                connection_id__in=connections,
+                direction=Direction.INBOUND,
+                posted_at__gte=earliest,
+                posted_at__lte=latest,
+            )
+            .filter(Q(parent_external_id__in=ids) | Q(conversation__external_id__in=ids))
+            .values_list("connection_id", "external_id", "parent_external_id", "conversation__external_id", "posted_at")
+        )
+        for connection_id, external_id, parent, thread, at in replies:
+            post = posts.get((connection_id, parent)) or posts.get((connection_id, thread))
+            if post and post.external_id != external_id and post.at <= at <= post.at + timedelta(hours=HOURS_AFTER):
+                post.replies += 1
+
+
+def post_observations(posts: Iterable[BrandPost]) -> list[Observation]:
+    return [Observation(post.at, float(post.engagement)) for post in posts]
+
+
+def activity_observations(
+    workspace: Workspace, since: datetime, until: datetime, channel: Connection | None
+) -> Iterator[Observation]:
+    """One observation per message of the community in [since, until), read in UTC, streamed."""
+    rows = (
+        Message.objects.filter(
+            workspace=workspace, direction=Direction.INBOUND, posted_at__gte=since, posted_at__lt=until
+        )
+        .exclude(network_status__in=("spam", "removed"))
+        .values_list("posted_at", flat=True)
+    )
+    if channel is not None:
+        rows = rows.filter(connection=channel)
+    for at in rows.iterator(chunk_size=5000):
+        yield Observation(at)
