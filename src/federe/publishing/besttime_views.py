@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
@@ -31,7 +31,7 @@ class BestTimeForm(forms.Form):
         super().__init__(data)  # type: ignore[arg-type]
         self.fields["channel"].choices = [("", _("Every channel"))] + [(str(c.pk), c.name) for c in channels]
         self.fields["weeks"].choices = [
-            (w, _("Last %(count)s weeks") % {"count": w}) for w in besttime.WINDOWS
+            (w, ngettext("Last %(count)s week", "Last %(count)s weeks", w) % {"count": w}) for w in besttime.WINDOWS
         ]
         self.fields["measure"].choices = [(m, words.MEASURE_LABELS[m]) for m in besttime.MEASURES]
 

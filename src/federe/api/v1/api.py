@@ -7,6 +7,7 @@ from ninja.operation import Operation
 
 from federe.api.v1 import errors
 from federe.api.v1.auth import TokenAuth
+from federe.api.v1.besttime import router as besttime_router
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
 from federe.api.v1.links import router as links_router
@@ -47,6 +48,7 @@ api.add_router("/moderation", moderation_router, tags=["moderation"])
 api.add_router("/listening", listening_router, tags=["listening"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/members", members_router, tags=["members"])
+api.add_router("/posts/best-time", besttime_router, tags=["posts"])  # before /posts/{post_id}
 api.add_router("/posts", posts_router, tags=["posts"])
 api.add_router("/queue", queue_router, tags=["posts"])
 api.add_router("/links", links_router, tags=["links"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from federe.publishing.besttime import MIN_POSTS, BestTime
+from federe.publishing.besttime.observations import HOURS_AFTER
 from federe.publishing.besttime.grid import ACTIVITY, ENOUGH, POSTS, Cell, Grid
 
 MEASURE_LABELS = {
@@ -42,8 +43,8 @@ def counted(cell: Cell, measure: str) -> str:
 def score_words(cell: Cell, measure: str) -> str:
     value = number_format(cell.score or 0.0, 1)
     if measure == POSTS:
-        return _("%(value)s replies and reactions per post") % {"value": value}
-    return _("%(value)s messages per week") % {"value": value}
+        return _("replies and reactions per post: %(value)s") % {"value": value}
+    return _("messages per week: %(value)s") % {"value": value}
 
 
 def cell_title(cell: Cell, measure: str) -> str:
@@ -77,10 +78,10 @@ def why_this_measure(result: BestTime) -> str:
         ) % {"count": result.posts, "needed": MIN_POSTS}
     if result.grid.measure == POSTS:
         return ngettext(
-            "Learned from %(count)s of your posts: the answers each got in its first 48 hours.",
-            "Learned from %(count)s of your posts: the answers each got in its first 48 hours.",
+            "Learned from %(count)s of your posts: the answers each got in its first %(hours)s hours.",
+            "Learned from %(count)s of your posts: the answers each got in its first %(hours)s hours.",
             result.posts,
-        ) % {"count": result.posts}
+        ) % {"count": result.posts, "hours": HOURS_AFTER}
     return _("Learned from your community's own messages, by the time they were written.")
 
 

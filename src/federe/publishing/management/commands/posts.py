@@ -12,7 +12,10 @@ from django.utils.translation import ngettext
 
 from federe.accounts.models import User, Workspace
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
+from federe.connections.models import Connection
 from federe.publishing import queries, queueing, services
+from federe.publishing.besttime import AUTO, DEFAULT_WEEKS, MEASURES, WINDOWS, best_time
+from federe.publishing.besttime.words import as_text
 from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import PostInput, VariantInput, workspace_zone
 from federe.publishing.models import Post
@@ -22,15 +25,16 @@ from federe.publishing.slots import parse_days, parse_times
 class Command(WorkspaceCommand):
     help = (
         "Posts: list, show one with its deliveries, create (scheduled with --at, or --queue), cancel, retry what "
-        "failed; queue: the channels' times of the week and their next free times (add with --days and --times)."
+        "failed; queue: the channels' times of the week and their next free times (add with --days and --times); "
+        "best-time: the heat map of when to post (--channel, --weeks, --measure)."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry", "queue"])
+        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry", "queue", "best-time"])
         parser.add_argument("post", nargs="?", type=int, default=None, help="The post's id (show, cancel, retry).")
         add_workspace_argument(parser)
         parser.add_argument("--status", default="", help="Only posts in this status (list).")
-        parser.add_argument("--channel", type=int, action="append", default=[], help="A channel's id (create).")
+        parser.add_argument("--channel", type=int, action="append", default=[], help="A channel's id (create; best-time).")
         parser.add_argument("--text", default="", help="The post's text (create).")
         parser.add_argument("--title", default="", help="Its title, for networks that take one (create).")
         parser.add_argument(
@@ -41,6 +45,8 @@ class Command(WorkspaceCommand):
         )
         parser.add_argument("--days", default="", help="Days for new queue times: mon-fri, tue,thu… (queue).")
         parser.add_argument("--times", default="", help="Times for new queue times: 9:00,17:30 (queue).")
+        parser.add_argument("--weeks", type=int, choices=WINDOWS, default=DEFAULT_WEEKS, help="Window (best-time).")
+        parser.add_argument("--measure", choices=MEASURES, default=AUTO, help="What to learn from (best-time).")
         parser.add_argument("--as", dest="username", help="Act as this member; the operator otherwise.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -126,3 +132,13 @@ class Command(WorkspaceCommand):
             self.stdout.write("        " + ", ".join(f"{s.get_weekday_display()} {s.at:%H:%M}" for s in queue.slots))
             for moment in queue.upcoming:
                 self.stdout.write(f"        → {moment.astimezone(zone):%Y-%m-%d %H:%M %Z}")
+
+    def do_best_time(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        channel = None
+        if options["channel"]:
+            channel = Connection.objects.filter(workspace=workspace, pk=options["channel"][0]).first()
+            if channel is None:
+                raise CommandError(_("No channel %(id)s in this workspace.") % {"id": options["channel"][0]})
+        result = best_time(workspace, channel=channel, weeks=options["weeks"], measure=options["measure"])
+        for line in as_text(result, channel.name if channel else _("Every channel")):
+            self.stdout.write(line)
