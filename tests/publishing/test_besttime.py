@@ -189,7 +189,7 @@ def test_bad_input_is_said_and_the_default_shown(client, owner, workspace):
 
 
 def test_tenancy_and_permissions(client, owner, workspace, member_factory, other_workspace):
-    ws_b, owner_b, conn_b = other_workspace
+    ws_b, _owner_b, conn_b = other_workspace
     client.force_login(owner)
     assert client.get(page(ws_b.slug)).status_code == 404
     assert client.get(page(workspace.slug), {"channel": conn_b.pk}).status_code == 404
@@ -202,7 +202,9 @@ def test_tenancy_and_permissions(client, owner, workspace, member_factory, other
 # --------------------------------------------------------------------------- API and command
 
 
-def test_api_gives_168_cells_and_refuses_another_workspaces_channel(client, owner, workspace, channels, other_workspace):
+def test_api_gives_168_cells_and_refuses_another_workspaces_channel(
+    client, owner, workspace, channels, other_workspace
+):
     _ws, _owner, theirs = other_workspace
     _token, raw = create_api_token(user=owner, workspace=workspace, name="t")
     auth = {"Authorization": f"Bearer {raw}"}

@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
@@ -21,19 +21,25 @@ from federe.publishing.channels import publishing_channels
 class BestTimeForm(forms.Form):
     """What the page shows; a value that is not offered is refused in words and the default shown instead."""
 
-    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False)
-    weeks = forms.TypedChoiceField(
-        label=gettext_lazy("Window"), coerce=int, required=False, empty_value=besttime.DEFAULT_WEEKS
-    )
-    measure = forms.ChoiceField(label=gettext_lazy("Measure"), required=False)
-
     def __init__(self, data: object, channels: list[Connection]) -> None:
         super().__init__(data)  # type: ignore[arg-type]
-        self.fields["channel"].choices = [("", _("Every channel"))] + [(str(c.pk), c.name) for c in channels]
-        self.fields["weeks"].choices = [
-            (w, ngettext("Last %(count)s week", "Last %(count)s weeks", w) % {"count": w}) for w in besttime.WINDOWS
-        ]
-        self.fields["measure"].choices = [(m, words.MEASURE_LABELS[m]) for m in besttime.MEASURES]
+        self.fields["channel"] = forms.ChoiceField(
+            label=_("Channel"),
+            required=False,
+            choices=[("", _("Every channel")), *[(str(c.pk), c.name) for c in channels]],
+        )
+        self.fields["weeks"] = forms.TypedChoiceField(
+            label=_("Window"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                (w, ngettext("Last %(count)s week", "Last %(count)s weeks", w) % {"count": w}) for w in besttime.WINDOWS
+            ],
+        )
+        self.fields["measure"] = forms.ChoiceField(
+            label=_("Measure"), required=False, choices=[(m, words.MEASURE_LABELS[m]) for m in besttime.MEASURES]
+        )
 
 
 def _channel(workspace: Workspace, raw: str) -> Connection | None:

@@ -12,6 +12,7 @@ got in its first 48 hours) and, while the brand has posted too little for that, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
 from federe.publishing.besttime import observations
-from federe.publishing.besttime.grid import ACTIVITY, ENOUGH, POSTS, Cell, Grid, build_grid
+from federe.publishing.besttime.grid import ACTIVITY, ENOUGH, POSTS, Cell, Grid, Observation, build_grid
 from federe.publishing.checks import workspace_zone
 
 WINDOWS = (4, 8, 12)  # weeks
@@ -64,6 +65,7 @@ def best_time(
     # A post counts once its first hours are over: a post of this morning has not had its chance yet.
     posts = observations.brand_posts(workspace, since, until - timedelta(hours=observations.HOURS_AFTER), channel)
     shown = measure if measure != AUTO else (POSTS if len(posts) >= MIN_POSTS else ACTIVITY)
+    seen: Iterable[Observation]
     if shown == POSTS:
         seen = observations.post_observations(posts)
     else:

@@ -127,8 +127,6 @@ def _colour(grid: Grid) -> None:
 
 
 def suggest(grid: Grid, limit: int = SUGGESTED) -> list[Cell]:
-    candidates = [
-        cell for cell in grid.cells if cell.enough and cell.score is not None and cell.score > grid.mean
-    ]
+    candidates = [cell for cell in grid.cells if cell.enough and cell.score is not None and cell.score > grid.mean]
     candidates.sort(key=lambda cell: (-(cell.score or 0.0), -cell.observations, cell.weekday, cell.hour))
     return candidates[:limit]

@@ -54,7 +54,8 @@ def brand_posts(workspace: Workspace, since: datetime, until: datetime, channel:
         .values_list("connection_id", "external_id", "sent_at")
     )
     for connection_id, external_id, at in sent:
-        posts.setdefault((connection_id, external_id), BrandPost(connection_id, external_id, at))
+        if at is not None:  # always, given the filter; the column allows None
+            posts.setdefault((connection_id, external_id), BrandPost(connection_id, external_id, at))
     outbound = Message.objects.filter(
         direction=Direction.OUTBOUND, parent_external_id="", posted_at__gte=since, posted_at__lt=until, **scope
     ).values_list("connection_id", "external_id", "posted_at")
@@ -79,7 +80,7 @@ def _count_engagement(workspace: Workspace, posts: dict[tuple[int, str], BrandPo
         ).values_list("connection_id", "external_id", "engagement")
         for connection_id, external_id, engagement in counters:
             if (connection_id, external_id) in posts:
-                posts[(connection_id, external_id)].counter = engagement
+                posts[(connection_id, external_id)].counter = engagement or 0
         earliest = min(posts[key].at for key in chunk)
         latest = max(posts[key].at for key in chunk) + timedelta(hours=HOURS_AFTER)
         replies = (

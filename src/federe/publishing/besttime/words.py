@@ -8,12 +8,11 @@ from datetime import time
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import number_format, time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from federe.publishing.besttime import MIN_POSTS, BestTime
-from federe.publishing.besttime.observations import HOURS_AFTER
 from federe.publishing.besttime.grid import ACTIVITY, ENOUGH, POSTS, Cell, Grid
+from federe.publishing.besttime.observations import HOURS_AFTER
 
 MEASURE_LABELS = {
     "auto": gettext_lazy("Best available"),
@@ -126,6 +125,6 @@ def as_text(result: BestTime, channel_name: str) -> list[str]:
             marks.append(f"{text}{'*' if (cell.weekday, cell.hour) in suggested else ' '}".rjust(5))
         lines.append(f"{weekday_abbr(weekday)[:4]:<5}" + "".join(marks))
     lines.append(_("Suggested slots:") if grid.suggestions else _("No slot to suggest yet: not enough data."))
-    lines += [f"  {slot_label(c)}  {counted(c, grid.measure)}, {score_words(c, grid.measure)}" for c in grid.suggestions]
+    for cell in grid.suggestions:
+        lines.append(f"  {slot_label(cell)}  {counted(cell, grid.measure)}, {score_words(cell, grid.measure)}")
     return lines
-

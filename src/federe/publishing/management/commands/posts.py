@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import User, Workspace
-from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.connections.models import Connection
+from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.publishing import queries, queueing, services
 from federe.publishing.besttime import AUTO, DEFAULT_WEEKS, MEASURES, WINDOWS, best_time
 from federe.publishing.besttime.words import as_text
@@ -34,7 +34,9 @@ class Command(WorkspaceCommand):
         parser.add_argument("post", nargs="?", type=int, default=None, help="The post's id (show, cancel, retry).")
         add_workspace_argument(parser)
         parser.add_argument("--status", default="", help="Only posts in this status (list).")
-        parser.add_argument("--channel", type=int, action="append", default=[], help="A channel's id (create; best-time).")
+        parser.add_argument(
+            "--channel", type=int, action="append", default=[], help="A channel id (create, best-time)."
+        )
         parser.add_argument("--text", default="", help="The post's text (create).")
         parser.add_argument("--title", default="", help="Its title, for networks that take one (create).")
         parser.add_argument(
