@@ -635,6 +635,10 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
         "publishing:calendar": [("get", url("publishing:calendar", B), {})],
         # B's post moved from B's calendar, and from A's own calendar: 404 both ways.
         "publishing:calendar-move": both("publishing:calendar-move", data={"post": post, "day": "2099-01-05"}),
+        "publishing:best-time": [
+            ("get", url("publishing:best-time", B), {}),
+            ("get", url("publishing:best-time", A) + f"?channel={b.connection.pk}", {}),  # B's channel in A's page
+        ],
         "publishing:media": both("publishing:media", "get", pk=media),
         "publishing:post": both("publishing:post", "get", pk=post),
         "publishing:edit": both("publishing:edit", "get", pk=post) + both("publishing:edit", "post", compose, pk=post),
@@ -931,6 +935,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/posts"),
     ("get", "/api/v1/queue"),
     ("get", "/api/v1/links"),
+    ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
     ("get", "/api/v1/conversations"),

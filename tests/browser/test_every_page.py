@@ -164,6 +164,14 @@ def _link_missing(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main h1")).to_be_visible()
 
 
+def _best_time(page: Page, ws: Workspace) -> None:
+    """The demo has posts enough to learn from their answers: a full grid, counts in it, suggested slots."""
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(7)
+    expect(page.locator("table.heatmap tbody tr").first.locator("td")).to_have_count(24)
+    expect(page.locator("td.suggested").first).to_be_visible()
+    expect(page.locator("ol.suggested-slots li")).not_to_have_count(0)
+
+
 SCREENS = [
     Screen(
         "login",
@@ -268,6 +276,7 @@ SCREENS = [
     Screen("queue", "publishing:queue", queue_address, _queue_page),
     Screen("calendar-month", "publishing:calendar", lambda ws: _calendar(ws, "month"), _calendar_page),
     Screen("calendar-week", "publishing:calendar", lambda ws: _calendar(ws, "week"), _calendar_page),
+    Screen("best-time", "publishing:best-time", _w("posts/best-time/"), _best_time),
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),

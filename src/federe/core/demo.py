@@ -14,6 +14,7 @@ from federe.accounts import services as accounts
 from federe.accounts import team
 from federe.accounts.models import Role, Workspace
 from federe.connections import services as connections
+from federe.connections.models import Connection
 from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
 from federe.moderation import services as moderation
@@ -88,10 +89,20 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
             stored = outcome.run.stored if outcome else 0
             say(f"  {name} / {channel}: {stored} messages")
         _animate(workspace, demo, team[0][0])
+        _published(workspace, demo, french=channels[0][2], seed=channels[0][5])
         animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
         _listening(workspace, demo, channels[0][1])
     _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
     return True
+
+
+def _published(workspace: Workspace, owner: Any, *, french: float, seed: int) -> None:
+    """Eight weeks of the brand's posts on its first channel, with their answers (publishing.demo)."""
+    from federe.publishing.demo import publish_history
+
+    channel = Connection.objects.filter(workspace=workspace).order_by("id").first()
+    if channel is not None:
+        publish_history(workspace, channel, owner, seed=seed, lang="fr" if french >= 0.5 else "en")
 
 
 def _invitation(workspace: Workspace, owner: Any, say: Callable[[str], None]) -> None:
