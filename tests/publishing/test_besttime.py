@@ -3,6 +3,7 @@ community's activity, and the page, API and command (tenancy, permissions, an em
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -165,7 +166,7 @@ def test_the_page_shows_each_cells_count_the_threshold_and_the_suggestions(clien
     assert "Fewer than 5 messages: not enough to say." in html
     assert '<span aria-hidden="true">6</span>' in html
     assert "6 messages, messages per week: 0.5" in html
-    assert html.count('class="heat-5 suggested"') == 1
+    assert len(re.findall(r'<td class="heat-\d suggested"', html)) == 1
 
 
 def test_the_page_in_french(client, owner, workspace, channels):

@@ -84,11 +84,21 @@ def test_suggestions_are_above_the_mean_best_first_and_at_most_five():
 
 
 def test_activity_score_is_messages_per_week_and_its_threshold_counts_messages():
-    grid = build_grid(_posts([(2, 20, [1.0] * 8), (3, 7, [1.0] * 3)]), zone=PARIS, measure=ACTIVITY, weeks=4)
+    cells = [(2, 20, [1.0] * 8), (3, 7, [1.0] * 3), (4, 9, [1.0] * 5)]
+    grid = build_grid(_posts(cells), zone=PARIS, measure=ACTIVITY, weeks=4)
     assert grid.rows[2][20].score == 2.0 and grid.rows[2][20].enough
     assert grid.rows[3][7].observations == 3 and not grid.rows[3][7].enough
-    assert [(c.weekday, c.hour) for c in grid.suggestions] == [(2, 20)]
-    assert grid.rows[2][20].level == 5 and 1 <= grid.rows[3][7].level < 5
+    assert [(c.weekday, c.hour) for c in grid.suggestions] == [(2, 20), (4, 9)]
+
+
+def test_colours_spread_from_the_lowest_to_the_highest_cell_with_enough():
+    cells = [(2, 20, [1.0] * 8), (3, 7, [1.0] * 3), (4, 9, [1.0] * 5), (5, 9, [1.0] * 13)]
+    grid = build_grid(_posts(cells), zone=PARIS, measure=ACTIVITY, weeks=4)
+    assert [grid.rows[d][h].level for d, h in ((4, 9), (2, 20), (5, 9))] == [1, 3, 5]
+    assert grid.rows[3][7].level == 1  # below the lowest cell with enough: the first level
+    assert grid.rows[0][0].level == 0  # nothing at all
+    alone = build_grid(_posts(cells[:2]), zone=PARIS, measure=ACTIVITY, weeks=4)
+    assert alone.rows[2][20].level == 3  # one cell with enough: nothing to compare it with
 
 
 def test_no_observation_no_suggestion():

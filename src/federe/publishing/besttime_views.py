@@ -22,7 +22,7 @@ class BestTimeForm(forms.Form):
     """What the page shows; a value that is not offered is refused in words and the default shown instead."""
 
     def __init__(self, data: object, channels: list[Connection]) -> None:
-        super().__init__(data)  # type: ignore[arg-type]
+        super().__init__(data, initial={"weeks": besttime.DEFAULT_WEEKS, "measure": besttime.AUTO})  # type: ignore[arg-type]
         self.fields["channel"] = forms.ChoiceField(
             label=_("Channel"),
             required=False,

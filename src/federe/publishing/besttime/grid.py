@@ -117,13 +117,17 @@ def build_grid(observations: Iterable[Observation], *, zone: ZoneInfo, measure: 
 
 
 def _colour(grid: Grid) -> None:
-    """Levels 1…5 in proportion to the best score of a cell with enough observations (or of any cell)."""
-    scored = [cell.score for cell in grid.cells if cell.score is not None and cell.enough]
-    top = max(scored or [cell.score or 0.0 for cell in grid.cells] or [0.0])
+    """Levels 1…5 from the lowest to the highest score of the cells with enough observations (of every scored cell
+    when none has enough): the map shows where the hours differ, not how far all of them are from zero."""
+    scores = [c.score for c in grid.cells if c.score is not None and c.enough] or [
+        c.score for c in grid.cells if c.score is not None
+    ]
+    low, high = min(scores, default=0.0), max(scores, default=0.0)
     for cell in grid.cells:
-        if cell.score is not None:
-            share = cell.score / top if top > 0 else 0.0
-            cell.level = max(1, min(LEVELS, 1 + int(share * (LEVELS - 1) + 0.5)))
+        if cell.score is None:
+            continue
+        share = (cell.score - low) / (high - low) if high > low else 0.5
+        cell.level = 1 + round(min(1.0, max(0.0, share)) * (LEVELS - 1))
 
 
 def suggest(grid: Grid, limit: int = SUGGESTED) -> list[Cell]:
