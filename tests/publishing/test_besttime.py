@@ -235,3 +235,30 @@ def test_a_channel_created_elsewhere_is_not_listed(client, owner, workspace, oth
     client.force_login(owner)
     html = client.get(page(workspace.slug)).content.decode()
     assert "Notre canal" in html and other_workspace[2].name not in html
+
+
+def test_the_databases_quarter_hours_land_in_the_local_hour_dst_and_half_hour_zones_included(workspace, channels):
+    one, _ = channels
+    now = datetime(2026, 8, 1, tzinfo=UTC)
+    for n, at in enumerate(
+        [
+            datetime(2026, 7, 7, 2, 30, tzinfo=UTC),  # Tuesday 04:30 in Paris (summer)
+            datetime(2026, 5, 12, 2, 59, 59, tzinfo=UTC),  # Tuesday 04:59:59 in Paris
+            datetime(2026, 7, 7, 10, 20, tzinfo=UTC),  # 12:20 in Paris; 15:50 in Kolkata (UTC+05:30)
+            datetime(2026, 7, 7, 10, 40, tzinfo=UTC),  # 12:40 in Paris; 16:10 in Kolkata
+        ]
+    ):
+        message(one, f"m{n}", at)
+    grid = besttime.best_time(workspace, weeks=12, measure="activity", now=now).grid
+    assert [(c.weekday, c.hour, c.observations) for c in grid.cells if c.observations] == [(1, 4, 2), (1, 12, 2)]
+    workspace.timezone = "Asia/Kolkata"
+    grid = besttime.best_time(workspace, weeks=12, measure="activity", now=now).grid
+    assert [(c.weekday, c.hour, c.observations) for c in grid.cells if c.observations] == [
+        (1, 8, 2),  # 08:00 and 08:29:59
+        (1, 15, 1),
+        (1, 16, 1),
+    ]
+    message(one, "w", datetime(2027, 1, 5, 2, 30, tzinfo=UTC))  # Tuesday 03:30 in Paris (winter)
+    workspace.timezone = "Europe/Paris"
+    winter = besttime.best_time(workspace, weeks=4, measure="activity", now=datetime(2027, 1, 20, tzinfo=UTC)).grid
+    assert [(c.weekday, c.hour, c.observations) for c in winter.cells if c.observations] == [(1, 3, 1)]

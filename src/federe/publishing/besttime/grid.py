@@ -48,6 +48,7 @@ ACTIVITY = "activity"
 class Observation:
     at: datetime  # aware, any zone (stored in UTC)
     value: float = 1.0
+    count: int = 1  # observations at this time (a database group: ``value`` is then their sum)
 
 
 @dataclass
@@ -96,9 +97,9 @@ def build_grid(observations: Iterable[Observation], *, zone: ZoneInfo, measure: 
     for observation in observations:
         weekday, hour = local_slot(observation.at, zone)
         cell = rows[weekday][hour]
-        cell.observations += 1
+        cell.observations += observation.count
         cell.total += observation.value
-        count += 1
+        count += observation.count
         total += observation.value
     grid = Grid(measure=measure, zone=zone.key, weeks=weeks, rows=rows, observations=count)
     if measure == POSTS:
