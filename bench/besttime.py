@@ -9,8 +9,8 @@ A fresh database (a throw-away SQLite file under var/bench, or a PostgreSQL data
 of the brand over the last 12 weeks and ``-n`` community messages over the same weeks, a third of them answers
 to those posts (their parent is the post), the rest spread over the day with an evening peak. Rows are written
 with bulk_create (untimed). Then ``publishing.besttime.best_time`` is timed, three runs each, for the community's
-activity (every message of the window read in UTC and bucketed with zoneinfo), for the posts (the posts and their
-answers), on 4 and 12 weeks, and on one channel. Printed: the median and the slowest run of each, and the rows read.
+activity (counted by the database per UTC quarter of an hour, then bucketed with zoneinfo), for the posts (each post
+and each of its answers read), on 4 and 12 weeks, and on one channel. Printed: the median and the slowest run of each, and the rows read.
 This is a benchmark, not a test: it asserts only that every message of the window was counted.
 """
 
@@ -80,14 +80,12 @@ def populate(count: int, posts: int, now: datetime) -> Any:
     variants = Variant.objects.bulk_create(
         [Variant(workspace=ws, post=p, connection=c) for p, (c, _e, _a) in zip(made, sent, strict=True)]
     )
-    Delivery.objects.bulk_create(
-        [
-            Delivery(workspace=ws, post=p, variant=v, connection=c, state=DeliveryState.SENT, due_at=at, sent_at=at,
-                     external_id=e)
-            for p, v, (c, e, at) in zip(made, variants, sent, strict=True)
-        ],  # fmt: skip
-        batch_size=1000,
-    )
+    deliveries = [
+        Delivery(workspace=ws, post=p, variant=v, connection=c, state=DeliveryState.SENT, due_at=at, sent_at=at,
+                 external_id=e)
+        for p, v, (c, e, at) in zip(made, variants, sent, strict=True)
+    ]  # fmt: skip
+    Delivery.objects.bulk_create(deliveries, batch_size=1000)
     threads = {c.pk: Conversation.objects.create(workspace=ws, connection=c, external_id="general") for c in channels}
     for c, e, _at in sent:
         threads[(c.pk, e)] = Conversation.objects.create(workspace=ws, connection=c, external_id=e)  # type: ignore[index]

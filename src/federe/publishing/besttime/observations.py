@@ -21,8 +21,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMinute, Floor, TruncHour
+from django.db import connections
+from django.db.models import CharField, Count, IntegerField, Q
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast, ExtractMinute, Floor, Substr, TruncHour
 
 from federe.accounts.models import Workspace
 from federe.connections.models import Connection
@@ -116,23 +118,39 @@ def activity_observations(
     Every timezone in use today is a whole number of quarter hours away from UTC (+01:00, +05:30, +05:45…), so all
     the messages of one UTC quarter share one local hour, whatever the zone and its DST: the grid puts the quarter's
     count in that hour (``grid.local_slot`` of its start). The database returns at most 96 rows a day of the window
-    instead of every message, the same on SQLite and PostgreSQL (truncation and extraction in UTC)."""
+    instead of every message."""
     rows = Message.objects.filter(
         workspace=workspace, direction=Direction.INBOUND, posted_at__gte=since, posted_at__lt=until
     ).exclude(network_status__in=("spam", "removed"))
     if channel is not None:
         rows = rows.filter(connection=channel)
+    hour, quarter = _utc_quarter(connections[rows.db].vendor)
     groups = (
-        rows.annotate(
-            hour=TruncHour("posted_at", tzinfo=UTC),
-            quarter=Floor(ExtractMinute("posted_at", tzinfo=UTC) / QUARTER),
-        )
+        rows.annotate(hour=hour, quarter=quarter)
         .values("hour", "quarter")
         .annotate(messages=Count("id"))
         .order_by()
         .values_list("hour", "quarter", "messages")
     )
     return [
-        Observation(hour + timedelta(minutes=QUARTER * int(quarter)), float(messages), messages)
-        for hour, quarter, messages in groups
+        Observation(_utc_hour(start) + timedelta(minutes=QUARTER * int(part)), float(messages), messages)
+        for start, part, messages in groups
     ]
+
+
+def _utc_quarter(vendor: str) -> tuple[Combinable, Combinable]:
+    """The hour (truncated) and the quarter of that hour (0…3) of ``posted_at``, in UTC.
+
+    SQLite holds Django's datetimes as UTC text, ``YYYY-MM-DD HH:MM:SS[.ffffff]``: grouping on that text is
+    grouping in UTC, in C. (Django's TruncHour and ExtractMinute call a Python function per row there: about five
+    times slower than reading every timestamp.) PostgreSQL truncates and extracts natively, in UTC."""
+    if vendor == "sqlite":
+        hour = Substr("posted_at", 1, 13, output_field=CharField())
+        return hour, Cast(Substr("posted_at", 15, 2, output_field=CharField()), IntegerField()) / QUARTER
+    return TruncHour("posted_at", tzinfo=UTC), Floor(ExtractMinute("posted_at", tzinfo=UTC) / QUARTER)
+
+
+def _utc_hour(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite's "YYYY-MM-DD HH"
+        return datetime.fromisoformat(f"{value[:10]}T{value[11:13]}:00:00").replace(tzinfo=UTC)
+    return value.astimezone(UTC)
