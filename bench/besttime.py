@@ -10,8 +10,9 @@ of the brand over the last 12 weeks and ``-n`` community messages over the same 
 to those posts (their parent is the post), the rest spread over the day with an evening peak. Rows are written
 with bulk_create (untimed). Then ``publishing.besttime.best_time`` is timed, three runs each, for the community's
 activity (counted by the database per UTC quarter of an hour, then bucketed with zoneinfo), for the posts (each post
-and each of its answers read), on 4 and 12 weeks, and on one channel. Printed: the median and the slowest run of each, and the rows read.
-This is a benchmark, not a test: it asserts only that every message of the window was counted.
+and each of its answers read), on 4 and 12 weeks, and on one channel. Printed: the median and the slowest run of
+each, and the rows read. This is a benchmark, not a test: it asserts only that every message of the window was
+counted.
 """
 
 from __future__ import annotations

@@ -68,6 +68,7 @@ def test_a_posts_engagement_is_its_answers_in_48_hours_or_the_networks_counter(c
     message(two, "p2", at, direction=Direction.OUTBOUND, engagement=7)  # the post as stored, with its counter
     message(two, "r6", at + timedelta(hours=3), parent="p2")
     posts = observations.brand_posts(one.workspace, NOW - timedelta(weeks=8), NOW, None)
+    posts = observations.with_engagement(one.workspace, posts)
     assert [(p.external_id, p.replies, p.counter, p.engagement) for p in posts] == [
         ("p1", 2, 0, 2),
         ("p2", 1, 7, 7),

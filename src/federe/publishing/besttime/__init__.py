@@ -67,7 +67,7 @@ def best_time(
     shown = measure if measure != AUTO else (POSTS if len(posts) >= MIN_POSTS else ACTIVITY)
     seen: Iterable[Observation]
     if shown == POSTS:
-        seen = observations.post_observations(posts)
+        seen = observations.post_observations(observations.with_engagement(workspace, posts))
     else:
         seen = observations.activity_observations(workspace, since, until, channel)
     grid = build_grid(seen, zone=workspace_zone(workspace), measure=shown, weeks=weeks)

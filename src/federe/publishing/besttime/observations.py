@@ -51,7 +51,7 @@ class BrandPost:
 
 
 def brand_posts(workspace: Workspace, since: datetime, until: datetime, channel: Connection | None) -> list[BrandPost]:
-    """The brand's posts published in [since, until), each once, with their engagement."""
+    """The brand's posts published in [since, until), each once (``with_engagement`` counts their engagement)."""
     scope = {"workspace": workspace, **({"connection": channel} if channel else {})}
     posts: dict[tuple[int, str], BrandPost] = {}
     sent = (
@@ -67,7 +67,6 @@ def brand_posts(workspace: Workspace, since: datetime, until: datetime, channel:
     ).values_list("connection_id", "external_id", "posted_at")
     for connection_id, external_id, at in outbound:
         posts.setdefault((connection_id, external_id), BrandPost(connection_id, external_id, at))
-    _count_engagement(workspace, posts)
     return sorted(posts.values(), key=lambda post: post.at)
 
 
@@ -76,8 +75,9 @@ def _chunks(keys: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
         yield keys[start : start + CHUNK]
 
 
-def _count_engagement(workspace: Workspace, posts: dict[tuple[int, str], BrandPost]) -> None:
-    """Replies in each post's first hours, and the network's counter of the post itself when stored."""
+def with_engagement(workspace: Workspace, found: list[BrandPost]) -> list[BrandPost]:
+    """The same posts, each with the replies of its first hours and the network's counter of it when stored."""
+    posts = {(post.connection_id, post.external_id): post for post in found}
     for chunk in _chunks(list(posts)):
         ids = {external_id for _, external_id in chunk}
         connections = {connection_id for connection_id, _ in chunk}
@@ -104,6 +104,7 @@ def _count_engagement(workspace: Workspace, posts: dict[tuple[int, str], BrandPo
             post = posts.get((connection_id, parent)) or posts.get((connection_id, thread))
             if post and post.external_id != external_id and post.at <= at <= post.at + timedelta(hours=HOURS_AFTER):
                 post.replies += 1
+    return found
 
 
 def post_observations(posts: Iterable[BrandPost]) -> list[Observation]:
