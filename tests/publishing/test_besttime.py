@@ -42,6 +42,15 @@ def message(conn, external_id: str, at: datetime, *, parent: str = "", thread: s
     )
 
 
+def six_tuesday_evenings(channel) -> None:
+    """A message at 18:10 on the workspace's clock on each of six Tuesdays (wall-clock arithmetic: DST or not)."""
+    today = timezone.now().astimezone(PARIS)
+    day = today.date() - timedelta(days=(today.weekday() - 1) % 7 + 7)  # a Tuesday one to two weeks ago
+    tuesday = datetime(day.year, day.month, day.day, 18, 10, tzinfo=PARIS)
+    for week in range(6):
+        message(channel, f"t{week}", (tuesday - timedelta(weeks=week)).astimezone(UTC))
+
+
 @pytest.fixture
 def sent(make_post):
     """A published post of the brand on a channel: a sent delivery with its network id and time."""
@@ -154,13 +163,9 @@ def test_an_empty_workspace_gets_a_calm_word_not_a_grid(client, owner, workspace
     assert "No slot to suggest yet" in html
 
 
-def test_the_page_shows_each_cells_count_the_threshold_and_the_suggestions(client, owner, channels, sent):
+def test_the_page_shows_each_cells_count_the_threshold_and_the_suggestions(client, owner, channels):
     one, _ = channels
-    today = timezone.now().astimezone(PARIS)
-    day = today.date() - timedelta(days=(today.weekday() - 1) % 7 + 7)  # a Tuesday one to two weeks ago
-    tuesday = datetime(day.year, day.month, day.day, 18, 10, tzinfo=PARIS)
-    for week in range(6):  # 18:10 on the workspace's clock every week (wall-clock arithmetic), DST or not
-        message(one, f"m{week}", (tuesday - timedelta(weeks=week)).astimezone(UTC))
+    six_tuesday_evenings(one)
     client.force_login(owner)
     html = client.get(page(one.workspace.slug), {"weeks": 12, "measure": "activity"}).content.decode()
     assert "When your community is active" in html
@@ -263,3 +268,32 @@ def test_the_databases_quarter_hours_land_in_the_local_hour_dst_and_half_hour_zo
     workspace.timezone = "Europe/Paris"
     winter = besttime.best_time(workspace, weeks=4, measure="activity", now=datetime(2027, 1, 20, tzinfo=UTC)).grid
     assert [(c.weekday, c.hour, c.observations) for c in winter.cells if c.observations] == [(1, 3, 1)]
+
+
+def test_a_suggestion_becomes_a_queue_slot_of_the_channel_through_the_queue_page(client, owner, channels):
+    from federe.publishing.models import QueueSlot
+
+    one, _two = channels
+    six_tuesday_evenings(one)
+    client.force_login(owner)
+    html = client.get(page(one.workspace.slug), {"channel": one.pk}).content.decode()
+    assert f"Add as a queue slot for {one.name}" in html
+    form = re.search(r'<form method="post" action="([^"]+)" class="add-slot">(.*?)</form>', html, re.S)
+    assert form and form[1] == reverse("publishing:queue", args=[one.workspace.slug])
+    fields = dict(re.findall(r'<input type="hidden" name="(days|times|channels)" value="([^"]+)">', form[2]))
+    assert fields == {"days": "1", "times": "18:00", "channels": str(one.pk)}
+    response = client.post(form[1], fields)
+    assert response.status_code == 302
+    slot = QueueSlot.objects.get()
+    assert (slot.connection_id, slot.weekday, slot.at.strftime("%H:%M")) == (one.pk, 1, "18:00")
+    every = client.get(page(one.workspace.slug)).content.decode()  # every channel: the channel is chosen in the form
+    assert '<select name="channels">' in every and "Add as a queue slot<" in every
+
+
+def test_only_a_role_that_publishes_sees_the_button(client, workspace, channels, member_factory):
+    six_tuesday_evenings(channels[0])
+    client.force_login(member_factory(Role.CLIENT))
+    html = client.get(page(workspace.slug)).content.decode()
+    assert "Tuesday 18:00–19:00" in html and "add-slot" not in html
+    client.force_login(member_factory(Role.COMMUNITY_MANAGER))
+    assert "add-slot" in client.get(page(workspace.slug)).content.decode()

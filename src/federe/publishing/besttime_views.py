@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
+from federe.accounts.permissions import Perm, has_perm
 from federe.connections.models import Connection
 from federe.core.pages import workspace_page
 from federe.core.params import whole_number
@@ -83,8 +84,11 @@ def best_time(request: WorkspaceRequest, slug: str) -> HttpResponse:
             "too_few": words.too_few_words(grid.measure),
             "enough": besttime.ENOUGH,
             "suggestions": [
-                (words.slot_label(c), words.counted(c, grid.measure), words.score_words(c, grid.measure))
+                (c, words.slot_label(c), words.counted(c, grid.measure), words.score_words(c, grid.measure))
                 for c in grid.suggestions
             ],
+            # A suggestion becomes a queue slot through the queue page's own form (its service, its checks).
+            "may_queue": has_perm(request.user, workspace, Perm.PUBLISH),
+            "queue_channels": channels if channel is None else [channel],
         },
     )
