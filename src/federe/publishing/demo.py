@@ -39,7 +39,7 @@ ODD_HOURS = 8  # one-off posts at other hours: cells with too few posts to say a
 
 TEXTS = {
     "fr": [
-        "Nouvelle carte de saison : qu'est-ce qui vous tente ?",
+        "La carte de saison change : qu'est-ce qui vous tente ?",
         "Atelier dégustation samedi : il reste des places !",
         "Votre boisson préférée pour finir la semaine ?",
         "Les coulisses de la torréfaction, en photos.",
