@@ -227,3 +227,14 @@ def test_a_monthly_post_begun_years_ago_still_shows_this_months_repeat(logged, m
     repeats = [p for d in response.context["grid"].days if d.in_month for p in d.entries if p.entry.repeat]
     last_day = stdlib_calendar.monthrange(month.year, month.month)[1]
     assert [(p.local.day, p.local.strftime("%H:%M")) for p in repeats] == [(last_day, "09:00")]
+
+
+def test_a_refused_move_keeps_the_month_one_was_looking_at(logged, make_post):
+    later = (timezone.now() + timedelta(days=70)).astimezone(PARIS).date()
+    post = make_post(when=paris(later, 9))
+    page = logged.get(cal_url(view="month", date=later.isoformat())).content.decode()
+    assert f'name="date" value="{later.isoformat()}"' in page  # the move form says where the calendar is
+    data = {"post": post.pk, "day": "2020-01-01", "view": "month", "date": later.isoformat()}
+    response = logged.post(MOVE, data, **HTMX)
+    assert "in the past" in response.content.decode()
+    assert response.context["grid"].anchor == later
