@@ -129,3 +129,21 @@ def test_the_api_lists_links_with_their_clicks(client, owner, workspace, clicked
     assert row["code"] == link.code and row["clicks"] == 3 and row["short_url"].endswith(f"/l/{link.code}")
     assert row["destination"] == "https://example.org/?utm_source=dummy"
     assert ShortLink.objects.count() == 1
+
+
+def test_the_api_can_ask_a_post_to_shorten_its_links(client, owner, workspace, channels):
+    raw = create_api_token(user=owner, workspace=workspace, name="t")[1]
+    body = {"body": "https://example.org/a", "variants": [{"connection_id": channels[0].pk}], "shorten_links": True}
+    answer = client.post(
+        "/api/v1/posts", body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert answer.status_code == 201
+    assert PostTracking.objects.get(post_id=answer.json()["id"]).shorten is True
+    body["shorten_links"] = False
+    edit = client.put(
+        f"/api/v1/posts/{answer.json()['id']}",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert edit.status_code == 200 and PostTracking.objects.get().shorten is False

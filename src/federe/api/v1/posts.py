@@ -17,6 +17,7 @@ from ninja import Field, Header, Query, Router, Schema
 
 from federe.api.v1.schemas import Id, Offset
 from federe.core.requests import ApiRequest
+from federe.links import services as link_services
 from federe.publishing import approvals, queries, services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Delivery, Post
@@ -44,6 +45,11 @@ class PostIn(Schema):
     variants: list[VariantIn] = Field([], max_length=50, description="One per channel (connection) to publish on.")
     recurrence: str = Field("", description="'', daily, weekly or monthly.", max_length=8)
     recurrence_until: datetime | None = None
+    shorten_links: bool | None = Field(
+        None,
+        description="True: each link becomes a short link with the channel's UTM parameters when sent (GET /links "
+        "counts its clicks); false: links are sent as written; null: the workspace's default.",
+    )
     queue: bool = Field(
         False, description="True: published at the next time free in the queues of all its channels (no scheduled_at)."
     )
@@ -139,6 +145,7 @@ def _input(payload: PostIn) -> PostInput:
         recurrence=payload.recurrence,
         recurrence_until=payload.recurrence_until,
         queue=payload.queue,
+        shorten_links=bool(payload.shorten_links),
     )
 
 
@@ -169,6 +176,7 @@ def create_post(
         if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
             raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
         raise
+    _choose_links(post, payload)
     if approvals.settings_for(request.workspace).required and approvals.open_round(post) is None:
         approvals.submit(post, by=request.user)  # the API is no way around the workspace's approval workflow
         post.refresh_from_db()
@@ -188,10 +196,16 @@ def update_post(request: ApiRequest, post_id: Id, payload: PostIn) -> PostOut:
     post = queries.post(request.workspace, post_id)
     before = _content(post)
     post = services.update_post(post, request.user, _input(payload))
+    _choose_links(post, payload)
     if _content(post) != before:
         approvals.content_changed(post, by=request.user)  # an edited post is approved again
         post.refresh_from_db()
     return post_out(post)
+
+
+def _choose_links(post: Post, payload: PostIn) -> None:
+    if payload.shorten_links is not None:
+        link_services.set_post_choice(post, payload.shorten_links)
 
 
 def _content(post: Post) -> tuple[object, ...]:
