@@ -90,6 +90,7 @@ def _paths(ws: Workspace) -> list[str]:
         "/listening/alerts/",
         "/activity/",
         "/tokens/",
+        "/links/",
     ]
     if rule:
         paths.append(f"/moderation/rules/{rule.pk}/")

@@ -16,11 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from federe.accounts.permissions import Perm, has_perm
-from federe.core.charts import category_chart
+from federe.core.charts import BarChart, category_chart
 from federe.core.pages import add_errors, workspace_page
 from federe.core.params import whole_number
 from federe.core.refusals import error_text
@@ -60,14 +61,18 @@ def _page_context(request: WorkspaceRequest, preset_forms: list[Any] | None = No
         "posts": queries.posts_with_links(workspace),
         "links": queries.links(workspace, post_id)[: queries.MAX_ROWS],
         "per_channel": per_channel,
-        "channel_chart": category_chart([(t.label, t.clicks) for t in per_channel[:12]], title=_("Clicks per channel"))
-        if per_channel
-        else None,
-        "post_chart": category_chart([(t.label, t.clicks) for t in per_post[:12]], title=_("Clicks per post"))
-        if per_post
-        else None,
+        "channel_chart": _chart(per_channel, _("Clicks per channel"), alone=not per_post),
+        "post_chart": _chart(per_post, _("Clicks per post"), alone=not per_channel),
         **extra,
     }
+
+
+def _chart(totals: list[queries.Total], title: str, *, alone: bool) -> BarChart | None:
+    """Bars of the first twelve totals, labels cut to fit; as wide as the card when it is the only chart."""
+    if not totals:
+        return None
+    points = [(Truncator(t.label).chars(18 if alone else 12), t.clicks) for t in totals[:12]]
+    return category_chart(points, title=title, width=640 if alone else 480)
 
 
 @workspace_page()
