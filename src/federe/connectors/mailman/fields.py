@@ -32,7 +32,10 @@ SETUP_FIELDS = (
         help=_lazy("The absolute path of the Maildir where a subscribed address receives the lists' mail."),
     ),
     SetupField(
-        "from_address", _lazy("Replies are sent from"), required=False, help=_lazy("An address allowed to post.")
+        "from_address",
+        _lazy("Replies and posts are sent from"),
+        required=False,
+        help=_lazy("An address allowed to post."),
     ),
     SetupField("from_name", _lazy("Sender name shown on replies"), required=False),
     SetupField("mail_host", _lazy("Mail server (for replies)"), required=False),
