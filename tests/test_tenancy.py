@@ -630,6 +630,11 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
             ("get", url("publishing:queue", B), {}),
             ("post", url("publishing:queue", B), {"channels": [b.connection.pk], "days": ["0"], "times": "9:00"}),
         ],
+        "publishing:import": [
+            ("get", url("publishing:import", B), {}),
+            ("post", url("publishing:import", B), {"confirm": "yes", "content": "dGV4dCxjaGFubmVscwp4LDEK"}),
+        ],
+        "publishing:import-sample": [("get", url("publishing:import-sample", B), {})],
         "publishing:queue-next": [("post", url("publishing:queue-next", B), {"channels": [b.connection.pk]})],
         "publishing:queue-remove": both("publishing:queue-remove", pk=b.extra["slot"].pk),
         "publishing:calendar": [("get", url("publishing:calendar", B), {})],

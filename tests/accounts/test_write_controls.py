@@ -79,6 +79,7 @@ WRITE_PERM: dict[str, Perm | None] = {
     "publishing:decide": Perm.VIEW,  # shown to the approvers of the post's current step only (any role)
     "publishing:workflow": Perm.MANAGE_MEMBERS,
     "publishing:queue": Perm.PUBLISH,
+    "publishing:import": Perm.PUBLISH,
     "publishing:queue-next": Perm.PUBLISH,
     "publishing:queue-remove": Perm.PUBLISH,
     "publishing:calendar-move": Perm.PUBLISH,

@@ -277,6 +277,7 @@ SCREENS = [
     Screen("calendar-month", "publishing:calendar", lambda ws: _calendar(ws, "month"), _calendar_page),
     Screen("calendar-week", "publishing:calendar", lambda ws: _calendar(ws, "week"), _calendar_page),
     Screen("best-time", "publishing:best-time", _w("posts/best-time/"), _best_time),
+    Screen("post-import", "publishing:import", _w("posts/import/")),
     Screen("post", "publishing:post", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/"),
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
@@ -308,6 +309,7 @@ NOT_PAGES = {
     "publishing:link-revoke", "publishing:client-image", "publishing:queue-next", "publishing:queue-remove",
     "publishing:calendar-move",
     "links:settings", "links:preset", "links:example",
+    "publishing:import-sample",
 }  # fmt: skip
 
 

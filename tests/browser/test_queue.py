@@ -20,11 +20,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_add_times_then_add_a_post_to_the_queue(
-    browser: Browser, live_server, demo_data: Workspace, screenshots_dir, width
+    browser: Browser, browser_context_args, live_server, demo_data: Workspace, screenshots_dir, width
 ):
     base, slug = live_server.url, demo_data.slug
     channel = publishing_channels(demo_data)[0].connection
-    context = browser.new_context(viewport={"width": width, "height": 860})
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": 860}})
     page = context.new_page()
     log_in(page, base)
     page.goto(f"{base}/w/{slug}/posts/queue/")

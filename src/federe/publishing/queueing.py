@@ -10,7 +10,7 @@ with no time in common are refused in words; schedule such a post at a time, or 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import islice
@@ -113,9 +113,11 @@ def next_free(
     count: int = 5,
     after: datetime | None = None,
     exclude_post: int | None = None,
+    also_taken: Collection[datetime] = (),
 ) -> list[datetime]:
     """The next ``count`` instants (UTC) that are a slot of every channel given and free on each, after ``after``
-    (now by default). ``exclude_post``: the post being placed does not hold a slot against itself."""
+    (now by default). ``exclude_post``: the post being placed does not hold a slot against itself; ``also_taken``:
+    instants held by posts not saved yet (the rows above in an import)."""
     if not connections:
         return []
     workspace = connections[0].workspace
@@ -127,16 +129,22 @@ def next_free(
         common = pairs if common is None else common & pairs
     if not common:
         return []
-    taken = _taken(connections, after, exclude_post)
+    taken = _taken(connections, after, exclude_post) | set(also_taken)
     return list(islice((moment for moment in upcoming(common, zone, after) if moment not in taken), count))
 
 
-def queue_time(workspace: Workspace, connection_ids: Sequence[int], *, exclude_post: int | None = None) -> datetime:
+def queue_time(
+    workspace: Workspace,
+    connection_ids: Sequence[int],
+    *,
+    exclude_post: int | None = None,
+    also_taken: Collection[datetime] = (),
+) -> datetime:
     """The time a post added to the queue of these channels goes out, or a refusal in words."""
     connections = list(Connection.objects.filter(workspace=workspace, pk__in=connection_ids).order_by("pk"))
     if not connection_ids or len(connections) != len(set(connection_ids)):
         raise ValidationError({"variants": [_("Choose at least one channel to publish on.")]})
-    found = next_free(connections, count=1, exclude_post=exclude_post)
+    found = next_free(connections, count=1, exclude_post=exclude_post, also_taken=also_taken)
     if found:
         return found[0]
     if len(connections) == 1:

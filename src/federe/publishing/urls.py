@@ -1,7 +1,15 @@
 from django.urls import path
 
 from federe.core.routing import workspace_path
-from federe.publishing import approval_views, besttime_views, calendar_views, client_views, queue_views, views
+from federe.publishing import (
+    approval_views,
+    besttime_views,
+    calendar_views,
+    client_views,
+    import_views,
+    queue_views,
+    views,
+)
 
 app_name = "publishing"
 
@@ -12,6 +20,8 @@ urlpatterns = [
     workspace_path("posts/calendar/move/", calendar_views.move, name="calendar-move"),
     workspace_path("posts/limits/", views.limits, name="limits"),
     workspace_path("posts/approvals/", approval_views.workflow, name="workflow"),
+    workspace_path("posts/import/", import_views.post_import, name="import"),
+    workspace_path("posts/import/sample.csv", import_views.import_sample, name="import-sample"),
     workspace_path("posts/queue/", queue_views.queue, name="queue"),
     workspace_path("posts/queue/next/", queue_views.queue_next, name="queue-next"),
     workspace_path("posts/queue/<int:pk>/remove/", queue_views.queue_remove, name="queue-remove"),

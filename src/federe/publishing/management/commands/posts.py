@@ -13,11 +13,13 @@ from django.utils.translation import ngettext
 from federe.accounts.models import User, Workspace
 from federe.connections.models import Connection
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
-from federe.publishing import queries, queueing, services
+from federe.core.params import whole_number
+from federe.publishing import importing, queries, queueing, services
 from federe.publishing.besttime import AUTO, DEFAULT_WEEKS, MEASURES, WINDOWS, best_time
 from federe.publishing.besttime.words import as_text
 from federe.publishing.channels import publishing_channels
 from federe.publishing.checks import PostInput, VariantInput, workspace_zone
+from federe.publishing.csvread import MAX_BYTES
 from federe.publishing.models import Post
 from federe.publishing.slots import parse_days, parse_times
 
@@ -30,8 +32,12 @@ class Command(WorkspaceCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["list", "show", "create", "cancel", "retry", "queue", "best-time"])
-        parser.add_argument("post", nargs="?", type=int, default=None, help="The post's id (show, cancel, retry).")
+        parser.add_argument(
+            "what", choices=["list", "show", "create", "cancel", "retry", "queue", "best-time", "import"]
+        )
+        parser.add_argument(
+            "post", nargs="?", default=None, help="The post's id (show, cancel, retry), or the CSV file (import)."
+        )
         add_workspace_argument(parser)
         parser.add_argument("--status", default="", help="Only posts in this status (list).")
         parser.add_argument(
@@ -49,6 +55,7 @@ class Command(WorkspaceCommand):
         parser.add_argument("--times", default="", help="Times for new queue times: 9:00,17:30 (queue).")
         parser.add_argument("--weeks", type=int, choices=WINDOWS, default=DEFAULT_WEEKS, help="Window (best-time).")
         parser.add_argument("--measure", choices=MEASURES, default=AUTO, help="What to learn from (best-time).")
+        parser.add_argument("--dry-run", action="store_true", help="Print the report, create nothing (import).")
         parser.add_argument("--as", dest="username", help="Act as this member; the operator otherwise.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,10 +68,11 @@ class Command(WorkspaceCommand):
         self.run(options["what"], workspace, by, options)
 
     def _post(self, workspace: Workspace, options: dict[str, Any]) -> Post:
-        if not options["post"]:
+        post_id = whole_number(options["post"] or "")
+        if post_id is None:
             raise CommandError(_("Give the post's id."))
         try:
-            return queries.post(workspace, options["post"])
+            return queries.post(workspace, post_id)
         except Post.DoesNotExist as exc:
             raise CommandError(_("No post %(id)s in this workspace.") % {"id": options["post"]}) from exc
 
@@ -144,3 +152,28 @@ class Command(WorkspaceCommand):
         result = best_time(workspace, channel=channel, weeks=options["weeks"], measure=options["measure"])
         for line in as_text(result, channel.name if channel else _("Every channel")):
             self.stdout.write(line)
+
+    def do_import(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        """The same report as the import page; without --dry-run, the accepted rows are created (all or nothing)."""
+        if not options["post"]:
+            raise CommandError(_("Give the CSV file."))
+        try:
+            with open(options["post"], "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(_("The file could not be opened: %(error)s") % {"error": exc.strerror}) from exc
+        if options["dry_run"]:
+            report = importing.check_file(workspace, by, data)
+        else:
+            report = importing.import_posts(workspace, by, data)
+        if report.problems:
+            raise CommandError(" ".join(report.problems))
+        zone = workspace_zone(workspace)
+        for note in report.notes:
+            self.stdout.write(note)
+        for row in report.rows:
+            self.stdout.write(importing.row_line(row, zone))
+        self.stdout.write(importing.summary(report))
+        if not options["dry_run"]:
+            count = len(report.created)
+            self.stdout.write(ngettext("%(count)d post created.", "%(count)d posts created.", count) % {"count": count})
