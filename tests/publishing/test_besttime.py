@@ -222,6 +222,9 @@ def test_api_gives_168_cells_and_refuses_another_workspaces_channel(
     assert body["timezone"] == "Europe/Paris" and body["suggestions"] == []
     assert client.get("/api/v1/posts/best-time", {"channel": theirs.pk}, headers=auth).status_code == 404
     assert client.get("/api/v1/posts/best-time", {"weeks": 5}, headers=auth).status_code == 422
+    for weeks in besttime.WINDOWS:  # a query string is text: "12" is the window of 12 weeks
+        chosen = client.get("/api/v1/posts/best-time", {"weeks": weeks, "measure": "posts"}, headers=auth)
+        assert chosen.status_code == 200 and (chosen.json()["weeks"], chosen.json()["measure"]) == (weeks, "posts")
     one = client.get("/api/v1/posts/best-time", {"channel": channels[1].pk}, headers=auth).json()
     assert sum(c["observations"] for c in one["cells"]) == 0
 

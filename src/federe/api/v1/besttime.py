@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from federe.api.v1.schemas import Id
@@ -21,7 +23,7 @@ router = Router()
 
 class BestTimeQuery(Schema):
     channel: Id | None = Field(None, description="A channel's id; every channel when left out.")
-    weeks: Literal[4, 8, 12] = 8
+    weeks: int = Field(8, description="The window: 4, 8 or 12 weeks.")
     measure: Literal["auto", "posts", "activity"] = Field(
         "auto", description="posts: your posts' answers; activity: your community's messages; auto: posts when enough."
     )
@@ -56,6 +58,8 @@ def _cell(cell: Cell) -> CellOut:
 @router.get("", response=BestTimeOut)
 def best_time(request: ApiRequest, q: Query[BestTimeQuery]) -> BestTimeOut:
     """The 7 × 24 cells of the window (168, Monday 0:00 first) and up to five suggested slots, best first."""
+    if q.weeks not in besttime.WINDOWS:  # checked here: a Literal of numbers refuses the query string's "8"
+        raise ValidationError({"weeks": [_("The window is 4, 8 or 12 weeks.")]})
     channel = None
     if q.channel is not None:
         channel = Connection.objects.filter(workspace=request.workspace, pk=q.channel).first()
