@@ -53,3 +53,20 @@ def test_only_managers_can_connect(client, member_factory, workspace):
     assert "Add a channel" not in page
     post(client, workspace, name="x", network="dummy")
     assert not Connection.objects.exists()
+
+
+def test_a_network_that_cannot_moderate_says_its_actions_are_recorded_in_federe_only(client, owner, workspace):
+    client.force_login(owner)
+    feed = Connection.objects.create(workspace=workspace, network="rss", name="Feed", config={"url": "https://e.x/f"})
+    page = client.get(f"/w/{workspace.slug}/channels/{feed.pk}/").content.decode()
+    assert "Moderation on this network" not in page
+    assert "Moderation recorded in Fédère only" in page
+    assert "nothing is sent to the network" in page
+
+
+def test_a_network_that_moderates_lists_its_own_actions(client, owner, workspace):
+    client.force_login(owner)
+    room = Connection.objects.create(workspace=workspace, network="dummy", name="Room", config={})
+    page = client.get(f"/w/{workspace.slug}/channels/{room.pk}/").content.decode()
+    assert "Moderation on this network" in page
+    assert "Moderation recorded in Fédère only" not in page

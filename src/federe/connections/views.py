@@ -20,6 +20,7 @@ from federe.connectors.capabilities import CAPABILITY_LABELS
 from federe.core.pages import add_errors, workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
+from federe.moderation.actions import moderates
 from federe.moderation.actions import offered as offered_actions
 
 
@@ -79,6 +80,7 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
             "can_sync": has_perm(request.user, workspace, Perm.SYNC),
             "can_manage": has_perm(request.user, workspace, Perm.MANAGE_CONNECTIONS),
             "actions": [verdict.label for verdict in offered_actions(connection)],
+            "moderates": moderates(connection),
             "chosen_targets": targets.chosen(connection),
         },
     )
