@@ -164,3 +164,10 @@ def test_a_channel_with_a_token_and_no_hashtag_only_publishes(server):
 
 def test_publishing_is_declared_idempotent_so_an_unknown_outcome_is_sent_again_with_the_same_key():
     assert registry.connector_class("mastodon").publish_is_idempotent
+
+
+def test_the_label_says_it_publishes_in_both_languages():
+    cls = registry.connector_class("mastodon")
+    assert str(cls.label) == "Mastodon (hashtags, search and publishing)"
+    with translation.override("fr"):
+        assert str(cls.label) == "Mastodon (hashtags, recherche et publication)"

@@ -83,7 +83,7 @@ def parse_terms(value: Any) -> list[str]:
 @register
 class MastodonConnector(Connector):
     key = "mastodon"
-    label = _lazy("Mastodon (hashtags and search)")
+    label = _lazy("Mastodon (hashtags, search and publishing)")
     capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.READ, Capability.PUBLISH})
     post_rules = PostRules(
         max_length=publishing.MAX_CHARACTERS,
