@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from federe.accounts.models import Role
 from federe.moderation import services as moderation
+from federe.moderation.models import Decision, NetworkState
 from federe.people.engagement import scoring
 from federe.people.models import Person, ReplyEdge
 from tests.people.conftest import NOW
@@ -72,6 +73,24 @@ def test_moderators_decisions_count_and_rules_do_not(community, workspace, owner
         posts * s.weight_post * decay(age) + s.weight_approved + s.weight_removed, abs=0.01
     )
     assert auto.network_status == "published"
+
+
+def test_decisions_not_possible_on_the_network_do_not_count(community, workspace, owner):
+    ana = community.person("Ana")
+    approved, removed = community.say(ana, days_ago=0), community.say(ana, days_ago=0)
+    moderation.decide(messages=[approved], action="approve", by=owner)
+    moderation.decide(messages=[removed], action="remove", by=owner)
+    # the network could not remove it: the decision stays in Fédère's history, the person's score ignores it
+    Decision.objects.filter(message=removed).update(network_state=NetworkState.UNSUPPORTED)
+    now = timezone.now()
+    scoring.recompute(workspace, now=now)
+    s = scoring.settings_for(workspace)
+    removed.refresh_from_db()
+    posts = 2 if removed.network_status == "published" else 1
+    age = (now - approved.posted_at).total_seconds() / 86400
+    assert Person.objects.get(pk=ana.pk).score == pytest.approx(
+        posts * s.weight_post * decay(age) + s.weight_approved, abs=0.01
+    )
 
 
 def test_incremental_update_gives_the_same_result_as_a_full_recompute(community, workspace):

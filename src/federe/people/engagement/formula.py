@@ -23,11 +23,12 @@ from datetime import datetime
 from typing import Protocol
 
 from federe.inbox.models import Direction
-from federe.moderation.models import Verdict
+from federe.moderation.models import NetworkState, Verdict
 from federe.people.models import Level
 
 PUBLISHED = "published"  # Message.network_status of a message that is visible on its network
-# Moderators' decisions that earn or cost points (decisions of automatic rules have no actor and never count).
+# Moderators' decisions that earn or cost points (decisions of automatic rules have no actor and never count; nor
+# do decisions the channel's network cannot carry out: they stay in Fédère's history, not in the person's score).
 DECISIONS_THAT_COUNT = (Verdict.APPROVE, Verdict.SPAM, Verdict.REMOVE, Verdict.DELETE, Verdict.BAN)
 
 
@@ -96,7 +97,9 @@ DECISIONS = Events(
     source="""moderation_decision d
     JOIN inbox_message m ON m.id = d.message_id
     JOIN people_identity i ON i.id = m.author_id""",
-    condition="d.actor_id IS NOT NULL AND d.action IN ({})".format(", ".join(map(_quoted, DECISIONS_THAT_COUNT))),
+    condition="d.actor_id IS NOT NULL AND d.action IN ({}) AND d.network_state <> {}".format(
+        ", ".join(map(_quoted, DECISIONS_THAT_COUNT)), _quoted(NetworkState.UNSUPPORTED)
+    ),
     person="i.person_id",
     at="d.created_at",
     workspace="d.workspace_id",
