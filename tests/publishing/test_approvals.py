@@ -187,3 +187,21 @@ def test_the_workflow_is_the_owners_and_its_approvers_are_members(workspace, tea
         workflow(workspace, team["owner"], StepSpec("X", "any", (stranger.pk,)))
     with pytest.raises(ValidationError, match="at least one approver"):
         workflow(workspace, team["owner"], StepSpec("X", "any", ()))
+
+
+def test_approvers_and_authors_who_turned_publishing_emails_off_get_none(
+    workspace, team, channel, django_capture_on_commit_callbacks
+):
+    team["boss"].notify_publishing = False
+    team["boss"].save()
+    team["cm"].notify_publishing = False
+    team["cm"].save()
+    workflow(workspace, team["owner"], StepSpec("Team", "all", (team["boss"].pk, team["client"].pk)))
+    with django_capture_on_commit_callbacks(execute=True):
+        post = write(workspace, team["cm"], channel)
+    assert [m.to for m in mail.outbox] == [["client@example.org"]]  # boss turned them off
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approvals.decide(post, by=team["boss"], verdict="reject", comment="Trop long")
+    post.refresh_from_db()
+    assert post.approval == "rejected" and mail.outbox == []  # the author turned them off

@@ -176,6 +176,21 @@ def test_a_permanent_error_stops_and_tells_the_author(make_post, channels, owner
     assert len(mail.outbox) == 1 and channels[0].name in mail.outbox[0].subject
 
 
+def test_an_author_who_turned_publishing_emails_off_gets_none(make_post, channels, owner):
+    owner.email, owner.notify_publishing = "owner@example.org", False
+    owner.save()
+    channels[0].config["fail_publish"] = "malformed_response"
+    channels[0].save()
+    make_post()
+    publish_due()
+    assert Delivery.objects.filter(connection=channels[0], state=DeliveryState.FAILED).exists()
+    assert mail.outbox == []
+    unapproved = make_post(approval=Approval.PENDING)
+    publish_due()
+    unapproved.refresh_from_db()
+    assert unapproved.status == PostStatus.EXPIRED and mail.outbox == []
+
+
 def test_a_retry_sends_only_the_channels_that_failed(make_post, channels, owner, publish_log):
     channels[0].config["fail_publish"] = "malformed_response"
     channels[0].save()

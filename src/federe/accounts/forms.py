@@ -62,6 +62,9 @@ class ProfileForm(forms.Form):
     notify_reviews = forms.BooleanField(label=_("a rule flags messages for review"), required=False)
     notify_digests = forms.BooleanField(label=_("the people digest (newcomers, gone quiet, back)"), required=False)
     notify_alerts = forms.BooleanField(label=_("listening alerts sent to my address"), required=False)
+    notify_publishing = forms.BooleanField(
+        label=_("what happens to my posts, and posts awaiting my approval"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ class User(AbstractUser):
     notify_reviews = models.BooleanField(_("a rule flags messages for review"), default=True)
     notify_digests = models.BooleanField(_("the people digest (newcomers, gone quiet, back)"), default=True)
     notify_alerts = models.BooleanField(_("listening alerts sent to my address"), default=True)
+    notify_publishing = models.BooleanField(_("what happens to my posts, and posts awaiting my approval"), default=True)
 
 
 class Workspace(models.Model):

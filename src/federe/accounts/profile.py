@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import User
 from federe.core import audit
 
-NOTIFICATIONS = ("notify_assignments", "notify_reviews", "notify_digests", "notify_alerts")
+NOTIFICATIONS = ("notify_assignments", "notify_reviews", "notify_digests", "notify_alerts", "notify_publishing")
 
 
 @cache
@@ -35,6 +35,7 @@ class Profile:
     notify_reviews: bool = True
     notify_digests: bool = True
     notify_alerts: bool = True
+    notify_publishing: bool = True
 
 
 def _validate(user: User, profile: Profile) -> None:

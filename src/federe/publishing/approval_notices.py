@@ -1,4 +1,5 @@
-"""E-mails of the approval workflow, each in its reader's language: approvers asked, the author told the outcome."""
+"""E-mails of the approval workflow, each in its reader's language: approvers asked, the author told the outcome;
+only to those who have not turned publishing e-mails off (``User.notify_publishing``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import User
+from federe.accounts.profile import wants
 from federe.publishing.models.approvals import ApprovalRound, RoundState
 
 
@@ -20,7 +22,7 @@ def _post_address(round_: ApprovalRound) -> str:
 
 
 def _send(user: Any, subject: Any, lines: list[str]) -> None:
-    if user.email:
+    if wants(user, "notify_publishing"):
         send_mail(str(subject), "\n\n".join(lines), None, [user.email], fail_silently=True)
 
 
@@ -31,7 +33,7 @@ def ask_approvers(round_id: int) -> int:
     round_ = ApprovalRound.objects.select_related("post", "post__workspace").filter(pk=round_id).first()
     if round_ is None or round_.state != RoundState.OPEN:
         return 0
-    users = User.objects.filter(pk__in=approvers_of(round_)).exclude(pk__in=[round_.post.author_id or 0])
+    users = User.objects.filter(pk__in=approvers_of(round_), notify_publishing=True).exclude(pk=round_.post.author_id)
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = _("[%(ws)s] A post awaits your approval") % {"ws": round_.post.workspace.name}

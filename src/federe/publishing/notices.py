@@ -1,5 +1,6 @@
 """Telling a post's author, by e-mail in their language, what happened to it: a channel refused it for good, its
-outcome needs a person's check, or it was not approved in time."""
+outcome needs a person's check, or it was not approved in time. Only to an author who has not turned these e-mails
+off (``User.notify_publishing``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from federe.accounts.profile import wants
 from federe.publishing.models import Delivery, Post
 
 FAILED = "failed"
@@ -18,7 +20,7 @@ EXPIRED = "expired"
 def notify_author(post_id: int, kind: str, delivery_id: int | None = None) -> bool:
     """E-mail the author (after the commit; never raises into the worker). Returns whether a message went out."""
     post = Post.objects.select_related("author", "workspace").filter(pk=post_id).first()
-    if post is None or post.author is None or not post.author.email:
+    if post is None or post.author is None or not wants(post.author, "notify_publishing"):
         return False
     delivery = Delivery.objects.select_related("connection").filter(pk=delivery_id).first() if delivery_id else None
     with translation.override(post.author.language or settings.LANGUAGE_CODE):
