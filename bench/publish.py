@@ -14,13 +14,23 @@ sent.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from publish_setup import configure, ledger, make_deliveries, out, percentile, start_worker, wait_started
+from publish_setup import (
+    configure,
+    cpu_seconds,
+    ledger,
+    make_deliveries,
+    out,
+    percentile,
+    start_worker,
+    wait_started,
+)
 
 
 def main() -> int:
@@ -46,6 +56,7 @@ def main() -> int:
             out(f"worker {n} did not start: see {log}")
             return 1
         workers.append(worker)
+    idle = [cpu_seconds(worker.pid) for worker in workers]
     made = time.monotonic()
     first_due = make_deliveries(args.count, args.channels, 5, args.spread, {})
     out(
@@ -57,6 +68,7 @@ def main() -> int:
         while Delivery.objects.exclude(state=DeliveryState.SENT).exists() and time.monotonic() < deadline:
             time.sleep(1)
     finally:
+        spent = [cpu_seconds(worker.pid) for worker in workers]
         for worker in workers:
             worker.terminate()
         for worker in workers:
@@ -76,6 +88,10 @@ def main() -> int:
         if busy > 0
         else "throughput: -"
     )
+    if None not in spent and None not in idle:
+        cpu = sum(after - before for after, before in zip(spent, idle, strict=True))  # type: ignore[operator]
+        out(f"workers' CPU: {cpu:.1f} s ({1000 * cpu / max(len(sent), 1):.2f} ms per delivery sent)")
+    out(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     out(f"p99 under 5 s: {'yes' if late and percentile(late, 0.99) < 5 else 'no'}")
     return 0 if len(sent) == len(rows) else 1
 

@@ -146,6 +146,15 @@ def wait_started(worker: subprocess.Popen[bytes], log: Path, timeout: float = 12
     return False
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """A running process's CPU time so far (user + system), from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ledger() -> list[dict[str, Any]]:
     from federe.publishing.models import Delivery
 

@@ -56,3 +56,21 @@ def test_many_events_at_once_are_scrubbed_like_one(workspace, owner):
     assert second.actor == owner and second.actor_label == owner.username
     assert (second.object_type, second.object_repr) == ("accounts.workspace", "shown")
     assert second.object_id == str(workspace.pk)
+
+
+def test_inserting_many_without_models_writes_the_same_rows_as_recording_them(workspace, owner):
+    def events():
+        return [
+            audit.Event("x.sent", workspace=workspace.pk, actor_label="worker", target=workspace, details={"n": 1}),
+            audit.Event("x.sent", workspace=workspace, actor=owner, details={"api_key": "k", "deep": {"a": [1]}}),
+        ]
+
+    columns = ("workspace_id", "actor_id", "actor_label", "verb", "object_type", "object_id", "object_repr", "details")
+    recorded = [e.pk for e in audit.record_many(events())]
+    assert audit.insert_many(events()) == 2 and audit.insert_many([]) == 0
+    inserted = AuditEvent.objects.filter(verb="x.sent").exclude(pk__in=recorded).order_by("pk")
+    assert list(inserted.values_list(*columns)) == list(
+        AuditEvent.objects.filter(pk__in=recorded).order_by("pk").values_list(*columns)
+    )
+    assert inserted[1].details == {"api_key": "[hidden]", "deep": {"a": [1]}}
+    assert all(event.created_at is not None for event in inserted)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -43,23 +43,35 @@ def _due(now: datetime) -> Q:
     return Q(state__in=CLAIMABLE, next_attempt_at__lte=now)
 
 
+def any_due(now: datetime | None = None) -> bool:
+    """A plain read: whether anything is due, so that a round with nothing to do takes no write lock."""
+    return Delivery.objects.filter(_due(now or timezone.now())).exists()
+
+
 def claim_due(now: datetime | None = None, limit: int = 50) -> tuple[str, list[int]]:
-    """Claim up to ``limit`` due deliveries, oldest first: a token and the ids it holds."""
+    """Claim up to ``limit`` due deliveries, oldest first, in one statement: a token and the ids it holds.
+
+    ``WITH chosen AS (the oldest due ids) UPDATE … RETURNING id``: on PostgreSQL the inner SELECT locks them
+    ``FOR UPDATE SKIP LOCKED`` (a second worker takes the next ones); on SQLite the statement runs inside
+    ``BEGIN IMMEDIATE``, so nobody else writes meanwhile. The outer condition checks again that each is still due."""
     now = now or timezone.now()
     token = get_random_string(24)
-    with transaction.atomic():
-        due = Delivery.objects.filter(_due(now)).order_by("next_attempt_at", "id")
-        if connection.vendor == "postgresql":
-            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
-            rows = Delivery.objects.filter(pk__in=ids)
-        else:  # SQLite: one statement inside BEGIN IMMEDIATE, nobody else writes meanwhile
-            rows = Delivery.objects.filter(pk__in=Subquery(due.values("pk")[:limit]))
-        claimed = rows.filter(_due(now)).update(
-            state=DeliveryState.CLAIMED, claim_token=token, claimed_until=now + lease()
-        )
-    if not claimed:
-        return token, []
-    return token, list(Delivery.objects.filter(claim_token=token).values_list("pk", flat=True))
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    due = "state IN (%s, %s, %s) AND next_attempt_at <= %s"
+    due_params = [*(state.value for state in CLAIMABLE), adapt(now)]
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (  # materialized: run once (inlined, PostgreSQL would run it again per row and claim more than limit)
+        f"WITH chosen AS MATERIALIZED (SELECT id FROM {table} WHERE {due}"  # noqa: S608 - names are ours
+        f" ORDER BY next_attempt_at, id LIMIT %s{lock})"
+        f" UPDATE {table} SET state = %s, claim_token = %s, claimed_until = %s"
+        f" WHERE id IN (SELECT id FROM chosen) AND {due} RETURNING id"
+    )
+    params = [*due_params, limit, DeliveryState.CLAIMED.value, token, adapt(now + lease()), *due_params]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = sorted(row[0] for row in cursor.fetchall())
+    return token, ids
 
 
 def recover(now: datetime | None = None) -> tuple[int, int]:

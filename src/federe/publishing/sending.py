@@ -3,6 +3,10 @@
 A worker killed between the two leaves ``sending``; once its lease runs out ``ledger.recover`` makes it
 ``outcome_unknown`` and the next attempt resolves it without sending blind: the same key again on a network that
 honours it (``Connector.publish_is_idempotent``), else ``Connector.find_published`` first, else a person checks.
+
+A round costs a few transactions, not one per delivery (on SQLite each is a turn of the one write lock the
+workers share): the claim and the move to ``sending`` are one, and the answers of a network that can tell what it
+already has (``can_tell``) are written together (``Answers``) with the posts' statuses.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 import os
 import random
 import signal
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -23,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
 from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError
@@ -37,6 +43,9 @@ from federe.publishing.models.posts import RELEASED
 from federe.publishing.recurrence import next_delivery
 
 ACTOR = "worker"
+#: A round's answers are written together once this many have come, or this many seconds after the first.
+FLUSH_EVERY = 50
+FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -74,12 +83,7 @@ def start_sending(token: str) -> list[Job]:
     expired: set[int] = set()
     now = timezone.now()
     with transaction.atomic():
-        held = (
-            Delivery.objects.select_for_update(of=("self",))
-            .filter(claim_token=token, state=DeliveryState.CLAIMED)
-            .select_related("post__workspace", "variant", "connection")
-            .prefetch_related("post__media")
-        )
+        held = _held(token)
         sending: list[Delivery] = []
         for delivery in held:
             post = delivery.post
@@ -98,6 +102,21 @@ def start_sending(token: str) -> list[Job]:
         for post_id in expired:
             _expire(post_id)
     return jobs
+
+
+def _held(token: str) -> list[Delivery]:
+    """The token's claimed deliveries (locked), each with its variant, and its post, media and channel loaded once
+    for the batch: a post goes to several channels, and each Post or Connection built is most of the cost."""
+    held = list(
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(claim_token=token, state=DeliveryState.CLAIMED)
+        .select_related("variant")
+    )
+    posts = Post.objects.select_related("workspace").prefetch_related("media").in_bulk({d.post_id for d in held})
+    channels = Connection.objects.in_bulk({d.connection_id for d in held})
+    for delivery in held:
+        delivery.post, delivery.connection = posts[delivery.post_id], channels[delivery.connection_id]
+    return held
 
 
 def _mark_sending(deliveries: list[Delivery], now: datetime) -> None:
@@ -142,27 +161,38 @@ def _expire(post_id: int) -> None:
         transaction.on_commit(partial(notices.notify_author, post_id, notices.EXPIRED))
 
 
-def send(job: Job, connector: Connector, events: list[audit.Event] | None = None) -> str:
-    """One network call at most, then its answer recorded; returns the delivery's new state."""
+def send(job: Job, connector: Connector, answers: Answers | None = None) -> str:
+    """One network call at most, then its answer recorded (in ``answers`` when given and the network can tell
+    what it already has, else at once); returns the delivery's new state."""
     delivery, outgoing = job.delivery, job.outgoing
     try:
         if delivery.uncertain and not type(connector).publish_is_idempotent:
             if not has_finder(connector):
                 return _unresolvable(delivery)
             found = connector.find_published(outgoing)
-            if found is not None:
-                return _record_sent(delivery, found, resolved=True, events=events)
+            if found is not None:  # rare (after a crash): recorded at once
+                return _record_sent(delivery, found, resolved=True)
         result = connector.publish(outgoing)
     except ConnectorError as exc:
         return _record_failure(delivery, exc)
     except Exception as exc:  # an unexpected answer: the call may have gone through; never re-sent blind
         return _record_unknown(delivery, str(exc)[:500])
     _crash_point()
-    return _record_sent(delivery, result, events=events)
+    if answers is not None and can_tell(connector):
+        answers.add(delivery, result)
+        return DeliveryState.SENT
+    return _record_sent(delivery, result)
 
 
 def has_finder(connector: Connector) -> bool:
     return type(connector).find_published is not Connector.find_published
+
+
+def can_tell(connector: Connector) -> bool:
+    """Whether a lost answer costs nothing but a look: the network honours the key, or can be searched for it.
+    Only such answers wait to be written with others; on any other network a worker dying before the commit
+    would leave a person to check each one."""
+    return type(connector).publish_is_idempotent or has_finder(connector)
 
 
 def _crash_point() -> None:
@@ -174,49 +204,95 @@ def _crash_point() -> None:
 
 
 def _write(delivery: Delivery, **values: Any) -> int:
-    """Record an answer on the holder's own row: still sending, or taken for abandoned meanwhile (the answer is
-    still the truth). One plain UPDATE: the ORM's compiling of it was most of a send's cost."""
-    values["updated_at"] = timezone.now()
+    return _write_rows([(delivery.pk, values)])
+
+
+def _write_rows(rows: list[tuple[int, dict[str, Any]]]) -> int:
+    """Record answers on the holders' own rows (each row: its id and the same column names): still sending, or
+    taken for abandoned meanwhile (the answer is still the truth). One plain UPDATE, run for every row: the ORM's
+    compiling of it was most of a send's cost."""
+    if not rows:
+        return 0
+    now = timezone.now()
+    names = [*rows[0][1], "updated_at"]
     adapt = connection.ops.adapt_datetimefield_value
-    names = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in values)
-    params = [adapt(v) if isinstance(v, datetime) else v for v in values.values()]
     table = connection.ops.quote_name(Delivery._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
+    params = [
+        [
+            *(adapt(v) if isinstance(v, datetime) else v for v in (*values.values(), now)),
+            pk,
+            DeliveryState.SENDING.value,
+            DeliveryState.OUTCOME_UNKNOWN.value,
+        ]
+        for pk, values in rows
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {names} WHERE id = %s AND state IN (%s, %s)",  # noqa: S608 - names are ours
-            [*params, delivery.pk, DeliveryState.SENDING.value, DeliveryState.OUTCOME_UNKNOWN.value],
-        )
+        sql = f"UPDATE {table} SET {columns} WHERE id = %s AND state IN (%s, %s)"  # noqa: S608 - names are ours
+        if len(params) == 1:
+            cursor.execute(sql, params[0])
+        else:
+            cursor.executemany(sql, params)
         return cursor.rowcount
 
 
-@transaction.atomic
-def _record_sent(
-    delivery: Delivery, result: PublishResult, resolved: bool = False, events: list[audit.Event] | None = None
-) -> str:
-    _write(
-        delivery,
-        state=DeliveryState.SENT.value,
-        external_id=result.external_id[:500],
-        url=result.url[:1000],
-        sent_at=timezone.now(),
-        next_attempt_at=None,
-        claimed_until=None,
-        claim_token="",
-        uncertain=False,
-        last_error=result.notice[:2000],  # what the network did with it, when not simply public (held)
-    )
-    event = audit.Event(
+def _sent(result: PublishResult) -> dict[str, Any]:
+    return {
+        "state": DeliveryState.SENT.value,
+        "external_id": result.external_id[:500],
+        "url": result.url[:1000],
+        "sent_at": timezone.now(),
+        "next_attempt_at": None,
+        "claimed_until": None,
+        "claim_token": "",
+        "uncertain": False,
+        "last_error": result.notice[:2000],  # what the network did with it, when not simply public (held)
+    }
+
+
+def _sent_event(delivery: Delivery, result: PublishResult, resolved: bool = False) -> audit.Event:
+    return audit.Event(
         "delivery.resolved" if resolved else "delivery.sent",
         workspace=delivery.workspace_id,
         actor_label=ACTOR,
         target=delivery.post,
         details={"delivery": delivery.pk, "channel": delivery.connection_id, "external_id": result.external_id},
     )
-    if events is None:
-        audit.record_many([event])
-    else:  # a round's "sent" lines are written together at its end (the ledger row is the record meanwhile)
-        events.append(event)
+
+
+@transaction.atomic
+def _record_sent(delivery: Delivery, result: PublishResult, resolved: bool = False) -> str:
+    _write(delivery, **_sent(result))
+    audit.insert_many([_sent_event(delivery, result, resolved)])
     return DeliveryState.SENT
+
+
+@dataclass
+class Answers:
+    """A round's "sent" answers, written together: one statement for the rows (each with the time its own answer
+    came), one for their audit lines, in one transaction (``flush``), at the latest after ``FLUSH_EVERY`` answers
+    or ``FLUSH_SECONDS``. Until then the rows say ``sending``: a worker dying meanwhile leaves them to
+    ``ledger.recover``, and the next attempt finds them on the network (``can_tell``), never sending twice."""
+
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    events: list[audit.Event] = field(default_factory=list)
+    since: float = 0.0
+
+    def add(self, delivery: Delivery, result: PublishResult) -> None:
+        if not self.rows:
+            self.since = time.monotonic()
+        self.rows.append((delivery.pk, _sent(result)))
+        self.events.append(_sent_event(delivery, result))
+        if len(self.rows) >= FLUSH_EVERY or time.monotonic() - self.since >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        with transaction.atomic():
+            _write_rows(self.rows)
+            audit.insert_many(self.events)
+        self.rows, self.events = [], []
 
 
 @transaction.atomic
@@ -282,23 +358,30 @@ def _unresolvable(delivery: Delivery) -> str:
 
 
 def publish_due(limit: int = 50) -> dict[str, int]:
-    """One round of the worker's publisher: take back abandoned deliveries, claim due ones, send them."""
+    """One round of the worker's publisher: take back abandoned deliveries, claim due ones and move them to
+    sending (one transaction), send them, then write their answers and their posts' statuses (one more)."""
     released, unknown = ledger.recover()
-    token, ids = ledger.claim_due(limit=limit)
+    if not ledger.any_due():
+        return {"released": released, "unknown": unknown, "claimed": 0}
+    with transaction.atomic():
+        token, ids = ledger.claim_due(limit=limit)
+        jobs = start_sending(token) if ids else []
     counts = {"released": released, "unknown": unknown, "claimed": len(ids)}
     if not ids:
         return counts
-    jobs = start_sending(token)
     connectors: dict[int, Connector] = {}
-    events: list[audit.Event] = []
-    for job in jobs:
-        channel = job.delivery.connection
-        if channel.pk not in connectors:
-            connectors[channel.pk] = connector_for(channel)
-        state = send(job, connectors[channel.pk], events)
-        counts[state] = counts.get(state, 0) + 1
-    audit.record_many(events)
-    refresh_status({job.delivery.post_id for job in jobs} | _posts_of(ids))
+    answers = Answers()
+    try:
+        for job in jobs:
+            channel = job.delivery.connection
+            if channel.pk not in connectors:
+                connectors[channel.pk] = connector_for(channel)
+            state = send(job, connectors[channel.pk], answers)
+            counts[state] = counts.get(state, 0) + 1
+    finally:  # what the network said is written even when a later call raised
+        with transaction.atomic():
+            answers.flush()
+            refresh_status({job.delivery.post_id for job in jobs} | _posts_of(ids))
     return counts
 
 
