@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -223,3 +224,36 @@ def test_an_approved_post_goes_out(make_post, publish_log):
     make_post(approval=Approval.APPROVED)
     publish_due()
     assert len(network_lines(publish_log)) == 2
+
+
+def test_a_round_longer_than_its_lease_renews_it_and_sends_only_its_own(make_post, publish_log, monkeypatch, settings):
+    settings.FEDERE_PUBLISH_LEASE_SECONDS = 1
+    make_post(), make_post()  # four deliveries, 0.4 s each: the round lasts longer than its lease
+    seen: list[tuple[int, int]] = []
+    publish = DummyConnector.publish
+
+    def slow(self, post):
+        time.sleep(0.4)
+        seen.append(ledger.recover())  # another worker looking for abandoned deliveries
+        return publish(self, post)
+
+    monkeypatch.setattr(DummyConnector, "publish", slow)
+    assert publish_due()["sent"] == 4
+    assert seen == [(0, 0)] * 4  # none was taken for abandoned
+    assert len(network_lines(publish_log)) == 4
+
+
+def test_a_round_never_calls_for_a_delivery_taken_back_from_it(make_post, publish_log, monkeypatch, settings):
+    settings.FEDERE_PUBLISH_LEASE_SECONDS = 1
+    make_post(), make_post()
+    publish = DummyConnector.publish
+
+    def slow_then_stolen(self, post):
+        time.sleep(0.6)  # past half the lease: the next call renews it first
+        others = Delivery.objects.filter(state=DeliveryState.SENDING).exclude(key=post.idempotency_key)
+        others.update(claim_token="", state=DeliveryState.OUTCOME_UNKNOWN)  # as ledger.recover would
+        return publish(self, post)
+
+    monkeypatch.setattr(DummyConnector, "publish", slow_then_stolen)
+    publish_due()
+    assert len(network_lines(publish_log)) == 1  # the three others were no longer this round's

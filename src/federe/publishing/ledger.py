@@ -74,6 +74,18 @@ def claim_due(now: datetime | None = None, limit: int = 50) -> tuple[str, list[i
     return token, ids
 
 
+def renew(token: str, now: datetime | None = None) -> set[int]:
+    """Extend the lease of the token's deliveries still sending, and say which they are: a long round renews
+    before half its lease has gone, and never calls for a delivery that is no longer its own."""
+    now = now or timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    sql = f"UPDATE {table} SET claimed_until = %s WHERE claim_token = %s AND state = %s RETURNING id"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(now + lease()), token, DeliveryState.SENDING.value])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def recover(now: datetime | None = None) -> tuple[int, int]:
     """Take back what dead workers held: a claimed delivery never reached the network (scheduled again, due at
     once); a sending one may have (outcome unknown: the next attempt looks before it sends). Reads first, so that

@@ -371,8 +371,14 @@ def publish_due(limit: int = 50) -> dict[str, int]:
         return counts
     connectors: dict[int, Connector] = {}
     answers = Answers()
+    renew_every = ledger.lease().total_seconds() / 2
+    renew_at, held = time.monotonic() + renew_every, None
     try:
         for job in jobs:
+            if time.monotonic() >= renew_at:  # a long round: its lease is extended before it can run out
+                held, renew_at = ledger.renew(token), time.monotonic() + renew_every
+            if held is not None and job.delivery.pk not in held:  # taken back meanwhile: not ours to send
+                continue
             channel = job.delivery.connection
             if channel.pk not in connectors:
                 connectors[channel.pk] = connector_for(channel)
