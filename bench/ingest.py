@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import throwaway_pg
+
 REPO = Path(__file__).resolve().parent.parent
 RESULT_TAG = "@@bench-result "
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/federe_bench"
@@ -89,29 +91,9 @@ def _setup_django(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if backend == "postgres":
         import psycopg
-        from psycopg import sql
 
         url = args.postgres_url
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
-        if "bench" not in name:
-            raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        try:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                busy = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]).fetchone()
-                if busy and busy[0]:
-                    # Never kill someone else's run (no WITH (FORCE)): say so and stop.
-                    raise SystemExit(
-                        f"Database {name!r} has {busy[0]} open session(s): another benchmark is probably running. "
-                        "Wait for it, or pass --postgres-url with another name containing 'bench'."
-                    )
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except psycopg.OperationalError as exc:
-            raise SystemExit(
-                f"PostgreSQL is not reachable at {admin_url} ({exc}). "
-                "Start it, pass --postgres-url, or run with --backend sqlite."
-            ) from exc
+        throwaway_pg.create(url)
         os.environ["DATABASE_URL"] = url
         info["database"] = url
         info["psycopg"] = psycopg.__version__
@@ -158,13 +140,7 @@ def _teardown(backend: str, args: argparse.Namespace, info: dict[str, Any]) -> N
 
     connections.close_all()
     if backend == "postgres":
-        import psycopg
-        from psycopg import sql
-
-        url = args.postgres_url
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        throwaway_pg.drop(args.postgres_url)
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{info['database']}{suffix}").unlink(missing_ok=True)

@@ -5,10 +5,11 @@ by 2 real `federe worker` processes; prints p50/p99 lateness and throughput (goa
     .venv/bin/python bench/publish.py -n 2000 --spread 0  # a burst: everything due at the same second
 
 Lateness is ``sent_at - due_at`` of each delivery, read from the ledger once every delivery is sent. Throughput is
-the deliveries sent divided by the time from the first due time to the last send. The database is a fresh SQLite
-file (WAL) in a temporary folder; the deliveries are written in bulk before the workers start (not measured), due
-from a few seconds after the workers have started. A benchmark, not a test: it fails only when a delivery was not
-sent.
+the deliveries sent divided by the time from the first due time to the last send. The workers' CPU time (from
+/proc) is printed per delivery, and the load average. The database is a fresh SQLite file (WAL) in a temporary
+folder, or a throw-away PostgreSQL database with ``--postgres-url``; the deliveries are written in bulk before the
+workers start (not measured), due from a few seconds after the workers have started. A benchmark, not a test: it
+fails only when a delivery was not sent.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import throwaway_pg
 from publish_setup import (
     configure,
     cpu_seconds,
@@ -40,9 +42,26 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--spread", type=float, default=60.0, help="Seconds over which the deliveries fall due.")
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--postgres-url",
+        help="Run on this PostgreSQL database instead of SQLite: dropped and created again, dropped at the end"
+        " (its name must contain 'bench'), e.g. postgres://postgres@127.0.0.1:5432/federe_publish_bench.",
+    )
     args = parser.parse_args()
 
-    env = configure()
+    if args.postgres_url:
+        throwaway_pg.create(args.postgres_url)
+        try:
+            return run(args, configure(DATABASE_URL=args.postgres_url))
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            throwaway_pg.drop(args.postgres_url)
+    return run(args, configure())
+
+
+def run(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     from federe.publishing.models import Delivery, DeliveryState
 
