@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,3 +130,14 @@ def test_the_team_creates_and_revokes_links_from_the_post_page(client, owner, po
     client.post(reverse("publishing:link-revoke", args=["acme", post.pk, link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+def test_the_limit_is_counted_for_every_process_together(posts):
+    author, (post, _other) = posts
+    address, _token = link_for(post, author)
+    answers = []
+    for _ in range(RATE + 1):
+        cache.clear()  # two processes share no memory: what one counted there, the other never sees
+        answers.append(Client(REMOTE_ADDR="203.0.113.9").get(address).status_code)  # a fresh client each time
+    assert answers[:RATE] == [200] * RATE and answers[RATE] == 429
+    assert Client(REMOTE_ADDR="203.0.113.10").get(address).status_code == 200  # another address counts apart

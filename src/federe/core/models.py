@@ -108,3 +108,15 @@ class AuditEvent(models.Model):
         from federe.core.activity import detail_items
 
         return detail_items(self.verb, self.details or {})
+
+
+class RateCount(models.Model):
+    """Requests counted per key in a fixed window (``core/ratelimit.py``): in the database, so that every process
+    counts together. The key is a scope and a digest (never an address as such)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.started_at:%H:%M:%S}"

@@ -8,9 +8,6 @@ top of the token's 256 bits.
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from federe.accounts.throttling import client_address
+from federe.core import ratelimit
 from federe.core.refusals import error_text
 from federe.publishing import approvals, composing, shown
 from federe.publishing.models import PostMedia
@@ -27,13 +25,9 @@ RATE, WINDOW = 60, 600
 
 
 def _over_rate(request: HttpRequest) -> bool:
-    """Counts this address's requests in the window (its digest only: the address itself is kept nowhere)."""
-    key = "approve-rate:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    cache.add(key, 0, WINDOW)
-    try:
-        return cache.incr(key) > RATE
-    except ValueError:  # expired between add and incr
-        return False
+    """Counts this address's requests in the window, in the database: every process counts together (its digest
+    only: the address itself is kept nowhere)."""
+    return ratelimit.hit("approve", client_address(request), RATE, WINDOW)
 
 
 def _dead(request: HttpRequest, status: int = 404) -> HttpResponse:
