@@ -88,7 +88,7 @@ def insert_many(events: Iterable[Event]) -> int:
     now = timezone.now()
     fields = [AuditEvent._meta.get_field("created_at"), *(_FIELDS[name] for name in rows[0])]
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     prepared = [field.name in _PREPARED for field in fields]
     params = [

@@ -33,7 +33,9 @@ def ask_approvers(round_id: int) -> int:
     round_ = ApprovalRound.objects.select_related("post", "post__workspace").filter(pk=round_id).first()
     if round_ is None or round_.state != RoundState.OPEN:
         return 0
-    users = User.objects.filter(pk__in=approvers_of(round_), notify_publishing=True).exclude(pk=round_.post.author_id)
+    users = User.objects.filter(pk__in=approvers_of(round_), notify_publishing=True)
+    if round_.post.author_id is not None:  # the author is never asked
+        users = users.exclude(pk=round_.post.author_id)
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = _("[%(ws)s] A post awaits your approval") % {"ws": round_.post.workspace.name}

@@ -16,11 +16,10 @@ import random
 import signal
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -32,20 +31,16 @@ from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
 from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError
-from federe.connectors.types import Media, OutgoingPost, PublishResult
+from federe.connectors.types import Media, OutgoingPost
 from federe.core import audit
 from federe.links.services import shorten_for_delivery
 from federe.publishing import ledger, notices
+from federe.publishing.answers import ACTOR, Answers, record_failure, record_sent, record_unknown, unresolvable
 from federe.publishing.checks import workspace_zone
 from federe.publishing.models import Approval, Delivery, DeliveryState, Post, PostStatus
 from federe.publishing.models.deliveries import network_key
 from federe.publishing.models.posts import RELEASED
 from federe.publishing.recurrence import next_delivery
-
-ACTOR = "worker"
-#: A round's answers are written together once this many have come, or this many seconds after the first.
-FLUSH_EVERY = 50
-FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -168,20 +163,20 @@ def send(job: Job, connector: Connector, answers: Answers | None = None) -> str:
     try:
         if delivery.uncertain and not type(connector).publish_is_idempotent:
             if not has_finder(connector):
-                return _unresolvable(delivery)
+                return unresolvable(delivery)
             found = connector.find_published(outgoing)
             if found is not None:  # rare (after a crash): recorded at once
-                return _record_sent(delivery, found, resolved=True)
+                return record_sent(delivery, found, resolved=True)
         result = connector.publish(outgoing)
     except ConnectorError as exc:
-        return _record_failure(delivery, exc)
+        return record_failure(delivery, exc)
     except Exception as exc:  # an unexpected answer: the call may have gone through; never re-sent blind
-        return _record_unknown(delivery, str(exc)[:500])
+        return record_unknown(delivery, str(exc)[:500])
     _crash_point()
     if answers is not None and can_tell(connector):
         answers.add(delivery, result)
         return DeliveryState.SENT
-    return _record_sent(delivery, result)
+    return record_sent(delivery, result)
 
 
 def has_finder(connector: Connector) -> bool:
@@ -201,160 +196,6 @@ def _crash_point() -> None:
     chance = settings.FEDERE_TEST_CRASH_AFTER_PUBLISH
     if chance and random.random() < chance:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _write(delivery: Delivery, **values: Any) -> int:
-    return _write_rows([(delivery.pk, values)])
-
-
-def _write_rows(rows: list[tuple[int, dict[str, Any]]]) -> int:
-    """Record answers on the holders' own rows (each row: its id and the same column names): still sending, or
-    taken for abandoned meanwhile (the answer is still the truth). One plain UPDATE, run for every row: the ORM's
-    compiling of it was most of a send's cost."""
-    if not rows:
-        return 0
-    now = timezone.now()
-    names = [*rows[0][1], "updated_at"]
-    adapt = connection.ops.adapt_datetimefield_value
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    columns = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
-    params = [
-        [
-            *(adapt(v) if isinstance(v, datetime) else v for v in (*values.values(), now)),
-            pk,
-            DeliveryState.SENDING.value,
-            DeliveryState.OUTCOME_UNKNOWN.value,
-        ]
-        for pk, values in rows
-    ]
-    with connection.cursor() as cursor:
-        sql = f"UPDATE {table} SET {columns} WHERE id = %s AND state IN (%s, %s)"  # noqa: S608 - names are ours
-        if len(params) == 1:
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
-        return cursor.rowcount
-
-
-def _sent(result: PublishResult) -> dict[str, Any]:
-    return {
-        "state": DeliveryState.SENT.value,
-        "external_id": result.external_id[:500],
-        "url": result.url[:1000],
-        "sent_at": timezone.now(),
-        "next_attempt_at": None,
-        "claimed_until": None,
-        "claim_token": "",
-        "uncertain": False,
-        "last_error": result.notice[:2000],  # what the network did with it, when not simply public (held)
-    }
-
-
-def _sent_event(delivery: Delivery, result: PublishResult, resolved: bool = False) -> audit.Event:
-    return audit.Event(
-        "delivery.resolved" if resolved else "delivery.sent",
-        workspace=delivery.workspace_id,
-        actor_label=ACTOR,
-        target=delivery.post,
-        details={"delivery": delivery.pk, "channel": delivery.connection_id, "external_id": result.external_id},
-    )
-
-
-@transaction.atomic
-def _record_sent(delivery: Delivery, result: PublishResult, resolved: bool = False) -> str:
-    _write(delivery, **_sent(result))
-    audit.insert_many([_sent_event(delivery, result, resolved)])
-    return DeliveryState.SENT
-
-
-@dataclass
-class Answers:
-    """A round's "sent" answers, written together: one statement for the rows (each with the time its own answer
-    came), one for their audit lines, in one transaction (``flush``), at the latest after ``FLUSH_EVERY`` answers
-    or ``FLUSH_SECONDS``. Until then the rows say ``sending``: a worker dying meanwhile leaves them to
-    ``ledger.recover``, and the next attempt finds them on the network (``can_tell``), never sending twice."""
-
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    events: list[audit.Event] = field(default_factory=list)
-    since: float = 0.0
-
-    def add(self, delivery: Delivery, result: PublishResult) -> None:
-        if not self.rows:
-            self.since = time.monotonic()
-        self.rows.append((delivery.pk, _sent(result)))
-        self.events.append(_sent_event(delivery, result))
-        if len(self.rows) >= FLUSH_EVERY or time.monotonic() - self.since >= FLUSH_SECONDS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with transaction.atomic():
-            _write_rows(self.rows)
-            audit.insert_many(self.events)
-        self.rows, self.events = [], []
-
-
-@transaction.atomic
-def _record_failure(delivery: Delivery, exc: ConnectorError) -> str:
-    give_up = not exc.retryable or delivery.attempts >= ledger.MAX_ATTEMPTS
-    retry_after = getattr(exc, "retry_after", None)
-    next_at = None if give_up else timezone.now() + ledger.retry_delay(delivery.attempts, retry_after)
-    _write(
-        delivery,
-        state=DeliveryState.FAILED.value,
-        next_attempt_at=next_at,
-        claimed_until=None,
-        claim_token="",
-        last_error=exc.message[:2000],
-    )
-    audit.record(
-        "delivery.failed",
-        workspace=delivery.workspace_id,
-        actor_label=ACTOR,
-        target=delivery.post,
-        details={"delivery": delivery.pk, "channel": delivery.connection_id, "final": give_up},
-    )
-    if give_up:
-        transaction.on_commit(partial(notices.notify_author, delivery.post_id, notices.FAILED, delivery.pk))
-    return DeliveryState.FAILED
-
-
-@transaction.atomic
-def _record_unknown(delivery: Delivery, detail: str) -> str:
-    now = timezone.now()
-    _write(
-        delivery,
-        state=DeliveryState.OUTCOME_UNKNOWN.value,
-        uncertain=True,
-        next_attempt_at=now + ledger.retry_delay(delivery.attempts),
-        claimed_until=None,
-        claim_token="",
-        last_error=_("The network's answer could not be understood: %(detail)s") % {"detail": detail},
-    )
-    audit.record(
-        "delivery.outcome_unknown",
-        workspace=delivery.workspace_id,
-        actor_label=ACTOR,
-        target=delivery.post,
-        details={"delivery": delivery.pk, "channel": delivery.connection_id},
-    )
-    return DeliveryState.OUTCOME_UNKNOWN
-
-
-@transaction.atomic
-def _unresolvable(delivery: Delivery) -> str:
-    """Outcome unknown on a network that neither honours the key nor can be searched: a person checks."""
-    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
-        state=DeliveryState.OUTCOME_UNKNOWN,
-        attempts=F("attempts") - 1,  # nothing was sent this time
-        next_attempt_at=None,
-        claimed_until=None,
-        claim_token="",
-        last_error=_("We cannot tell whether it was published, and this network cannot be searched: please check."),
-    )
-    transaction.on_commit(partial(notices.notify_author, delivery.post_id, notices.UNKNOWN, delivery.pk))
-    return DeliveryState.OUTCOME_UNKNOWN
 
 
 def publish_due(limit: int = 50) -> dict[str, int]:
