@@ -300,3 +300,18 @@ def test_only_a_role_that_publishes_sees_the_button(client, workspace, channels,
     assert "Tuesday 18:00–19:00" in html and "add-slot" not in html
     client.force_login(member_factory(Role.COMMUNITY_MANAGER))
     assert "add-slot" in client.get(page(workspace.slug)).content.decode()
+
+
+def test_an_answer_is_counted_once_even_when_its_parent_and_thread_are_two_posts_read_apart(
+    channels, sent, monkeypatch
+):
+    """A post published as a reply in the thread of an earlier post (Bluesky can): an answer to it has the first
+    as thread and the second as parent. Read in separate batches, it was counted twice."""
+    monkeypatch.setattr(observations, "CHUNK", 1)
+    one, _ = channels
+    at = NOW - timedelta(days=5)
+    sent(one, at, "root")
+    sent(one, at + timedelta(hours=1), "follow-up")
+    message(one, "a", at + timedelta(hours=2), parent="follow-up", thread="root")
+    posts = observations.with_engagement(one.workspace, observations.brand_posts(one.workspace, at, NOW, None))
+    assert [(p.external_id, p.replies) for p in posts] == [("root", 0), ("follow-up", 1)]

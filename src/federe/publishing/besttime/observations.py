@@ -78,6 +78,7 @@ def _chunks(keys: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
 def with_engagement(workspace: Workspace, found: list[BrandPost]) -> list[BrandPost]:
     """The same posts, each with the replies of its first hours and the network's counter of it when stored."""
     posts = {(post.connection_id, post.external_id): post for post in found}
+    counted: set[tuple[int, str]] = set()  # an answer read again with another batch (its thread there) counts once
     for chunk in _chunks(list(posts)):
         ids = {external_id for _, external_id in chunk}
         connections = {connection_id for connection_id, _ in chunk}
@@ -102,7 +103,10 @@ def with_engagement(workspace: Workspace, found: list[BrandPost]) -> list[BrandP
         )
         for connection_id, external_id, parent, thread, at in replies:
             post = posts.get((connection_id, parent)) or posts.get((connection_id, thread))
-            if post and post.external_id != external_id and post.at <= at <= post.at + timedelta(hours=HOURS_AFTER):
+            if (connection_id, external_id) in counted or not post or post.external_id == external_id:
+                continue
+            if post.at <= at <= post.at + timedelta(hours=HOURS_AFTER):
+                counted.add((connection_id, external_id))
                 post.replies += 1
     return found
 
