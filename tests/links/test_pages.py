@@ -147,3 +147,21 @@ def test_the_api_can_ask_a_post_to_shorten_its_links(client, owner, workspace, c
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert edit.status_code == 200 and PostTracking.objects.get().shorten is False
+
+
+def test_the_command_lists_links_with_their_clicks(workspace, clicked, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.FEDERE_BASE_URL = "https://f.example"
+    post, link = clicked
+    out = StringIO()
+    call_command("links", "list", "--workspace", workspace.slug, "--post", str(post.pk), stdout=out)
+    assert out.getvalue().strip() == f"https://f.example/l/{link.code} → https://example.org/ · Blog · 3 clicks"
+    empty = StringIO()
+    call_command("links", "list", "--workspace", workspace.slug, "--post", "999999", stdout=empty)
+    assert "No short link yet" in empty.getvalue()
+    with pytest.raises(CommandError):
+        call_command("links", "list", "--workspace", "nope")

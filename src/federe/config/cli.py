@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("people", "People: export as CSV, recompute scores, merge suggestions, merge/unmerge, signals, erase."),
     ("import", "Import a community's history from an export: federe import NETWORK SOURCE --workspace SLUG."),
     ("posts", "Posts: federe posts list|show|create|cancel|retry --workspace SLUG (create schedules with --at)."),
+    ("links", "Short links: federe links list --workspace SLUG [--post ID] (each with its clicks)."),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),
