@@ -933,6 +933,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/members"),
     ("post", "/api/v1/posts"),
     ("post", "/api/v1/queue/slots"),
+    ("post", "/api/v1/posts/import"),
 }
 
 LIST_OPERATIONS = {
@@ -1090,6 +1091,10 @@ def test_api_queues_of_a_never_show_or_take_b_s_channels(client, tenants):
     assert api.call("post", "/queue/slots", mixed).status_code == 422  # all or nothing
     queued = {"body": "x", "queue": True, "variants": [{"connection_id": b.connection.pk}]}
     assert api.call("post", "/posts", queued).status_code == 422
+    imported = api.call(
+        "post", "/posts/import", {"csv": f"text,channels\nx,{b.connection.pk}\nx,{b.connection.name}\n"}
+    )
+    assert imported.status_code == 200 and imported.json()["created"] == [] and imported.json()["refused"] == 2
     assert snapshot() == before
 
 

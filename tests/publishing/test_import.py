@@ -246,3 +246,39 @@ def test_the_command_prints_the_report_and_creates_only_without_dry_run(tmp_path
     (tmp_path / "junk.csv").write_bytes(bytes(range(256)))
     with pytest.raises(CommandError, match="not a text file"):
         call_command("posts", "import", str(tmp_path / "junk.csv"), "--workspace", workspace.slug, stdout=out)
+
+
+# --------------------------------------------------------------------------- API
+
+
+@pytest.fixture
+def api(client, owner, workspace):
+    from federe.accounts.services import create_api_token
+
+    _token, raw = create_api_token(user=owner, workspace=workspace, name="script")
+
+    def send(body: object):
+        return client.post(
+            "/api/v1/posts/import", body, content_type="application/json", headers={"Authorization": f"Bearer {raw}"}
+        )
+
+    return send
+
+
+def test_the_api_reports_then_creates(api, channels):
+    text = f"text;channels;scheduled_at\nUn;Channel 1;{NEXT_YEAR}-03-01 10:00\nx;Nowhere;\n"
+    dry = api({"csv": text, "dry_run": True})
+    assert dry.status_code == 200, dry.content
+    body = dry.json()
+    assert (body["accepted"], body["refused"], body["created"]) == (1, 1, [])
+    assert body["rows"][1]["row"] == 3 and "Nowhere" in body["rows"][1]["problems"][0]
+    assert not Post.objects.exists()
+    done = api({"csv": text}).json()
+    assert done["created"] == [Post.objects.get().pk]
+    unreadable = api({"csv": "hello\x01world"})
+    assert unreadable.status_code == 422 and "channels" in unreadable.content.decode()
+
+
+def test_the_api_takes_any_text_without_a_500(api, channels):
+    for text in ("", "\ud800", "text,channels\n\x00,x\n", "a" * 5000):
+        assert api({"csv": text, "dry_run": True}).status_code in (200, 422)

@@ -16,6 +16,7 @@ from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
 from federe.api.v1.parsing import NulRefusingParser
 from federe.api.v1.people import router as people_router
+from federe.api.v1.post_import import router as post_import_router
 from federe.api.v1.posts import router as posts_router
 from federe.api.v1.queue import router as queue_router
 from federe.api.v1.workspaces import router as workspaces_router
@@ -49,6 +50,7 @@ api.add_router("/listening", listening_router, tags=["listening"])
 api.add_router("/people", people_router, tags=["people"])
 api.add_router("/members", members_router, tags=["members"])
 api.add_router("/posts/best-time", besttime_router, tags=["posts"])  # before /posts/{post_id}
+api.add_router("/posts/import", post_import_router, tags=["posts"])
 api.add_router("/posts", posts_router, tags=["posts"])
 api.add_router("/queue", queue_router, tags=["posts"])
 api.add_router("/links", links_router, tags=["links"])
