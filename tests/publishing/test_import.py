@@ -282,3 +282,29 @@ def test_the_api_reports_then_creates(api, channels):
 def test_the_api_takes_any_text_without_a_500(api, channels):
     for text in ("", "\ud800", "text,channels\n\x00,x\n", "a" * 5000):
         assert api({"csv": text, "dry_run": True}).status_code in (200, 422)
+
+
+def test_the_api_import_is_safe_to_repeat_with_an_idempotency_key(client, owner, workspace, channels):
+    from federe.accounts.services import create_api_token
+
+    _token, raw = create_api_token(user=owner, workspace=workspace, name="script")
+
+    def send(text: str, key: str):
+        return client.post(
+            "/api/v1/posts/import",
+            {"csv": text},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": key},
+        )
+
+    text = f"text;channels;scheduled_at\nUn;Channel 1;{NEXT_YEAR}-03-01 10:00\nDeux;Channel 1;{NEXT_YEAR}-03-02 10:00\n"
+    first = send(text, "import-1")
+    assert first.status_code == 200, first.content
+    again = send(text, "import-1")
+    assert again.status_code == 200, again.content
+    assert again.json()["created"] == first.json()["created"]
+    assert Post.objects.count() == 2
+    other = send(text.replace("Un;", "Autre;"), "import-1")
+    assert other.status_code == 422 and "Idempotency-Key" in other.content.decode()
+    assert Post.objects.count() == 2
+    assert send(text, "import-2").status_code == 200 and Post.objects.count() == 4

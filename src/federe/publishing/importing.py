@@ -12,6 +12,7 @@ reading (encoding, separator, columns, limits) is ``csvread``'s.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -91,9 +92,17 @@ def check_file(workspace: Workspace, user: Any, data: bytes) -> ImportReport:
 
 
 @transaction.atomic
-def import_posts(workspace: Workspace, user: Any, data: bytes, *, expected: int | None = None) -> ImportReport:
+def import_posts(
+    workspace: Workspace, user: Any, data: bytes, *, expected: int | None = None, client_key: str = ""
+) -> ImportReport:
     """Create the accepted rows, in the file's order, all or nothing. ``expected``: the number of rows accepted
-    when the report was shown; if it changed since (a time passed, a channel went), nothing is created."""
+    when the report was shown; if it changed since (a time passed, a channel went), nothing is created.
+    ``client_key`` (the API's Idempotency-Key): the same key with the same file gives back the posts made the first
+    time and creates nothing; with another file it is refused."""
+    if client_key:
+        earlier = _imported_before(workspace, user, data, client_key)
+        if earlier is not None:
+            return earlier
     report = check_file(workspace, user, data)
     if report.problems:
         return report
@@ -104,10 +113,31 @@ def import_posts(workspace: Workspace, user: Any, data: bytes, *, expected: int 
     for row in report.accepted:
         assert row.data is not None
         row.data.approval = approvals.PENDING if required else approvals.NOT_REQUIRED
-        post = services.create_post(workspace, user, row.data)
+        key = f"{client_key}#{row.number}" if client_key else ""
+        post = services.create_post(workspace, user, row.data, client_key=key, client_digest=_digest(data))
         if required:
             approvals.submit(post, by=user)
         report.created.append(post)
+    return report
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _imported_before(workspace: Workspace, user: Any, data: bytes, client_key: str) -> ImportReport | None:
+    """The report of an import already made with this key (its posts, in the file's order), or None."""
+    if len(client_key) > services.MAX_CLIENT_KEY_LENGTH - 8 or not client_key.isprintable():
+        raise ValidationError({"idempotency_key": _("An idempotency key is at most 247 printable characters here.")})
+    posts = list(
+        Post.objects.filter(workspace=workspace, author=user, client_key__startswith=f"{client_key}#").order_by("id")
+    )
+    if not posts:
+        return None
+    if any(post.client_digest != _digest(data) for post in posts):
+        raise ValidationError({"idempotency_key": _("This idempotency key was already used for another request.")})
+    report = check_file(workspace, user, data)
+    report.created = posts
     return report
 
 

@@ -1,14 +1,15 @@
 """Importing posts from CSV through the API: the same file, checks and report as the import page and
 ``federe posts import``. With ``dry_run`` nothing is created; without it, the accepted rows are created in one
-transaction (approval as for composed posts) and the refused ones are left out. Not safe to repeat blindly: a
-second call creates the rows again (check with ``dry_run`` first)."""
+transaction (approval as for composed posts) and the refused ones are left out. Safe to repeat with an
+``Idempotency-Key`` header: the same key and file answer with the posts made the first time; without one, a second
+call creates the rows again."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 
 from federe.core.requests import ApiRequest
 from federe.publishing import importing
@@ -43,13 +44,21 @@ class ImportOut(Schema):
 
 
 @router.post("", response=ImportOut)
-def import_posts(request: ApiRequest, payload: ImportIn) -> ImportOut:
-    """Check a CSV file of posts row by row and, unless ``dry_run``, create the accepted rows."""
+def import_posts(
+    request: ApiRequest, payload: ImportIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+) -> ImportOut:
+    """Check a CSV file of posts row by row and, unless ``dry_run``, create the accepted rows. Send an
+    ``Idempotency-Key`` header to make a repeat safe: the same key and file answer with the first call's posts."""
     data = payload.csv.encode("utf-8", "replace")  # a lone surrogate in the JSON becomes "?"
     if payload.dry_run:
         report = importing.check_file(request.workspace, request.user, data)
     else:
-        report = importing.import_posts(request.workspace, request.user, data)
+        try:
+            report = importing.import_posts(request.workspace, request.user, data, client_key=idempotency_key)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
+                raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
+            raise
     if report.problems:
         raise ValidationError({"csv": report.problems})
     return ImportOut(
