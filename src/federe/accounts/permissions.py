@@ -22,6 +22,7 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_LISTENING = "manage_listening"
     PUBLISH = "publish"  # write, schedule, cancel and retry posts
+    MANAGE_WEBHOOKS = "manage_webhooks"  # outgoing webhooks: endpoints, secrets, replays
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -37,6 +38,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_LISTENING,
             Perm.PUBLISH,
+            Perm.MANAGE_WEBHOOKS,
         }
     ),
     Role.MODERATOR: frozenset({Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE}),

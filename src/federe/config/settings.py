@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "federe.listening",
     "federe.publishing",
     "federe.links",
+    "federe.webhooks",
     "federe.api",
 ]
 

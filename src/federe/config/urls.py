@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("federe.listening.urls")),
     path("", include("federe.publishing.urls")),
     path("", include("federe.links.urls")),
+    path("", include("federe.webhooks.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

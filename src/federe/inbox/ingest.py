@@ -24,6 +24,7 @@ from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
 from federe.nlp.pipeline import ToScore, message_scores
 from federe.people.engagement.scoring import after_new_messages
+from federe.webhooks import announce as webhooks_announce
 
 
 @dataclass
@@ -138,6 +139,12 @@ def moderate(page: Page) -> None:
     moderate_new_messages(page.connection, page.created)
 
 
+def announce(page: Page) -> None:
+    """One "message received" webhook event per new inbound message, in one bulk insert (nothing when no endpoint
+    of the workspace subscribes); delivered by the worker after commit (``webhooks``)."""
+    webhooks_announce.messages_received(page.workspace_id, page.created)
+
+
 def score_people(page: Page) -> None:
     """The authors' engagement scores, levels and reach, and those of the people they replied to."""
     after_new_messages(page.workspace_id, page.created)
@@ -160,11 +167,12 @@ SYNC_STEPS: tuple[Step, ...] = (
     move_clocks,
     moderate,
     score_people,
+    announce,
 )
 
 #: An imported history: stored, classified and matched like a sync's page, but no rule acts on years-old messages
 #: and people's scores are recomputed once, at the end of the import.
-HISTORY_STEPS: tuple[Step, ...] = tuple(step for step in SYNC_STEPS if step not in (moderate, score_people))
+HISTORY_STEPS: tuple[Step, ...] = tuple(step for step in SYNC_STEPS if step not in (moderate, score_people, announce))
 
 
 def ingest_page(connection: Connection, items: Sequence[Item]) -> IngestStats:

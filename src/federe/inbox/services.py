@@ -31,6 +31,7 @@ from federe.inbox.models import (
     ReviewState,
 )
 from federe.nlp.language import detect
+from federe.webhooks import announce as webhooks_announce
 
 MAX_REPLY_LENGTH = 10_000
 MAX_CLIENT_KEY_LENGTH = 255
@@ -238,6 +239,7 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversatio
         target=conversation,
         details={"assignee": assignee.get_username() if assignee else None},
     )
+    webhooks_announce.thread_assigned(conversation, by)
     return conversation
 
 
@@ -256,6 +258,8 @@ def set_status(*, conversation: Conversation, status: str, by: Any) -> Conversat
         target=conversation,
         details={"from": previous, "to": status},
     )
+    if status == ConversationStatus.CLOSED and previous != status:
+        webhooks_announce.thread_closed(conversation, by)
     return conversation
 
 

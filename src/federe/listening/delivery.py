@@ -154,19 +154,16 @@ def webhook_payload(alert: Alert) -> bytes:
 def _post_webhook(alert: Alert, config: AlertSettings) -> str:
     """POST through the SSRF-safe client (no private addresses unless allowed, no redirects); the HTTP status, or
     the error in words."""
-    from federe.core import netsafe
+    from federe.webhooks import posting
 
     payload = webhook_payload(alert)
     headers = {"Content-Type": "application/json", "Idempotency-Key": f"listening-alert-{alert.pk}"}
     if config.webhook_secret:
         headers["X-Federe-Signature"] = sign(config.webhook_secret, payload)
-    try:
-        result = netsafe.request(
-            "POST", config.webhook_url, headers=headers, content=payload, follow_redirects=False, max_bytes=64_000
-        )
-    except netsafe.NetError as exc:  # refused address, network error: recorded on the alert and retried
-        return f"error: {exc}"
-    return str(result.status)
+    answer = posting.post(config.webhook_url, payload, headers)
+    if answer.status is None:  # refused address, network error: recorded on the alert and retried
+        return f"error: {answer.error}"
+    return str(answer.status)
 
 
 def dispatch_due_alerts(now: datetime | None = None, limit: int = 100) -> list[int]:

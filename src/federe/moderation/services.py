@@ -26,6 +26,7 @@ from federe.moderation import actions, rules, side_effects
 from federe.moderation.backtest import Backtest, backtest, is_too_broad
 from federe.moderation.models import Decision, NetworkState, Rule, RuleVersion, SideAction, Verdict
 from federe.nlp import learning
+from federe.webhooks import announce as webhooks_announce
 
 MAX_ATTEMPTS = 6
 notify_moderators = side_effects.notify_moderators  # moved to side_effects.py; callers still find it here
@@ -213,6 +214,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     if broken:
         _switch_off_broken(connection.workspace_id, list(broken.values()))
     Decision.objects.bulk_create(decisions)
+    webhooks_announce.decisions_made(connection.workspace_id, decisions)
     _audit_rule_decisions(connection, decisions)
     inbox.set_review(to_review, ReviewState.PENDING)
     side_actions = [d for d in decisions if d.action in (SideAction.ASSIGN, SideAction.NOTIFY)]
@@ -301,6 +303,7 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
             execute_decision(decision.pk)
             decision.refresh_from_db()
         decisions.append(decision)
+    webhooks_announce.decisions_made(workspace.pk, decisions)
     # Every moderator decision teaches the workspace's own models (nlp.learning).
     learning.record_decision(workspace.pk, [m.pk for m in messages], action, by)
     return decisions

@@ -22,6 +22,7 @@ from federe.connectors.types import PublishResult
 from federe.core import audit
 from federe.publishing import ledger, notices
 from federe.publishing.models import Delivery, DeliveryState
+from federe.webhooks import announce as webhooks_announce
 
 ACTOR = "worker"
 #: A round's answers are written together once this many have come, or this many seconds after the first.
@@ -90,6 +91,7 @@ def _sent_event(delivery: Delivery, result: PublishResult, resolved: bool = Fals
 def record_sent(delivery: Delivery, result: PublishResult, resolved: bool = False) -> str:
     _write(delivery, **_sent(result))
     audit.insert_many([_sent_event(delivery, result, resolved)])
+    webhooks_announce.posts_published([(delivery, result)])
     return DeliveryState.SENT
 
 
@@ -102,6 +104,7 @@ class Answers:
 
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     events: list[audit.Event] = field(default_factory=list)
+    sent: list[tuple[Delivery, PublishResult]] = field(default_factory=list)  # for the webhooks' events
     since: float = 0.0
 
     def add(self, delivery: Delivery, result: PublishResult) -> None:
@@ -109,6 +112,7 @@ class Answers:
             self.since = time.monotonic()
         self.rows.append((delivery.pk, _sent(result)))
         self.events.append(_sent_event(delivery, result))
+        self.sent.append((delivery, result))
         if len(self.rows) >= FLUSH_EVERY or time.monotonic() - self.since >= FLUSH_SECONDS:
             self.flush()
 
@@ -118,7 +122,8 @@ class Answers:
         with transaction.atomic():
             _write_rows(self.rows)
             audit.insert_many(self.events)
-        self.rows, self.events = [], []
+            webhooks_announce.posts_published(self.sent)
+        self.rows, self.events, self.sent = [], [], []
 
 
 @transaction.atomic

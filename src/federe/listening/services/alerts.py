@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
 from federe.listening.models import Alert, AlertKind, AlertSettings, Mention
+from federe.webhooks import announce as webhooks_announce
 
 
 def alert_settings(workspace_id: int) -> AlertSettings:
@@ -116,6 +117,7 @@ def check_spikes(workspace_id: int, query_ids: Sequence[int], now: datetime | No
                 except IntegrityError:  # another worker opened it first: still one alert per spike
                     continue
                 fired.append(alert)
+                webhooks_announce.alert_fired(alert)
     if fired:
         from federe.listening.delivery import hand_out  # delivery reads this module's settings and wording
 

@@ -18,6 +18,7 @@ from federe.connections.services import dispatch_due_syncs
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
 from federe.publishing.worker import run_publisher
+from federe.webhooks.delivery import dispatch_due_deliveries
 
 logger = logging.getLogger("federe.worker")
 
@@ -35,6 +36,9 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
             alerts = dispatch_due_alerts()
             if alerts:
                 logger.info("listening alerts queued for delivery: %d", len(alerts))
+            hooks = dispatch_due_deliveries()
+            if hooks:
+                logger.info("webhook events queued for delivery: %d", len(hooks))
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:
