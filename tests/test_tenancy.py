@@ -56,6 +56,8 @@ from federe.publishing import services as publishing_services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
+from federe.webhooks import services as webhook_services
+from federe.webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +118,17 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_people(tenant)
     _populate_team(tenant)
     _populate_posts(tenant)
+    _populate_webhooks(tenant)
     return tenant
+
+
+def _populate_webhooks(t: Tenant) -> None:
+    """An endpoint (loopback is allowed in tests; its task is never run here) with a test delivery in its log."""
+    endpoint, _secret = webhook_services.create_endpoint(
+        workspace=t.workspace, by=t.owner, url=f"http://127.0.0.1:9/{t.workspace.slug}-hook", event_types=["thread.closed"]
+    )
+    delivery = webhook_services.send_test(endpoint=endpoint, by=t.owner)
+    t.extra.update(endpoint=endpoint, delivery=delivery)
 
 
 def _populate_posts(t: Tenant) -> None:
@@ -248,8 +260,16 @@ def snapshot() -> dict[str, Any]:
                 ClickCount,
                 UtmPreset,
                 LinkSettings,
+                Endpoint,
+                Event,
+                Delivery,
+                DeliveryAttempt,
             )
         },
+        "endpoints": list(
+            Endpoint.objects.order_by("pk").values_list("pk", "url", "events", "enabled", "secret_encrypted")
+        ),
+        "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", "state", "attempts")),
         "clicks": list(ClickCount.objects.order_by("pk").values_list("pk", "count")),
         "presets": list(UtmPreset.objects.order_by("pk").values_list("pk", "utm_source", "utm_medium")),
         "link_settings": list(LinkSettings.objects.order_by("pk").values_list("pk", "shorten_by_default")),
@@ -352,6 +372,12 @@ POST_ONLY = {
     "links:settings",
     "links:preset",
     "links:example",
+    "webhooks:create",
+    "webhooks:edit",
+    "webhooks:rotate",
+    "webhooks:delete",
+    "webhooks:test",
+    "webhooks:replay",
 }
 
 
@@ -599,6 +625,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("people:segment-delete", A, pk=seg), {"confirmed": "yes"}),
         ],
         **_publishing_requests(a, b, url),
+        **_webhook_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -670,6 +697,28 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
             ("post", url("links:example", B), {"prefix": "p-all", "p-all-utm_source": "x"}),
             ("post", url("links:example", B), {"prefix": "p-dummy", "p-dummy-utm_source": "x"}),
         ],
+    }
+
+
+def _webhook_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    endpoint, delivery = b.extra["endpoint"].pk, b.extra["delivery"].pk
+    edit = {f"e{endpoint}-url": f"http://127.0.0.1:9/{B}-changed", f"e{endpoint}-events": ["thread.closed"]}
+
+    def both(name: str, data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [("post", url(name, B, **ids), data or {}), ("post", url(name, A, **ids), data or {})]
+
+    return {
+        "webhooks:page": [("get", url("webhooks:page", B), {}), ("get", url("webhooks:page", B) + "?page=2", {})],
+        "webhooks:create": [
+            ("post", url("webhooks:create", B), {"url": "http://127.0.0.1:9/sneaky", "events": ["thread.closed"]}),
+            ("post", url("webhooks:create", B), {"url": "http://127.0.0.1:9/other", "events": ["thread.assigned"]}),
+        ],
+        "webhooks:edit": both("webhooks:edit", edit, pk=endpoint),
+        "webhooks:test": both("webhooks:test", pk=endpoint),
+        "webhooks:rotate": both("webhooks:rotate", {"confirmed": "yes"}, pk=endpoint),
+        "webhooks:replay": both("webhooks:replay", pk=delivery),
+        "webhooks:delete": both("webhooks:delete", {"confirmed": "yes"}, pk=endpoint),
     }
 
 
@@ -851,6 +900,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
     The object is named in the path, or (for moderation decisions) by ids in the body."""
     conn, conv, msg, rule = b.connection.pk, b.conversation.pk, b.message.pk, b.extra["rule"].pk
     person = b.extra["person"].pk
+    hook = b.extra["endpoint"].pk
     assignee = {"assignee": a.owner.username}
     return {
         ("get", "/api/v1/connections/{connection_id}"): [(f"/connections/{conn}", {})],
@@ -912,6 +962,16 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ("post", "/api/v1/posts/{post_id}/cancel"): [(f"/posts/{b.extra['post'].pk}/cancel", {})],
         ("delete", "/api/v1/posts/{post_id}"): [(f"/posts/{b.extra['post'].pk}", {})],
         ("delete", "/api/v1/queue/slots/{slot_id}"): [(f"/queue/slots/{b.extra['slot'].pk}", {})],
+        ("get", "/api/v1/webhooks/{endpoint_id}"): [(f"/webhooks/{hook}", {})],
+        ("put", "/api/v1/webhooks/{endpoint_id}"): [
+            (f"/webhooks/{hook}", {"url": "http://127.0.0.1:9/sneaky", "events": ["thread.closed"]})
+        ],
+        ("post", "/api/v1/webhooks/{endpoint_id}/rotate-secret"): [(f"/webhooks/{hook}/rotate-secret", {})],
+        ("post", "/api/v1/webhooks/{endpoint_id}/test"): [(f"/webhooks/{hook}/test", {})],
+        ("post", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): [
+            (f"/webhooks/deliveries/{b.extra['delivery'].pk}/replay", {})
+        ],
+        ("delete", "/api/v1/webhooks/{endpoint_id}"): [(f"/webhooks/{hook}", {})],
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -934,6 +994,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/posts"),
     ("post", "/api/v1/queue/slots"),
     ("post", "/api/v1/posts/import"),
+    ("post", "/api/v1/webhooks"),
 }
 
 LIST_OPERATIONS = {
@@ -941,6 +1002,8 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/posts"),
     ("get", "/api/v1/queue"),
     ("get", "/api/v1/links"),
+    ("get", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks/deliveries"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
@@ -1104,6 +1167,13 @@ def test_api_lists_never_include_b_s_rows(client, tenants):
     assert api.call("get", "/workspaces").json() == [{"slug": a.workspace.slug, "name": a.workspace.name}]
     assert [row["id"] for row in api.call("get", "/connections").json()] == [a.connection.pk]
     assert [row["id"] for row in api.call("get", "/moderation/rules").json()] == [a.extra["rule"].pk]
+    assert [row["id"] for row in api.call("get", "/webhooks").json()] == [a.extra["endpoint"].pk]
+    deliveries = api.call("get", "/webhooks/deliveries", params={"limit": 500}).json()
+    assert [row["id"] for row in deliveries] == [a.extra["delivery"].pk]
+    assert api.call("get", "/webhooks/deliveries", params={"endpoint_id": b.extra["endpoint"].pk}).json() == []
+    client.force_login(a.owner)
+    page = client.get(reverse("webhooks:page", args=[a.workspace.slug])).content.decode()
+    assert f"{a.workspace.slug}-hook" in page and f"{b.workspace.slug}-hook" not in page
     queue = {row["id"] for row in api.call("get", "/moderation/queue", params={"limit": 500}).json()}
     assert a.extra["pending"].pk in queue
     assert queue == set(
