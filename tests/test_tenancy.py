@@ -125,7 +125,10 @@ def _populate(workspace, owner, connection) -> Tenant:
 def _populate_webhooks(t: Tenant) -> None:
     """An endpoint (loopback is allowed in tests; its task is never run here) with a test delivery in its log."""
     endpoint, _secret = webhook_services.create_endpoint(
-        workspace=t.workspace, by=t.owner, url=f"http://127.0.0.1:9/{t.workspace.slug}-hook", event_types=["thread.closed"]
+        workspace=t.workspace,
+        by=t.owner,
+        url=f"http://127.0.0.1:9/{t.workspace.slug}-hook",
+        event_types=["thread.closed"],
     )
     delivery = webhook_services.send_test(endpoint=endpoint, by=t.owner)
     t.extra.update(endpoint=endpoint, delivery=delivery)

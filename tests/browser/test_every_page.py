@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from federe.accounts.models import User, Workspace
@@ -35,6 +37,8 @@ from federe.listening.models import SavedQuery
 from federe.moderation.models import Rule
 from federe.people.models import Person
 from federe.publishing.channels import publishing_channels
+from federe.webhooks import services as webhook_services
+from federe.webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Endpoint
 from tests.browser.test_publishing import client_address, demo_post, queue_address
 from tests.browser.test_ui import DEMO_USER, assert_inbox_fits_the_window, log_in, switch_language
 
@@ -150,6 +154,41 @@ def _clicked_links(ws: Workspace) -> int:
         for _ in range(0 if ClickCount.objects.filter(link=link).exists() else 3 + 4 * n):
             link_services.count_click(link)
     return post.pk
+
+
+def _webhooks_made(ws: Workspace) -> str:
+    """An endpoint (loopback: nothing listens, no worker runs here) whose log has a delivered and a failing
+    event, each with its attempts (made once); the page's path."""
+    if not Endpoint.objects.filter(workspace=ws).exists():
+        owner = User.objects.get(username=DEMO_USER)
+        endpoint, _secret = webhook_services.create_endpoint(
+            workspace=ws,
+            by=owner,
+            url="http://127.0.0.1:9/hooks/crm",
+            event_types=["message.received", "thread.closed"],
+            description="CRM",
+        )
+        now = timezone.now()
+        for n, answers in enumerate([(503, 200), (None, 500)]):
+            delivery = webhook_services.send_test(endpoint=endpoint, by=owner)
+            for i, status in enumerate(answers):
+                DeliveryAttempt.objects.create(
+                    delivery=delivery,
+                    at=now - timedelta(minutes=10 * n + 5 - i),
+                    status_code=status,
+                    response_excerpt="" if status is None else ("ok" if status == 200 else "Service Unavailable"),
+                    error="Could not connect to 127.0.0.1." if status is None else "",
+                    duration_ms=40 + i,
+                )
+            state, wait = (DeliveryState.SENT, None) if answers[-1] == 200 else (DeliveryState.FAILED, now)
+            Delivery.objects.filter(pk=delivery.pk).update(state=state, attempts=2, next_attempt_at=wait)
+    return f"/w/{ws.slug}/webhooks/"
+
+
+def _webhooks(page: Page, _ws: Workspace) -> None:
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main table tbody tr")).to_have_count(2)
+    expect(page.locator("main details.webhook")).to_have_count(1)
 
 
 def _links(page: Page, _ws: Workspace) -> None:
@@ -282,6 +321,7 @@ SCREENS = [
     Screen("post-edit", "publishing:edit", lambda ws: f"/w/{ws.slug}/posts/{demo_post(ws).pk}/edit/"),
     Screen("client-approval", "publishing:client", client_address, anonymous=True),
     Screen("links", "links:page", lambda ws: f"/w/{ws.slug}/links/?post={_clicked_links(ws)}", _links),
+    Screen("webhooks", "webhooks:page", _webhooks_made, _webhooks),
     Screen("link-missing", "links:follow", lambda ws: "/l/zzzzzzz", _link_missing, status=404, anonymous=True),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
@@ -310,6 +350,7 @@ NOT_PAGES = {
     "publishing:calendar-move",
     "links:settings", "links:preset", "links:example",
     "publishing:import-sample",
+    "webhooks:create", "webhooks:edit", "webhooks:rotate", "webhooks:delete", "webhooks:test", "webhooks:replay",
 }  # fmt: skip
 
 

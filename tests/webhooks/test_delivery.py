@@ -133,13 +133,15 @@ def test_a_private_address_is_refused_when_saved_and_when_called(
     assert attempt.status_code is None and "loopback" in attempt.error and receiver.received == []
 
 
-def test_a_test_send_reaches_the_address(workspace, owner, receiver, immediate_tasks, django_capture_on_commit_callbacks):
+def test_a_test_send_reaches_the_address(
+    workspace, owner, receiver, immediate_tasks, django_capture_on_commit_callbacks
+):
     endpoint, secret = services.create_endpoint(
         workspace=workspace, by=owner, url=receiver.url, event_types=["thread.closed"]
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.send_test(endpoint=endpoint, by=owner)
-    (headers, body), = receiver.received
+    ((headers, body),) = receiver.received
     assert json.loads(body)["type"] == "webhook.test" and independent_check(secret, headers, body)
 
 

@@ -49,7 +49,7 @@ def test_the_documented_check_accepts_what_we_send_with_the_secret_the_page_show
     thread = Conversation.objects.filter(connection=synced).order_by("pk").first()
     with django_capture_on_commit_callbacks(execute=True):
         inbox.set_status(conversation=thread, status="closed", by=owner)
-    (headers, body), = receiver.received
+    ((headers, body),) = receiver.received
     verify = doc_example()["verify"]
     assert verify(secret, headers, body)
     assert not verify(secret, headers, body + b" ")  # a changed body fails

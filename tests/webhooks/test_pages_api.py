@@ -30,12 +30,15 @@ def test_other_roles_may_not_see_or_change_webhooks(client, workspace, member_fa
     assert response.status_code == 403 and not Endpoint.objects.exists()
     headers = bearer(user, workspace)
     assert client.get("/api/v1/webhooks", headers=headers).status_code == 403
-    assert client.post(
-        "/api/v1/webhooks",
-        {"url": "http://127.0.0.1:9/", "events": ["thread.closed"]},
-        content_type="application/json",
-        headers=headers,
-    ).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/webhooks",
+            {"url": "http://127.0.0.1:9/", "events": ["thread.closed"]},
+            content_type="application/json",
+            headers=headers,
+        ).status_code
+        == 403
+    )
 
 
 def test_a_community_manager_manages_webhooks_and_bad_input_is_refused_in_french(client, workspace, member_factory):
@@ -46,7 +49,9 @@ def test_a_community_manager_manages_webhooks_and_bad_input_is_refused_in_french
     page = reverse("webhooks:page", args=[workspace.slug])
     assert client.get(page).status_code == 200
     response = client.post(
-        reverse("webhooks:create", args=[workspace.slug]), {"url": "http://10.1.2.3/x", "events": []}, HTTP_ACCEPT_LANGUAGE="fr"
+        reverse("webhooks:create", args=[workspace.slug]),
+        {"url": "http://10.1.2.3/x", "events": []},
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     text = response.content.decode()
     assert response.status_code == 400 and "Webhooks" in text and 'value="http://10.1.2.3/x"' in text
