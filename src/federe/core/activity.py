@@ -74,6 +74,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "steps": gettext_lazy("approval steps"),
     "shorten_by_default": gettext_lazy("links shortened in new posts"),
     "parameters": gettext_lazy("UTM parameters"),
+    "enabled": gettext_lazy("enabled"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
@@ -85,6 +86,8 @@ HIDDEN_KEYS = {
     "credential_fields",
     "decision",
     "delivery",
+    "event",  # a webhook event's id
+    "events",  # webhook event types, as codes: the webhooks page names them
     "external_id",
     "filters",
     "kept",
