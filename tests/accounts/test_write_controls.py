@@ -87,6 +87,12 @@ WRITE_PERM: dict[str, Perm | None] = {
     "links:settings": Perm.PUBLISH,
     "links:preset": Perm.PUBLISH,
     "links:example": Perm.VIEW,  # changes nothing: the address a preset gives, as one types
+    "webhooks:create": Perm.MANAGE_WEBHOOKS,
+    "webhooks:edit": Perm.MANAGE_WEBHOOKS,
+    "webhooks:rotate": Perm.MANAGE_WEBHOOKS,
+    "webhooks:delete": Perm.MANAGE_WEBHOOKS,
+    "webhooks:test": Perm.MANAGE_WEBHOOKS,
+    "webhooks:replay": Perm.MANAGE_WEBHOOKS,
 }
 
 
@@ -206,6 +212,7 @@ def test_the_owner_sees_the_controls_that_the_others_do_not(client, pages, owner
         "listening:query-new",
         "people:settings",
         "connections:list",
+        "webhooks:create",
     } <= shown
 
 
