@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "federe.publishing",
     "federe.links",
     "federe.webhooks",
+    "federe.replies",
     "federe.api",
 ]
 

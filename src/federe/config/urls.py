@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("federe.publishing.urls")),
     path("", include("federe.links.urls")),
     path("", include("federe.webhooks.urls")),
+    path("", include("federe.replies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

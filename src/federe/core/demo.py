@@ -19,6 +19,7 @@ from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
 from federe.moderation import services as moderation
 from federe.people.demo import animate_people
+from federe.replies import demo as saved_replies_demo
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - local demo only, printed on start
 DAY = 24 * 3600
@@ -92,6 +93,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         _published(workspace, demo, french=channels[0][2], seed=channels[0][5])
         animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
         _listening(workspace, demo, channels[0][1])
+        saved_replies_demo.load(workspace, demo)
     _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
     return True
 

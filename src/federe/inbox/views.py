@@ -24,6 +24,7 @@ from federe.inbox.models import Conversation, ConversationStatus, Direction, Lan
 from federe.moderation import menu
 from federe.nlp.explain import SENTIMENT_NAMES
 from federe.people.queries import segments_of
+from federe.replies import services as saved_replies
 
 
 def _conversation(workspace: Workspace, pk: int) -> Conversation:
@@ -31,6 +32,10 @@ def _conversation(workspace: Workspace, pk: int) -> Conversation:
         return queries.conversation(workspace, pk)
     except Conversation.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values[:20] if v.isdigit() and len(v) < 12]
 
 
 def _list_query(request: AuthedRequest) -> str:
@@ -137,6 +142,7 @@ def reply(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         flash.error(request, str(exc))
         return _render_thread(request, workspace, conv)
     if sent.state == ReplyState.SENT:
+        saved_replies.count_used(workspace, _ids(request.POST.getlist("saved_reply")))
         flash.success(request, _("Reply sent on %(channel)s.") % {"channel": conv.connection.name})
     else:
         flash.error(request, _("The reply could not be sent; it is kept below with the reason."))
