@@ -12,7 +12,7 @@ def make(workspace, owner, title, language="en", body="Hi {{author.first_name}}"
     fields = services.Fields(
         title=title, language=language, body=body, folder=folder, connection_id=connection.pk if connection else None
     )
-    return services.create(workspace=workspace, fields=fields, by=owner)
+    return services.add(workspace=workspace, fields=fields, by=owner)
 
 
 @pytest.fixture

@@ -43,4 +43,4 @@ def load(workspace: Workspace, owner: Any) -> None:
             folder=folder,
             connection_id=first.pk if scoped and first else None,
         )
-        services.create(workspace=workspace, fields=fields, by=owner)
+        services.add(workspace=workspace, fields=fields, by=owner)

@@ -57,12 +57,12 @@ def _clean(workspace: Workspace, fields: Fields) -> dict[str, Any]:
     return {"title": title, "body": body, "folder": folder, "language": fields.language, "connection": connection}
 
 
-def create(*, workspace: Workspace, fields: Fields, by: Any) -> SavedReply:
+def add(*, workspace: Workspace, fields: Fields, by: Any) -> SavedReply:
     require(by, workspace, Perm.REPLY)
     return SavedReply.objects.create(workspace=workspace, created_by=by, **_clean(workspace, fields))
 
 
-def update(saved: SavedReply, *, fields: Fields, by: Any) -> SavedReply:
+def change(saved: SavedReply, *, fields: Fields, by: Any) -> SavedReply:
     require(by, saved.workspace, Perm.REPLY)
     for name, value in _clean(saved.workspace, fields).items():
         setattr(saved, name, value)
@@ -70,7 +70,7 @@ def update(saved: SavedReply, *, fields: Fields, by: Any) -> SavedReply:
     return saved
 
 
-def delete(saved: SavedReply, *, by: Any) -> None:
+def remove(saved: SavedReply, *, by: Any) -> None:
     require(by, saved.workspace, Perm.REPLY)
     SavedReply.objects.filter(pk=saved.pk).delete()
 

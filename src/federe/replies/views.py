@@ -73,7 +73,7 @@ def page(request: WorkspaceRequest, slug: str) -> HttpResponse:
     form = forms.SavedReplyForm(request.POST, channels=_channels(request))
     if form.is_valid():
         try:
-            saved = services.create(workspace=request.workspace, fields=form.fields_out(), by=request.user)
+            saved = services.add(workspace=request.workspace, fields=form.fields_out(), by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -98,7 +98,7 @@ def edit(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                services.update(saved, fields=form.fields_out(), by=request.user)
+                services.change(saved, fields=form.fields_out(), by=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 add_errors(form, exc)
             else:
@@ -126,7 +126,7 @@ def remove(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
             back=back,
         )
     try:
-        services.delete(saved, by=request.user)
+        services.remove(saved, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, error_text(exc))
         return redirect(back)

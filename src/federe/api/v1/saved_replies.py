@@ -84,19 +84,19 @@ def list_saved_replies(request: ApiRequest, filters: Query[ListFilters]) -> list
 
 @router.post("", response={201: SavedReplyOut})
 def create_saved_reply(request: ApiRequest, payload: SavedReplyIn) -> tuple[int, SavedReplyOut]:
-    saved = services.create(workspace=request.workspace, fields=payload.fields(), by=request.user)
+    saved = services.add(workspace=request.workspace, fields=payload.fields(), by=request.user)
     return 201, _out(saved)
 
 
 @router.put("/{saved_reply_id}", response=SavedReplyOut)
 def update_saved_reply(request: ApiRequest, saved_reply_id: Id, payload: SavedReplyIn) -> SavedReplyOut:
     saved = queries.saved_reply(request.workspace, saved_reply_id)
-    return _out(services.update(saved, fields=payload.fields(), by=request.user))
+    return _out(services.change(saved, fields=payload.fields(), by=request.user))
 
 
 @router.delete("/{saved_reply_id}", response={204: None})
 def delete_saved_reply(request: ApiRequest, saved_reply_id: Id) -> tuple[int, None]:
-    services.delete(queries.saved_reply(request.workspace, saved_reply_id), by=request.user)
+    services.remove(queries.saved_reply(request.workspace, saved_reply_id), by=request.user)
     return 204, None
 
 
