@@ -56,6 +56,8 @@ from federe.publishing import services as publishing_services
 from federe.publishing.checks import PostInput, VariantInput
 from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
+from federe.replies import services as replies_services
+from federe.replies.models import SavedReply
 from federe.webhooks import services as webhook_services
 from federe.webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 from tests.factories import MembershipFactory
@@ -119,6 +121,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_team(tenant)
     _populate_posts(tenant)
     _populate_webhooks(tenant)
+    _populate_saved_replies(tenant)
     return tenant
 
 
@@ -132,6 +135,12 @@ def _populate_webhooks(t: Tenant) -> None:
     )
     delivery = webhook_services.send_test(endpoint=endpoint, by=t.owner)
     t.extra.update(endpoint=endpoint, delivery=delivery)
+
+
+def _populate_saved_replies(t: Tenant) -> None:
+    """A saved reply offered on every channel."""
+    fields = replies_services.Fields(title=f"{t.workspace.name} secret reply", language="en", body="Hi {{author.name}}")
+    t.extra["saved_reply"] = replies_services.add(workspace=t.workspace, fields=fields, by=t.owner)
 
 
 def _populate_posts(t: Tenant) -> None:
@@ -267,6 +276,7 @@ def snapshot() -> dict[str, Any]:
                 Event,
                 Delivery,
                 DeliveryAttempt,
+                SavedReply,
             )
         },
         "endpoints": list(
@@ -275,6 +285,7 @@ def snapshot() -> dict[str, Any]:
         "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", "state", "attempts")),
         "clicks": list(ClickCount.objects.order_by("pk").values_list("pk", "count")),
         "presets": list(UtmPreset.objects.order_by("pk").values_list("pk", "utm_source", "utm_medium")),
+        "saved_replies": list(SavedReply.objects.order_by("pk").values_list("pk", "title", "usage_count")),
         "link_settings": list(LinkSettings.objects.order_by("pk").values_list("pk", "shorten_by_default")),
         "posts": list(Post.objects.order_by("pk").values_list("pk", "body", "approval", "scheduled_at")),
         "links": list(ApprovalLink.objects.order_by("pk").values_list("pk", "revoked_at")),
@@ -381,6 +392,7 @@ POST_ONLY = {
     "webhooks:delete",
     "webhooks:test",
     "webhooks:replay",
+    "replies:delete",
 }
 
 
@@ -627,12 +639,44 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("people:segment-delete", B, pk=seg), {"confirmed": "yes"}),
             ("post", url("people:segment-delete", A, pk=seg), {"confirmed": "yes"}),
         ],
+        **_replies_requests(a, b, url),
         **_publishing_requests(a, b, url),
         **_webhook_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
             ("post", url("moderation:rule-delete", A, pk=rule), {"confirmed": "yes"}),
+        ],
+    }
+
+
+def _replies_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    saved, conv, own_conv = b.extra["saved_reply"].pk, b.conversation.pk, a.conversation.pk
+    data = {"title": "Sneaky", "language": "en", "connection": "", "body": "sneaky"}
+    return {
+        "replies:list": [
+            ("get", url("replies:list", B), {}),
+            ("post", url("replies:list", B), data),
+        ],
+        "replies:edit": [
+            ("get", url("replies:edit", B, pk=saved), {}),
+            ("get", url("replies:edit", A, pk=saved), {}),
+            ("post", url("replies:edit", A, pk=saved), data),
+        ],
+        "replies:picker": [
+            ("get", url("replies:picker", B, pk=conv), {}),
+            ("get", url("replies:picker", A, pk=conv), {}),
+        ],
+        "replies:insert": [
+            ("get", url("replies:insert", B, pk=conv, reply_pk=saved), {}),
+            ("get", url("replies:insert", A, pk=conv, reply_pk=saved), {}),
+            ("get", url("replies:insert", A, pk=own_conv, reply_pk=saved), {}),
+        ],
+        # last: the saved reply is gone afterwards
+        "replies:delete": [
+            ("post", url("replies:delete", B, pk=saved), {"confirmed": "yes"}),
+            ("post", url("replies:delete", A, pk=saved), {"confirmed": "yes"}),
         ],
     }
 
@@ -821,6 +865,11 @@ def test_ui_lists_of_a_never_show_b_s_rows(client, tenants):
     tokens = client.get(reverse("accounts:tokens", args=[A]))
     assert [t.pk for t in tokens.context["tokens"]] == [a.token.pk]
 
+    saved = client.get(reverse("replies:list", args=[A])).content.decode()
+    assert a.extra["saved_reply"].title in saved and b.extra["saved_reply"].title not in saved
+    picker = client.get(reverse("replies:picker", args=[A, a.conversation.pk])).content.decode()
+    assert a.extra["saved_reply"].title in picker and b.extra["saved_reply"].title not in picker
+
     overview = client.get(reverse("core:overview", args=[A]))
     assert sum(overview.context["status_counts"].values()) == len(a_conversations)
     assert [c.pk for c in overview.context["connections"]] == [a.connection.pk]
@@ -845,9 +894,15 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
     assert snapshot() == before
 
     response = client.post(
-        reverse("inbox:reply", args=[A, a.conversation.pk]), {"body": "Answer", "in_reply_to": b.message.pk}
+        reverse("inbox:reply", args=[A, a.conversation.pk]),
+        {"body": "Answer", "in_reply_to": b.message.pk, "saved_reply": [b.extra["saved_reply"].pk]},
     )
     assert response.status_code == 302
+    assert SavedReply.objects.get(pk=b.extra["saved_reply"].pk).usage_count == 0
+    # B's channel as the scope of a new saved reply of A: refused
+    data = {"title": "Scoped", "language": "en", "connection": str(b.connection.pk), "body": "Hi"}
+    assert client.post(reverse("replies:list", args=[A]), data).status_code == 422
+    assert not SavedReply.objects.filter(title="Scoped").exists()
     reply = Reply.objects.filter(workspace=a.workspace).latest("pk")
     assert reply.body_text == "Answer" and reply.state == ReplyState.SENT
     assert reply.in_reply_to_id != b.message.pk
@@ -975,6 +1030,13 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
             (f"/webhooks/deliveries/{b.extra['delivery'].pk}/replay", {})
         ],
         ("delete", "/api/v1/webhooks/{endpoint_id}"): [(f"/webhooks/{hook}", {})],
+        ("put", "/api/v1/saved-replies/{saved_reply_id}"): [
+            (f"/saved-replies/{b.extra['saved_reply'].pk}", {"title": "x", "language": "en", "body": "x"})
+        ],
+        ("post", "/api/v1/saved-replies/{saved_reply_id}/render"): [
+            (f"/saved-replies/{b.extra['saved_reply'].pk}/render", {"conversation_id": conv}),
+        ],
+        ("delete", "/api/v1/saved-replies/{saved_reply_id}"): [(f"/saved-replies/{b.extra['saved_reply'].pk}", {})],
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -998,6 +1060,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/queue/slots"),
     ("post", "/api/v1/posts/import"),
     ("post", "/api/v1/webhooks"),
+    ("post", "/api/v1/saved-replies"),
 }
 
 LIST_OPERATIONS = {
@@ -1007,6 +1070,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/links"),
     ("get", "/api/v1/webhooks"),
     ("get", "/api/v1/webhooks/deliveries"),
+    ("get", "/api/v1/saved-replies"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),
@@ -1053,6 +1117,16 @@ def test_api_token_of_a_gets_404_json_for_b_s_objects(client, tenants):
             assert error["code"] == "not_found" and error["message"]
             assert b.workspace.name not in response.content.decode()
             assert snapshot() == before, f"{method.upper()} {path} changed something"
+
+
+def test_api_saved_reply_rendered_across_workspaces_is_refused(client, tenants):
+    """A's saved reply on B's thread, B's saved reply on A's thread: 404, and nothing of B in the answer."""
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    for saved, conv in ((a, b), (b, a)):
+        path = f"/saved-replies/{saved.extra['saved_reply'].pk}/render"
+        response = api.call("post", path, {"conversation_id": conv.conversation.pk})
+        assert response.status_code == 404 and b.workspace.name not in response.content.decode()
 
 
 def test_api_people_calls_mixing_a_and_b_are_refused(client, tenants):
@@ -1177,6 +1251,7 @@ def test_api_lists_never_include_b_s_rows(client, tenants):
     client.force_login(a.owner)
     page = client.get(reverse("webhooks:page", args=[a.workspace.slug])).content.decode()
     assert f"{a.workspace.slug}-hook" in page and f"{b.workspace.slug}-hook" not in page
+    assert [row["id"] for row in api.call("get", "/saved-replies").json()] == [a.extra["saved_reply"].pk]
     queue = {row["id"] for row in api.call("get", "/moderation/queue", params={"limit": 500}).json()}
     assert a.extra["pending"].pk in queue
     assert queue == set(
