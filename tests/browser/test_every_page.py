@@ -37,6 +37,7 @@ from federe.listening.models import SavedQuery
 from federe.moderation.models import Rule
 from federe.people.models import Person
 from federe.publishing.channels import publishing_channels
+from federe.replies.models import SavedReply
 from federe.webhooks import services as webhook_services
 from federe.webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Endpoint
 from tests.browser.test_publishing import client_address, demo_post, queue_address
@@ -98,6 +99,15 @@ def _calendar_page(page: Page, ws: Workspace) -> None:
     chips = page.locator("#calendar .chip:visible")
     expect(chips.first).to_be_visible()
     expect(chips.first.locator(".chip-state")).not_to_have_text("")
+
+
+def _saved_reply(ws: Workspace) -> SavedReply:
+    return SavedReply.objects.filter(workspace=ws, connection__isnull=True).order_by("id").first()
+
+
+def _saved_replies(page: Page, ws: Workspace) -> None:
+    expect(page.locator("main section.saved-replies")).not_to_have_count(0)
+    expect(page.locator("main form textarea[name=body]")).to_be_visible()
 
 
 def _overview(page: Page, ws: Workspace) -> None:
@@ -323,6 +333,8 @@ SCREENS = [
     Screen("links", "links:page", lambda ws: f"/w/{ws.slug}/links/?post={_clicked_links(ws)}", _links),
     Screen("webhooks", "webhooks:page", _webhooks_made, _webhooks),
     Screen("link-missing", "links:follow", lambda ws: "/l/zzzzzzz", _link_missing, status=404, anonymous=True),
+    Screen("saved-replies", "replies:list", _w("saved-replies/"), _saved_replies),
+    Screen("saved-reply-edit", "replies:edit", lambda ws: f"/w/{ws.slug}/saved-replies/{_saved_reply(ws).pk}/"),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
@@ -351,6 +363,7 @@ NOT_PAGES = {
     "links:settings", "links:preset", "links:example",
     "publishing:import-sample",
     "webhooks:create", "webhooks:edit", "webhooks:rotate", "webhooks:delete", "webhooks:test", "webhooks:replay",
+    "replies:delete", "replies:picker", "replies:insert",
 }  # fmt: skip
 
 
