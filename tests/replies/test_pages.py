@@ -121,7 +121,9 @@ def _api(client, raw):
     headers = {"Authorization": f"Bearer {raw}"}
 
     def call(method, path, body=None, **params):
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {"data": params}
+        kwargs: dict = {"data": params}
+        if body is not None:
+            kwargs = {"data": json.dumps(body), "content_type": "application/json"}
         return getattr(client, method)(f"/api/v1/saved-replies{path}", headers=headers, **kwargs)
 
     return call

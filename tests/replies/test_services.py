@@ -59,8 +59,11 @@ def test_search_filters_on_title_folder_and_text(workspace, owner, conversation)
 
 def test_rendering_fills_author_channel_agent_and_answers(workspace, owner, conversation):
     saved = make(
-        workspace, owner, "Order", body="Hi {{author.first_name}} ({{author.name}}), order {{ask:order number}} "
-        "on {{channel.name}}. {{agent.name}}"
+        workspace,
+        owner,
+        "Order",
+        body="Hi {{author.first_name}} ({{author.name}}), order {{ask:order number}} "
+        "on {{channel.name}}. {{agent.name}}",
     )
     text = services.render_for(saved, conversation, agent=owner, answers={"order number": " A-12 "})
     assert text == f"Hi Zoé (Zoé Martin), order A-12 on {conversation.connection.name}. owner"

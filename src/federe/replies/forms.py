@@ -17,9 +17,7 @@ class SavedReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     folder = forms.CharField(label=_("Folder"), max_length=60, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=ReplyLanguage.choices)
-    connection = forms.TypedChoiceField(
-        label=_("Offered on"), coerce=int, empty_value=None, required=False, choices=[]
-    )
+    connection = forms.TypedChoiceField(label=_("Offered on"), coerce=int, empty_value=None, required=False, choices=[])
     body = forms.CharField(
         label=_("Text"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 6}), help_text=VARIABLES_HELP
     )

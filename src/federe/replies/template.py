@@ -46,7 +46,7 @@ def problems(body: str) -> list[str]:
         else:
             found.append(
                 _("“%(variable)s” is not a variable. Use %(known)s, or {{ask:a question}}.")
-                % {"variable": match.group(0), "known": ", ".join("{{%s}}" % k for k in KNOWN)}
+                % {"variable": match.group(0), "known": ", ".join("{{" + k + "}}" for k in KNOWN)}
             )
     return found
 
