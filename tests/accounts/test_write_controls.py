@@ -93,6 +93,9 @@ WRITE_PERM: dict[str, Perm | None] = {
     "webhooks:delete": Perm.MANAGE_WEBHOOKS,
     "webhooks:test": Perm.MANAGE_WEBHOOKS,
     "webhooks:replay": Perm.MANAGE_WEBHOOKS,
+    "replies:list": Perm.REPLY,
+    "replies:edit": Perm.REPLY,
+    "replies:delete": Perm.REPLY,
 }
 
 

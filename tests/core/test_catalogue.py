@@ -25,6 +25,8 @@ ALWAYS_MANY = {
     "At most %(count)s hashtags and search terms per channel: create another channel for the rest.",
     "%(url)s redirects more than %(count)s times: give the final address instead.",
     "A reply can be at most %(max)d characters.",
+    "A saved reply has at most %(max)d characters.",
+    "“%(variable)s” needs a question of 1 to %(max)d characters after “ask:”.",
     "A note is at most %(n)d characters.",
     "%(url)s did not finish answering within %(seconds)s seconds: the transfer was cut.",
     "%(url)s did not answer within %(seconds)s seconds (timeout).",
