@@ -18,6 +18,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("import", "Import a community's history from an export: federe import NETWORK SOURCE --workspace SLUG."),
     ("posts", "Posts: federe posts list|show|create|cancel|retry --workspace SLUG (create schedules with --at)."),
     ("links", "Short links: federe links list --workspace SLUG [--post ID] (each with its clicks)."),
+    ("saved-replies", "Saved replies: federe saved-replies list|import FILE.csv --workspace SLUG (all rows or none)."),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),
@@ -29,7 +30,7 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 # Names typed with a dash for commands whose module cannot have one.
-ALIASES = {"people-stats": "people_stats"}
+ALIASES = {"people-stats": "people_stats", "saved-replies": "saved_replies"}
 
 HELP = """Fédère: self-hosted community management.
 

@@ -57,13 +57,25 @@ def _clean(workspace: Workspace, fields: Fields) -> dict[str, Any]:
     return {"title": title, "body": body, "folder": folder, "language": fields.language, "connection": connection}
 
 
+def _require(by: Any, workspace: Workspace) -> None:
+    """A member needs REPLY; ``by=None`` is the operator at the command line."""
+    if by is not None:
+        require(by, workspace, Perm.REPLY)
+
+
+def check(workspace: Workspace, fields: Fields, *, by: Any) -> None:
+    """What ``add`` would refuse, refused the same way, without saving."""
+    _require(by, workspace)
+    _clean(workspace, fields)
+
+
 def add(*, workspace: Workspace, fields: Fields, by: Any) -> SavedReply:
-    require(by, workspace, Perm.REPLY)
+    _require(by, workspace)
     return SavedReply.objects.create(workspace=workspace, created_by=by, **_clean(workspace, fields))
 
 
 def change(saved: SavedReply, *, fields: Fields, by: Any) -> SavedReply:
-    require(by, saved.workspace, Perm.REPLY)
+    _require(by, saved.workspace)
     for name, value in _clean(saved.workspace, fields).items():
         setattr(saved, name, value)
     saved.save()
@@ -71,7 +83,7 @@ def change(saved: SavedReply, *, fields: Fields, by: Any) -> SavedReply:
 
 
 def remove(saved: SavedReply, *, by: Any) -> None:
-    require(by, saved.workspace, Perm.REPLY)
+    _require(by, saved.workspace)
     SavedReply.objects.filter(pk=saved.pk).delete()
 
 
