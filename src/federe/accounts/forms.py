@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from federe.accounts.models import Role
+from federe.accounts.models import EmailChoice, Role
 from federe.accounts.profile import timezones
 
 
@@ -64,6 +64,12 @@ class ProfileForm(forms.Form):
     notify_alerts = forms.BooleanField(label=_("listening alerts sent to my address"), required=False)
     notify_publishing = forms.BooleanField(
         label=_("what happens to my posts, and posts awaiting my approval"), required=False
+    )
+    notify_note_mentions = forms.TypedChoiceField(
+        label=_("a teammate mentions me in a note"), choices=EmailChoice.choices, required=False, empty_value="now"
+    )
+    notify_assigned = forms.TypedChoiceField(
+        label=_("a thread is assigned to me"), choices=EmailChoice.choices, required=False, empty_value="now"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EmailChoice(models.TextChoices):
+    """How a kind of in-app notification also reaches the user by e-mail (federe.notifications)."""
+
+    NOW = "now", _("at once")
+    DIGEST = "digest", _("in a daily digest")
+    OFF = "off", _("never")
+
+
 class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     timezone = models.CharField(_("timezone"), max_length=64, blank=True)
@@ -17,6 +25,13 @@ class User(AbstractUser):
     notify_digests = models.BooleanField(_("the people digest (newcomers, gone quiet, back)"), default=True)
     notify_alerts = models.BooleanField(_("listening alerts sent to my address"), default=True)
     notify_publishing = models.BooleanField(_("what happens to my posts, and posts awaiting my approval"), default=True)
+    # The notifications of federe.notifications: each kind is e-mailed at once, in a daily digest, or never.
+    notify_note_mentions = models.CharField(
+        _("a teammate mentions me in a note"), max_length=8, choices=EmailChoice.choices, default=EmailChoice.NOW
+    )
+    notify_assigned = models.CharField(
+        _("a thread is assigned to me"), max_length=8, choices=EmailChoice.choices, default=EmailChoice.NOW
+    )
 
 
 class Workspace(models.Model):

@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from federe.accounts.models import User
+from federe.accounts.models import EmailChoice, User
 from federe.core import audit
 
 NOTIFICATIONS = ("notify_assignments", "notify_reviews", "notify_digests", "notify_alerts", "notify_publishing")
@@ -36,6 +36,8 @@ class Profile:
     notify_digests: bool = True
     notify_alerts: bool = True
     notify_publishing: bool = True
+    notify_note_mentions: str = EmailChoice.NOW
+    notify_assigned: str = EmailChoice.NOW
 
 
 def _validate(user: User, profile: Profile) -> None:
@@ -52,6 +54,9 @@ def _validate(user: User, profile: Profile) -> None:
         errors["language"] = _("Choose one of the languages offered.")
     if profile.timezone and profile.timezone not in timezones():
         errors["timezone"] = _("Choose a timezone from the list, such as Europe/Paris.")
+    for name in ("notify_note_mentions", "notify_assigned"):
+        if getattr(profile, name) not in EmailChoice.values:
+            errors[name] = _("Choose one of the choices offered.")
     if errors:
         raise ValidationError(errors)
 

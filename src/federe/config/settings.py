@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "federe.links",
     "federe.webhooks",
     "federe.replies",
+    "federe.notifications",
     "federe.api",
 ]
 

@@ -168,3 +168,21 @@ class Reply(WorkspaceScoped):
                 name="inbox_reply_client_key_unique",
             )
         ]
+
+
+class InternalNote(WorkspaceScoped):
+    """A teammate's note on a thread, for the team only. Its own type, never a kind of Message or Reply: nothing
+    that sends (the reply services, publishing, moderation) accepts one, so no code path can hand it to a network."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -31,6 +31,8 @@ from federe.inbox.models import (
     ReviewState,
 )
 from federe.nlp.language import detect
+from federe.notifications.models import Kind
+from federe.notifications.services import notify
 from federe.webhooks import announce as webhooks_announce
 
 MAX_REPLY_LENGTH = 10_000
@@ -120,6 +122,8 @@ def send_reply(
 
 
 def retry_reply(*, reply: Reply, by: Any, text: str | None = None) -> Reply:
+    if not isinstance(reply, Reply):
+        raise TypeError(f"only a Reply is sent on a channel, not {type(reply).__name__}")
     require(by, reply.workspace, Perm.REPLY)
     if reply.state == ReplyState.SENT:
         return reply
@@ -130,6 +134,8 @@ def retry_reply(*, reply: Reply, by: Any, text: str | None = None) -> Reply:
 
 
 def deliver_reply(reply: Reply, *, by: Any) -> Reply:
+    if not isinstance(reply, Reply):  # an internal note (or anything else) is never handed to a channel
+        raise TypeError(f"only a Reply is sent on a channel, not {type(reply).__name__}")
     conversation = reply.conversation
     connection = conversation.connection
     reply.state, reply.attempts = ReplyState.SENDING, reply.attempts + 1
@@ -218,8 +224,11 @@ def _record_sent(
 
 
 @transaction.atomic
-def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversation:
+def assign(*, conversation: Conversation, assignee: Any, by: Any, email_assignee: bool = True) -> Conversation:
+    """Hand the thread to a member who can answer (or to nobody); a new assignee other than ``by`` is notified
+    (in the app, and by e-mail per their choice unless ``email_assignee`` is False: the caller e-mails them)."""
     require(by, conversation.workspace, Perm.ASSIGN)
+    previous = conversation.assignee_id
     if assignee is not None and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists():
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
     if assignee is not None and not has_perm(assignee, conversation.workspace, Perm.REPLY):
@@ -240,6 +249,15 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any) -> Conversatio
         details={"assignee": assignee.get_username() if assignee else None},
     )
     webhooks_announce.thread_assigned(conversation, by)
+    if assignee is not None and assignee.pk != previous:
+        notify(
+            [assignee],
+            Kind.ASSIGNED,
+            workspace=conversation.workspace,
+            actor=by,
+            conversation=conversation,
+            email=email_assignee,
+        )
     return conversation
 
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.accounts.queries import members_who_can
+from federe.accounts.queries import members_of, members_who_can
 from federe.connections.queries import connections_of
 from federe.core.pages import workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
-from federe.inbox import queries, services
+from federe.inbox import notes, queries, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Direction, Language, Message, Reply, ReplyState
 from federe.moderation import menu
@@ -51,7 +51,11 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
     can_moderate = has_perm(request.user, workspace, Perm.MODERATE)
     if can_moderate:  # each message's action menu: its channel's actions only
         menu.attach(m for m in thread if m.direction == Direction.INBOUND)
+    notes_after = notes.attach_notes(thread, notes.notes_of(conv))  # internal notes, interleaved by time
     return {
+        "notes_after": notes_after,
+        "teammates": members_of(workspace),
+        "note_max": notes.MAX_NOTE_LENGTH,
         "workspace": workspace,
         "conversation": conv,
         "query": _list_query(request),

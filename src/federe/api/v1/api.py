@@ -14,6 +14,7 @@ from federe.api.v1.links import router as links_router
 from federe.api.v1.listening import router as listening_router
 from federe.api.v1.members import router as members_router
 from federe.api.v1.moderation import router as moderation_router
+from federe.api.v1.notes import router as notes_router
 from federe.api.v1.parsing import NulRefusingParser
 from federe.api.v1.people import router as people_router
 from federe.api.v1.post_import import router as post_import_router
@@ -58,3 +59,4 @@ api.add_router("/queue", queue_router, tags=["posts"])
 api.add_router("/links", links_router, tags=["links"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/saved-replies", saved_replies_router, tags=["saved replies"])
+api.add_router("/notes", notes_router, tags=["inbox"])

@@ -22,7 +22,7 @@ def escalate(*, mention: Mention, by: Any, assignee: Any, note: str = "") -> Any
 
     conversation = mention.message.conversation
     require(by, mention.workspace, Perm.ASSIGN)
-    inbox.assign(conversation=conversation, assignee=assignee, by=by)
+    inbox.assign(conversation=conversation, assignee=assignee, by=by, email_assignee=False)  # e-mailed below
     if conversation.status == ConversationStatus.CLOSED:
         inbox.set_status(conversation=conversation, status=ConversationStatus.ASSIGNED, by=by)
     audit.record(

@@ -1,0 +1,42 @@
+"""In-app notifications: one row per user and event. The words are made when shown, in the reader's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import WorkspaceScoped
+
+
+class Kind(models.TextChoices):
+    NOTE_MENTION = "note_mention", _("mentioned in a note")
+    ASSIGNED = "assigned", _("assigned to me")
+
+
+#: The user's e-mail preference (accounts.User field) for each kind.
+PREFERENCE_FIELD = {Kind.NOTE_MENTION: "notify_note_mentions", Kind.ASSIGNED: "notify_assigned"}
+
+
+class Notification(WorkspaceScoped):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: The thread it is about (the link of the notification).
+    conversation = models.ForeignKey(
+        "inbox.Conversation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    #: Data for the words, never the words: e.g. {"excerpt": "…"} (the beginning of a note).
+    params = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    #: When it was e-mailed (at once or in a digest); null while it has not been.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "workspace", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

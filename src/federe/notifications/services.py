@@ -1,0 +1,135 @@
+"""Notifying teammates: the in-app row, and the e-mail at once or in the daily digest, per the user's choice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from federe.accounts.models import EmailChoice, Membership, User, Workspace
+from federe.notifications.models import PREFERENCE_FIELD, Kind, Notification
+from federe.notifications.words import describe, excerpt
+
+MAX_EXCERPT = 200
+
+
+def notify(
+    users: Iterable[Any],
+    kind: Kind,
+    *,
+    workspace: Workspace,
+    actor: Any = None,
+    conversation: Any = None,
+    params: dict[str, Any] | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify ``users`` of the workspace (never the actor, never someone who is not a member); those who want it
+    at once are e-mailed after the commit. Returns the notifications made."""
+    wanted = {u.pk for u in users if u is not None} - ({actor.pk} if actor is not None else set())
+    members = set(Membership.objects.filter(workspace=workspace, user_id__in=wanted).values_list("user_id", flat=True))
+    if not members:
+        return []
+    made = Notification.objects.bulk_create(
+        Notification(
+            workspace=workspace,
+            user_id=user_id,
+            kind=kind,
+            actor=actor,
+            conversation=conversation,
+            params=params or {},
+        )
+        for user_id in sorted(members)
+    )
+    if email:
+        ids = [n.pk for n in made]
+        transaction.on_commit(partial(email_now, ids))
+    return made
+
+
+def _wants(user: User, kind: str, choice: EmailChoice) -> bool:
+    return bool(user.email) and getattr(user, PREFERENCE_FIELD[Kind(kind)], EmailChoice.NOW) == choice
+
+
+def _link(notification: Notification) -> str:
+    if notification.conversation_id is None:
+        return settings.FEDERE_BASE_URL + reverse("notifications:list", args=[notification.workspace.slug])
+    path = reverse("inbox:thread", args=[notification.workspace.slug, notification.conversation_id])
+    return settings.FEDERE_BASE_URL + path
+
+
+def _lines(notification: Notification) -> str:
+    parts = [describe(notification), excerpt(notification), _link(notification)]
+    return "\n".join(part for part in parts if part)
+
+
+def email_now(notification_ids: list[int]) -> int:
+    """E-mail each of these notifications whose user wants that kind at once; returns how many were sent."""
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+        "user", "actor", "conversation", "workspace"
+    )
+    sent = 0
+    for n in rows:
+        if not _wants(n.user, n.kind, EmailChoice.NOW):
+            continue
+        with translation.override(n.user.language or settings.LANGUAGE_CODE):
+            subject = f"[{n.workspace.name}] {describe(n)}"
+            body = _lines(n)
+        send_mail(subject[:200], body, None, [n.user.email], fail_silently=True)
+        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def send_digests() -> int:
+    """One e-mail per user and workspace with the notifications not yet e-mailed of the kinds they want in a
+    digest (run daily: `federe notifications digest`). Returns how many e-mails were sent."""
+    pending: dict[tuple[int, int], list[Notification]] = defaultdict(list)
+    rows = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
+        "user", "actor", "conversation", "workspace"
+    )
+    for n in rows.order_by("created_at", "id"):
+        if _wants(n.user, n.kind, EmailChoice.DIGEST):
+            pending[(n.user_id, n.workspace_id)].append(n)
+    for notifications in pending.values():
+        user, workspace = notifications[0].user, notifications[0].workspace
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = ngettext(
+                "[%(workspace)s] %(n)d notification", "[%(workspace)s] %(n)d notifications", len(notifications)
+            ) % {"workspace": workspace.name, "n": len(notifications)}
+            body = "\n\n".join(_lines(n) for n in notifications)
+        send_mail(subject, body, None, [user.email], fail_silently=True)
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+    return len(pending)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def of(user: Any, workspace: Workspace) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, workspace=workspace).select_related("actor", "conversation")
+
+
+def unread_count(user: Any, workspace: Workspace) -> int:
+    return Notification.objects.filter(user=user, workspace=workspace, read_at__isnull=True).count()
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+
+
+def mark_all_read(user: Any, workspace: Workspace) -> int:
+    now = timezone.now()
+    return Notification.objects.filter(user=user, workspace=workspace, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )
