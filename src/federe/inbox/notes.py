@@ -72,7 +72,7 @@ def add_note(*, conversation: Conversation, by: Any, body: str) -> InternalNote:
     note = InternalNote.objects.create(
         workspace=conversation.workspace, conversation=conversation, author=by, body=body
     )
-    mentioned = mentioned_members(conversation.workspace, body)
+    mentioned = [u for u in mentioned_members(conversation.workspace, body) if u.pk != by.pk]
     note.mentions.set(mentioned)
     _notify_mentions(note, mentioned, by)
     return note
@@ -92,7 +92,7 @@ def edit_note(*, note: InternalNote, by: Any, body: str) -> InternalNote:
     before = set(note.mentions.values_list("pk", flat=True))
     note.body, note.edited_at = body, timezone.now()
     note.save(update_fields=["body", "edited_at", "updated_at"])
-    mentioned = mentioned_members(note.workspace, body)
+    mentioned = [u for u in mentioned_members(note.workspace, body) if u.pk != by.pk]
     note.mentions.set(mentioned)
     _notify_mentions(note, [u for u in mentioned if u.pk not in before], by)
     return note
