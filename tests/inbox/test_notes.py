@@ -55,6 +55,7 @@ def test_a_note_notifies_the_members_it_mentions_never_the_author_nor_a_stranger
         conversation=conv, by=owner, body="@hana and @HANA, @owner, @rival-owner, @outsider, @nobody: look"
     )
     assert list(note.mentions.all()) == [hana]
+    assert not Notification.objects.filter(user__in=[rival_owner, outsider, owner]).exists()
     notified = Notification.objects.filter(kind=Kind.NOTE_MENTION)
     assert [(n.user, n.actor, n.conversation, n.workspace) for n in notified] == [(hana, owner, conv, conv.workspace)]
     assert notified.get().params["excerpt"].startswith("@hana and")
@@ -126,7 +127,7 @@ def test_the_thread_shows_notes_between_messages_marked_not_sent_and_escaped(log
 
 
 def test_another_workspaces_note_is_a_404(logged_in_as, conv, owner, other_workspace):
-    ws, rival_owner, rival_conn = other_workspace
+    _ws, rival_owner, rival_conn = other_workspace
     theirs = Conversation.objects.filter(connection=rival_conn).first()
     their_note = notes.add_note(conversation=theirs, by=rival_owner, body="rival's")
     client = logged_in_as(owner)
@@ -154,7 +155,7 @@ def test_api_lists_and_creates_notes(client, conv, owner, hana, other_workspace)
     assert Notification.objects.filter(user=hana).count() == 1
     listed = client.get(f"/api/v1/notes?conversation={conv.pk}", headers=headers)
     assert [n["body"] for n in listed.json()] == ["ask @hana"]
-    _ws, rival_owner, rival_conn = other_workspace
+    _ws, _rival_owner, rival_conn = other_workspace
     theirs = Conversation.objects.filter(connection=rival_conn).first()
     assert client.get(f"/api/v1/notes?conversation={theirs.pk}", headers=headers).status_code == 404
     refused = client.post(
