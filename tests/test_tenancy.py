@@ -24,7 +24,8 @@ from federe.connections.models import Connection, SyncRun
 from federe.connections.services import sync_connection
 from federe.core.models import AuditEvent
 from federe.core.routing import WORKSPACE_PREFIX
-from federe.inbox.models import Conversation, Message, Reply, ReplyState, ReviewState
+from federe.inbox import notes as inbox_notes
+from federe.inbox.models import Conversation, InternalNote, Message, Reply, ReplyState, ReviewState
 from federe.inbox.services import send_reply
 from federe.links import services as link_services
 from federe.links.models import ClickCount, LinkSettings, ShortLink, UtmPreset
@@ -34,6 +35,8 @@ from federe.listening.models import Alert, AlertSettings, Mention, SavedQuery
 from federe.moderation import services as moderation
 from federe.moderation.models import Decision, Rule, RuleVersion
 from federe.nlp.models import Label, WorkspaceModel
+from federe.notifications import services as notification_services
+from federe.notifications.models import Kind, Notification
 from federe.people import services as people_services
 from federe.people.engagement import scoring as people_scoring
 from federe.people.identities import merging as people_merging
@@ -119,6 +122,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     tenant.extra.update(query=brand, mention=mention)
     _populate_people(tenant)
     _populate_team(tenant)
+    _populate_notes(tenant)
     _populate_posts(tenant)
     _populate_webhooks(tenant)
     _populate_saved_replies(tenant)
@@ -141,6 +145,17 @@ def _populate_saved_replies(t: Tenant) -> None:
     """A saved reply offered on every channel."""
     fields = replies_services.Fields(title=f"{t.workspace.name} secret reply", language="en", body="Hi {{author.name}}")
     t.extra["saved_reply"] = replies_services.add(workspace=t.workspace, fields=fields, by=t.owner)
+
+
+def _populate_notes(t: Tenant) -> None:
+    """An internal note on the thread mentioning the teammate, and a notification for the owner."""
+    teammate = t.extra["teammate"].user
+    t.extra["inote"] = inbox_notes.add_note(
+        conversation=t.conversation, by=t.owner, body=f"note of {t.workspace.slug} for @{teammate.username}"
+    )
+    (t.extra["notification"],) = notification_services.notify(
+        [t.owner], Kind.ASSIGNED, workspace=t.workspace, conversation=t.conversation
+    )
 
 
 def _populate_posts(t: Tenant) -> None:
@@ -277,12 +292,16 @@ def snapshot() -> dict[str, Any]:
                 Delivery,
                 DeliveryAttempt,
                 SavedReply,
+                InternalNote,
+                Notification,
             )
         },
         "endpoints": list(
             Endpoint.objects.order_by("pk").values_list("pk", "url", "events", "enabled", "secret_encrypted")
         ),
         "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", "state", "attempts")),
+        "internal_notes": list(InternalNote.objects.order_by("pk").values_list("pk", "body", "conversation_id")),
+        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "clicks": list(ClickCount.objects.order_by("pk").values_list("pk", "count")),
         "presets": list(UtmPreset.objects.order_by("pk").values_list("pk", "utm_source", "utm_medium")),
         "saved_replies": list(SavedReply.objects.order_by("pk").values_list("pk", "title", "usage_count")),
@@ -346,6 +365,11 @@ POST_ONLY = {
     "inbox:retry",
     "inbox:status",
     "inbox:assign",
+    "inbox:note-add",
+    "inbox:note-edit",
+    "inbox:note-delete",
+    "notifications:read-all",
+    "notifications:open",
     "connections:sync",
     "accounts:token-revoke",
     "moderation:decide",
@@ -406,6 +430,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
     decide_data = {"ids": [str(b.extra["pending"].pk), str(b.message.pk)], "action": "remove"}
     rule = b.extra["rule"].pk
     person, note, tag, seg = b.extra["person"].pk, b.extra["note"].pk, b.extra["tag"].pk, b.extra["segment"].pk
+    inote = b.extra["inote"].pk
 
     def url(name: str, slug: str, **kwargs: int) -> str:
         return reverse(name, kwargs={"slug": slug, **kwargs})
@@ -438,6 +463,27 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("inbox:assign", B, pk=b.conversation.pk), assign_data),
             ("post", url("inbox:assign", A, pk=b.conversation.pk), assign_data),
             ("post", url("inbox:assign", A, pk=b.conversation.pk), {"assignee": ""}),
+        ],
+        "inbox:note-add": [
+            ("post", url("inbox:note-add", B, pk=b.conversation.pk), {"note": "sneaky @" + b.owner.username}),
+            ("post", url("inbox:note-add", A, pk=b.conversation.pk), {"note": "sneaky"}),
+        ],
+        "inbox:note-edit": [
+            ("post", url("inbox:note-edit", B, pk=b.conversation.pk, note_pk=inote), {"note": "sneaky"}),
+            ("post", url("inbox:note-edit", A, pk=b.conversation.pk, note_pk=inote), {"note": "sneaky"}),
+            ("post", url("inbox:note-edit", A, pk=a.conversation.pk, note_pk=inote), {"note": "sneaky"}),
+        ],
+        "inbox:note-delete": [
+            ("post", url("inbox:note-delete", B, pk=b.conversation.pk, note_pk=inote), {}),
+            ("post", url("inbox:note-delete", A, pk=b.conversation.pk, note_pk=inote), {}),
+            ("post", url("inbox:note-delete", A, pk=a.conversation.pk, note_pk=inote), {}),
+        ],
+        "notifications:list": [("get", url("notifications:list", B), {})],
+        "notifications:bell": [("get", url("notifications:bell", B), {})],
+        "notifications:read-all": [("post", url("notifications:read-all", B), {})],
+        "notifications:open": [
+            ("post", url("notifications:open", B, pk=b.extra["notification"].pk), {}),
+            ("post", url("notifications:open", A, pk=b.extra["notification"].pk), {}),
         ],
         "connections:list": [
             ("get", url("connections:list", B), {}),
@@ -973,6 +1019,9 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ],
         ("post", "/api/v1/messages/{message_id}/reply"): [(f"/messages/{msg}/reply", {"body": "Hello from A"})],
         ("post", "/api/v1/messages/{message_id}/assign"): [(f"/messages/{msg}/assign", assignee)],
+        # the thread is named in the query (list) or the body (create)
+        ("get", "/api/v1/notes"): [(f"/notes?conversation={conv}", {})],
+        ("post", "/api/v1/notes"): [("/notes", {"conversation_id": conv, "body": "sneaky @" + b.owner.username})],
         ("put", "/api/v1/moderation/rules/{rule_id}"): [(f"/moderation/rules/{rule}", RULE)],
         ("post", "/api/v1/moderation/decisions"): [
             ("/moderation/decisions", {"message_ids": [b.extra["pending"].pk], "action": "remove"}),

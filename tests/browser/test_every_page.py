@@ -336,6 +336,7 @@ SCREENS = [
     Screen("saved-replies", "replies:list", _w("saved-replies/"), _saved_replies),
     Screen("saved-reply-edit", "replies:edit", lambda ws: f"/w/{ws.slug}/saved-replies/{_saved_reply(ws).pk}/"),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
+    Screen("notifications", "notifications:list", _w("notifications/")),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -364,6 +365,8 @@ NOT_PAGES = {
     "publishing:import-sample",
     "webhooks:create", "webhooks:edit", "webhooks:rotate", "webhooks:delete", "webhooks:test", "webhooks:replay",
     "replies:delete", "replies:picker", "replies:insert",
+    "inbox:note-add", "inbox:note-edit", "inbox:note-delete",
+    "notifications:bell", "notifications:read-all", "notifications:open",
 }  # fmt: skip
 
 
