@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_notification_email_choices'),
+        ('accounts', '0005_user_notification_email_choices'),
         ('inbox', '0009_reply_client_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

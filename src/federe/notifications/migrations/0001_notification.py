@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_user_notification_email_choices'),
+        ('accounts', '0005_user_notification_email_choices'),
         ('inbox', '0010_internal_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
