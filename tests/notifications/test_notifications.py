@@ -12,7 +12,6 @@ from federe.accounts.models import EmailChoice, Role
 from federe.inbox import notes
 from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
-from federe.listening.services.escalation import escalate  # noqa: F401 - the escalation e-mails itself
 from federe.notifications import services
 from federe.notifications.models import Kind, Notification
 from federe.notifications.words import describe
@@ -135,8 +134,28 @@ def test_another_workspaces_notifications_are_out_of_reach(client, conv, owner, 
     assert theirs_notification.read_at is None
 
 
-def test_escalation_emails_once(conv, owner, hana, mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
-    """The escalation of a mention sends its own e-mail: the assignment's notification does not e-mail again."""
+def test_an_assignment_whose_caller_emails_sends_no_second_email(
+    conv, owner, hana, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The escalation of a mention e-mails the assignee itself (email_assignee=False): one notification, no mail."""
     with django_capture_on_commit_callbacks(execute=True):
         inbox.assign(conversation=conv, assignee=hana, by=owner, email_assignee=False)
     assert mailoutbox == [] and Notification.objects.filter(user=hana, kind=Kind.ASSIGNED).count() == 1
+
+
+def test_the_profile_page_saves_each_kinds_email_choice_and_refuses_others(client, owner):
+    from tests.accounts.test_profile import FULL
+
+    client.force_login(owner)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'name="notify_note_mentions"' in page and 'value="digest"' in page
+    response = client.post(
+        reverse("accounts:profile"), {**FULL, "notify_note_mentions": "digest", "notify_assigned": "off"}
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.notify_note_mentions, owner.notify_assigned) == (EmailChoice.DIGEST, EmailChoice.OFF)
+    refused = client.post(reverse("accounts:profile"), {**FULL, "notify_assigned": "hourly"})
+    assert refused.status_code == 422
+    owner.refresh_from_db()
+    assert owner.notify_assigned == EmailChoice.OFF
