@@ -478,9 +478,15 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("inbox:note-delete", A, pk=b.conversation.pk, note_pk=inote), {}),
             ("post", url("inbox:note-delete", A, pk=a.conversation.pk, note_pk=inote), {}),
         ],
-        "notifications:list": [("get", url("notifications:list", B), {})],
+        "notifications:list": [
+            ("get", url("notifications:list", B), {}),
+            ("get", url("notifications:list", B) + "?page=2", {}),
+        ],
         "notifications:bell": [("get", url("notifications:bell", B), {})],
-        "notifications:read-all": [("post", url("notifications:read-all", B), {})],
+        "notifications:read-all": [
+            ("post", url("notifications:read-all", B), {}),
+            ("post", url("notifications:read-all", B), {"ids": [str(b.extra["notification"].pk)]}),
+        ],
         "notifications:open": [
             ("post", url("notifications:open", B, pk=b.extra["notification"].pk), {}),
             ("post", url("notifications:open", A, pk=b.extra["notification"].pk), {}),

@@ -19,6 +19,13 @@ from federe.notifications.words import describe
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Hana reads French: her requests activate it in this thread (the middleware does not undo it)."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def conv(synced):
     return Conversation.objects.filter(connection=synced).order_by("pk").first()

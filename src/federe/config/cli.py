@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("people", "People: export as CSV, recompute scores, merge suggestions, merge/unmerge, signals, erase."),
     ("import", "Import a community's history from an export: federe import NETWORK SOURCE --workspace SLUG."),
     ("posts", "Posts: federe posts list|show|create|cancel|retry --workspace SLUG (create schedules with --at)."),
+    ("notifications", "Notifications: federe notifications digest e-mails the daily digests (run it once a day)."),
     ("links", "Short links: federe links list --workspace SLUG [--post ID] (each with its clicks)."),
     ("saved-replies", "Saved replies: federe saved-replies list|import FILE.csv --workspace SLUG (all rows or none)."),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),

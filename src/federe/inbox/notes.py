@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Membership, User
 from federe.accounts.permissions import Perm, require
@@ -27,7 +28,10 @@ def _validate(body: str) -> str:
     if not body:
         raise ValidationError({"body": _("Write something before saving the note.")})
     if len(body) > MAX_NOTE_LENGTH:
-        raise ValidationError({"body": _("A note can be at most %(max)d characters.") % {"max": MAX_NOTE_LENGTH}})
+        too_long = ngettext(
+            "A note can be at most %(max)d character.", "A note can be at most %(max)d characters.", MAX_NOTE_LENGTH
+        )
+        raise ValidationError({"body": too_long % {"max": MAX_NOTE_LENGTH}})
     return body
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from federe.notifications.services import send_digests
 
@@ -17,4 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = send_digests()
-        self.stdout.write(f"{sent} digest(s) sent.")
+        self.stdout.write(ngettext("%(n)d digest sent.", "%(n)d digests sent.", sent) % {"n": sent})
