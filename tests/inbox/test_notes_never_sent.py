@@ -105,7 +105,7 @@ def test_the_reply_services_refuse_a_note(synced, owner):
     assert Reply.objects.count() == 0
 
 
-SENDING_SIDE = ("connectors", "connections", "publishing", "moderation", "listening", "links")
+SENDING_SIDE = ("connectors", "connections", "publishing", "moderation", "listening", "links", "webhooks")
 
 
 def test_no_module_of_the_sending_side_names_the_note_type():
