@@ -44,3 +44,17 @@ def test_an_unknown_language_from_the_switch_changes_nothing(client, owner):
 def test_an_anonymous_visitor_only_sets_the_cookie(client):
     response = client.post(reverse("accounts:set-language"), {"language": "fr", "next": "/login/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "fr"
+
+
+def test_a_french_reader_s_request_leaves_the_thread_s_language_as_it_found_it(client, owner):
+    """The profile's language holds for the request only: the thread that served it (a server thread, or a test)
+    goes back to the language it had, so the next work done there is not in that reader's language."""
+    from django.utils import translation
+
+    services.set_language(user=owner, language="fr")
+    client.force_login(owner)
+    with translation.override("en"):
+        response = client.get("/profile/")
+        assert response.status_code == 200 and 'lang="fr"' in response.content.decode()
+        assert translation.get_language() == "en"
+        assert response.headers["Content-Language"] == "fr"

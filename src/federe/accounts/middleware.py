@@ -20,10 +20,17 @@ class UserLanguageMiddleware:
         signed_in = user is not None and user.is_authenticated
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         preferred = getattr(user, "language", "") if signed_in else ""
-        if preferred and not chosen:
-            translation.activate(preferred)
+        if not (preferred and not chosen):
+            return self._in_zone(request, user if signed_in else None)
+        # The reader's language holds for this request only: the thread goes back to the one it had.
+        with translation.override(preferred):
             request.LANGUAGE_CODE = preferred
-        zone = getattr(user, "timezone", "") if signed_in else ""
+            response = self._in_zone(request, user)
+        response.headers.setdefault("Content-Language", preferred)  # LocaleMiddleware would name the thread's
+        return response
+
+    def _in_zone(self, request: HttpRequest, user: object) -> HttpResponse:
+        zone = getattr(user, "timezone", "") if user is not None else ""
         if not zone:
             return self.get_response(request)
         try:
