@@ -238,3 +238,9 @@ def test_a_refused_move_keeps_the_month_one_was_looking_at(logged, make_post):
     response = logged.post(MOVE, data, **HTMX)
     assert "in the past" in response.content.decode()
     assert response.context["grid"].anchor == later
+
+
+@pytest.mark.parametrize("channel", ["²", "٣", "9" * 30])
+def test_a_channel_filter_that_is_no_channel_id_shows_every_channel_never_a_500(logged, channel):
+    response = logged.get(reverse("publishing:calendar", args=["acme"]), {"channel": channel})
+    assert response.status_code == 200

@@ -152,3 +152,18 @@ def test_the_api_refuses_an_unknown_variable_in_words(client, workspace, owner):
     assert response.status_code == 422
     assert "author.email" in response.json()["error"]["message"]
     assert not SavedReply.objects.exists()
+
+
+@pytest.mark.parametrize("scope", ["²", "٣", "999999999999", "-1", "1.5"])
+def test_a_scope_that_is_no_channel_id_lists_nothing_never_a_500(client, workspace, owner, connection, scope):
+    make(workspace, owner, "Everywhere")
+    make(workspace, owner, "Here", connection=connection)
+    _token, raw = create_api_token(user=owner, workspace=workspace, name="script")
+    api = _api(client, raw)
+    response = api("get", "", scope=scope)
+    assert response.status_code == 200, response.content
+    assert response.json() == []
+    assert [r["title"] for r in api("get", "", scope=str(connection.pk)).json()] == ["Here"]
+    client.force_login(owner)
+    page = client.get(reverse("replies:list", args=[workspace.slug]), {"scope": scope})
+    assert page.status_code == 200

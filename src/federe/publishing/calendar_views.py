@@ -98,7 +98,7 @@ def _where(data: dict[str, str], today: date, channels: set[int]) -> tuple[Where
             if not FIRST_DAY <= anchor <= LAST_DAY:
                 anchor, problem = today, _("This date is out of range: the calendar shows today.")
     channel = str(data.get("channel") or "")
-    chosen = int(channel) if channel.isdigit() and int(channel) in channels else None
+    chosen = int(channel) if channel.isascii() and channel.isdigit() and int(channel) in channels else None
     return Where(view, anchor, chosen), problem
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 
 from federe.accounts.models import Workspace
@@ -20,6 +22,8 @@ def listing(workspace: Workspace, *, language: str = "", scope: str = "") -> Que
         rows = rows.filter(language=language)
     if scope == "workspace":
         rows = rows.filter(connection__isnull=True)
-    elif scope.isdigit():
+    elif re.fullmatch(r"[0-9]{1,12}", scope):  # ASCII digits only: "²".isdigit() is true, int("²") fails
         rows = rows.filter(connection_id=int(scope))
+    elif scope:
+        rows = rows.none()  # no channel has that id
     return rows.order_by("folder", "title", "id")
