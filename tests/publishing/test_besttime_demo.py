@@ -26,7 +26,11 @@ def test_the_demo_has_posts_answers_and_suggestions(db, monkeypatch):
     grid = result.grid
     assert grid.measure == besttime.POSTS and not result.fallback and result.posts >= besttime.MIN_POSTS
     assert 3 <= len(grid.suggestions) <= 5
-    assert (grid.suggestions[0].weekday, grid.suggestions[0].hour) == (1, 18)  # Tuesday evening, the best habit
+    # Which habit comes first depends on the weeks inside the window (the demo's dates follow today's), so the test
+    # only asks what holds every day: each suggestion is a habit, Tuesday evening (the best) among them.
+    habits = {(weekday, hour) for weekday, hour, _minute, _mean in publishing_demo.HABITS}
+    suggested = [(s.weekday, s.hour) for s in grid.suggestions]
+    assert set(suggested) <= habits and (1, 18) in suggested, suggested
     assert any(cell.observations and not cell.enough for cell in grid.cells)  # the odd hours: too few to say
     sent = Delivery.objects.filter(state=DeliveryState.SENT).count()
     assert sent - 1 <= result.posts <= sent  # the oldest may have just left the window
