@@ -8,6 +8,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from federe.accounts.models import Workspace
 from federe.core import demo
@@ -15,8 +16,13 @@ from federe.publishing import besttime
 from federe.publishing import demo as publishing_demo
 from federe.publishing.models import Delivery, DeliveryState
 
+#: The demo's dates follow today's, and which weeks fall inside the window changes what it learns (some days Tuesday
+#: evening has 4 posts in the window, too few to say): the test runs on one fixed day.
+DEMO_DAY = datetime(2026, 12, 7, 6, 45, tzinfo=UTC)
+
 
 def test_the_demo_has_posts_answers_and_suggestions(db, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: DEMO_DAY)
     small = [
         (slug, name, [(channels[0][0], channels[0][1], 0.8, 3600, 30, 11)]) for slug, name, channels in demo.WORKSPACES
     ]
@@ -26,11 +32,7 @@ def test_the_demo_has_posts_answers_and_suggestions(db, monkeypatch):
     grid = result.grid
     assert grid.measure == besttime.POSTS and not result.fallback and result.posts >= besttime.MIN_POSTS
     assert 3 <= len(grid.suggestions) <= 5
-    # Which habit comes first depends on the weeks inside the window (the demo's dates follow today's), so the test
-    # only asks what holds every day: each suggestion is a habit, Tuesday evening (the best) among them.
-    habits = {(weekday, hour) for weekday, hour, _minute, _mean in publishing_demo.HABITS}
-    suggested = [(s.weekday, s.hour) for s in grid.suggestions]
-    assert set(suggested) <= habits and (1, 18) in suggested, suggested
+    assert (grid.suggestions[0].weekday, grid.suggestions[0].hour) == (1, 18)  # Tuesday evening, the best habit
     assert any(cell.observations and not cell.enough for cell in grid.cells)  # the odd hours: too few to say
     sent = Delivery.objects.filter(state=DeliveryState.SENT).count()
     assert sent - 1 <= result.posts <= sent  # the oldest may have just left the window
