@@ -16,39 +16,41 @@ from federe.inbox.models import InternalNote
 from federe.inbox.views import _conversation, _render_thread
 
 
-@workspace_page(post=True)
-def add(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
-    conv = _conversation(request.workspace, pk)
+def _done(request: WorkspaceRequest, conv, action, done: str) -> HttpResponse:
+    """Run a note action, say how it went, and show the thread again."""
     try:
-        notes.add_note(conversation=conv, by=request.user, body=request.POST.get("note", ""))
+        action()
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     else:
-        flash.success(request, _("Note saved. It is only seen by your team."))
+        flash.success(request, done)
     return _render_thread(request, request.workspace, conv)
+
+
+def _note(request: WorkspaceRequest, conv, note_pk: int) -> InternalNote:
+    return get_object_or_404(InternalNote, workspace=request.workspace, conversation=conv, pk=note_pk)
+
+
+@workspace_page(post=True)
+def add(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    conv = _conversation(request.workspace, pk)
+    body = request.POST.get("note", "")
+    return _done(request, conv, lambda: notes.add_note(conversation=conv, by=request.user, body=body), _saved())
 
 
 @workspace_page(post=True)
 def edit(request: WorkspaceRequest, slug: str, pk: int, note_pk: int) -> HttpResponse:
     conv = _conversation(request.workspace, pk)
-    note = get_object_or_404(InternalNote, workspace=request.workspace, conversation=conv, pk=note_pk)
-    try:
-        notes.edit_note(note=note, by=request.user, body=request.POST.get("note", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        flash.error(request, error_text(exc))
-    else:
-        flash.success(request, _("Note saved. It is only seen by your team."))
-    return _render_thread(request, request.workspace, conv)
+    note, body = _note(request, conv, note_pk), request.POST.get("note", "")
+    return _done(request, conv, lambda: notes.edit_note(note=note, by=request.user, body=body), _saved())
 
 
 @workspace_page(post=True)
 def delete(request: WorkspaceRequest, slug: str, pk: int, note_pk: int) -> HttpResponse:
     conv = _conversation(request.workspace, pk)
-    note = get_object_or_404(InternalNote, workspace=request.workspace, conversation=conv, pk=note_pk)
-    try:
-        notes.delete_note(note=note, by=request.user)
-    except PermissionDenied as exc:
-        flash.error(request, error_text(exc))
-    else:
-        flash.success(request, _("Note deleted."))
-    return _render_thread(request, request.workspace, conv)
+    note = _note(request, conv, note_pk)
+    return _done(request, conv, lambda: notes.delete_note(note=note, by=request.user), _("Note deleted."))
+
+
+def _saved() -> str:  # read at request time, in the reader's language
+    return _("Note saved. It is only seen by your team.")
