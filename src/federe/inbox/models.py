@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from federe.core.models import WorkspaceScoped
@@ -36,6 +38,9 @@ class Conversation(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_message_at = models.DateTimeField(null=True, blank=True)
+    labels: models.ManyToManyField[Label, Any] = models.ManyToManyField(
+        "Label", blank=True, related_name="conversations"
+    )
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
@@ -49,6 +54,22 @@ class Conversation(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.title or f"#{self.external_id}"
+
+
+class Label(WorkspaceScoped):
+    """A word the team puts on threads ("bug", "lead", "press"): one list per workspace, names unique in it,
+    compared without case. Attached through ``inbox/labels.py``, which refuses another workspace's label."""
+
+    name = models.CharField(_("name"), max_length=40)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "workspace", name="label_name_unique_per_workspace"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Direction(models.TextChoices):
