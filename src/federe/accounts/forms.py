@@ -71,6 +71,21 @@ class ProfileForm(forms.Form):
     notify_assigned = forms.TypedChoiceField(
         label=_("a thread is assigned to me"), choices=EmailChoice.choices, required=False, empty_value="now"
     )
+    notify_sla_breach = forms.TypedChoiceField(
+        label=_("a thread is about to miss its response or resolution target"),
+        choices=EmailChoice.choices,
+        required=False,
+        empty_value="now",
+    )
+    notify_ticket_updated = forms.TypedChoiceField(
+        label=_("an escalation to another team is updated"),
+        choices=EmailChoice.choices,
+        required=False,
+        empty_value="now",
+    )
+    notify_alert_fired = forms.TypedChoiceField(
+        label=_("a listening alert fires"), choices=EmailChoice.choices, required=False, empty_value="now"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

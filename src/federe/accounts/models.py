@@ -32,6 +32,21 @@ class User(AbstractUser):
     notify_assigned = models.CharField(
         _("a thread is assigned to me"), max_length=8, choices=EmailChoice.choices, default=EmailChoice.NOW
     )
+    notify_sla_breach = models.CharField(
+        _("a thread is about to miss its response or resolution target"),
+        max_length=8,
+        choices=EmailChoice.choices,
+        default=EmailChoice.NOW,
+    )
+    notify_ticket_updated = models.CharField(
+        _("an escalation to another team is updated"),
+        max_length=8,
+        choices=EmailChoice.choices,
+        default=EmailChoice.NOW,
+    )
+    notify_alert_fired = models.CharField(
+        _("a listening alert fires"), max_length=8, choices=EmailChoice.choices, default=EmailChoice.NOW
+    )
 
 
 class Workspace(models.Model):

@@ -17,6 +17,14 @@ from federe.accounts.models import EmailChoice, User
 from federe.core import audit
 
 NOTIFICATIONS = ("notify_assignments", "notify_reviews", "notify_digests", "notify_alerts", "notify_publishing")
+#: The fields of federe.notifications' kinds: each one "now", "digest" or "off" (EmailChoice).
+EMAIL_CHOICES = (
+    "notify_note_mentions",
+    "notify_assigned",
+    "notify_sla_breach",
+    "notify_ticket_updated",
+    "notify_alert_fired",
+)
 
 
 @cache
@@ -38,6 +46,9 @@ class Profile:
     notify_publishing: bool = True
     notify_note_mentions: str = EmailChoice.NOW
     notify_assigned: str = EmailChoice.NOW
+    notify_sla_breach: str = EmailChoice.NOW
+    notify_ticket_updated: str = EmailChoice.NOW
+    notify_alert_fired: str = EmailChoice.NOW
 
 
 def _validate(user: User, profile: Profile) -> None:
@@ -54,7 +65,7 @@ def _validate(user: User, profile: Profile) -> None:
         errors["language"] = _("Choose one of the languages offered.")
     if profile.timezone and profile.timezone not in timezones():
         errors["timezone"] = _("Choose a timezone from the list, such as Europe/Paris.")
-    for name in ("notify_note_mentions", "notify_assigned"):
+    for name in EMAIL_CHOICES:
         if getattr(profile, name) not in EmailChoice.values:
             errors[name] = _("Choose one of the choices offered.")
     if errors:

@@ -12,10 +12,23 @@ from federe.core.models import WorkspaceScoped
 class Kind(models.TextChoices):
     NOTE_MENTION = "note_mention", _("mentioned in a note")
     ASSIGNED = "assigned", _("assigned to me")
+    #: params: {"target": "first_response" | "next_response" | "resolution", "due_at": ISO datetime}
+    SLA_BREACH = "sla_breach", _("SLA about to breach")
+    #: params: {"ticket": id, "team": the team's name, "status": "open" | "in_progress" | "resolved"}
+    TICKET_UPDATED = "ticket_updated", _("escalation updated")
+    #: params: {"alert": id, "query": the saved query's id, "query_name": its name, "alert_kind": "volume" |
+    #: "negative", "window": mentions in the window, "window_minutes": its length}
+    ALERT_FIRED = "alert_fired", _("alert fired")
 
 
 #: The user's e-mail preference (accounts.User field) for each kind.
-PREFERENCE_FIELD = {Kind.NOTE_MENTION: "notify_note_mentions", Kind.ASSIGNED: "notify_assigned"}
+PREFERENCE_FIELD = {
+    Kind.NOTE_MENTION: "notify_note_mentions",
+    Kind.ASSIGNED: "notify_assigned",
+    Kind.SLA_BREACH: "notify_sla_breach",
+    Kind.TICKET_UPDATED: "notify_ticket_updated",
+    Kind.ALERT_FIRED: "notify_alert_fired",
+}
 
 
 class Notification(WorkspaceScoped):

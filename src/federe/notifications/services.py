@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -20,6 +22,17 @@ from federe.notifications.models import PREFERENCE_FIELD, Kind, Notification
 from federe.notifications.words import describe, excerpt
 
 MAX_EXCERPT = 200
+
+
+@contextmanager
+def _as_reader(user: User, workspace: Workspace) -> Iterator[None]:
+    """The user's language and timezone (else the workspace's) while their e-mail is written."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.timezone or workspace.timezone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        zone = timezone.get_default_timezone()
+    with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(zone):
+        yield
 
 
 def notify(
@@ -59,11 +72,19 @@ def _wants(user: User, kind: str, choice: EmailChoice) -> bool:
     return bool(user.email) and getattr(user, PREFERENCE_FIELD[Kind(kind)], EmailChoice.NOW) == choice
 
 
+def path_of(notification: Notification) -> str:
+    """Where the notification leads: its thread; an alert's saved query; else the notifications page."""
+    slug = notification.workspace.slug
+    if notification.conversation_id is not None:
+        return reverse("inbox:thread", args=[slug, notification.conversation_id])
+    query = notification.params.get("query") if isinstance(notification.params, dict) else None
+    if notification.kind == Kind.ALERT_FIRED and isinstance(query, int):
+        return reverse("listening:query", args=[slug, query])
+    return reverse("notifications:list", args=[slug])
+
+
 def _link(notification: Notification) -> str:
-    if notification.conversation_id is None:
-        return settings.FEDERE_BASE_URL + reverse("notifications:list", args=[notification.workspace.slug])
-    path = reverse("inbox:thread", args=[notification.workspace.slug, notification.conversation_id])
-    return settings.FEDERE_BASE_URL + path
+    return settings.FEDERE_BASE_URL + path_of(notification)
 
 
 def _lines(notification: Notification) -> str:
@@ -80,7 +101,7 @@ def email_now(notification_ids: list[int]) -> int:
     for n in rows:
         if not _wants(n.user, n.kind, EmailChoice.NOW):
             continue
-        with translation.override(n.user.language or settings.LANGUAGE_CODE):
+        with _as_reader(n.user, n.workspace):
             subject = f"[{n.workspace.name}] {describe(n)}"
             body = _lines(n)
         send_mail(subject[:200], body, None, [n.user.email], fail_silently=True)
@@ -101,7 +122,7 @@ def send_digests() -> int:
             pending[(n.user_id, n.workspace_id)].append(n)
     for notifications in pending.values():
         user, workspace = notifications[0].user, notifications[0].workspace
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with _as_reader(user, workspace):
             subject = ngettext(
                 "[%(workspace)s] %(n)d notification", "[%(workspace)s] %(n)d notifications", len(notifications)
             ) % {"workspace": workspace.name, "n": len(notifications)}

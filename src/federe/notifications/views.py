@@ -33,12 +33,12 @@ def bell(request: WorkspaceRequest, slug: str) -> HttpResponse:
 
 @workspace_page(post=True)
 def open_notification(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
-    """Mark it read and go to what it is about (its thread), or back to the list."""
-    notification = get_object_or_404(Notification, workspace=request.workspace, user=request.user, pk=pk)
+    """Mark it read and go to what it is about (its thread, an alert's query), or back to the list."""
+    notification = get_object_or_404(
+        Notification.objects.select_related("workspace"), workspace=request.workspace, user=request.user, pk=pk
+    )
     services.mark_read(notification)
-    if notification.conversation_id is not None:
-        return redirect("inbox:thread", slug=slug, pk=notification.conversation_id)
-    return redirect("notifications:list", slug=slug)
+    return redirect(services.path_of(notification))
 
 
 @workspace_page(post=True)
