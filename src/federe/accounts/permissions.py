@@ -23,6 +23,7 @@ class Perm(StrEnum):
     MANAGE_LISTENING = "manage_listening"
     PUBLISH = "publish"  # write, schedule, cancel and retry posts
     MANAGE_WEBHOOKS = "manage_webhooks"  # outgoing webhooks: endpoints, secrets, replays
+    MANAGE_SLA = "manage_sla"  # SLA policies: targets, hours, order
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -39,6 +40,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_LISTENING,
             Perm.PUBLISH,
             Perm.MANAGE_WEBHOOKS,
+            Perm.MANAGE_SLA,
         }
     ),
     Role.MODERATOR: frozenset({Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE}),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "federe.webhooks",
     "federe.replies",
     "federe.notifications",
+    "federe.sla",
     "federe.api",
 ]
 

@@ -92,6 +92,7 @@ HIDDEN_KEYS = {
     "filters",
     "kept",
     "merge",
+    "order",  # SLA policies' ids in their new order
     "message",
     "person",
     "reply",

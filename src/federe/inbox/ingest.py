@@ -24,6 +24,7 @@ from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
 from federe.nlp.pipeline import ToScore, message_scores
 from federe.people.engagement.scoring import after_new_messages
+from federe.sla import tracking as sla_tracking
 from federe.webhooks import announce as webhooks_announce
 
 
@@ -134,6 +135,11 @@ def move_clocks(page: Page) -> None:
     store.move_last_seen(returning, page.items)
 
 
+def sla_clocks(page: Page) -> None:
+    """The SLA clocks of the threads that got customer messages (a few queries a page; none without a policy)."""
+    sla_tracking.customer_messages(page.workspace_id, page.created)
+
+
 def moderate(page: Page) -> None:
     """The workspace's rules decide on each new message (what reaches the network is enqueued after commit)."""
     moderate_new_messages(page.connection, page.created)
@@ -165,14 +171,17 @@ SYNC_STEPS: tuple[Step, ...] = (
     join_waves,
     listen,
     move_clocks,
+    sla_clocks,
     moderate,
     score_people,
     announce,
 )
 
-#: An imported history: stored, classified and matched like a sync's page, but no rule acts on years-old messages
-#: and people's scores are recomputed once, at the end of the import.
-HISTORY_STEPS: tuple[Step, ...] = tuple(step for step in SYNC_STEPS if step not in (moderate, score_people, announce))
+#: An imported history: stored, classified and matched like a sync's page, but no rule acts on years-old messages,
+#: no SLA clock starts on them and people's scores are recomputed once, at the end of the import.
+HISTORY_STEPS: tuple[Step, ...] = tuple(
+    step for step in SYNC_STEPS if step not in (sla_clocks, moderate, score_people, announce)
+)
 
 
 def ingest_page(connection: Connection, items: Sequence[Item]) -> IngestStats:

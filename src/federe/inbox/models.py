@@ -20,6 +20,13 @@ class ConversationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
 class Language(models.TextChoices):
     FRENCH = "fr", _("French")
     ENGLISH = "en", _("English")
@@ -38,6 +45,8 @@ class Conversation(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_message_at = models.DateTimeField(null=True, blank=True)
+    #: Chooses the SLA policy (sla app) with the channel; set by a teammate, "normal" until then.
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     labels: models.ManyToManyField[Label, Any] = models.ManyToManyField(
         "Label", blank=True, related_name="conversations"
     )

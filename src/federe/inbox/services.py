@@ -26,6 +26,7 @@ from federe.inbox.models import (
     Direction,
     Message,
     MessageRevision,
+    Priority,
     Reply,
     ReplyState,
     ReviewState,
@@ -33,6 +34,7 @@ from federe.inbox.models import (
 from federe.nlp.language import detect
 from federe.notifications.models import Kind
 from federe.notifications.services import notify
+from federe.sla import tracking as sla_tracking
 from federe.webhooks import announce as webhooks_announce
 
 MAX_REPLY_LENGTH = 10_000
@@ -214,6 +216,7 @@ def _record_sent(
     conversation.status = ConversationStatus.ANSWERED
     conversation.last_message_at = max(filter(None, [conversation.last_message_at, posted_at]))
     conversation.save(update_fields=["status", "last_message_at", "updated_at"])
+    sla_tracking.replied(conversation, posted_at)
     audit.record(
         "reply.sent",
         workspace=reply.workspace,
@@ -278,6 +281,30 @@ def set_status(*, conversation: Conversation, status: str, by: Any) -> Conversat
     )
     if status == ConversationStatus.CLOSED and previous != status:
         webhooks_announce.thread_closed(conversation, by)
+    if previous != status:
+        sla_tracking.status_changed(conversation, status, timezone.now())
+    return conversation
+
+
+@transaction.atomic
+def set_priority(*, conversation: Conversation, priority: str, by: Any) -> Conversation:
+    """Low, normal, high or urgent: the SLA policy that applies may change with it (its clocks follow)."""
+    require(by, conversation.workspace, Perm.ASSIGN)
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
+    previous = conversation.priority
+    if previous == priority:
+        return conversation
+    conversation.priority = priority
+    conversation.save(update_fields=["priority", "updated_at"])
+    audit.record(
+        "conversation.priority_changed",
+        workspace=conversation.workspace,
+        actor=by,
+        target=conversation,
+        details={"from": previous, "to": priority},
+    )
+    sla_tracking.reapply(conversation)
     return conversation
 
 

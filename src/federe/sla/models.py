@@ -1,0 +1,77 @@
+"""SLA policies (ordered per workspace, first match wins) and each thread's clocks under its policy."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import WorkspaceScoped
+
+
+class HoursKind(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar hours")
+    BUSINESS = "business", _("Business hours")
+
+
+class Target(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    NEXT_RESPONSE = "next_response", _("next response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class Policy(WorkspaceScoped):
+    name = models.CharField(_("name"), max_length=120)
+    #: The order in which policies are tried (smallest first); the first that matches a thread applies.
+    position = models.PositiveIntegerField(default=0)
+    #: The channels it applies to; none: every channel.
+    channels = models.ManyToManyField("connections.Connection", blank=True, related_name="+")
+    #: The priorities it applies to (inbox.Priority values); empty: every priority.
+    priorities = models.JSONField(default=list, blank=True)
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    next_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    hours = models.CharField(max_length=10, choices=HoursKind.choices, default=HoursKind.CALENDAR)
+    #: Business hours: [[weekday (Monday 0), start minute, end minute], ...] on the workspace's local clock.
+    business_hours = models.JSONField(default=list, blank=True)
+    #: Days off, "YYYY-MM-DD" local dates, when business hours apply.
+    holidays = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["workspace", "position"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThreadClock(models.Model):
+    """A thread's SLA state: the times it waited on us (``waits``), the policy that applied, and for each target its
+    due time and when it was met. ``due_at`` is the earliest due time of a target not yet met (the overdue filter
+    and the "about to breach" check read it)."""
+
+    conversation = models.OneToOneField(
+        "inbox.Conversation", primary_key=True, on_delete=models.CASCADE, related_name="sla_clock"
+    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: [[start, end or null], ...] ISO instants: from the customer's message to our reply.
+    waits = models.JSONField(default=list, blank=True)
+    #: The customer's first message (the start of the first wait): the window of the response figures.
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    next_response_due = models.DateTimeField(null=True, blank=True)
+    next_response_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    resolution_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    #: The warnings already sent ("first_response", "next_response:<start>", "resolution"): each once.
+    warned = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "due_at"]), models.Index(fields=["workspace", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"SLA of {self.conversation_id}"
