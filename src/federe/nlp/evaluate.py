@@ -285,6 +285,11 @@ def as_table(rows: Sequence[Row], markdown: bool = False) -> str:
     cells = [
         (r.task, r.dataset, r.split, r.metric, "—" if r.score is None else f"{r.score:.3f}", r.reference) for r in rows
     ]
+    return grid(header, cells, markdown)
+
+
+def grid(header: Sequence[str], cells: Sequence[Sequence[str]], markdown: bool = False) -> str:
+    """A Markdown table, or columns aligned with spaces for a terminal."""
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(c) + " |" for c in cells]

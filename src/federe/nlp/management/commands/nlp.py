@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
-from federe.nlp import evaluate, learning, training
+from federe.nlp import evaluate, functional, learning, training
 from federe.nlp.base import TASKS
 from federe.nlp.models import WorkspaceModel
 from federe.nlp.pipeline import score_lines
@@ -30,6 +30,14 @@ class Command(WorkspaceCommand):
         ev.add_argument("--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment"], help="Only these parts.")
         ev.add_argument("--umsab", type=Path, help="Folder of UMSAB sentiment data (local, research-only).")
         ev.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
+        ev.add_argument(
+            "--functional",
+            nargs="?",
+            type=Path,
+            const=functional.CASES,
+            metavar="CSV",
+            help="Only our functional suite (default tests/nlp/functional/cases.csv): accuracy per functionality.",
+        )
         train = sub.add_parser("train", help="Rebuild the shipped spam and toxicity models from ../shared/datasets.")
         train.add_argument("--task", choices=["spam", "toxicity"], nargs="+", default=["spam", "toxicity"])
         learn = sub.add_parser("learn", help="Train a new version of a workspace's model now.")
@@ -55,6 +63,8 @@ class Command(WorkspaceCommand):
             self.stdout.write(json.dumps(out, ensure_ascii=False))
 
     def do_evaluate(self, options: dict[str, Any]) -> None:
+        if options["functional"]:
+            return self._functional(options["functional"], options["markdown"])
         parts = options["only"] or list(evaluate.SECTIONS)
         rows = []
         for part in parts:
@@ -67,6 +77,19 @@ class Command(WorkspaceCommand):
         elif "sentiment" in parts or not options["only"]:
             self.stderr.write("sentiment: no redistributable labelled data here; pass --umsab DIR to evaluate locally")
         self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
+
+    def _functional(self, path: Path, markdown: bool) -> None:
+        name = "nlp score"
+        self.stderr.write(f"scoring the functional suite {path} with `federe nlp score`…")
+        try:
+            lines, models = functional.run({name: functional.score_command}, path)
+        except functional.SuiteError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(functional.as_table(lines, [name], markdown=markdown))
+        total = lines[-1].tally(name, functional.ALL)
+        self.stdout.write(f"\n{total.total} cases, {total.not_scored} not scored (counted as misses). Models:")
+        for task, ids in sorted(models[name].items()):
+            self.stdout.write(f"- {task}: {', '.join(sorted(ids))}")
 
     def do_train(self, options: dict[str, Any]) -> None:
         for task in options["task"]:
