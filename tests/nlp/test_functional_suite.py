@@ -136,12 +136,19 @@ def test_table_shows_accuracy_per_language_and_a_dash_where_a_language_has_no_ca
 
 def test_two_scorers_are_tallied_apart(tmp_path):
     def always_toxic(task, texts):
-        return [{"label": "toxic" if task == "toxicity" else "spam"} for _ in texts]
+        return [{"label": "toxic" if task == "toxicity" else "spam", "model": "eager"} for _ in texts]
 
-    lines, _ = functional.run({"fake": known_scorer, "eager": always_toxic}, _write(tmp_path, TINY))
+    lines, models = functional.run({"fake": known_scorer, "eager": always_toxic}, _write(tmp_path, TINY))
     total = _by_key(lines)[("all", "all")]
     assert total.tally("fake", "all").hits == 3
     assert total.tally("eager", "all").hits == 6  # every gold but the quote's "ok"
+    assert list(models) == ["fake", "eager"]
+
+
+def test_a_scorer_that_used_the_same_models_as_an_earlier_one_is_left_out(tmp_path):
+    lines, models = functional.run({"fast": known_scorer, "best": known_scorer}, _write(tmp_path, TINY))
+    assert list(models) == ["fast"]
+    assert set(lines[-1].tallies) == {"fast"}
 
 
 def test_a_scorer_that_drops_a_text_is_refused(tmp_path):
@@ -195,11 +202,14 @@ class FakeBackend:
 
 @pytest.fixture
 def fake_backends(monkeypatch):
-    monkeypatch.setattr(pipeline, "for_workspace", lambda workspace_id, task: FakeBackend(task))
+    fake = lambda workspace_id, task: FakeBackend(task)  # noqa: E731
+    monkeypatch.setattr(pipeline, "for_workspace", fake)
+    monkeypatch.setattr(pipeline, "best", fake, raising=False)  # the deep tier's choice, where it exists
 
 
-def test_the_default_scorer_goes_through_nlp_score(fake_backends):
-    outs = functional.score_command("toxicity", ["you idiot", "merci"])
+@pytest.mark.parametrize("scorer", list(functional.SCORERS.values()))
+def test_both_scorers_go_through_the_pipeline(fake_backends, scorer):
+    outs = scorer("toxicity", ["you idiot", "merci"])
     assert [(o["label"], o["model"]) for o in outs] == [("toxic", "fake:toxicity"), ("ok", "fake:toxicity")]
 
 
@@ -210,10 +220,12 @@ def test_the_command_prints_the_table_and_the_models(fake_backends, tmp_path):
     )
     text = out.getvalue()
     # fake backend: t1, t2 → ok (misses), t3 → toxic (hit), t4 → toxic (miss); s1, s3 → ham (misses), s2 → spam (hit)
+    assert "| task | functionality | gold | cases fr / en | fast tier: fr / en / both |" in text
     assert "| toxicity | insult | toxic | 2 / 1 | 0.00 / 1.00 / 0.33 |" in text
     assert "| spam | caps | spam | 1 / 2 | 0.00 / 0.50 / 0.33 |" in text
-    assert "7 cases, 0 not scored" in text
+    assert "fast tier: 7 cases, 0 not scored" in text
     assert "- toxicity: fake:toxicity" in text
+    assert "used the same models as the fast tier here" in text  # one column: no deep tier in this test
 
 
 def test_the_command_refuses_a_missing_file_clearly(tmp_path):

@@ -55,7 +55,7 @@ def load(path: Path = CASES) -> list[Case]:
                 raise SuiteError(f"{path}: the columns must be {', '.join(FIELDS)}")
             cases = [Case(**{k: (row[k] or "").strip() for k in FIELDS}) for row in reader]
     except FileNotFoundError as exc:
-        raise SuiteError(f"{path}: no such file") from exc
+        raise SuiteError(f"{path}: no such file (the suite is in the project's checkout: pass its path)") from exc
     except (UnicodeDecodeError, csv.Error, TypeError) as exc:
         raise SuiteError(f"{path}: not a readable CSV file ({exc})") from exc
     for line, case in enumerate(cases, start=2):
@@ -65,10 +65,23 @@ def load(path: Path = CASES) -> list[Case]:
 
 
 def score_command(task: str, texts: Sequence[str]) -> list[dict]:
-    """The default scorer: ``federe nlp score TASK`` on these texts, shipped models, no workspace."""
+    """``federe nlp score TASK`` on these texts: the best score available, shipped models, no workspace."""
     from federe.nlp.pipeline import score_lines
 
     return list(score_lines(task, texts))
+
+
+def score_fast(task: str, texts: Sequence[str]) -> list[dict]:
+    """The fast tier, as ingest scores: :func:`federe.nlp.pipeline.enrich` with its defaults, no workspace."""
+    from federe.nlp.pipeline import enrich
+    from federe.nlp.text import prepare
+
+    return [result.as_dict() for result in enrich([prepare(t) for t in texts], tasks=[task])[task]]
+
+
+#: The scorers of ``federe nlp evaluate --functional``; the second is left out of the table when it used the same
+#: models as the first (no deep tier installed).
+SCORERS: dict[str, Scorer] = {"fast tier": score_fast, "nlp score": score_command}
 
 
 def predictions(cases: Sequence[Case], scorer: Scorer) -> tuple[list[str | None], dict[str, set[str]]]:
@@ -161,10 +174,13 @@ def as_table(lines: Sequence[Line], scorers: Sequence[str], markdown: bool = Fal
 
 
 def run(scorers: dict[str, Scorer], path: Path = CASES) -> tuple[list[Line], dict[str, dict[str, set[str]]]]:
-    """Load the suite, score it with each scorer; the report's lines and, per scorer, the models that answered."""
+    """Load the suite, score it with each scorer; the report's lines and, per scorer, the models that answered.
+    A scorer that answered with exactly the models of an earlier one is left out (its figures would repeat)."""
     cases = load(path)
     predicted: dict[str, Sequence[str | None]] = {}
     models: dict[str, dict[str, set[str]]] = {}
     for name, scorer in scorers.items():
-        predicted[name], models[name] = predictions(cases, scorer)
+        labels, used = predictions(cases, scorer)
+        if used not in models.values():
+            predicted[name], models[name] = labels, used
     return summarise(cases, predicted), models

@@ -79,17 +79,20 @@ class Command(WorkspaceCommand):
         self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
 
     def _functional(self, path: Path, markdown: bool) -> None:
-        name = "nlp score"
-        self.stderr.write(f"scoring the functional suite {path} with `federe nlp score`…")
+        self.stderr.write(f"scoring the functional suite {path} with the fast tier and with `federe nlp score`…")
         try:
-            lines, models = functional.run({name: functional.score_command}, path)
+            lines, models = functional.run(functional.SCORERS, path)
         except functional.SuiteError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(functional.as_table(lines, [name], markdown=markdown))
-        total = lines[-1].tally(name, functional.ALL)
-        self.stdout.write(f"\n{total.total} cases, {total.not_scored} not scored (counted as misses). Models:")
-        for task, ids in sorted(models[name].items()):
-            self.stdout.write(f"- {task}: {', '.join(sorted(ids))}")
+        self.stdout.write(functional.as_table(lines, list(models), markdown=markdown))
+        self.stdout.write("")
+        if len(models) < len(functional.SCORERS):
+            self.stdout.write("`federe nlp score` used the same models as the fast tier here (no deep tier).")
+        for name, used in models.items():
+            total = lines[-1].tally(name, functional.ALL)
+            self.stdout.write(f"{name}: {total.total} cases, {total.not_scored} not scored (counted as misses).")
+            for task, ids in sorted(used.items()):
+                self.stdout.write(f"- {task}: {', '.join(sorted(ids))}")
 
     def do_train(self, options: dict[str, Any]) -> None:
         for task in options["task"]:
