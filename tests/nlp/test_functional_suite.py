@@ -225,7 +225,7 @@ def test_the_command_prints_the_table_and_the_models(fake_backends, tmp_path):
     assert "| spam | caps | spam | 1 / 2 | 0.00 / 0.50 / 0.33 |" in text
     assert "fast tier: 7 cases, 0 not scored" in text
     assert "- toxicity: fake:toxicity" in text
-    assert "used the same models as the fast tier here" in text  # one column: no deep tier in this test
+    assert "No deep tier here" in text  # one column: no deep tier in this test
 
 
 def test_the_command_refuses_a_missing_file_clearly(tmp_path):

@@ -79,9 +79,9 @@ def score_fast(task: str, texts: Sequence[str]) -> list[dict]:
     return [result.as_dict() for result in enrich([prepare(t) for t in texts], tasks=[task])[task]]
 
 
-#: The scorers of ``federe nlp evaluate --functional``; the second is left out of the table when it used the same
-#: models as the first (no deep tier installed).
-SCORERS: dict[str, Scorer] = {"fast tier": score_fast, "nlp score": score_command}
+#: The scorers of ``federe nlp evaluate --functional``: the fast tier, and ``federe nlp score``'s choice, which is the
+#: deep tier when it is installed; that column is left out when it used the same models as the first (no deep tier).
+SCORERS: dict[str, Scorer] = {"fast tier": score_fast, "deep tier": score_command}
 
 
 def predictions(cases: Sequence[Case], scorer: Scorer) -> tuple[list[str | None], dict[str, set[str]]]:

@@ -87,7 +87,7 @@ class Command(WorkspaceCommand):
         self.stdout.write(functional.as_table(lines, list(models), markdown=markdown))
         self.stdout.write("")
         if len(models) < len(functional.SCORERS):
-            self.stdout.write("`federe nlp score` used the same models as the fast tier here (no deep tier).")
+            self.stdout.write("No deep tier here: `federe nlp score` used the same models as the fast tier.")
         for name, used in models.items():
             total = lines[-1].tally(name, functional.ALL)
             self.stdout.write(f"{name}: {total.total} cases, {total.not_scored} not scored (counted as misses).")
