@@ -11,7 +11,7 @@ from django.utils import translation
 
 from federe.nlp.explain import model_name
 
-RAW_ID = re.compile(r"\b(linear|workspace|lexicon|lingua|transformers):[\w+]")
+RAW_ID = re.compile(r"\b(linear|workspace|lexicon|lingua|transformers|deep):[\w+]")
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,11 @@ RAW_ID = re.compile(r"\b(linear|workspace|lexicon|lingua|transformers):[\w+]")
         ),
         ("lexicon:sentiment@2026-11-23", "Shipped tone model, 23 Nov 2026", "Modèle de ton livré, 23 novembre 2026"),
         ("lingua:fr+en", "Language detection (French, English)", "Détection de la langue (Français, Anglais)"),
+        (
+            "deep:toxicity@2026-12-06",
+            "Shipped toxicity model with the sentence encoder, 6 Dec 2026",
+            "Modèle de toxicité livré avec l'encodeur de phrases, 6 décembre 2026",
+        ),
     ],
 )
 def test_model_ids_read_as_words(model_id, english, french):

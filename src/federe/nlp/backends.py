@@ -53,6 +53,18 @@ _workspace_cache: dict[tuple[int, str], tuple[int, Backend]] = {}
 _CACHE_SIZE = 64
 
 
+def best(workspace_id: int | None, task: str) -> Backend:
+    """The best score available for a task (``federe nlp score``): the workspace's own model when one is switched
+    on, else the deep tier when it is installed, else the shipped fast model."""
+    from federe.nlp.deep import backend as deep
+    from federe.nlp.deep.heads import HEAD_TASKS
+
+    chosen = for_workspace(workspace_id, task)
+    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable():
+        return deep.DeepBackend(task)
+    return chosen
+
+
 def for_workspace(workspace_id: int | None, task: str) -> Backend:
     """The workspace's active model for a task, stacked on the shipped prior, or the prior alone."""
     prior = shipped(task)

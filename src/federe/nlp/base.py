@@ -102,6 +102,12 @@ class DocBatch:
 
         return featurize(self.docs)
 
+    @cached_property
+    def vectors(self):  # numpy float32 (n, 512): the deep tier's encoding, shared by every head
+        from federe.nlp.deep.encoder import encode
+
+        return encode(self.texts)
+
 
 class Backend(Protocol):
     task: str

@@ -105,3 +105,33 @@ def sms_published_split() -> tuple[list[Example], list[Example]]:
     data = sms()
     cut = round(len(data) * 0.3)
     return data[:cut], data[cut:]
+
+
+GOEMOTIONS_GROUPS = {"1": "negative", "2": "neutral", "3": "positive"}
+
+
+def goemotions(part: str) -> list[Example]:
+    """GoEmotions "group" labels (English Reddit, Apache-2.0), 3-class: rows with several labels or with
+    "ambiguous" are left out. ``part`` is ``train``, ``dev`` or ``test``."""
+    out = []
+    with open(root() / "sentiment" / "goemotions" / f"{part}.tsv", encoding="utf-8") as f:
+        for line in f:
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) >= 2 and cells[1] in GOEMOTIONS_GROUPS:
+                out.append(Example(cells[0], GOEMOTIONS_GROUPS[cells[1]], "goemotions"))
+    return out
+
+
+def rtp_lx(language: str) -> list[Example]:
+    """RTP-LX prompts (MIT + Apache-2.0), ``fr`` or ``en``: toxic when the mean Toxicity rating is at least 3."""
+    import json
+
+    out = []
+    path = root() / "toxicity" / "rtp_lx" / f"RTP_LX_{language.upper()}.json"
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                toxic = float(row["Annotations"]["Toxicity"]) >= 3
+                out.append(Example(row["Prompt"], "toxic" if toxic else "ok", f"rtp-lx-{language}"))
+    return out

@@ -40,6 +40,11 @@ SHIPPED_MODELS = {
     "toxicity": _("Shipped toxicity model, %(date)s"),
     "sentiment": _("Shipped tone model, %(date)s"),
 }
+DEEP_MODELS = {
+    "spam": _("Shipped spam model with the sentence encoder, %(date)s"),
+    "toxicity": _("Shipped toxicity model with the sentence encoder, %(date)s"),
+    "sentiment": _("Shipped tone model with the sentence encoder, %(date)s"),
+}
 OWN_MODELS = {
     "spam": _("This workspace's spam model, version %(v)s"),
     "toxicity": _("This workspace's toxicity model, version %(v)s"),
@@ -63,7 +68,8 @@ def model_name(model_id: str) -> str:
             when = formats.date_format(date.fromisoformat(m["version"]), "DATE_FORMAT")
         except ValueError:
             when = m["version"]
-        return str(SHIPPED_MODELS[m["task"]]) % {"date": when}
+        table = DEEP_MODELS if m["kind"] == "deep" else SHIPPED_MODELS
+        return str(table[m["task"]]) % {"date": when}
     return str(_("another model"))
 
 

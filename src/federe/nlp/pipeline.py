@@ -11,16 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from federe.nlp.backends import for_workspace
+from federe.nlp.backends import best, for_workspace
 from federe.nlp.base import TASKS, Doc, DocBatch, NotScored, Result, Score
 from federe.nlp.text import prepare
 
 log = logging.getLogger(__name__)
 
 
-def _score_safely(task: str, workspace_id: int | None, batch: DocBatch, explain: bool) -> list[Result]:
+def _score_safely(
+    task: str, workspace_id: int | None, batch: DocBatch, explain: bool, deep: bool = False
+) -> list[Result]:
     try:
-        backend = for_workspace(workspace_id, task)
+        backend = best(workspace_id, task) if deep else for_workspace(workspace_id, task)
     except Exception:
         # A misconfigured or missing model must not stop ingest: the messages are stored, unscored, and say why.
         log.exception("the %s backend cannot be loaded", task)
@@ -47,9 +49,11 @@ def enrich(
     tasks: Iterable[str] = TASKS,
     explain: bool = False,
     keep_language: Sequence[bool] | None = None,
+    deep: bool = False,
 ) -> dict[str, list[Result]]:
     """Scores per task, one result per document, in order. ``doc.language`` is set from the language task,
-    except where ``keep_language`` says the network already told us."""
+    except where ``keep_language`` says the network already told us. ``deep`` asks for the best score available
+    (the deep tier when installed); ingest leaves it off and keeps the fast tier."""
     wanted = [t for t in TASKS if t in set(tasks)]
     batch = DocBatch(docs)
     results: dict[str, list[Result]] = {}
@@ -61,7 +65,7 @@ def enrich(
         results["language"] = languages
     for task in wanted:
         if task != "language":
-            results[task] = _score_safely(task, workspace_id, batch, explain)
+            results[task] = _score_safely(task, workspace_id, batch, explain, deep)
     return results
 
 
@@ -118,13 +122,15 @@ def message_scores(workspace_id: int, messages: Sequence[ToScore]) -> list[dict[
 def score_lines(
     task: str, lines: Iterable[str | bytes], *, workspace_id: int | None = None, explain: bool = False, size: int = 500
 ) -> Iterable[dict[str, Any]]:
-    """``federe nlp score``: one JSON-ready dict per input line, in order, in batches of ``size``."""
+    """``federe nlp score``: one JSON-ready dict per input line, in order, in batches of ``size``, with the best
+    score available (the deep tier when it is installed). Each line is scored on its own: a batch shares the work,
+    never statistics (the deep heads centre with the shipped default, or the workspace's own means)."""
     if task not in TASKS:
         raise ValueError(task)
     chunk: list[Doc] = []
 
     def flush() -> Iterable[dict[str, Any]]:
-        results = enrich(chunk, workspace_id=workspace_id, tasks=[task], explain=explain)
+        results = enrich(chunk, workspace_id=workspace_id, tasks=[task], explain=explain, deep=True)
         for i, doc in enumerate(chunk):
             result = results[task][i]
             out = result.as_dict()

@@ -1,0 +1,240 @@
+"""Training the shipped heads (``federe nlp train-deep``): seeded, from redistributable data only.
+
+Encodings of the training sets are cached under ``var/deep-cache`` (never committed) so that retraining a head
+does not re-encode 80,000 texts. Each head is written as ``<task>.npz`` with its model card ``<task>.json``
+beside it (``HEADS_DIR``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from federe.nlp import datasets
+from federe.nlp.deep import encoder
+from federe.nlp.deep.heads import HEADS_DIR, Head
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SEED = 20261206
+CACHE_DIR = Path(__file__).resolve().parents[4] / "var" / "deep-cache"
+
+
+def vectors(texts: Sequence[str]) -> np.ndarray:
+    """The encoder's vectors for ``texts``, from the cache when these exact texts were encoded before."""
+    import numpy as np
+
+    key = hashlib.sha256("\x00".join([encoder.version(), *texts]).encode("utf-8", "replace")).hexdigest()[:24]
+    path = CACHE_DIR / f"{key}.npy"
+    if path.exists():
+        return np.load(path, allow_pickle=False)
+    out = encoder.encode(list(texts))
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    np.save(path, out, allow_pickle=False)
+    return out
+
+
+def language_means(groups: dict[str, Sequence[str]]) -> dict[str, np.ndarray]:
+    """The mean vector per language of the texts given for it."""
+    return {lang: vectors(texts).mean(axis=0) for lang, texts in groups.items()}
+
+
+def fit_head(
+    x: np.ndarray, labels: Sequence[str], classes: tuple[str, ...], *, c: float, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression (multinomial for 3 classes); returns (coef rows per class or one row, intercept)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=2000, class_weight=None if weights is not None else "balanced")
+    clf.fit(x, np.array(labels), sample_weight=weights)
+    fitted = tuple(str(k) for k in clf.classes_)
+    if len(classes) == 2:
+        coef, intercept = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float64)
+        if fitted[1] != classes[1]:
+            coef, intercept = -coef, -intercept
+        return coef, intercept
+    order = [fitted.index(k) for k in classes]
+    return clf.coef_[order].astype(np.float32), clf.intercept_[order].astype(np.float64)
+
+
+def balanced_weights(groups: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """Every (source, label) pair weighs the same in total."""
+    from collections import Counter
+
+    import numpy as np
+
+    counts = Counter(zip(groups, labels, strict=True))
+    total = len(labels) / len(counts)
+    return np.array([total / counts[(g, y)] for g, y in zip(groups, labels, strict=True)])
+
+
+def write(task: str, head: Head, card: dict[str, Any], out_dir: Path = HEADS_DIR) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    head.save(out_dir / f"{task}.npz")
+    card = {
+        "task": task,
+        "model": f"deep:{task}",
+        "encoder": encoder.version(),
+        "version": dt.date.today().isoformat(),
+        **card,
+    }
+    (out_dir / f"{task}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# The heads -----------------------------------------------------------------------------------------------------
+#: Inverse regularisation per head, chosen on held-out data named in each card (never on a test split).
+C = {"sentiment": 0.3, "toxicity": 0.3, "spam": 1.0}
+
+
+def _examples_matrix(examples: Sequence[datasets.Example], language_of: dict[str, str]):
+    """Vectors centred by their language's training mean, labels, groups, and those means."""
+
+    x = vectors([ex.text for ex in examples])
+    langs = [language_of[ex.group] for ex in examples]
+    means = {}
+    for lang in sorted(set(langs)):
+        rows = [i for i, v in enumerate(langs) if v == lang]
+        means[lang] = x[rows].mean(axis=0)
+        x[rows] -= means[lang]
+    return x, [ex.label for ex in examples], [ex.group for ex in examples], means
+
+
+def train_sentiment() -> dict[str, Any]:
+    data = datasets.goemotions("train")
+    x, y, _, means = _examples_matrix(data, {"goemotions": "en"})
+    coef, intercept = fit_head(x, y, ("negative", "neutral", "positive"), c=C["sentiment"])
+    # No redistributable French sentiment text: the French default centre is the mean of MLMA's French tweets
+    # (MIT), a reference for "French social media"; a workspace's own French mean replaces it.
+    means["fr"] = vectors([ex.text for ex in datasets.mlma("fr")]).mean(axis=0)
+    write(
+        "sentiment",
+        Head(("negative", "neutral", "positive"), coef, intercept, means),
+        {
+            "kind": "multinomial logistic regression on the centred encoder vector",
+            "training_data": "GoEmotions train split, group labels (negative, neutral, positive); rows with several "
+            "labels or 'ambiguous' left out",
+            "training_examples": len(data),
+            "licence_of_training_data": "Apache-2.0 (GoEmotions, Demszky et al. 2020)",
+            "default_centre": {
+                "en": "mean of the GoEmotions training texts",
+                "fr": "mean of MLMA's French tweets (MIT; texts only, no labels)",
+            },
+            "regularisation_C": C["sentiment"],
+            "scores": "see docs/models.md (federe nlp evaluate)",
+        },
+    )
+    return {"examples": len(data)}
+
+
+TOXICITY_LANGUAGE = {"rtp-lx-fr": "fr", "rtp-lx-en": "en", "davidson": "en"}
+
+
+def toxicity_data() -> list[datasets.Example]:
+    return datasets.rtp_lx("fr") + datasets.rtp_lx("en") + datasets.davidson()
+
+
+def train_toxicity() -> dict[str, Any]:
+    data = toxicity_data()
+    x, y, groups, means = _examples_matrix(data, TOXICITY_LANGUAGE)
+    coef, intercept = fit_head(x, y, ("ok", "toxic"), c=C["toxicity"], weights=balanced_weights(groups, y))
+    write(
+        "toxicity",
+        Head(("ok", "toxic"), coef, intercept, means),
+        {
+            "kind": "logistic regression on the centred encoder vector",
+            "training_data": "RTP-LX French and English (toxic when the mean Toxicity rating is at least 3) and "
+            "Davidson et al. (hate and offensive are toxic), all rows; every (source, label) pair weighs the same. "
+            "Never trained on: HateCheck FR, MLMA (kept for evaluation)",
+            "training_examples": len(data),
+            "licence_of_training_data": "RTP-LX: MIT + Apache-2.0; Davidson: MIT repository, tweets under "
+            "Twitter's terms",
+            "default_centre": {"fr": "mean of the French training texts", "en": "mean of the English training texts"},
+            "regularisation_C": C["toxicity"],
+            "scores": "see docs/models.md (federe nlp evaluate)",
+        },
+    )
+    return {"examples": len(data)}
+
+
+def spam_data(leave_out: str = "") -> list[datasets.Example]:
+    return [ex for v in datasets.YOUTUBE_VIDEOS if v != leave_out for ex in datasets.youtube(v)] + datasets.sms()
+
+
+def _spam_head(data: Sequence[datasets.Example]) -> Head:
+    x, y, groups, means = _examples_matrix(data, dict.fromkeys([*datasets.YOUTUBE_VIDEOS, "sms"], "en"))
+    coef, intercept = fit_head(x, y, ("ham", "spam"), c=C["spam"], weights=balanced_weights(groups, y))
+    means["fr"] = means["en"]  # no French spam data: one centre for both
+    return Head(("ham", "spam"), coef, intercept, means)
+
+
+def _logits(p):
+    import numpy as np
+
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def spam_out_of_fold() -> tuple[Any, Any, list[str], list[str]]:
+    """Leave-one-video-out: for each YouTube video, the head and the n-gram model trained without it score it.
+    Returns the head's and the n-gram model's log-odds, the labels and the videos, over the four videos."""
+    import numpy as np
+
+    from federe.nlp import training
+    from federe.nlp.base import DocBatch
+    from federe.nlp.text import prepare
+
+    head_z, ngram_z, labels, videos = [], [], [], []
+    for video in datasets.YOUTUBE_VIDEOS:
+        rest = spam_data(leave_out=video)
+        h = _spam_head(rest)
+        ngram = training.fit(
+            "spam",
+            training.batch_of([ex.text for ex in rest]),
+            [ex.label for ex in rest],
+            c=training.SHIPPED_C["spam"],
+            **training.group_weights(rest),
+        )
+        held = datasets.youtube(video)
+        head_z.append(_logits(h.proba(vectors([ex.text for ex in held]) - h.centre["en"])[:, 1]))
+        ngram_z.append(_logits(ngram.proba(DocBatch([prepare(ex.text) for ex in held]).features)[:, 1]))
+        labels += [ex.label for ex in held]
+        videos += [video] * len(held)
+    return np.concatenate(head_z), np.concatenate(ngram_z), labels, videos
+
+
+def train_spam() -> dict[str, Any]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    head_z, ngram_z, labels, _ = spam_out_of_fold()
+    stack = LogisticRegression(C=1.0, max_iter=1000).fit(np.column_stack([head_z, ngram_z]), labels)
+    sign = 1.0 if stack.classes_[1] == "spam" else -1.0
+    a, b = (sign * float(v) for v in stack.coef_[0])
+    data = spam_data()
+    h = _spam_head(data)
+    h.combine = (a, b, sign * float(stack.intercept_[0]))
+    write(
+        "spam",
+        h,
+        {
+            "kind": "logistic regression on the centred encoder vector, combined with the n-gram model "
+            "(linear:spam) by a logistic regression on both log-odds fitted on leave-one-video-out predictions",
+            "training_data": "YouTube Spam Collection videos 1–4 and the SMS Spam Collection v.1, all examples; "
+            "every (source, label) pair weighs the same",
+            "training_examples": len(data),
+            "licence_of_training_data": "CC BY 4.0 (both collections)",
+            "combine": {"head": a, "ngram": b, "bias": h.combine[2]},
+            "regularisation_C": C["spam"],
+            "scores": "see docs/models.md (federe nlp evaluate)",
+        },
+    )
+    return {"examples": len(data)}
+
+
+TRAINERS = {"sentiment": train_sentiment, "toxicity": train_toxicity, "spam": train_spam}
