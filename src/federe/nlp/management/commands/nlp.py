@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.nlp import evaluate, functional, learning, training
 from federe.nlp.base import TASKS
+from federe.nlp.deep.backend import usable as deep_usable
 from federe.nlp.models import WorkspaceModel
 from federe.nlp.pipeline import score_lines
 
@@ -27,7 +28,9 @@ class Command(WorkspaceCommand):
         add_workspace_argument(score, required=False, help="Use this workspace's own model (short name).")
         score.add_argument("--explain", action="store_true", help="Add the terms that pushed each score.")
         ev = sub.add_parser("evaluate", help="Measure the shipped models on ../shared/datasets.")
-        ev.add_argument("--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment"], help="Only these parts.")
+        ev.add_argument(
+            "--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment", "deep"], help="Only these parts."
+        )
         ev.add_argument("--umsab", type=Path, help="Folder of UMSAB sentiment data (local, research-only).")
         ev.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
         ev.add_argument(
@@ -38,6 +41,8 @@ class Command(WorkspaceCommand):
             metavar="CSV",
             help="Only our functional suite (default tests/nlp/functional/cases.csv): accuracy per functionality.",
         )
+        deep_train = sub.add_parser("train-deep", help="Rebuild the deep tier's heads from ../shared/datasets.")
+        deep_train.add_argument("--task", choices=["sentiment", "toxicity", "spam"], nargs="+")
         train = sub.add_parser("train", help="Rebuild the shipped spam and toxicity models from ../shared/datasets.")
         train.add_argument("--task", choices=["spam", "toxicity"], nargs="+", default=["spam", "toxicity"])
         learn = sub.add_parser("learn", help="Train a new version of a workspace's model now.")
@@ -71,9 +76,18 @@ class Command(WorkspaceCommand):
             if part in evaluate.SECTIONS:
                 self.stderr.write(f"evaluating {part}…")
                 rows += evaluate.SECTIONS[part]()
+        deep = ("deep" in parts or not options["only"]) and deep_usable()
+        if deep:
+            from federe.nlp.deep import evaluate as deep_evaluate
+
+            self.stderr.write("evaluating the deep tier…")
+            rows += deep_evaluate.rows()
         if options["umsab"]:
             self.stderr.write("evaluating sentiment on UMSAB (local)…")
-            rows += evaluate.umsab_rows(options["umsab"])
+            if parts != ["deep"]:
+                rows += evaluate.umsab_rows(options["umsab"])
+            if deep:
+                rows += deep_evaluate.umsab_rows(options["umsab"])
         elif "sentiment" in parts or not options["only"]:
             self.stderr.write("sentiment: no redistributable labelled data here; pass --umsab DIR to evaluate locally")
         self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
@@ -99,6 +113,14 @@ class Command(WorkspaceCommand):
             self.stderr.write(f"training {task}…")
             card = training.train_shipped(task)
             self.stdout.write(f"{task}: {card['training_examples']} examples → {training.MODELS_DIR / task}.npz")
+
+    def do_train_deep(self, options: dict[str, Any]) -> None:
+        from federe.nlp.deep import train as deep_train
+
+        for task in options["task"] or list(deep_train.TRAINERS):
+            self.stderr.write(f"training the deep {task} head…")
+            done = deep_train.TRAINERS[task]()
+            self.stdout.write(f"{task}: {done['examples']} examples → {deep_train.HEADS_DIR / task}.npz")
 
     def do_learn(self, options: dict[str, Any]) -> None:
         workspace = self.workspace_from(options)
