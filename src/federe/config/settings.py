@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "federe.links",
     "federe.webhooks",
     "federe.replies",
+    "federe.search",
     "federe.notifications",
     "federe.sla",
     "federe.api",

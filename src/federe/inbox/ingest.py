@@ -24,6 +24,7 @@ from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
 from federe.nlp.pipeline import ToScore, message_scores
 from federe.people.engagement.scoring import after_new_messages
+from federe.search import indexing as search_indexing
 from federe.sla import tracking as sla_tracking
 from federe.webhooks import announce as webhooks_announce
 
@@ -111,6 +112,11 @@ def store_messages(page: Page) -> None:
     )
 
 
+def index_for_search(page: Page) -> None:
+    """The search documents of the new messages and of the edited texts, in one bulk write (``search``)."""
+    search_indexing.index_messages(page.workspace_id, [*page.created, *page.stored.rewritten])
+
+
 def join_waves(page: Page) -> None:
     """Near-duplicates join a spam wave and share its score; the in-memory rows follow, for the rules."""
     changed = waves.detect(page.workspace_id, page.created)
@@ -168,6 +174,7 @@ SYNC_STEPS: tuple[Step, ...] = (
     find_stored,
     classify,
     store_messages,
+    index_for_search,
     join_waves,
     listen,
     move_clocks,

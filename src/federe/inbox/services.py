@@ -34,6 +34,7 @@ from federe.inbox.models import (
 from federe.nlp.language import detect
 from federe.notifications.models import Kind
 from federe.notifications.services import notify
+from federe.search import indexing as search_indexing
 from federe.sla import tracking as sla_tracking
 from federe.webhooks import announce as webhooks_announce
 
@@ -208,6 +209,8 @@ def _record_sent(
             "posted_at": posted_at,
         },
     )
+    if _created:
+        search_indexing.index_messages(message.workspace_id, [message])
     original = Reply.objects.filter(sent_message=message).exclude(pk=reply.pk).first()
     if original is not None:
         raise ReplyAlreadySent(reply, original)
@@ -371,4 +374,5 @@ def anonymise_messages(workspace_id: int, author_ids: list[int]) -> list[int]:
         MessageRevision.objects.filter(message_id__in=chunk).delete()
         Message.objects.filter(pk__in=chunk).update(body_html="", body_text="", url="", author=None, edited_at=None)
     Conversation.objects.filter(pk__in=started, workspace_id=workspace_id).update(title="")
+    search_indexing.forget(message_ids)
     return message_ids

@@ -245,6 +245,8 @@ class Stored:
     updated: int = 0
     # Per thread that existed before this page: its newest new message (see move_thread_clocks).
     clocks: dict[int, datetime] = field(default_factory=dict)
+    # Messages stored before whose text the network changed (with their new text and language).
+    rewritten: list[Message] = field(default_factory=list)
 
 
 def store_messages(
@@ -277,7 +279,7 @@ def store_messages(
     Message.objects.bulk_update(changed, _BODY_FIELDS)
     Message.objects.bulk_update(rescored, [*_BODY_FIELDS, *SCORE_FIELDS])
     MessageRevision.objects.bulk_create(revisions)
-    return Stored(created=created, updated=len(changed) + len(rescored), clocks=clocks)
+    return Stored(created=created, updated=len(changed) + len(rescored), clocks=clocks, rewritten=rescored)
 
 
 def _edits(

@@ -1,0 +1,171 @@
+"""``search(workspace, SearchQuery)``: the one way to search messages, on PostgreSQL or SQLite.
+
+Both databases index the same search documents (``search/analysis.py``: folded and stemmed in Python), so the
+only difference between the backends is the syntax of the match and of the rank:
+
+- PostgreSQL: ``tsv @@ to_tsquery('simple', …)`` on the stored, GIN-indexed ``tsv`` column; a phrase is
+  ``a <-> b``; ranked by ``ts_rank``.
+- SQLite: ``search_fts MATCH …`` on the FTS5 table; a phrase is ``"a b"``; ranked by ``bm25``.
+
+A term matches when one of its forms does: the words stemmed in French, in English, or not stemmed (a whole
+phrase in one form). Every term is required. The filters are plain SQL on the message and its thread, the same
+for both. Equal ranks are ordered newest first, then by id, so pages never overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.safestring import SafeString
+
+from federe.accounts.models import Workspace
+from federe.inbox.models import Conversation, Message
+from federe.people.models import Identity
+from federe.search import excerpt
+from federe.search.analysis import forms
+from federe.search.query import UNASSIGNED, SearchQuery, Term
+
+PER_PAGE = 20
+COUNT_LIMIT = 1000  # results are counted up to this many ("1,000 or more")
+
+
+@dataclass
+class Result:
+    message: Message
+    excerpt: SafeString
+
+
+@dataclass
+class ResultPage:
+    results: list[Result]
+    total: int  # at most COUNT_LIMIT
+    page: int
+    per_page: int
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total >= COUNT_LIMIT
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+
+def _postgres(terms: tuple[Term, ...]) -> tuple[str, str, str, list]:
+    expression = " & ".join(
+        "(" + " | ".join("(" + " <-> ".join(f"'{w}'" for w in form) + ")" for form in forms(term)) + ")"
+        for term in terms
+    )
+    return (
+        "search_document d JOIN {m} m ON m.id = d.message_id",
+        "d.workspace_id = %s AND d.tsv @@ to_tsquery('simple', %s)",
+        "ts_rank(d.tsv, to_tsquery('simple', %s)) DESC",
+        [expression],
+    )
+
+
+def _sqlite(terms: tuple[Term, ...]) -> tuple[str, str, str, list]:
+    expression = " AND ".join(
+        "(" + " OR ".join('"' + " ".join(form) + '"' for form in forms(term)) + ")" for term in terms
+    )
+    return (
+        "search_fts JOIN {m} m ON m.id = search_fts.rowid",
+        "m.workspace_id = %s AND search_fts MATCH %s",
+        "bm25(search_fts)",
+        [expression],
+    )
+
+
+def _zone(workspace: Workspace) -> ZoneInfo:
+    try:
+        return ZoneInfo(workspace.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _day_start(day: date, zone: ZoneInfo) -> object:
+    return connection.ops.adapt_datetimefield_value(datetime.combine(day, time(0), tzinfo=zone))
+
+
+def _filters(workspace: Workspace, query: SearchQuery) -> tuple[list[str], list]:
+    """SQL conditions on ``m`` (the message) and ``c`` (its thread), with their parameters."""
+    where: list[str] = []
+    params: list = []
+    if query.channel is not None:
+        where.append("m.connection_id = %s")
+        params.append(query.channel)
+    zone = _zone(workspace)
+    if query.since is not None:
+        where.append("m.posted_at >= %s")
+        params.append(_day_start(query.since, zone))
+    if query.until is not None and query.until < date.max:
+        where.append("m.posted_at < %s")
+        params.append(_day_start(query.until + timedelta(days=1), zone))
+    if query.status:
+        where.append("c.status = %s")
+        params.append(query.status)
+    if query.assignee == UNASSIGNED:
+        where.append("c.assignee_id IS NULL")
+    elif query.assignee is not None:
+        where.append("c.assignee_id = %s")
+        params.append(query.assignee)
+    if query.sentiment:
+        where.append("m.sentiment = %s")
+        params.append(query.sentiment)
+    if query.label is not None:
+        labels = Conversation.labels.through._meta.db_table
+        on_thread = "cl.conversation_id = m.conversation_id AND cl.label_id = %s"
+        where.append(f"EXISTS (SELECT 1 FROM {labels} cl WHERE {on_thread})")  # noqa: S608 - our table
+        params.append(query.label)
+    if query.author.strip():
+        name = query.author.strip()
+        identities = Identity.objects.filter(workspace=workspace).filter(
+            Q(handle__icontains=name) | Q(display_name__icontains=name)
+        )
+        sql, author_params = identities.values("id").query.sql_with_params()
+        where.append(f"m.author_id IN ({sql})")
+        params.extend(author_params)
+    return where, params
+
+
+def search(workspace: Workspace, query: SearchQuery, *, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
+    """The page of messages of the workspace that match every term and filter, best first, with excerpts.
+
+    ``query`` must have been ``parsed()`` (its terms read); raises nothing else for any text or filter."""
+    if not query.terms:
+        return ResultPage([], 0, page, per_page)
+    build = _postgres if connection.vendor == "postgresql" else _sqlite
+    source, match, rank, match_params = build(query.terms)
+    source = (
+        source.format(m=Message._meta.db_table) + f" JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id"
+    )
+    conditions, filter_params = _filters(workspace, query)
+    where = " AND ".join([match, *conditions])
+    where_params = [workspace.pk, *match_params, *filter_params]
+    rank_params = match_params if "%s" in rank else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id FROM {source} WHERE {where} ORDER BY {rank}, m.posted_at DESC, m.id DESC"  # noqa: S608 - ours
+            " LIMIT %s OFFSET %s",
+            [*where_params, *rank_params, per_page, (page - 1) * per_page],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) AS found",  # noqa: S608 - ours
+            [*where_params, COUNT_LIMIT],
+        )
+        total = cursor.fetchone()[0]
+    messages = Message.objects.filter(workspace=workspace, pk__in=ids).select_related(
+        "conversation", "connection", "author"
+    )
+    by_id = {message.pk: message for message in messages}
+    results = [
+        Result(by_id[pk], excerpt.highlighted(by_id[pk].body_text, by_id[pk].language, query.terms))
+        for pk in ids
+        if pk in by_id
+    ]
+    return ResultPage(results, total, page, per_page)
