@@ -20,6 +20,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("notifications", "Notifications: federe notifications digest e-mails the daily digests (run it once a day)."),
     ("links", "Short links: federe links list --workspace SLUG [--post ID] (each with its clicks)."),
     ("saved-replies", "Saved replies: federe saved-replies list|import FILE.csv --workspace SLUG (all rows or none)."),
+    (
+        "search",
+        'Search every message: federe search "words" --workspace SLUG [--author, --channel, --since…]; reindex.',
+    ),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("federe.links.urls")),
     path("", include("federe.webhooks.urls")),
     path("", include("federe.replies.urls")),
+    path("", include("federe.search.urls")),
     path("", include("federe.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -160,7 +160,7 @@ def search(workspace: Workspace, query: SearchQuery, *, page: int = 1, per_page:
         )
         total = cursor.fetchone()[0]
     messages = Message.objects.filter(workspace=workspace, pk__in=ids).select_related(
-        "conversation", "connection", "author"
+        "conversation", "connection", "author", "sent_by"
     )
     by_id = {message.pk: message for message in messages}
     results = [

@@ -21,6 +21,7 @@ from federe.api.v1.post_import import router as post_import_router
 from federe.api.v1.posts import router as posts_router
 from federe.api.v1.queue import router as queue_router
 from federe.api.v1.saved_replies import router as saved_replies_router
+from federe.api.v1.search import router as search_router
 from federe.api.v1.webhooks import router as webhooks_router
 from federe.api.v1.workspaces import router as workspaces_router
 
@@ -60,3 +61,4 @@ api.add_router("/links", links_router, tags=["links"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/saved-replies", saved_replies_router, tags=["saved replies"])
 api.add_router("/notes", notes_router, tags=["inbox"])
+api.add_router("/search", search_router, tags=["search"])
