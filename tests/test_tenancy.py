@@ -483,6 +483,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", url("notifications:list", B) + "?page=2", {}),
         ],
         "notifications:bell": [("get", url("notifications:bell", B), {})],
+        "search:results": [("get", url("search:results", B), {"q": "hello"})],
         "notifications:read-all": [
             ("post", url("notifications:read-all", B), {}),
             ("post", url("notifications:read-all", B), {"ids": [str(b.extra["notification"].pk)]}),
@@ -1143,6 +1144,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/listening/alerts"),
     ("get", "/api/v1/members"),
     ("get", "/api/v1/members/invitations"),
+    ("get", "/api/v1/search"),
 }
 
 
