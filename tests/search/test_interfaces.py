@@ -82,7 +82,7 @@ def test_bad_input_is_said_in_words_never_a_500(client, owner, corpus, params, w
 
 
 def test_another_workspace_cannot_use_the_page_or_see_its_channel(client, owner, corpus, other_workspace):
-    rival, rival_owner, rival_channel = other_workspace
+    _rival, rival_owner, _rival_channel = other_workspace
     client.force_login(rival_owner)
     assert page(client, q="coffee").status_code == 404  # not a member of acme
     response = client.get(
@@ -108,7 +108,7 @@ def test_the_api_searches_with_filters_and_pages(client, owner, corpus, connecti
         client.get("/api/v1/search", {"q": "coffee", "sentiment": "angry"}, **auth).json()["error"]["field"]
         == "sentiment"
     )
-    rival, _rival_owner, rival_channel = other_workspace
+    _rival, _rival_owner, rival_channel = other_workspace
     ingest_items(rival_channel, [item("theirs", "en", "zed", "Their coffee is better.")])
     body = client.get("/api/v1/search", {"q": "coffee"}, **auth).json()
     assert "theirs" not in {r["message"]["external_id"] for r in body["results"]}
