@@ -3,7 +3,7 @@ form checks them all the same way, each wrong value said in words, and gives a `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,20 +36,19 @@ class SearchForm(forms.Form):
     def __init__(self, workspace: Workspace, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"id": "inbox-search", "type": "search", "autocomplete": "off"})
-        self.fields["channel"].choices = [("", _("All channels"))] + [
-            (str(c.pk), c.name) for c in connections_of(workspace)
-        ]
-        self.fields["status"].choices = [("", _("Any status")), *ConversationStatus.choices]
-        self.fields["assignee"].choices = [("", _("Anyone")), (NOBODY, _("Nobody"))] + [
-            (str(m.user_id), m.user.get_username()) for m in members_of(workspace)
-        ]
-        self.fields["sentiment"].choices = [("", _("Any tone")), *SENTIMENT_NAMES.items()]
-        self.fields["label"].choices = [("", _("Any label"))] + [
-            (str(label.pk), label.name) for label in Label.objects.filter(workspace=workspace)
-        ]
+        members = [(str(m.user_id), m.user.get_username()) for m in members_of(workspace)]
+        labels = [(str(label.pk), label.name) for label in Label.objects.filter(workspace=workspace)]
+        self._choices("channel", [("", _("All channels"))] + [(str(c.pk), c.name) for c in connections_of(workspace)])
+        self._choices("status", [("", _("Any status")), *ConversationStatus.choices])
+        self._choices("assignee", [("", _("Anyone")), (NOBODY, _("Nobody")), *members])
+        self._choices("sentiment", [("", _("Any tone")), *SENTIMENT_NAMES.items()])
+        self._choices("label", [("", _("Any label")), *labels])
+
+    def _choices(self, name: str, choices: list) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors:
             try:
                 self.query = self._query(data)
