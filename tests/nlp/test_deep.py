@@ -104,7 +104,7 @@ def run_score(task: str, lines: list[str], *args: str) -> list[dict]:
     return run(task, "".join(f"{line}\n" for line in lines).encode(), *args)
 
 
-@pytest.mark.parametrize("task", heads.HEAD_TASKS)
+@pytest.mark.parametrize("task", ["toxicity", "spam"])
 def test_nlp_score_gives_the_deep_score_and_each_line_on_its_own(db, task):
     lines = [*TEXTS, "", "Hola amigos, ¿cómo están? Muy bien, gracias por la pregunta."]
     together = run_score(task, lines)
@@ -123,3 +123,10 @@ def test_nlp_score_explains_a_deep_score_word_by_word(db):
     words = [c["feature"] for c in row["explanation"]]
     assert set(words) <= {"Free", "iPhone!!!", "click", "http://win.example", "now"}
     assert row["explanation"][0]["weight"] > 0  # the word that moved it most pushed towards spam
+
+
+def test_nlp_score_keeps_the_lexicon_for_tone_where_the_sentiment_head_measured_worse(db):
+    assert not heads.replaces_fast_tier("sentiment")
+    assert heads.replaces_fast_tier("toxicity") and heads.replaces_fast_tier("spam")
+    row = run_score("sentiment", ["I love this café, the staff are wonderful!"])[0]
+    assert row["model"].startswith("lexicon:sentiment@") and row["label"] == "positive"

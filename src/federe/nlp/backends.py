@@ -55,12 +55,12 @@ _CACHE_SIZE = 64
 
 def best(workspace_id: int | None, task: str) -> Backend:
     """The best score available for a task (``federe nlp score``): the workspace's own model when one is switched
-    on, else the deep tier when it is installed, else the shipped fast model."""
+    on, else the deep tier when it is installed and its head measured better, else the shipped fast model."""
     from federe.nlp.deep import backend as deep
-    from federe.nlp.deep.heads import HEAD_TASKS
+    from federe.nlp.deep.heads import HEAD_TASKS, replaces_fast_tier
 
     chosen = for_workspace(workspace_id, task)
-    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable():
+    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable() and replaces_fast_tier(task):
         return deep.DeepBackend(task)
     return chosen
 

@@ -130,6 +130,12 @@ def card(task: str) -> dict[str, Any]:
     return json.loads((HEADS_DIR / f"{task}.json").read_text(encoding="utf-8"))
 
 
+def replaces_fast_tier(task: str) -> bool:
+    """Whether this head measured better than the fast tier's model for its task (its card says so), and so
+    should upgrade stored scores; sentiment does not (docs/models.md)."""
+    return bool(card(task).get("replaces_fast_tier", False))
+
+
 def centred(h: Head, vectors: np.ndarray, languages: Sequence[str], centre: Mapping[str, np.ndarray] | None):
     """Each vector minus its language's centre (the workspace's when given, else the head's default)."""
     import numpy as np

@@ -74,9 +74,16 @@ def balanced_weights(groups: Sequence[str], labels: Sequence[str]) -> np.ndarray
     return np.array([total / counts[(g, y)] for g, y in zip(groups, labels, strict=True)])
 
 
+#: Whether a head's score replaces the fast tier's in ``federe nlp score`` (and for the background deep tier):
+#: only where it measured better (docs/models.md). The sentiment head scores below the lexicon on UMSAB and on our
+#: functional suite, so the lexicon stays the tone model.
+REPLACES_FAST_TIER = {"sentiment": False, "toxicity": True, "spam": True}
+
+
 def write(task: str, head: Head, card: dict[str, Any], out_dir: Path = HEADS_DIR) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     head.save(out_dir / f"{task}.npz")
+    card = {**card, "replaces_fast_tier": REPLACES_FAST_TIER[task]}
     card = {
         "task": task,
         "model": f"deep:{task}",
