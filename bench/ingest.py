@@ -232,8 +232,12 @@ def _content_models() -> list[Any]:
     from federe.moderation.models import Decision
     from federe.nlp.models import Wave, WaveSignature
     from federe.people.models import Identity, Person, ReplyEdge
+    from federe.search.models import SearchDocument
 
-    return [Person, Identity, Conversation, Wave, Message, Decision, AuditEvent, WaveSignature, Mention, ReplyEdge]
+    return [
+        Person, Identity, Conversation, Wave, Message, SearchDocument, Decision, AuditEvent, WaveSignature, Mention,
+        ReplyEdge,
+    ]  # fmt: skip
 
 
 def _where(model: Any) -> str:
