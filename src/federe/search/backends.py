@@ -10,6 +10,13 @@ only difference between the backends is the syntax of the match and of the rank:
 A term matches when one of its forms does: the words stemmed in French, in English, or not stemmed (a whole
 phrase in one form). Every term is required. The filters are plain SQL on the message and its thread, the same
 for both. Equal ranks are ordered newest first, then by id, so pages never overlap.
+
+Ranking every match of a common word ("merci" in a third of a million messages) reads every one of their
+documents: seconds at a million messages. So the matches that pass the filters are taken most recently stored
+first (the index of message ids, walked backwards; a rare word is found through the full-text index instead, the
+database's planner chooses), at most ``CANDIDATES`` of them, and those are ranked. When a search matches more
+than that, the best of the newest 5,000 come first; a search that matches fewer ranks them all. Both databases
+do the same, so they return the same page for the same data.
 """
 
 from __future__ import annotations
@@ -31,6 +38,20 @@ from federe.search.query import UNASSIGNED, SearchQuery, Term
 
 PER_PAGE = 20
 COUNT_LIMIT = 1000  # results are counted up to this many ("1,000 or more")
+CANDIDATES = 5000  # matches ranked, the most recently stored first (see the module's docstring)
+
+
+@dataclass
+class Match:
+    """How one database matches and ranks: the rows (``source``, ``where``), the order in which candidates are
+    taken (``key``, newest stored first), what each candidate carries to be scored, and the score's order."""
+
+    source: str
+    where: str
+    key: str
+    carried: str
+    score: str
+    params: list
 
 
 @dataclass
@@ -55,28 +76,32 @@ class ResultPage:
         return self.page * self.per_page < self.total
 
 
-def _postgres(terms: tuple[Term, ...]) -> tuple[str, str, str, list]:
+def _postgres(terms: tuple[Term, ...]) -> Match:
     expression = " & ".join(
         "(" + " | ".join("(" + " <-> ".join(f"'{w}'" for w in form) + ")" for form in forms(term)) + ")"
         for term in terms
     )
-    return (
-        "search_document d JOIN {m} m ON m.id = d.message_id",
-        "d.workspace_id = %s AND d.tsv @@ to_tsquery('simple', %s)",
-        "ts_rank(d.tsv, to_tsquery('simple', %s)) DESC",
-        [expression],
+    return Match(
+        source="search_document d JOIN {m} m ON m.id = d.message_id",
+        where="d.workspace_id = %s AND d.tsv @@ to_tsquery('simple', %s)",
+        key="d.message_id",
+        carried="d.tsv",
+        score="ts_rank(carried, to_tsquery('simple', %s)) DESC",
+        params=[expression],
     )
 
 
-def _sqlite(terms: tuple[Term, ...]) -> tuple[str, str, str, list]:
+def _sqlite(terms: tuple[Term, ...]) -> Match:
     expression = " AND ".join(
         "(" + " OR ".join('"' + " ".join(form) + '"' for form in forms(term)) + ")" for term in terms
     )
-    return (
-        "search_fts JOIN {m} m ON m.id = search_fts.rowid",
-        "m.workspace_id = %s AND search_fts MATCH %s",
-        "bm25(search_fts)",
-        [expression],
+    return Match(
+        source="search_fts JOIN {m} m ON m.id = search_fts.rowid",
+        where="m.workspace_id = %s AND search_fts MATCH %s",
+        key="search_fts.rowid",
+        carried="bm25(search_fts)",
+        score="carried",
+        params=[expression],
     )
 
 
@@ -138,20 +163,22 @@ def search(workspace: Workspace, query: SearchQuery, *, page: int = 1, per_page:
     ``query`` must have been ``parsed()`` (its terms read); raises nothing else for any text or filter."""
     if not query.terms:
         return ResultPage([], 0, page, per_page)
-    build = _postgres if connection.vendor == "postgresql" else _sqlite
-    source, match, rank, match_params = build(query.terms)
-    source = (
-        source.format(m=Message._meta.db_table) + f" JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id"
-    )
+    match = (_postgres if connection.vendor == "postgresql" else _sqlite)(query.terms)
+    source = match.source.format(m=Message._meta.db_table)
+    source += f" JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id"
     conditions, filter_params = _filters(workspace, query)
-    where = " AND ".join([match, *conditions])
-    where_params = [workspace.pk, *match_params, *filter_params]
-    rank_params = match_params if "%s" in rank else []
+    where = " AND ".join([match.where, *conditions])
+    where_params = [workspace.pk, *match.params, *filter_params]
+    score_params = match.params if "%s" in match.score else []
+    candidates = (
+        f"SELECT m.id AS id, m.posted_at AS posted_at, {match.carried} AS carried FROM {source} WHERE {where}"  # noqa: S608
+        f" ORDER BY {match.key} DESC LIMIT %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id FROM {source} WHERE {where} ORDER BY {rank}, m.posted_at DESC, m.id DESC"  # noqa: S608 - ours
-            " LIMIT %s OFFSET %s",
-            [*where_params, *rank_params, per_page, (page - 1) * per_page],
+            f"WITH candidates AS ({candidates}) SELECT id FROM candidates"  # noqa: S608 - our clauses, values are params
+            f" ORDER BY {match.score}, posted_at DESC, id DESC LIMIT %s OFFSET %s",
+            [*where_params, CANDIDATES, *score_params, per_page, (page - 1) * per_page],
         )
         ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
