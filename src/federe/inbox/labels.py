@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.inbox.models import Conversation, Label
@@ -20,7 +21,12 @@ def create(workspace: Workspace, name: str) -> Label:
     if not name:
         raise ValidationError(_("Give the label a name."))
     if len(name) > MAX_NAME:
-        raise ValidationError(_("A label's name is at most %(n)d characters.") % {"n": MAX_NAME})
+        raise ValidationError(
+            ngettext(
+                "A label's name is at most %(n)d character.", "A label's name is at most %(n)d characters.", MAX_NAME
+            )
+            % {"n": MAX_NAME}
+        )
     existing = Label.objects.filter(workspace=workspace, name__iexact=name).first()
     return existing or Label.objects.create(workspace=workspace, name=name)
 
