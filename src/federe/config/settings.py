@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "federe.search",
     "federe.notifications",
     "federe.sla",
+    "federe.tickets",
     "federe.api",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("federe.replies.urls")),
     path("", include("federe.search.urls")),
     path("", include("federe.notifications.urls")),
+    path("", include("federe.tickets.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

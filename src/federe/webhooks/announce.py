@@ -123,3 +123,10 @@ def posts_published(sent: Sequence[tuple[Any, Any]]) -> None:
         )
     for workspace_id, payloads in by_workspace.items():
         emit_many(workspace_id, events.POST_PUBLISHED, payloads)
+
+
+def ticket_changed(ticket: Any, change: Any) -> None:
+    """An escalation ticket made, or its status moved (tickets/services.py); the same data its team receives."""
+    from federe.tickets.payload import event_payload
+
+    emit(ticket.workspace_id, events.TICKET_CHANGED, event_payload(ticket, change))

@@ -10,6 +10,7 @@ THREAD_CLOSED = "thread.closed"
 DECISION_MADE = "moderation.decision"
 ALERT_FIRED = "listening.alert"
 POST_PUBLISHED = "post.published"
+TICKET_CHANGED = "ticket.changed"
 #: Sent by the "Send a test" button only; no endpoint subscribes to it.
 TEST = "webhook.test"
 
@@ -20,6 +21,7 @@ EVENT_TYPES = {
     DECISION_MADE: _("Moderation decision made"),
     ALERT_FIRED: _("Listening alert fired"),
     POST_PUBLISHED: _("Post published"),
+    TICKET_CHANGED: _("Escalation ticket made or changed"),
 }
 
 

@@ -69,6 +69,28 @@ def create_endpoint(
 
 
 @transaction.atomic
+def create_direct_endpoint(*, workspace: Any, by: Any, url: str, description: str) -> tuple[Endpoint, str]:
+    """An endpoint that subscribes to no workspace event: another app sends to it with ``emit_to`` (an escalation
+    team's tickets). Its secret is given out once, like any endpoint's. The address is checked by the caller."""
+    require(by, workspace, Perm.MANAGE_WEBHOOKS)
+    secret = signing.new_secret()
+    endpoint = Endpoint.objects.create(
+        workspace=workspace, url=url, events=[], description=description[:200], secret_encrypted=signing.seal(secret)
+    )
+    audit.record("webhook.created", workspace=workspace, actor=by, target=endpoint, details={"events": []})
+    return endpoint, secret
+
+
+@transaction.atomic
+def move_endpoint(*, endpoint: Endpoint, by: Any, url: str) -> None:
+    """A new address for an endpoint, nothing else changed (checked by the caller, as in ``create_direct_endpoint``)."""
+    require(by, endpoint.workspace, Perm.MANAGE_WEBHOOKS)
+    if url != endpoint.url:
+        Endpoint.objects.filter(pk=endpoint.pk).update(url=url, updated_at=timezone.now())
+        audit.record("webhook.changed", workspace=endpoint.workspace, actor=by, target=endpoint, details={})
+
+
+@transaction.atomic
 def update_endpoint(
     *, endpoint: Endpoint, by: Any, url: str, event_types: Iterable[str], enabled: bool, description: str = ""
 ) -> Endpoint:
@@ -168,14 +190,18 @@ def replay(*, delivery: Delivery, by: Any) -> Delivery:
 def send_test(*, endpoint: Endpoint, by: Any) -> Delivery:
     """A test event for this endpoint only, delivered by the worker like any other."""
     require(by, endpoint.workspace, Perm.MANAGE_WEBHOOKS)
+    return emit_to(endpoint, events.TEST, {"message": "This is a test event from Fédère."})
+
+
+@transaction.atomic
+def emit_to(endpoint: Endpoint, event_type: str, payload: dict[str, Any]) -> Delivery:
+    """One event for this endpoint only, whatever it subscribes to (a test send; an escalation team's ticket),
+    delivered by the worker like any other: same signing, retries and log."""
     from federe.webhooks.delivery import hand_out
 
     event = Event.objects.create(
-        workspace=endpoint.workspace,
-        event_id=new_event_id(),
-        type=events.TEST,
-        payload={"message": "This is a test event from Fédère."},
+        workspace_id=endpoint.workspace_id, event_id=new_event_id(), type=event_type, payload=payload
     )
-    delivery = Delivery.objects.create(workspace=endpoint.workspace, endpoint=endpoint, event=event)
+    delivery = Delivery.objects.create(workspace_id=endpoint.workspace_id, endpoint=endpoint, event=event)
     hand_out([delivery.pk], timezone.now())
     return delivery

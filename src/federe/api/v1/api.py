@@ -22,6 +22,7 @@ from federe.api.v1.posts import router as posts_router
 from federe.api.v1.queue import router as queue_router
 from federe.api.v1.saved_replies import router as saved_replies_router
 from federe.api.v1.search import router as search_router
+from federe.api.v1.tickets import router as tickets_router
 from federe.api.v1.webhooks import router as webhooks_router
 from federe.api.v1.workspaces import router as workspaces_router
 
@@ -62,3 +63,4 @@ api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/saved-replies", saved_replies_router, tags=["saved replies"])
 api.add_router("/notes", notes_router, tags=["inbox"])
 api.add_router("/search", search_router, tags=["search"])
+api.add_router("/tickets", tickets_router, tags=["tickets"])
