@@ -61,6 +61,9 @@ from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
 from federe.replies import services as replies_services
 from federe.replies.models import SavedReply
+from federe.tickets import services as ticket_services
+from federe.tickets import teams as ticket_teams
+from federe.tickets.models import InboundReceipt, Team, Ticket, TicketChange
 from federe.webhooks import services as webhook_services
 from federe.webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 from tests.factories import MembershipFactory
@@ -126,7 +129,17 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_posts(tenant)
     _populate_webhooks(tenant)
     _populate_saved_replies(tenant)
+    _populate_tickets(tenant)
     return tenant
+
+
+def _populate_tickets(t: Tenant) -> None:
+    """An escalation team (e-mail only) and a ticket for it from the tenant's message."""
+    ticket_team, _secrets = ticket_teams.create_team(
+        workspace=t.workspace, by=t.owner, kind="support", name=f"{t.workspace.name} IT", email="it@example.org"
+    )
+    ticket = ticket_services.create_ticket(message=t.message, team=ticket_team, by=t.owner, note="secret note")
+    t.extra.update(ticket_team=ticket_team, ticket=ticket)
 
 
 def _populate_webhooks(t: Tenant) -> None:
@@ -294,8 +307,16 @@ def snapshot() -> dict[str, Any]:
                 SavedReply,
                 InternalNote,
                 Notification,
+                Team,
+                Ticket,
+                TicketChange,
+                InboundReceipt,
             )
         },
+        "tickets": list(Ticket.objects.order_by("pk").values_list("pk", "status", "priority", "external_reference")),
+        "ticket_teams": list(
+            Team.objects.order_by("pk").values_list("pk", "name", "email", "endpoint_id", "inbound_secret_encrypted")
+        ),
         "endpoints": list(
             Endpoint.objects.order_by("pk").values_list("pk", "url", "events", "enabled", "secret_encrypted")
         ),
@@ -417,6 +438,12 @@ POST_ONLY = {
     "webhooks:test",
     "webhooks:replay",
     "replies:delete",
+    "tickets:team-create",
+    "tickets:team-edit",
+    "tickets:team-rotate",
+    "tickets:team-delete",
+    "tickets:escalate",
+    "tickets:status",
 }
 
 
@@ -695,6 +722,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_replies_requests(a, b, url),
         **_publishing_requests(a, b, url),
         **_webhook_requests(a, b, url),
+        **_ticket_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -797,6 +825,30 @@ def _publishing_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple
             ("post", url("links:example", B), {"prefix": "p-all", "p-all-utm_source": "x"}),
             ("post", url("links:example", B), {"prefix": "p-dummy", "p-dummy-utm_source": "x"}),
         ],
+    }
+
+
+def _ticket_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    team_b, ticket_b = b.extra["ticket_team"].pk, b.extra["ticket"].pk
+    team_fields = {"kind": "sales", "name": "Sneaky", "email": "x@example.org", "webhook_url": "", "language": "en"}
+    edit = {f"t{team_b}-{name}": value for name, value in {**team_fields, "name": "Sneakier"}.items()}
+    escalate_theirs = {"message": b.message.pk, "team": a.extra["ticket_team"].pk, "priority": "low"}
+
+    def both(name: str, data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [("post", url(name, B, **ids), data or {}), ("post", url(name, A, **ids), data or {})]
+
+    return {
+        "tickets:teams": [("get", url("tickets:teams", B), {})],
+        "tickets:team-create": [("post", url("tickets:team-create", B), team_fields)],
+        "tickets:team-edit": both("tickets:team-edit", edit, pk=team_b),
+        "tickets:team-rotate": both("tickets:team-rotate", {"confirmed": "yes"}, pk=team_b),
+        "tickets:team-delete": both("tickets:team-delete", {"confirmed": "yes"}, pk=team_b),
+        "tickets:escalate": [
+            ("post", url("tickets:escalate", B, pk=b.conversation.pk), escalate_theirs),
+            ("post", url("tickets:escalate", A, pk=b.conversation.pk), escalate_theirs),
+        ],
+        "tickets:status": both("tickets:status", {"status": "resolved", "note": "sneaky"}, pk=ticket_b),
     }
 
 
@@ -1029,6 +1081,10 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         # the thread is named in the query (list) or the body (create)
         ("get", "/api/v1/notes"): [(f"/notes?conversation={conv}", {})],
         ("post", "/api/v1/notes"): [("/notes", {"conversation_id": conv, "body": "sneaky @" + b.owner.username})],
+        # a ticket names its message and its team (A's message with B's team: tests/tickets/test_api_cli.py)
+        ("post", "/api/v1/tickets"): [("/tickets", {"message_id": msg, "team_id": b.extra["ticket_team"].pk})],
+        ("get", "/api/v1/tickets/{ticket_id}"): [(f"/tickets/{b.extra['ticket'].pk}", {})],
+        ("patch", "/api/v1/tickets/{ticket_id}"): [(f"/tickets/{b.extra['ticket'].pk}", {"status": "resolved"})],
         ("put", "/api/v1/moderation/rules/{rule_id}"): [(f"/moderation/rules/{rule}", RULE)],
         ("post", "/api/v1/moderation/decisions"): [
             ("/moderation/decisions", {"message_ids": [b.extra["pending"].pk], "action": "remove"}),
@@ -1127,6 +1183,8 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/webhooks"),
     ("get", "/api/v1/webhooks/deliveries"),
     ("get", "/api/v1/saved-replies"),
+    ("get", "/api/v1/tickets"),
+    ("get", "/api/v1/tickets/teams"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from federe.notifications.models import Kind, Notification
 from federe.tickets import services
 from federe.tickets.models import TicketChange
 from federe.webhooks import services as webhooks
@@ -91,6 +92,9 @@ def test_the_teams_signed_update_sets_the_status_once_and_is_not_echoed_back(
     last = TicketChange.objects.filter(ticket=ticket).last()
     assert last.by_team and last.by is None and last.note == "Call booked"
     assert len(receiver.received) == 1 and len(mail.outbox) == 1  # the team is not told what it just said
+    (note,) = Notification.objects.filter(kind=Kind.TICKET_UPDATED)  # to the member who escalated it
+    assert note.user == owner and note.actor is None and note.conversation_id == ticket.conversation_id
+    assert note.params == {"ticket": ticket.pk, "team": "Sales", "status": "resolved"}
     again = {"ticket": ticket.pk, "status": "open"}
     replay = client.post(url, **team_signed(given["inbound"], again, msg_id="msg_a"))
     assert replay.status_code == 200 and replay.json()["duplicate"] is True
@@ -147,3 +151,18 @@ def test_signed_with_an_old_timestamp_by_a_real_key_is_still_refused(
     ticket = escalate(message, team, owner, django_capture_on_commit_callbacks)
     old = team_signed(given["inbound"], {"ticket": ticket.pk, "status": "resolved"}, timestamp=int(time.time()) - 301)
     assert client.post(reverse("tickets:hook", args=[team.public_id]), **old).status_code == 401
+
+
+def test_a_members_change_notifies_the_threads_assignee_not_the_one_who_made_it(
+    workspace, owner, message, sales, member_factory, django_capture_on_commit_callbacks
+):
+    team, _given = sales
+    ticket = escalate(message, team, owner, django_capture_on_commit_callbacks)
+    assignee = member_factory("moderator")
+    thread = message.conversation
+    thread.assignee = assignee
+    thread.save()
+    assert not Notification.objects.filter(kind=Kind.TICKET_UPDATED).exists()  # made: nobody to tell yet
+    services.set_status(ticket=ticket, status="in_progress", by=owner)
+    (note,) = Notification.objects.filter(kind=Kind.TICKET_UPDATED)
+    assert (note.user, note.actor) == (assignee, owner)

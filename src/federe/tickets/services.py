@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
 from federe.inbox.models import Message
+from federe.notifications.models import Kind
+from federe.notifications.services import notify
 from federe.people.models import Person
 from federe.tickets import outbound
 from federe.tickets.models import Priority, Team, TeamKind, Ticket, TicketChange, TicketStatus
@@ -150,7 +152,11 @@ def set_status(
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("team", "workspace").get(pk=ticket.pk)
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("team", "workspace", "conversation__assignee", "created_by")
+            .get(pk=ticket.pk)
+        )
         reference = ticket.external_reference if external_reference is None else external_reference.strip()
         if status == ticket.status and not note and reference == ticket.external_reference:
             return None
@@ -176,3 +182,13 @@ def _announce(ticket: Ticket, change: TicketChange, *, tell_team: bool) -> None:
     if tell_team:
         outbound.tell_team(ticket, change)
     announce.ticket_changed(ticket, change)
+    if change.status_from:  # an update: the member who escalated it and the thread's assignee hear of it
+        conversation = ticket.conversation
+        notify(
+            [ticket.created_by, conversation.assignee],
+            Kind.TICKET_UPDATED,
+            workspace=ticket.workspace,
+            actor=change.by,
+            conversation=conversation,
+            params={"ticket": ticket.pk, "team": ticket.team.name, "status": ticket.status},
+        )
