@@ -46,7 +46,7 @@ def test_a_sales_ticket_reaches_the_team_signed_and_by_email_with_the_person_and
         "id": person.pk,
         "name": person.display_name,
         "engagement_score": 42.5,
-        "engagement_level": "Regular",
+        "engagement_level": "regular",
     }
     assert data["message"]["id"] == message.pk and data["note"] == "Wants 40 seats"
     assert "whsec_" not in body.decode()

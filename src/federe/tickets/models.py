@@ -77,7 +77,7 @@ class Ticket(WorkspaceScoped):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
     engagement_score = models.FloatField(null=True, blank=True)
-    engagement_level = models.CharField(max_length=12, blank=True)
+    engagement_level = models.CharField(max_length=12, blank=True)  # people.models.Level
     # Marketing: the listening mention it is about, when there is one.
     mention = models.ForeignKey(
         "listening.Mention", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
@@ -101,6 +101,13 @@ class Ticket(WorkspaceScoped):
 
     def __str__(self) -> str:
         return f"ticket {self.pk}"
+
+    @property
+    def engagement_level_label(self) -> str:
+        """The snapshot's level in words, in the reader's language."""
+        from federe.people.models import Level
+
+        return str(Level(self.engagement_level).label) if self.engagement_level in Level.values else ""
 
 
 class TicketChange(models.Model):

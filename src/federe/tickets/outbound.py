@@ -62,7 +62,7 @@ def words(ticket: Ticket, change: TicketChange) -> tuple[str, str]:
             _("Person: %(name)s, engagement %(level)s (score %(score)s)")
             % {
                 "name": ticket.person.display_name,
-                "level": ticket.engagement_level,
+                "level": ticket.engagement_level_label,
                 "score": f"{ticket.engagement_score or 0:.1f}",
             }
         )

@@ -111,7 +111,7 @@ def _create(message: Message, team: Team, by: Any, priority: str, note: str, men
         created_by=by,
         person=person,
         engagement_score=person.score if person else None,
-        engagement_level=person.get_level_display() if person else "",
+        engagement_level=person.level if person else "",
         mention=mention,
         client_key=client_key,
     )
