@@ -571,6 +571,12 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("nlp:sentiment", B, pk=b.message.pk), {"sentiment": "negative"}),
             ("post", url("nlp:sentiment", A, pk=b.message.pk), {"sentiment": "negative"}),
         ],
+        "nlp:deep": [("get", url("nlp:deep", B), {})],
+        "nlp:why": [
+            ("post", url("nlp:why", B, pk=b.message.pk), {}),
+            ("post", url("nlp:why", A, pk=b.message.pk), {}),
+            ("get", url("nlp:why", A, pk=b.message.pk), {}),
+        ],
         "listening:dashboard": [
             ("get", url("listening:dashboard", B), {}),
             ("get", url("listening:dashboard", B) + "?by=week", {}),

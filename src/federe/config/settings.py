@@ -258,6 +258,8 @@ FEDERE_NLP_BACKENDS = {
     "sentiment": env_str("FEDERE_NLP_SENTIMENT_BACKEND", "lexicon") or "lexicon",
 }
 # Load transformer models from local files and the Hugging Face cache only (no network at start-up).
+#: The deep tier (the encoder and its heads refine the scores in the worker), when its encoder is installed.
+FEDERE_NLP_DEEP = env_bool("FEDERE_NLP_DEEP", True)
 FEDERE_NLP_TRANSFORMERS_OFFLINE = env_bool("FEDERE_NLP_TRANSFORMERS_OFFLINE", True)
 # A workspace model is retrained once this many new labels have arrived since its last version.
 FEDERE_NLP_RETRAIN_AFTER = env_int("FEDERE_NLP_RETRAIN_AFTER", 20)

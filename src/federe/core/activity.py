@@ -79,6 +79,8 @@ DETAIL_LABELS: dict[str, Any] = {
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
     "absorbed",
+    "backfill_reason",  # a deep-tier backfill's cause, as a code: the models page says it in words
+    "deep_model",  # the deep tier's model version, as stored with each refined message
     "actions",
     "conditions",
     "channel",

@@ -59,6 +59,8 @@ VERB_LABELS = {
     "moderation.label": _("labelled a message"),
     "moderation.assign": _("assigned a message's conversation"),
     "moderation.notify": _("notified the moderators"),
+    "moderation.review": _("put a message back in review (refined scores)"),
+    "nlp.backfill_started": _("started refining stored messages"),
     "moderation.approve": _("approved a message"),
     "moderation.hold": _("held a message"),
     "moderation.spam": _("marked a message as spam"),

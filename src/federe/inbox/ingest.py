@@ -23,6 +23,7 @@ from federe.listening import services as listening
 from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
 from federe.nlp.pipeline import ToScore, message_scores
+from federe.nlp.refine import queue as deep_queue
 from federe.people.engagement.scoring import after_new_messages
 from federe.search import indexing as search_indexing
 from federe.sla import tracking as sla_tracking
@@ -151,6 +152,23 @@ def moderate(page: Page) -> None:
     moderate_new_messages(page.connection, page.created)
 
 
+def refine_later(page: Page) -> None:
+    """New messages in French or English wait for the deep tier (one durable row each, in this transaction); the
+    worker refines their scores within seconds and runs the score-based rules again (``nlp.refine``)."""
+    _queue_for_deep(page, deep_queue.LIVE)
+
+
+def refine_history(page: Page) -> None:
+    """An imported history waits for the deep tier too, behind new messages; no rule runs on it again."""
+    _queue_for_deep(page, deep_queue.BACKFILL)
+
+
+def _queue_for_deep(page: Page, priority: int) -> None:
+    if deep_queue.enabled():
+        ids = [m.pk for m in page.created if m.language in deep_queue.LANGUAGES]
+        deep_queue.enqueue(page.workspace_id, ids, priority=priority)
+
+
 def announce(page: Page) -> None:
     """One "message received" webhook event per new inbound message, in one bulk insert (nothing when no endpoint
     of the workspace subscribes); delivered by the worker after commit (``webhooks``)."""
@@ -180,14 +198,18 @@ SYNC_STEPS: tuple[Step, ...] = (
     move_clocks,
     sla_clocks,
     moderate,
+    refine_later,
     score_people,
     announce,
 )
 
 #: An imported history: stored, classified and matched like a sync's page, but no rule acts on years-old messages,
-#: no SLA clock starts on them and people's scores are recomputed once, at the end of the import.
+#: no SLA clock starts on them and people's scores are recomputed once, at the end of the import; the deep tier
+#: refines it behind new messages.
 HISTORY_STEPS: tuple[Step, ...] = tuple(
-    step for step in SYNC_STEPS if step not in (sla_clocks, moderate, score_people, announce)
+    refine_history if step is refine_later else step
+    for step in SYNC_STEPS
+    if step not in (sla_clocks, moderate, score_people, announce)
 )
 
 

@@ -363,6 +363,17 @@ def set_nlp_info(infos: dict[int, dict[str, Any]]) -> None:
     set_column(Message, "nlp", infos)
 
 
+REFINED_FIELDS = ("spam_score", "toxicity_score", "sentiment", "sentiment_score", "nlp")
+
+
+def refine_scores(rows: dict[int, dict[str, Any]]) -> None:
+    """The deep tier's scores replace the fast tier's in place (``nlp.refine``): each message's classifier columns
+    (``REFINED_FIELDS``, all of them) to its own values."""
+    if rows:
+        messages = [Message(pk=pk, **{name: fields[name] for name in REFINED_FIELDS}) for pk, fields in rows.items()]
+        Message.objects.bulk_update(messages, REFINED_FIELDS, batch_size=200)
+
+
 def anonymise_messages(workspace_id: int, author_ids: list[int]) -> list[int]:
     """Keep the authors' message rows (threads and counts hold) without text, links, author, old versions or the
     titles of the threads they started. Returns the ids of the messages anonymised."""

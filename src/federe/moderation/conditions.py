@@ -192,5 +192,45 @@ def describe(reason: Reason | str) -> str:
         ),
         "not": lambda: _("not: %(condition)s") % {"condition": _condition_name(p.get("type", ""))},
         "note": lambda: str(p.get("text", "")),
+        "refined_would": lambda: _refined_would(p),
+        "refined_unmet": lambda: _refined_unmet(p),
     }
     return texts[code]() if code in texts else str(code)
+
+
+def _refined_scores(p: dict[str, Any]) -> str:
+    return ", ".join(
+        _("%(task)s %(value)d%% (threshold %(min)d%%)")
+        % {
+            "task": SCORE_NAMES.get(s.get("task"), s.get("task")),
+            "value": round(float(s.get("value") or 0) * 100),
+            "min": round(float(s.get("min") or 0) * 100),
+        }
+        for s in p.get("scores", [])
+    )
+
+
+def _decided(p: dict[str, Any]) -> str:
+    from federe.moderation.wording import action_text
+
+    action = action_text({"type": p.get("decided", "")})
+    if p.get("applied"):
+        return _("“%(action)s” was already applied on the network") % {"action": action}
+    return _("“%(action)s” was already decided") % {"action": action}
+
+
+def _refined_would(p: dict[str, Any]) -> str:
+    from federe.moderation.wording import action_text
+
+    return _("Refined scores (%(scores)s): this rule would now choose “%(would)s”, but %(decided)s. Review it.") % {
+        "scores": _refined_scores(p),
+        "would": action_text({"type": p.get("would", "")}),
+        "decided": _decided(p),
+    }
+
+
+def _refined_unmet(p: dict[str, Any]) -> str:
+    return _("Refined scores (%(scores)s) no longer meet this rule, and %(decided)s. Review it.") % {
+        "scores": _refined_scores(p),
+        "decided": _decided(p),
+    }

@@ -32,6 +32,8 @@ class SideAction(models.TextChoices):
     LABEL = "label", _("Label")
     ASSIGN = "assign", _("Assign")
     NOTIFY = "notify", _("Notify")
+    #: Never chosen in a rule's form: the deep tier's refined scores disagree with a decision already made.
+    REVIEW = "review", _("Back to review")
 
 
 class Rule(WorkspaceScoped):

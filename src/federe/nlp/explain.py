@@ -50,7 +50,7 @@ OWN_MODELS = {
     "toxicity": _("This workspace's toxicity model, version %(v)s"),
     "sentiment": _("This workspace's tone model, version %(v)s"),
 }
-_MODEL_ID = re.compile(r"^(?P<kind>[a-z]+):(?P<task>[a-z]+)@(?P<version>[\w-]+)$")
+_MODEL_ID = re.compile(r"^(?P<kind>[a-z]+):(?P<task>[a-z]+)@(?P<version>[\w.-]+)$")
 
 
 def model_name(model_id: str) -> str:
@@ -89,6 +89,8 @@ class Explained:
     alarming: bool
     model: str
     pushes: list[Push] = field(default_factory=list)
+    #: Scored again in the background by the encoder (the deep tier): "refined".
+    refined: bool = False
 
     @property
     def model_name(self) -> str:
@@ -99,10 +101,13 @@ def explain_messages(workspace_id: int, messages: Sequence[Any]) -> dict[int, li
     """Scores and their reasons for each message, with the workspace's current models (the ingest code path)."""
     if not messages:
         return {}
+    out = {m.pk: refined_rows(m) for m in messages if (m.nlp or {}).get("tier") == "deep"}
+    messages = [m for m in messages if m.pk not in out]
+    if not messages:
+        return out
     docs = [prepare(m.body_text, language=m.language) for m in messages]
     tasks = ("spam", "toxicity", "sentiment")
     results = enrich(docs, workspace_id=workspace_id, tasks=tasks, explain=True, keep_language=[True] * len(docs))
-    out: dict[int, list[Explained]] = {}
     for i, message in enumerate(messages):
         rows = []
         for task in tasks:
@@ -127,3 +132,36 @@ def explain_messages(workspace_id: int, messages: Sequence[Any]) -> dict[int, li
             )
         out[message.pk] = rows
     return out
+
+
+def refined_rows(message: Any) -> list[Explained]:
+    """A refined message's stored scores, with the words that moved them when the worker has worked them out."""
+    info = message.nlp or {}
+    why = info.get("deep", {}).get("why", {})
+    rows = []
+    for task, score in (("spam", message.spam_score), ("toxicity", message.toxicity_score)):
+        if score is not None:
+            rows.append(_refined(task, "", score, score >= 0.5, info, why))
+    if message.sentiment and message.sentiment_score is not None:
+        label = str(SENTIMENT_NAMES.get(message.sentiment, message.sentiment))
+        rows.append(_refined("sentiment", label, message.sentiment_score, message.sentiment == "negative", info, why))
+    return rows
+
+
+def _refined(task: str, label: str, score: float, alarming: bool, info: dict, why: dict) -> Explained:
+    found = why.get(task, [])
+    top = max((abs(w) for _, w in found), default=0.0) or 1.0
+    pushes = [Push(str(word), float(w), round(abs(w) / top * 100)) for word, w in found]
+    model = info.get("models", {}).get(task, "")
+    return Explained(task, str(TASK_NAMES[task]), label, round(score * 100), alarming, model, pushes, refined=True)
+
+
+def ask(message_id: int) -> None:
+    """Ask the worker (which has the encoder) to work out a refined message's words, after the commit."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from federe.nlp.tasks import explain_refined_task
+
+    transaction.on_commit(partial(explain_refined_task.enqueue, message_id))

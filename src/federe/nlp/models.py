@@ -80,3 +80,65 @@ class WaveSignature(TimeStamped):
 
     class Meta:
         indexes = [models.Index(fields=["workspace_id", "band"])]
+
+
+class DeepBackfill(WorkspaceScoped):
+    """A batch job of the deep tier over stored messages (an import, a new model, or asked for), with its progress.
+
+    Its messages wait in :class:`DeepPending` like new ones, behind them; ``done`` and ``batches`` move in the
+    transaction that stores each batch's scores, so the progress shown is what is stored, and a killed worker's
+    backfill resumes where it stopped."""
+
+    class Reason(models.TextChoices):
+        ASKED = "asked", _("asked for")
+        NEW_MODEL = "new_model", _("a new model")
+        IMPORT = "import", _("an import")
+
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    model_version = models.CharField(max_length=80)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class DeepPending(models.Model):
+    """A message waiting for the deep tier: written in the transaction that stores it, deleted in the one that
+    stores its refined scores. A worker claims rows for a lease; rows of a worker killed mid-batch are claimed
+    again once their lease runs out. One row per message: queueing twice is a no-op."""
+
+    workspace_id = models.BigIntegerField()
+    message = models.OneToOneField("inbox.Message", on_delete=models.CASCADE, related_name="+")
+    #: 0: a new message (the rules run again on its refined scores); 1: a backfill or an import (they do not).
+    priority = models.PositiveSmallIntegerField(default=0)
+    backfill = models.ForeignKey(DeepBackfill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    queued_at = models.DateTimeField()
+    claim = models.CharField(max_length=24, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["priority", "id"])]
+
+    def __str__(self) -> str:
+        return f"message {self.message_id} (priority {self.priority})"
+
+
+class LanguageCentre(models.Model):
+    """The sum and count of a workspace's message vectors in one language: their mean is the centre the deep
+    heads subtract (kept current with each refined batch, in its transaction)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    count = models.PositiveBigIntegerField(default=0)
+    total = models.BinaryField()  # float64 × dimensions
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "language"], name="one_centre_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.count}"

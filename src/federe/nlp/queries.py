@@ -34,3 +34,16 @@ def task_overview(workspace: Workspace) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def deep_tier(workspace: Workspace) -> dict[str, Any]:
+    """The deep tier for the models page: installed or not, messages waiting, this workspace's latest backfill."""
+    from federe.nlp.refine import backfill, queue
+
+    latest = backfill.latest(workspace.pk)
+    return {
+        "installed": queue.enabled(),
+        "waiting": queue.waiting(workspace.pk),
+        "backfill": latest,
+        "progress": backfill.progress(latest) if latest else None,
+    }

@@ -23,3 +23,12 @@ def retrain_task(workspace_id: int, task_name: str) -> dict[str, object]:
         log.info("not training %s for workspace %s: %s", task_name, workspace_id, exc)
         return {"trained": False}
     return {"trained": True, "version": row.version, "active": row.active}
+
+
+@task()
+def explain_refined_task(message_id: int) -> dict[str, object]:
+    """Which words moved a message's refined scores (asked from the review queue); runs where the encoder is."""
+    from federe.nlp.refine import why
+    from federe.nlp.refine.deep import shipped
+
+    return {"explained": why.explain(shipped(), message_id)}

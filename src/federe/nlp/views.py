@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from federe.core.pages import workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.inbox.models import Message
-from federe.nlp import learning, queries
-from federe.nlp.explain import TASK_NAMES, model_name
+from federe.nlp import explain, learning, queries
+from federe.nlp.explain import TASK_NAMES, model_name, refined_rows
 
 
 @workspace_page()
@@ -34,8 +34,16 @@ def models_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
             "nav": "moderation",
             "tasks": tasks,
             "can_moderate": has_perm(request.user, workspace, Perm.MODERATE),
+            "deep": queries.deep_tier(workspace),
         },
     )
+
+
+@workspace_page()
+def deep_progress(request: WorkspaceRequest, slug: str) -> HttpResponse:
+    """The deep tier's part of the models page, asked again every few seconds while a backfill runs."""
+    context = {"workspace": request.workspace, "deep": queries.deep_tier(request.workspace)}
+    return render(request, "nlp/_deep_tier.html", context)
 
 
 @workspace_page(post=True)
@@ -86,3 +94,18 @@ def correct_sentiment(request: WorkspaceRequest, slug: str, pk: int) -> HttpResp
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
         return redirect(back)
     return redirect("inbox:thread", slug=slug, pk=message.conversation_id)
+
+
+@workspace_page()
+def why_refined(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    """Which words moved a refined message's scores: a POST asks the worker to work it out (once), the page then
+    asks again (GET) until it is there."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    message = get_object_or_404(Message, workspace=request.workspace, pk=pk)
+    refined = (message.nlp or {}).get("tier") == "deep"
+    ready = message.nlp.get("deep", {}).get("why") if refined else None
+    if request.method == "POST" and refined and not ready:
+        explain.ask(message.pk)
+    context = {"workspace": request.workspace, "m": message, "explained": refined_rows(message), "ready": ready}
+    return render(request, "nlp/_why_refined.html", {**context, "waiting": not ready, "unrefined": not refined})

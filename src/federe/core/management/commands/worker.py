@@ -17,6 +17,8 @@ from federe.connections import tasks
 from federe.connections.services import dispatch_due_syncs
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
+from federe.nlp.refine import queue as deep_queue
+from federe.nlp.refine.runner import run_refiner
 from federe.publishing.worker import run_publisher
 from federe.webhooks.delivery import dispatch_due_deliveries
 
@@ -61,6 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--stop-after", type=float, default=None, help="Stop after this many seconds.")
         parser.add_argument("--no-dispatch", action="store_true", help="Only run tasks; do not enqueue due syncs.")
         parser.add_argument("--no-publish", action="store_true", help="Do not publish due posts in this worker.")
+        parser.add_argument("--no-refine", action="store_true", help="Do not run the deep tier in this worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
@@ -72,6 +75,8 @@ class Command(BaseCommand):
             threading.Thread(target=run_dispatcher, args=(stop, every), daemon=True, name="dispatcher").start()
         if not options["no_publish"]:
             threading.Thread(target=run_publisher, args=(stop,), daemon=True, name="publisher").start()
+        if not options["no_refine"] and deep_queue.enabled():
+            threading.Thread(target=run_refiner, args=(stop,), daemon=True, name="deep-tier").start()
         worker = Worker(
             queue_names=["*"],
             interval=options["interval"],

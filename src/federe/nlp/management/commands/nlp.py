@@ -55,6 +55,12 @@ class Command(WorkspaceCommand):
         act.add_argument("--task", choices=learning.LEARNED_TASKS, required=True)
         act.add_argument("--version", required=True, help="A version number, or 'shipped'.")
         act.add_argument("--as", dest="username", required=True, help="The moderator making the change.")
+        deep = sub.add_parser(
+            "backfill-deep", help="Refine stored messages with the deep tier, in batches, with progress (resumable)."
+        )
+        add_workspace_argument(deep, required=False, help="Only this workspace (default: every workspace).")
+        deep.add_argument("--batch", type=int, default=128, help="Messages per batch (default 128).")
+        deep.add_argument("--queue-only", action="store_true", help="Queue the messages for the worker and return.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.run(options["what"], options)
@@ -143,6 +149,12 @@ class Command(WorkspaceCommand):
         version = None if options["version"] == "shipped" else int(options["version"])
         learning.activate(workspace, options["task"], version, by=user)
         self.stdout.write(f"{options['task']}: {'shipped model' if version is None else f'version {version}'} on")
+
+    def do_backfill_deep(self, options: dict[str, Any]) -> None:
+        from federe.nlp.refine import command
+
+        workspace = self.workspace_from(options) if options["workspace"] is not None else None
+        command.run(self.stdout, workspace, batch=options["batch"], queue_only=options["queue_only"])
 
     @staticmethod
     def _describe(row: WorkspaceModel) -> str:

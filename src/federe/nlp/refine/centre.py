@@ -1,0 +1,37 @@
+"""A workspace's mean message vector per language, kept current: the sum and count grow with each refined batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from federe.nlp.models import LanguageCentre
+
+#: Below this many messages in a language the workspace's mean says little: the heads' shipped centre is used.
+MIN_MESSAGES = 50
+
+
+def current(workspace_id: int) -> dict[str, Any]:
+    """The centres the heads subtract for this workspace, by language (only languages with enough messages)."""
+    import numpy as np
+
+    rows = LanguageCentre.objects.filter(workspace_id=workspace_id, count__gte=MIN_MESSAGES)
+    return {r.language: (np.frombuffer(bytes(r.total), dtype=np.float64) / r.count).astype(np.float32) for r in rows}
+
+
+def add(workspace_id: int, vectors: Any, languages: Sequence[str]) -> None:
+    """Add a batch's vectors to the sums (inside the batch's transaction; the rows are locked while they move)."""
+    import numpy as np
+
+    for language in sorted(set(languages)):
+        rows = vectors[[i for i, lang in enumerate(languages) if lang == language]]
+        total = rows.astype(np.float64).sum(axis=0)
+        centre = LanguageCentre.objects.select_for_update().filter(workspace_id=workspace_id, language=language).first()
+        if centre is None:
+            LanguageCentre.objects.create(
+                workspace_id=workspace_id, language=language, count=len(rows), total=total.tobytes()
+            )
+            continue
+        centre.total = (np.frombuffer(bytes(centre.total), dtype=np.float64) + total).tobytes()
+        centre.count += len(rows)
+        centre.save(update_fields=["total", "count", "updated_at"])

@@ -1,0 +1,162 @@
+"""One batch of the deep tier: claim, encode once, score with every head, store in place, run the rules again.
+
+The encoding and the heads run outside any transaction; the scores, the workspace centres, the queue rows and the
+rules' decisions are written in one, so a batch is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from federe.inbox import services as inbox
+from federe.inbox.models import Message
+from federe.moderation.refined import after_refined
+from federe.nlp.models import DeepBackfill
+from federe.nlp.refine import centre, queue
+from federe.nlp.refine.deep import Refined, Scorer
+from federe.nlp.text import prepare
+
+log = logging.getLogger(__name__)
+BATCH = 128
+
+
+@dataclass
+class Batch:
+    claimed: int = 0
+    refined: int = 0
+    #: Seconds from each live message's queueing (its page's commit) to its refined scores' commit.
+    latencies: tuple[float, ...] = ()
+
+
+def run_batch(scorer: Scorer, *, limit: int = BATCH) -> Batch:
+    """Refine up to ``limit`` waiting messages; a failure frees them for another try (and gives up after three)."""
+    token, claimed = queue.claim(limit)
+    if not claimed:
+        return Batch()
+    try:
+        return refine(scorer, token, claimed)
+    except Exception:
+        log.exception("the deep tier failed on a batch of %d messages", len(claimed))
+        dropped = queue.give_up_or_release(token)
+        if dropped:
+            _say_given_up(dropped)
+        return Batch(claimed=len(claimed))
+
+
+def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batch:
+    by_id = {c.message_id: c for c in claimed}
+    messages = list(Message.objects.filter(pk__in=list(by_id)).select_related("connection", "conversation"))
+    scorable = [m for m in messages if m.language in queue.LANGUAGES]
+    texts = [prepare(m.body_text, language=m.language).text for m in scorable]
+    vectors: Any = scorer.encode(texts) if scorable else None  # one encoding per message, shared by every head
+    per_workspace: dict[int, list[int]] = defaultdict(list)
+    for i, message in enumerate(scorable):
+        per_workspace[message.workspace_id].append(i)
+    refined: dict[int, Refined] = {}
+    for workspace_id, rows in per_workspace.items():
+        languages = [scorable[i].language for i in rows]
+        fast_spam = [_fast_spam(scorable[i]) for i in rows]
+        scores = scorer.score(vectors[rows], languages, centre.current(workspace_id), fast_spam)
+        refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
+    with transaction.atomic():
+        mine = queue.finish(token, [c.pending_id for c in claimed])
+        kept = [m for m in scorable if by_id[m.pk].pending_id in mine]
+        for workspace_id, rows in per_workspace.items():
+            ours = [i for i in rows if by_id[scorable[i].pk].pending_id in mine]
+            if ours:
+                centre.add(workspace_id, vectors[ours], [scorable[i].language for i in ours])
+        upgraded = _store(kept, refined, scorer.version)
+        live = [m for m in upgraded if by_id[m.pk].live]
+        for workspace_id in {m.workspace_id for m in live}:
+            after_refined(workspace_id, [m for m in live if m.workspace_id == workspace_id])
+        _count_backfills([by_id[m.pk] for m in messages if by_id[m.pk].pending_id in mine])
+    now = time.time()
+    latencies = tuple(now - by_id[m.pk].queued_at.timestamp() for m in upgraded if by_id[m.pk].live)  # type: ignore[attr-defined]
+    return Batch(claimed=len(claimed), refined=len(upgraded), latencies=latencies)
+
+
+def _fast_spam(message: Message) -> float | None:
+    """The fast tier's own spam score (the n-gram model's), which the spam head combines with its own."""
+    fast = (message.nlp or {}).get("deep", {}).get("fast")
+    if fast:
+        return fast.get("spam")
+    return None if message.wave_id else message.spam_score
+
+
+def _store(messages: Sequence[Message], refined: dict[int, Refined], version: str) -> list[Message]:
+    """Upgrade each message's scores in place, keeping the fast tier's beside them; the messages upgraded."""
+    rows: dict[int, dict[str, Any]] = {}
+    upgraded = []
+    at = round(time.time(), 3)
+    for message in messages:
+        scores = refined[message.pk]
+        info = dict(message.nlp or {})
+        deep: dict[str, Any] = {"version": version, "at": at}
+        if scores.not_scored:
+            deep["not_scored"] = scores.not_scored
+            info["deep"] = deep
+            rows[message.pk] = _columns(message, info)
+            continue
+        previous = (message.nlp or {}).get("deep", {})
+        deep["fast"] = previous.get("fast") or {
+            "spam": message.spam_score,
+            "toxicity": message.toxicity_score,
+            "sentiment": message.sentiment,
+            "sentiment_score": message.sentiment_score,
+        }
+        if message.wave_id is None and scores.spam is not None:
+            message.spam_score = scores.spam
+        elif scores.spam is not None:
+            deep["spam"] = scores.spam  # a wave's members share the wave's score: it stays
+        if scores.toxicity is not None:
+            message.toxicity_score = scores.toxicity
+        if scores.sentiment:
+            message.sentiment, message.sentiment_score = scores.sentiment, scores.sentiment_score
+        info["tier"] = "deep"
+        info["deep"] = deep
+        info["models"] = {**info.get("models", {}), **scores.models}
+        rows[message.pk] = _columns(message, info)
+        upgraded.append(message)
+    inbox.refine_scores(rows)
+    for message in upgraded:
+        message.nlp = rows[message.pk]["nlp"]
+    return upgraded
+
+
+def _columns(message: Message, info: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "spam_score": message.spam_score,
+        "toxicity_score": message.toxicity_score,
+        "sentiment": message.sentiment,
+        "sentiment_score": message.sentiment_score,
+        "nlp": info,
+    }
+
+
+def _count_backfills(finished: Sequence[queue.Claimed]) -> None:
+    counts: dict[int, int] = defaultdict(int)
+    for row in finished:
+        if row.backfill_id is not None:
+            counts[row.backfill_id] += 1
+    for backfill_id, n in counts.items():
+        DeepBackfill.objects.filter(pk=backfill_id).update(done=F("done") + n, batches=F("batches") + 1)
+    DeepBackfill.objects.filter(pk__in=list(counts), finished_at__isnull=True, done__gte=F("total")).update(
+        finished_at=timezone.now()
+    )
+
+
+def _say_given_up(message_ids: list[int]) -> None:
+    """Messages that broke the deep tier three times keep their fast scores, and say so."""
+    infos = {}
+    for pk, info in Message.objects.filter(pk__in=message_ids).values_list("pk", "nlp"):
+        infos[pk] = {**(info or {}), "deep": {"not_scored": "error"}}
+    inbox.set_nlp_info(infos)
