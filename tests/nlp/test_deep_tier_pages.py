@@ -89,4 +89,4 @@ def test_french_readers_read_the_refined_words_in_french(client, refined):
     user = MembershipFactory(workspace=refined.workspace, role=Role.OWNER, user__language="fr").user
     client.force_login(user)
     page = client.get(reverse("moderation:queue", args=["acme"]))
-    assert "affiné".encode() in page.content and "Montrer les mots".encode() in page.content
+    assert "affiné".encode() in page.content and b"Montrer les mots" in page.content
