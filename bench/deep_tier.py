@@ -166,7 +166,8 @@ def main() -> None:
         latencies = sorted(done[pk] - committed[pk] for pk in done)
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
         print(
-            f"community rate: {len(committed)} messages at {per_page}/s for {args.seconds:.0f} s; refined {len(done)}; "
+            f"community rate: pages of {per_page} a second for {args.seconds:.0f} s, {len(committed)} of them French or "
+            f"English (queued); refined {len(done)}; "
             f"store→refined latency median {statistics.median(latencies):.2f} s, p95 {p95:.2f} s, "
             f"max {latencies[-1]:.2f} s (load {_load()})"
         )
@@ -176,12 +177,12 @@ def main() -> None:
         if args.burst:
             items = _items(args.burst, offset)
             before = _proc(worker.pid)
-            tick = time.monotonic()
+            t0 = time.time()
             ids = []
             for start in range(0, len(items), 500):
                 ids += _store(connection, items[start : start + 500])
             burst = _wait(ids, 1800)
-            wall = max(burst.values()) - (time.time() - (time.monotonic() - tick))
+            wall = max(burst.values()) - t0
             after = _proc(worker.pid)
             cpu = after["cpu"] - before["cpu"]
             print(

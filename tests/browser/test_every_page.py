@@ -351,6 +351,8 @@ NOT_PAGES = {
     "connections:targets",
     "inbox:reply", "inbox:retry", "inbox:status", "inbox:assign",
     "nlp:sentiment", "nlp:train", "nlp:activate",
+    # Fragments that the models page and the review queue fetch with htmx (tests/nlp/test_deep_tier_pages.py).
+    "nlp:deep", "nlp:why",
     "moderation:decide", "moderation:rule-backtest", "moderation:rule-toggle", "moderation:rule-move",
     "moderation:rule-delete",
     "people:export", "people:suggestions-refresh", "people:suggestion-decide", "people:merge-undo", "people:digest",
