@@ -166,8 +166,8 @@ def main() -> None:
         latencies = sorted(done[pk] - committed[pk] for pk in done)
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
         print(
-            f"community rate: pages of {per_page} a second for {args.seconds:.0f} s, {len(committed)} of them French or "
-            f"English (queued); refined {len(done)}; "
+            f"community rate: pages of {per_page} a second for {args.seconds:.0f} s, {len(committed)} messages in "
+            f"French or English (queued); refined {len(done)}; "
             f"store→refined latency median {statistics.median(latencies):.2f} s, p95 {p95:.2f} s, "
             f"max {latencies[-1]:.2f} s (load {_load()})"
         )
