@@ -337,6 +337,12 @@ SCREENS = [
     Screen("saved-reply-edit", "replies:edit", lambda ws: f"/w/{ws.slug}/saved-replies/{_saved_reply(ws).pk}/"),
     Screen("api-docs", "api-v1:openapi-view", lambda ws: "/api/v1/docs", _api_docs, translated=False),
     Screen("notifications", "notifications:list", _w("notifications/")),
+    Screen(
+        "escalation-teams",
+        "tickets:teams",
+        _w("escalation/"),
+        lambda p, ws: expect(p.locator("main form select[name=kind]")).to_be_visible(),
+    ),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -369,6 +375,8 @@ NOT_PAGES = {
     "replies:delete", "replies:picker", "replies:insert",
     "inbox:note-add", "inbox:note-edit", "inbox:note-delete",
     "notifications:bell", "notifications:read-all", "notifications:open",
+    "tickets:team-create", "tickets:team-edit", "tickets:team-rotate", "tickets:team-delete", "tickets:escalate",
+    "tickets:status", "tickets:hook",
 }  # fmt: skip
 
 

@@ -38,6 +38,18 @@ def team_signed(secret: str, payload: dict, *, msg_id: str = "msg_1", timestamp:
     }
 
 
+def post_signed(url: str, secret: str, payload: dict) -> dict:
+    """A team's system sending a signed update over real HTTP (to a live server); its JSON answer."""
+    import urllib.request
+
+    signed = team_signed(secret, payload)
+    request = urllib.request.Request(  # noqa: S310 - a test server's address
+        url, data=signed["data"], headers={**signed["headers"], "Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - a test server's address
+        return json.load(answer)
+
+
 @pytest.fixture
 def thread(synced):
     return Conversation.objects.filter(connection=synced).order_by("pk").first()
