@@ -14,8 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.permissions import Perm, require
+from federe.accounts.queries import members_who_can
 from federe.core import audit
+from federe.listening.forms import email_lines
 from federe.listening.models import Alert, AlertKind, AlertSettings, Mention
+from federe.notifications.models import Kind
+from federe.notifications.services import notify
 from federe.webhooks import announce as webhooks_announce
 
 
@@ -118,11 +122,32 @@ def check_spikes(workspace_id: int, query_ids: Sequence[int], now: datetime | No
                     continue
                 fired.append(alert)
                 webhooks_announce.alert_fired(alert)
+                notify_members(alert, config)
     if fired:
         from federe.listening.delivery import hand_out  # delivery reads this module's settings and wording
 
         hand_out([alert.pk for alert in fired], timezone.now())
     return fired
+
+
+def notify_members(alert: Alert, config: AlertSettings) -> None:
+    """The members who look after listening see the alert in the app. The e-mail of that notification (per
+    their choice) goes only to those the alert does not e-mail itself (their address is not in the settings'
+    list) and who did not turn listening alerts off: nobody gets the same alert twice."""
+    members = [m.user for m in members_who_can(alert.workspace, Perm.MANAGE_LISTENING)]
+    configured = {address.lower() for address in email_lines(config.emails)}
+    emailed_already = [u for u in members if u.email.lower() in configured or not u.notify_alerts]
+    params = {
+        "alert": alert.pk,
+        "query": alert.query_id,
+        "query_name": alert.query.name,
+        "alert_kind": alert.kind,
+        "window": alert.figures.get("window"),
+        "window_minutes": alert.figures.get("window_minutes"),
+    }
+    others = [u for u in members if u not in emailed_already]
+    notify(others, Kind.ALERT_FIRED, workspace=alert.workspace, params=params)
+    notify(emailed_already, Kind.ALERT_FIRED, workspace=alert.workspace, params=params, email=False)
 
 
 def describe(alert: Alert) -> str:
