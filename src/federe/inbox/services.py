@@ -234,7 +234,7 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any, email_assignee
     """Hand the thread to a member who can answer (or to nobody); a new assignee other than ``by`` is notified
     (in the app, and by e-mail per their choice unless ``email_assignee`` is False: the caller e-mails them)."""
     require(by, conversation.workspace, Perm.ASSIGN)
-    previous = conversation.assignee_id
+    previous = conversation.assignee
     if assignee is not None and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists():
         raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
     if assignee is not None and not has_perm(assignee, conversation.workspace, Perm.REPLY):
@@ -254,8 +254,8 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any, email_assignee
         target=conversation,
         details={"assignee": assignee.get_username() if assignee else None},
     )
-    webhooks_announce.thread_assigned(conversation, by)
-    if assignee is not None and assignee.pk != previous:
+    if assignee is not None and (previous is None or assignee.pk != previous.pk):
+        webhooks_announce.thread_assigned(conversation, by)
         notify(
             [assignee],
             Kind.ASSIGNED,
@@ -264,6 +264,8 @@ def assign(*, conversation: Conversation, assignee: Any, by: Any, email_assignee
             conversation=conversation,
             email=email_assignee,
         )
+    elif assignee is None and previous is not None:  # taken back: its own event, and no one to notify
+        webhooks_announce.thread_unassigned(conversation, previous, by)
     return conversation
 
 

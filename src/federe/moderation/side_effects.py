@@ -15,16 +15,22 @@ from federe.accounts.permissions import ROLE_PERMS, Perm
 from federe.accounts.queries import members_of, members_who_can
 from federe.connections.models import Connection
 from federe.core import audit
-from federe.inbox.models import ConversationStatus
+from federe.inbox.models import Conversation, ConversationStatus
 from federe.moderation.models import Decision, SideAction
+from federe.notifications.models import Kind
+from federe.notifications.services import notify
+from federe.webhooks import announce as webhooks_announce
 
 
 def apply_side_actions(connection: Connection, decisions: list[Decision]) -> None:
     """Assignments happen now; notices are e-mailed after the page's transaction commits."""
     members = {m.user.get_username(): m.user for m in members_who_can(connection.workspace, Perm.REPLY)}
+    handed: dict[int, tuple[Conversation, Decision]] = {}  # the threads whose assignee changed, and why
     for decision in decisions:
         conversation = decision.message.conversation
         if decision.action == SideAction.ASSIGN and decision.detail in members:
+            if conversation.assignee_id != members[decision.detail].pk:
+                handed[conversation.pk] = (conversation, decision)
             conversation.assignee = members[decision.detail]
             if conversation.status == ConversationStatus.NEW:
                 conversation.status = ConversationStatus.ASSIGNED
@@ -36,9 +42,24 @@ def apply_side_actions(connection: Connection, decisions: list[Decision]) -> Non
                 target=conversation,
                 details={"assignee": decision.detail, "message": decision.message_id},
             )
+    for conversation, decision in handed.values():
+        _announce_assignment(conversation, decision)
     notices = [d.pk for d in decisions if d.action == SideAction.NOTIFY]
     if notices:
         transaction.on_commit(partial(notify_moderators, notices))
+
+
+def _announce_assignment(conversation: Conversation, decision: Decision) -> None:
+    """Like a teammate's assignment: the thread.assigned event, and the assignee notified (the rule named)."""
+    webhooks_announce.thread_assigned(conversation, None)
+    rule = decision.rule_version.rule.name if decision.rule_version is not None else ""
+    notify(
+        [conversation.assignee],
+        Kind.ASSIGNED,
+        workspace=conversation.workspace,
+        conversation=conversation,
+        params={"rule": rule} if rule else {},
+    )
 
 
 def notify_moderators(decision_ids: list[int]) -> int:

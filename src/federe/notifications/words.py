@@ -18,6 +18,9 @@ def describe(notification: Notification) -> str:
     params = notification.params if isinstance(notification.params, dict) else {}
     if notification.kind == Kind.NOTE_MENTION:
         return _("%(actor)s mentioned you in a note on “%(thread)s”") % {"actor": actor, "thread": thread}
+    if notification.kind == Kind.ASSIGNED and notification.actor is None and params.get("rule"):
+        words = {"rule": str(params["rule"]), "thread": thread}
+        return _("The rule “%(rule)s” assigned “%(thread)s” to you") % words
     if notification.kind == Kind.ASSIGNED:
         return _("%(actor)s assigned “%(thread)s” to you") % {"actor": actor, "thread": thread}
     if notification.kind == Kind.SLA_BREACH:

@@ -57,6 +57,18 @@ def thread_assigned(conversation: Any, by: Any) -> None:
     )
 
 
+def thread_unassigned(conversation: Any, previous: Any, by: Any) -> None:
+    emit(
+        conversation.workspace_id,
+        events.THREAD_UNASSIGNED,
+        {
+            "thread": {"id": conversation.pk, "status": conversation.status, "channel": conversation.connection_id},
+            "previous_assignee": {"id": previous.pk, "username": previous.get_username()} if previous else None,
+            "by": by.get_username() if by else None,
+        },
+    )
+
+
 def thread_closed(conversation: Any, by: Any) -> None:
     emit(
         conversation.workspace_id,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 MESSAGE_RECEIVED = "message.received"
 THREAD_ASSIGNED = "thread.assigned"
+THREAD_UNASSIGNED = "thread.unassigned"
 THREAD_CLOSED = "thread.closed"
 DECISION_MADE = "moderation.decision"
 ALERT_FIRED = "listening.alert"
@@ -17,6 +18,7 @@ TEST = "webhook.test"
 EVENT_TYPES = {
     MESSAGE_RECEIVED: _("Message received"),
     THREAD_ASSIGNED: _("Thread assigned"),
+    THREAD_UNASSIGNED: _("Thread unassigned"),
     THREAD_CLOSED: _("Thread closed"),
     DECISION_MADE: _("Moderation decision made"),
     ALERT_FIRED: _("Listening alert fired"),
