@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from federe.accounts.models import EmailChoice, Role
 from federe.inbox.models import Conversation
-from federe.notifications import services
+from federe.notifications import digests, services
 from federe.notifications.models import Kind, Notification
 from federe.notifications.words import describe
 
@@ -159,7 +159,7 @@ def test_each_new_kind_follows_its_own_email_choice(conv, hana, mailoutbox, djan
         )
     assert len(mailoutbox) == 1 and "Acme" in mailoutbox[0].subject
     assert f"/w/{conv.workspace.slug}/listening/queries/41/" in mailoutbox[0].body
-    assert services.send_digests() == 1
+    assert digests.send_digests() == 1
     assert "IT" in mailoutbox[1].body and "résolue" in mailoutbox[1].body
     assert Notification.objects.get(kind=Kind.SLA_BREACH).emailed_at is None  # off: in the app only
 

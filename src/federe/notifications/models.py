@@ -31,6 +31,21 @@ PREFERENCE_FIELD = {
 }
 
 
+class Digest(models.Model):
+    """A user's daily digest, written in the transaction that sends it: unique per user and day (the user's own
+    day), so that two workers, a restarted one or the command never send one day's digest twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"digest of {self.user_id} on {self.day}"
+
+
 class Notification(WorkspaceScoped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -15,7 +14,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
 
 from federe.accounts.models import EmailChoice, Membership, User, Workspace
 from federe.notifications.models import PREFERENCE_FIELD, Kind, Notification
@@ -25,7 +23,7 @@ MAX_EXCERPT = 200
 
 
 @contextmanager
-def _as_reader(user: User, workspace: Workspace) -> Iterator[None]:
+def as_reader(user: User, workspace: Workspace) -> Iterator[None]:
     """The user's language and timezone (else the workspace's) while their e-mail is written."""
     try:
         zone = zoneinfo.ZoneInfo(user.timezone or workspace.timezone)
@@ -87,7 +85,7 @@ def _link(notification: Notification) -> str:
     return settings.FEDERE_BASE_URL + path_of(notification)
 
 
-def _lines(notification: Notification) -> str:
+def lines(notification: Notification) -> str:
     parts = [describe(notification), excerpt(notification), _link(notification)]
     return "\n".join(part for part in parts if part)
 
@@ -101,35 +99,13 @@ def email_now(notification_ids: list[int]) -> int:
     for n in rows:
         if not _wants(n.user, n.kind, EmailChoice.NOW):
             continue
-        with _as_reader(n.user, n.workspace):
+        with as_reader(n.user, n.workspace):
             subject = f"[{n.workspace.name}] {describe(n)}"
-            body = _lines(n)
+            body = lines(n)
         send_mail(subject[:200], body, None, [n.user.email], fail_silently=True)
         Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
-
-
-def send_digests() -> int:
-    """One e-mail per user and workspace with the notifications not yet e-mailed of the kinds they want in a
-    digest (run daily: `federe notifications digest`). Returns how many e-mails were sent."""
-    pending: dict[tuple[int, int], list[Notification]] = defaultdict(list)
-    rows = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
-        "user", "actor", "conversation", "workspace"
-    )
-    for n in rows.order_by("created_at", "id"):
-        if _wants(n.user, n.kind, EmailChoice.DIGEST):
-            pending[(n.user_id, n.workspace_id)].append(n)
-    for notifications in pending.values():
-        user, workspace = notifications[0].user, notifications[0].workspace
-        with _as_reader(user, workspace):
-            subject = ngettext(
-                "[%(workspace)s] %(n)d notification", "[%(workspace)s] %(n)d notifications", len(notifications)
-            ) % {"workspace": workspace.name, "n": len(notifications)}
-            body = "\n\n".join(_lines(n) for n in notifications)
-        send_mail(subject, body, None, [user.email], fail_silently=True)
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
-    return len(pending)
 
 
 # --------------------------------------------------------------------------- reading

@@ -19,14 +19,19 @@ from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
 from federe.nlp.refine import queue as deep_queue
 from federe.nlp.refine.runner import run_refiner
+from federe.notifications.digests import send_digests
 from federe.publishing.worker import run_publisher
 from federe.webhooks.delivery import dispatch_due_deliveries
 
 logger = logging.getLogger("federe.worker")
+#: How often the dispatcher looks for users whose daily digest is due (their morning has come).
+DIGEST_LOOK_SECONDS = 60.0
 
 
 def run_dispatcher(stop: threading.Event, every: float) -> None:
-    """Enqueue due rows every few seconds; rows, not memory, hold the schedule."""
+    """Enqueue due rows every few seconds; rows, not memory, hold the schedule (the digests' too: a Digest row
+    per user and day, so that a restart or a second worker sends none twice)."""
+    next_digests = 0.0
     while not stop.is_set():
         try:
             ids = dispatch_due_syncs()
@@ -41,6 +46,11 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
             hooks = dispatch_due_deliveries()
             if hooks:
                 logger.info("webhook events queued for delivery: %d", len(hooks))
+            if time.monotonic() >= next_digests:
+                next_digests = time.monotonic() + DIGEST_LOOK_SECONDS
+                digests = send_digests(morning_only=True)
+                if digests:
+                    logger.info("notification digests sent: %d", digests)
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:

@@ -7,11 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
-from federe.notifications.services import send_digests
+from federe.notifications.digests import send_digests
 
 
 class Command(BaseCommand):
-    help = "Notifications: `digest` e-mails the daily digests (run it once a day, e.g. from cron)."
+    help = (
+        "Notifications: `digest` e-mails today's digests now (the worker sends them by itself each morning; "
+        "one a day per user either way)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["digest"])
