@@ -113,7 +113,26 @@ def test_a_reply_that_fails_to_send_counts_nothing(client, workspace, owner, con
     assert saved.usage_count == 0
 
 
-def test_another_workspace_s_saved_reply_is_not_counted(workspace, owner, other_workspace):
+def test_another_workspace_s_saved_reply_is_not_counted(workspace, owner, other_workspace, conversation):
     ws, rival_owner, _conn = other_workspace
     theirs = make(ws, rival_owner, "Theirs")
-    assert services.count_used(workspace, [theirs.pk]) == 0
+    assert services.count_used(conversation, [theirs.pk]) == 0
+
+
+def test_only_saved_replies_offered_on_the_thread_count_when_a_reply_is_sent(
+    client, workspace, owner, conversation, second_channel, other_workspace
+):
+    """The ids come from the form: another channel's saved reply, another workspace's, or a non-ASCII digit
+    counts nothing (and "²" is no 500)."""
+    everywhere = make(workspace, owner, "Everywhere")
+    here = make(workspace, owner, "Here", connection=conversation.connection)
+    elsewhere = make(workspace, owner, "Elsewhere", connection=second_channel)
+    ws, rival_owner, _conn = other_workspace
+    theirs = make(ws, rival_owner, "Theirs")
+    client.force_login(owner)
+    ids = [str(everywhere.pk), str(here.pk), str(elsewhere.pk), str(theirs.pk), "²", "9" * 30]
+    data = {"body": "Hi Zoé", "in_reply_to": "", "saved_reply": ids}
+    response = client.post(reverse("inbox:reply", args=[workspace.slug, conversation.pk]), data)
+    assert response.status_code == 302
+    counts = dict(SavedReply.objects.values_list("title", "usage_count"))
+    assert counts == {"Everywhere": 1, "Here": 1, "Elsewhere": 0, "Theirs": 0}

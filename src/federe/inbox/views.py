@@ -16,6 +16,7 @@ from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, members_who_can
 from federe.connections.queries import connections_of
 from federe.core.pages import workspace_page
+from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import notes, queries, services
@@ -35,7 +36,8 @@ def _conversation(workspace: Workspace, pk: int) -> Conversation:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values[:20] if v.isdigit() and len(v) < 12]
+    """The ids of a form's list, ASCII digits only ("²" is a digit to isdigit() and no number to int())."""
+    return [n for n in (whole_number(v) for v in values[:20]) if n is not None]
 
 
 def _list_query(request: AuthedRequest) -> str:
@@ -146,7 +148,7 @@ def reply(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         flash.error(request, str(exc))
         return _render_thread(request, workspace, conv)
     if sent.state == ReplyState.SENT:
-        saved_replies.count_used(workspace, _ids(request.POST.getlist("saved_reply")))
+        saved_replies.count_used(conv, _ids(request.POST.getlist("saved_reply")))
         flash.success(request, _("Reply sent on %(channel)s.") % {"channel": conv.connection.name})
     else:
         flash.error(request, _("The reply could not be sent; it is kept below with the reason."))

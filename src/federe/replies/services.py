@@ -141,6 +141,10 @@ def render_for(saved: SavedReply, conversation: Conversation, *, agent: Any, ans
     return template.render(saved.body, values_for(conversation, agent), clean)
 
 
-def count_used(workspace: Workspace, ids: Iterable[int]) -> int:
-    """One more use for each saved reply of ``ids`` (once each) in the workspace: a reply using them was sent."""
-    return SavedReply.objects.filter(workspace=workspace, pk__in=set(ids)).update(usage_count=F("usage_count") + 1)
+def count_used(conversation: Conversation, ids: Iterable[int]) -> int:
+    """One more use for each saved reply of ``ids`` (once each) that the thread offers: of its workspace, on every
+    channel or on the thread's. The ids come from the reply form: any other is ignored."""
+    offered = SavedReply.objects.filter(workspace_id=conversation.workspace_id).filter(
+        Q(connection__isnull=True) | Q(connection_id=conversation.connection_id)
+    )
+    return offered.filter(pk__in=set(ids)).update(usage_count=F("usage_count") + 1)
