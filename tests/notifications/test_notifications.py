@@ -166,3 +166,19 @@ def test_the_profile_page_saves_each_kinds_email_choice_and_refuses_others(clien
     assert refused.status_code == 422
     owner.refresh_from_db()
     assert owner.notify_assigned == EmailChoice.OFF
+
+
+def test_the_demo_leaves_notes_whose_mentions_ring_the_demo_users_bell(client, db):
+    from federe.accounts.models import User, Workspace
+    from federe.core.demo import load_demo
+    from federe.inbox.models import InternalNote
+
+    assert load_demo(say=lambda _line: None)
+    workspace = Workspace.objects.get(slug="cafe-lumiere")
+    user = User.objects.get(username="demo")
+    assert InternalNote.objects.filter(workspace=workspace, body__contains="@demo").count() == 2
+    mentions = Notification.objects.filter(user=user, workspace=workspace, kind=Kind.NOTE_MENTION)
+    assert sorted(n.actor.username for n in mentions) == ["camille", "max"]
+    client.force_login(user)
+    bell = client.get(reverse("notifications:bell", args=[workspace.slug])).content.decode()
+    assert f'class="count">{services.unread_count(user, workspace)}<' in bell
