@@ -31,6 +31,16 @@ def create(workspace: Workspace, name: str) -> Label:
     return existing or Label.objects.create(workspace=workspace, name=name)
 
 
+def find(workspace: Workspace, name: str) -> Label | None:
+    """The workspace's label of that name (case and extra spaces ignored), if there is one."""
+    name = " ".join(name.split())
+    return Label.objects.filter(workspace=workspace, name__iexact=name).first() if name else None
+
+
+def names(workspace: Workspace) -> list[str]:
+    return list(Label.objects.filter(workspace=workspace).values_list("name", flat=True))
+
+
 def _scoped(workspace: Workspace, label: Label, conversation_ids: Iterable[int]) -> list[int]:
     if label.workspace_id != workspace.pk:
         raise ValidationError(_("This label belongs to another workspace."))

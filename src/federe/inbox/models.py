@@ -216,3 +216,36 @@ class InternalNote(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class ReadState(models.Model):
+    """Where a member has read a thread up to: the thread's ``last_message_at`` when they opened it (or marked it
+    read). No row, or a newer last message since, means unread for them. One row per (user, thread) at most."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="read_states")
+    seen_up_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "conversation"], name="read_state_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.conversation_id}"
+
+
+class SavedFilter(WorkspaceScoped):
+    """A member's named inbox filter (a view and filters, kept as the inbox's query string): theirs alone, in one
+    workspace; names unique per member, compared without case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "workspace", "user", name="saved_filter_name_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

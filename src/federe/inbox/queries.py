@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from federe.accounts.models import Workspace
 from federe.core.params import whole_number
+from federe.inbox import named_views
 from federe.inbox.models import Conversation, ConversationStatus, Language, Message
 from federe.moderation.models import Decision
 from federe.people.queries import messages_by_segment
@@ -24,6 +26,7 @@ class InboxFilters:
     language: str = ""
     held: bool = False
     segment: int | None = None  # a saved people segment: conversations with a message of one of its persons
+    view: str = ""  # a named view's slug (inbox/named_views.py)
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> InboxFilters:
@@ -31,12 +34,14 @@ class InboxFilters:
         segment = params.get("segment") or ""
         status = params.get("status") or ""
         language = params.get("language") or ""
+        view = params.get("view") or ""
         return cls(
             connection=whole_number(connection),
             status=status if status in ConversationStatus.values else "",
             language=language if language in Language.values else "",
             held=params.get("held") == "1",
             segment=whole_number(segment),
+            view=view if named_views.get(view) else "",
         )
 
     def as_query(self) -> str:
@@ -47,12 +52,16 @@ class InboxFilters:
             "language": self.language,
             "held": "1" if self.held else "",
             "segment": self.segment or "",
+            "view": self.view,
         }
         return urlencode({name: value for name, value in params.items() if value})
 
 
-def conversations(workspace: Workspace, filters: InboxFilters) -> QuerySet[Conversation]:
+def conversations(workspace: Workspace, filters: InboxFilters, user: Any = None) -> QuerySet[Conversation]:
+    """The threads the filters let through; for a reader (``user``), their named view applies and each thread
+    says whether they have read it (``is_read``)."""
     qs = Conversation.objects.filter(workspace=workspace).select_related("connection", "assignee")
+    view = named_views.get(filters.view) if user is not None else None
     if filters.connection:
         qs = qs.filter(connection_id=filters.connection)
     if filters.status:
@@ -63,7 +72,19 @@ def conversations(workspace: Workspace, filters: InboxFilters) -> QuerySet[Conve
         qs = qs.filter(messages__network_status="held").distinct()
     if filters.segment:
         qs = qs.filter(pk__in=messages_by_segment(workspace, filters.segment).values("conversation_id"))
+    if user is not None:
+        qs = qs.annotate(is_read=named_views.is_read(user))
+    if view is not None:
+        qs = view.narrow(qs, user)
+        if view.ordered:
+            return qs
     return qs.order_by("-last_message_at", "-id")
+
+
+def view_counts(workspace: Workspace, user: Any) -> dict[str, int]:
+    """How many threads each named view holds for ``user``: one COUNT query per view."""
+    base = Conversation.objects.filter(workspace=workspace)
+    return {slug: view.narrow(base, user).count() for slug, view in named_views.VIEWS.items()}
 
 
 def conversation(workspace: Workspace, pk: int) -> Conversation:

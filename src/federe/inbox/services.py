@@ -229,18 +229,25 @@ def _record_sent(
     )
 
 
+def check_assignee(workspace: Any, assignee: Any) -> None:
+    """Threads go to a member who can answer them, or to nobody (``None``)."""
+    if assignee is None:
+        return
+    if not Membership.objects.filter(workspace=workspace, user=assignee).exists():
+        raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
+    if not has_perm(assignee, workspace, Perm.REPLY):
+        raise ValidationError(
+            {"assignee": _("%(user)s cannot answer threads: their role is read-only.") % {"user": assignee}}
+        )
+
+
 @transaction.atomic
 def assign(*, conversation: Conversation, assignee: Any, by: Any, email_assignee: bool = True) -> Conversation:
     """Hand the thread to a member who can answer (or to nobody); a new assignee other than ``by`` is notified
     (in the app, and by e-mail per their choice unless ``email_assignee`` is False: the caller e-mails them)."""
     require(by, conversation.workspace, Perm.ASSIGN)
     previous = conversation.assignee
-    if assignee is not None and not Membership.objects.filter(workspace=conversation.workspace, user=assignee).exists():
-        raise ValidationError({"assignee": _("This person is not a member of the workspace.")})
-    if assignee is not None and not has_perm(assignee, conversation.workspace, Perm.REPLY):
-        raise ValidationError(
-            {"assignee": _("%(user)s cannot answer threads: their role is read-only.") % {"user": assignee}}
-        )
+    check_assignee(conversation.workspace, assignee)
     conversation.assignee = assignee
     if assignee is not None and conversation.status == ConversationStatus.NEW:
         conversation.status = ConversationStatus.ASSIGNED

@@ -19,7 +19,7 @@ from federe.core.pages import workspace_page
 from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
-from federe.inbox import notes, queries, services
+from federe.inbox import list_views, notes, queries, reading, services
 from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
 from federe.inbox.models import Conversation, ConversationStatus, Direction, Language, Message, Reply, ReplyState
 from federe.moderation import menu
@@ -54,6 +54,7 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
     if can_moderate:  # each message's action menu: its channel's actions only
         menu.attach(m for m in thread if m.direction == Direction.INBOUND)
     notes_after = notes.attach_notes(thread, notes.notes_of(conv))  # internal notes, interleaved by time
+    reading.mark_read(workspace, request.user, [conv.pk])  # the reader sees it up to its last message
     return {
         "notes_after": notes_after,
         "teammates": members_of(workspace),
@@ -85,7 +86,8 @@ def _inbox_page(
     """The list, and the thread ``pk`` beside it when one is open (the page without JavaScript)."""
     workspace = request.workspace
     filters = queries.InboxFilters.from_params(request.GET.dict())
-    page = Paginator(queries.conversations(workspace, filters), 40).get_page(request.GET.get("page"))
+    listing = queries.conversations(workspace, filters, request.user).prefetch_related("labels")
+    page = Paginator(listing, 40).get_page(request.GET.get("page"))
     context = {
         "workspace": workspace,
         "nav": "inbox",
@@ -96,6 +98,7 @@ def _inbox_page(
         "languages": Language.choices,
         "segments": segments_of(workspace),
         "query": filters.as_query(),
+        **list_views.list_context(request, filters),
     }
     if pk is not None:
         context.update(_thread_context(request, workspace, _conversation(workspace, pk), form))

@@ -44,17 +44,26 @@ def messages_received(workspace_id: int, messages: Sequence[Any]) -> None:
     )
 
 
-def thread_assigned(conversation: Any, by: Any) -> None:
+def _thread(conversation: Any) -> dict[str, Any]:
+    return {"id": conversation.pk, "status": conversation.status, "channel": conversation.connection_id}
+
+
+def _assigned(conversation: Any, by: Any) -> dict[str, Any]:
     assignee = conversation.assignee
-    emit(
-        conversation.workspace_id,
-        events.THREAD_ASSIGNED,
-        {
-            "thread": {"id": conversation.pk, "status": conversation.status, "channel": conversation.connection_id},
-            "assignee": {"id": assignee.pk, "username": assignee.get_username()} if assignee else None,
-            "by": by.get_username() if by else None,
-        },
-    )
+    return {
+        "thread": _thread(conversation),
+        "assignee": {"id": assignee.pk, "username": assignee.get_username()} if assignee else None,
+        "by": by.get_username() if by else None,
+    }
+
+
+def thread_assigned(conversation: Any, by: Any) -> None:
+    emit(conversation.workspace_id, events.THREAD_ASSIGNED, _assigned(conversation, by))
+
+
+def threads_assigned(workspace_id: int, conversations: Sequence[Any], by: Any) -> None:
+    """A bulk assignment: one event per thread, in one bulk insert."""
+    emit_many(workspace_id, events.THREAD_ASSIGNED, [_assigned(c, by) for c in conversations])
 
 
 def thread_unassigned(conversation: Any, previous: Any, by: Any) -> None:
@@ -70,14 +79,13 @@ def thread_unassigned(conversation: Any, previous: Any, by: Any) -> None:
 
 
 def thread_closed(conversation: Any, by: Any) -> None:
-    emit(
-        conversation.workspace_id,
-        events.THREAD_CLOSED,
-        {
-            "thread": {"id": conversation.pk, "status": conversation.status, "channel": conversation.connection_id},
-            "by": by.get_username() if by else None,
-        },
-    )
+    threads_closed(conversation.workspace_id, [conversation], by)
+
+
+def threads_closed(workspace_id: int, conversations: Sequence[Any], by: Any) -> None:
+    """Threads closed (one, or a bulk close): one event per thread, in one bulk insert."""
+    who = by.get_username() if by else None
+    emit_many(workspace_id, events.THREAD_CLOSED, [{"thread": _thread(c), "by": who} for c in conversations])
 
 
 def decisions_made(workspace_id: int, decisions: Sequence[Any]) -> None:
