@@ -25,7 +25,18 @@ from federe.connections.services import sync_connection
 from federe.core.models import AuditEvent
 from federe.core.routing import WORKSPACE_PREFIX
 from federe.inbox import notes as inbox_notes
-from federe.inbox.models import Conversation, InternalNote, Message, Reply, ReplyState, ReviewState
+from federe.inbox import reading as inbox_reading
+from federe.inbox import saved_filters as inbox_saved_filters
+from federe.inbox.models import (
+    Conversation,
+    InternalNote,
+    Message,
+    ReadState,
+    Reply,
+    ReplyState,
+    ReviewState,
+    SavedFilter,
+)
 from federe.inbox.services import send_reply
 from federe.links import services as link_services
 from federe.links.models import ClickCount, LinkSettings, ShortLink, UtmPreset
@@ -130,6 +141,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_webhooks(tenant)
     _populate_saved_replies(tenant)
     _populate_tickets(tenant)
+    _populate_inbox_views(tenant)
     return tenant
 
 
@@ -140,6 +152,14 @@ def _populate_tickets(t: Tenant) -> None:
     )
     ticket = ticket_services.create_ticket(message=t.message, team=ticket_team, by=t.owner, note="secret note")
     t.extra.update(ticket_team=ticket_team, ticket=ticket)
+
+
+def _populate_inbox_views(t: Tenant) -> None:
+    """A saved filter of the owner's, and the thread read by them."""
+    t.extra["saved_filter"] = inbox_saved_filters.add(
+        t.workspace, t.owner, f"{t.workspace.name} secret filter", "view=mine"
+    )
+    inbox_reading.mark_read(t.workspace, t.owner, [t.conversation.pk])
 
 
 def _populate_webhooks(t: Tenant) -> None:
@@ -306,6 +326,8 @@ def snapshot() -> dict[str, Any]:
                 DeliveryAttempt,
                 SavedReply,
                 InternalNote,
+                SavedFilter,
+                ReadState,
                 Notification,
                 Team,
                 Ticket,
@@ -321,6 +343,9 @@ def snapshot() -> dict[str, Any]:
             Endpoint.objects.order_by("pk").values_list("pk", "url", "events", "enabled", "secret_encrypted")
         ),
         "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", "state", "attempts")),
+        "saved_filters": list(SavedFilter.objects.order_by("pk").values_list("pk", "name", "query")),
+        "read_states": list(ReadState.objects.order_by("pk").values_list("pk", "user_id", "seen_up_to")),
+        "thread_labels": list(Conversation.labels.through.objects.order_by("pk").values_list("pk", "label_id")),
         "internal_notes": list(InternalNote.objects.order_by("pk").values_list("pk", "body", "conversation_id")),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "clicks": list(ClickCount.objects.order_by("pk").values_list("pk", "count")),
@@ -389,6 +414,10 @@ POST_ONLY = {
     "inbox:note-add",
     "inbox:note-edit",
     "inbox:note-delete",
+    "inbox:bulk",
+    "inbox:filter-save",
+    "inbox:filter-rename",
+    "inbox:filter-delete",
     "notifications:read-all",
     "notifications:open",
     "connections:sync",
@@ -499,6 +528,22 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", url("inbox:note-edit", B, pk=b.conversation.pk, note_pk=inote), {"note": "sneaky"}),
             ("post", url("inbox:note-edit", A, pk=b.conversation.pk, note_pk=inote), {"note": "sneaky"}),
             ("post", url("inbox:note-edit", A, pk=a.conversation.pk, note_pk=inote), {"note": "sneaky"}),
+        ],
+        "inbox:bulk": [
+            ("post", url("inbox:bulk", B), {"ids": [str(b.conversation.pk)], "action": "close"}),
+            ("post", url("inbox:bulk", A), {"ids": [str(b.conversation.pk)], "action": "close"}),
+            ("post", url("inbox:bulk", A), {"ids": [str(b.conversation.pk)], "action": "label", "label": "x"}),
+            ("post", url("inbox:bulk", A), {"ids": [str(b.conversation.pk)], "action": "read"}),
+        ],
+        "inbox:filters": [("get", url("inbox:filters", B), {})],
+        "inbox:filter-save": [("post", url("inbox:filter-save", B), {"name": "sneaky", "back": "view=mine"})],
+        "inbox:filter-rename": [
+            ("post", url("inbox:filter-rename", B, pk=b.extra["saved_filter"].pk), {"name": "sneaky"}),
+            ("post", url("inbox:filter-rename", A, pk=b.extra["saved_filter"].pk), {"name": "sneaky"}),
+        ],
+        "inbox:filter-delete": [
+            ("post", url("inbox:filter-delete", B, pk=b.extra["saved_filter"].pk), {"confirmed": "yes"}),
+            ("post", url("inbox:filter-delete", A, pk=b.extra["saved_filter"].pk), {"confirmed": "yes"}),
         ],
         "inbox:note-delete": [
             ("post", url("inbox:note-delete", B, pk=b.conversation.pk, note_pk=inote), {}),
@@ -976,6 +1021,8 @@ def test_ui_lists_of_a_never_show_b_s_rows(client, tenants):
     tokens = client.get(reverse("accounts:tokens", args=[A]))
     assert [t.pk for t in tokens.context["tokens"]] == [a.token.pk]
 
+    filters = client.get(reverse("inbox:filters", args=[A])).content.decode()
+    assert a.extra["saved_filter"].name in filters and b.extra["saved_filter"].name not in filters
     saved = client.get(reverse("replies:list", args=[A])).content.decode()
     assert a.extra["saved_reply"].title in saved and b.extra["saved_reply"].title not in saved
     picker = client.get(reverse("replies:picker", args=[A, a.conversation.pk])).content.decode()
@@ -1086,6 +1133,14 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ("post", "/api/v1/messages/{message_id}/assign"): [(f"/messages/{msg}/assign", assignee)],
         # the thread is named in the query (list) or the body (create)
         ("get", "/api/v1/notes"): [(f"/notes?conversation={conv}", {})],
+        ("post", "/api/v1/inbox/bulk"): [
+            ("/inbox/bulk", {"action": "close", "ids": [conv]}),
+            ("/inbox/bulk", {"action": "read", "ids": [conv]}),
+        ],
+        ("patch", "/api/v1/saved-filters/{saved_filter_id}"): [
+            (f"/saved-filters/{b.extra['saved_filter'].pk}", {"name": "sneaky"})
+        ],
+        ("delete", "/api/v1/saved-filters/{saved_filter_id}"): [(f"/saved-filters/{b.extra['saved_filter'].pk}", {})],
         ("post", "/api/v1/notes"): [("/notes", {"conversation_id": conv, "body": "sneaky @" + b.owner.username})],
         # a ticket names its message and its team (A's message with B's team: tests/tickets/test_api_cli.py)
         ("post", "/api/v1/tickets"): [("/tickets", {"message_id": msg, "team_id": b.extra["ticket_team"].pk})],
@@ -1179,6 +1234,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/posts/import"),
     ("post", "/api/v1/webhooks"),
     ("post", "/api/v1/saved-replies"),
+    ("post", "/api/v1/saved-filters"),
 }
 
 LIST_OPERATIONS = {
@@ -1191,6 +1247,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/saved-replies"),
     ("get", "/api/v1/tickets"),
     ("get", "/api/v1/tickets/teams"),
+    ("get", "/api/v1/saved-filters"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),

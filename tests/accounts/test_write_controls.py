@@ -38,6 +38,12 @@ WRITE_PERM: dict[str, Perm | None] = {
     "inbox:note-add": Perm.REPLY,
     "inbox:note-edit": Perm.REPLY,
     "inbox:note-delete": Perm.REPLY,
+    # every member marks threads read or unread (the bulk bar offers the other actions to ASSIGN only) and keeps
+    # saved filters of their own
+    "inbox:bulk": Perm.VIEW,
+    "inbox:filter-save": Perm.VIEW,
+    "inbox:filter-rename": Perm.VIEW,
+    "inbox:filter-delete": Perm.VIEW,
     "notifications:read-all": Perm.VIEW,
     "notifications:open": Perm.VIEW,
     "listening:escalate": Perm.ASSIGN,

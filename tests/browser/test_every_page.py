@@ -232,6 +232,12 @@ SCREENS = [
     Screen("overview", "core:overview", _w(""), _overview),
     Screen("inbox", "inbox:list", _w("inbox/"), _inbox),
     Screen("thread", "inbox:thread", lambda ws: f"/w/{ws.slug}/inbox/{_thread(ws).pk}/", _thread_page),
+    Screen(
+        "saved-filters",
+        "inbox:filters",
+        _w("inbox/filters/"),
+        lambda p, ws: expect(p.locator("main h1")).to_be_visible(),
+    ),
     Screen("review-queue", "moderation:queue", _w("moderation/")),
     Screen(
         "rules",
@@ -374,6 +380,7 @@ NOT_PAGES = {
     "webhooks:create", "webhooks:edit", "webhooks:rotate", "webhooks:delete", "webhooks:test", "webhooks:replay",
     "replies:delete", "replies:picker", "replies:insert",
     "inbox:note-add", "inbox:note-edit", "inbox:note-delete",
+    "inbox:bulk", "inbox:filter-save", "inbox:filter-rename", "inbox:filter-delete",
     "notifications:bell", "notifications:read-all", "notifications:open",
     "tickets:team-create", "tickets:team-edit", "tickets:team-rotate", "tickets:team-delete", "tickets:escalate",
     "tickets:status", "tickets:hook",

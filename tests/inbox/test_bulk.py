@@ -76,7 +76,7 @@ def test_a_non_member_or_read_only_assignee_is_refused(workspace, owner, other_w
 def test_another_workspaces_thread_refuses_the_whole_batch(workspace, owner, other_workspace, ids):
     rival, _rival_owner, _conn = other_workspace
     theirs = Conversation.objects.filter(workspace=rival).values_list("pk", flat=True).first()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conversation.DoesNotExist):
         bulk_actions.close(workspace, [*ids, theirs], by=owner)
     assert ConversationStatus.CLOSED not in statuses([*ids, theirs]).values()
 
@@ -147,7 +147,8 @@ def test_the_page_refuses_another_workspaces_threads(client, workspace, owner, o
     rival, _rival_owner, _conn = other_workspace
     theirs = list(Conversation.objects.filter(workspace=rival).values_list("pk", flat=True)[:2])
     client.force_login(owner)
-    client.post(bulk_url(workspace), {"ids": theirs, "action": "close"})
+    assert client.post(bulk_url(workspace), {"ids": theirs, "action": "close"}).status_code == 404
+    assert client.post(bulk_url(workspace), {"ids": [*ids, *theirs], "action": "close"}).status_code == 404
     assert ConversationStatus.CLOSED not in statuses(theirs).values()
 
 
@@ -160,3 +161,24 @@ def test_the_list_shows_views_with_counts_and_unread_rows(client, workspace, own
     shown = {c.pk for c in response.context["page"].paginator.object_list}
     assert ids[0] not in shown and ids[1] in shown
     assert queries.view_counts(workspace, owner)["unread"] == len(shown)
+
+
+def test_bulk_close_and_mark_read_cost_the_same_queries_for_2_or_11_threads(workspace, owner, synced):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Endpoint.objects.create(
+        workspace=workspace, url="https://hooks.example.org/in", events=["thread.closed"], secret_encrypted="x"
+    )
+    pks = list(Conversation.objects.filter(workspace=workspace).order_by("pk").values_list("pk", flat=True))
+    assert len(pks) >= 14
+    bulk_actions.close(workspace, pks[-1:], by=owner)  # warm the caches (permissions, content types)
+    bulk_actions.mark(workspace, pks[-1:], by=owner, read=True)
+    counts = []
+    for chosen in (pks[:2], pks[2:13]):
+        with CaptureQueriesContext(connection) as close_queries:
+            bulk_actions.close(workspace, chosen, by=owner)
+        with CaptureQueriesContext(connection) as read_queries:
+            bulk_actions.mark(workspace, chosen, by=owner, read=True)
+        counts.append((len(close_queries), len(read_queries)))
+    assert counts[0] == counts[1]

@@ -19,6 +19,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("posts", "Posts: federe posts list|show|create|cancel|retry --workspace SLUG (create schedules with --at)."),
     ("notifications", "Notifications: federe notifications digest e-mails the daily digests (run it once a day)."),
     ("links", "Short links: federe links list --workspace SLUG [--post ID] (each with its clicks)."),
+    ("inbox", "Inbox: federe inbox views|filters|bulk ACTION --threads IDS --as USER --workspace SLUG."),
     ("saved-replies", "Saved replies: federe saved-replies list|import FILE.csv --workspace SLUG (all rows or none)."),
     (
         "search",

@@ -1,8 +1,10 @@
 """Bulk actions on threads chosen in the list: assign, close, label (add or remove), mark read or unread.
 
-Each runs in one transaction, refuses the whole batch when one id is not a thread of the workspace, and keeps what
-the one-thread services do per thread (audit, webhooks, the assignee's notification) with set-based writes: one
-UPDATE, one audit INSERT and one webhook INSERT whatever the number. Each returns what it did, in words."""
+Each runs in one transaction and refuses the whole batch (as not found) when one id is not a thread of the
+workspace. It keeps what the one-thread services do per thread (audit, webhooks, the assignee's notification):
+one UPDATE for the threads, one INSERT for their audit events and one for their webhook events, whatever their
+number; the assignee's notifications are made thread by thread (``notify``, two queries each). Each action
+returns what it did, in words."""
 
 from __future__ import annotations
 
@@ -37,17 +39,21 @@ class Done:
 
 
 def threads(workspace: Workspace, ids: Iterable[int]) -> list[Conversation]:
-    """The workspace's threads of these ids; refused whole when one is missing or of another workspace."""
+    """The workspace's threads of these ids; ``Conversation.DoesNotExist`` for the whole batch when one is
+    missing or of another workspace."""
     wanted = set(ids)
     if not wanted:
         raise ValidationError(_("Select at least one thread."))
     if len(wanted) > MAX_THREADS:
-        raise ValidationError(_("At most %(n)d threads at a time.") % {"n": MAX_THREADS})
+        raise ValidationError(
+            ngettext("At most %(n)d thread at a time.", "At most %(n)d threads at a time.", MAX_THREADS)
+            % {"n": MAX_THREADS}
+        )
     found = list(
         Conversation.objects.filter(workspace=workspace, pk__in=wanted).select_related("assignee").order_by("pk")
     )
-    if len(found) != len(wanted):
-        raise ValidationError(_("Some of these threads are not in this workspace."))
+    if len(found) != len(wanted):  # another workspace's thread, or none: as if it did not exist (404)
+        raise Conversation.DoesNotExist(_("Some of these threads are not in this workspace."))
     return found
 
 

@@ -24,7 +24,7 @@ from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.inbox import bulk_actions, labels, named_views, queries, saved_filters
-from federe.inbox.models import SavedFilter
+from federe.inbox.models import Conversation, SavedFilter
 
 BULK_CHOICES = [
     ("assign", gettext_lazy("Assign to…")),
@@ -100,6 +100,8 @@ def bulk(request: WorkspaceRequest, slug: str) -> HttpResponse:
             raise ValidationError(_("Choose what to do with the selected threads."))
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
+    except Conversation.DoesNotExist as exc:  # another workspace's thread: not found, nothing done
+        raise Http404 from exc
     else:
         flash.success(request, done.message)
     return _back(request)

@@ -240,11 +240,18 @@ class SavedFilter(WorkspaceScoped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(max_length=500, blank=True)
+    # The API client's Idempotency-Key: the same key from the same member gives back this filter.
+    client_key = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "workspace", "user", name="saved_filter_name_unique_per_user"),
+            models.UniqueConstraint(
+                fields=["workspace", "user", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="saved_filter_client_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:

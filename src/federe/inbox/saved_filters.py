@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
@@ -39,7 +40,10 @@ def _name(name: str) -> str:
     if not name:
         raise ValidationError({"name": _("Give the filter a name.")})
     if len(name) > MAX_NAME:
-        raise ValidationError({"name": _("A filter's name is at most %(n)d characters.") % {"n": MAX_NAME}})
+        too_long = ngettext(
+            "A filter's name is at most %(n)d character.", "A filter's name is at most %(n)d characters.", MAX_NAME
+        )
+        raise ValidationError({"name": too_long % {"n": MAX_NAME}})
     return name
 
 
@@ -51,16 +55,31 @@ def _taken(workspace: Workspace, user: Any, name: str, but: int | None = None) -
         raise ValidationError({"name": _("You already have a filter called “%(name)s”.") % {"name": name}})
 
 
-def add(workspace: Workspace, user: Any, name: str, query: str) -> SavedFilter:
-    """Save the filters of ``query`` (an inbox query string) under ``name``, for ``user`` only."""
+def add(workspace: Workspace, user: Any, name: str, query: str, *, client_key: str = "") -> SavedFilter:
+    """Save the filters of ``query`` (an inbox query string) under ``name``, for ``user`` only. With a
+    ``client_key`` (the API's Idempotency-Key), the same key and filter answer with the one made the first time."""
     require(user, workspace, Perm.VIEW)
     name = _name(name)
+    client_key = client_key[:255]
+    if client_key:
+        first = of(workspace, user).filter(client_key=client_key).first()
+        if first is not None:
+            if (first.name, first.query) != (name, clean_query(query)):
+                raise ValidationError({"idempotency_key": _("This key was used for another saved filter.")})
+            return first
     _taken(workspace, user, name)
     if of(workspace, user).count() >= MAX_PER_MEMBER:
-        raise ValidationError(_("You have %(n)d saved filters: delete one first.") % {"n": MAX_PER_MEMBER})
+        full = ngettext(
+            "You have %(n)d saved filter: delete one first.",
+            "You have %(n)d saved filters: delete one first.",
+            MAX_PER_MEMBER,
+        )
+        raise ValidationError(full % {"n": MAX_PER_MEMBER})
     try:
         with transaction.atomic():
-            return SavedFilter.objects.create(workspace=workspace, user=user, name=name, query=clean_query(query))
+            return SavedFilter.objects.create(
+                workspace=workspace, user=user, name=name, query=clean_query(query), client_key=client_key
+            )
     except IntegrityError as exc:  # the same name saved at the same moment
         raise ValidationError({"name": _("You already have a filter called “%(name)s”.") % {"name": name}}) from exc
 

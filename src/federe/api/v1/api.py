@@ -10,6 +10,7 @@ from federe.api.v1.auth import TokenAuth
 from federe.api.v1.besttime import router as besttime_router
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
+from federe.api.v1.inbox_bulk import router as inbox_bulk_router
 from federe.api.v1.links import router as links_router
 from federe.api.v1.listening import router as listening_router
 from federe.api.v1.members import router as members_router
@@ -20,6 +21,7 @@ from federe.api.v1.people import router as people_router
 from federe.api.v1.post_import import router as post_import_router
 from federe.api.v1.posts import router as posts_router
 from federe.api.v1.queue import router as queue_router
+from federe.api.v1.saved_filters import router as saved_filters_router
 from federe.api.v1.saved_replies import router as saved_replies_router
 from federe.api.v1.search import router as search_router
 from federe.api.v1.tickets import router as tickets_router
@@ -64,3 +66,5 @@ api.add_router("/saved-replies", saved_replies_router, tags=["saved replies"])
 api.add_router("/notes", notes_router, tags=["inbox"])
 api.add_router("/search", search_router, tags=["search"])
 api.add_router("/tickets", tickets_router, tags=["tickets"])
+api.add_router("/inbox/bulk", inbox_bulk_router, tags=["inbox"])
+api.add_router("/saved-filters", saved_filters_router, tags=["inbox"])

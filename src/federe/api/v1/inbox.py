@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 
 from federe.accounts.models import User
 from federe.api.v1.schemas import (
@@ -32,11 +32,21 @@ class InboxQuery(Schema):
     offset: Offset = 0
 
 
+class ConversationsQuery(InboxQuery):
+    view: str = Field("", max_length=20, description="A named view: mine, unassigned, waiting, mentions, unread.")
+
+
 def _filters(q: InboxQuery) -> queries.InboxFilters:
     if q.limit < 1 or q.limit > 500:
         raise ValidationError({"limit": _("limit must be between 1 and 500.")})
     return queries.InboxFilters.from_params(
-        {"channel": str(q.channel or ""), "status": q.status, "language": q.language, "held": "1" if q.held else ""}
+        {
+            "channel": str(q.channel or ""),
+            "status": q.status,
+            "language": q.language,
+            "held": "1" if q.held else "",
+            "view": getattr(q, "view", ""),
+        }
     )
 
 
@@ -77,8 +87,8 @@ def list_messages(request: ApiRequest, q: Query[InboxQuery]) -> list[MessageOut]
 
 
 @router.get("/conversations", response=list[ConversationOut])
-def list_conversations(request: ApiRequest, q: Query[InboxQuery]) -> list[ConversationOut]:
-    rows = queries.conversations(request.workspace, _filters(q))
+def list_conversations(request: ApiRequest, q: Query[ConversationsQuery]) -> list[ConversationOut]:
+    rows = queries.conversations(request.workspace, _filters(q), request.user)
     return [conversation_out(c) for c in rows[q.offset : q.offset + q.limit]]
 
 
