@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_user_notification_email_choices'),
-        ('inbox', '0011_label'),
+        ('inbox', '0012_conversation_priority'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
