@@ -163,7 +163,7 @@ def test_the_list_shows_views_with_counts_and_unread_rows(client, workspace, own
     assert queries.view_counts(workspace, owner)["unread"] == len(shown)
 
 
-def test_bulk_close_and_mark_read_cost_the_same_queries_for_2_or_11_threads(workspace, owner, synced):
+def test_bulk_close_and_mark_read_cost_the_same_queries_for_2_or_9_threads(workspace, owner, synced):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -175,10 +175,10 @@ def test_bulk_close_and_mark_read_cost_the_same_queries_for_2_or_11_threads(work
     bulk_actions.close(workspace, pks[-1:], by=owner)  # warm the caches (permissions, content types)
     bulk_actions.mark(workspace, pks[-1:], by=owner, read=True)
     counts = []
-    for chosen in (pks[:2], pks[2:13]):
+    for chosen in (pks[:2], pks[2:4], pks[4:13]):  # the first round warms what is looked up once per process
         with CaptureQueriesContext(connection) as close_queries:
             bulk_actions.close(workspace, chosen, by=owner)
         with CaptureQueriesContext(connection) as read_queries:
             bulk_actions.mark(workspace, chosen, by=owner, read=True)
         counts.append((len(close_queries), len(read_queries)))
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2]
