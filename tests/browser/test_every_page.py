@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,7 @@ from federe.accounts.services import create_api_token
 from federe.accounts.team import invitation_link, pending
 from federe.connections.models import Connection
 from federe.core.models import AuditEvent
-from federe.inbox.models import Conversation
+from federe.inbox.models import Conversation, Message
 from federe.links import services as link_services
 from federe.links.models import ClickCount
 from federe.links.utm import DEFAULTS
@@ -221,6 +221,20 @@ def _best_time(page: Page, ws: Workspace) -> None:
     expect(page.locator("ol.suggested-slots li")).not_to_have_count(0)
 
 
+def _search_path(ws: Workspace) -> str:
+    """A word of one of the workspace's messages, so that the results page has something to show."""
+    body = (
+        Message.objects.filter(workspace=ws).exclude(body_text="").order_by("pk").values_list("body_text", flat=True)[0]
+    )
+    word = next(w for w in re.findall(r"[^\W\d_]{5,}", body))
+    return f"/w/{ws.slug}/inbox/search/?{urlencode({'q': word})}"
+
+
+def _search(page: Page, _ws: Workspace) -> None:
+    expect(page.locator("main ol.search-results li.card").first).to_be_visible()
+    expect(page.locator("main .search-hit mark").first).to_be_visible()
+
+
 SCREENS = [
     Screen(
         "login",
@@ -238,6 +252,7 @@ SCREENS = [
         _w("inbox/filters/"),
         lambda p, ws: expect(p.locator("main h1")).to_be_visible(),
     ),
+    Screen("search", "search:results", _search_path, _search),
     Screen("review-queue", "moderation:queue", _w("moderation/")),
     Screen(
         "rules",
