@@ -105,8 +105,12 @@ def _apply(clock: ThreadClock, policies: Sequence[Policy], connection_id: int, p
 
 
 def _save(new: list[ThreadClock], changed: list[ThreadClock]) -> None:
-    ThreadClock.objects.bulk_create(new, batch_size=CHUNK)
-    ThreadClock.objects.bulk_update(changed, CLOCK_FIELDS, batch_size=CHUNK)
+    """Clocks written in a few statements: the changed rows are deleted and inserted again with the new ones
+    (nothing refers to a clock). Django's bulk_update, a CASE per column and row, took 22 s for a page of 1,000
+    threads against 0.7 s this way (measured on a loaded machine, load average 20 to 30)."""
+    for start in range(0, len(changed), CHUNK):
+        ThreadClock.objects.filter(pk__in=[c.pk for c in changed[start : start + CHUNK]]).delete()
+    ThreadClock.objects.bulk_create([*new, *changed], batch_size=CHUNK)
 
 
 # ------------------------------------------------------------------------------------------------ events
@@ -204,7 +208,7 @@ def refresh_open(workspace_id: int) -> int:
     for clock in rows.iterator(chunk_size=CHUNK):
         _apply(clock, policies, clock.conversation.connection_id, clock.conversation.priority)
         changed.append(clock)
-    ThreadClock.objects.bulk_update(changed, CLOCK_FIELDS, batch_size=CHUNK)
+    _save([], changed)
     return len(changed)
 
 
