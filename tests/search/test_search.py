@@ -178,3 +178,40 @@ def test_a_reply_sent_from_federe_is_found_at_once(workspace, corpus, owner):
     thread = corpus["fr-delivery"].conversation
     reply = send_reply(conversation=thread, text="Votre colis est parti ce matin.", by=owner, in_reply_to=None)
     assert found(workspace, "colis") == {reply.sent_message.external_id}
+
+
+def test_filters_read_the_channel_author_and_date_copied_at_ingest(workspace, corpus, connection):
+    from federe.search.models import SearchDocument
+
+    copied = SearchDocument.objects.get(message_id=corpus["en-phrase"].pk)
+    message = corpus["en-phrase"]
+    assert (copied.connection_id, copied.author_id, copied.posted_at) == (
+        message.connection_id,
+        message.author_id,
+        message.posted_at,
+    )
+
+
+def test_a_message_first_indexed_by_its_edit_keeps_its_channel_author_and_date(workspace, corpus, connection):
+    from federe.search.models import SearchDocument
+
+    SearchDocument.objects.filter(message_id=corpus["en-runs"].pk).delete()  # stored before search existed
+    ingest_items(connection, [item("en-runs", "en", "alice", "The coffee app crashes since the update.", day=3)])
+    copied = SearchDocument.objects.get(message_id=corpus["en-runs"].pk)
+    assert (copied.connection_id, copied.author_id, copied.posted_at) == (
+        connection.pk,
+        corpus["en-runs"].author_id,
+        corpus["en-runs"].posted_at,
+    )
+    assert found(workspace, "crash", author="alice", channel=connection.pk) == {"en-runs"}
+    assert found(workspace, "crash", since=date(2026, 3, 5), until=date(2026, 3, 5)) == {"en-runs"}
+    assert found(workspace, "crash", since=date(2026, 3, 6)) == set()
+
+
+def test_reindex_copies_the_channel_author_and_date(workspace, corpus, connection):
+    from federe.search import indexing
+    from federe.search.models import SearchDocument
+
+    SearchDocument.objects.all().delete()
+    list(indexing.reindex(workspace.pk))
+    assert found(workspace, "coffee", author="ALI", channel=connection.pk, since=date(2026, 3, 7)) == {"en-phrase"}

@@ -9,7 +9,10 @@ only difference between the backends is the syntax of the match and of the rank:
 
 A term matches when one of its forms does: the words stemmed in French, in English, or not stemmed (a whole
 phrase in one form). Every term is required. The filters are plain SQL on the message and its thread, the same
-for both. Equal ranks are ordered newest first, then by id, so pages never overlap.
+for both; on PostgreSQL the channel, author and date are read from the copies on the search document (indexed
+there), and the message and its thread are joined only when a filter needs them (status, assignee, sentiment,
+label), so that a filtered search does not join every candidate. Equal ranks are ordered newest first, then by
+id, so pages never overlap.
 
 Ranking every match of a common word ("merci" in a third of a million messages) reads every one of their
 documents: seconds at a million messages. So the matches that pass the filters are taken most recently stored
@@ -46,7 +49,10 @@ class Match:
     """How one database matches and ranks: the rows (``source``, ``where``), the order in which candidates are
     taken (``key``, newest stored first), what each candidate carries to be scored, and the score's order."""
 
-    source: str
+    source: str  # the documents, as ``d``; the message is ``m`` when joined (``{m}`` is its table)
+    joined: str  # how the message is joined when a filter needs it (already in ``source`` when empty)
+    columns: str  # the alias whose columns hold the channel, author and date: ``d``, or ``m``
+    id: str  # the message's id
     where: str
     key: str
     carried: str
@@ -82,7 +88,10 @@ def _postgres(terms: tuple[Term, ...]) -> Match:
         for term in terms
     )
     return Match(
-        source="search_document d JOIN {m} m ON m.id = d.message_id",
+        source="search_document d",
+        joined=" JOIN {m} m ON m.id = d.message_id",
+        columns="d",
+        id="d.message_id",
         where="d.workspace_id = %s AND d.tsv @@ to_tsquery('simple', %s)",
         key="d.message_id",
         carried="d.tsv",
@@ -97,6 +106,9 @@ def _sqlite(terms: tuple[Term, ...]) -> Match:
     )
     return Match(
         source="search_fts JOIN {m} m ON m.id = search_fts.rowid",
+        joined="",
+        columns="m",
+        id="m.id",
         where="m.workspace_id = %s AND search_fts MATCH %s",
         key="search_fts.rowid",
         carried="bm25(search_fts)",
@@ -116,19 +128,25 @@ def _day_start(day: date, zone: ZoneInfo) -> object:
     return connection.ops.adapt_datetimefield_value(datetime.combine(day, time(0), tzinfo=zone))
 
 
-def _filters(workspace: Workspace, query: SearchQuery) -> tuple[list[str], list]:
-    """SQL conditions on ``m`` (the message) and ``c`` (its thread), with their parameters."""
+def _filters(workspace: Workspace, query: SearchQuery, columns: str) -> tuple[list[str], list, set[str]]:
+    """SQL conditions on ``columns`` (the channel, author and date), ``m`` (the message) and ``c`` (its thread),
+    with their parameters, and which of ``m`` and ``c`` they read."""
+    reads: set[str] = set()
+    if query.status or query.assignee is not None:
+        reads |= {"m", "c"}
+    if query.sentiment or query.label is not None:
+        reads.add("m")
     where: list[str] = []
     params: list = []
     if query.channel is not None:
-        where.append("m.connection_id = %s")
+        where.append(f"{columns}.connection_id = %s")
         params.append(query.channel)
     zone = _zone(workspace)
     if query.since is not None:
-        where.append("m.posted_at >= %s")
+        where.append(f"{columns}.posted_at >= %s")
         params.append(_day_start(query.since, zone))
     if query.until is not None and query.until < date.max:
-        where.append("m.posted_at < %s")
+        where.append(f"{columns}.posted_at < %s")
         params.append(_day_start(query.until + timedelta(days=1), zone))
     if query.status:
         where.append("c.status = %s")
@@ -152,9 +170,9 @@ def _filters(workspace: Workspace, query: SearchQuery) -> tuple[list[str], list]
             Q(handle__icontains=name) | Q(display_name__icontains=name)
         )
         sql, author_params = identities.values("id").query.sql_with_params()
-        where.append(f"m.author_id IN ({sql})")
+        where.append(f"{columns}.author_id IN ({sql})")
         params.extend(author_params)
-    return where, params
+    return where, params, reads
 
 
 def search(workspace: Workspace, query: SearchQuery, *, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
@@ -164,14 +182,19 @@ def search(workspace: Workspace, query: SearchQuery, *, page: int = 1, per_page:
     if not query.terms:
         return ResultPage([], 0, page, per_page)
     match = (_postgres if connection.vendor == "postgresql" else _sqlite)(query.terms)
-    source = match.source.format(m=Message._meta.db_table)
-    source += f" JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id"
-    conditions, filter_params = _filters(workspace, query)
+    conditions, filter_params, reads = _filters(workspace, query, match.columns)
+    source = match.source
+    if "m" in reads:
+        source += match.joined
+    if "c" in reads:
+        source += f" JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id"
+    source = source.format(m=Message._meta.db_table)
     where = " AND ".join([match.where, *conditions])
     where_params = [workspace.pk, *match.params, *filter_params]
     score_params = match.params if "%s" in match.score else []
     candidates = (
-        f"SELECT m.id AS id, m.posted_at AS posted_at, {match.carried} AS carried FROM {source} WHERE {where}"  # noqa: S608
+        f"SELECT {match.id} AS id, {match.columns}.posted_at AS posted_at,"  # noqa: S608
+        f" {match.carried} AS carried FROM {source} WHERE {where}"
         f" ORDER BY {match.key} DESC LIMIT %s"
     )
     with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ from federe.search.analysis import document
 from federe.search.models import SearchDocument
 
 BATCH = 2000
+FIELDS = ("pk", "workspace_id", "body_text", "language", "connection_id", "author_id", "posted_at")
 MAX_DOCUMENT = 100_000  # characters: a tsvector must stay under 1 MB
 
 
@@ -19,13 +20,46 @@ def _document(message: Message) -> str:
     return document(message.body_text, message.language)[:MAX_DOCUMENT]
 
 
+def _without_columns(message: Message) -> bool:
+    """Whether this message was loaded (or built) without its channel or date."""
+    deferred = message.get_deferred_fields()
+    if {"posted_at", "connection_id", "author_id"} & deferred:
+        return True
+    return message.posted_at is None or message.connection_id is None
+
+
 def index_messages(workspace_id: int, messages: Iterable[Message]) -> int:
     """Write (or rewrite) the documents of these messages (their ``pk``, ``body_text`` and ``language`` are
-    read) in one statement per ``BATCH``. Returns how many."""
-    rows = [SearchDocument(message_id=m.pk, workspace_id=workspace_id, document=_document(m)) for m in messages]
+    read, and their channel, author and date, which are looked up for messages loaded without them) in one
+    statement per ``BATCH``. Returns how many."""
+    messages = list(messages)
+    partial = [m.pk for m in messages if _without_columns(m)]
+    known = {
+        pk: (connection, author, posted_at)
+        for pk, connection, author, posted_at in Message.objects.filter(pk__in=partial).values_list(
+            "pk", "connection_id", "author_id", "posted_at"
+        )
+    } if partial else {}  # fmt: skip
+    rows = []
+    for m in messages:
+        connection, author, posted_at = known.get(m.pk, (m.connection_id, m.author_id, m.posted_at))
+        rows.append(
+            SearchDocument(
+                message_id=m.pk,
+                workspace_id=workspace_id,
+                document=_document(m),
+                connection_id=connection,
+                author_id=author,
+                posted_at=posted_at,
+            )
+        )
     if rows:
         SearchDocument.objects.bulk_create(
-            rows, batch_size=BATCH, update_conflicts=True, unique_fields=["message"], update_fields=["document"]
+            rows,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["message"],
+            update_fields=["document", "connection", "author", "posted_at"],
         )
     return len(rows)
 
@@ -46,7 +80,7 @@ def reindex(workspace_id: int | None = None, *, batch: int = BATCH) -> Iterator[
     total = messages.count()
     done, last = 0, 0
     while True:
-        chunk = list(messages.filter(pk__gt=last).only("pk", "workspace_id", "body_text", "language")[:batch])
+        chunk = list(messages.filter(pk__gt=last).only(*FIELDS)[:batch])
         if not chunk:
             break
         with transaction.atomic():
