@@ -329,7 +329,8 @@ def run(args: argparse.Namespace, database: str) -> None:
 
     began = time.perf_counter()
     ws, channels, agents, labels = existing() if args.existing else populate(args.count, args.backend)
-    print(f"Search, {args.count:,} messages ({args.backend}), written in {time.perf_counter() - began:.0f} s (untimed);"
+    written = "an existing database" if args.existing else f"written in {time.perf_counter() - began:.0f} s (untimed)"
+    print(f"Search, {args.count:,} messages ({args.backend}), {written};"
           f" Python {platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")  # fmt: skip
     queries = [
         ("word", SearchQuery(text="remboursement")),

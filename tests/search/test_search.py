@@ -215,3 +215,25 @@ def test_reindex_copies_the_channel_author_and_date(workspace, corpus, connectio
     SearchDocument.objects.all().delete()
     list(indexing.reindex(workspace.pk))
     assert found(workspace, "coffee", author="ALI", channel=connection.pk, since=date(2026, 3, 7)) == {"en-phrase"}
+
+
+def test_the_newest_documents_first_give_the_same_page_as_the_whole_search(workspace, connection, monkeypatch):
+    from federe.search import backends
+
+    ingest_items(
+        connection,
+        [item(f"m{n}", "en", "ann", "coffee " * (1 + n % 4) + f"note {n}", day=n % 10) for n in range(30)],
+    )
+    monkeypatch.setattr(backends, "CANDIDATES", 6)
+    monkeypatch.setattr(backends, "RECENT", 10**9)  # never tried: the whole search decides
+    whole = [found_in_order(workspace, "coffee", page) for page in (1, 2)]
+    monkeypatch.setattr(backends, "RECENT", 8)  # 8 newest documents: too few matches, the whole search decides
+    assert [found_in_order(workspace, "coffee", page) for page in (1, 2)] == whole
+    monkeypatch.setattr(backends, "RECENT", 12)  # 12 newest hold the 6 newest matches
+    assert [found_in_order(workspace, "coffee", page) for page in (1, 2)] == whole
+    assert found_in_order(workspace, "note", 1)  # "note" is in every one too
+
+
+def found_in_order(workspace, text, page):
+    results = search(workspace, SearchQuery(text=text).parsed(), page=page, per_page=4).results
+    return [result.message.external_id for result in results]
