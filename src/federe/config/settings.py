@@ -237,6 +237,8 @@ FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
 FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2)
 # The worker e-mails each user's daily notification digest from this hour on, in the user's timezone.
 FEDERE_DIGEST_HOUR = env_int("FEDERE_DIGEST_HOUR", 8)
+# An SLA target this close to its due time (minutes) notifies the thread's assignee (sla/warnings.py).
+FEDERE_SLA_WARN_MINUTES = env_int("FEDERE_SLA_WARN_MINUTES", 30)
 # Publishing: how long a worker holds a delivery it claimed or is sending (longer than a network call can last:
 # a sending delivery whose lease ran out is taken for one whose worker died, and checked before any new attempt).
 FEDERE_PUBLISH_LEASE_SECONDS = env_int("FEDERE_PUBLISH_LEASE_SECONDS", 300)

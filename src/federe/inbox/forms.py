@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from federe.inbox.models import ConversationStatus
+from federe.inbox.models import ConversationStatus, Priority
 from federe.inbox.services import MAX_REPLY_LENGTH
 
 
@@ -23,3 +23,7 @@ class StatusForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.IntegerField(required=False)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices)

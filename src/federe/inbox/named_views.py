@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,17 @@ def unread(qs: QuerySet[Conversation], user: Any) -> QuerySet[Conversation]:
     return _open(qs).annotate(is_read=is_read(user)).filter(is_read=False)
 
 
+def overdue_only(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Threads with an SLA target past its due time and not met (the sla app keeps ``sla_clock.due_at``: the
+    earliest due time of a target not yet met); also the list's and the API's ``overdue=1`` filter."""
+    return qs.filter(sla_clock__due_at__lt=timezone.now())
+
+
+def overdue(qs: QuerySet[Conversation], user: Any) -> QuerySet[Conversation]:
+    """Threads (closed ones too, as ``overdue=1``) with an SLA target overdue."""
+    return overdue_only(qs)
+
+
 def is_read(user: Any) -> ExpressionWrapper:
     """True for a thread the reader opened (or marked read) since its last message; as an annotation."""
     rows = ReadState.objects.filter(user_id=user.pk, conversation=OuterRef("pk"))
@@ -100,3 +112,4 @@ register("unassigned", _("Unassigned"), unassigned)
 register("waiting", _("Waiting longest first"), waiting, ordered=True)
 register("mentions", _("Mentions of me"), mentions_of_me)
 register("unread", _("Unread"), unread)
+register("overdue", _("Overdue"), overdue)

@@ -27,6 +27,7 @@ class InboxFilters:
     held: bool = False
     segment: int | None = None  # a saved people segment: conversations with a message of one of its persons
     view: str = ""  # a named view's slug (inbox/named_views.py)
+    overdue: bool = False  # an SLA target's due time has passed and it is not met (sla app)
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> InboxFilters:
@@ -42,6 +43,7 @@ class InboxFilters:
             held=params.get("held") == "1",
             segment=whole_number(segment),
             view=view if named_views.get(view) else "",
+            overdue=params.get("overdue") == "1",
         )
 
     def as_query(self) -> str:
@@ -53,6 +55,7 @@ class InboxFilters:
             "held": "1" if self.held else "",
             "segment": self.segment or "",
             "view": self.view,
+            "overdue": "1" if self.overdue else "",
         }
         return urlencode({name: value for name, value in params.items() if value})
 
@@ -60,10 +63,12 @@ class InboxFilters:
 def conversations(workspace: Workspace, filters: InboxFilters, user: Any = None) -> QuerySet[Conversation]:
     """The threads the filters let through; for a reader (``user``), their named view applies and each thread
     says whether they have read it (``is_read``)."""
-    qs = Conversation.objects.filter(workspace=workspace).select_related("connection", "assignee")
+    qs = Conversation.objects.filter(workspace=workspace).select_related("connection", "assignee", "sla_clock")
     view = named_views.get(filters.view) if user is not None else None
     if filters.connection:
         qs = qs.filter(connection_id=filters.connection)
+    if filters.overdue:
+        qs = named_views.overdue_only(qs)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.language:

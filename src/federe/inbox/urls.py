@@ -16,6 +16,7 @@ urlpatterns = [
     workspace_path("inbox/filters/save/", list_views.filter_save, name="filter-save"),
     workspace_path("inbox/filters/<int:pk>/rename/", list_views.filter_rename, name="filter-rename"),
     workspace_path("inbox/filters/<int:pk>/delete/", list_views.filter_delete, name="filter-delete"),
+    workspace_path("inbox/<int:pk>/priority/", views.change_priority, name="priority"),
     # internal notes (inbox/note_views.py)
     workspace_path("inbox/<int:pk>/notes/", note_views.add, name="note-add"),
     workspace_path("inbox/<int:pk>/notes/<int:note_pk>/edit/", note_views.edit, name="note-edit"),

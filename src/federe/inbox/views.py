@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
@@ -20,12 +21,23 @@ from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
 from federe.inbox import list_views, notes, queries, reading, services
-from federe.inbox.forms import AssignForm, ReplyForm, StatusForm
-from federe.inbox.models import Conversation, ConversationStatus, Direction, Language, Message, Reply, ReplyState
+from federe.inbox.forms import AssignForm, PriorityForm, ReplyForm, StatusForm
+from federe.inbox.models import (
+    Conversation,
+    ConversationStatus,
+    Direction,
+    Language,
+    Message,
+    Priority,
+    Reply,
+    ReplyState,
+)
 from federe.moderation import menu
 from federe.nlp.explain import SENTIMENT_NAMES
 from federe.people.queries import segments_of
 from federe.replies import services as saved_replies
+from federe.sla import queries as sla_queries
+from federe.sla import words as sla_words
 
 
 def _conversation(workspace: Workspace, pk: int) -> Conversation:
@@ -72,7 +84,14 @@ def _thread_context(request: AuthedRequest, workspace: Workspace, conv: Conversa
         "can_reply": has_perm(request.user, workspace, Perm.REPLY),
         "can_assign": has_perm(request.user, workspace, Perm.ASSIGN),
         "tones": list(SENTIMENT_NAMES.items()),
+        "priorities": Priority.choices,
+        "sla_lines": _sla_lines(conv),
     }
+
+
+def _sla_lines(conv: Conversation) -> list[sla_words.Line]:
+    clock = sla_queries.clock_of(conv)
+    return sla_words.lines(clock, timezone.now()) if clock else []
 
 
 @workspace_page()
@@ -199,6 +218,20 @@ def assign(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
             return _render_thread(request, workspace, conv)
     try:
         services.assign(conversation=conv, assignee=assignee, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        flash.error(request, error_text(exc))
+    return _render_thread(request, workspace, conv)
+
+
+@workspace_page(post=True)
+def change_priority(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = request.workspace
+    conv = _conversation(workspace, pk)
+    form = PriorityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Unknown priority."))
+        services.set_priority(conversation=conv, priority=form.cleaned_data["priority"], by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     return _render_thread(request, workspace, conv)

@@ -35,10 +35,18 @@ class Policy(WorkspaceScoped):
     business_hours = models.JSONField(default=list, blank=True)
     #: Days off, "YYYY-MM-DD" local dates, when business hours apply.
     holidays = models.JSONField(default=list, blank=True)
+    #: The API client's Idempotency-Key and a digest of what it asked: a repeat gives back this policy.
+    client_key = models.CharField(max_length=255, blank=True, default="")
+    client_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["workspace", "position"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "client_key"], condition=~models.Q(client_key=""), name="sla_policy_client_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

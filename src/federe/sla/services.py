@@ -3,7 +3,9 @@ and followed by the clocks of every open thread (``tracking.refresh_open``): edi
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -139,11 +141,31 @@ def _summary(fields: Fields) -> dict[str, Any]:
     return summary
 
 
+def _digest(fields: Fields) -> str:
+    return hashlib.sha256(json.dumps(_summary(fields), sort_keys=True).encode()).hexdigest()
+
+
+def _earlier(workspace: Workspace, client_key: str, digest: str) -> Policy | None:
+    """The policy made with this Idempotency-Key; refused when the key came with another policy."""
+    if len(client_key) > 255 or not client_key.isprintable():
+        raise ValidationError({"idempotency_key": _("An idempotency key is at most 255 printable characters.")})
+    earlier = Policy.objects.filter(workspace=workspace, client_key=client_key).first()
+    if earlier is not None and earlier.client_digest != digest:
+        raise ValidationError(
+            {"idempotency_key": _("This idempotency key was already used for another policy; use a new key.")}
+        )
+    return earlier
+
+
 @transaction.atomic
-def create(*, workspace: Workspace, fields: Fields, by: Any) -> Policy:
-    """A new policy, tried after the existing ones."""
+def create(*, workspace: Workspace, fields: Fields, by: Any, client_key: str = "") -> Policy:
+    """A new policy, tried after the existing ones. With a ``client_key`` (the API's Idempotency-Key), a repeat of
+    the same policy gives back the one made the first time."""
     require(by, workspace, Perm.MANAGE_SLA)
     fields = validate(workspace, fields)
+    digest = _digest(fields)
+    if client_key and (earlier := _earlier(workspace, client_key, digest)) is not None:
+        return earlier
     policies = Policy.objects.select_for_update().filter(workspace=workspace)
     if policies.count() >= MAX_POLICIES:
         raise ValidationError(
@@ -153,7 +175,8 @@ def create(*, workspace: Workspace, fields: Fields, by: Any) -> Policy:
             % {"n": MAX_POLICIES}
         )
     last = policies.aggregate(last=Max("position"))["last"]
-    policy = Policy(workspace=workspace, position=0 if last is None else last + 1)
+    policy = Policy(workspace=workspace, position=0 if last is None else last + 1, client_key=client_key)
+    policy.client_digest = digest if client_key else ""
     _write(policy, fields)
     audit.record("sla.policy_created", workspace=workspace, actor=by, target=policy, details=_summary(fields))
     tracking.refresh_open(workspace.pk)

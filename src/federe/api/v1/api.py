@@ -25,6 +25,7 @@ from federe.api.v1.saved_filters import router as saved_filters_router
 from federe.api.v1.saved_replies import router as saved_replies_router
 from federe.api.v1.search import router as search_router
 from federe.api.v1.tickets import router as tickets_router
+from federe.api.v1.sla_policies import router as sla_policies_router
 from federe.api.v1.webhooks import router as webhooks_router
 from federe.api.v1.workspaces import router as workspaces_router
 
@@ -68,3 +69,4 @@ api.add_router("/search", search_router, tags=["search"])
 api.add_router("/tickets", tickets_router, tags=["tickets"])
 api.add_router("/inbox/bulk", inbox_bulk_router, tags=["inbox"])
 api.add_router("/saved-filters", saved_filters_router, tags=["inbox"])
+api.add_router("/sla-policies", sla_policies_router, tags=["SLA policies"])

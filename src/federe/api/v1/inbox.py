@@ -12,6 +12,7 @@ from federe.api.v1.schemas import (
     Id,
     MessageOut,
     Offset,
+    PriorityIn,
     ReplyIn,
     ReplyOut,
     StatusIn,
@@ -28,12 +29,13 @@ class InboxQuery(Schema):
     status: str = ""
     language: str = ""
     held: bool = False
+    overdue: bool = False
     limit: int = 50
     offset: Offset = 0
 
 
 class ConversationsQuery(InboxQuery):
-    view: str = Field("", max_length=20, description="A named view: mine, unassigned, waiting, mentions, unread.")
+    view: str = Field("", max_length=20, description="A named view: mine, unassigned, waiting, mentions, unread, overdue.")
 
 
 def _filters(q: InboxQuery) -> queries.InboxFilters:
@@ -46,6 +48,7 @@ def _filters(q: InboxQuery) -> queries.InboxFilters:
             "language": q.language,
             "held": "1" if q.held else "",
             "view": getattr(q, "view", ""),
+            "overdue": "1" if q.overdue else "",
         }
     )
 
@@ -74,6 +77,7 @@ def conversation_out(conv: Conversation) -> ConversationOut:
         connection_id=conv.connection_id,
         title=conv.title,
         status=conv.status,
+        priority=conv.priority,
         language=conv.language,
         assignee=conv.assignee.get_username() if conv.assignee else None,
         last_message_at=conv.last_message_at,
@@ -173,3 +177,10 @@ def assign_message(request: ApiRequest, message_id: Id, payload: AssignIn) -> Co
 def change_status(request: ApiRequest, conversation_id: Id, payload: StatusIn) -> ConversationOut:
     conv = queries.conversation(request.workspace, conversation_id)
     return conversation_out(services.set_status(conversation=conv, status=payload.status, by=request.user))
+
+
+@router.post("/conversations/{conversation_id}/priority", response=ConversationOut)
+def change_priority(request: ApiRequest, conversation_id: Id, payload: PriorityIn) -> ConversationOut:
+    """Low, normal, high or urgent: the SLA policy that applies may change with it."""
+    conv = queries.conversation(request.workspace, conversation_id)
+    return conversation_out(services.set_priority(conversation=conv, priority=payload.priority, by=request.user))

@@ -60,6 +60,7 @@ class ConversationOut(Schema):
     connection_id: int
     title: str
     status: str
+    priority: str
     language: str
     assignee: str | None
     last_message_at: datetime | None
@@ -87,6 +88,10 @@ class AssignIn(Schema):
 
 class StatusIn(Schema):
     status: str
+
+
+class PriorityIn(Schema):
+    priority: str = Field(..., max_length=10, description="low, normal, high or urgent.")
 
 
 class SyncOut(Schema):

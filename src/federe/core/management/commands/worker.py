@@ -21,17 +21,20 @@ from federe.nlp.refine import queue as deep_queue
 from federe.nlp.refine.runner import run_refiner
 from federe.notifications.digests import send_digests
 from federe.publishing.worker import run_publisher
+from federe.sla.warnings import warn_due
 from federe.webhooks.delivery import dispatch_due_deliveries
 
 logger = logging.getLogger("federe.worker")
 #: How often the dispatcher looks for users whose daily digest is due (their morning has come).
 DIGEST_LOOK_SECONDS = 60.0
+SLA_EVERY_SECONDS = 30
 
 
 def run_dispatcher(stop: threading.Event, every: float) -> None:
     """Enqueue due rows every few seconds; rows, not memory, hold the schedule (the digests' too: a Digest row
-    per user and day, so that a restart or a second worker sends none twice)."""
+    per user and day, so that a restart or a second worker sends none twice). SLA warnings every 30 s at most."""
     next_digests = 0.0
+    sla_checked = 0.0
     while not stop.is_set():
         try:
             ids = dispatch_due_syncs()
@@ -51,6 +54,11 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
                 digests = send_digests(morning_only=True)
                 if digests:
                     logger.info("notification digests sent: %d", digests)
+            warnings = 0
+            if time.monotonic() - sla_checked >= SLA_EVERY_SECONDS:
+                warnings, sla_checked = warn_due(), time.monotonic()
+            if warnings:
+                logger.info("SLA targets about to breach, notified: %d", warnings)
         except Exception:
             logger.exception("dispatcher round failed; retrying")
         finally:
