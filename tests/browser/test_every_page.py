@@ -38,6 +38,8 @@ from federe.moderation.models import Rule
 from federe.people.models import Person
 from federe.publishing.channels import publishing_channels
 from federe.replies.models import SavedReply
+from federe.sla import services as sla_services
+from federe.sla.models import Policy
 from federe.webhooks import services as webhook_services
 from federe.webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Endpoint
 from tests.browser.test_publishing import client_address, demo_post, queue_address
@@ -74,6 +76,21 @@ def _thread(ws: Workspace) -> Conversation:
     """The longest conversation on the inbox's first page: the most telling thread screenshot."""
     first_page = Conversation.objects.filter(workspace=ws).order_by("-last_message_at", "-id")[:40]
     return max(first_page, key=lambda c: (c.messages.count(), c.last_message_at))
+
+
+def _sla_policy(ws: Workspace) -> Policy:
+    """The demo's SLA policy, made the first time it is asked for (business hours, a holiday)."""
+    owner = User.objects.get(username=DEMO_USER)
+    fields = sla_services.Fields(
+        name="Office hours",
+        first_response_minutes=120,
+        resolution_minutes=1440,
+        hours="business",
+        business_hours=[(day, 540, 1080) for day in range(5)],
+        holidays=[timezone.localdate().replace(month=12, day=25)],
+    )
+    existing = Policy.objects.filter(workspace=ws, name="Office hours").first()
+    return existing or sla_services.add(workspace=ws, fields=fields, by=owner)
 
 
 def _person(ws: Workspace) -> Person:
@@ -364,6 +381,8 @@ SCREENS = [
         _w("escalation/"),
         lambda p, ws: expect(p.locator("main form select[name=kind]")).to_be_visible(),
     ),
+    Screen("sla", "sla:page", _w("inbox/sla/")),
+    Screen("sla-policy", "sla:edit", lambda ws: f"/w/{ws.slug}/inbox/sla/{_sla_policy(ws).pk}/"),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -376,7 +395,8 @@ NOT_PAGES = {
     # Only for a network with places to choose (Matrix rooms, lists); the demo's channels have none. Its page is
     # tested with a throw-away network in tests/connections/test_targets.py.
     "connections:targets",
-    "inbox:reply", "inbox:retry", "inbox:status", "inbox:assign",
+    "inbox:reply", "inbox:retry", "inbox:status", "inbox:assign", "inbox:priority",
+    "sla:move", "sla:delete",
     "nlp:sentiment", "nlp:train", "nlp:activate",
     # Fragments that the models page and the review queue fetch with htmx (tests/nlp/test_deep_tier_pages.py).
     "nlp:deep", "nlp:why",

@@ -15,7 +15,7 @@ _ids = count(1)
 
 def policy(workspace, owner, name="Default", **fields):
     fields.setdefault("first_response_minutes", 60)
-    return services.create(workspace=workspace, fields=services.Fields(name=name, **fields), by=owner)
+    return services.add(workspace=workspace, fields=services.Fields(name=name, **fields), by=owner)
 
 
 def new_thread(connection, priority="normal") -> Conversation:

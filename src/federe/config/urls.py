@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("federe.search.urls")),
     path("", include("federe.notifications.urls")),
     path("", include("federe.tickets.urls")),
+    path("", include("federe.sla.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

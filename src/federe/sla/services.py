@@ -158,7 +158,7 @@ def _earlier(workspace: Workspace, client_key: str, digest: str) -> Policy | Non
 
 
 @transaction.atomic
-def create(*, workspace: Workspace, fields: Fields, by: Any, client_key: str = "") -> Policy:
+def add(*, workspace: Workspace, fields: Fields, by: Any, client_key: str = "") -> Policy:
     """A new policy, tried after the existing ones. With a ``client_key`` (the API's Idempotency-Key), a repeat of
     the same policy gives back the one made the first time."""
     require(by, workspace, Perm.MANAGE_SLA)
@@ -195,7 +195,7 @@ def change(policy: Policy, *, fields: Fields, by: Any) -> Policy:
 
 
 @transaction.atomic
-def delete(policy: Policy, *, by: Any) -> None:
+def remove(policy: Policy, *, by: Any) -> None:
     require(by, policy.workspace, Perm.MANAGE_SLA)
     audit.record(
         "sla.policy_deleted", workspace=policy.workspace, actor=by, target=policy, details={"name": policy.name}

@@ -66,7 +66,7 @@ class OrderIn(Schema):
     ids: list[Id] = Field(..., max_length=services.MAX_POLICIES, description="Every policy's id, in the new order.")
 
 
-def _clock(minute: int) -> str:
+def clock_text(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
@@ -81,7 +81,9 @@ def policy_out(policy: Policy) -> PolicyOut:
         next_response_minutes=policy.next_response_minutes,
         resolution_minutes=policy.resolution_minutes,
         hours="business" if policy.hours == "business" else "calendar",
-        business_hours=[Interval(weekday=d, start=_clock(s), end=_clock(e)) for d, s, e in policy.business_hours],
+        business_hours=[
+            Interval(weekday=d, start=clock_text(start), end=clock_text(end)) for d, start, end in policy.business_hours
+        ],
         holidays=[date.fromisoformat(d) for d in policy.holidays],
     )
 
@@ -98,7 +100,7 @@ def create_policy(
 ) -> tuple[int, PolicyOut]:
     """A new policy, tried after the existing ones; the open threads' clocks follow."""
     try:
-        policy = services.create(
+        policy = services.add(
             workspace=request.workspace, fields=payload.fields(), by=request.user, client_key=idempotency_key
         )
     except ValidationError as exc:
@@ -130,5 +132,5 @@ def update_policy(request: ApiRequest, policy_id: Id, payload: PolicyIn) -> Poli
 
 @router.delete("/{policy_id}", response={204: None})
 def delete_policy(request: ApiRequest, policy_id: Id) -> tuple[int, None]:
-    services.delete(queries.policy(request.workspace, policy_id), by=request.user)
+    services.remove(queries.policy(request.workspace, policy_id), by=request.user)
     return 204, None
