@@ -13,7 +13,7 @@ from federe.accounts.models import User, Workspace
 from federe.connections.models import Connection
 from federe.inbox.models import Conversation, Direction, Message
 from federe.sla import services, tracking
-from tests.browser.test_ui import DEMO_USER, assert_no_horizontal_overflow, log_in, switch_language
+from tests.browser.test_ui import DEMO_USER, assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_overdue_is_highlighted_and_time_left_shown(
     assert_no_horizontal_overflow(page, "thread with SLA")
     page.screenshot(path=str(screenshots_dir / f"sla-thread-en-{width}.png"))
 
-    switch_language(page, "fr")
+    User.objects.filter(pk=owner.pk).update(language="fr")  # the reader's language, whatever the width
     page.goto(f"{base}/w/{slug}/inbox/{fresh.pk}/")
     expect(page.locator("#thread .sla-clocks [data-sla-target=first_response]")).to_contain_text("encore 1 h 50 min")
     page.goto(f"{base}/w/{slug}/inbox/?overdue=1")
