@@ -24,8 +24,8 @@ from federe.api.v1.queue import router as queue_router
 from federe.api.v1.saved_filters import router as saved_filters_router
 from federe.api.v1.saved_replies import router as saved_replies_router
 from federe.api.v1.search import router as search_router
-from federe.api.v1.tickets import router as tickets_router
 from federe.api.v1.sla_policies import router as sla_policies_router
+from federe.api.v1.tickets import router as tickets_router
 from federe.api.v1.webhooks import router as webhooks_router
 from federe.api.v1.workspaces import router as workspaces_router
 
