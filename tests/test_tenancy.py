@@ -72,6 +72,8 @@ from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
 from federe.replies import services as replies_services
 from federe.replies.models import SavedReply
+from federe.sla import services as sla_services
+from federe.sla.models import Policy as SlaPolicy
 from federe.tickets import services as ticket_services
 from federe.tickets import teams as ticket_teams
 from federe.tickets.models import InboundReceipt, Team, Ticket, TicketChange
@@ -142,6 +144,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_saved_replies(tenant)
     _populate_tickets(tenant)
     _populate_inbox_views(tenant)
+    _populate_sla(tenant)
     return tenant
 
 
@@ -160,6 +163,15 @@ def _populate_inbox_views(t: Tenant) -> None:
         t.workspace, t.owner, f"{t.workspace.name} secret filter", "view=mine"
     )
     inbox_reading.mark_read(t.workspace, t.owner, [t.conversation.pk])
+
+
+def _populate_sla(t: Tenant) -> None:
+    """An SLA policy (first response within an hour, every channel)."""
+    t.extra["sla_policy"] = sla_services.add(
+        workspace=t.workspace,
+        fields=sla_services.Fields(name=f"{t.workspace.name} SLA", first_response_minutes=60),
+        by=t.owner,
+    )
 
 
 def _populate_webhooks(t: Tenant) -> None:
@@ -364,7 +376,12 @@ def snapshot() -> dict[str, Any]:
         "settings": list(ScoringSettings.objects.order_by("pk").values_list("pk", "weight_post", "computed_at")),
         "rules": list(Rule.objects.order_by("pk").values_list("pk", "name", "enabled", "position")),
         "decisions": list(Decision.objects.order_by("pk").values_list("pk", "action", "network_state", "attempts")),
-        "conversations": list(Conversation.objects.order_by("pk").values_list("pk", "status", "assignee_id")),
+        "conversations": list(
+            Conversation.objects.order_by("pk").values_list("pk", "status", "assignee_id", "priority")
+        ),
+        "sla_policies": list(
+            SlaPolicy.objects.order_by("pk").values_list("pk", "name", "position", "first_response_minutes")
+        ),
         "replies": list(Reply.objects.order_by("pk").values_list("pk", "state", "attempts", "body_text", "error")),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at", "name")),
         "connections": list(
@@ -473,6 +490,9 @@ POST_ONLY = {
     "tickets:team-delete",
     "tickets:escalate",
     "tickets:status",
+    "inbox:priority",
+    "sla:move",
+    "sla:delete",
 }
 
 
@@ -774,6 +794,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_publishing_requests(a, b, url),
         **_webhook_requests(a, b, url),
         **_ticket_requests(a, b, url),
+        **_sla_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -900,6 +921,22 @@ def _ticket_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str
             ("post", url("tickets:escalate", A, pk=b.conversation.pk), escalate_theirs),
         ],
         "tickets:status": both("tickets:status", {"status": "resolved", "note": "sneaky"}, pk=ticket_b),
+    }
+
+
+def _sla_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    policy_b, conv_b = b.extra["sla_policy"].pk, b.conversation.pk
+
+    def both(name: str, data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [("post", url(name, B, **ids), data or {}), ("post", url(name, A, **ids), data or {})]
+
+    return {
+        "sla:page": [("get", url("sla:page", B), {}), ("get", url("sla:page", B) + "?days=7", {})],
+        "sla:edit": [("get", url("sla:edit", B, pk=policy_b), {}), ("get", url("sla:edit", A, pk=policy_b), {})],
+        "sla:move": both("sla:move", {"step": "up"}, pk=policy_b),
+        "inbox:priority": both("inbox:priority", {"priority": "urgent"}, pk=conv_b),
+        "sla:delete": both("sla:delete", {"confirmed": "yes"}, pk=policy_b),
     }
 
 
@@ -1142,6 +1179,14 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ],
         ("delete", "/api/v1/saved-filters/{saved_filter_id}"): [(f"/saved-filters/{b.extra['saved_filter'].pk}", {})],
         ("post", "/api/v1/notes"): [("/notes", {"conversation_id": conv, "body": "sneaky @" + b.owner.username})],
+        ("post", "/api/v1/conversations/{conversation_id}/priority"): [
+            (f"/conversations/{conv}/priority", {"priority": "urgent"})
+        ],
+        ("get", "/api/v1/sla-policies/{policy_id}"): [(f"/sla-policies/{b.extra['sla_policy'].pk}", {})],
+        ("put", "/api/v1/sla-policies/{policy_id}"): [
+            (f"/sla-policies/{b.extra['sla_policy'].pk}", {"name": "sneaky", "first_response_minutes": 5})
+        ],
+        ("delete", "/api/v1/sla-policies/{policy_id}"): [(f"/sla-policies/{b.extra['sla_policy'].pk}", {})],
         # a ticket names its message and its team (A's message with B's team: tests/tickets/test_api_cli.py)
         ("post", "/api/v1/tickets"): [("/tickets", {"message_id": msg, "team_id": b.extra["ticket_team"].pk})],
         ("get", "/api/v1/tickets/{ticket_id}"): [(f"/tickets/{b.extra['ticket'].pk}", {})],
@@ -1235,6 +1280,8 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/webhooks"),
     ("post", "/api/v1/saved-replies"),
     ("post", "/api/v1/saved-filters"),
+    ("post", "/api/v1/sla-policies"),
+    ("put", "/api/v1/sla-policies/order"),  # every id of the workspace's policies, or 422 (tests/sla)
 }
 
 LIST_OPERATIONS = {
@@ -1248,6 +1295,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/tickets"),
     ("get", "/api/v1/tickets/teams"),
     ("get", "/api/v1/saved-filters"),
+    ("get", "/api/v1/sla-policies"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -54,7 +55,7 @@ def test_overdue_is_highlighted_and_time_left_shown(
 
     page.goto(f"{base}/w/{slug}/inbox/?overdue=1")
     late_row = page.locator(f"li[data-conversation='{late.pk}']")
-    expect(late_row).to_have_class("overdue")
+    expect(late_row).to_have_class(re.compile(r"(^|\s)overdue(\s|$)"))
     expect(late_row).to_contain_text("overdue by 30 min")
     expect(page.locator(f"li[data-conversation='{fresh.pk}']")).to_have_count(0)
     assert_no_horizontal_overflow(page, "overdue inbox")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from federe.accounts.models import Role
 from federe.accounts.services import create_api_token
 from federe.core.models import AuditEvent
+from federe.inbox import named_views, queries
 from federe.notifications.models import Kind, Notification
 from federe.sla import tracking, words
 from federe.sla.models import Policy, ThreadClock
@@ -47,11 +49,38 @@ def test_the_list_highlights_overdue_threads_and_filters_them(client, workspace,
     late, fresh = _recent(conn, 90), _recent(conn, 10)
     client.force_login(owner)
     page = client.get(reverse("inbox:list", args=[workspace.slug])).content.decode()
-    assert f'data-conversation="{late.pk}"  class="overdue"' in page
-    assert f'data-conversation="{fresh.pk}" >' in page or f'data-conversation="{fresh.pk}" ' in page
+    assert "overdue" in _row_classes(page, late) and "unread" in _row_classes(page, late)
+    assert "overdue" not in _row_classes(page, fresh)
     assert "overdue by 30 min" in page and "50 min left" in page
     only = client.get(reverse("inbox:list", args=[workspace.slug]), {"overdue": "1"}).content.decode()
     assert f'data-conversation="{late.pk}"' in only and f'data-conversation="{fresh.pk}"' not in only
+
+
+def _row_classes(page: str, conv) -> list[str]:
+    """The classes of a thread's row in the inbox list."""
+    found = re.search(rf'<li data-conversation="{conv.pk}" class="([^"]*)"', page)
+    assert found, conv.pk
+    return found.group(1).split()
+
+
+def test_overdue_is_a_named_view_with_its_count(client, workspace, owner, conn, other_workspace):
+    policy(workspace, owner, first_response_minutes=60)
+    late, fresh = _recent(conn, 90), _recent(conn, 10)
+    rival, rival_owner, rival_conn = other_workspace
+    policy(rival, rival_owner, first_response_minutes=60)
+    theirs = _recent(rival_conn, 90)
+    assert queries.view_counts(workspace, owner)["overdue"] == 1
+    listed = queries.conversations(workspace, queries.InboxFilters(view="overdue"), owner)
+    assert [c.pk for c in listed] == [late.pk]
+    client.force_login(owner)
+    page = client.get(reverse("inbox:list", args=[workspace.slug])).content.decode()
+    link = re.search(r'<a href="\?view=overdue" data-view="overdue"[^>]*>([^<]*)<span class="count">(\d+)</span>', page)
+    assert link and link.group(1).strip() == "Overdue" and link.group(2) == "1"
+    only = client.get(reverse("inbox:list", args=[workspace.slug]), {"view": "overdue"}).content.decode()
+    assert "overdue" in _row_classes(only, late)
+    assert f'data-conversation="{fresh.pk}"' not in only and f'data-conversation="{theirs.pk}"' not in only
+    with translation.override("fr"):
+        assert str(named_views.get("overdue").label) == "En retard"
 
 
 def test_the_thread_shows_time_left_and_sets_the_priority(client, workspace, owner, conn):
@@ -128,6 +157,7 @@ def test_the_api_sets_a_priority_and_filters_overdue(client, workspace, owner, c
     late = _recent(conn, 90)
     _recent(conn, 5)
     assert [c["id"] for c in api("get", "conversations?overdue=true").json()] == [late.pk]
+    assert [c["id"] for c in api("get", "conversations?view=overdue").json()] == [late.pk]
     answer = api("post", f"conversations/{late.pk}/priority", {"priority": "high"})
     assert answer.status_code == 200 and answer.json()["priority"] == "high"
     assert api("post", f"conversations/{late.pk}/priority", {"priority": "urgentissime"}).status_code == 422

@@ -35,7 +35,9 @@ class InboxQuery(Schema):
 
 
 class ConversationsQuery(InboxQuery):
-    view: str = Field("", max_length=20, description="A named view: mine, unassigned, waiting, mentions, unread, overdue.")
+    view: str = Field(
+        "", max_length=20, description="A named view: mine, unassigned, waiting, mentions, unread, overdue."
+    )
 
 
 def _filters(q: InboxQuery) -> queries.InboxFilters:
