@@ -36,6 +36,8 @@ class SearchForm(forms.Form):
     def __init__(self, workspace: Workspace, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"id": "inbox-search", "type": "search", "autocomplete": "off"})
+        if not (self.data.get("q") or "").strip():  # an empty search page is there to type in (the "/" key lands here)
+            self.fields["q"].widget.attrs["autofocus"] = True
         members = [(str(m.user_id), m.user.get_username()) for m in members_of(workspace)]
         labels = [(str(label.pk), label.name) for label in Label.objects.filter(workspace=workspace)]
         self._choices("channel", [("", _("All channels"))] + [(str(c.pk), c.name) for c in connections_of(workspace)])

@@ -19,6 +19,14 @@
   function open() { var li = current(); var link = li && li.querySelector("a"); if (link) link.click(); }
   function select() { var li = current(); var box = li && li.querySelector("input[type=checkbox]"); if (box) box.checked = !box.checked; }
   function focusIn(selector) { var el = document.querySelector(selector); if (el) { el.focus(); return true; } return false; }
+  // The search box; on a phone with a thread open the list (and its box) is hidden: go to the search page instead.
+  function search() {
+    var box = document.querySelector("#inbox-search");
+    if (!box) return false;
+    if (box.getClientRects().length) { box.focus(); return true; }
+    if (box.form) { window.location.assign(box.form.action); return true; }
+    return false;
+  }
   function shortcuts() {
     var box = document.getElementById("shortcuts-dialog");
     if (box && !box.open && typeof box.showModal === "function") box.showModal();
@@ -38,7 +46,7 @@
       r: function () { return focusIn("#thread form.reply textarea"); },
       a: function () { return focusIn("#thread select[name=assignee]"); },
       e: function () { var b = document.querySelector('#thread .statuses button[value="closed"]'); if (b) b.click(); return !!b; },
-      "/": function () { return focusIn("#inbox-search"); },
+      "/": search,
       "?": shortcuts
     };
     if (key === "Enter" && event.target.matches && event.target.matches("li[data-conversation] a")) return; // the link opens itself
