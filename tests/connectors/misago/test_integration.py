@@ -123,8 +123,10 @@ def act(connection: Connection, kind: ActionKind, post_id: int, thread_id: int):
     return connector_for(connection).act(action)
 
 
-def test_a_first_sync_reads_the_whole_forum(workspace, owner, misago_env, moderator, settings):
+def test_a_first_sync_reads_the_whole_forum(workspace, owner, misago_env, moderator, member, general, tag, settings):
     settings.FEDERE_SYNC_MAX_PAGES = 1000
+    # A forum just installed has no thread: start one, so that the first page below is never empty.
+    start_thread(member, general, f"Premier fil {tag}", "Bonjour à tous")
     credentials = {"username": misago_env["MISAGO_ADMIN_USER"], "password": misago_env["MISAGO_ADMIN_PASSWORD"]}
     connection = create_connection(workspace=workspace, network="misago", name="Forum", by=owner,
                                    config={"forum_url": misago_env["MISAGO_URL"]}, credentials=credentials)  # fmt: skip
