@@ -40,7 +40,7 @@ from federe.core.netsafe.addresses import Target, address_problem, check_url, pa
 from federe.core.netsafe.answer import FetchResult, retry_after_seconds
 from federe.core.netsafe.errors import NetError, NetRefused
 from federe.core.netsafe.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, USER_AGENT, fetch_url, request
-from federe.core.netsafe.mailserver import mail_connection
+from federe.core.netsafe.mailserver import imap_connection, mail_connection
 from federe.core.netsafe.tls import tls_failure, tls_words
 from federe.core.netsafe.transport import SafeTransport
 
@@ -56,6 +56,7 @@ __all__ = [
     "address_problem",
     "check_url",
     "fetch_url",
+    "imap_connection",
     "mail_connection",
     "parse_url",
     "request",

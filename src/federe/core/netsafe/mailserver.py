@@ -1,4 +1,4 @@
-"""Connections to mail servers (SMTP, SMTP over TLS, LMTP) under netsafe's rules.
+"""Connections to mail servers (SMTP, SMTP over TLS, LMTP, IMAP) under netsafe's rules.
 
 A mail server's address is a user's choice, like a feed's: the host is resolved and judged here as
 ``check_url`` judges a web address (loopback, private and metadata addresses refused unless an operator allows
@@ -8,6 +8,7 @@ no connection is opened inside a database transaction.
 
 from __future__ import annotations
 
+import imaplib
 import smtplib
 import socket
 import ssl
@@ -18,7 +19,8 @@ import httpx
 from federe.core.netsafe.addresses import check_url
 from federe.core.netsafe.fetch import _refuse_inside_transaction
 
-PROTOCOLS = ("smtp", "starttls", "smtps", "lmtp")
+PROTOCOLS = ("smtp", "starttls", "smtps", "lmtp", "auto")  # auto: SMTP, with STARTTLS when the server offers it
+IMAP_SECURITY = ("auto", "starttls", "tls", "none")  # auto: STARTTLS when offered (RFC 3501 section 6.2.1)
 
 
 class _Pinned:
@@ -62,6 +64,7 @@ def mail_connection(host: str, port: int, protocol: str, *, timeout: float = 10)
     classes: dict[str, type[smtplib.SMTP]] = {
         "smtp": _PinnedSMTP,
         "starttls": _PinnedSMTP,
+        "auto": _PinnedSMTP,
         "lmtp": _PinnedLMTP,
         "smtps": _PinnedSMTPS,
     }
@@ -76,4 +79,48 @@ def mail_connection(host: str, port: int, protocol: str, *, timeout: float = 10)
     if protocol == "starttls":
         server.ehlo()
         server.starttls(context=ssl.create_default_context())
+    elif protocol == "auto":
+        server.ehlo()
+        if server.has_extn("starttls"):
+            server.starttls(context=ssl.create_default_context())
+            server.ehlo()
+    return server
+
+
+class _PinnedIMAP(imaplib.IMAP4):
+    """Connects (in ``__init__``, as imaplib does) to the checked address; the host name stays the server's."""
+
+    def __init__(self, host: str, port: int, pinned: str, timeout: float) -> None:
+        self.pinned = pinned
+        super().__init__(host, port, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        return socket.create_connection((self.pinned, self.port), timeout)
+
+
+class _PinnedIMAPS(imaplib.IMAP4_SSL):
+    def __init__(self, host: str, port: int, pinned: str, timeout: float) -> None:
+        self.pinned = pinned
+        super().__init__(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock = socket.create_connection((self.pinned, self.port), timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def imap_connection(host: str, port: int, security: str, *, timeout: float = 20) -> imaplib.IMAP4:
+    """An open, greeted IMAP connection (``security``: auto, starttls, tls or none), not yet logged in.
+
+    Raises NetRefused for an address Fédère may not reach, and OSError / imaplib errors as imaplib does.
+    """
+    if security not in IMAP_SECURITY:
+        raise ValueError(f"unknown IMAP security {security!r}")
+    shown = f"[{host}]" if ":" in host else host
+    url = httpx.URL(f"http://{shown}:{port}/")
+    _refuse_inside_transaction(url)
+    target = check_url(url)
+    kind = _PinnedIMAPS if security == "tls" else _PinnedIMAP
+    server = kind(host, port, target.addresses[0], timeout)
+    if security == "starttls" or (security == "auto" and "STARTTLS" in server.capabilities):
+        server.starttls(ssl_context=ssl.create_default_context())
     return server
