@@ -90,7 +90,7 @@ class Mailbox:
         imap = self.session()
         try:
             imap.select(f'"{folder}"', readonly=True)
-            typ, data = imap.uid("SEARCH", None, "SEEN", "HEADER", "Message-ID", f'"<{message_id}>"')
+            _typ, data = imap.uid("SEARCH", None, "SEEN", "HEADER", "Message-ID", f'"<{message_id}>"')
             return bool(data[0].split())
         finally:
             imap.logout()

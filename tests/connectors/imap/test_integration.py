@@ -79,7 +79,9 @@ def test_a_members_mail_is_ingested_once(channel, member: Member, community):
 def test_a_reply_reaches_the_member_once_threaded_and_a_retry_sends_nothing(channel, member, community, owner):
     first = member.write("Atelier vélo", "On peut venir samedi ?")
     arrived(community, first)
-    follow = member.write("Re: Atelier vélo", "Et dimanche ?", headers=f"In-Reply-To: <{first}>\r\nReferences: <{first}>\r\n")
+    follow = member.write(
+        "Re: Atelier vélo", "Et dimanche ?", headers=f"In-Reply-To: <{first}>\r\nReferences: <{first}>\r\n"
+    )
     arrived(community, follow)
     sync(channel)
     asked = Message.objects.get(connection=channel, external_id=follow)
