@@ -88,10 +88,16 @@ def test_spam_moves_and_archive_is_created_when_missing():
         server.listing = [line for line in server.listing if not line.endswith(b"Archive")]
         connector = KIT.build()
         assert connector.act(ModerationAction(ActionKind.REMOVE, "question-1@member.test")).detail == (
-            "moved to Archive (folder created)"
+            "Moved to the folder Archive, created for it."
         )
-        assert connector.act(ModerationAction(ActionKind.SPAM, "question-1@member.test")).detail == "moved to Spam"
-        assert connector.act(ModerationAction(ActionKind.SPAM, "question-1@member.test")).detail == "already in Spam"
+        assert (
+            connector.act(ModerationAction(ActionKind.SPAM, "question-1@member.test")).detail
+            == "Moved to the folder Spam."
+        )
+        assert (
+            connector.act(ModerationAction(ActionKind.SPAM, "question-1@member.test")).detail
+            == "Already in the folder Spam."
+        )
         stored = server.folders["Spam"].messages.values()
         assert [message_from_bytes(raw, policy=policy.default)["Message-ID"] for raw in stored] == [
             "<question-1@member.test>"

@@ -111,14 +111,19 @@ def test_spam_and_archive_move_the_message_on_the_server(channel, member, commun
     arrived(community, message_id)
     sync(channel)
     act = connector_for(channel).act
-    assert act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "moved to Spam"
+    assert act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "Moved to the folder Spam."
     assert community.messages("Spam", message_id) and not community.messages("INBOX", message_id)
-    assert act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "already in Spam"  # idempotent
+    assert (
+        act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "Already in the folder Spam."
+    )  # idempotent
 
-    assert act(ModerationAction(ActionKind.RESTORE, external_id=message_id)).detail == "moved to INBOX"
+    assert act(ModerationAction(ActionKind.RESTORE, external_id=message_id)).detail == "Moved to the folder INBOX."
     assert community.messages("INBOX", message_id) and not community.messages("Spam", message_id)
     archived = act(ModerationAction(ActionKind.REMOVE, external_id=message_id)).detail
-    assert archived in ("moved to Archive (folder created)", "moved to Archive")  # created once per mailbox
+    assert archived in (
+        "Moved to the folder Archive, created for it.",
+        "Moved to the folder Archive.",
+    )  # created once per mailbox
     assert "Archive" in community.folders() and community.messages("Archive", message_id)
     sync(channel)  # the restored copy had a new UID: read again, stored once
     assert Message.objects.filter(connection=channel, external_id=message_id).count() == 1

@@ -28,7 +28,7 @@ nothing. After sending, a copy is appended there. (A worker that dies between th
 would, on retry, send it a second time with the same Message-ID, which mail readers and Fédère treat as one.)
 
 Moderation moves a message, found by its Message-ID: SPAM to the ``\\Junk`` folder, REMOVE to the ``\\Archive``
-folder (created when missing, and the result says so), RESTORE back to the first folder followed. Both are
+folder (created when missing, and the decision's detail says so), RESTORE back to the first folder followed. Both are
 reversible, nothing is deleted. Asked twice, the second finds the message already there.
 """
 
@@ -256,7 +256,7 @@ class ImapConnector(Connector):
             folder, uids = self._locate(client, action.external_id, sources)
             if not uids:
                 if self._locate(client, action.external_id, [target])[1]:
-                    return ActionResult(done=True, detail=f"already in {target}")
+                    return ActionResult(done=True, detail=_("Already in the folder %(folder)s.") % {"folder": target})
                 raise Permanent(
                     _("The e-mail %(id)s is not in the mailbox any more (moved elsewhere or deleted).")
                     % {"id": action.external_id[:200]}
@@ -266,7 +266,11 @@ class ImapConnector(Connector):
                 client.create(target)
                 client.select(folder, readonly=False)
             client.move(uids, target)
-        return ActionResult(done=True, detail=f"moved to {target}" + (" (folder created)" if created else ""))
+        if created:
+            return ActionResult(
+                done=True, detail=_("Moved to the folder %(folder)s, created for it.") % {"folder": target}
+            )
+        return ActionResult(done=True, detail=_("Moved to the folder %(folder)s.") % {"folder": target})
 
 
 def _answer_to(header: bytes, sender: str) -> tuple[str, str, tuple[str, ...]]:
