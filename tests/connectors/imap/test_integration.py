@@ -41,17 +41,22 @@ def config(env: dict[str, str], **extra) -> dict:
     }
 
 
-@pytest.fixture
-def channel(workspace, owner, imap_env, settings) -> Connection:
-    settings.FEDERE_SYNC_MAX_PAGES = 1000
+def connect(workspace, owner, env: dict[str, str], **extra) -> Connection:
+    """A channel on the community's mailbox, made as the channels page makes it (its check runs first)."""
     return create_connection(
         workspace=workspace,
         network="imap",
         name=f"Support {uuid.uuid4().hex[:6]}",
-        config=config(imap_env),
-        credentials={"password": imap_env["IMAP_PASSWORD"]},
+        config=config(env, **extra),
+        credentials={"password": env["IMAP_PASSWORD"]},
         by=owner,
     )
+
+
+@pytest.fixture
+def channel(workspace, owner, imap_env, settings) -> Connection:
+    settings.FEDERE_SYNC_MAX_PAGES = 1000
+    return connect(workspace, owner, imap_env)
 
 
 def sync(connection: Connection):
@@ -142,14 +147,7 @@ def test_a_recreated_folder_new_uidvalidity_is_read_again_without_duplicates(
     old = [f"{uuid.uuid4().hex}@example.com" for _ in range(2)]
     for message_id in old:
         community.append(folder, raw_mail(message_id, "Avant"))
-    channel = create_connection(
-        workspace=workspace,
-        network="imap",
-        name="Dossier",
-        config=config(imap_env, targets=[folder]),
-        credentials={"password": imap_env["IMAP_PASSWORD"]},
-        by=owner,
-    )
+    channel = connect(workspace, owner, imap_env, targets=[folder])
     assert sync(channel).stats.stored == 2
     before = Connection.objects.get(pk=channel.pk).cursor["folders"][folder]
 
@@ -178,14 +176,7 @@ def test_malformed_mail_is_counted_and_the_rest_stored(workspace, owner, imap_en
         b"Content-Type: text/plain; charset=x-no-such-charset\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%\r\n",
     )
     community.append(folder, raw_mail(good, "Normal"))
-    channel = create_connection(
-        workspace=workspace,
-        network="imap",
-        name="Abîmés",
-        config=config(imap_env, targets=[folder]),
-        credentials={"password": imap_env["IMAP_PASSWORD"]},
-        by=owner,
-    )
+    channel = connect(workspace, owner, imap_env, targets=[folder])
     outcome = sync(channel)
     assert outcome.run.malformed == 1  # no sender: cannot be answered, counted
     stored = set(Message.objects.filter(connection=channel).values_list("external_id", flat=True))

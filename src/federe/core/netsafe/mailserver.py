@@ -50,6 +50,14 @@ class _PinnedSMTPS(smtplib.SMTP_SSL):
         return self.context.wrap_socket(sock, server_hostname=self._host)  # type: ignore[attr-defined]
 
 
+def _checked_address(host: str, port: int) -> str:
+    """The address to connect to, judged as ``check_url`` judges a web address; never inside a transaction."""
+    shown = f"[{host}]" if ":" in host else host
+    url = httpx.URL(f"http://{shown}:{port}/")
+    _refuse_inside_transaction(url)
+    return check_url(url).addresses[0]
+
+
 def mail_connection(host: str, port: int, protocol: str, *, timeout: float = 10) -> smtplib.SMTP:
     """An open, greeted connection to a mail server (``protocol``: smtp, starttls, smtps or lmtp).
 
@@ -57,10 +65,7 @@ def mail_connection(host: str, port: int, protocol: str, *, timeout: float = 10)
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown mail protocol {protocol!r}")
-    shown = f"[{host}]" if ":" in host else host
-    url = httpx.URL(f"http://{shown}:{port}/")
-    _refuse_inside_transaction(url)
-    target = check_url(url)
+    pinned = _checked_address(host, port)
     classes: dict[str, type[smtplib.SMTP]] = {
         "smtp": _PinnedSMTP,
         "starttls": _PinnedSMTP,
@@ -73,7 +78,7 @@ def mail_connection(host: str, port: int, protocol: str, *, timeout: float = 10)
         server: smtplib.SMTP = kind(timeout=timeout, context=ssl.create_default_context())  # type: ignore[call-arg]
     else:
         server = kind(timeout=timeout)
-    server.pinned = target.addresses[0]  # type: ignore[attr-defined]
+    server.pinned = pinned  # type: ignore[attr-defined]
     server._host = host  # type: ignore[attr-defined]  # the name TLS checks the certificate against
     server.connect(host, port)
     if protocol == "starttls":
@@ -115,12 +120,8 @@ def imap_connection(host: str, port: int, security: str, *, timeout: float = 20)
     """
     if security not in IMAP_SECURITY:
         raise ValueError(f"unknown IMAP security {security!r}")
-    shown = f"[{host}]" if ":" in host else host
-    url = httpx.URL(f"http://{shown}:{port}/")
-    _refuse_inside_transaction(url)
-    target = check_url(url)
     kind = _PinnedIMAPS if security == "tls" else _PinnedIMAP
-    server = kind(host, port, target.addresses[0], timeout)
+    server = kind(host, port, _checked_address(host, port), timeout)
     if security == "starttls" or (security == "auto" and "STARTTLS" in server.capabilities):
         server.starttls(ssl_context=ssl.create_default_context())
     return server
