@@ -28,37 +28,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import throwaway_pg
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_besttime"
 
 
 def setup(args: argparse.Namespace) -> str:
-    os.environ["FEDERE_ENV"] = "test"
-    os.environ["DEBUG"] = "false"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "federe.config.settings"
     if args.backend == "postgres":
-        import psycopg
-        from psycopg import sql
-
-        name = args.postgres_url.rsplit("/", 1)[1]
-        if "bench" not in name:
-            raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-        with psycopg.connect(args.postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        os.environ["DATABASE_URL"] = args.postgres_url
+        url = args.postgres_url
+        throwaway_pg.create(url)
     else:
-        directory = REPO / "var" / "bench"
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"besttime-{os.getpid()}.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    return os.environ["DATABASE_URL"]
+        url = throwaway_pg.sqlite_url("besttime")
+    throwaway_pg.start_django(url)
+    return url
 
 
 def populate(count: int, posts: int, now: datetime) -> Any:
@@ -154,8 +137,7 @@ def main() -> None:
     answers = sum(cell.total for cell in posts.grid.cells)
     print(f"  rows read: {activity.grid.observations:,} messages; {posts.posts:,} posts with {answers:,.0f} answers")
     if args.backend == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(database.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        throwaway_pg.remove(database)
 
 
 if __name__ == "__main__":

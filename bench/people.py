@@ -35,7 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+import throwaway_pg
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_people"
 FIRST = ["Camille", "Léa", "Chloé", "Inès", "Zoé", "Hugo", "Théo", "Noé", "Jérôme", "Hélène", "Olivia", "Noah",
          "Ava", "James", "Mia", "Ethan", "Grace", "Leo", "Ruby", "Jack"]  # fmt: skip
@@ -45,53 +46,6 @@ LAST = ["Martin", "Petit", "Durand", "Lefèvre", "Roux", "Fournier", "Girard", "
 
 def out(text: str = "") -> None:
     print(text, flush=True)
-
-
-# --------------------------------------------------------------------------- setup
-
-
-def create_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            busy = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]).fetchone()
-            if busy and busy[0]:
-                raise SystemExit(f"Database {name!r} has {busy[0]} open session(s): another run? Not touching it.")
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError as exc:
-        raise SystemExit(f"PostgreSQL is not reachable at {admin_url} ({exc}).") from exc
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from django.db import connections
-    from psycopg import sql
-
-    connections.close_all()
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def start_django(url: str) -> None:
-    os.environ["FEDERE_ENV"] = "test"
-    os.environ["DEBUG"] = "false"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "federe.config.settings"
-    sys.path.insert(0, str(REPO / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 # --------------------------------------------------------------------------- COPY helpers
@@ -448,8 +402,8 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true", help="Generate the data, time nothing (with --keep).")
     args = parser.parse_args()
 
-    create_database(args.postgres_url)
-    start_django(args.postgres_url)
+    throwaway_pg.create(args.postgres_url)
+    throwaway_pg.start_django(args.postgres_url)
     try:
         from django.db import connection
 
@@ -466,7 +420,7 @@ def main() -> None:
         rows = [] if args.generate_only else measure(info)
     finally:
         if not args.keep:
-            drop_database(args.postgres_url)
+            throwaway_pg.remove(args.postgres_url)
 
     cpu = next(
         (

@@ -23,13 +23,11 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "bench"))
+import throwaway_pg
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_search"
 
 FR_OPENINGS = ["Bonjour", "Salut", "Bonsoir", "Merci", "Franchement", "Encore une fois", "Au secours", "Bravo"]
@@ -154,50 +152,15 @@ def text_of(rng: random.Random, n: int) -> tuple[str, str]:
 
 
 def setup(args: argparse.Namespace) -> str:
-    os.environ["FEDERE_ENV"] = "test"
-    os.environ["DEBUG"] = "false"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "federe.config.settings"
     if args.existing:
-        os.environ["DATABASE_URL"] = args.postgres_url
+        url = args.postgres_url
     elif args.backend == "postgres":
-        import psycopg
-        from psycopg import sql
-
-        name = args.postgres_url.rsplit("/", 1)[1]
-        if "bench" not in name:
-            raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-        with psycopg.connect(args.postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        os.environ["DATABASE_URL"] = args.postgres_url
+        url = args.postgres_url
+        throwaway_pg.create(url)
     else:
-        directory = REPO / "var" / "bench"
-        directory.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{directory / f'search-{os.getpid()}.sqlite3'}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if not args.existing:
-        call_command("migrate", verbosity=0, interactive=False)
-    return os.environ["DATABASE_URL"]
-
-
-def drop(args: argparse.Namespace, database: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if args.backend == "postgres":
-        import psycopg
-        from psycopg import sql
-
-        name = args.postgres_url.rsplit("/", 1)[1]
-        with psycopg.connect(args.postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(database.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        url = throwaway_pg.sqlite_url("search")
+    throwaway_pg.start_django(url, migrate=not args.existing)
+    return url
 
 
 def populate(count: int, backend: str) -> tuple:
@@ -320,7 +283,7 @@ def main() -> None:
         run(args, database)
     finally:
         if not args.keep:
-            drop(args, database)
+            throwaway_pg.remove(database)
 
 
 def run(args: argparse.Namespace, database: str) -> None:
