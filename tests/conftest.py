@@ -65,3 +65,13 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request in French activates French in the test's thread, and the middleware does not undo it: each test
+    ends in the default language, so the next test on this worker never reads a language it did not ask for."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

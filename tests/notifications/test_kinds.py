@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from federe.accounts.models import EmailChoice, Role
-from federe.inbox.models import Conversation
+from federe.accounts.models import EmailChoice
 from federe.notifications import digests, services
 from federe.notifications.models import Kind, Notification
 from federe.notifications.words import describe
@@ -16,25 +15,6 @@ from federe.notifications.words import describe
 pytestmark = pytest.mark.django_db
 
 DUE = "2026-03-10T14:30:00+00:00"  # 15:30 in Paris
-
-
-@pytest.fixture(autouse=True)
-def _language_restored():
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def conv(synced):
-    return Conversation.objects.filter(connection=synced).order_by("pk").first()
-
-
-@pytest.fixture
-def hana(member_factory):
-    user = member_factory(Role.MODERATOR)
-    user.username, user.email, user.language, user.timezone = "hana", "hana@example.org", "fr", "Europe/Paris"
-    user.save()
-    return user
 
 
 def _words(notification: Notification, language: str) -> str:

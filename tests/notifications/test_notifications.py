@@ -19,26 +19,6 @@ from federe.notifications.words import describe
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _language_restored():
-    """Hana reads French: her requests activate it in this thread (the middleware does not undo it)."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture
-def conv(synced):
-    return Conversation.objects.filter(connection=synced).order_by("pk").first()
-
-
-@pytest.fixture
-def hana(member_factory):
-    user = member_factory(Role.MODERATOR)
-    user.username, user.email, user.language = "hana", "hana@example.org", "fr"
-    user.save()
-    return user
-
-
 def test_a_mention_is_emailed_at_once_in_the_readers_language(
     conv, owner, hana, mailoutbox, django_capture_on_commit_callbacks
 ):
