@@ -21,6 +21,8 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, d
 
 
 NUL_ERROR = "nul_character"
+# A service's field that the API takes as a header: its errors name the header the client sent.
+_HEADER_FIELDS = {"idempotency_key": "Idempotency-Key"}
 _SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
 
 
@@ -72,6 +74,7 @@ def install(api: NinjaAPI) -> None:
     def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             field, errors = next(iter(exc.message_dict.items()))
+            field = _HEADER_FIELDS.get(field, field)
             return respond(request, 422, "invalid", " ".join(errors), None if field == "__all__" else field)
         return respond(request, 422, "invalid", " ".join(exc.messages))
 

@@ -138,18 +138,13 @@ def reply_to_message(
     the channel already holds (the same text, sent without a key) is refused with 409.
     """
     message = _message(request, message_id)
-    try:
-        reply = services.send_reply(
-            conversation=message.conversation,
-            text=payload.body,
-            by=request.user,
-            in_reply_to=message,
-            client_key=idempotency_key,
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-        raise
+    reply = services.send_reply(
+        conversation=message.conversation,
+        text=payload.body,
+        by=request.user,
+        in_reply_to=message,
+        client_key=idempotency_key,
+    )
     return (201 if reply.state == "sent" else 502), reply_out(reply)
 
 

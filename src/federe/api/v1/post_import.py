@@ -53,12 +53,7 @@ def import_posts(
     if payload.dry_run:
         report = importing.check_file(request.workspace, request.user, data)
     else:
-        try:
-            report = importing.import_posts(request.workspace, request.user, data, client_key=idempotency_key)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-                raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-            raise
+        report = importing.import_posts(request.workspace, request.user, data, client_key=idempotency_key)
     if report.problems:
         raise ValidationError({"csv": report.problems})
     return ImportOut(

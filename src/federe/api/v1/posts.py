@@ -12,7 +12,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Header, Query, Router, Schema
 
 from federe.api.v1.schemas import Id, Offset
@@ -168,14 +167,9 @@ def create_post(
     """Write a post, scheduled when ``scheduled_at`` is given (each variant's channel gets a delivery).
 
     Send an ``Idempotency-Key`` header to make a repeat safe: the same key and body answer with the first post."""
-    try:
-        post = services.create_post(
-            request.workspace, request.user, _input(payload), client_key=idempotency_key, client_digest=digest(payload)
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-        raise
+    post = services.create_post(
+        request.workspace, request.user, _input(payload), client_key=idempotency_key, client_digest=digest(payload)
+    )
     _choose_links(post, payload)
     if approvals.settings_for(request.workspace).required and approvals.open_round(post) is None:
         approvals.submit(post, by=request.user)  # the API is no way around the workspace's approval workflow

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Header, Router, Schema
 
 from federe.api.v1.schemas import Id
@@ -48,14 +47,7 @@ def create_saved_filter(
 ) -> tuple[int, SavedFilterOut]:
     """Save a filter under a name of yours. Send an ``Idempotency-Key`` header to make a repeat safe: the same key
     and filter answer with the filter made the first time; the same key with another filter is refused (422)."""
-    try:
-        saved = saved_filters.add(
-            request.workspace, request.user, payload.name, payload.query, client_key=idempotency_key
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-        raise
+    saved = saved_filters.add(request.workspace, request.user, payload.name, payload.query, client_key=idempotency_key)
     return 201, _out(saved)
 
 

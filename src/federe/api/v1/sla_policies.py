@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Header, Router, Schema
 
 from federe.api.v1.schemas import Id
@@ -99,14 +98,9 @@ def create_policy(
     request: ApiRequest, payload: PolicyIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ) -> tuple[int, PolicyOut]:
     """A new policy, tried after the existing ones; the open threads' clocks follow."""
-    try:
-        policy = services.add(
-            workspace=request.workspace, fields=payload.fields(), by=request.user, client_key=idempotency_key
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-        raise
+    policy = services.add(
+        workspace=request.workspace, fields=payload.fields(), by=request.user, client_key=idempotency_key
+    )
     return 201, policy_out(queries.policy(request.workspace, policy.pk))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Header, Query, Router, Schema
 
@@ -155,20 +154,15 @@ def create_ticket(
         mention = Mention.objects.filter(workspace=request.workspace, pk=payload.mention_id).first()
     if message is None or team is None or (payload.mention_id is not None and mention is None):
         raise Http404
-    try:
-        ticket = services.create_ticket(
-            message=message,
-            team=team,
-            by=request.user,
-            priority=payload.priority,
-            note=payload.note,
-            mention=mention,
-            client_key=idempotency_key,
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "idempotency_key" in exc.error_dict:
-            raise ValidationError({"Idempotency-Key": exc.message_dict["idempotency_key"]}) from exc
-        raise
+    ticket = services.create_ticket(
+        message=message,
+        team=team,
+        by=request.user,
+        priority=payload.priority,
+        note=payload.note,
+        mention=mention,
+        client_key=idempotency_key,
+    )
     return 201, ticket_out(queries.ticket(request.workspace, ticket.pk))
 
 
