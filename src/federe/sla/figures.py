@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from federe.sla.clocks import Outcome, outcome
-from federe.sla.models import Target, ThreadClock
+from federe.sla.models import TARGET_TIMES, Target, ThreadClock
 
 
 @dataclass(frozen=True)
@@ -48,23 +48,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-FIELDS = (
-    "started_at",
-    "closed_at",
-    "first_response_due",
-    "first_response_at",
-    "next_response_due",
-    "next_response_at",
-    "resolution_due",
-    "resolution_at",
-)
-
-
 def response_figures(workspace_id: int, since: datetime, until: datetime, now: datetime | None = None) -> Figures:
     now = now or timezone.now()
     rows = ThreadClock.objects.filter(
         workspace_id=workspace_id, started_at__gte=since, started_at__lt=until, policy__isnull=False
-    ).values_list(*FIELDS)
+    ).values_list("started_at", "closed_at", *TARGET_TIMES)
     seconds: list[float] = []
     met = dict.fromkeys(Target.values, 0)
     counted = dict.fromkeys(Target.values, 0)

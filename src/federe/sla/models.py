@@ -19,6 +19,10 @@ class Target(models.TextChoices):
     RESOLUTION = "resolution", _("resolution")
 
 
+#: Each target's two columns on ThreadClock, in Target's order: first_response_due, first_response_at, next_...
+TARGET_TIMES = tuple(f"{target}_{end}" for target in Target.values for end in ("due", "at"))
+
+
 class Policy(WorkspaceScoped):
     name = models.CharField(_("name"), max_length=120)
     #: The order in which policies are tried (smallest first); the first that matches a thread applies.

@@ -19,22 +19,9 @@ from django.utils import timezone
 from federe.inbox.models import Conversation, ConversationStatus, Direction, Message
 from federe.sla.clocks import Clocks, Targets, Wait, customer_wrote, evaluate, we_answered
 from federe.sla.hours import Calendar
-from federe.sla.models import HoursKind, Policy, ThreadClock
+from federe.sla.models import TARGET_TIMES, HoursKind, Policy, ThreadClock
 
-CLOCK_FIELDS = [
-    "policy",
-    "waits",
-    "started_at",
-    "closed_at",
-    "first_response_due",
-    "first_response_at",
-    "next_response_due",
-    "next_response_at",
-    "resolution_due",
-    "resolution_at",
-    "due_at",
-    "updated_at",
-]
+CLOCK_FIELDS = ["policy", "waits", "started_at", "closed_at", *TARGET_TIMES, "due_at", "updated_at"]
 CHUNK = 500
 
 
