@@ -82,6 +82,7 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
             "actions": [verdict.label for verdict in offered_actions(connection)],
             "moderates": moderates(connection),
             "chosen_targets": targets.chosen(connection),
+            "missed": connector_cls.missed_periods(connection.cursor),
         },
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
@@ -127,6 +129,9 @@ class Connector(ABC):
     # post (Mastodon's Idempotency-Key within its hour, a Bluesky rkey). A delivery whose outcome is unknown is
     # then sent again with the same key; otherwise Fédère asks ``find_published`` first, and never re-sends blind.
     publish_is_idempotent: ClassVar[bool] = False
+    # A network without history (IRC): the worker keeps a live connection per channel open by calling ``listen``,
+    # which writes what it hears where ``fetch`` reads it (connections/live.py).
+    live: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -182,6 +187,16 @@ class Connector(ABC):
         the same key, which that network turns into the first post. A connector that does neither leaves such a
         delivery for a person to check (never re-sent blind)."""
         return None
+
+    def listen(self, stop: threading.Event) -> None:
+        """For a ``live`` network: stay connected and keep what arrives until ``stop`` is set."""
+        raise Permanent(_("%(network)s is read by polling, not by a live connection.") % {"network": self.label})
+
+    @classmethod
+    def missed_periods(cls, cursor: Cursor) -> list[tuple[datetime, datetime]]:
+        """The periods a live network's connection was down, as the cursor recorded them (shown on the channel's
+        health: nothing said meanwhile could be read)."""
+        return []
 
     def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport:
         raise Permanent(_("%(network)s has no history to import.") % {"network": self.label})

@@ -14,6 +14,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from federe.connections import tasks
+from federe.connections.live import run_live
 from federe.connections.services import dispatch_due_syncs
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
@@ -82,6 +83,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-dispatch", action="store_true", help="Only run tasks; do not enqueue due syncs.")
         parser.add_argument("--no-publish", action="store_true", help="Do not publish due posts in this worker.")
         parser.add_argument("--no-refine", action="store_true", help="Do not run the deep tier in this worker.")
+        parser.add_argument(
+            "--no-live", action="store_true", help="Do not keep live connections (IRC bots) in this worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
@@ -93,6 +97,8 @@ class Command(BaseCommand):
             threading.Thread(target=run_dispatcher, args=(stop, every), daemon=True, name="dispatcher").start()
         if not options["no_publish"]:
             threading.Thread(target=run_publisher, args=(stop,), daemon=True, name="publisher").start()
+        if not options["no_live"]:
+            threading.Thread(target=run_live, args=(stop,), daemon=True, name="live").start()
         if not options["no_refine"] and deep_queue.enabled():
             threading.Thread(target=run_refiner, args=(stop,), daemon=True, name="deep-tier").start()
         worker = Worker(

@@ -1,0 +1,41 @@
+"""Conversation windows: how a channel's endless stream becomes threads.
+
+IRC has no threads. A channel's messages are cut into windows of conversation: a message opens a new window (a new
+thread in Fédère) when the channel has been silent for ``window_minutes`` (default 30) before it; otherwise it
+joins the window open in that channel. A window never ends for being long, only for a silence. A window's thread id
+is ``<channel> <time of its first message>`` (UTC, to the second), so it is the same whoever reads the spool and
+however many pages it takes. The state (per channel: the open window's start and its last message's time) is kept
+in the sync cursor, so a restart goes on with the window it left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+DEFAULT_WINDOW_MINUTES = 30
+
+
+def stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def thread_for(state: dict[str, Any], channel: str, at: datetime, silence: timedelta) -> str:
+    """The thread of a message said at ``at`` in ``channel``; updates ``state`` (channel -> [start, last])."""
+    start, last = state.get(channel, ("", ""))
+    if not start or at - datetime.fromisoformat(last.replace("Z", "+00:00")) > silence:
+        start = stamp(at)
+    state[channel] = [start, max(last, stamp(at))]
+    return f"{channel} {start}"
+
+
+def window_start(thread_id: str) -> datetime | None:
+    _channel, _, start = thread_id.partition(" ")
+    try:
+        return datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def channel_of(thread_id: str) -> str:
+    return thread_id.partition(" ")[0]
