@@ -91,7 +91,7 @@ def parse(line: str) -> Message:
         if not prefix:
             raise Malformed("empty prefix")
     head, colon, trailing = rest.partition(" :")
-    words = head.split()
+    words = [word for word in head.split(" ") if word]  # SPACE only (RFC 2812 §2.3.1), not any whitespace
     if head.startswith(":"):  # ":trailing" with no command
         raise Malformed("no command")
     if not words or not COMMAND.match(words[0]):

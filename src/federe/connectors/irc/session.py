@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.connectors.errors import ConnectorError, Permanent, Transient, Unauthorized
 from federe.connectors.irc.lines import MAX_LINE_BYTES, Malformed, Message, decode, format_line, parse
@@ -163,7 +164,9 @@ class Session:
             message = self.read(left)
             if message is not None and message.command in commands:
                 return message
-        raise self.lost(_("(no answer within %(seconds)d seconds)") % {"seconds": timeout or self.timeout})
+        seconds = round(timeout or self.timeout)
+        waited = ngettext("(no answer within %(seconds)d second)", "(no answer within %(seconds)d seconds)", seconds)
+        raise self.lost(waited % {"seconds": seconds})
 
     def _isupport(self, message: Message) -> None:
         for token in message.params[1:-1]:
