@@ -78,6 +78,8 @@ class Bot:
         heard = noted = time.monotonic()
         pinged = False
         while not stop.is_set():
+            while session.overheard:  # said while the bot waited for an answer (joining a channel)
+                self.hear(session, session.overheard.pop(0))
             message = session.read(1.0)
             current = time.monotonic()
             if message is not None:

@@ -34,6 +34,7 @@ from federe.core import netsafe
 BURST = 4
 SECONDS_PER_LINE = 2.0
 MAX_BUFFER = 16384  # bytes without a line end: the server is not speaking IRC
+OVERHEARD = {"PRIVMSG", "NOTICE", "JOIN", "PART", "KICK", "QUIT", "NICK", "MODE", "TOPIC"}
 JOIN_REFUSALS = {"403", "405", "471", "473", "474", "475", "476", "477"}
 
 
@@ -76,6 +77,7 @@ class Session:
         self.sock: socket.socket | None = None
         self.buffer = b""
         self.on_malformed: Callable[[str], None] = lambda raw: None
+        self.overheard: list[Message] = []  # what others said while we waited for an answer (the bot reads it)
 
     def __repr__(self) -> str:
         return f"<irc.Session {self.nick}@{self.host}:{self.port}>"
@@ -164,6 +166,8 @@ class Session:
             message = self.read(left)
             if message is not None and message.command in commands:
                 return message
+            if message is not None and message.command in OVERHEARD:
+                self.overheard.append(message)
         seconds = round(timeout or self.timeout)
         waited = ngettext("(no answer within %(seconds)d second)", "(no answer within %(seconds)d seconds)", seconds)
         raise self.lost(waited % {"seconds": seconds})
