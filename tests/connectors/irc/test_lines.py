@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from federe.connectors.irc.lines import Malformed, decode, format_line, parse, split_text
@@ -45,6 +45,7 @@ def test_bytes_that_are_not_utf8_are_read_as_latin1():
     assert decode("café".encode("latin-1")) == "café"
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded machine is not a slow strategy
 @given(command=st.sampled_from(["PRIVMSG", "NOTICE", "KICK", "MODE"]), words=st.lists(WORD, max_size=4), last=TEXT)
 def test_what_is_written_reads_back(command, words, last):
     line = format_line(command, *words, last).decode("utf-8")
@@ -57,6 +58,7 @@ def test_a_parameter_cannot_smuggle_a_second_line():
         format_line("PRIVMSG", "#c", "hi\r\nQUIT :bye")
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXT, room=st.integers(10, 400))
 def test_split_text_keeps_every_word_within_the_room(text, room):
     pieces = split_text(text, room)

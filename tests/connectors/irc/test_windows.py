@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from federe.connectors.irc.windows import channel_of, thread_for, window_start
@@ -29,6 +29,7 @@ def test_channels_have_their_own_windows():
     assert thread_for(state, "#a", T0 + timedelta(minutes=1), SILENCE) == "#a 2026-12-06T21:00:00Z"
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 120), min_size=1, max_size=40))
 def test_a_thread_changes_exactly_after_each_silence(pauses):
     state: dict = {}
