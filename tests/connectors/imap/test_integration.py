@@ -19,7 +19,7 @@ from federe.connections.models import Connection, SyncRun
 from federe.connections.runtime import connector_for
 from federe.connections.services import create_connection, sync_connection
 from federe.connectors import registry
-from federe.connectors.errors import Transient
+from federe.connectors.errors import Permanent, Transient
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus, OutgoingReply
 from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
@@ -213,6 +213,14 @@ def test_a_wrong_password_is_refused_in_plain_words(workspace, owner, imap_env):
         )
     assert "refused the user name or password" in caught.value.message_dict["credentials"][0]
     assert not Connection.objects.filter(workspace=workspace).exists()
+
+
+def test_starttls_required_but_not_offered_is_refused_in_words(imap_env):
+    strict = registry.build(
+        "imap", config=config(imap_env, security="starttls"), credentials={"password": imap_env["IMAP_PASSWORD"]}
+    )
+    with pytest.raises(Permanent, match="offers no secure connection"):
+        strict.fetch(None)
 
 
 class DroppingProxy:

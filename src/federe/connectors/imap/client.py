@@ -95,6 +95,13 @@ class ImapClient:
             )
         except netsafe.NetError as exc:
             raise (Permanent if isinstance(exc, netsafe.NetRefused) else Transient)(exc.message) from exc
+        except imaplib.IMAP4.abort as exc:
+            raise self._failure(exc) from exc
+        except imaplib.IMAP4.error as exc:  # STARTTLS asked for and not offered
+            raise Permanent(
+                _("The mail server %(where)s offers no secure connection (STARTTLS): %(why)s")
+                % {"where": self.where, "why": str(exc)[:200]}
+            ) from exc
         except Exception as exc:
             raise self._failure(exc) from exc
         self._imap = imap

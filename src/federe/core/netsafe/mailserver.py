@@ -122,6 +122,10 @@ def imap_connection(host: str, port: int, security: str, *, timeout: float = 20)
         raise ValueError(f"unknown IMAP security {security!r}")
     kind = _PinnedIMAPS if security == "tls" else _PinnedIMAP
     server = kind(host, port, _checked_address(host, port), timeout)
-    if security == "starttls" or (security == "auto" and "STARTTLS" in server.capabilities):
+    offered = "STARTTLS" in server.capabilities
+    if security == "starttls" and not offered:
+        server.shutdown()
+        raise imaplib.IMAP4.error("the server does not offer STARTTLS")
+    if offered and security in ("starttls", "auto"):
         server.starttls(ssl_context=ssl.create_default_context())
     return server
