@@ -23,6 +23,7 @@ from federe.connectors.errors import Permanent, Transient
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus, OutgoingReply
 from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
+from federe.moderation.services import decide
 from tests.connectors.imap.conftest import Mailbox, Member, until
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
@@ -111,13 +112,17 @@ def test_a_reply_reaches_the_member_once_threaded_and_a_retry_sends_nothing(chan
     assert len(member.mailbox.messages("INBOX", one.external_id)) == 1
 
 
-def test_spam_and_archive_move_the_message_on_the_server(channel, member, community):
+def test_spam_and_archive_move_the_message_on_the_server(channel, member, community, owner):
     message_id = member.write("Offre", "Achetez !")
     arrived(community, message_id)
     sync(channel)
-    act = connector_for(channel).act
-    assert act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "Moved to the folder Spam."
+    stored = Message.objects.get(connection=channel, external_id=message_id)
+    (decision,) = decide(messages=[stored], action="spam", by=owner)  # as a moderator does from the inbox
+    assert decision.network_state == "done" and decision.network_detail == "Moved to the folder Spam."
+    stored.refresh_from_db()
+    assert stored.network_status == NetworkStatus.SPAM
     assert community.messages("Spam", message_id) and not community.messages("INBOX", message_id)
+    act = connector_for(channel).act
     assert (
         act(ModerationAction(ActionKind.SPAM, external_id=message_id)).detail == "Already in the folder Spam."
     )  # idempotent
