@@ -206,6 +206,22 @@ def test_idle_wakes_the_sync_when_mail_arrives(workspace, owner, imap_env, membe
     assert sent and [item.external_id for item in woke.items] == sent
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_waits_in_idle_and_stores_the_mail_as_it_arrives(workspace, owner, imap_env, member, settings):
+    settings.FEDERE_SYNC_MAX_PAGES = 1000
+    channel = connect(workspace, owner, imap_env, long_poll_seconds=20)
+    sync(channel)  # everything already there
+    sent: list[str] = []
+    writer = threading.Timer(1.5, lambda: sent.append(member.write("Pendant la synchro", "Bonjour !")))
+    writer.start()
+    try:
+        outcome = sync(channel)  # nothing new: the fetch waits in IDLE until Dovecot reports the mail
+    finally:
+        writer.join()
+    assert outcome.stats.stored == 1
+    assert Message.objects.filter(connection=channel, external_id=sent[0]).exists()
+
+
 def test_a_wrong_password_is_refused_in_plain_words(workspace, owner, imap_env):
     with pytest.raises(ValidationError) as caught:
         create_connection(
