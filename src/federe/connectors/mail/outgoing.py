@@ -60,7 +60,7 @@ def build_reply(
     if chain:
         kept = chain[:1] + chain[1:][-(MAX_REFERENCES - 1) :]  # RFC 5322: keep the first, trim the middle
         message["References"] = " ".join(f"<{ref}>" for ref in kept)
-    message.set_content(_plain(body_html) + "\n", charset="utf-8")
+    message.set_content(plain_text(body_html) + "\n", charset="utf-8")
     return message
 
 
@@ -82,7 +82,7 @@ def _message(*, sender: str, sender_name: str, to: str, subject: str, message_id
     return message
 
 
-def _plain(body_html: str) -> str:
+def plain_text(body_html: str) -> str:
     """The reply's text with its paragraphs kept, from the sanitised HTML."""
     safe = sanitize_html(body_html)
     parts = [html_to_text(p) for p in safe.replace("<br>", "</p><p>").split("</p>")]
