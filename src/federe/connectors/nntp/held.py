@@ -8,7 +8,6 @@ one by the decision Fédère records.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +18,6 @@ from federe.connectors.mail.parse import message_ids
 from federe.connectors.nntp.articles import header, headers_of
 from federe.connectors.nntp.mapping import map_article
 from federe.connectors.types import Item, MalformedItem, NetworkStatus
-
-DAYS_KEPT = 60  # how far back an article is looked for when it is approved or rejected
 
 
 def groups_of(raw: bytes) -> list[str]:
@@ -54,13 +51,10 @@ def read(folder: str, cursor: Any, limit: int, followed: set[str]) -> tuple[list
 
 
 def find(folder: str, message_id: str) -> bytes | None:
-    """The held article with this Message-ID (the newest copy of the last ``DAYS_KEPT`` days), or None."""
+    """The held article with this Message-ID (its newest copy), or None."""
     if not folder:
         return None
-    since = time.time() - DAYS_KEPT * 86400
     for entry in reversed(maildir.entries(folder)):
-        if entry.seconds < since:
-            break
         head = maildir.read_entry(entry, maildir.HEAD_BYTES)
         if head is not None and message_id in message_ids(header(headers_of(head), "Message-ID")):
             return maildir.read_entry(entry)
