@@ -121,12 +121,18 @@ class NntpConnector(Connector):
 
     @property
     def client(self) -> NewsClient:
+        """Built on first use, so that a setting that cannot work is reported as a connector error, in words."""
         if self._client is None:
             host = str(self.config.get("host") or "").strip()
             if not host or (any(c in host for c in "/: @") and not host.startswith("[")):
                 raise Permanent(_("Give the news server's name, for example news.example.org."))
-            tls = str(self.config.get("tls") or "").strip().lower() in ("yes", "oui", "true", "1", "on")
-            port = int_setting(self.config, "port", 563 if tls else 119, 1, 65535)
+            tls = _yes_or_no(self.config.get("tls"))
+            try:
+                port = int(str(self.config.get("port") or (563 if tls else 119)).strip())
+            except ValueError:
+                port = 0
+            if not 0 < port < 65536:
+                raise Permanent(_("The news server's port must be a number between 1 and 65535."))
             self._client = NewsClient(
                 host.strip("[]"),
                 port,
@@ -344,6 +350,15 @@ class NntpConnector(Connector):
                 )
             time.sleep(0.2)
         return ActionResult(done=True, detail="cancelled")
+
+
+def _yes_or_no(value: Any) -> bool:
+    said = str(value or "").strip().lower()
+    if said in ("", "no", "non", "false", "0", "off"):
+        return False
+    if said in ("yes", "oui", "true", "1", "on"):
+        return True
+    raise Permanent(_('"NNTP over TLS" is "yes" or "no".'))
 
 
 def _duplicate(answer: Answer) -> bool:
