@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from federe.accounts.models import EmailChoice, Role
 from federe.accounts.profile import timezones
+from federe.core.money import CURRENCIES
 
 
 class AddMemberForm(forms.Form):
@@ -122,6 +123,13 @@ class WorkspaceForm(forms.Form):
         help_text=_("The team's clock, e.g. Europe/Paris: dates are typed and shown in it, summer time included."),
         error_messages={"required": _("Choose a timezone from the list, such as Europe/Paris.")},
         widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[(code, code) for code in CURRENCIES],
+        required=False,  # a form without it (an older script) keeps the workspace's
+        help_text=_("Campaign budgets are kept in it (ISO 4217 code). Amounts already typed are not converted."),
+        error_messages={"invalid_choice": _("Choose a currency from the list (ISO 4217 code, such as EUR).")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -55,6 +55,8 @@ class Workspace(models.Model):
     # Where the team works: dates are typed and shown in it (stored in UTC); queue slots and recurring posts
     # follow its clock, summer time included. Europe/Paris by default, like TIME_ZONE: most teams are French.
     timezone = models.CharField(_("timezone"), max_length=64, default="Europe/Paris")
+    # The currency budgets are kept in (ISO 4217 code, core/money.py): amounts are Decimal, never converted.
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

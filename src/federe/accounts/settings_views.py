@@ -1,4 +1,4 @@
-"""The workspace's settings page (/w/<slug>/settings/): its name and timezone, for owners."""
+"""The workspace's settings page (/w/<slug>/settings/): its name, timezone and currency, for owners."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ from federe.core.requests import WorkspaceRequest
 @workspace_page(perm=Perm.MANAGE_MEMBERS)
 def settings_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
-    initial = {"name": workspace.name, "timezone": workspace.timezone}
+    initial = {"name": workspace.name, "timezone": workspace.timezone, "currency": workspace.currency}
     form = WorkspaceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = workspace_settings.update_workspace(
-                workspace, by=request.user, settings=workspace_settings.WorkspaceSettings(**form.cleaned_data)
+                workspace,
+                by=request.user,
+                settings=workspace_settings.WorkspaceSettings(
+                    **{**form.cleaned_data, "currency": form.cleaned_data["currency"] or workspace.currency}
+                ),
             )
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)

@@ -1,4 +1,5 @@
-"""A workspace's own settings: its name and its timezone. Owners only (MANAGE_MEMBERS).
+"""A workspace's own settings: its name, its timezone and the currency of its budgets (ISO 4217). Owners
+only (MANAGE_MEMBERS).
 
 The timezone is the clock dates are typed and shown in; times are stored in UTC, so changing it moves nothing that
 is scheduled: a post due at 08:00 UTC is still due then, and is now shown at that instant on the new clock.
@@ -17,6 +18,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.accounts.profile import timezones
 from federe.core import audit
+from federe.core.money import is_currency
 
 MAX_NAME = 120
 
@@ -25,6 +27,7 @@ MAX_NAME = 120
 class WorkspaceSettings:
     name: str
     timezone: str
+    currency: str = ""  # empty: keep the workspace's
 
 
 def _validate(settings: WorkspaceSettings) -> None:
@@ -35,6 +38,8 @@ def _validate(settings: WorkspaceSettings) -> None:
         errors["name"] = _("A name is at most 120 characters.")
     if settings.timezone not in timezones():
         errors["timezone"] = _("Choose a timezone from the list, such as Europe/Paris.")
+    if not is_currency(settings.currency):
+        errors["currency"] = _("Choose a currency from the list (ISO 4217 code, such as EUR).")
     if errors:
         raise ValidationError(errors)
 
@@ -44,7 +49,11 @@ def update_workspace(workspace: Workspace, *, by: Any, settings: WorkspaceSettin
     """Save the name and timezone; returns the names of the fields that changed (recorded without their values).
     Stored times (posts, deliveries, queue) are UTC and stay as they are."""
     require(by, workspace, Perm.MANAGE_MEMBERS)
-    settings = WorkspaceSettings(name=settings.name.strip(), timezone=settings.timezone.strip())
+    settings = WorkspaceSettings(
+        name=settings.name.strip(),
+        timezone=settings.timezone.strip(),
+        currency=settings.currency.strip().upper() or workspace.currency,
+    )
     _validate(settings)
     changed = [name for name, value in vars(settings).items() if getattr(workspace, name) != value]
     if not changed:
