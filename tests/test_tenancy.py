@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from federe.accounts import team
-from federe.accounts.models import ApiToken, Invitation, Membership, Role
+from federe.accounts.models import ApiToken, Invitation, Membership, Role, Workspace
 from federe.accounts.services import create_api_token
 from federe.api.v1.api import api as ninja_api
+from federe.campaigns import services as campaign_services
+from federe.campaigns.models import BudgetLine, Campaign, Goal
+from federe.campaigns.models import Item as CampaignItem
 from federe.connections.models import Connection, SyncRun
 from federe.connections.services import sync_connection
 from federe.core.models import AuditEvent
@@ -145,6 +149,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_tickets(tenant)
     _populate_inbox_views(tenant)
     _populate_sla(tenant)
+    _populate_campaigns(tenant)
     return tenant
 
 
@@ -172,6 +177,27 @@ def _populate_sla(t: Tenant) -> None:
         fields=sla_services.Fields(name=f"{t.workspace.name} SLA", first_response_minutes=60),
         by=t.owner,
     )
+
+
+def _populate_campaigns(t: Tenant) -> None:
+    """A campaign grouping the tenant's post, short link and query, with a goal and a budget line."""
+    from datetime import date
+    from decimal import Decimal
+
+    fields = campaign_services.Fields(
+        name=f"{t.workspace.name} campaign",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 1, 31),
+        post_ids=[t.extra["post"].pk],
+        link_ids=[t.extra["short"].pk],
+        query_ids=[t.extra["query"].pk],
+    )
+    campaign = campaign_services.create(t.workspace, by=t.owner, fields=fields)
+    campaign_services.set_goals(campaign, by=t.owner, targets={"mentions": Decimal(10)})
+    line = campaign_services.save_line(
+        campaign, by=t.owner, fields=campaign_services.LineFields("Ads", Decimal("100.00"), Decimal("12.50"))
+    )
+    t.extra.update(campaign=campaign, budget_line=line)
 
 
 def _populate_webhooks(t: Tenant) -> None:
@@ -345,6 +371,10 @@ def snapshot() -> dict[str, Any]:
                 Ticket,
                 TicketChange,
                 InboundReceipt,
+                Campaign,
+                CampaignItem,
+                Goal,
+                BudgetLine,
             )
         },
         "tickets": list(Ticket.objects.order_by("pk").values_list("pk", "status", "priority", "external_reference")),
@@ -394,6 +424,11 @@ def snapshot() -> dict[str, Any]:
         ),
         "labels": list(Label.objects.order_by("pk").values_list("pk", "message_id", "task", "value")),
         "models": list(WorkspaceModel.objects.order_by("pk").values_list("pk", "active")),
+        "campaigns": list(Campaign.objects.order_by("pk").values_list("pk", "name", "starts_on", "ends_on")),
+        "campaign_items": list(CampaignItem.objects.order_by("pk").values_list("pk", "post_id", "link_id", "query_id")),
+        "goals": list(Goal.objects.order_by("pk").values_list("pk", "metric", "target")),
+        "budget_lines": list(BudgetLine.objects.order_by("pk").values_list("pk", "category", "planned", "spent")),
+        "currencies": list(Workspace.objects.order_by("pk").values_list("pk", "currency")),
     }
 
 
@@ -493,6 +528,10 @@ POST_ONLY = {
     "inbox:priority",
     "sla:move",
     "sla:delete",
+    "campaigns:delete",
+    "campaigns:goals",
+    "campaigns:line-delete",
+    "campaigns:spend-import",
 }
 
 
@@ -795,6 +834,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_webhook_requests(a, b, url),
         **_ticket_requests(a, b, url),
         **_sla_requests(a, b, url),
+        **_campaign_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -937,6 +977,55 @@ def _sla_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, s
         "sla:move": both("sla:move", {"step": "up"}, pk=policy_b),
         "inbox:priority": both("inbox:priority", {"priority": "urgent"}, pk=conv_b),
         "sla:delete": both("sla:delete", {"confirmed": "yes"}, pk=policy_b),
+    }
+
+
+def _campaign_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    """B's campaign reached from B's slug and from A's; A's own campaign made to take B's post, link or query."""
+    A, B = a.workspace.slug, b.workspace.slug
+    campaign, line = b.extra["campaign"].pk, b.extra["budget_line"].pk
+    own = a.extra["campaign"].pk
+    form = {"name": "Sneaky", "starts_on": "2026-02-01", "ends_on": "2026-02-02"}
+
+    def csv() -> SimpleUploadedFile:
+        return SimpleUploadedFile("spend.csv", b"category,spent\nSneaky,1\n", content_type="text/csv")
+
+    def both(name: str, method: str = "post", data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [(method, url(name, B, **ids), data or {}), (method, url(name, A, **ids), data or {})]
+
+    return {
+        "campaigns:list": [("get", url("campaigns:list", B), {})],
+        "campaigns:create": [
+            ("get", url("campaigns:create", B), {}),
+            ("post", url("campaigns:create", B), form),
+        ],
+        "campaigns:campaign": both("campaigns:campaign", "get", pk=campaign),
+        "campaigns:mentions": both("campaigns:mentions", "get", pk=campaign),
+        "campaigns:edit": [
+            *both("campaigns:edit", "get", pk=campaign),
+            *both("campaigns:edit", "post", form, pk=campaign),
+            # A's own campaign grouping B's post, link or query: refused as unknown choices (a 422 form), see below
+        ],
+        "campaigns:goals": both("campaigns:goals", data={"mentions": "5"}, pk=campaign),
+        "campaigns:budget": [
+            *both("campaigns:budget", "get", pk=campaign),
+            *both("campaigns:budget", "post", {"category": "Sneaky", "spent": "1"}, pk=campaign),
+        ],
+        "campaigns:line-delete": [
+            *both("campaigns:line-delete", data={"confirmed": "yes"}, pk=campaign, line_id=line),
+            ("post", url("campaigns:line-delete", A, pk=own, line_id=line), {"confirmed": "yes"}),
+        ],
+        "campaigns:spend-import": [
+            ("post", url("campaigns:spend-import", B, pk=campaign), {"file": csv()}),
+            ("post", url("campaigns:spend-import", A, pk=campaign), {"file": csv()}),
+            (
+                "post",
+                url("campaigns:spend-import", A, pk=campaign),
+                {"confirm": "yes", "content": "Y2F0ZWdvcnksc3BlbnQKeCwxCg=="},
+            ),
+        ],
+        "campaigns:spend-sample": both("campaigns:spend-sample", "get", pk=campaign),
+        "campaigns:delete": both("campaigns:delete", data={"confirmed": "yes"}, pk=campaign),
     }
 
 
@@ -1124,6 +1213,48 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
     ) == [m for m in before["messages"] if m[0] in b_messages]
 
 
+def test_ui_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants):
+    a, b = tenants
+    client.force_login(a.owner)
+    A, own = a.workspace.slug, a.extra["campaign"].pk
+    form = {"name": "Cross", "starts_on": "2026-02-01", "ends_on": "2026-02-02"}
+    for name, value in (
+        ("post_ids", b.extra["post"].pk),
+        ("link_ids", b.extra["short"].pk),
+        ("query_ids", b.extra["query"].pk),
+    ):
+        before = snapshot()
+        for url in (reverse("campaigns:create", args=[A]), reverse("campaigns:edit", args=[A, own])):
+            response = client.post(url, {**form, name: [str(value)]})
+            assert response.status_code == 422 and response.context["form"].errors.get(name), (url, name)
+            assert snapshot() == before
+    # B's campaign as a filter of A's lists: nothing of B, nothing at all
+    for page in ("inbox:list", "people:list"):
+        response = client.get(reverse(page, args=[A]) + f"?campaign={b.extra['campaign'].pk}")
+        assert response.status_code == 200 and b.workspace.name.encode() not in response.content
+    response = client.get(reverse("people:list", args=[A]) + f"?campaign={b.extra['campaign'].pk}")
+    assert not list(response.context["page"])
+
+
+def test_api_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    body = {"name": "Cross", "starts_on": "2026-02-01", "ends_on": "2026-02-02"}
+    for name, value in (
+        ("post_ids", b.extra["post"].pk),
+        ("link_ids", b.extra["short"].pk),
+        ("query_ids", b.extra["query"].pk),
+    ):
+        before = snapshot()
+        assert api.call("post", "/campaigns", {**body, name: [value]}).status_code == 422
+        assert api.call("put", f"/campaigns/{a.extra['campaign'].pk}", {**body, name: [value]}).status_code == 422
+        assert snapshot() == before
+    listed = api.call("get", "/people", params={"campaign": b.extra["campaign"].pk})
+    assert listed.status_code == 200 and listed.json() == []
+    threads = api.call("get", "/conversations", params={"campaign": b.extra["campaign"].pk})
+    assert threads.status_code == 200 and threads.json() == []
+
+
 # --- the API --------------------------------------------------------------------------------------
 
 
@@ -1255,10 +1386,30 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
             (f"/saved-replies/{b.extra['saved_reply'].pk}/render", {"conversation_id": conv}),
         ],
         ("delete", "/api/v1/saved-replies/{saved_reply_id}"): [(f"/saved-replies/{b.extra['saved_reply'].pk}", {})],
+        **_campaign_api_requests(b),
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
         ],
+    }
+
+
+def _campaign_api_requests(b: Tenant) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    campaign, line = b.extra["campaign"].pk, b.extra["budget_line"].pk
+    body = {"name": "Sneaky", "starts_on": "2026-02-01", "ends_on": "2026-02-02"}
+    line_body = {"category": "Sneaky", "planned": "1.00", "spent": "1.00"}
+    base = f"/campaigns/{campaign}"
+    return {
+        ("get", "/api/v1/campaigns/{campaign_id}"): [(base, {})],
+        ("put", "/api/v1/campaigns/{campaign_id}"): [(base, body)],
+        ("put", "/api/v1/campaigns/{campaign_id}/goals"): [(f"{base}/goals", {"targets": {"clicks": "5"}})],
+        ("get", "/api/v1/campaigns/{campaign_id}/budget-lines"): [(f"{base}/budget-lines", {})],
+        ("post", "/api/v1/campaigns/{campaign_id}/budget-lines"): [(f"{base}/budget-lines", line_body)],
+        ("put", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [(f"{base}/budget-lines/{line}", line_body)],
+        ("delete", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [(f"{base}/budget-lines/{line}", {})],
+        ("get", "/api/v1/campaigns/{campaign_id}/impact"): [(f"{base}/impact", {})],
+        ("get", "/api/v1/campaigns/{campaign_id}/mentions"): [(f"{base}/mentions", {})],
+        ("delete", "/api/v1/campaigns/{campaign_id}"): [(base, {})],
     }
 
 
@@ -1282,6 +1433,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/saved-filters"),
     ("post", "/api/v1/sla-policies"),
     ("put", "/api/v1/sla-policies/order"),  # every id of the workspace's policies, or 422 (tests/sla)
+    ("post", "/api/v1/campaigns"),  # B's posts, links or queries named in it: test_api_a_s_campaign_cannot_take_b_s
 }
 
 LIST_OPERATIONS = {
@@ -1314,6 +1466,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/members"),
     ("get", "/api/v1/members/invitations"),
     ("get", "/api/v1/search"),
+    ("get", "/api/v1/campaigns"),
 }
 
 

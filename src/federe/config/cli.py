@@ -27,6 +27,10 @@ COMMANDS: list[tuple[str, str]] = [
     ),
     ("tickets", "Escalation tickets: federe tickets teams|list|create|status --workspace SLUG (--as a member)."),
     ("sla", "SLA policies: federe sla list|show THREAD|refresh --workspace SLUG (a thread's clocks in words)."),
+    (
+        "campaigns",
+        "Campaigns: federe campaigns list|create|show ID|import-spend ID FILE.csv --workspace SLUG (impact, budget).",
+    ),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "federe.notifications",
     "federe.sla",
     "federe.tickets",
+    "federe.campaigns",
     "federe.api",
 ]
 

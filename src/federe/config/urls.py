@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("federe.notifications.urls")),
     path("", include("federe.tickets.urls")),
     path("", include("federe.sla.urls")),
+    path("", include("federe.campaigns.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -94,6 +94,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         _published(workspace, demo, french=channels[0][2], seed=channels[0][5])
         animate_people(workspace, demo, team[0][0])  # scores, suggestions, notes, tags (people.demo)
         _listening(workspace, demo, channels[0][1])
+        _campaign(workspace, demo)
         saved_replies_demo.load(workspace, demo)
         notes_demo.load(workspace, {user.get_username(): user for user, _role in team})
     _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
@@ -107,6 +108,13 @@ def _published(workspace: Workspace, owner: Any, *, french: float, seed: int) ->
     channel = Connection.objects.filter(workspace=workspace).order_by("id").first()
     if channel is not None:
         publish_history(workspace, channel, owner, seed=seed, lang="fr" if french >= 0.5 else "en")
+
+
+def _campaign(workspace: Workspace, owner: Any) -> None:
+    """A running campaign with its posts, a link, the brand's query, goals and budget (campaigns.demo)."""
+    from federe.campaigns.demo import load
+
+    load(workspace, owner)
 
 
 def _invitation(workspace: Workspace, owner: Any, say: Callable[[str], None]) -> None:

@@ -65,6 +65,7 @@ class PeopleFilters:
     silent_for_days: int | None = None
     score_min: float | None = None
     score_max: float | None = None
+    campaign: int | None = None  # the people of a campaign (campaigns/membership.py says who they are)
     sort: str = "score"
     errors: tuple[str, ...] = field(default=(), compare=False)
 
@@ -127,6 +128,7 @@ class PeopleFilters:
             silent_for_days=integer("silent_for_days", _("Silent for")),
             score_min=score_min,
             score_max=score_max,
+            campaign=ident("campaign"),
             sort=sort if sort in SORTS else "score",
             errors=tuple(errors),
         )
@@ -155,7 +157,7 @@ class PeopleFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.segment_dict() or self.q)
+        return bool(self.segment_dict() or self.q or self.campaign)
 
 
 def persons(workspace: Workspace, filters: PeopleFilters, *, now: datetime | None = None) -> QuerySet[Person]:
@@ -184,7 +186,17 @@ def persons(workspace: Workspace, filters: PeopleFilters, *, now: datetime | Non
         qs = qs.filter(score__gte=filters.score_min)
     if filters.score_max is not None:
         qs = qs.filter(score__lte=filters.score_max)
+    if filters.campaign:
+        qs = qs.filter(pk__in=_campaign_people(workspace, filters.campaign))
     return qs.order_by(*SORTS[filters.sort])
+
+
+def _campaign_people(workspace: Workspace, campaign_id: int) -> Any:
+    """The ids of a campaign's people; none for a campaign of another workspace (or none at all)."""
+    from federe.campaigns import membership  # campaigns is built on people: read when asked
+
+    found = membership.of_workspace(workspace.pk, campaign_id)
+    return membership.people(found).values("pk") if found else Person.objects.none().values("pk")
 
 
 def with_identities(qs: QuerySet[Person]) -> QuerySet[Person]:

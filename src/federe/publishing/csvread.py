@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.template.defaultfilters import filesizeformat
@@ -68,7 +68,12 @@ def _key(name: str) -> str:
     return "".join(c for c in folded if c.isalnum() or c == "_").replace("_", "")
 
 
-_ALIASES = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+def aliases(columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each way of naming a column (folded) → the column."""
+    return {_key(alias): column for column, names in columns.items() for alias in names}
+
+
+_ALIASES = aliases(COLUMNS)
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
@@ -102,27 +107,34 @@ def separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read(data: bytes) -> Sheet:
-    """The rows of the file, or ``Unreadable``."""
+def read(
+    data: bytes,
+    columns: Mapping[str, tuple[str, ...]] | None = None,
+    required: tuple[str, ...] = REQUIRED,
+    no_rows: str = "",
+) -> Sheet:
+    """The rows of the file, or ``Unreadable``. Another file than posts' (budget spending…) passes its own
+    ``columns`` (column → names), ``required`` columns and ``no_rows`` refusal; the rest is the same."""
     text, notes = decode(data)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
+    known = _ALIASES if columns is None else aliases(columns)
     try:
         header = next(reader, [])
-        columns = _columns(header, notes)
-        rows = _rows(reader, columns)
+        named = _columns(header, notes, known, required)
+        rows = _rows(reader, named)
     except csv.Error as exc:
         raise Unreadable(
             _("The file could not be read as CSV near line %(line)d.") % {"line": reader.line_num}
         ) from exc
     if not rows:
-        raise Unreadable(_("The file has a header but no row of posts."))
+        raise Unreadable(no_rows or _("The file has a header but no row of posts."))
     return Sheet(rows, notes)
 
 
-def _columns(header: list[str], notes: list[str]) -> list[str | None]:
-    columns = [_ALIASES.get(_key(name)) for name in header]
-    missing = [name for name in REQUIRED if name not in columns]
+def _columns(header: list[str], notes: list[str], known: dict[str, str], required: tuple[str, ...]) -> list[str | None]:
+    columns = [known.get(_key(name)) for name in header]
+    missing = [name for name in required if name not in columns]
     if missing:
         raise Unreadable(
             _("The first line must name the columns; %(missing)s is missing (see the sample file).")

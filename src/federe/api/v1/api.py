@@ -8,6 +8,7 @@ from ninja.operation import Operation
 from federe.api.v1 import errors
 from federe.api.v1.auth import TokenAuth
 from federe.api.v1.besttime import router as besttime_router
+from federe.api.v1.campaigns import router as campaigns_router
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.inbox import router as inbox_router
 from federe.api.v1.inbox_bulk import router as inbox_bulk_router
@@ -70,3 +71,4 @@ api.add_router("/tickets", tickets_router, tags=["tickets"])
 api.add_router("/inbox/bulk", inbox_bulk_router, tags=["inbox"])
 api.add_router("/saved-filters", saved_filters_router, tags=["inbox"])
 api.add_router("/sla-policies", sla_policies_router, tags=["SLA policies"])
+api.add_router("/campaigns", campaigns_router, tags=["campaigns"])

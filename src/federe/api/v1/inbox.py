@@ -30,6 +30,7 @@ class InboxQuery(Schema):
     language: str = ""
     held: bool = False
     overdue: bool = False
+    campaign: Id | None = Field(None, description="A campaign's messages (replies to its posts, its mentions).")
     limit: int = 50
     offset: Offset = 0
 
@@ -49,6 +50,7 @@ def _filters(q: InboxQuery) -> queries.InboxFilters:
             "status": q.status,
             "language": q.language,
             "held": "1" if q.held else "",
+            "campaign": str(q.campaign or ""),
             "view": getattr(q, "view", ""),
             "overdue": "1" if q.overdue else "",
         }

@@ -158,6 +158,7 @@ class ListParams(Schema):
     silent_for_days: int | None = None
     score_min: float | None = None
     score_max: float | None = None
+    campaign: Id | None = None  # a campaign's people (the authors of its messages)
     sort: str = "score"
     segment: Id | None = None
     limit: int = 50

@@ -1,0 +1,101 @@
+"""Campaigns: dates, what they group, goals and budget lines.
+
+**What a campaign groups** is a membership table, ``Item``: one row per thing grouped, with one real foreign key
+set among ``post``, ``link`` and ``query`` (a check constraint says exactly one). Contests and events join later
+by adding their own nullable column and widening the constraint: the grouped apps' own models never change, and
+deleting a post, link or query removes only its membership. The short links of a grouped post belong to the
+campaign without a row of their own (``membership.links``).
+
+**Money** is ``Decimal`` with two places, never a float, in the workspace's currency (``Workspace.currency``,
+ISO 4217). Dates are days on the workspace's clock, both included.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from federe.core.models import WorkspaceScoped
+
+MAX_NAME = 120
+
+
+class Campaign(WorkspaceScoped):
+    name = models.CharField(_("name"), max_length=MAX_NAME)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(WorkspaceScoped):
+    """One thing a campaign groups: a post, a short link or a listening query (exactly one of them)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    post = models.ForeignKey("publishing.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey("links.ShortLink", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    query = models.ForeignKey("listening.SavedQuery", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(post__isnull=False, link__isnull=True, query__isnull=True)
+                    | models.Q(post__isnull=True, link__isnull=False, query__isnull=True)
+                    | models.Q(post__isnull=True, link__isnull=True, query__isnull=False)
+                ),
+                name="campaign_item_exactly_one",
+            ),
+            models.UniqueConstraint(fields=["campaign", "post"], name="campaign_item_post_once"),
+            models.UniqueConstraint(fields=["campaign", "link"], name="campaign_item_link_once"),
+            models.UniqueConstraint(fields=["campaign", "query"], name="campaign_item_query_once"),
+        ]
+
+
+class Metric(models.TextChoices):
+    """What a goal measures; each is defined in ``impact.py``'s docstring."""
+
+    NEW_MEMBERS = "new_members", _("new members")
+    RETURNING_MEMBERS = "returning_members", _("returning members")
+    CLICKS = "clicks", _("clicks")
+    MENTIONS = "mentions", _("mentions")
+    SHARE_OF_VOICE = "share_of_voice", _("share of voice (%)")
+    ENGAGEMENT = "engagement", _("engagement on its posts")
+
+
+class Goal(WorkspaceScoped):
+    """A target the campaign should reach: at least ``target`` of ``metric`` during the campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="goals")
+    metric = models.CharField(_("measure"), max_length=20, choices=Metric.choices)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "metric"], name="campaign_goal_once_per_metric")]
+
+
+class BudgetLine(WorkspaceScoped):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("category"), max_length=80)
+    planned = models.DecimalField(_("planned"), default=0, max_digits=14, decimal_places=2)
+    spent = models.DecimalField(_("spent"), default=0, max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["category", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "category"], name="campaign_budget_category_once"),
+            models.CheckConstraint(condition=models.Q(planned__gte=0, spent__gte=0), name="campaign_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.category
