@@ -192,7 +192,7 @@ def _populate_campaigns(t: Tenant) -> None:
         link_ids=[t.extra["short"].pk],
         query_ids=[t.extra["query"].pk],
     )
-    campaign = campaign_services.create(t.workspace, by=t.owner, fields=fields)
+    campaign = campaign_services.create_campaign(t.workspace, by=t.owner, fields=fields)
     campaign_services.set_goals(campaign, by=t.owner, targets={"mentions": Decimal(10)})
     line = campaign_services.save_line(
         campaign, by=t.owner, fields=campaign_services.LineFields("Ads", Decimal("100.00"), Decimal("12.50"))
@@ -1405,7 +1405,9 @@ def _campaign_api_requests(b: Tenant) -> dict[tuple[str, str], list[tuple[str, d
         ("put", "/api/v1/campaigns/{campaign_id}/goals"): [(f"{base}/goals", {"targets": {"clicks": "5"}})],
         ("get", "/api/v1/campaigns/{campaign_id}/budget-lines"): [(f"{base}/budget-lines", {})],
         ("post", "/api/v1/campaigns/{campaign_id}/budget-lines"): [(f"{base}/budget-lines", line_body)],
-        ("put", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [(f"{base}/budget-lines/{line}", line_body)],
+        ("put", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [
+            (f"{base}/budget-lines/{line}", {**line_body, "category": "Sneakier"})
+        ],
         ("delete", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [(f"{base}/budget-lines/{line}", {})],
         ("get", "/api/v1/campaigns/{campaign_id}/impact"): [(f"{base}/impact", {})],
         ("get", "/api/v1/campaigns/{campaign_id}/mentions"): [(f"{base}/mentions", {})],

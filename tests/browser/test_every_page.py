@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from federe.accounts.models import User, Workspace
 from federe.accounts.services import create_api_token
 from federe.accounts.team import invitation_link, pending
+from federe.campaigns.models import Campaign
 from federe.connections.models import Connection
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation, Message
@@ -91,6 +92,18 @@ def _sla_policy(ws: Workspace) -> Policy:
     )
     existing = Policy.objects.filter(workspace=ws, name="Office hours").first()
     return existing or sla_services.add(workspace=ws, fields=fields, by=owner)
+
+
+def _campaign(ws: Workspace) -> Campaign:
+    """The demo's running campaign (campaigns/demo.py)."""
+    return Campaign.objects.filter(workspace=ws).order_by("id").first()
+
+
+def _campaign_page(page: Page, ws: Workspace) -> None:
+    """A picture first (the mentions per day), a table beside it, and each difference in words."""
+    expect(page.locator(".campaign-impact svg").first).to_be_visible()
+    expect(page.locator(".campaign-impact table")).to_be_visible()
+    expect(page.locator(".campaign-sentences li").first).to_contain_text("(p")
 
 
 def _person(ws: Workspace) -> Person:
@@ -383,6 +396,14 @@ SCREENS = [
     ),
     Screen("sla", "sla:page", _w("inbox/sla/")),
     Screen("sla-policy", "sla:edit", lambda ws: f"/w/{ws.slug}/inbox/sla/{_sla_policy(ws).pk}/"),
+    Screen("campaigns", "campaigns:list", _w("campaigns/")),
+    Screen("campaign-new", "campaigns:create", _w("campaigns/new/")),
+    Screen("campaign", "campaigns:campaign", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/", _campaign_page),
+    Screen("campaign-edit", "campaigns:edit", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/edit/"),
+    Screen(
+        "campaign-mentions", "campaigns:mentions", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/mentions/"
+    ),
+    Screen("campaign-budget", "campaigns:budget", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/budget/"),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -419,6 +440,7 @@ NOT_PAGES = {
     "notifications:bell", "notifications:read-all", "notifications:open",
     "tickets:team-create", "tickets:team-edit", "tickets:team-rotate", "tickets:team-delete", "tickets:escalate",
     "tickets:status", "tickets:hook",
+    "campaigns:delete", "campaigns:goals", "campaigns:line-delete", "campaigns:spend-import", "campaigns:spend-sample",
 }  # fmt: skip
 
 

@@ -37,4 +37,4 @@ def campaign(workspace, owner, synced):
         Mention.objects.filter(message=message).update(posted_at=when)
     assert Mention.objects.filter(query=query).count() >= 40
     fields = services.Fields(name="Spring launch", starts_on=FIRST, ends_on=LAST, query_ids=[query.pk])
-    return services.create(workspace, by=owner, fields=fields)
+    return services.create_campaign(workspace, by=owner, fields=fields)

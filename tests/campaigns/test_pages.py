@@ -84,10 +84,11 @@ CSV_OK = "catégorie;dépense;prévu;note\nAds;1 200,50;3 000;invoice 1\nAds;99,
 CSV_BAD = "category,spent\nAds,12\nDesign,-5\n,3\n"
 
 
-def _upload(client, campaign, text, **extra):
+def _upload(client, campaign, text, headers=None):
     return client.post(
         _url("campaigns:spend-import", campaign),
-        {"file": SimpleUploadedFile("spend.csv", text.encode(), content_type="text/csv"), **extra},
+        {"file": SimpleUploadedFile("spend.csv", text.encode(), content_type="text/csv")},
+        headers=headers or {},
     )
 
 

@@ -38,7 +38,7 @@ def _page(request: WorkspaceRequest, campaign: Campaign, form: LineForm, **extra
     ]
     context = {
         "workspace": request.workspace,
-        "nav": "campaigns",
+        "nav": "posts",
         "campaign": campaign,
         "lines": lines,
         "planned": format_amount(planned, currency),
@@ -85,7 +85,7 @@ def line_delete(request: WorkspaceRequest, slug: str, pk: int, line_id: int) -> 
             back=reverse("campaigns:budget", args=[slug, pk]),
         )
     try:
-        services.delete_line(line, by=request.user)
+        services.remove_line(line, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, error_text(exc))
     else:

@@ -39,7 +39,7 @@ def load(workspace: Workspace, owner: Any) -> Campaign:
         post_ids=list(posts),
         query_ids=[brand.pk] if brand else [],
     )
-    campaign = services.create(workspace, by=owner, fields=fields)
+    campaign = services.create_campaign(workspace, by=owner, fields=fields)
     for delivery, clicks in zip(list(posts.values())[:2], CLICKS, strict=False):
         day = delivery.sent_at.date().isoformat() if delivery.sent_at else today.isoformat()
         context = Context(delivery.connection.name, delivery.connection.network, str(delivery.post_id), day)

@@ -99,7 +99,7 @@ def items_of(campaign: Campaign) -> Fields:
 
 
 @transaction.atomic
-def create(workspace: Workspace, *, by: Any, fields: Fields) -> Campaign:
+def create_campaign(workspace: Workspace, *, by: Any, fields: Fields) -> Campaign:
     allowed(by, workspace)
     fields = check(workspace, fields)
     campaign = Campaign.objects.create(
@@ -115,7 +115,7 @@ def create(workspace: Workspace, *, by: Any, fields: Fields) -> Campaign:
 
 
 @transaction.atomic
-def update(campaign: Campaign, *, by: Any, fields: Fields) -> Campaign:
+def change_campaign(campaign: Campaign, *, by: Any, fields: Fields) -> Campaign:
     allowed(by, campaign.workspace)
     fields = check(campaign.workspace, fields)
     before = items_of(campaign)
@@ -132,7 +132,7 @@ def update(campaign: Campaign, *, by: Any, fields: Fields) -> Campaign:
 
 
 @transaction.atomic
-def delete(campaign: Campaign, *, by: Any) -> None:
+def delete_campaign(campaign: Campaign, *, by: Any) -> None:
     allowed(by, campaign.workspace)
     audit.record(
         "campaign.deleted", workspace=campaign.workspace, actor=by, target=campaign, details={"name": campaign.name}
@@ -222,7 +222,7 @@ def save_line(campaign: Campaign, *, by: Any, fields: LineFields, line: BudgetLi
 
 
 @transaction.atomic
-def delete_line(line: BudgetLine, *, by: Any) -> None:
+def remove_line(line: BudgetLine, *, by: Any) -> None:
     campaign = line.campaign
     allowed(by, campaign.workspace)
     line.delete()

@@ -42,7 +42,7 @@ def campaign_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
     today = timezone.localdate(timezone=ZoneInfo(workspace.timezone))
     context = {
         "workspace": workspace,
-        "nav": "campaigns",
+        "nav": "posts",
         "today": today,
         "may_edit": has_perm(request.user, workspace, Perm.PUBLISH),
         "rows": [
@@ -54,7 +54,7 @@ def campaign_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
 
 
 def _form_page(request: WorkspaceRequest, form: CampaignForm, campaign: Campaign | None) -> HttpResponse:
-    context = {"workspace": request.workspace, "nav": "campaigns", "form": form, "campaign": campaign}
+    context = {"workspace": request.workspace, "nav": "posts", "form": form, "campaign": campaign}
     return render(request, "campaigns/edit.html", context, status=422 if form.errors else 200)
 
 
@@ -63,7 +63,7 @@ def create(request: WorkspaceRequest, slug: str) -> HttpResponse:
     form = CampaignForm(request.workspace, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.create(request.workspace, by=request.user, fields=form.fields_value())
+            campaign = services.create_campaign(request.workspace, by=request.user, fields=form.fields_value())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -78,7 +78,7 @@ def edit(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     form = CampaignForm(request.workspace, request.POST or None, initial=vars(services.items_of(campaign)))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update(campaign, by=request.user, fields=form.fields_value())
+            services.change_campaign(campaign, by=request.user, fields=form.fields_value())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -101,7 +101,7 @@ def delete(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
             back=reverse("campaigns:campaign", args=[slug, pk]),
         )
     try:
-        services.delete(campaign, by=request.user)
+        services.delete_campaign(campaign, by=request.user)
     except PermissionDenied as exc:
         flash.error(request, error_text(exc))
         return redirect("campaigns:campaign", request.workspace.slug, campaign.pk)
@@ -144,7 +144,7 @@ def campaign_page(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse
     goals_form = GoalsForm(initial={g.metric: g.target for g in campaign.goals.all()})
     context = {
         "workspace": workspace,
-        "nav": "campaigns",
+        "nav": "posts",
         "campaign": campaign,
         "impact": impact,
         "rows": _rows(impact, workspace.currency),
@@ -188,5 +188,5 @@ def mentions(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         .order_by("-posted_at", "-id")
     )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    context = {"workspace": request.workspace, "nav": "campaigns", "campaign": campaign, "page": page}
+    context = {"workspace": request.workspace, "nav": "posts", "campaign": campaign, "page": page}
     return render(request, "campaigns/mentions.html", context)

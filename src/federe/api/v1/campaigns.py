@@ -109,7 +109,7 @@ def list_campaigns(request: ApiRequest) -> list[CampaignOut]:
 
 @router.post("", response={201: CampaignOut})
 def create_campaign(request: ApiRequest, payload: CampaignIn) -> tuple[int, CampaignOut]:
-    campaign = services.create(request.workspace, by=request.user, fields=payload.fields())
+    campaign = services.create_campaign(request.workspace, by=request.user, fields=payload.fields())
     return 201, campaign_out(queries.campaign(request.workspace, campaign.pk))
 
 
@@ -122,14 +122,14 @@ def get_campaign(request: ApiRequest, campaign_id: Id) -> CampaignOut:
 def update_campaign(request: ApiRequest, campaign_id: Id, payload: CampaignIn) -> CampaignOut:
     """The whole campaign: what it groups is replaced by the lists given."""
     campaign = queries.campaign(request.workspace, campaign_id)
-    services.update(campaign, by=request.user, fields=payload.fields())
+    services.change_campaign(campaign, by=request.user, fields=payload.fields())
     return campaign_out(queries.campaign(request.workspace, campaign_id))
 
 
 @router.delete("/{campaign_id}", response={204: None})
 def delete_campaign(request: ApiRequest, campaign_id: Id) -> tuple[int, None]:
     """The campaign, its goals and budget; its posts, links and queries are kept."""
-    services.delete(queries.campaign(request.workspace, campaign_id), by=request.user)
+    services.delete_campaign(queries.campaign(request.workspace, campaign_id), by=request.user)
     return 204, None
 
 
@@ -164,7 +164,7 @@ def update_line(request: ApiRequest, campaign_id: Id, line_id: Id, payload: Line
 @router.delete("/{campaign_id}/budget-lines/{line_id}", response={204: None})
 def delete_line(request: ApiRequest, campaign_id: Id, line_id: Id) -> tuple[int, None]:
     campaign = queries.campaign(request.workspace, campaign_id)
-    services.delete_line(queries.lines(campaign).get(pk=line_id), by=request.user)
+    services.remove_line(queries.lines(campaign).get(pk=line_id), by=request.user)
     return 204, None
 
 

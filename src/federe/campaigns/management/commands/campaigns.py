@@ -90,7 +90,7 @@ class Command(WorkspaceCommand):
             link_ids=_ids(options["links"]),
             query_ids=_ids(options["queries"]),
         )
-        campaign = services.create(workspace, by=by, fields=fields)
+        campaign = services.create_campaign(workspace, by=by, fields=fields)
         self.stdout.write(_("Campaign %(id)d created: %(name)s.") % {"id": campaign.pk, "name": campaign.name})
 
     def do_show(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
