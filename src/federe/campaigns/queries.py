@@ -30,6 +30,11 @@ def campaigns(workspace: Workspace) -> Any:
     )
 
 
+def choices(workspace: Workspace) -> list[tuple[int, str]]:
+    """(id, name) of the workspace's campaigns, the latest first: the inbox's and people's filter."""
+    return list(Campaign.objects.filter(workspace=workspace).values_list("pk", "name")[:200])
+
+
 def campaign(workspace: Workspace, pk: int) -> Campaign:
     """The workspace's campaign (``Campaign.DoesNotExist`` for any other)."""
     return Campaign.objects.select_related("workspace").get(workspace=workspace, pk=pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
 from federe.accounts.queries import members_of, members_who_can
+from federe.campaigns.queries import choices as campaign_choices
 from federe.connections.queries import connections_of
 from federe.core.pages import workspace_page
 from federe.core.params import whole_number
@@ -116,6 +117,7 @@ def _inbox_page(
         "statuses": ConversationStatus.choices,
         "languages": Language.choices,
         "segments": segments_of(workspace),
+        "campaigns": campaign_choices(workspace),
         "query": filters.as_query(),
         **list_views.list_context(request, filters),
     }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import has_perm
+from federe.campaigns.queries import choices as campaign_choices
 from federe.connections.queries import connections_of
 from federe.core.charts import category_chart
 from federe.core.confirm import ask_again, is_confirmed
@@ -79,6 +80,7 @@ def people_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
         "segments": queries.segments_of(workspace),
         "connections": connections_of(workspace),
         "tags": queries.tags_of(workspace),
+        "campaigns": campaign_choices(workspace),
         "languages": Language.choices,
         "levels": Level.choices,
         "sorts": [
