@@ -128,6 +128,7 @@ def main() -> None:
     config = {**dialogue.CONFIG, "moderation_maildir": str(box)}
     connector = registry.build("nntp", config=config, credentials={"password": E["NNTP_PASSWORD"]})
     client.open_socket = opener  # type: ignore[assignment]
+    client.PIPELINE = 1  # one command a turn: the replay answers each line as INN did
     connector.list_targets()
     cursor, pages = None, 0
     while True:

@@ -24,6 +24,7 @@ from federe.core import netsafe
 
 MAX_LINE = 64_000  # a response line; an article line may be as long (RFC 5536 allows folding, not infinity)
 MAX_BLOCK_BYTES = 25_000_000  # one multi-line answer (an article, an overview range)
+PIPELINE = 50  # ARTICLE commands sent before reading their answers
 MULTI_LINE = {100, 101, 215, 220, 221, 222, 224, 225, 230, 231}
 
 REFUSED = _lazy("The news server refused the user name or password.")
@@ -216,9 +217,23 @@ class NewsClient:
 
     # -- plumbing --------------------------------------------------------------------------------------------
 
+    def articles(self, numbers: list[int]) -> list[bytes | None]:
+        """ARTICLE for each number of the selected group, pipelined (RFC 3977 §3.5): ``PIPELINE`` commands sent
+        at once, their answers read in order. One command at a time waits for the network's round trip (and on
+        loopback INN's reply meets the delayed ACK: about 40 ms an article)."""
+        found: list[bytes | None] = []
+        for start in range(0, len(numbers), PIPELINE):
+            chunk = numbers[start : start + PIPELINE]
+            self.connect()
+            self._send(b"".join(f"ARTICLE {number}\r\n".encode() for number in chunk))
+            found.extend(self._text_of("ARTICLE", self._checked(self._answer()), 220) for _number in chunk)
+        return found
+
     def _text(self, verb: str, which: int | str, ok: int) -> bytes | None:
         target = str(which) if isinstance(which, int) else f"<{which}>"
-        answer = self.command(f"{verb} {target}")
+        return self._text_of(verb, self.command(f"{verb} {target}"), ok)
+
+    def _text_of(self, verb: str, answer: Answer, ok: int) -> bytes | None:
         if answer.code in (423, 430):
             return None
         if answer.code != ok:
@@ -237,7 +252,10 @@ class NewsClient:
             raise Permanent(_("Fédère refused to send a malformed command to the news server."))
         self.connect()
         self._send(line.encode("utf-8") + b"\r\n")
-        answer = self._answer()
+        return self._checked(self._answer())
+
+    def _checked(self, answer: Answer) -> Answer:
+        """The answer, unless it says a login is needed or the session is over (then a connector error)."""
         if answer.code == 480:
             raise Unauthorized(str(LOGIN_NEEDED) % {"answer": answer.shown}, status=480)
         if answer.code in (400, 503):

@@ -7,10 +7,10 @@ group's submissions arrive) and ``approved_by`` (the moderator's address written
 ``page_size`` (articles per page, default 100). Credentials: ``password``.
 
 Reading (RFC 3977): for each followed group, GROUP gives the range of article numbers, OVER lists the articles
-after the cursor's number, ARTICLE reads each. The cursor keeps the last number read per group, so a sync reads
-only what is new; an article cancelled between OVER and ARTICLE is passed over. A page fails whole (the server
-gone mid-way): nothing of it is stored and the next sync starts again at the same numbers. Held articles come
-from the moderation mailbox (``held.py``) as HELD items with the same id the approved article will have.
+after the cursor's number, ARTICLE reads each (pipelined). The cursor keeps the last number read per group, so a
+sync reads only what is new; an article cancelled between OVER and ARTICLE is passed over. A page fails whole (the
+server gone mid-way): nothing of it is stored and the next sync starts again at the same numbers. Held articles
+come from the moderation mailbox (``held.py``) as HELD items with the same id the approved article will have.
 
 Posting (``articles.py``): a Message-ID derived from the idempotency key; before posting, STAT asks the server
 whether that id is already there (and the moderation mailbox whether it is held): a retried reply or delivery
@@ -185,8 +185,8 @@ class NntpConnector(Connector):
                     numbers[group] = last
                     continue
                 end = min(state.high, last + budget)
-                for row in client.over(last + 1, end):
-                    raw = client.article(row.number)
+                rows = client.over(last + 1, end)
+                for row, raw in zip(rows, client.articles([row.number for row in rows]), strict=True):
                     if raw is None:
                         continue  # cancelled since OVER listed it
                     mapped = map_article(raw, group)
