@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "federe.sla",
     "federe.tickets",
     "federe.campaigns",
+    "federe.analytics",
     "federe.api",
 ]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from federe.analytics import rollup as analytics_rollup
 from federe.connections.models import Connection
 from federe.connectors.types import Item, MalformedItem
 from federe.inbox import store
@@ -169,6 +170,12 @@ def _queue_for_deep(page: Page, priority: int) -> None:
         deep_queue.enqueue(page.workspace_id, ids, priority=priority)
 
 
+def count_for_dashboards(page: Page) -> None:
+    """The dashboards' daily counters, members' first and last days and threads' sizes, from the new messages only
+    (a re-sent page adds nothing): a few set-based upserts (``analytics.rollup``)."""
+    analytics_rollup.count_messages(analytics_rollup.rows_of(page.created))
+
+
 def announce(page: Page) -> None:
     """One "message received" webhook event per new inbound message, in one bulk insert (nothing when no endpoint
     of the workspace subscribes); delivered by the worker after commit (``webhooks``)."""
@@ -200,6 +207,7 @@ SYNC_STEPS: tuple[Step, ...] = (
     moderate,
     refine_later,
     score_people,
+    count_for_dashboards,
     announce,
 )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Membership
 from federe.accounts.permissions import Perm, has_perm, require
+from federe.analytics import rollup as analytics_rollup
 from federe.connections.runtime import connector_for
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
@@ -377,10 +378,11 @@ REFINED_FIELDS = ("spam_score", "toxicity_score", "sentiment", "sentiment_score"
 
 def refine_scores(rows: dict[int, dict[str, Any]]) -> None:
     """The deep tier's scores replace the fast tier's in place (``nlp.refine``): each message's classifier columns
-    (``REFINED_FIELDS``, all of them) to its own values."""
+    (``REFINED_FIELDS``, all of them) to its own values; the dashboards' sentiment counts follow."""
     if rows:
-        messages = [Message(pk=pk, **{name: fields[name] for name in REFINED_FIELDS}) for pk, fields in rows.items()]
-        Message.objects.bulk_update(messages, REFINED_FIELDS, batch_size=200)
+        with analytics_rollup.sentiments_follow({pk: fields["sentiment"] or "" for pk, fields in rows.items()}):
+            messages = [Message(pk=pk, **{n: fields[n] for n in REFINED_FIELDS}) for pk, fields in rows.items()]
+            Message.objects.bulk_update(messages, REFINED_FIELDS, batch_size=200)
 
 
 def anonymise_messages(workspace_id: int, author_ids: list[int]) -> list[int]:

@@ -44,12 +44,18 @@ def voice_brands(workspace: Any) -> dict[str, tuple[str, list[int]]]:
 
 
 def share_of_voice(
-    workspace: Any, *, days: int = 30, by: str = "day", brands: dict[str, tuple[str, list[int]]] | None = None
+    workspace: Any,
+    *,
+    days: int = 30,
+    by: str = "day",
+    brands: dict[str, tuple[str, list[int]]] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> list[VoicePoint]:
     """Distinct messages per brand and period, with the sentiment split; brand against competitors. ``brands`` is
-    ``voice_brands(workspace)`` when the caller already read it (the dashboard also needs it for the chart)."""
+    ``voice_brands(workspace)`` when the caller already read it (the dashboard also needs it for the chart).
+    ``window`` (since, until) replaces the last ``days`` (the analytics dashboards' periods)."""
     brands = voice_brands(workspace) if brands is None else brands
-    since = timezone.now() - timedelta(days=days)
+    since, until = window or (timezone.now() - timedelta(days=days), None)
     trunc = TruncWeek if by == "week" else TruncDay
 
     def distinct(tone: str | None = None) -> Count:
@@ -59,6 +65,7 @@ def share_of_voice(
         Mention.objects.filter(
             workspace=workspace, posted_at__gte=since, query__kind__in=VOICE_KINDS, query__enabled=True
         )
+        .filter(**({"posted_at__lt": until} if until else {}))
         .exclude(query__brand="")
         .annotate(period=trunc("posted_at"))
         .values("period", "query__brand")

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from federe.analytics import rollup as analytics_rollup
 from federe.inbox import services as inbox
 from federe.inbox.models import Message, ReviewState
 from federe.moderation import rules, side_effects
@@ -98,6 +99,7 @@ def _flag(
 
 def _record(workspace_id: int, decisions: list[Decision]) -> None:
     Decision.objects.bulk_create(decisions)
+    analytics_rollup.count_decisions(decisions)
     webhooks_announce.decisions_made(workspace_id, decisions)
     by_connection: dict[int, list[Decision]] = defaultdict(list)
     for d in decisions:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
+from federe.analytics import rollup as analytics_rollup
 from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
 from federe.connectors.errors import ConnectorError
@@ -214,6 +215,7 @@ def moderate_new_messages(connection: Connection, messages: Sequence[Message]) -
     if broken:
         _switch_off_broken(connection.workspace_id, list(broken.values()))
     Decision.objects.bulk_create(decisions)
+    analytics_rollup.count_decisions(decisions)
     webhooks_announce.decisions_made(connection.workspace_id, decisions)
     _audit_rule_decisions(connection, decisions)
     inbox.set_review(to_review, ReviewState.PENDING)
@@ -295,6 +297,7 @@ def decide(*, messages: Sequence[Message], action: str, by: Any, reason: str = "
             detail=reason.strip() if action in actions.NEEDS_REASON else "",
         )
         decision.save()
+        analytics_rollup.count_decisions([decision])
         inbox.set_review([message.pk], ReviewState.REVIEWED)
         audit.record(
             f"moderation.{action}", workspace=workspace, actor=by, target=message, details={"decision": decision.pk}

@@ -1,4 +1,4 @@
-"""Response-time figures over a window, for the SLA page and the coming dashboards.
+"""Response-time figures over a window, for the SLA page and the dashboards (``analytics``).
 
 The window holds the threads whose customer first wrote in ``[since, until)`` (``ThreadClock.started_at``).
 
@@ -48,11 +48,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def response_figures(workspace_id: int, since: datetime, until: datetime, now: datetime | None = None) -> Figures:
+def response_figures(
+    workspace_id: int, since: datetime, until: datetime, now: datetime | None = None, channel: int | None = None
+) -> Figures:
+    """The window's figures; ``channel`` keeps the threads of one channel (the dashboards' channel view)."""
     now = now or timezone.now()
-    rows = ThreadClock.objects.filter(
+    clocks = ThreadClock.objects.filter(
         workspace_id=workspace_id, started_at__gte=since, started_at__lt=until, policy__isnull=False
-    ).values_list("started_at", "closed_at", *TARGET_TIMES)
+    )
+    if channel is not None:
+        clocks = clocks.filter(conversation__connection_id=channel)
+    rows = clocks.values_list("started_at", "closed_at", *TARGET_TIMES)
     seconds: list[float] = []
     met = dict.fromkeys(Target.values, 0)
     counted = dict.fromkeys(Target.values, 0)
