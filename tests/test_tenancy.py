@@ -835,6 +835,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_ticket_requests(a, b, url),
         **_sla_requests(a, b, url),
         **_campaign_requests(a, b, url),
+        **_analytics_requests(a, b),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -961,6 +962,18 @@ def _ticket_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str
             ("post", url("tickets:escalate", A, pk=b.conversation.pk), escalate_theirs),
         ],
         "tickets:status": both("tickets:status", {"status": "resolved", "note": "sneaky"}, pk=ticket_b),
+    }
+
+
+def _analytics_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
+    """The dashboards with B's slug, and A's dashboards asked for B's channel (404: it reveals nothing)."""
+    A, B = a.workspace.slug, b.workspace.slug
+    page = reverse("analytics:dashboard", kwargs={"slug": B})
+    csv_b = reverse("analytics:csv", kwargs={"slug": B, "family": "growth"})
+    csv_a = reverse("analytics:csv", kwargs={"slug": A, "family": "activity"})
+    return {
+        "analytics:dashboard": [("get", page, {}), ("get", page + f"?channel={b.connection.pk}&days=7", {})],
+        "analytics:csv": [("get", csv_b, {}), ("get", csv_a + f"?channel={b.connection.pk}", {})],
     }
 
 
@@ -1469,6 +1482,16 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/members/invitations"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/campaigns"),
+    # the dashboards' figures: a channel of another workspace is a 404 (test_api_analytics_never_reach_b)
+    ("get", "/api/v1/analytics/growth"),
+    ("get", "/api/v1/analytics/activity"),
+    ("get", "/api/v1/analytics/engagement"),
+    ("get", "/api/v1/analytics/response-times"),
+    ("get", "/api/v1/analytics/sentiment"),
+    ("get", "/api/v1/analytics/moderation"),
+    ("get", "/api/v1/analytics/top-posts"),
+    ("get", "/api/v1/analytics/top-members"),
+    ("get", "/api/v1/analytics/share-of-voice"),
 }
 
 
@@ -1703,3 +1726,25 @@ def test_team_lists_of_a_never_show_b_s_members_or_invitations(client, tenants):
     assert [i.pk for i in page.context["invitations"]] == [a.extra["invitation"].pk]
     html = page.content.decode()
     assert b.extra["invitation"].email not in html and b.owner.username not in html
+
+
+def test_api_analytics_never_reach_b(client, tenants):
+    """Every figure family: B's channel is a 404 for A's token; A's own figures count A's messages only."""
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    before = snapshot()
+    families = [path for _m, path in LIST_OPERATIONS if path.startswith("/api/v1/analytics/")]
+    for path in families:
+        short = path.removeprefix("/api/v1")
+        if not path.endswith("share-of-voice"):
+            assert api.call("get", short, params={"channel": b.connection.pk}).status_code == 404, path
+            assert api.call("get", short, params={"channel": a.connection.pk}).status_code == 200, path
+        assert api.call("get", short, params={"days": "90"}).status_code == 200, path
+    assert snapshot() == before
+    everything = {"since": "2000-01-01", "until": "2001-12-31"}
+    assert api.call("get", "/analytics/activity", params=everything).json()["current"]["messages"] == 0
+    first = Message.objects.filter(workspace=a.workspace).order_by("posted_at").first().posted_at.date()
+    window = {"since": first.isoformat(), "until": first.replace(year=first.year + 1).isoformat()}
+    mine = Message.objects.filter(workspace=a.workspace, direction="in", posted_at__date__lte=window["until"]).count()
+    answer = api.call("get", "/analytics/activity", params=window).json()
+    assert answer["current"]["messages"] == mine

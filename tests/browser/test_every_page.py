@@ -225,6 +225,13 @@ def _webhooks_made(ws: Workspace) -> str:
     return f"/w/{ws.slug}/webhooks/"
 
 
+def _dashboards(page: Page, _ws: Workspace) -> None:
+    """Every family's section, with a chart drawn and a table beside it."""
+    expect(page.locator("main section.card[id]")).to_have_count(9)
+    expect(page.locator("#activity figure.chart svg")).to_be_visible()
+    expect(page.locator("#activity table")).to_be_visible()
+
+
 def _webhooks(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main h1")).to_be_visible()
     expect(page.locator("main table tbody tr")).to_have_count(2)
@@ -404,6 +411,7 @@ SCREENS = [
         "campaign-mentions", "campaigns:mentions", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/mentions/"
     ),
     Screen("campaign-budget", "campaigns:budget", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/budget/"),
+    Screen("dashboards", "analytics:dashboard", _w("analytics/?days=90"), _dashboards),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -418,6 +426,7 @@ NOT_PAGES = {
     "connections:targets",
     "inbox:reply", "inbox:retry", "inbox:status", "inbox:assign", "inbox:priority",
     "sla:move", "sla:delete",
+    "analytics:csv",
     "nlp:sentiment", "nlp:train", "nlp:activate",
     # Fragments that the models page and the review queue fetch with htmx (tests/nlp/test_deep_tier_pages.py).
     "nlp:deep", "nlp:why",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("federe.tickets.urls")),
     path("", include("federe.sla.urls")),
     path("", include("federe.campaigns.urls")),
+    path("", include("federe.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.operation import Operation
 
 from federe.api.v1 import errors
+from federe.api.v1.analytics import router as analytics_router
 from federe.api.v1.auth import TokenAuth
 from federe.api.v1.besttime import router as besttime_router
 from federe.api.v1.campaigns import router as campaigns_router
@@ -72,3 +73,4 @@ api.add_router("/inbox/bulk", inbox_bulk_router, tags=["inbox"])
 api.add_router("/saved-filters", saved_filters_router, tags=["inbox"])
 api.add_router("/sla-policies", sla_policies_router, tags=["SLA policies"])
 api.add_router("/campaigns", campaigns_router, tags=["campaigns"])
+api.add_router("/analytics", analytics_router, tags=["analytics"])

@@ -1,0 +1,135 @@
+"""Dashboards at scale on PostgreSQL: the summary tables rebuilt from every message, then the p95 of each figure
+family's query (this period and the previous one, as the page asks) and of the whole page.
+
+    FEDERE_ENV=test .venv/bin/python bench/analytics.py                 # 100,000 persons, 10,000,000 messages
+    FEDERE_ENV=test .venv/bin/python bench/analytics.py --messages 1000000   # what this machine allows
+
+1. A fresh database (``federe_bench_analytics`` by default: dropped and recreated; the name must contain "bench"),
+   filled by ``bench/people.py``'s generator (COPY: 5 channels, persons with a strong skew of authorship, threads,
+   replies, human decisions on 1 % of the messages, over two years).
+2. ``analytics.rebuild.rebuild``: the summary tables counted from every message and decision, oldest first, through
+   the code ingest runs (timed: that is the backfill's cost).
+3. Each family of ``analytics.tables`` (what the page, the CSV and the CLI call) for the last 7, 30 and 90 days, for
+   the whole workspace and for one channel, ``--repeat`` times each: p50 and p95 in ms. Then the whole page
+   (Django's test client: templates and middleware count) for 30 days.
+4. Drops the database (unless --keep).
+
+A benchmark, not a test: it prints figures and fails only when something broke.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from people import create_database, drop_database, generate, out, start_django
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_analytics"
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def rebuild(workspace_id: int) -> float:
+    from federe.analytics import rebuild as rebuilding
+
+    last = [0.0]
+
+    def progress(what: str, done: int, total: int) -> None:
+        if time.perf_counter() - last[0] > 30 or done >= total:
+            last[0] = time.perf_counter()
+            out(f"  rebuild: {what} {done:,}/{total:,}")
+
+    started = time.perf_counter()
+    rebuilding.rebuild(workspace_id, progress)
+    return time.perf_counter() - started
+
+
+def measure(info: dict, repeat: int) -> list[tuple[str, float, float]]:
+    from django.db import connection
+    from django.test import Client
+
+    from federe.analytics import period, tables
+    from federe.connections.models import Connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE analytics_dailycount, analytics_dailydecision, analytics_memberspan, "
+                       "analytics_threadcount")  # fmt: skip
+    workspace = info["workspace"]
+    channel = Connection.objects.filter(workspace=workspace).order_by("pk").first()
+    rows = []
+    for days in period.PRESETS:
+        for where, channel_id in (("workspace", None), ("channel", channel.pk)):
+            chosen = period.last_days(days)
+            for family, make in tables.FAMILIES.items():
+                if family == "voice" and channel_id is not None:
+                    continue
+                make(tables.Scope(workspace.pk, chosen, channel_id))  # warm
+                times = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    make(tables.Scope(workspace.pk, chosen, channel_id))  # a new scope: nothing read is reused
+                    times.append((time.perf_counter() - started) * 1000)
+                rows.append((f"{family}, {days} days, {where}", statistics.median(times), p95(times)))
+    client = Client()
+    client.force_login(info["user"])
+    path = f"/w/{workspace.slug}/analytics/"
+    assert client.get(path).status_code == 200
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        assert client.get(path, {"days": "30"}).status_code == 200
+        times.append((time.perf_counter() - started) * 1000)
+    rows.append(("whole page, 30 days, workspace", statistics.median(times), p95(times)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_ANALYTICS_POSTGRES_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+
+    create_database(args.postgres_url)
+    start_django(args.postgres_url)
+    try:
+        started = time.perf_counter()
+        info = generate(args.persons, args.messages)
+        generation = time.perf_counter() - started
+        out(f"Generated {info['messages']:,} messages, {info['conversations']:,} threads in {generation:.0f} s")
+        rebuilt = rebuild(info["workspace"].pk)
+        out(f"Rebuilt the summary tables in {rebuilt:.0f} s ({info['messages'] / rebuilt:,.0f} messages/s)")
+        from federe.analytics.models import DailyCount, DailyDecision, MemberSpan, ThreadCount
+
+        sizes = ", ".join(
+            f"{m.__name__} {m.objects.count():,}" for m in (DailyCount, DailyDecision, MemberSpan, ThreadCount)
+        )
+        rows = measure(info, args.repeat)
+    finally:
+        if not args.keep:
+            drop_database(args.postgres_url)
+    out()
+    out(f"Machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    out(f"Data: {args.persons:,} persons, {info['messages']:,} messages; summary rows: {sizes}")
+    width = max(len(r[0]) for r in rows)
+    out(f"{'query'.ljust(width)}  {'p50 ms':>8}  {'p95 ms':>8}")
+    for name, p50, p95_ in rows:
+        out(f"{name.ljust(width)}  {p50:8.1f}  {p95_:8.1f}")
+    out()
+    out("Command: FEDERE_ENV=test .venv/bin/python bench/analytics.py " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()
