@@ -29,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from people import create_database, drop_database, generate, out, start_django
+import throwaway_pg
+from people import generate, out
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_analytics"
 
@@ -102,8 +103,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
 
-    create_database(args.postgres_url)
-    start_django(args.postgres_url)
+    throwaway_pg.create(args.postgres_url)
+    throwaway_pg.start_django(args.postgres_url)
     try:
         started = time.perf_counter()
         info = generate(args.persons, args.messages)
@@ -119,7 +120,7 @@ def main() -> None:
         rows = measure(info, args.repeat)
     finally:
         if not args.keep:
-            drop_database(args.postgres_url)
+            throwaway_pg.remove(args.postgres_url)
     out()
     out(f"Machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     out(f"Data: {args.persons:,} persons, {info['messages']:,} messages; summary rows: {sizes}")
