@@ -87,7 +87,7 @@ def spooled(connection: Connection, count: int, seconds: float = 15) -> None:
     spool = connector_for(connection).spool  # type: ignore[attr-defined]
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        if sum(entry["kind"] == "message" for entry in spool.read_after(0)) >= count:
+        if sum(entry["kind"] == "message" for entry, _end in spool.read_after(0)) >= count:
             return
         time.sleep(0.1)
     raise AssertionError(f"the bot did not spool {count} messages")

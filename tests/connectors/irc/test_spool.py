@@ -37,7 +37,24 @@ def test_sequence_numbers_follow_each_other_across_writers(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert [entry["seq"] for entry in spool.read_after(0)] == list(range(1, 201))
+    assert [entry["seq"] for entry, _end in spool.read_after(0)] == list(range(1, 201))
+
+
+def test_a_reader_starts_at_its_offset_and_ignores_one_that_is_not_a_line_start(tmp_path):
+    spool = Spool(tmp_path, "abcdef0123")
+    for _ in range(3):
+        spool.append("event")
+    (first, after_first), *_rest = spool.read_after(0)
+    assert [entry["seq"] for entry, _end in spool.read_after(1, after_first)] == [2, 3]
+    assert [entry["seq"] for entry, _end in spool.read_after(1, after_first + 3)] == [2, 3]  # mid-line: from the top
+    assert first["seq"] == 1
+
+
+def test_a_cursor_without_an_offset_reads_the_same(spool_dir):
+    fill(Spool(spool_dir, SPOOL), count=250)
+    first = build().fetch(None)
+    older = {key: value for key, value in first.cursor.items() if key != "offset"}
+    assert build().fetch(older).items == build().fetch(first.cursor).items
 
 
 def test_fetch_pages_the_spool_counts_the_junk_and_keeps_the_gaps(spool_dir):

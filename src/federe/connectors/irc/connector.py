@@ -8,7 +8,8 @@ chanop), ``sasl_user`` and ``sasl_password`` (SASL PLAIN), ``nickserv_password``
 
 Reading: IRC keeps no history (RFC 2812 has no command to read the past), so the worker keeps one live connection
 per channel (``bot.py``, started through ``Connector.listen``) that writes every line it hears to a spool on
-disk (``spool.py``); ``fetch`` reads the spool after the cursor's sequence number, 200 lines a page. A message's
+disk (``spool.py``); ``fetch`` reads the spool after the cursor's sequence number (from the byte offset the
+cursor keeps), 200 lines a page. A message's
 id is ``<channel> <nick> <digest>``, the digest of (server, channel, nick, time, text, sequence): read twice, the
 same id, so a sync repeated or resumed after a restart stores nothing twice. The times the bot was not connected
 are recorded as gaps, kept in the cursor (the last 10) and shown on the channel's health (``missed_periods``).
@@ -199,11 +200,12 @@ class IrcConnector(Connector):
         items: list[Item] = []
         malformed: list[MalformedItem] = []
         has_more = False
-        for count, entry in enumerate(self.spool.read_after(last)):
+        offset = int(cursor.get("offset") or 0)
+        for count, (entry, after) in enumerate(self.spool.read_after(last, offset)):
             if count >= PAGE_SIZE:
                 has_more = True
                 break
-            last = entry["seq"]
+            last, offset = entry["seq"], after
             try:
                 if entry["kind"] == "message":
                     items.append(self._item(entry, state))
@@ -219,7 +221,10 @@ class IrcConnector(Connector):
                     MalformedItem(reason=_("A spooled IRC line that cannot be read."), external_id=f"line-{last}")
                 )
         return Batch(
-            items=items, malformed=malformed, cursor={"seq": last, "windows": state, "gaps": gaps}, has_more=has_more
+            items=items,
+            malformed=malformed,
+            cursor={"seq": last, "offset": offset, "windows": state, "gaps": gaps},
+            has_more=has_more,
         )
 
     def _item(self, entry: dict[str, Any], state: dict[str, Any]) -> Item:

@@ -63,16 +63,22 @@ class Spool:
         lines = tail.rstrip(b"\n").rsplit(b"\n", 1)
         return int(json.loads(lines[-1])["seq"])
 
-    def read_after(self, seq: int) -> Iterator[dict[str, Any]]:
-        """The lines after ``seq``, in order."""
+    def read_after(self, seq: int, offset: int = 0) -> Iterator[tuple[dict[str, Any], int]]:
+        """The lines after ``seq``, in order, each with the byte offset just past it. ``offset`` (one given back
+        before) lets a reader start there instead of at the top; an offset that is not a line's start is ignored."""
         if not self.path.exists():
             return
-        with self.path.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.endswith("\n"):
-                    entry = json.loads(line)
-                    if entry["seq"] > seq:
-                        yield entry
+        with self.path.open("rb") as lines:
+            if offset > 0:
+                lines.seek(offset - 1)
+                if lines.read(1) != b"\n":
+                    lines.seek(0)
+            position = lines.tell()
+            while (raw := lines.readline()).endswith(b"\n"):
+                position += len(raw)
+                entry = json.loads(raw)
+                if entry["seq"] > seq:
+                    yield entry, position
 
     # -- the bot's presence, for gaps ----------------------------------------------------------------------------
 
