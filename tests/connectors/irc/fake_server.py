@@ -4,6 +4,7 @@ tests (test_peer.py) are the proof against ngIRCd."""
 
 from __future__ import annotations
 
+import base64
 import socketserver
 import threading
 
@@ -17,7 +18,7 @@ class Handler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self) -> None:
-        nick = "*"
+        nick, negotiating, registered = "*", False, False
         for raw in self.rfile:
             line = raw.decode(errors="replace").rstrip("\r\n")
             self.server.heard.append(line)
@@ -29,12 +30,16 @@ class Handler(socketserver.StreamRequestHandler):
             me = f":{nick}!~{nick}@127.0.0.1"
             if command == "NICK":
                 nick = args[0]
+            elif command == "CAP":
+                negotiating = self.cap(args, negotiating)
+                if not negotiating and registered:
+                    self.welcome(nick)
+            elif command == "AUTHENTICATE":
+                self.authenticate(args[0])
             elif command == "USER":
-                for extra in self.server.before_welcome:
-                    self.say(extra)
-                self.say(f":irc.test 001 {nick} :Welcome")
-                self.say(f":irc.test 005 {nick} CHANMODES={self.server.chanmodes} NICKLEN=30 :are supported")
-                self.say(f":irc.test 376 {nick} :End of MOTD")
+                registered = True
+                if not negotiating:
+                    self.welcome(nick)
             elif command == "OPER":
                 self.say(f":irc.test {'381' if args[1] == OPER_PASSWORD else '464'} {nick} :oper")
             elif command == "JOIN":
@@ -49,6 +54,31 @@ class Handler(socketserver.StreamRequestHandler):
                 self.say(f":irc.test PONG irc.test :{args[-1]}")
             elif command == "QUIT":
                 return
+
+    def welcome(self, nick: str) -> None:
+        for extra in self.server.before_welcome:
+            self.say(extra)
+        self.say(f":irc.test 001 {nick} :Welcome")
+        self.say(f":irc.test 005 {nick} CHANMODES={self.server.chanmodes} NICKLEN=30 :are supported")
+        self.say(f":irc.test 376 {nick} :End of MOTD")
+
+    def cap(self, args: list[str], negotiating: bool) -> bool:
+        """IRCv3 capability negotiation: LS (sasl offered when the server has a SASL account), REQ, END."""
+        if args[0] == "LS":
+            self.say(f":irc.test CAP * LS :multi-prefix{' sasl' if self.server.sasl else ''}")
+            return True
+        if args[0] == "REQ":
+            self.say(f":irc.test CAP * {'ACK' if self.server.sasl else 'NAK'} :{args[-1]}")
+            return True
+        return False  # END
+
+    def authenticate(self, argument: str) -> None:
+        if argument == "PLAIN":
+            self.say("AUTHENTICATE +")
+            return
+        expected = "\0".join([self.server.sasl[0], *self.server.sasl])
+        given = base64.b64decode(argument).decode()
+        self.say(f":irc.test {'903' if given == expected else '904'} * :SASL")
 
     def mode(self, nick: str, me: str, args: list[str]) -> None:
         channel, change = args[0], args[1]
@@ -74,6 +104,7 @@ class Server(socketserver.ThreadingTCPServer):
         self.heard: list[str] = []
         self.before_welcome: list[str] = []
         self.after_join: list[str] = []
+        self.sasl: tuple[str, str] | None = None  # (account, password) when the server offers SASL
         self.lists: dict[tuple[str, str], set[str]] = {}
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
