@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import closing
 
 import pytest
@@ -52,5 +53,8 @@ def test_nickserv_is_sent_identify_and_a_wrong_oper_password_refused(server):
 def test_a_taken_nick_gets_an_underscore(server):
     server.before_welcome = [":irc.test 433 * bot :Nickname is already in use"]
     opened = session(server).open()
-    assert opened.nick == "bot_" and server.heard.count("NICK bot_") == 1
     opened.close()
+    deadline = time.monotonic() + 5
+    while "QUIT" not in " ".join(server.heard) and time.monotonic() < deadline:  # the server reads on its own time
+        time.sleep(0.01)
+    assert opened.nick == "bot_" and server.heard.count("NICK bot_") == 1
