@@ -11,11 +11,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from federe.accounts import team
 from federe.accounts.models import ApiToken, Invitation, Membership, Role, Workspace
@@ -26,6 +28,9 @@ from federe.campaigns.models import BudgetLine, Campaign, Goal
 from federe.campaigns.models import Item as CampaignItem
 from federe.connections.models import Connection, SyncRun
 from federe.connections.services import sync_connection
+from federe.contests import services as contest_services
+from federe.contests.collect import collect as collect_entries
+from federe.contests.models import Contest, Entry
 from federe.core.models import AuditEvent
 from federe.core.routing import WORKSPACE_PREFIX
 from federe.inbox import notes as inbox_notes
@@ -150,7 +155,23 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_inbox_views(tenant)
     _populate_sla(tenant)
     _populate_campaigns(tenant)
+    _populate_contests(tenant)
     return tenant
+
+
+def _populate_contests(t: Tenant) -> None:
+    """A contest (replies to the tenant's first message) ended and committed, its entries collected; a draft."""
+    now = timezone.now()
+    start = min(t.message.posted_at, now - timedelta(days=2))
+    fields = contest_services.Fields(
+        name=f"{t.workspace.name} secret contest", starts_at=start, ends_at=now, rule="reply", reply_to_id=t.message.pk
+    )
+    contest = contest_services.add(workspace=t.workspace, fields=fields, by=t.owner)
+    contest_services.commit(contest=contest, by=t.owner, now=start)
+    collect_entries(contest)
+    fields.ends_at = now + timedelta(days=30)
+    draft = contest_services.add(workspace=t.workspace, fields=fields, by=t.owner)
+    t.extra.update(contest=contest, draft=draft, entry=Entry.objects.filter(contest=contest).order_by("pk").first())
 
 
 def _populate_tickets(t: Tenant) -> None:
@@ -375,8 +396,12 @@ def snapshot() -> dict[str, Any]:
                 CampaignItem,
                 Goal,
                 BudgetLine,
+                Contest,
+                Entry,
             )
         },
+        "contests": list(Contest.objects.order_by("pk").values_list("pk", "name", "stage", "commitment")),
+        "entries": list(Entry.objects.order_by("pk").values_list("pk", "decided", "rank", "announcement_id")),
         "tickets": list(Ticket.objects.order_by("pk").values_list("pk", "status", "priority", "external_reference")),
         "ticket_teams": list(
             Team.objects.order_by("pk").values_list("pk", "name", "email", "endpoint_id", "inbound_secret_encrypted")
@@ -532,6 +557,11 @@ POST_ONLY = {
     "campaigns:goals",
     "campaigns:line-delete",
     "campaigns:spend-import",
+    "contests:collect",
+    "contests:decide",
+    "contests:commit",
+    "contests:draw",
+    "contests:announce",
 }
 
 
@@ -836,6 +866,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_sla_requests(a, b, url),
         **_campaign_requests(a, b, url),
         **_analytics_requests(a, b),
+        **_contest_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -1039,6 +1070,43 @@ def _campaign_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[s
         ],
         "campaigns:spend-sample": both("campaigns:spend-sample", "get", pk=campaign),
         "campaigns:delete": both("campaigns:delete", data={"confirmed": "yes"}, pk=campaign),
+    }
+
+
+def _contest_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    contest_b, entry_b = b.extra["contest"].pk, b.extra["entry"].pk
+
+    def both(name: str, data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [("post", url(name, B, **ids), data or {}), ("post", url(name, A, **ids), data or {})]
+
+    def see(name: str) -> list[tuple[str, str, dict]]:
+        return [("get", url(name, B, pk=contest_b), {}), ("get", url(name, A, pk=contest_b), {})]
+
+    confirmed = {"confirmed": "yes"}
+    new_contest = {
+        **dict.fromkeys(["start_day", "end_day"], "2030-01-01"),
+        **{"name": "Sneaky", "rule": "hashtag", "term": "x", "start_at": "09:00", "end_at": "10:00"},
+        "winners_count": "1",
+    }
+    return {
+        "contests:list": [("get", url("contests:list", B), {}), ("get", url("contests:list", B) + "?show=all", {})],
+        "contests:create": [
+            ("get", url("contests:create", B), {}),
+            ("post", url("contests:create", B), new_contest),
+        ],
+        "contests:detail": see("contests:detail"),
+        "contests:edit": see("contests:edit"),
+        "contests:entries": see("contests:entries"),
+        "contests:collect": both("contests:collect", pk=contest_b),
+        "contests:decide": [
+            *both("contests:decide", {"note": "sneaky", "decision": "exclude"}, pk=contest_b, entry_pk=entry_b),
+            # A's own contest with B's entry
+            ("post", url("contests:decide", A, pk=a.extra["contest"].pk, entry_pk=entry_b), {"note": "sneaky"}),
+        ],
+        "contests:commit": both("contests:commit", confirmed, pk=b.extra["draft"].pk),
+        "contests:draw": both("contests:draw", {**confirmed, "public_value": "1", "source": "x"}, pk=contest_b),
+        "contests:announce": both("contests:announce", {**confirmed, "text": "You won"}, pk=contest_b),
     }
 
 
@@ -1400,6 +1468,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ],
         ("delete", "/api/v1/saved-replies/{saved_reply_id}"): [(f"/saved-replies/{b.extra['saved_reply'].pk}", {})],
         **_campaign_api_requests(b),
+        **_contest_api_requests(a, b),
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -1428,6 +1497,23 @@ def _campaign_api_requests(b: Tenant) -> dict[tuple[str, str], list[tuple[str, d
     }
 
 
+def _contest_api_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    contest, entry = b.extra["contest"].pk, b.extra["entry"].pk
+    base = "/api/v1/contests/{contest_id}"
+    return {
+        ("get", base): [(f"/contests/{contest}", {})],
+        ("get", base + "/entries"): [(f"/contests/{contest}/entries", {})],
+        ("post", base + "/entries/collect"): [(f"/contests/{contest}/entries/collect", {})],
+        ("post", base + "/entries/{entry_id}/decide"): [
+            (f"/contests/{contest}/entries/{entry}/decide", {"exclude": True, "note": "sneaky"}),
+        ],  # A's own contest with B's entry: tests/contests/test_api_cli.py
+        ("post", base + "/commit"): [(f"/contests/{b.extra['draft'].pk}/commit", {})],
+        ("post", base + "/draw"): [(f"/contests/{contest}/draw", {"public_value": "1", "source": "x"})],
+        ("post", base + "/announce"): [(f"/contests/{contest}/announce", {"text": "You won"})],
+        ("get", base + "/certificate"): [(f"/contests/{contest}/certificate", {})],
+    }
+
+
 # Operations that create in the token's workspace without naming an existing object; tested below.
 CREATE_OPERATIONS = {
     ("post", "/api/v1/connections"),
@@ -1449,6 +1535,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/sla-policies"),
     ("put", "/api/v1/sla-policies/order"),  # every id of the workspace's policies, or 422 (tests/sla)
     ("post", "/api/v1/campaigns"),  # B's posts, links or queries named in it: test_api_a_s_campaign_cannot_take_b_s
+    ("post", "/api/v1/contests"),
 }
 
 LIST_OPERATIONS = {
@@ -1463,6 +1550,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/tickets/teams"),
     ("get", "/api/v1/saved-filters"),
     ("get", "/api/v1/sla-policies"),
+    ("get", "/api/v1/contests"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),

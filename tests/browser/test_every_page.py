@@ -28,6 +28,7 @@ from federe.accounts.services import create_api_token
 from federe.accounts.team import invitation_link, pending
 from federe.campaigns.models import Campaign
 from federe.connections.models import Connection
+from federe.contests.models import Contest
 from federe.core.models import AuditEvent
 from federe.inbox.models import Conversation, Message
 from federe.links import services as link_services
@@ -104,6 +105,11 @@ def _campaign_page(page: Page, ws: Workspace) -> None:
     expect(page.locator(".campaign-impact svg").first).to_be_visible()
     expect(page.locator(".campaign-impact table")).to_be_visible()
     expect(page.locator(".campaign-sentences li").first).to_contain_text("(p")
+
+
+def _contest(ws: Workspace) -> Contest:
+    """The demo's finished contest (contests/demo.py)."""
+    return Contest.objects.filter(workspace=ws).order_by("id").first()
 
 
 def _person(ws: Workspace) -> Person:
@@ -412,6 +418,18 @@ SCREENS = [
     ),
     Screen("campaign-budget", "campaigns:budget", lambda ws: f"/w/{ws.slug}/campaigns/{_campaign(ws).pk}/budget/"),
     Screen("dashboards", "analytics:dashboard", _w("analytics/?days=90"), _dashboards),
+    Screen("contests", "contests:list", _w("contests/")),
+    Screen("contest-new", "contests:create", _w("contests/new/")),
+    Screen("contest", "contests:detail", lambda ws: f"/w/{ws.slug}/contests/{_contest(ws).pk}/"),
+    Screen("contest-edit", "contests:edit", lambda ws: f"/w/{ws.slug}/contests/{_contest(ws).pk}/edit/"),
+    Screen("contest-entries", "contests:entries", lambda ws: f"/w/{ws.slug}/contests/{_contest(ws).pk}/entries/"),
+    Screen(
+        "draw-certificate",
+        "contests:certificate",
+        lambda ws: f"/draws/{_contest(ws).public_id}/",
+        lambda p, ws: expect(p.locator("#winners li").first).to_be_visible(),
+        anonymous=True,
+    ),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -450,6 +468,8 @@ NOT_PAGES = {
     "tickets:team-create", "tickets:team-edit", "tickets:team-rotate", "tickets:team-delete", "tickets:escalate",
     "tickets:status", "tickets:hook",
     "campaigns:delete", "campaigns:goals", "campaigns:line-delete", "campaigns:spend-import", "campaigns:spend-sample",
+    "contests:collect", "contests:decide", "contests:commit", "contests:draw", "contests:announce",
+    "contests:certificate-json", "contests:certificate-script", "contests:certificate-rules",
 }  # fmt: skip
 
 

@@ -32,6 +32,10 @@ COMMANDS: list[tuple[str, str]] = [
         "Campaigns: federe campaigns list|create|show ID|import-spend ID FILE.csv --workspace SLUG (impact, budget).",
     ),
     ("analytics", "Dashboards: federe analytics show [--days 7|30|90 | --since --until] [--channel ID] | rebuild."),
+    (
+        "contests",
+        "Contests: federe contests list|create|commit|entries|draw|verify --workspace SLUG (--as a member).",
+    ),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),

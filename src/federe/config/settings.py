@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "federe.tickets",
     "federe.campaigns",
     "federe.analytics",
+    "federe.contests",
     "federe.api",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("federe.sla.urls")),
     path("", include("federe.campaigns.urls")),
     path("", include("federe.analytics.urls")),
+    path("", include("federe.contests.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -75,6 +75,11 @@ DETAIL_LABELS: dict[str, Any] = {
     "shorten_by_default": gettext_lazy("links shortened in new posts"),
     "parameters": gettext_lazy("UTM parameters"),
     "enabled": gettext_lazy("enabled"),
+    "commitment": gettext_lazy("commitment"),
+    "sha256": gettext_lazy("SHA-256 of the rules document"),
+    "entry": gettext_lazy("entry"),
+    "entries": gettext_lazy("eligible entries"),
+    "winners": gettext_lazy("winners"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
