@@ -59,7 +59,13 @@ def verdict(figure: Figure) -> str:
 
 
 def sentence(figure: Figure) -> str:
-    """ "+12 % mentions: within normal variation (p = 0.31)"."""
+    """ "+12 % mentions: within normal variation (p = 0.31)"; with no baseline, "clicks: none before, 34 during…"."""
+    if figure.kind != "share" and figure.comparison.change is None and figure.after:
+        return _("%(what)s: none before, %(after)s during: %(verdict)s") % {
+            "what": LABELS[figure.key],
+            "after": value(figure, "after"),
+            "verdict": verdict(figure),
+        }
     return _("%(change)s %(what)s: %(verdict)s") % {
         "change": change(figure),
         "what": LABELS[figure.key],

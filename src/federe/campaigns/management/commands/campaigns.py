@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -112,7 +113,8 @@ class Command(WorkspaceCommand):
         for state in queries.goal_states(campaign, found):
             now = "-" if state.current is None else f"{state.current:g}"
             mark = _("reached") if state.reached else _("not reached")
-            self.stdout.write(f"  {capfirst(state.goal.get_metric_display())}: {now} / {state.goal.target:g} ({mark})")
+            target = floatformat(state.goal.target, -2)
+            self.stdout.write(f"  {capfirst(state.goal.get_metric_display())}: {now} / {target} ({mark})")
 
     def do_import_spend(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
         campaign = self._campaign(workspace, options)
