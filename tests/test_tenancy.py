@@ -1491,6 +1491,9 @@ def _campaign_api_requests(b: Tenant) -> dict[tuple[str, str], list[tuple[str, d
             (f"{base}/budget-lines/{line}", {**line_body, "category": "Sneakier"})
         ],
         ("delete", "/api/v1/campaigns/{campaign_id}/budget-lines/{line_id}"): [(f"{base}/budget-lines/{line}", {})],
+        ("post", "/api/v1/campaigns/{campaign_id}/spend-import"): [
+            (f"{base}/spend-import", {"csv": "category,spent\nSneaky,1\n"})
+        ],
         ("get", "/api/v1/campaigns/{campaign_id}/impact"): [(f"{base}/impact", {})],
         ("get", "/api/v1/campaigns/{campaign_id}/mentions"): [(f"{base}/mentions", {})],
         ("delete", "/api/v1/campaigns/{campaign_id}"): [(base, {})],

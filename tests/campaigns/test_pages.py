@@ -145,6 +145,13 @@ def test_the_api_creates_budgets_and_measures(client, owner, workspace, campaign
     impact = client.get(f"/api/v1/campaigns/{campaign.pk}/impact", headers=auth).json()
     mentions = next(f for f in impact["figures"] if f["key"] == "mentions")
     assert mentions["during"] > mentions["before"] and "p" in mentions["sentence"]
+    spend = f"/api/v1/campaigns/{pk}/spend-import"
+    refused = client.post(spend, {"csv": CSV_BAD}, content_type="application/json", headers=auth).json()
+    assert not refused["imported"] and [r["row"] for r in refused["rows"] if r["problems"]] == [3, 4]
+    done = client.post(spend, {"csv": CSV_OK}, content_type="application/json", headers=auth).json()
+    assert done["imported"] and client.get(f"/api/v1/campaigns/{pk}", headers=auth).json()["spent"] == "1360.05"
+    unreadable = client.post(spend, {"csv": ""}, content_type="application/json", headers=auth)
+    assert unreadable.status_code == 422
     wrong = client.post(
         "/api/v1/campaigns",
         {"name": "", "starts_on": "2026-05-01", "ends_on": "2026-04-01"},

@@ -7,15 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from federe.api.v1.listening import MentionOut, mention_out
 from federe.api.v1.schemas import Id
 from federe.campaigns import impact as impacts
-from federe.campaigns import membership, queries, services, words
+from federe.campaigns import membership, queries, services, spending, words
 from federe.campaigns.models import BudgetLine, Campaign, Metric
 from federe.core.requests import ApiRequest
+from federe.publishing.csvread import MAX_BYTES
 
 router = Router()
 
@@ -166,6 +168,40 @@ def delete_line(request: ApiRequest, campaign_id: Id, line_id: Id) -> tuple[int,
     campaign = queries.campaign(request.workspace, campaign_id)
     services.remove_line(queries.lines(campaign).get(pk=line_id), by=request.user)
     return 204, None
+
+
+class SpendIn(Schema):
+    csv: str = Field(
+        ..., max_length=MAX_BYTES, description="The file's text: category and spent columns (planned, note)."
+    )
+    dry_run: bool = Field(False, description="True: the report only, nothing changed.")
+
+
+class SpendRowOut(Schema):
+    row: int = Field(description="As a spreadsheet numbers it: the header is row 1.")
+    category: str
+    spent: Money
+    problems: list[str]
+
+
+class SpendOut(Schema):
+    imported: bool = Field(description="False when a row was refused (then nothing was imported) or on a dry run.")
+    notes: list[str]
+    rows: list[SpendRowOut]
+
+
+@router.post("/{campaign_id}/spend-import", response=SpendOut)
+def import_spend(request: ApiRequest, campaign_id: Id, payload: SpendIn) -> SpendOut:
+    """Spending from a CSV file (``campaigns/spending.py``): each row adds to its category's line; every row or
+    none. A file that cannot be read at all is a 422; a refused row is named in the report."""
+    campaign = queries.campaign(request.workspace, campaign_id)
+    data = payload.csv.encode("utf-8", "replace")
+    run = spending.check_file if payload.dry_run else spending.import_spend
+    report = run(campaign, request.user, data)
+    if report.problems:
+        raise ValidationError({"csv": report.problems})
+    rows = [SpendRowOut(row=r.number, category=r.category, spent=r.spent, problems=r.problems) for r in report.rows]
+    return SpendOut(imported=report.imported, notes=report.notes, rows=rows)
 
 
 @router.get("/{campaign_id}/impact", response={200: ImpactOut, 204: None})
