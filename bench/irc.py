@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import sys
@@ -46,7 +47,8 @@ def main() -> int:
     from federe.connectors.irc.spool import Spool
     from federe.connectors.types import OutgoingReply
 
-    settings.FEDERE_IRC_SPOOL_DIR = tempfile.mkdtemp(prefix="federe-irc-bench-")
+    scratch = Path(tempfile.mkdtemp(prefix="federe-irc-bench-"))  # both spools, removed at the end
+    settings.FEDERE_IRC_SPOOL_DIR = str(scratch / "live")
     env, run = os.environ, uuid.uuid4().hex[:6]
     room = f"#bench{run}"
     config = {"host": env["IRC_HOST"], "port": env["IRC_PORT"], "nick": f"bench{run}", "channels": room}
@@ -97,7 +99,7 @@ def main() -> int:
     member.close()
     assert sent.external_id
 
-    big = Spool(Path(tempfile.mkdtemp(prefix="federe-irc-bench-")), "benchspool01")
+    big = Spool(scratch / "read", "benchspool01")
     start = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
     for n in range(args.lines):
         at = (start + timedelta(seconds=n)).isoformat()
@@ -114,6 +116,7 @@ def main() -> int:
     if items != args.lines:
         print(f"FAIL: read {items} of {args.lines} lines")
         return 1
+    shutil.rmtree(scratch)
     print(f"reading a spool of {items} lines in {pages} pages of 200: {seconds:.2f} s ({items / seconds:,.0f} lines/s)")
     return 0
 
