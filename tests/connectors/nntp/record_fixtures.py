@@ -149,6 +149,8 @@ def main() -> None:
         wrong.check()
     shutil.rmtree(FIXTURES / "moderation", ignore_errors=True)
     shutil.copytree(box, FIXTURES / "moderation")
+    for sub in ("cur", "tmp"):  # git keeps no empty folder: a Maildir needs them (its new/ has the mails)
+        (FIXTURES / "moderation" / sub / ".keep").write_text("")
     out = {"recorded_on": "INN 2.7.1 (../shared/peers/nntp)", "ids": ids, "keys": keys, "reply": reply.external_id,
            "pages": pages, "cursor": first_cursor, "turns": TURNS}  # fmt: skip
     (FIXTURES / "dialogue.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
