@@ -80,6 +80,9 @@ DETAIL_LABELS: dict[str, Any] = {
     "entry": gettext_lazy("entry"),
     "entries": gettext_lazy("eligible entries"),
     "winners": gettext_lazy("winners"),
+    "category": gettext_lazy("budget category"),
+    "deleted": gettext_lazy("deleted"),
+    "rows": gettext_lazy("rows imported"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
