@@ -55,6 +55,7 @@ def test_the_page_in_french(client, owner, corpus):
             reverse("search:results", args=["acme"]), {"q": "cheval"}, HTTP_ACCEPT_LANGUAGE="fr"
         ).content.decode()
     assert "1 message trouvé" in html or "1\u00a0message trouvé" in html
+    assert '<button class="primary" type="submit">Rechercher</button>' in html  # the verb, not "Recherche"
 
 
 @pytest.mark.parametrize(
