@@ -56,6 +56,9 @@ def test_the_page_in_french(client, page, owner):
     response = client.get(page, HTTP_ACCEPT_LANGUAGE="fr")
     html = response.content.decode()
     assert "Tableaux de bord" in html and "Nouveaux membres" in html
+    # The comparison column is a noun ("Changer" is the verb), and a target's row agrees in French.
+    assert '<th scope="col">Évolution</th>' in html and '<th scope="col">Changer</th>' not in html
+    assert "Objectif « première réponse » tenu (%)" in html
 
 
 def test_bad_periods_and_other_workspaces_channels_are_refused(client, page, other_workspace):

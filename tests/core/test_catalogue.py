@@ -22,6 +22,10 @@ WORDS = {"site", "file", "url", "user", "name", "query", "where", "text", "tag",
 # Sentences whose number is always above one: a limit fixed in code (several are connector or query-language
 # messages, reworded elsewhere), or a count that exceeds such a limit. Their singular would never show.
 ALWAYS_MANY = {
+    "At most %(max)d items of each kind.",  # campaigns/services.py MAX_ITEMS = 500
+    "A period is at most %(n)d days long.",  # analytics/period.py LONGEST = 731
+    "A name is at most %(max)d characters.",  # campaigns/models.py MAX_NAME
+    "A category is at most %(max)d characters.",  # campaigns/services.py MAX_CATEGORY
     "At most %(count)s hashtags and search terms per channel: create another channel for the rest.",
     "%(url)s redirects more than %(count)s times: give the final address instead.",
     "A reply can be at most %(max)d characters.",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from federe.analytics import figures
 from federe.analytics.period import Period
@@ -32,6 +32,11 @@ REASONS = {
     "score": gettext_lazy("a classifier's score"),
     "not": gettext_lazy("a condition not met"),
 }
+
+
+def _change() -> str:
+    """The comparison column's heading (a noun: "Évolution" in French, not the verb)."""
+    return pgettext("compared with the previous period", "Change")
 
 
 RATES = gettext_lazy(
@@ -94,7 +99,7 @@ def _pct(share: float | None) -> int | None:
 
 
 def _header(first: str) -> list[str]:
-    return [first, _("This period"), _("Previous period"), _("Change")]
+    return [first, _("This period"), _("Previous period"), _change()]
 
 
 def _daily(scope: Scope, names: list[tuple[str, str]]) -> tuple[list[str], list[list[Any]]]:
@@ -208,7 +213,7 @@ def moderation(scope: Scope) -> Table:
         before_n = before.get((m.action, m.reason, m.automatic), 0)
         rows.append([action, str(REASONS.get(m.reason, m.reason)), who, m.count, before_n, change(m.count, before_n)])
     chart = category_chart(list(by_action.items()), title=_("Decisions by action"), width=480) if by_action else None
-    header = [_("Action"), _("Reason"), _("Decided by"), _("This period"), _("Previous period"), _("Change")]
+    header = [_("Action"), _("Reason"), _("Decided by"), _("This period"), _("Previous period"), _change()]
     return Table("moderation", _("Moderation"), header, rows, chart)
 
 
@@ -248,7 +253,7 @@ def voice(scope: Scope) -> Table:
         if now
         else None
     )
-    header = [_("Brand"), _("Mentions"), _("Share (%)"), _("Previous period"), _("Change")]
+    header = [_("Brand"), _("Mentions"), _("Share (%)"), _("Previous period"), _change()]
     return Table("voice", _("Share of voice"), header, rows, chart)
 
 

@@ -24,6 +24,11 @@ class Window:
     def days(self) -> float:
         return (self.end - self.start).total_seconds() / 86400
 
+    @property
+    def whole_days(self) -> int:
+        """The length rounded to whole days, as the page says it ("12 days")."""
+        return round(self.days)
+
     def first_day(self, tz: str) -> date:
         return self.start.astimezone(ZoneInfo(tz)).date()
 

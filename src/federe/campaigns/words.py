@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from federe.campaigns.impact import Figure
 from federe.campaigns.stats import ALPHA
@@ -40,7 +40,10 @@ def change(figure: Figure) -> str:
     if figure.kind == "share":
         points = 100 * (figure.after - figure.before)
         sign = "+" if points >= 0 else "−"
-        return _("%(sign)s%(points)s points") % {"sign": sign, "points": _number(abs(points))}
+        return ngettext("%(sign)s%(points)s point", "%(sign)s%(points)s points", round(abs(points))) % {
+            "sign": sign,
+            "points": _number(abs(points)),
+        }
     relative = figure.comparison.change
     if relative is None:
         return _("none before") if figure.after else "0\u00a0%"
