@@ -142,3 +142,30 @@ def test_a_bot_reconnects_with_backoff_when_the_server_is_not_there(spool_dir):
     stop.wait = wait  # type: ignore[method-assign]
     bot.run(stop, first_delay=1, max_delay=4)
     assert waits == [1, 2, 4, 4, 4] and bot.connections == 0
+
+
+def test_two_workers_on_one_machine_never_listen_to_the_same_channel(spool_dir):
+    """Each worker process runs the live thread: the second bot for a channel must not connect (it would spool every
+    line a second time, under new sequence numbers, and the sync would store each message twice)."""
+    server = Server()
+    server.after_join = [":bob!~b@h PRIVMSG #kit :hello"]
+    first, second = threading.Event(), threading.Event()
+    listening = threading.Thread(target=build(port=server.port).listen, args=(first,), daemon=True)
+    listening.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not build(port=server.port).fetch(None).items:
+            time.sleep(0.1)
+        other = Bot(
+            {**CONFIG, "spool": SPOOL, "port": server.port}, {"oper_password": OPER_PASSWORD}, Spool(spool_dir, SPOOL)
+        )
+        late = threading.Thread(target=other.run, args=(second,), daemon=True)
+        late.start()
+        late.join(5)
+        stopped_by_itself = not late.is_alive()
+    finally:
+        first.set()
+        second.set()
+        listening.join(5)
+    assert stopped_by_itself and other.connections == 0
+    assert [item.body_html for item in build(port=server.port).fetch(None).items] == ["<p>hello</p>"]

@@ -46,7 +46,15 @@ class Bot:
         return f"<irc.Bot {self.own} {self.channels}>"
 
     def run(self, stop: threading.Event, *, first_delay: float = FIRST_DELAY, max_delay: float = MAX_DELAY) -> None:
-        """Until ``stop`` is set: connect, listen, and connect again after a backoff when the connection ends."""
+        """Until ``stop`` is set: connect, listen, and connect again after a backoff when the connection ends. Returns
+        at once when another worker on this machine already listens for this channel (the live thread asks again)."""
+        with self.spool.sole_listener() as mine:
+            if not mine:
+                logger.debug("irc bot %s: another worker on this machine already listens", self.own)
+                return
+            self._run(stop, first_delay, max_delay)
+
+    def _run(self, stop: threading.Event, first_delay: float, max_delay: float) -> None:
         delay = first_delay
         while not stop.is_set():
             session = Session(self.config, self.credentials)

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,23 @@ class Spool:
 
     def __repr__(self) -> str:
         return f"<Spool {self.path.name}>"
+
+    @contextmanager
+    def sole_listener(self) -> Iterator[bool]:
+        """True while this process is the one listener of the spool on this machine (an exclusive ``flock`` on
+        ``<name>.listener``, released when the bot stops or its process dies); False at once when another holds it.
+        Every worker process runs the live thread: without this, two bots would spool each line twice."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path.with_suffix(".listener"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(descriptor)
 
     def append(self, kind: str, **fields: Any) -> int:
         """Write one line; its sequence number."""
