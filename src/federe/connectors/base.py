@@ -194,9 +194,16 @@ class Connector(ABC):
 
     @classmethod
     def missed_periods(cls, cursor: Cursor) -> list[tuple[datetime, datetime]]:
-        """The periods a live network's connection was down, as the cursor recorded them (shown on the channel's
-        health: nothing said meanwhile could be read)."""
-        return []
+        """The periods nothing could be read (shown on the channel's health), as the connector recorded them in its
+        cursor's ``gaps``: ``[start, end]`` ISO 8601 pairs (IRC: the bot was not connected; Telegram: updates older
+        than the 24 hours it keeps them)."""
+        periods = []
+        for gap in (cursor or {}).get("gaps") or []:
+            try:
+                periods.append((datetime.fromisoformat(gap[0]), datetime.fromisoformat(gap[1])))
+            except (TypeError, ValueError, IndexError):
+                continue
+        return periods
 
     def open_history(self, location: str, progress: ProgressFactory) -> HistoryExport:
         raise Permanent(_("%(network)s has no history to import.") % {"network": self.label})

@@ -37,10 +37,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from federe.connectors import windows
 from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
-from federe.connectors.irc import windows
 from federe.connectors.irc.bot import Bot, channels_of
 from federe.connectors.irc.lines import split_text
 from federe.connectors.irc.moderation import NO_QUIET, act
@@ -178,16 +178,6 @@ class IrcConnector(Connector):
 
     def listen(self, stop: threading.Event) -> None:
         Bot(self.config, self.credentials, self.spool).run(stop)
-
-    @classmethod
-    def missed_periods(cls, cursor: Cursor) -> list[tuple[datetime, datetime]]:
-        periods = []
-        for gap in (cursor or {}).get("gaps") or []:
-            try:
-                periods.append((datetime.fromisoformat(gap[0]), datetime.fromisoformat(gap[1])))
-            except (TypeError, ValueError, IndexError):
-                continue
-        return periods
 
     # -- reading -------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from federe.connectors.irc.windows import channel_of, thread_for, window_start
+from federe.connectors.windows import channel_of, thread_for, window_start
 
 T0 = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
 SILENCE = timedelta(minutes=30)

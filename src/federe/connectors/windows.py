@@ -1,11 +1,11 @@
-"""Conversation windows: how a channel's endless stream becomes threads.
+"""Conversation windows: how a chat's endless stream becomes threads (IRC channels, Telegram groups, Discord channels).
 
-IRC has no threads. A channel's messages are cut into windows of conversation: a message opens a new window (a new
-thread in Fédère) when the channel has been silent for ``window_minutes`` (default 30) before it; otherwise it
-joins the window open in that channel. A window never ends for being long, only for a silence. A window's thread id
-is ``<channel> <time of its first message>`` (UTC, to the second), so it is the same whoever reads the spool and
-however many pages it takes. The state (per channel: the open window's start and its last message's time) is kept
-in the sync cursor, so a restart goes on with the window it left.
+A chat has no threads. Its messages are cut into windows of conversation: a message opens a new window (a new thread
+in Fédère) when the chat has been silent for ``window_minutes`` (default 30) before it; otherwise it joins the window
+open in that chat. A window never ends for being long, only for a silence. A window's thread id is
+``<chat> <time of its first message>`` (UTC, to the second; the chat's id holds no space), so it is the same whoever
+reads the messages and however many pages it takes. The state (per chat: the open window's start and its last
+message's time) is kept in the sync cursor, so a restart goes on with the window it left.
 """
 
 from __future__ import annotations
