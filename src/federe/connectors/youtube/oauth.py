@@ -1,0 +1,104 @@
+"""Google's OAuth 2.0 refresh-token grant: a refresh token (pasted once) buys short-lived access tokens.
+
+Written to Google's "Using OAuth 2.0 for Web Server Applications" guide, section "Refreshing an access token
+(offline access)": POST https://oauth2.googleapis.com/token, form-encoded, with ``client_id``, ``client_secret``,
+``refresh_token`` and ``grant_type=refresh_token``; the answer carries ``access_token`` and ``expires_in`` (about
+3600 seconds). A refresh token that was revoked, or that expired (Google lets refresh tokens of an OAuth app in
+"Testing" status live seven days), is answered 400 ``{"error": "invalid_grant"}``: the user must paste a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext_lazy as _lazy
+
+from federe.connectors import http
+from federe.connectors.errors import ConnectorError, Transient, Unauthorized
+
+TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - an address, not a secret
+HOST = "oauth2.googleapis.com"
+MARGIN_SECONDS = 60  # a token this close to its end is refreshed before use
+
+REVOKED = _lazy(
+    "Google no longer accepts this channel's refresh token (it expired or was revoked): obtain a new one in the"
+    " OAuth 2.0 Playground or your own tool, and paste it in the channel's settings."
+)
+BAD_CLIENT = _lazy(
+    "Google refused the OAuth client (%(reason)s): check the client ID and the client secret from the Google Cloud"
+    " console."
+)
+TOKEN_WORDS = http.StatusWords(
+    refused=BAD_CLIENT,
+    server_error=_lazy("Google's sign-in service had an internal error (HTTP %(status)s); we will try again."),
+    slow_down=_lazy("Google's sign-in service asked us to slow down; we will try again later."),
+    other=_lazy("Google's sign-in service refused the request (HTTP %(status)s)%(detail)s."),
+)
+NO_TOKEN = _lazy("Google's sign-in service answered without an access token; we will try again.")
+
+
+@dataclass
+class GoogleToken:
+    """An access token, refreshed when it is missing, about to end, or refused by the API (``expire``)."""
+
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    timeout: float = 10
+    _access: str = field(default="", repr=False)
+    _ends: float = 0.0
+
+    def __repr__(self) -> str:
+        return "<GoogleToken>"  # never a secret
+
+    def header(self) -> dict[str, str]:
+        if not self._access or time.monotonic() > self._ends - MARGIN_SECONDS:
+            self.refresh()
+        return {"Authorization": f"Bearer {self._access}"}
+
+    def expire(self) -> None:
+        self._access = ""
+
+    def refresh(self) -> None:
+        """POST the refresh-token grant to the token endpoint."""
+        form = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "refresh_token": self.refresh_token,
+            "grant_type": "refresh_token",
+        }
+        answer = http.request(
+            "POST",
+            TOKEN_URL,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+            content=urlencode(form).encode("ascii"),
+            timeout=self.timeout,
+            follow_redirects=False,
+        )
+        found = http.json_of(answer, site=HOST) if answer.body.strip() else {}
+        found = found if isinstance(found, dict) else {}
+        problem = _refusal(answer, found)
+        if problem is not None:
+            raise problem
+        access, lifetime = found.get("access_token"), found.get("expires_in")
+        if not isinstance(access, str) or not access:
+            raise Transient(str(NO_TOKEN))
+        seconds = lifetime if isinstance(lifetime, int) and not isinstance(lifetime, bool) else 3600
+        self._access, self._ends = access, time.monotonic() + seconds
+
+
+def _refusal(answer: http.Answer, found: dict[str, object]) -> ConnectorError | None:
+    """invalid_grant: the refresh token is dead; invalid_client / unauthorized_client: the client is wrong."""
+    if answer.status < 300:
+        return None
+    reason = str(found.get("error") or "")
+    if reason == "invalid_grant":
+        return Unauthorized(str(REVOKED), status=answer.status, code=reason)
+    if reason in ("invalid_client", "unauthorized_client"):
+        return Unauthorized(str(BAD_CLIENT) % {"reason": reason}, status=answer.status, code=reason)
+    error = http.status_error(answer, TOKEN_WORDS, site=HOST, detail=str(found.get("error_description") or ""))
+    if error is not None and answer.status in (401, 403):
+        return Unauthorized(str(BAD_CLIENT) % {"reason": reason or answer.status}, status=answer.status, code=reason)
+    return error
