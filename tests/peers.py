@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -39,3 +41,14 @@ def peer_env(peer: str, name: str, keys: Sequence[str], probe: tuple[str, str], 
     except httpx.HTTPError:
         pytest.skip(f"the {name} peer at {values[url_key]} does not answer (its env file is stale)")
     return values
+
+
+def until(check: Callable[[], Any], *, timeout: float, server: str, what: str = "", every: float = 0.2) -> Any:
+    """Poll a real server until ``check`` gives something truthy, and return it; fail in words after ``timeout``."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"{server} did not get there within {timeout} s: {what}")

@@ -6,7 +6,6 @@ import imaplib
 import os
 import smtplib
 import socket
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests import peers
 from tests.peers import env_file, read_env_file
 
 ENV_KEYS = (
@@ -49,13 +49,7 @@ def imap_env() -> dict[str, str]:
 
 
 def until(check: Callable[[], Any], timeout: float = 20, what: str = "") -> Any:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"the mail server did not get there within {timeout} s: {what}")
+    return peers.until(check, timeout=timeout, server="the mail server", what=what)
 
 
 @dataclass

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import mailbox
 import smtplib
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import peers
 from tests.peers import peer_env
 
 ENV_KEYS = (
@@ -45,13 +45,7 @@ def rest(mm_env) -> Iterator[httpx.Client]:
 
 def until(check: Callable[[], Any], timeout: float = 40, what: str = "") -> Any:
     """Mailman is asynchronous (a runner per queue): poll until ``check`` gives something."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"Mailman did not get there within {timeout} s: {what}")
+    return peers.until(check, timeout=timeout, server="Mailman", what=what, every=0.3)
 
 
 def text_of(message: mailbox.MaildirMessage) -> str:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from federe.connectors.nntp.client import NewsClient
+from tests import peers
 from tests.peers import env_file, read_env_file
 
 ENV_KEYS = (
@@ -51,13 +51,7 @@ def news_env() -> dict[str, str]:
 
 
 def until(check: Callable[[], Any], timeout: float = 15, what: str = "") -> Any:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"INN did not get there within {timeout} s: {what}")
+    return peers.until(check, timeout=timeout, server="INN", what=what)
 
 
 class Member:
