@@ -43,6 +43,10 @@ class Kit:
     # Named ways for the network to fail; each must end in a connector error with a translated message.
     failures: dict[str, Failure] = field(default_factory=dict)
     max_pages: int = 50  # a full sync from scratch ends within this many pages
+    # The connection form filled for a server that does not answer (field names without the network's prefix,
+    # secrets included), and the words the page then says; empty for networks reached only through recorded payloads.
+    unreachable: dict[str, str] = field(default_factory=dict)
+    unreachable_words: str = ""
 
     def build(self, config: dict[str, Any] | None = None) -> Connector:
         return registry.build(self.key, config={**self.config, **(config or {})}, credentials=dict(self.credentials))

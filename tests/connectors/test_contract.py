@@ -10,7 +10,9 @@ import json
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 
+from federe.connections.models import Connection
 from federe.connectors import registry
 from federe.connectors.base import CAPABILITY_METHODS, Connector
 from federe.connectors.capabilities import Capability
@@ -145,6 +147,64 @@ def test_every_error_is_one_of_the_family_in_translated_words(kit):
             assert caught.value.message.strip() and not any(s in caught.value.message for s in kit.secrets)
             messages[language] = caught.value.message
         assert messages["en"] != messages["fr"], f"{kit.key}, {name}: {messages['en']!r} is not translated"
+
+
+def _channels_page(client, user, workspace, data: dict[str, str] | None = None) -> str:
+    client.force_login(user)
+    url = f"/w/{workspace.slug}/channels/"
+    answer = client.post(url, data, follow=True) if data is not None else client.get(url)
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_connection_form_shows_the_network_fields_with_their_help_in_french(kit, client, owner, workspace):
+    owner.language = "fr"
+    owner.save(update_fields=["language"])
+    page = _channels_page(client, owner, workspace)
+    cls = registry.connector_class(kit.key)
+    assert f'data-network="{kit.key}"' in page
+    with translation.override("fr"):
+        words = [str(cls.label)]
+        for spec in cls.setup_fields:
+            assert f'name="{kit.key}__{spec.name}"' in page
+            words += [str(spec.label), str(spec.help)] + [str(label) for _value, label in spec.choices]
+        notice = translation.gettext("built from the published API, not yet checked against the live service")
+    for text in filter(None, words):
+        assert escape(text) in page, f"{kit.key}: {text!r} is not on the French form"
+    legend = page.split(f'data-network="{kit.key}"', 1)[1].split("</legend>", 1)[0]
+    assert (notice in legend) is not cls.verified_against_real_server, kit.key
+
+
+@pytest.mark.django_db
+def test_a_password_typed_in_the_form_is_never_sent_back(kit, client, owner, workspace):
+    cls = registry.connector_class(kit.key)
+    hidden = [spec for spec in cls.setup_fields if spec.kind == "password"]
+    assert all(spec.secret for spec in hidden), f"{kit.key}: a password field must go to the encrypted credentials"
+    if not hidden:
+        pytest.skip(f"{kit.key} asks for no password")
+    # The passwords alone: the form comes back with its errors (or, for a network that needs nothing else, the
+    # channel's page): neither shows them.
+    typed = {f"{kit.key}__{spec.name}": f"s3cret-{kit.key}-{spec.name}" for spec in hidden}
+    page = _channels_page(client, owner, workspace, {"name": "Channel", "network": kit.key, **typed})
+    assert not [value for value in typed.values() if value in page], f"{kit.key} sends a password back"
+
+
+@pytest.mark.django_db
+def test_a_server_that_does_not_answer_is_said_in_words_and_nothing_is_stored(kit, client, owner, workspace):
+    if not kit.unreachable:
+        pytest.skip(f"{kit.key} is reached only through recorded payloads")
+    cls = registry.connector_class(kit.key)
+    data = {"name": "Channel", "network": kit.key, **{f"{kit.key}__{k}": v for k, v in kit.unreachable.items()}}
+    page = _channels_page(client, owner, workspace, data)
+    assert escape(kit.unreachable_words) in page
+    secrets = [
+        kit.unreachable[spec.name]
+        for spec in cls.setup_fields
+        if spec.kind == "password" and spec.name in kit.unreachable
+    ]
+    assert secrets and not [value for value in secrets if value in page]
+    assert not Connection.objects.filter(workspace=workspace).exists()
 
 
 def test_a_connector_without_a_kit_fails_the_suite():

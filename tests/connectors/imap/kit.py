@@ -70,6 +70,13 @@ class _Dropping(FakeServer):
 KIT = Kit(
     "imap",
     config=CONFIG,
+    unreachable={
+        "imap_host": "127.0.0.1",
+        "imap_port": "9",
+        "user": "support@example.org",
+        "password": "s3cret-mailbox-pass",
+    },
+    unreachable_words="The mail server 127.0.0.1:9 did not answer",
     credentials={"password": "kit-secret"},
     network=network,
     calls={

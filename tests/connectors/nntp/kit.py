@@ -70,6 +70,8 @@ CONFIG = {**dialogue.CONFIG, "moderation_maildir": str(FIXTURES / "moderation")}
 KIT = Kit(
     "nntp",
     config=CONFIG,
+    unreachable={"host": "127.0.0.1", "port": "9", "user": "community", "password": "s3cret-news-pass"},
+    unreachable_words="The news server 127.0.0.1:9 did not answer",
     credentials={"password": dialogue.PASSWORD},
     network=network,
     calls={
