@@ -20,6 +20,10 @@ def _form_field(spec: SetupField) -> forms.Field:
     if spec.kind == "password":
         widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
         return forms.CharField(label=spec.label, help_text=spec.help, required=False, widget=widget)
+    if spec.kind == "choice":
+        return forms.ChoiceField(
+            label=spec.label, help_text=spec.help, required=False, choices=spec.choices, initial=spec.choices[0][0]
+        )
     if spec.kind == "url":
         return forms.URLField(label=spec.label, help_text=spec.help, required=False, assume_scheme="https")
     return forms.CharField(label=spec.label, help_text=spec.help, required=False, max_length=200)

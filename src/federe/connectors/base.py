@@ -38,7 +38,13 @@ class SetupField:
     secret: bool = False
     required: bool = True
     help: Any = ""
-    kind: str = "text"  # text, url, password
+    kind: str = "text"  # text, url, password, choice
+    # For kind "choice": (stored value, translated label) pairs, shown as a list; the first one is the default.
+    choices: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.kind == "choice") != bool(self.choices):
+            raise TypeError(f"setup field {self.name!r}: choices are given if and only if its kind is 'choice'")
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,12 @@ SETUP_FIELDS = (
         "security",
         _lazy("Connection security"),
         required=False,
-        help=_lazy(
-            "auto (STARTTLS when the server offers it), starttls, tls (ports 993 and 465) or none (only for a"
-            " server on this machine); auto when left empty."
+        kind="choice",
+        choices=(
+            ("auto", _lazy("Automatic: STARTTLS when the server offers it")),
+            ("starttls", _lazy("STARTTLS (ports 143 and 587)")),
+            ("tls", _lazy("TLS from the first byte (ports 993 and 465)")),
+            ("none", _lazy("None: only for a server on this machine")),
         ),
     ),
     SetupField("user", _lazy("Mailbox user name"), help=_lazy("Often the full address, e.g. support@example.org")),

@@ -92,7 +92,13 @@ class IrcConnector(Connector):
     setup_fields = (
         SetupField("host", _lazy("IRC server"), help=_lazy("Its host name, for example irc.libera.chat")),
         SetupField("port", _lazy("Port"), required=False, help=_lazy("6667 without TLS, 6697 with TLS")),
-        SetupField("tls", _lazy("TLS (yes or no)"), required=False, help=_lazy("“yes” when the port speaks TLS")),
+        SetupField(
+            "tls",
+            _lazy("TLS"),
+            required=False,
+            kind="choice",
+            choices=(("no", _lazy("No: plain text (port 6667)")), ("yes", _lazy("Yes: TLS (port 6697)"))),
+        ),
         SetupField("nick", _lazy("Bot nick"), help=_lazy("The name the bot uses on the server, for example federe")),
         SetupField("channels", _lazy("Channels"), help=_lazy("Separated by spaces, for example #support #general")),
         SetupField(

@@ -65,7 +65,13 @@ NO_EDIT = _lazy(
 SETUP_FIELDS = (
     SetupField("host", _lazy("News server"), help=_lazy("The NNTP server's name, for example news.example.org")),
     SetupField("port", _lazy("Port"), required=False, help=_lazy("119, or 563 for NNTP over TLS; 119 when empty.")),
-    SetupField("tls", _lazy("NNTP over TLS"), required=False, help=_lazy('"yes" when the port speaks TLS (563).')),
+    SetupField(
+        "tls",
+        _lazy("NNTP over TLS"),
+        required=False,
+        kind="choice",
+        choices=(("no", _lazy("No: plain text (port 119)")), ("yes", _lazy("Yes: TLS (port 563)"))),
+    ),
     SetupField("user", _lazy("User name"), required=False, help=_lazy("For AUTHINFO: needed to post and cancel.")),
     SetupField("password", _lazy("Password"), secret=True, required=False, kind="password"),
     SetupField(
