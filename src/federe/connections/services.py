@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection, SyncRun, SyncState
-from federe.connections.runtime import connector_for
+from federe.connections.runtime import connected
 from federe.connectors import registry
 from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
 from federe.connectors.types import Batch, MalformedItem
@@ -216,15 +216,15 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
     warnings: list[str] = []
     error: ConnectorError | None = None
     try:
-        connector = connector_for(connection)
-        for _page in range(settings.FEDERE_SYNC_MAX_PAGES):
-            batch = connector.fetch(connection.cursor or None)
-            stats = _store_page(connection, batch, run)
-            total.add(stats)
-            if batch.malformed or stats.skipped:
-                warnings.append(_malformed_warning([*batch.malformed, *stats.skipped]))
-            if not batch.has_more:
-                break
+        with connected(connection) as connector:
+            for _page in range(settings.FEDERE_SYNC_MAX_PAGES):
+                batch = connector.fetch(connection.cursor or None)
+                stats = _store_page(connection, batch, run)
+                total.add(stats)
+                if batch.malformed or stats.skipped:
+                    warnings.append(_malformed_warning([*batch.malformed, *stats.skipped]))
+                if not batch.has_more:
+                    break
     except ConnectorError as exc:
         error = exc
     except Exception:  # a bug must not stop the worker: record it, keep the cursor

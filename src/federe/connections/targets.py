@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
-from federe.connections.runtime import connector_for
+from federe.connections.runtime import connected
 from federe.connectors import registry
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import Target
@@ -48,7 +48,8 @@ def chosen(connection: Connection) -> list[str]:
 def fetch_targets(connection: Connection) -> Listing:
     """What the network offers to follow, as the channel's credentials see it; a failure is said, not raised."""
     try:
-        return Listing(list(connector_for(connection).list_targets()))
+        with connected(connection) as connector:
+            return Listing(list(connector.list_targets()))
     except ConnectorError as exc:
         return Listing([], exc.message)
     except Exception:  # a connector's bug must not make the page a 500: say so, log it (no credentials in repr)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Membership
 from federe.accounts.permissions import Perm, has_perm, require
 from federe.analytics import rollup as analytics_rollup
-from federe.connections.runtime import connector_for
+from federe.connections.runtime import connected
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import NetworkStatus, OutgoingReply
@@ -147,17 +147,17 @@ def deliver_reply(reply: Reply, *, by: Any) -> Reply:
     parent = reply.in_reply_to or conversation.messages.order_by("posted_at").first()
     body_html = text_to_html(reply.body_text)
     try:
-        connector = connector_for(connection)
-        if Capability.REPLY not in connector.capabilities:
-            raise ConnectorError(_("This channel cannot receive replies from Fédère."))
-        result = connector.reply(
-            OutgoingReply(
-                thread_id=conversation.external_id,
-                parent_id=parent.external_id if parent else "",
-                body_html=body_html,
-                idempotency_key=str(reply.idempotency_key),
+        with connected(connection) as connector:
+            if Capability.REPLY not in connector.capabilities:
+                raise ConnectorError(_("This channel cannot receive replies from Fédère."))
+            result = connector.reply(
+                OutgoingReply(
+                    thread_id=conversation.external_id,
+                    parent_id=parent.external_id if parent else "",
+                    body_html=body_html,
+                    idempotency_key=str(reply.idempotency_key),
+                )
             )
-        )
     except ConnectorError as exc:
         _mark_failed(reply, exc.message, by)
         return reply

@@ -17,7 +17,7 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
 from federe.analytics import rollup as analytics_rollup
 from federe.connections.models import Connection
-from federe.connections.runtime import connector_for
+from federe.connections.runtime import connected
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import ActionKind, ModerationAction, NetworkStatus
 from federe.core import audit
@@ -332,7 +332,8 @@ def execute_decision(decision_id: int) -> Decision | None:
     message = decision.message
     action = moderation_action(decision, message)
     try:
-        result = connector_for(message.connection).act(action)
+        with connected(message.connection) as connector:
+            result = connector.act(action)
     except ConnectorError as exc:
         retry = exc.retryable and decision.attempts < MAX_ATTEMPTS
         delay = getattr(exc, "retry_after", None) or 30 * 2**decision.attempts

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.connections.models import Connection
-from federe.connections.runtime import connector_for
+from federe.connections.runtime import connector_for, keep_credentials
 from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import Media, OutgoingPost
@@ -211,6 +211,7 @@ def publish_due(limit: int = 50) -> dict[str, int]:
     if not ids:
         return counts
     connectors: dict[int, Connector] = {}
+    channels: dict[int, Connection] = {}
     answers = Answers()
     renew_every = ledger.lease().total_seconds() / 2
     renew_at, held = time.monotonic() + renew_every, None
@@ -222,10 +223,12 @@ def publish_due(limit: int = 50) -> dict[str, int]:
                 continue
             channel = job.delivery.connection
             if channel.pk not in connectors:
-                connectors[channel.pk] = connector_for(channel)
+                connectors[channel.pk], channels[channel.pk] = connector_for(channel), channel
             state = send(job, connectors[channel.pk], answers)
             counts[state] = counts.get(state, 0) + 1
-    finally:  # what the network said is written even when a later call raised
+    finally:  # what the network said is written even when a later call raised, and the tokens it handed out
+        for pk, connector in connectors.items():
+            keep_credentials(channels[pk], connector)
         with transaction.atomic():
             answers.flush()
             refresh_status({job.delivery.post_id for job in jobs} | _posts_of(ids))

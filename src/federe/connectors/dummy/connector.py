@@ -5,8 +5,9 @@ Config keys: ``seed``, ``start`` (ISO datetime), ``interval_seconds``, ``brand``
 timeout, rate_limit, server_error, unauthorized, malformed_response),
 ``fail_after_pages``, ``malformed_every``, ``fail_replies``, ``same_reply_same_id`` (a repeated reply, same
 thread, parent and text, answers with the first one's id, as WordPress does with a duplicate comment),
-``fail_publish``, and ``publish_log`` (a file path: each publication appends one JSON line with its key, so that a
-test can count what reached the "network"; ``find_published`` reads it back).
+``fail_publish``, ``rotate_token`` (each call to the network hands out a new token, as X does with its refresh
+tokens: the old one would stop working), and ``publish_log`` (a file path: each publication appends one JSON line
+with its key, so that a test can count what reached the "network"; ``find_published`` reads it back).
 """
 
 from __future__ import annotations
@@ -102,12 +103,18 @@ class DummyConnector(Connector):
         if mode and self.pages_fetched >= int(self.config.get("fail_after_pages", 0)):
             raise failure(mode)
 
+    def _maybe_rotate(self) -> None:
+        if self.config.get("rotate_token"):  # changed in place: the runtime must notice that too
+            self.credentials["generation"] = int(self.credentials.get("generation", 0)) + 1
+            self.credentials["token"] = f"rotated-{self.credentials['generation']}"
+
     def check(self) -> None:
         if self.credentials.get("token") == "wrong":
             raise failure("unauthorized")
 
     def fetch(self, cursor: Cursor | None) -> Batch:
         self.check()
+        self._maybe_rotate()
         self._maybe_fail()
         position = int((cursor or {}).get("position", 0))
         end = min(position + int(self.config.get("page_size", 100)), self.network.available(timezone.now()))
@@ -130,6 +137,7 @@ class DummyConnector(Connector):
         )
 
     def reply(self, reply: OutgoingReply) -> PublishResult:
+        self._maybe_rotate()
         self._maybe_fail("fail_replies")
         if self.config.get("same_reply_same_id"):
             digest = hashlib.sha256(f"{reply.thread_id}|{reply.parent_id}|{reply.body_html}".encode()).hexdigest()
@@ -137,10 +145,12 @@ class DummyConnector(Connector):
         return PublishResult(external_id=f"reply-{reply.idempotency_key}", created_at=timezone.now())
 
     def act(self, action: ModerationAction) -> ActionResult:
+        self._maybe_rotate()
         self._maybe_fail("fail_actions")
         return ActionResult(done=True, detail=f"{action.kind} applied")
 
     def publish(self, post: OutgoingPost) -> PublishResult:
+        self._maybe_rotate()
         self._maybe_fail("fail_publish")
         if self.config.get("publish_log"):
             line = json.dumps({"key": post.idempotency_key, "title": post.title, "at": timezone.now().isoformat()})
