@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connectors import http
-from federe.connectors.base import Connector, SetupField
+from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.registry import register
@@ -82,6 +82,16 @@ class RssConnector(Connector):
             _lazy("Source name"),
             required=False,
             help=_lazy("Shown as the author when entries name none. By default, the feed's own title."),
+        ),
+    )
+    setup_help = (
+        SetupStep(
+            _lazy(
+                "A LiveJournal or Dreamwidth journal (or community): paste its address followed by /data/rss, or"
+                " /data/atom. The RSS feed names who wrote each entry of a community and counts its comments; only"
+                " public entries are in it."
+            ),
+            "https://NAME.livejournal.com/data/rss",
         ),
     )
 

@@ -115,6 +115,8 @@ def map_entry(
     edited = entry.updated if entry.updated and entry.updated > created and entry.updated <= fetched_at else None
     if entry.categories:
         raw["categories"] = entry.categories[:20]
+    if entry.comment_count is not None:
+        raw["comment_count"] = entry.comment_count  # LiveJournal, Dreamwidth (<lj:reply-count>), slash:comments
     return Item(
         external_id=external_id,
         thread_id=external_id,

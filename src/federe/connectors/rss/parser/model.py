@@ -12,6 +12,8 @@ RSS10 = "http://purl.org/rss/1.0/"
 RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
+SLASH = "http://purl.org/rss/1.0/modules/slash/"  # <slash:comments>: how many comments an entry has
+LJ = "http://www.livejournal.org/rss/lj/1.0/"  # LiveJournal's and Dreamwidth's <lj:reply-count>, <lj:poster>
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
@@ -38,6 +40,7 @@ class Entry:
     summary_html: str = ""
     categories: list[str] = field(default_factory=list)
     fingerprint: str = ""  # the entry's own text, to key entries that have no id and no link
+    comment_count: int | None = None  # when the feed says it (<lj:reply-count>, <slash:comments>)
 
 
 @dataclass

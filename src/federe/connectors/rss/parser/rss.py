@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET  # only for Element types; parsing is defused
 
 from django.utils.translation import gettext as _
 
-from federe.connectors.rss.parser.model import CONTENT, DC, RDF, RSS090, RSS10, Entry, Feed, FeedError
+from federe.connectors.rss.parser.model import CONTENT, DC, LJ, RDF, RSS090, RSS10, SLASH, Entry, Feed, FeedError
 from federe.connectors.rss.parser.values import (
     absolute,
     absolutize_html,
@@ -58,7 +58,8 @@ def _rss_item(item: ET.Element, parent_base: str) -> Entry:
         link = guid_text if guid_text.startswith(("http://", "https://")) else ""
     link = absolute(link, base)
     author_name, author_email = _rss_author(text_of(item.find("author")))
-    creator = text_of(item.find(f"{{{DC}}}creator"))
+    # A community journal's entry names its poster (<lj:poster>, LiveJournal and Dreamwidth); else Dublin Core.
+    creator = text_of(item.find(f"{{{LJ}}}poster")) or text_of(item.find(f"{{{DC}}}creator"))
     published = parse_utc(text_of(item.find("pubDate"))) or parse_utc(text_of(item.find(f"{{{DC}}}date")))
     return Entry(
         id=guid_text,
@@ -72,7 +73,14 @@ def _rss_item(item: ET.Element, parent_base: str) -> Entry:
         summary_html=absolutize_html(text_of(item.find("description")), link or base),
         categories=[text_of(c) for c in item.findall("category") if text_of(c)],
         fingerprint=fingerprint(item),
+        comment_count=_count(text_of(first_child(item, f"{{{LJ}}}reply-count", f"{{{SLASH}}}comments"))),
     )
+
+
+def _count(value: str) -> int | None:
+    """A comment count the feed gives (a whole number), else None."""
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 # -- RSS 1.0 / RDF -------------------------------------------------------------------------------------------------
