@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
 
 import httpcore
@@ -396,3 +397,13 @@ def test_in_production_it_is_logged_not_refused(settings, caplog):
     with transaction.atomic(), pytest.raises(netsafe.NetError):
         netsafe.request("GET", "http://127.0.0.1:9/never", timeout=2)
     assert "inside a database transaction" in caplog.text
+
+
+def test_a_refused_certificate_is_said_in_words_for_any_server_in_both_languages():
+    refused = ssl.SSLCertVerificationError(1, "certificate verify failed: certificate has expired")
+    refused.verify_message = "certificate has expired"
+    with translation.override("fr"):
+        said = netsafe.tls_refused(refused, "news.example.org:563")
+    assert said == "La connexion sécurisée (TLS) à news.example.org:563 a échoué : son certificat a expiré."
+    wrong_protocol = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+    assert "does not speak TLS on this port" in netsafe.tls_refused(wrong_protocol, "irc.example.org:6697")

@@ -25,6 +25,7 @@ from federe.inbox.models import Message, ReplyState
 from federe.inbox.services import send_reply
 from federe.moderation.services import decide
 from tests.connectors.imap.conftest import Mailbox, Member, until
+from tests.tls_front import tls_front
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -322,3 +323,25 @@ def test_the_spam_folder_is_read_as_spam(workspace, owner, imap_env, community):
         items += batch.items
     found = [item for item in items if item.external_id == message_id]
     assert found and found[0].status == NetworkStatus.SPAM
+
+
+def test_mail_is_read_and_replies_sent_over_tls_where_the_ports_speak_it(
+    workspace, owner, imap_env, member, community, tmp_path, monkeypatch
+):
+    """The peer speaks plain text: TLS fronts (tests/tls_front.py) stand for a server's ports 993 and 465."""
+    imap_port, smtp_port = int(imap_env["IMAP_PORT"]), int(imap_env["SMTP_PORT"])
+    with (
+        tls_front(imap_env["IMAP_HOST"], imap_port, tmp_path) as imaps,
+        tls_front(imap_env["SMTP_HOST"], smtp_port, tmp_path) as smtps,
+    ):
+        monkeypatch.setenv("SSL_CERT_FILE", str(imaps.ca_file))
+        channel = connect(workspace, owner, imap_env, security="tls", imap_port=imaps.port, smtp_port=smtps.port)
+        asked = member.write("En TLS ?", "Vous lisez en chiffré ?")
+        arrived(community, asked)
+        sync(channel)
+        question = Message.objects.get(connection=channel, external_id=asked)
+        reply = send_reply(conversation=question.conversation, text="Oui.", by=owner, in_reply_to=question)
+        assert reply.state == ReplyState.SENT, reply.error
+        monkeypatch.delenv("SSL_CERT_FILE")  # the authority is no longer trusted: said in words
+        with pytest.raises(Permanent, match="no known authority signed its certificate"):
+            connector_for(channel).fetch(None)

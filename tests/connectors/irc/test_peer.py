@@ -26,6 +26,7 @@ from federe.connectors.types import ActionKind, ModerationAction
 from federe.inbox.models import Conversation, Message, ReplyState
 from federe.inbox.services import send_reply
 from tests.connectors.irc.peer import Raw, irc_env, own_server
+from tests.tls_front import tls_front
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db(transaction=True)]
 
@@ -231,3 +232,22 @@ def test_a_server_stopped_mid_sync_leaves_a_gap_and_the_bot_comes_back(workspace
     gaps = type(connector_for(channel)).missed_periods(channel.cursor)
     assert len(gaps) == 1 and (gaps[0][1] - gaps[0][0]).total_seconds() >= 2
     assert sorted(Message.objects.filter(connection=channel).values_list("body_text", flat=True)) == ["après", "avant"]
+
+
+def test_the_bot_and_its_replies_speak_tls_where_the_port_does(workspace, owner, env, run_id, tmp_path, monkeypatch):
+    """The peer speaks plain text: a TLS front (tests/tls_front.py) stands for a server's port 6697."""
+    room, alice = f"#c{run_id}", Raw(env["IRC_HOST"], int(env["IRC_PORT"]), f"alice{run_id}")
+    with tls_front(env["IRC_HOST"], int(env["IRC_PORT"]), tmp_path) as front:
+        monkeypatch.setenv("SSL_CERT_FILE", str(front.ca_file))
+        channel = make_channel(workspace, owner, env, run_id, port=str(front.port), tls="yes")
+        with bot(channel):
+            question = said(channel, alice, "ça passe en TLS ?")
+            reply = send_reply(conversation=question.conversation, text="Oui.", by=owner, in_reply_to=question)
+            assert reply.state == ReplyState.SENT, reply.error
+            assert [params for command, params in alice.lines(4) if command == "PRIVMSG"] == [
+                [room, f"alice{run_id}: Oui."]
+            ]
+        monkeypatch.delenv("SSL_CERT_FILE")  # the authority is no longer trusted: said in words, nothing stored
+        with pytest.raises(ValidationError, match="no known authority signed its certificate"):
+            make_channel(workspace, owner, env, f"{run_id}b", port=str(front.port), tls="yes")
+    alice.close()

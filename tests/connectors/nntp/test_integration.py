@@ -20,7 +20,7 @@ from federe.connections.models import Connection
 from federe.connections.runtime import connector_for
 from federe.connections.services import create_connection, sync_connection
 from federe.connectors import registry
-from federe.connectors.errors import Unauthorized
+from federe.connectors.errors import Permanent, Unauthorized
 from federe.connectors.mail.parse import message_ids
 from federe.connectors.nntp import connector as nntp_connector
 from federe.connectors.nntp.articles import headers_of
@@ -31,6 +31,7 @@ from federe.inbox.services import send_reply
 from federe.publishing.models import DeliveryState
 from tests.connectors.nntp.conftest import PEER, until
 from tests.publishing.on_peers import killed_after_the_call, publish, schedule_now
+from tests.tls_front import tls_front
 
 pytestmark = [pytest.mark.peers, pytest.mark.django_db]
 
@@ -201,3 +202,23 @@ def test_the_server_stopped_mid_sync_stores_nothing_half_and_the_next_sync_resum
     Connection.objects.filter(pk=channel.pk).update(next_sync_at=None)
     sync(channel)
     assert Message.objects.filter(connection=channel, external_id__in=posted).count() == 3
+
+
+def test_articles_are_read_and_posted_over_tls_where_the_port_speaks_it(
+    channel, member, owner, news_env, tmp_path, monkeypatch
+):
+    """The peer speaks plain text: a TLS front (tests/tls_front.py) stands for a server's port 563."""
+    group = news_env["NNTP_GROUP"]
+    with tls_front(news_env["NNTP_HOST"], int(news_env["NNTP_PORT"]), tmp_path) as front:
+        monkeypatch.setenv("SSL_CERT_FILE", str(front.ca_file))
+        channel.config.update(port=str(front.port), tls="yes")
+        channel.save(update_fields=["config"])
+        root = member.post(group, "En TLS", "On se parle en chiffré ?")
+        sync(channel)
+        question = stored(channel, root)
+        reply = send_reply(conversation=question.conversation, text="Oui.", by=owner, in_reply_to=question)
+        assert reply.state == ReplyState.SENT, reply.error
+        until(lambda: member.on_server(reply.sent_message.external_id), what="the follow-up posted over TLS")
+        monkeypatch.delenv("SSL_CERT_FILE")  # the authority is no longer trusted: said in words
+        with pytest.raises(Permanent, match="no known authority signed its certificate"):
+            connector_for(channel).fetch(None)

@@ -149,10 +149,7 @@ class ImapClient:
     def _failure(self, exc: BaseException) -> ConnectorError:
         self._imap = None  # never reuse a broken session
         if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-            return Permanent(
-                _("The secure connection (TLS) to the mail server %(where)s failed: %(why)s.")
-                % {"where": self.where, "why": str(exc)[:200]}
-            )
+            return Permanent(netsafe.tls_refused(exc, self.where))
         why = str(getattr(exc, "strerror", "") or exc or type(exc).__name__)[:200]
         return Transient(_("The mail server %(where)s did not answer: %(why)s.") % {"where": self.where, "why": why})
 

@@ -101,10 +101,7 @@ class Session:
         except netsafe.NetError as exc:
             raise Transient(exc.message) from exc
         except ssl.SSLError as exc:
-            raise Permanent(
-                _("TLS with %(where)s failed (%(reason)s): does the server offer TLS on this port?")
-                % {"where": self.where(), "reason": netsafe.tls_failure(exc)}
-            ) from exc
+            raise Permanent(netsafe.tls_refused(exc, self.where())) from exc
         except OSError as exc:
             raise self.lost(f"({exc.strerror or exc})") from exc
 

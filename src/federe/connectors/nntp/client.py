@@ -13,6 +13,7 @@ Articles stay bytes: they are parsed as RFC 5322 / MIME messages by ``connectors
 from __future__ import annotations
 
 import socket
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,8 @@ class NewsClient:
             self._sock = open_socket(self.host, self.port, tls=self.tls, timeout=self.timeout)
         except netsafe.NetError as exc:
             raise (Permanent if isinstance(exc, netsafe.NetRefused) else Transient)(exc.message) from exc
+        except ssl.SSLError as exc:
+            raise Permanent(netsafe.tls_refused(exc, f"{self.host}:{self.port}")) from exc
         except OSError as exc:
             raise self._unreachable(exc) from exc
         self._file = self._sock.makefile("rwb")

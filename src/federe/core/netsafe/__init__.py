@@ -42,7 +42,7 @@ from federe.core.netsafe.errors import NetError, NetRefused
 from federe.core.netsafe.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, USER_AGENT, fetch_url, request
 from federe.core.netsafe.mailserver import imap_connection, mail_connection
 from federe.core.netsafe.sockets import tcp_connection
-from federe.core.netsafe.tls import tls_failure, tls_words
+from federe.core.netsafe.tls import tls_failure, tls_refused, tls_words
 from federe.core.netsafe.transport import SafeTransport
 
 __all__ = [
@@ -64,5 +64,6 @@ __all__ = [
     "retry_after_seconds",
     "tcp_connection",
     "tls_failure",
+    "tls_refused",
     "tls_words",
 ]

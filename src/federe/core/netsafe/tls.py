@@ -41,3 +41,24 @@ def tls_words(kind: str, url: str) -> str:
     if kind == "certificate":
         return _("The HTTPS certificate of %(url)s is not valid: fix it or check the address.") % values
     return _("The secure (HTTPS) connection to %(url)s failed: check the address and the server's TLS setup.") % values
+
+
+def tls_reason(exc: BaseException) -> str:
+    """Why a TLS connection to a server that is not a web site failed, in words that end a sentence."""
+    kind = tls_failure(exc)
+    reasons = {
+        "self-signed": _("its certificate is self-signed"),
+        "expired": _("its certificate has expired"),
+        "hostname mismatch": _("its certificate was issued for another name"),
+        "local issuer": _("no known authority signed its certificate"),
+        "certificate": _("its certificate is not valid"),
+    }
+    return reasons.get(kind) or _("the server does not speak TLS on this port, or not a version Fédère accepts")
+
+
+def tls_refused(exc: BaseException, where: str) -> str:
+    """The whole sentence: a TLS connection to ``where`` (host:port) failed, and why."""
+    return _("The secure connection (TLS) to %(where)s failed: %(reason)s.") % {
+        "where": where,
+        "reason": tls_reason(exc),
+    }
