@@ -33,6 +33,9 @@ from federe.contests.collect import collect as collect_entries
 from federe.contests.models import Contest, Entry
 from federe.core.models import AuditEvent
 from federe.core.routing import WORKSPACE_PREFIX
+from federe.events import services as event_services
+from federe.events.models import Event as CalendarEvent
+from federe.events.models import Registration
 from federe.inbox import notes as inbox_notes
 from federe.inbox import reading as inbox_reading
 from federe.inbox import saved_filters as inbox_saved_filters
@@ -156,6 +159,7 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_sla(tenant)
     _populate_campaigns(tenant)
     _populate_contests(tenant)
+    _populate_events(tenant)
     return tenant
 
 
@@ -172,6 +176,23 @@ def _populate_contests(t: Tenant) -> None:
     fields.ends_at = now + timedelta(days=30)
     draft = contest_services.add(workspace=t.workspace, fields=fields, by=t.owner)
     t.extra.update(contest=contest, draft=draft, entry=Entry.objects.filter(contest=contest).order_by("pk").first())
+
+
+def _populate_events(t: Tenant) -> None:
+    """An open event (registrations by hashtag) with a registration from its page, in ten days."""
+    start = timezone.now() + timedelta(days=10)
+    fields = event_services.Fields(
+        title=f"{t.workspace.name} secret event",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Nantes",
+        capacity=10,
+        rule="hashtag",
+        term="#secret",
+    )
+    event = event_services.add(workspace=t.workspace, fields=fields, by=t.owner)
+    done = event_services.register_on_page(event=event, name="Ana", email=f"ana@{t.workspace.slug}.org", consent=True)
+    t.extra.update(event=event, registration=done.registration)
 
 
 def _populate_tickets(t: Tenant) -> None:
@@ -398,8 +419,18 @@ def snapshot() -> dict[str, Any]:
                 BudgetLine,
                 Contest,
                 Entry,
+                CalendarEvent,
+                Registration,
             )
         },
+        "events": list(
+            CalendarEvent.objects.order_by("pk").values_list(
+                "pk", "title", "seats_taken", "announcement_id", "collected_at"
+            )
+        ),
+        "registrations": list(
+            Registration.objects.order_by("pk").values_list("pk", "state", "checked_in_at", "follow_up_state")
+        ),
         "contests": list(Contest.objects.order_by("pk").values_list("pk", "name", "stage", "commitment")),
         "entries": list(Entry.objects.order_by("pk").values_list("pk", "decided", "rank", "announcement_id")),
         "tickets": list(Ticket.objects.order_by("pk").values_list("pk", "status", "priority", "external_reference")),
@@ -450,7 +481,11 @@ def snapshot() -> dict[str, Any]:
         "labels": list(Label.objects.order_by("pk").values_list("pk", "message_id", "task", "value")),
         "models": list(WorkspaceModel.objects.order_by("pk").values_list("pk", "active")),
         "campaigns": list(Campaign.objects.order_by("pk").values_list("pk", "name", "starts_on", "ends_on")),
-        "campaign_items": list(CampaignItem.objects.order_by("pk").values_list("pk", "post_id", "link_id", "query_id")),
+        "campaign_items": list(
+            CampaignItem.objects.order_by("pk").values_list(
+                "pk", "post_id", "link_id", "query_id", "contest_id", "event_id"
+            )
+        ),
         "goals": list(Goal.objects.order_by("pk").values_list("pk", "metric", "target")),
         "budget_lines": list(BudgetLine.objects.order_by("pk").values_list("pk", "category", "planned", "spent")),
         "currencies": list(Workspace.objects.order_by("pk").values_list("pk", "currency")),
@@ -562,6 +597,10 @@ POST_ONLY = {
     "contests:commit",
     "contests:draw",
     "contests:announce",
+    "events:collect",
+    "events:check-in",
+    "events:cancel",
+    "events:follow-up",
 }
 
 
@@ -867,6 +906,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_campaign_requests(a, b, url),
         **_analytics_requests(a, b),
         **_contest_requests(a, b, url),
+        **_event_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -1107,6 +1147,47 @@ def _contest_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[st
         "contests:commit": both("contests:commit", confirmed, pk=b.extra["draft"].pk),
         "contests:draw": both("contests:draw", {**confirmed, "public_value": "1", "source": "x"}, pk=contest_b),
         "contests:announce": both("contests:announce", {**confirmed, "text": "You won"}, pk=contest_b),
+    }
+
+
+def _event_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    """B's event and registration reached from B's slug and from A's; A's own event with B's registration."""
+    A, B = a.workspace.slug, b.workspace.slug
+    event, registration = b.extra["event"].pk, b.extra["registration"].pk
+    own = a.extra["event"].pk
+
+    def both(name: str, method: str = "post", data: dict | None = None, **ids: int) -> list[tuple[str, str, dict]]:
+        return [(method, url(name, B, **ids), data or {}), (method, url(name, A, **ids), data or {})]
+
+    soon = timezone.localtime(timezone.now() + timedelta(days=1))
+    new_event = {
+        **dict.fromkeys(["start_day", "end_day"], "2030-01-01"),
+        **{"title": "Sneaky", "place": "x", "start_at": "09:00", "end_at": "10:00", "status": "open"},
+    }
+    posts = {
+        "channels": [b.connection.pk],
+        "announce_day": soon.date().isoformat(),
+        "announce_at": "09:00",
+        "remind_hours": "24",
+    }
+    confirmed = {"confirmed": "yes"}
+    return {
+        "events:list": [("get", url("events:list", B), {})],
+        "events:create": [("get", url("events:create", B), {}), ("post", url("events:create", B), new_event)],
+        "events:detail": both("events:detail", "get", pk=event),
+        "events:edit": both("events:edit", "get", pk=event),
+        "events:posts": both("events:posts", data=posts, pk=event),
+        "events:collect": both("events:collect", pk=event),
+        "events:check-in-list": both("events:check-in-list", "get", pk=event),
+        "events:check-in": [
+            *both("events:check-in", pk=event, registration_pk=registration),
+            ("post", url("events:check-in", A, pk=own, registration_pk=registration), {}),
+        ],
+        "events:cancel": [
+            *both("events:cancel", data=confirmed, pk=event, registration_pk=registration),
+            ("post", url("events:cancel", A, pk=own, registration_pk=registration), confirmed),
+        ],
+        "events:follow-up": both("events:follow-up", data={**confirmed, "to": "attended", "text": "Hi"}, pk=event),
     }
 
 
@@ -1469,6 +1550,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         ("delete", "/api/v1/saved-replies/{saved_reply_id}"): [(f"/saved-replies/{b.extra['saved_reply'].pk}", {})],
         **_campaign_api_requests(b),
         **_contest_api_requests(a, b),
+        **_event_api_requests(a, b),
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -1517,6 +1599,31 @@ def _contest_api_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tu
     }
 
 
+def _event_api_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    event, registration = b.extra["event"].pk, b.extra["registration"].pk
+    own = a.extra["event"].pk
+    base = "/api/v1/events/{event_id}"
+    change = {
+        **{"title": "Sneaky", "starts_at": "2030-01-01T09:00:00Z", "ends_at": "2030-01-01T10:00:00Z", "place": "x"},
+        **{"rule": "hashtag", "term": "#secret"},
+    }
+    return {
+        ("get", base): [(f"/events/{event}", {})],
+        ("put", base): [(f"/events/{event}", change)],
+        ("get", base + "/counts"): [(f"/events/{event}/counts", {})],
+        ("get", base + "/registrations"): [(f"/events/{event}/registrations", {})],
+        ("post", base + "/registrations/collect"): [(f"/events/{event}/registrations/collect", {})],
+        ("post", base + "/registrations/{registration_id}/check-in"): [
+            (f"/events/{event}/registrations/{registration}/check-in", {}),
+            (f"/events/{own}/registrations/{registration}/check-in", {}),
+        ],
+        ("post", base + "/registrations/{registration_id}/cancel"): [
+            (f"/events/{event}/registrations/{registration}/cancel", {}),
+            (f"/events/{own}/registrations/{registration}/cancel", {}),
+        ],
+    }
+
+
 # Operations that create in the token's workspace without naming an existing object; tested below.
 CREATE_OPERATIONS = {
     ("post", "/api/v1/connections"),
@@ -1539,6 +1646,7 @@ CREATE_OPERATIONS = {
     ("put", "/api/v1/sla-policies/order"),  # every id of the workspace's policies, or 422 (tests/sla)
     ("post", "/api/v1/campaigns"),  # B's posts, links or queries named in it: test_api_a_s_campaign_cannot_take_b_s
     ("post", "/api/v1/contests"),
+    ("post", "/api/v1/events"),  # a campaign of B named in it: tests/events/test_api_cli.py
 }
 
 LIST_OPERATIONS = {
@@ -1554,6 +1662,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/saved-filters"),
     ("get", "/api/v1/sla-policies"),
     ("get", "/api/v1/contests"),
+    ("get", "/api/v1/events"),
     ("get", "/api/v1/posts/best-time"),
     ("get", "/api/v1/connections"),
     ("get", "/api/v1/messages"),

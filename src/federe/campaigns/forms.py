@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from federe.accounts.models import Workspace
 from federe.campaigns.models import MAX_NAME, Metric
 from federe.campaigns.services import MAX_CATEGORY, Fields, LineFields
+from federe.contests.models import Contest
 from federe.core.money import parse_amount
+from federe.events.models import Event
 from federe.links.models import ShortLink
 from federe.listening.models import SavedQuery
 from federe.publishing.models import Post
@@ -55,14 +57,23 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Their mentions during the campaign's dates are its mentions."),
     )
+    contest_ids = forms.TypedMultipleChoiceField(
+        label=_("Contests"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    event_ids = forms.TypedMultipleChoiceField(
+        label=_("Events"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, workspace: Workspace, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        invalid = _("Choose posts, links and queries of this workspace.")
+        invalid = _("Choose posts, links, queries, contests and events of this workspace.")
         posts = Post.objects.filter(workspace=workspace, deleted_at__isnull=True).order_by("-id")
         links = ShortLink.objects.filter(workspace=workspace, post__isnull=True).order_by("-id")
         queries = SavedQuery.objects.filter(workspace=workspace).order_by("name")
-        for name, rows in (("post_ids", posts), ("link_ids", links), ("query_ids", queries)):
+        contests = Contest.objects.filter(workspace=workspace).order_by("-starts_at")
+        events = Event.objects.filter(workspace=workspace).order_by("-starts_at")
+        kinds = [("post_ids", posts), ("link_ids", links), ("query_ids", queries)]
+        for name, rows in [*kinds, ("contest_ids", contests), ("event_ids", events)]:
             field = self.fields[name]
             assert isinstance(field, forms.TypedMultipleChoiceField)
             field.choices = _choices(rows)

@@ -1,6 +1,6 @@
 """What belongs to a campaign: the one definition, used by its impact and by the inbox, mentions and people filters.
 
-- **Its posts** and **its listening queries**: those grouped in it (``Item`` rows).
+- **Its posts**, **its listening queries**, **its contests** and **its events**: those grouped in it (``Item`` rows).
 - **Its short links**: those grouped in it, and every short link made for one of its posts.
 - **Its mentions**: the mentions of its queries posted during its dates (first day to last day included, on the
   workspace's clock; ``windows.campaign_window``).
@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 
 from federe.campaigns.models import Campaign, Item
 from federe.campaigns.windows import Window, campaign_window
+from federe.contests.models import Contest
+from federe.events.models import Event
 from federe.inbox.models import Direction, Message
 from federe.links.models import ShortLink
 from federe.listening.models import Mention, SavedQuery
@@ -46,6 +48,19 @@ def links(campaign: Campaign) -> QuerySet[ShortLink]:
 
 def queries(campaign: Campaign) -> QuerySet[SavedQuery]:
     return SavedQuery.objects.filter(workspace_id=campaign.workspace_id, pk__in=_items(campaign, "query"))
+
+
+def contests(campaign: Campaign) -> QuerySet[Contest]:
+    return Contest.objects.filter(workspace_id=campaign.workspace_id, pk__in=_items(campaign, "contest"))
+
+
+def events(campaign: Campaign) -> QuerySet[Event]:
+    return Event.objects.filter(workspace_id=campaign.workspace_id, pk__in=_items(campaign, "event"))
+
+
+def of_event(event: Event) -> QuerySet[Campaign]:
+    """The campaigns grouping this event (its page links to them)."""
+    return Campaign.objects.filter(workspace_id=event.workspace_id, items__event=event).distinct()
 
 
 def mentions(campaign: Campaign) -> QuerySet[Mention]:

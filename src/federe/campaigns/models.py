@@ -1,9 +1,9 @@
 """Campaigns: dates, what they group, goals and budget lines.
 
 **What a campaign groups** is a membership table, ``Item``: one row per thing grouped, with one real foreign key
-set among ``post``, ``link`` and ``query`` (a check constraint says exactly one). Contests and events join later
-by adding their own nullable column and widening the constraint: the grouped apps' own models never change, and
-deleting a post, link or query removes only its membership. The short links of a grouped post belong to the
+set among ``post``, ``link``, ``query``, ``contest`` and ``event`` (a check constraint says exactly one). Each kind
+is its own nullable column: the grouped apps' own models never change, and deleting a post, link, query, contest
+or event removes only its membership. The short links of a grouped post belong to the
 campaign without a row of their own (``membership.links``).
 
 **Money** is ``Decimal`` with two places, never a float, in the workspace's currency (``Workspace.currency``,
@@ -11,6 +11,9 @@ ISO 4217). Dates are days on the workspace's clock, both included.
 """
 
 from __future__ import annotations
+
+import operator
+from functools import reduce
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,27 +39,32 @@ class Campaign(WorkspaceScoped):
         return self.name
 
 
+ITEM_KINDS = ("post", "link", "query", "contest", "event")
+
+
+def _exactly_one(kinds: tuple[str, ...]) -> models.Q:
+    """One of the columns set, the others empty."""
+    each = [models.Q(**{f"{k}__isnull": k != kind for k in kinds}) for kind in kinds]
+    return reduce(operator.or_, each)
+
+
 class Item(WorkspaceScoped):
-    """One thing a campaign groups: a post, a short link or a listening query (exactly one of them)."""
+    """One thing a campaign groups: a post, a short link, a listening query, a contest or an event (exactly one)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
     post = models.ForeignKey("publishing.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     link = models.ForeignKey("links.ShortLink", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     query = models.ForeignKey("listening.SavedQuery", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey("contests.Contest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(post__isnull=False, link__isnull=True, query__isnull=True)
-                    | models.Q(post__isnull=True, link__isnull=False, query__isnull=True)
-                    | models.Q(post__isnull=True, link__isnull=True, query__isnull=False)
-                ),
-                name="campaign_item_exactly_one",
+            models.CheckConstraint(condition=_exactly_one(ITEM_KINDS), name="campaign_item_exactly_one_kind"),
+            *(
+                models.UniqueConstraint(fields=["campaign", kind], name=f"campaign_item_{kind}_once")
+                for kind in ITEM_KINDS
             ),
-            models.UniqueConstraint(fields=["campaign", "post"], name="campaign_item_post_once"),
-            models.UniqueConstraint(fields=["campaign", "link"], name="campaign_item_link_once"),
-            models.UniqueConstraint(fields=["campaign", "query"], name="campaign_item_query_once"),
         ]
 
 

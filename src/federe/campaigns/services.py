@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
-from federe.campaigns.models import MAX_NAME, BudgetLine, Campaign, Goal, Item, Metric
+from federe.campaigns.models import ITEM_KINDS, MAX_NAME, BudgetLine, Campaign, Goal, Item, Metric
+from federe.contests.models import Contest
 from federe.core import audit
 from federe.core.money import MAX_DIGITS
+from federe.events.models import Event
 from federe.links.models import ShortLink
 from federe.listening.models import SavedQuery
 from federe.publishing.models import Post
@@ -44,6 +46,8 @@ class Fields:
     post_ids: list[int] = field(default_factory=list)
     link_ids: list[int] = field(default_factory=list)
     query_ids: list[int] = field(default_factory=list)
+    contest_ids: list[int] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
 
 
 def _own(model: Any, workspace: Workspace, ids: list[int], errors: dict[str, str], name: str, missing: str) -> None:
@@ -71,6 +75,8 @@ def check(workspace: Workspace, fields: Fields) -> Fields:
     _own(Post, workspace, fields.post_ids, errors, "post_ids", _("Choose posts of this workspace."))
     _own(ShortLink, workspace, fields.link_ids, errors, "link_ids", _("Choose short links of this workspace."))
     _own(SavedQuery, workspace, fields.query_ids, errors, "query_ids", _("Choose listening queries of this workspace."))
+    _own(Contest, workspace, fields.contest_ids, errors, "contest_ids", _("Choose contests of this workspace."))
+    _own(Event, workspace, fields.event_ids, errors, "event_ids", _("Choose events of this workspace."))
     if errors:
         raise ValidationError(errors)
     return fields
@@ -78,23 +84,24 @@ def check(workspace: Workspace, fields: Fields) -> Fields:
 
 def _set_items(campaign: Campaign, fields: Fields) -> None:
     Item.objects.filter(campaign=campaign).delete()
-    rows = [Item(workspace_id=campaign.workspace_id, campaign=campaign, post_id=pk) for pk in set(fields.post_ids)]
-    rows += [Item(workspace_id=campaign.workspace_id, campaign=campaign, link_id=pk) for pk in set(fields.link_ids)]
-    rows += [Item(workspace_id=campaign.workspace_id, campaign=campaign, query_id=pk) for pk in set(fields.query_ids)]
-    Item.objects.bulk_create(rows)
+    Item.objects.bulk_create(
+        Item(workspace_id=campaign.workspace_id, campaign=campaign, **{f"{kind}_id": pk})
+        for kind in ITEM_KINDS
+        for pk in set(getattr(fields, f"{kind}_ids"))
+    )
 
 
 def items_of(campaign: Campaign) -> Fields:
     """The campaign as fields (what a form or the API shows)."""
-    rows = list(Item.objects.filter(campaign=campaign).values_list("post_id", "link_id", "query_id"))
+    columns = [f"{kind}_id" for kind in ITEM_KINDS]
+    rows = list(Item.objects.filter(campaign=campaign).values_list(*columns))
+    ids = {f"{kind}_ids": sorted(row[i] for row in rows if row[i]) for i, kind in enumerate(ITEM_KINDS)}
     return Fields(
         name=campaign.name,
         starts_on=campaign.starts_on,
         ends_on=campaign.ends_on,
         description=campaign.description,
-        post_ids=sorted(p for p, _l, _q in rows if p),
-        link_ids=sorted(link for _p, link, _q in rows if link),
-        query_ids=sorted(q for _p, _l, q in rows if q),
+        **ids,
     )
 
 

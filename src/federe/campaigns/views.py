@@ -156,6 +156,8 @@ def campaign_page(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse
         "posts": membership.posts(campaign),
         "links": membership.links(campaign).select_related("connection")[:100],
         "queries": membership.queries(campaign),
+        "contests": membership.contests(campaign),
+        "events": membership.events(campaign),
         "may_edit": has_perm(request.user, workspace, Perm.PUBLISH),
         "currency": workspace.currency,
     }

@@ -36,6 +36,10 @@ COMMANDS: list[tuple[str, str]] = [
         "contests",
         "Contests: federe contests list|create|commit|entries|draw|verify --workspace SLUG (--as a member).",
     ),
+    (
+        "events",
+        "Events: federe events list|create|show|collect|check-in --workspace SLUG (--as a member).",
+    ),
     ("people-stats", "Active members per month, retention by cohort, score against a network's reputation."),
     ("createworkspace", "Create a workspace (a brand or a client) and name its owner."),
     ("createuser", "Create a user who can log in (asks for the password)."),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "federe.campaigns",
     "federe.analytics",
     "federe.contests",
+    "federe.events",
     "federe.api",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("federe.campaigns.urls")),
     path("", include("federe.analytics.urls")),
     path("", include("federe.contests.urls")),
+    path("", include("federe.events.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from federe.accounts.models import Role, Workspace
 from federe.connections import services as connections
 from federe.connections.models import Connection
 from federe.contests import demo as contests_demo
+from federe.events import demo as events_demo
 from federe.inbox import demo as notes_demo
 from federe.inbox import services as inbox
 from federe.inbox.models import Conversation
@@ -99,6 +100,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         saved_replies_demo.load(workspace, demo)
         notes_demo.load(workspace, {user.get_username(): user for user, _role in team})
         contests_demo.load(workspace, demo)
+        events_demo.load(workspace, demo)
     _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
     return True
 

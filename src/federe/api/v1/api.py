@@ -12,6 +12,7 @@ from federe.api.v1.besttime import router as besttime_router
 from federe.api.v1.campaigns import router as campaigns_router
 from federe.api.v1.connections import router as connections_router
 from federe.api.v1.contests import router as contests_router
+from federe.api.v1.events import router as events_router
 from federe.api.v1.inbox import router as inbox_router
 from federe.api.v1.inbox_bulk import router as inbox_bulk_router
 from federe.api.v1.links import router as links_router
@@ -76,3 +77,4 @@ api.add_router("/sla-policies", sla_policies_router, tags=["SLA policies"])
 api.add_router("/campaigns", campaigns_router, tags=["campaigns"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])
 api.add_router("/contests", contests_router, tags=["contests"])
+api.add_router("/events", events_router, tags=["events"])

@@ -32,6 +32,8 @@ class CampaignIn(Schema):
     post_ids: list[Id] = Field(default_factory=list, max_length=services.MAX_ITEMS)
     link_ids: list[Id] = Field(default_factory=list, max_length=services.MAX_ITEMS)
     query_ids: list[Id] = Field(default_factory=list, max_length=services.MAX_ITEMS)
+    contest_ids: list[Id] = Field(default_factory=list, max_length=services.MAX_ITEMS)
+    event_ids: list[Id] = Field(default_factory=list, max_length=services.MAX_ITEMS)
 
     def fields(self) -> services.Fields:
         return services.Fields(**self.dict())

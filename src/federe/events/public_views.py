@@ -1,0 +1,50 @@
+"""The public registration page: no account, the event's unguessable address (``Event.public_id``), in the
+visitor's language (French or English, from the browser or the language switch). Each address may post ``RATE``
+registrations per ``WINDOW`` seconds; a draft event or a wrong address is the same 404; bad input gets the form
+back with its errors (422), never a 500."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from federe.accounts.throttling import client_address
+from federe.core import ratelimit
+from federe.core.pages import add_errors
+from federe.events import queries, services
+from federe.events.forms import RegisterForm
+from federe.events.models import Event
+
+RATE, WINDOW = 20, 600
+
+
+def _page(request: HttpRequest, event: Event, form: RegisterForm, status: int, **extra: object) -> HttpResponse:
+    context = {"event": event, "form": form, "open": services.open_for_registration(event), **extra}
+    return render(request, "events/register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, public_id: str) -> HttpResponse:
+    event = queries.public(public_id)
+    if event is None:
+        return render(request, "events/register_dead.html", {"status": 404}, status=404)
+    if request.method != "POST":
+        return _page(request, event, RegisterForm(), 200)
+    if ratelimit.hit("event-register", client_address(request), RATE, WINDOW):
+        return render(request, "events/register_dead.html", {"status": 429}, status=429)
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        return _page(request, event, form, 422)
+    try:
+        done = services.register_on_page(
+            event=event,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            consent=form.cleaned_data["consent"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return _page(request, event, form, 422)
+    return _page(request, event, RegisterForm(), 200, done=done.registration, again=not done.created)

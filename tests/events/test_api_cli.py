@@ -1,0 +1,96 @@
+"""The events API and the `federe events` command: the same services, the same refusals in words."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from federe.accounts.services import create_api_token
+from federe.campaigns import services as campaign_services
+from federe.events import services
+from federe.events.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(client, owner, workspace):
+    _token, raw = create_api_token(user=owner, workspace=workspace, name="script")
+    headers = {"Authorization": f"Bearer {raw}"}
+
+    def call(method: str, path: str, body: dict | None = None, **extra):
+        if method == "get":
+            return client.get("/api/v1" + path, headers=headers)
+        return getattr(client, method)(
+            "/api/v1" + path, json.dumps(body or {}), content_type="application/json", headers={**headers, **extra}
+        )
+
+    return call
+
+
+def _body(**changes) -> dict:
+    start = timezone.now() + timedelta(days=2)
+    body = {
+        "title": "API meetup",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "place": "Lyon",
+        "capacity": 1,
+    }
+    body.update(changes)
+    return body
+
+
+def test_the_api_creates_registers_checks_in_and_counts(client, owner, workspace):
+    call = _api(client, owner, workspace)
+    created = call("post", "/events", _body(), **{"Idempotency-Key": "k1"})
+    assert created.status_code == 201
+    again = call("post", "/events", _body(), **{"Idempotency-Key": "k1"})
+    assert again.json()["id"] == created.json()["id"] and Event.objects.count() == 1
+    event = Event.objects.get()
+    for name in ("Ana", "Bo"):
+        services.register_on_page(event=event, name=name, email=f"{name}@example.org", consent=False)
+    rows = call("get", f"/events/{event.pk}/registrations").json()
+    assert [r["state"] for r in rows] == ["registered", "waiting"]
+    checked = call("post", f"/events/{event.pk}/registrations/{rows[0]['id']}/check-in", {})
+    assert checked.status_code == 200 and checked.json()["checked_in_at"]
+    cancelled = call("post", f"/events/{event.pk}/registrations/{rows[0]['id']}/cancel", {})
+    assert cancelled.json()["state"] == "cancelled"
+    counts = call("get", f"/events/{event.pk}/counts").json()
+    assert (counts["registered"], counts["waiting"], counts["seats_left"]) == (1, 0, 0)
+
+
+def test_the_api_refuses_bad_input_in_words(client, owner, workspace, other_workspace):
+    call = _api(client, owner, workspace)
+    refused = call("post", "/events", _body(place="", ends_at=_body()["starts_at"]))
+    assert refused.status_code == 422 and not Event.objects.exists()
+    rival, rival_owner, _conn = other_workspace
+    theirs = campaign_services.create_campaign(
+        rival,
+        by=rival_owner,
+        fields=campaign_services.Fields(name="Theirs", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 2)),
+    )
+    refused = call("post", "/events", _body(campaign_id=theirs.pk))
+    assert refused.status_code == 422 and "Theirs" not in refused.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_the_command_creates_lists_and_checks_in(owner, workspace):
+    out = StringIO()
+    start = (timezone.localtime(timezone.now()) + timedelta(days=1)).strftime("%Y-%m-%dT18:00")
+    end = (timezone.localtime(timezone.now()) + timedelta(days=1)).strftime("%Y-%m-%dT20:00")
+    args = ["create", "--workspace", workspace.slug, "--as", owner.username, "--title", "CLI meetup"]
+    call_command("events", *args, "--start", start, "--end", end, "--place", "Lille", stdout=out)
+    event = Event.objects.get(title="CLI meetup")
+    ana = services.register_on_page(event=event, name="Ana", email="ana@example.org", consent=False).registration
+    call_command(
+        "events", "check-in", str(event.pk), str(ana.pk), "--workspace", workspace.slug, "--as", "owner", stdout=out
+    )
+    call_command("events", "show", str(event.pk), "--workspace", workspace.slug, stdout=out)
+    assert "Ana is checked in." in out.getvalue() and "checked in: 1" in out.getvalue()
+    with pytest.raises(CommandError, match="Say where"):
+        call_command("events", *args, "--start", start, "--end", end, stdout=out)

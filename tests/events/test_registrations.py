@@ -1,0 +1,134 @@
+"""Registrations: the page's (capacity kept by the database, waiting list, consent, the same address once), by
+message (the contests' matcher), cancellation giving the seat to the waiting list, check-in and the counts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from federe.accounts.models import Role
+from federe.events import queries, seats, services
+from federe.events.models import Event, Registration, Source, State
+from federe.people.models import Identity, Person
+from tests.events.conftest import fields
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(event, name: str, consent: bool = True):
+    email = f"{name.lower()}@example.org"
+    return services.register_on_page(event=event, name=name, email=email, consent=consent)
+
+
+def test_capacity_then_waiting_list_then_a_freed_seat(event, owner):
+    first, second, third = (_register(event, n).registration for n in ("Ana", "Bo", "Cy"))
+    assert [r.state for r in (first, second, third)] == [State.REGISTERED, State.REGISTERED, State.WAITING]
+    event.refresh_from_db()
+    assert event.seats_taken == 2
+    services.cancel(registration=second, by=owner)
+    third.refresh_from_db()
+    assert third.state == State.REGISTERED
+    event.refresh_from_db()
+    assert event.seats_taken == 2
+    counts = queries.counts(event)
+    assert (counts.registered, counts.waiting, counts.seats_left) == (2, 0, 0)
+
+
+def test_the_database_refuses_more_seats_than_the_capacity(event):
+    _register(event, "Ana")
+    _register(event, "Bo")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(seats_taken=3)
+    assert seats.take(event) is False  # the conditional update takes nothing when full
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_last_seat_registrations_at_once_cannot_both_pass(workspace, owner):
+    event = services.add(workspace=workspace, fields=fields(capacity=1), by=owner)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def register(name: str) -> None:
+        try:
+            barrier.wait()
+            results.append(_register(event, name).registration.state)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in ("Ana", "Bo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [State.REGISTERED, State.WAITING]
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+
+
+def test_the_same_address_is_one_registration(event):
+    first = services.register_on_page(event=event, name="Ana", email="ana@example.org", consent=True)
+    again = services.register_on_page(event=event, name="Ana B", email="ANA@example.org", consent=True)
+    assert first.created and not again.created and again.registration.pk == first.registration.pk
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_refusals_are_in_words_and_register_nothing(workspace, owner):
+    event = services.add(workspace=workspace, fields=fields(consent_text="I agree to be e-mailed."), by=owner)
+    with pytest.raises(ValidationError) as refused:
+        services.register_on_page(event=event, name=" ", email="not-an-address", consent=False)
+    assert set(refused.value.message_dict) == {"name", "email", "consent"}
+    event.status = "closed"
+    event.save()
+    with pytest.raises(ValidationError, match="closed"):
+        _register(event, "Ana")
+    assert not Registration.objects.exists()
+
+
+def test_a_page_registration_links_the_person_with_that_address(event, town):
+    ana = town.person("Ana")
+    Identity.objects.filter(pk=ana.pk).update(email="ana@example.org")
+    done = _register(event, "Ana")
+    assert done.registration.person_id == ana.person_id
+
+
+def test_registrations_by_message_use_the_contests_matcher(workspace, owner, town):
+    event = services.add(workspace=workspace, fields=fields(rule="hashtag", term="#Meetup", capacity=None), by=owner)
+    ana, bo = town.person("Ana"), town.person("Bo")
+    now = timezone.now()
+    town.say(ana, "Je viens ! #meetup", at=now - timedelta(hours=2))
+    town.say(ana, "Moi aussi #Meetup", at=now - timedelta(hours=1))  # the same author: once
+    town.say(bo, "meetup sans dièse", at=now - timedelta(hours=1))
+    assert services.collect_registrations(event=event, by=owner) == 1
+    assert services.collect_registrations(event=event, by=owner) == 0
+    (row,) = Registration.objects.filter(event=event)
+    assert (row.source, row.person_id, row.name) == (Source.MESSAGE, ana.person_id, "Ana")
+
+
+def test_check_in_counts_and_no_shows_after_the_end(event, owner, member_factory):
+    ana, bo = _register(event, "Ana").registration, _register(event, "Bo").registration
+    services.check_in(registration=ana, by=owner)
+    assert queries.counts(event).no_shows == 0  # not ended yet
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    event.refresh_from_db()
+    counts = queries.counts(event)
+    assert (counts.registered, counts.checked_in, counts.no_shows) == (2, 1, 1)
+    services.check_in(registration=ana, by=owner, undo=True)
+    assert queries.counts(event).checked_in == 0
+    with pytest.raises(PermissionDenied):
+        services.check_in(registration=bo, by=member_factory(Role.ANALYST))
+
+
+def test_capacity_cannot_go_below_the_seats_taken(event, owner):
+    _register(event, "Ana")
+    _register(event, "Bo")
+    with pytest.raises(ValidationError) as refused:
+        services.change(event=event, fields=fields(capacity=1), by=owner)
+    assert "capacity" in refused.value.message_dict
+    assert Person.objects.count() == 0
