@@ -30,6 +30,7 @@ from federe.campaigns.models import Campaign
 from federe.connections.models import Connection
 from federe.contests.models import Contest
 from federe.core.models import AuditEvent
+from federe.events.models import Event
 from federe.inbox.models import Conversation, Message
 from federe.links import services as link_services
 from federe.links.models import ClickCount
@@ -110,6 +111,11 @@ def _campaign_page(page: Page, ws: Workspace) -> None:
 def _contest(ws: Workspace) -> Contest:
     """The demo's finished contest (contests/demo.py)."""
     return Contest.objects.filter(workspace=ws).order_by("id").first()
+
+
+def _event(ws: Workspace) -> Event:
+    """The demo's upcoming event, full with a waiting list (events/demo.py)."""
+    return Event.objects.filter(workspace=ws, starts_at__gt=timezone.now()).order_by("starts_at").first()
 
 
 def _person(ws: Workspace) -> Person:
@@ -430,6 +436,18 @@ SCREENS = [
         lambda p, ws: expect(p.locator("#winners li").first).to_be_visible(),
         anonymous=True,
     ),
+    Screen("events", "events:list", _w("events/")),
+    Screen("event-new", "events:create", _w("events/new/")),
+    Screen("event", "events:detail", lambda ws: f"/w/{ws.slug}/events/{_event(ws).pk}/"),
+    Screen("event-edit", "events:edit", lambda ws: f"/w/{ws.slug}/events/{_event(ws).pk}/edit/"),
+    Screen("event-check-in", "events:check-in-list", lambda ws: f"/w/{ws.slug}/events/{_event(ws).pk}/check-in/"),
+    Screen(
+        "event-register",
+        "events:register",
+        lambda ws: f"/e/{_event(ws).public_id}/",
+        lambda p, ws: expect(p.locator("form button[type=submit]")).to_be_visible(),
+        anonymous=True,
+    ),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -470,6 +488,7 @@ NOT_PAGES = {
     "campaigns:delete", "campaigns:goals", "campaigns:line-delete", "campaigns:spend-import", "campaigns:spend-sample",
     "contests:collect", "contests:decide", "contests:commit", "contests:draw", "contests:announce",
     "contests:certificate-json", "contests:certificate-script", "contests:certificate-rules",
+    "events:posts", "events:collect", "events:check-in", "events:cancel", "events:follow-up",
 }  # fmt: skip
 
 

@@ -132,3 +132,13 @@ def test_capacity_cannot_go_below_the_seats_taken(event, owner):
         services.change(event=event, fields=fields(capacity=1), by=owner)
     assert "capacity" in refused.value.message_dict
     assert Person.objects.count() == 0
+
+
+def test_attendance_shows_on_the_person_s_timeline(client, owner, workspace, event, town):
+    ana = town.person("Ana")
+    Identity.objects.filter(pk=ana.pk).update(email="ana@example.org")
+    registration = _register(event, "Ana").registration
+    services.check_in(registration=registration, by=owner)
+    client.force_login(owner)
+    page = client.get(f"/w/{workspace.slug}/people/{ana.person_id}/").content.decode()
+    assert "Attended “Meetup”" in page
