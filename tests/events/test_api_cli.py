@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from federe.accounts.services import create_api_token
-from federe.campaigns import services as campaign_services
 from federe.events import services
 from federe.events.models import Event
+from tests.events.conftest import fields
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +64,25 @@ def test_the_api_creates_registers_checks_in_and_counts(client, owner, workspace
     assert (counts["registered"], counts["waiting"], counts["seats_left"]) == (1, 0, 0)
 
 
-def test_the_api_refuses_bad_input_in_words(client, owner, workspace, other_workspace):
+def test_the_api_refuses_bad_input_in_words(client, owner, workspace):
     call = _api(client, owner, workspace)
     refused = call("post", "/events", _body(place="", ends_at=_body()["starts_at"]))
     assert refused.status_code == 422 and not Event.objects.exists()
-    rival, rival_owner, _conn = other_workspace
-    theirs = campaign_services.create_campaign(
-        rival,
-        by=rival_owner,
-        fields=campaign_services.Fields(name="Theirs", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 2)),
-    )
-    refused = call("post", "/events", _body(campaign_id=theirs.pk))
-    assert refused.status_code == 422 and "Theirs" not in refused.content.decode()
+    assert call("post", "/events", _body(capacity=0)).status_code == 422
     assert not Event.objects.exists()
+
+
+def test_the_api_never_reaches_another_workspace_s_registration(client, owner, workspace, other_workspace):
+    rival, rival_owner, _conn = other_workspace
+    theirs = services.add(workspace=rival, fields=fields(), by=rival_owner)
+    ana = services.register_on_page(event=theirs, name="Ana", email="ana@example.org", consent=False).registration
+    mine = services.add(workspace=workspace, fields=fields(), by=owner)
+    call = _api(client, owner, workspace)
+    for action in ("check-in", "cancel"):
+        response = call("post", f"/events/{mine.pk}/registrations/{ana.pk}/{action}", {})
+        assert response.status_code == 404 and "Ana" not in response.content.decode()
+    ana.refresh_from_db()
+    assert ana.checked_in_at is None and ana.state == "registered"
 
 
 def test_the_command_creates_lists_and_checks_in(owner, workspace):
