@@ -28,7 +28,7 @@ from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
 from federe.connectors.facebook.client import PageClient
-from federe.connectors.facebook.graph import TIMEOUT_SECONDS, GraphClient, graph_id
+from federe.connectors.facebook.graph import TIMEOUT_SECONDS, GraphClient, graph_id, message_of, same_text
 from federe.connectors.facebook.mapping import UNKNOWN
 from federe.connectors.facebook.reading import Reader
 from federe.connectors.registry import register
@@ -61,15 +61,6 @@ BLOCKING = _lazy(
     "Blocking works only for people Facebook names in the comment: it may not say who wrote a comment, and such a"
     " person cannot be blocked from Fédère."
 )
-
-
-def message_of(post: OutgoingPost) -> str:
-    """The plain text sent to Graph (messages and captions take no HTML)."""
-    return (post.body_text or html_to_text(sanitize_html(post.body_html))).strip()
-
-
-def same_text(left: Any, right: str) -> bool:
-    return isinstance(left, str) and " ".join(left.split()) == " ".join(right.split())
 
 
 @register

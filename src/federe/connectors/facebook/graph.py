@@ -16,20 +16,24 @@ against the live service: no Meta server is reachable where Fédère is tested.
   "estimated_time_to_regain_access"}]}``, the last in minutes); app-token calls in ``X-App-Usage`` (percentages,
   no time). The wait is the largest ``estimated_time_to_regain_access``, else ``Retry-After``, else unknown.
 - Paging (guides/pagination): cursor-based, ``paging.cursors.after`` and ``paging.next``; ``pages`` follows
-  ``after`` and stops when ``paging.next`` is absent.
+  ``after`` and stops when ``paging.next`` is absent. ``recent`` reads an edge listed newest first back to a time.
 """
 
 from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
 from federe.connectors import http
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
+from federe.connectors.types import Cursor, OutgoingPost
+from federe.connectors.values import parse_utc
 from federe.core import netsafe
+from federe.core.html import html_to_text, sanitize_html
 
 VERSION = "v25.0"
 HOST = "https://graph.facebook.com"
@@ -177,3 +181,38 @@ def graph_id(value: Any) -> str:
     """A Graph object id ("123", "123_456"), or "" for anything else."""
     text = str(value or "").strip()
     return text if text and len(text) <= 100 and text.replace("_", "").isdigit() else ""
+
+
+def since_of(cursor: Cursor | None) -> int:
+    """The cursor's ``since`` (the Unix time of the newest entry stored), 0 when absent or unreadable."""
+    value = (cursor or {}).get("since")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def time_of(entry: dict[str, Any], key: str) -> int:
+    """The Unix time of an entry's date field (``created_time`` on Facebook, ``timestamp`` on Instagram), or 0."""
+    when: datetime | None = parse_utc(entry.get(key))
+    return int(when.timestamp()) if when else 0
+
+
+def recent(
+    client: GraphClient, path: str, *, since: int, limit: int, time_key: str, **params: Any
+) -> list[dict[str, Any]]:
+    """The entries of an edge Graph lists newest first: the first page whole (a recheck of what is already stored),
+    then pages until one holds an entry older than ``since`` (every page up to ``limit`` when ``since`` is 0)."""
+    found: list[dict[str, Any]] = []
+    for number, page in enumerate(client.pages(path, limit=limit, **params)):
+        fresh = [entry for entry in page if not since or time_of(entry, time_key) >= since]
+        found += page if number == 0 else fresh
+        if since and len(fresh) < len(page):
+            break
+    return found
+
+
+def message_of(post: OutgoingPost) -> str:
+    """The plain text sent to Graph (messages and captions take no HTML)."""
+    return (post.body_text or html_to_text(sanitize_html(post.body_html))).strip()
+
+
+def same_text(left: Any, right: str) -> bool:
+    return isinstance(left, str) and " ".join(left.split()) == " ".join(right.split())
