@@ -77,3 +77,21 @@ def test_overdue_is_highlighted_and_time_left_shown(
     expect(page.locator(f"li[data-conversation='{late.pk}']")).to_contain_text("en retard de 30 min")
     assert_no_horizontal_overflow(page, "overdue inbox (fr)")
     page.screenshot(path=str(screenshots_dir / f"sla-overdue-fr-{width}.png"))
+
+
+def test_business_hours_are_asked_only_when_business_hours_are_counted(
+    browser: Browser, browser_context_args, live_server, demo_data: Workspace, screenshots_dir
+):
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 390, "height": 860}})
+    page = context.new_page()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/w/{demo_data.slug}/inbox/sla/")
+    hours = page.locator("fieldset.business-hours")
+    page.locator("#id_hours").select_option("calendar")
+    expect(hours).to_be_hidden()
+    page.locator("#id_hours").select_option("business")
+    expect(hours).to_be_visible()
+    expect(hours.locator("#id_day0")).to_be_visible()
+    assert_no_horizontal_overflow(page, "SLA form with business hours")
+    page.screenshot(path=str(screenshots_dir / "sla-form-business-hours-en-390.png"), full_page=True)
+    context.close()

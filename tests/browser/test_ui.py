@@ -178,3 +178,15 @@ def test_channel_page_names_the_network_and_trusts_verified_connectors(page: Pag
     page.goto(f"{live_server.url}/w/{demo_data.slug}/channels/{channel.pk}/")
     expect(page.locator("main h1 .muted")).to_have_text("Demo network", timeout=1000)
     expect(page.locator("main p.warning")).to_have_count(0, timeout=1000)
+
+
+def test_adding_a_channel_shows_the_fields_of_the_chosen_network_only(page: Page, live_server, demo_data):
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/w/{demo_data.slug}/channels/")
+    page.locator("#id_network").select_option("imap")
+    expect(page.locator("fieldset[data-network=imap]")).to_be_visible()
+    expect(page.locator("fieldset[data-network=wordpress]")).to_be_hidden()
+    expect(page.locator("#id_imap__security")).to_have_value("auto")  # a list, its first choice chosen
+    page.locator("#id_network").select_option("nntp")
+    expect(page.locator("fieldset[data-network=imap]")).to_be_hidden()
+    expect(page.locator("fieldset[data-network=nntp]")).to_be_visible()

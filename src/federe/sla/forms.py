@@ -53,6 +53,9 @@ class PolicyForm(forms.Form):
         help_text=_("One date a line, like 2026-12-25 (business hours only)."),
     )
 
+    # Shown only while "Business hours" is chosen (data-shown-when in sla/_policy_form.html).
+    business_hours_fields = (*(f"day{day}" for day in range(7)), "holidays")
+
     def __init__(self, *args: object, channels: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["channels"].choices = channels  # type: ignore[attr-defined]

@@ -7,16 +7,15 @@
     if (field.matches && field.matches("[data-submit-on-change]") && field.form) field.form.requestSubmit();
   });
 
-  // Adding a channel: show only the fieldset of the chosen network (<fieldset data-network="…">).
-  function showNetworkFields() {
-    var select = document.getElementById("id_network");
-    if (!select) return;
-    document.querySelectorAll("fieldset.network-fields[data-network]").forEach(function (set) {
-      set.hidden = set.getAttribute("data-network") !== select.value;
+  // <… data-shown-when="id_hours=business">: shown only while the field of that id has that value. Adding a
+  // channel uses it to show the fieldset of the chosen network only; the SLA form, its business hours.
+  function showDependents() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (element) {
+      var rule = element.getAttribute("data-shown-when").split("=");
+      var field = document.getElementById(rule[0]);
+      if (field) element.hidden = field.value !== rule[1];
     });
   }
-  document.addEventListener("change", function (event) {
-    if (event.target.id === "id_network") showNetworkFields();
-  });
-  document.addEventListener("DOMContentLoaded", showNetworkFields);
+  document.addEventListener("change", showDependents);
+  document.addEventListener("DOMContentLoaded", showDependents);
 })();
