@@ -159,3 +159,11 @@ def test_the_token_is_never_in_errors_nor_logs(caplog):
         build().fetch(None)
     assert "api.telegram.org" in caplog.text or "api.telegram.org" in broken.value.message
     assert TOKEN not in caplog.text and TOKEN not in broken.value.message and TOKEN not in str(broken.value)
+
+
+@pytest.mark.parametrize("name", ["httpx", "federe.core.netsafe"])
+def test_the_loggers_that_name_addresses_hide_the_token(caplog, name):
+    build()  # the connector's module is imported: its filter is installed
+    with caplog.at_level(logging.INFO):
+        logging.getLogger(name).error("call to %s", f"https://api.telegram.org/bot{TOKEN}/getUpdates")
+    assert "https://api.telegram.org/bot…/getUpdates" in caplog.text and TOKEN not in caplog.text

@@ -1,6 +1,7 @@
 """The bot token is in every Bot API address (``/bot<token>/METHOD``), and httpx logs each request's address at INFO.
 
-``HideToken`` is installed on the ``httpx`` logger when this connector is imported (the registry imports every
+``HideToken`` is installed on the ``httpx`` logger (and netsafe's, which names an address it refuses to call inside
+a database transaction) when this connector is imported (the registry imports every
 connector at start-up): it rewrites any ``/bot<token>/`` in a record to ``/bot…/`` before a handler sees it.
 """
 
@@ -10,7 +11,7 @@ import logging
 import re
 
 BOT_PATH = re.compile(r"/bot[0-9]{3,20}:[A-Za-z0-9_-]{20,}")
-LOGGERS = ("httpx", "httpcore")
+LOGGERS = ("httpx", "httpcore", "federe.core.netsafe")  # netsafe logs a call made inside a transaction
 
 
 class HideToken(logging.Filter):
