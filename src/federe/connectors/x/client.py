@@ -118,7 +118,7 @@ class XClient:
         self.tokens["access_token"] = str(found["access_token"])
         if found.get("refresh_token"):
             self.tokens["refresh_token"] = str(found["refresh_token"])
-        lifetime = found.get("expires_in") if isinstance(found.get("expires_in"), int) else 7200
+        lifetime: int = found["expires_in"] if isinstance(found.get("expires_in"), int) else 7200
         self.tokens["expires_at"] = int(time.time()) + lifetime - REFRESH_MARGIN_SECONDS
 
     def _fresh(self) -> str:

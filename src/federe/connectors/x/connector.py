@@ -155,7 +155,7 @@ class XConnector(Connector):
         for post in page.get("data") or []:
             mapped = mapping.map_post(post, users)
             (malformed if isinstance(mapped, MalformedItem) else items).append(mapped)  # type: ignore[arg-type]
-        meta = page.get("meta") if isinstance(page.get("meta"), dict) else {}
+        meta: dict[str, Any] = page["meta"] if isinstance(page.get("meta"), dict) else {}
         newest = str(cursor.get("newest") or meta.get("newest_id") or since)
         next_token = meta.get("next_token") if since else None  # the first sync reads the latest page only
         if next_token:

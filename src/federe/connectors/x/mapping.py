@@ -21,8 +21,8 @@ def post_url(post_id: str, username: str = "") -> str:
 
 def users_of(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The ``includes.users`` of a page, by id."""
-    includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
-    users = includes.get("users") if isinstance(includes.get("users"), list) else []
+    includes: dict[str, Any] = page["includes"] if isinstance(page.get("includes"), dict) else {}
+    users: list[Any] = includes["users"] if isinstance(includes.get("users"), list) else []
     return {str(u["id"]): u for u in users if isinstance(u, dict) and u.get("id")}
 
 
