@@ -445,7 +445,7 @@ SCREENS = [
         "event-register",
         "events:register",
         lambda ws: f"/e/{_event(ws).public_id}/",
-        lambda p, ws: expect(p.locator("form button[type=submit]")).to_be_visible(),
+        lambda p, ws: expect(p.locator("main form button.primary")).to_be_visible(),
         anonymous=True,
     ),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),

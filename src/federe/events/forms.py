@@ -134,5 +134,5 @@ class RegisterForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    to = forms.ChoiceField(label=_("To"), choices=[("attended", _("Attendees")), ("no_show", _("No-shows"))])
+    to = forms.ChoiceField(label=_("Send to"), choices=[("attended", _("Attendees")), ("no_show", _("No-shows"))])
     text = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
