@@ -106,7 +106,9 @@ def test_a_broken_export_changes_nothing_and_other_networks_cannot_import(worksp
     with pytest.raises(CommandError, match=r"The archive is broken\."):
         run_import("archive-test", "broken", "--workspace", workspace.slug)
     assert not Connection.objects.filter(network="archive-test").exists()
-    with pytest.raises(ImportFailed, match="dummy cannot import a history; these can: archive-test, stackexchange"):
+    with pytest.raises(
+        ImportFailed, match="dummy cannot import a history; these can: archive, archive-test, stackexchange"
+    ):
         import_history(workspace, "anything", network="dummy")
     with pytest.raises(CommandError, match="invalid choice: 'dummy'"):
         run_import("dummy", "x", "--workspace", workspace.slug)
