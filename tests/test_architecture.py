@@ -35,6 +35,7 @@ NETWORK_NAME_ALLOWED = {
     # X's key is one letter: these are the letter, not the network.
     ("federe/config/settings.py", "x"): "the local-only secret key's padding ('x' * 20), not a branch",
     ("federe/connectors/mastodon/publishing.py", "x"): "a stand-in character when counting a link's length",
+    ("federe/connectors/imap/connector.py", "archive"): "the word for IMAP's \\Archive folder, not the importer",
 }
 
 Check = Callable[[str, ast.Module, str], list[str]]
