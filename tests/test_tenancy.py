@@ -84,6 +84,8 @@ from federe.publishing.models import Post, PostMedia, QueueSlot, Variant
 from federe.publishing.models.approvals import ApprovalDecision, ApprovalLink, ApprovalSettings
 from federe.replies import services as replies_services
 from federe.replies.models import SavedReply
+from federe.reports import services as report_services
+from federe.reports.models import ReportTemplate
 from federe.sla import services as sla_services
 from federe.sla.models import Policy as SlaPolicy
 from federe.tickets import services as ticket_services
@@ -160,7 +162,16 @@ def _populate(workspace, owner, connection) -> Tenant:
     _populate_campaigns(tenant)
     _populate_contests(tenant)
     _populate_events(tenant)
+    _populate_reports(tenant)
     return tenant
+
+
+def _populate_reports(t: Tenant) -> None:
+    """A client report template, e-mailed every week."""
+    fields = report_services.Fields(
+        name=f"{t.workspace.name} report", sections=["growth", "moderation"], schedule="weekly", recipients=["c@x.org"]
+    )
+    t.extra["report"] = report_services.create(t.workspace, by=t.owner, fields=fields)
 
 
 def _populate_contests(t: Tenant) -> None:
@@ -489,6 +500,9 @@ def snapshot() -> dict[str, Any]:
         "goals": list(Goal.objects.order_by("pk").values_list("pk", "metric", "target")),
         "budget_lines": list(BudgetLine.objects.order_by("pk").values_list("pk", "category", "planned", "spent")),
         "currencies": list(Workspace.objects.order_by("pk").values_list("pk", "currency")),
+        "reports": list(
+            ReportTemplate.objects.order_by("pk").values_list("pk", "name", "sections", "share_version", "recipients")
+        ),
     }
 
 
@@ -601,6 +615,9 @@ POST_ONLY = {
     "events:check-in",
     "events:cancel",
     "events:follow-up",
+    "reports:delete",
+    "reports:share",
+    "reports:revoke",
 }
 
 
@@ -907,6 +924,7 @@ def ui_requests(a: Tenant, b: Tenant) -> dict[str, list[tuple[str, str, dict]]]:
         **_analytics_requests(a, b),
         **_contest_requests(a, b, url),
         **_event_requests(a, b, url),
+        **_report_requests(a, b, url),
         # last: the rule is gone afterwards
         "moderation:rule-delete": [
             ("post", url("moderation:rule-delete", B, pk=rule), {"confirmed": "yes"}),
@@ -1110,6 +1128,35 @@ def _campaign_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[s
         ],
         "campaigns:spend-sample": both("campaigns:spend-sample", "get", pk=campaign),
         "campaigns:delete": both("campaigns:delete", data={"confirmed": "yes"}, pk=campaign),
+    }
+
+
+def _report_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str, str, dict]]]:
+    A, B = a.workspace.slug, b.workspace.slug
+    report = b.extra["report"].pk
+    data = {
+        "name": "Sneaky",
+        "language": "en",
+        "sections": ["growth"],
+        "days": "7",
+        "primary_colour": "#000000",
+        "accent_colour": "#FFFFFF",
+        "schedule": "",
+        "recipients": "",
+    }
+
+    def both(name: str, method: str = "post", data: dict | None = None) -> list[tuple[str, str, dict]]:
+        return [(method, url(name, B, pk=report), data or {}), (method, url(name, A, pk=report), data or {})]
+
+    return {
+        "reports:list": [("get", url("reports:list", B), {})],
+        "reports:create": [("get", url("reports:create", B), {}), ("post", url("reports:create", B), data)],
+        "reports:edit": [*both("reports:edit", "get"), *both("reports:edit", data=data)],
+        "reports:preview": both("reports:preview", "get"),
+        "reports:pdf": both("reports:pdf", "get"),
+        "reports:share": both("reports:share", data={"days": "7"}),
+        "reports:revoke": both("reports:revoke", data={"confirmed": "yes"}),
+        "reports:delete": both("reports:delete", data={"confirmed": "yes"}),
     }
 
 
@@ -1551,6 +1598,7 @@ def api_object_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
         **_campaign_api_requests(b),
         **_contest_api_requests(a, b),
         **_event_api_requests(a, b),
+        **_report_api_requests(b),
         # last: the mirror-image control erases A's person for real
         ("post", "/api/v1/people/{person_id}/erase"): [
             (f"/people/{person}/erase", {"confirm": b.extra["person"].display_name})
@@ -1621,6 +1669,20 @@ def _event_api_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tupl
     }
 
 
+def _report_api_requests(b: Tenant) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    report = b.extra["report"].pk
+    base = "/api/v1/reports/{template_id}"
+    body = {"name": "Sneaky", "sections": ["growth"], "days": 7}
+    return {
+        ("get", base): [(f"/reports/{report}", {})],
+        ("put", base): [(f"/reports/{report}", body)],
+        ("get", base + "/report"): [(f"/reports/{report}/report", {})],
+        ("get", base + "/pdf"): [(f"/reports/{report}/pdf", {})],
+        ("post", base + "/share"): [(f"/reports/{report}/share", {"days": 7})],
+        ("delete", base): [(f"/reports/{report}", {})],
+    }
+
+
 # Operations that create in the token's workspace without naming an existing object; tested below.
 CREATE_OPERATIONS = {
     ("post", "/api/v1/connections"),
@@ -1644,6 +1706,7 @@ CREATE_OPERATIONS = {
     ("post", "/api/v1/campaigns"),  # B's posts, links or queries named in it: test_api_a_s_campaign_cannot_take_b_s
     ("post", "/api/v1/contests"),
     ("post", "/api/v1/events"),  # a campaign of B named in it: tests/events/test_api_cli.py
+    ("post", "/api/v1/reports"),
 }
 
 LIST_OPERATIONS = {
@@ -1679,6 +1742,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/members/invitations"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/campaigns"),
+    ("get", "/api/v1/reports"),
     # the dashboards' figures: a channel of another workspace is a 404 (test_api_analytics_never_reach_b)
     ("get", "/api/v1/analytics/growth"),
     ("get", "/api/v1/analytics/activity"),

@@ -24,6 +24,7 @@ class Perm(StrEnum):
     PUBLISH = "publish"  # write, schedule, cancel and retry posts
     MANAGE_WEBHOOKS = "manage_webhooks"  # outgoing webhooks: endpoints, secrets, replays
     MANAGE_SLA = "manage_sla"  # SLA policies: targets, hours, order
+    MANAGE_REPORTS = "manage_reports"  # client report templates: sections, logo, schedule, share links
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -41,10 +42,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.PUBLISH,
             Perm.MANAGE_WEBHOOKS,
             Perm.MANAGE_SLA,
+            Perm.MANAGE_REPORTS,
         }
     ),
     Role.MODERATOR: frozenset({Perm.VIEW, Perm.REPLY, Perm.ASSIGN, Perm.MODERATE}),
-    Role.ANALYST: frozenset({Perm.VIEW, Perm.VIEW_AUDIT, Perm.MANAGE_LISTENING}),
+    Role.ANALYST: frozenset({Perm.VIEW, Perm.VIEW_AUDIT, Perm.MANAGE_LISTENING, Perm.MANAGE_REPORTS}),
     Role.CLIENT: frozenset({Perm.VIEW}),
 }
 

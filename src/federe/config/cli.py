@@ -33,6 +33,10 @@ COMMANDS: list[tuple[str, str]] = [
     ),
     ("analytics", "Dashboards: federe analytics show [--days 7|30|90 | --since --until] [--channel ID] | rebuild."),
     (
+        "reports",
+        "Client reports: federe reports list|create|pdf|html|share|send [ID] --workspace SLUG (a PDF, a share link).",
+    ),
+    (
         "contests",
         "Contests: federe contests list|create|commit|entries|draw|verify --workspace SLUG (--as a member).",
     ),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "federe.analytics",
     "federe.contests",
     "federe.events",
+    "federe.reports",
     "federe.api",
 ]
 

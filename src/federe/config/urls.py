@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("federe.analytics.urls")),
     path("", include("federe.contests.urls")),
     path("", include("federe.events.urls")),
+    path("", include("federe.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

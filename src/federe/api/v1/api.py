@@ -25,6 +25,7 @@ from federe.api.v1.people import router as people_router
 from federe.api.v1.post_import import router as post_import_router
 from federe.api.v1.posts import router as posts_router
 from federe.api.v1.queue import router as queue_router
+from federe.api.v1.reports import router as reports_router
 from federe.api.v1.saved_filters import router as saved_filters_router
 from federe.api.v1.saved_replies import router as saved_replies_router
 from federe.api.v1.search import router as search_router
@@ -78,3 +79,4 @@ api.add_router("/campaigns", campaigns_router, tags=["campaigns"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])
 api.add_router("/contests", contests_router, tags=["contests"])
 api.add_router("/events", events_router, tags=["events"])
+api.add_router("/reports", reports_router, tags=["reports"])

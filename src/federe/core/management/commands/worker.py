@@ -22,6 +22,7 @@ from federe.nlp.refine import queue as deep_queue
 from federe.nlp.refine.runner import run_refiner
 from federe.notifications.digests import send_digests
 from federe.publishing.worker import run_publisher
+from federe.reports.schedule import dispatch_due as dispatch_due_reports
 from federe.sla.warnings import warn_due
 from federe.webhooks.delivery import dispatch_due_deliveries
 
@@ -55,6 +56,9 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
                 digests = send_digests(morning_only=True)
                 if digests:
                     logger.info("notification digests sent: %d", digests)
+                reports = dispatch_due_reports()
+                if reports:
+                    logger.info("scheduled reports queued for e-mail: %d", len(reports))
             warnings = 0
             if time.monotonic() - sla_checked >= SLA_EVERY_SECONDS:
                 warnings, sla_checked = warn_due(), time.monotonic()
