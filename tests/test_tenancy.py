@@ -171,7 +171,7 @@ def _populate_reports(t: Tenant) -> None:
     fields = report_services.Fields(
         name=f"{t.workspace.name} report", sections=["growth", "moderation"], schedule="weekly", recipients=["c@x.org"]
     )
-    t.extra["report"] = report_services.create(t.workspace, by=t.owner, fields=fields)
+    t.extra["report"] = report_services.create_template(t.workspace, by=t.owner, fields=fields)
 
 
 def _populate_contests(t: Tenant) -> None:

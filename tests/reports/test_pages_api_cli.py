@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def template(workspace, owner, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     fields = services.Fields(name="Weekly", sections=["growth", "sentiment"], schedule="weekly", recipients=["c@x.org"])
-    return services.create(workspace, by=owner, fields=fields)
+    return services.create_template(workspace, by=owner, fields=fields)
 
 
 def form_data(**changes):

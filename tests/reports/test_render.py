@@ -36,7 +36,7 @@ def synced_period(connection):
 def template(workspace, owner, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     fields = services.Fields(name="Monthly for the client", sections=["growth", "activity", "engagement", "campaigns"])
-    return services.create(workspace, by=owner, fields=fields, logo=png())
+    return services.create_template(workspace, by=owner, fields=fields, logo=png())
 
 
 def test_the_report_reuses_the_dashboards_tables(template, synced_period):
@@ -157,5 +157,5 @@ def test_bad_template_values_are_refused_by_field(workspace, owner, change, fiel
     for key, value in change.items():
         setattr(fields, key, value)
     with pytest.raises(ValidationError) as refused:
-        services.create(workspace, by=owner, fields=fields)
+        services.create_template(workspace, by=owner, fields=fields)
     assert field in refused.value.message_dict

@@ -31,4 +31,4 @@ def load(workspace: Workspace, owner: Any, *, language: str) -> ReportTemplate:
         schedule=Schedule.MONTHLY,
         recipients=[f"client@{workspace.slug}.example"],
     )
-    return services.create(workspace, by=owner, fields=fields, logo=_logo((31, 58, 95)))
+    return services.create_template(workspace, by=owner, fields=fields, logo=_logo((31, 58, 95)))

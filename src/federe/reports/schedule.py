@@ -52,10 +52,8 @@ def send(template: ReportTemplate, now: datetime | None = None) -> None:
             "since": report.period.since,
             "last": report.period.last,
         }
-        body = _("The report of %(workspace)s is attached as a PDF.\n\n%(basis)s") % {
-            "workspace": template.workspace.name,
-            "basis": report.engagement_basis,
-        }
+        attached = _("The report of %(workspace)s is attached as a PDF.") % {"workspace": template.workspace.name}
+        body = f"{attached}\n\n{report.engagement_basis}"
     message = EmailMessage(subject, body, None, template.addresses())
     message.attach(render.file_name(report, "pdf"), attachment, "application/pdf")
     message.send()

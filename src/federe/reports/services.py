@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
@@ -49,7 +50,10 @@ def check(fields: Fields) -> None:
     if not fields.name.strip():
         errors["name"] = [_("Give the template a name.")]
     elif len(fields.name) > MAX_NAME:
-        errors["name"] = [_("A name is at most %(n)d characters long.") % {"n": MAX_NAME}]
+        errors["name"] = [
+            ngettext("A name is at most %(n)d character long.", "A name is at most %(n)d characters long.", MAX_NAME)
+            % {"n": MAX_NAME}
+        ]
     if fields.language not in Language.values:
         errors["language"] = [_("Choose French or English.")]
     unknown = [s for s in fields.sections if s not in SECTIONS]
@@ -71,7 +75,9 @@ def check(fields: Fields) -> None:
     if wrong:
         errors["recipients"] = [_("Not an e-mail address: %(list)s.") % {"list": ", ".join(wrong[:5])}]
     elif len(fields.recipients) > MAX_RECIPIENTS:
-        errors["recipients"] = [_("At most %(n)d addresses.") % {"n": MAX_RECIPIENTS}]
+        errors["recipients"] = [
+            ngettext("At most %(n)d address.", "At most %(n)d addresses.", MAX_RECIPIENTS) % {"n": MAX_RECIPIENTS}
+        ]
     elif fields.schedule and not fields.recipients:
         errors["recipients"] = [_("Give at least one address to e-mail the report to.")]
     if errors:
@@ -94,7 +100,7 @@ def _apply(template: ReportTemplate, fields: Fields, now: datetime) -> None:
         template.next_send_at = schedule.next_after(fields.schedule, now)
 
 
-def create(workspace: Workspace, *, by: object, fields: Fields, logo: bytes | None = None) -> ReportTemplate:
+def create_template(workspace: Workspace, *, by: object, fields: Fields, logo: bytes | None = None) -> ReportTemplate:
     allowed(by, workspace)
     check(fields)
     name = logos.store(logo, workspace.pk) if logo else ""
@@ -106,7 +112,7 @@ def create(workspace: Workspace, *, by: object, fields: Fields, logo: bytes | No
     return template
 
 
-def update(
+def change_template(
     template: ReportTemplate, *, by: object, fields: Fields, logo: bytes | None = None, drop_logo: bool = False
 ) -> ReportTemplate:
     allowed(by, template.workspace)
@@ -127,7 +133,7 @@ def update(
     return template
 
 
-def delete(template: ReportTemplate, *, by: object) -> None:
+def delete_template(template: ReportTemplate, *, by: object) -> None:
     allowed(by, template.workspace)
     with transaction.atomic():
         audit.record(

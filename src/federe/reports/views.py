@@ -80,7 +80,7 @@ def create(request: WorkspaceRequest, slug: str) -> HttpResponse:
     form = TemplateForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.create(
+            template = services.create_template(
                 request.workspace, by=request.user, fields=form.fields_value(), logo=form.logo_bytes()
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -97,7 +97,7 @@ def edit(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     form = TemplateForm(request.POST or None, request.FILES or None, initial=_initial(template))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update(
+            services.change_template(
                 template,
                 by=request.user,
                 fields=form.fields_value(),
@@ -122,7 +122,7 @@ def delete(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
             confirm_label=_("Delete this template"),
             back=reverse("reports:edit", args=[slug, pk]),
         )
-    services.delete(template, by=request.user)
+    services.delete_template(template, by=request.user)
     flash.success(request, _("Report template deleted."))
     return redirect("reports:list", request.workspace.slug)
 

@@ -125,7 +125,9 @@ def list_templates(request: ApiRequest) -> list[TemplateOut]:
 
 @router.post("", response={201: TemplateOut})
 def create_template(request: ApiRequest, payload: TemplateIn) -> tuple[int, TemplateOut]:
-    template = services.create(request.workspace, by=request.user, fields=payload.fields(), logo=payload.logo())
+    template = services.create_template(
+        request.workspace, by=request.user, fields=payload.fields(), logo=payload.logo()
+    )
     return 201, template_out(template)
 
 
@@ -137,7 +139,7 @@ def get_template(request: ApiRequest, template_id: Id) -> TemplateOut:
 @router.put("/{template_id}", response=TemplateOut)
 def update_template(request: ApiRequest, template_id: Id, payload: TemplateIn) -> TemplateOut:
     template = _found(request, template_id)
-    services.update(
+    services.change_template(
         template, by=request.user, fields=payload.fields(), logo=payload.logo(), drop_logo=payload.logo_base64 == ""
     )
     return template_out(template)
@@ -145,7 +147,7 @@ def update_template(request: ApiRequest, template_id: Id, payload: TemplateIn) -
 
 @router.delete("/{template_id}", response={204: None})
 def delete_template(request: ApiRequest, template_id: Id) -> tuple[int, None]:
-    services.delete(_found(request, template_id), by=request.user)
+    services.delete_template(_found(request, template_id), by=request.user)
     return 204, None
 
 

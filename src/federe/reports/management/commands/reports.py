@@ -74,7 +74,7 @@ class Command(WorkspaceCommand):
             schedule=options["schedule"],
             recipients=[a.strip() for a in options["to"].split(",") if a.strip()],
         )
-        template = services.create(workspace, by=by, fields=fields)
+        template = services.create_template(workspace, by=by, fields=fields)
         self.stdout.write(_("Report template %(id)s created.") % {"id": template.pk})
 
     def _report(self, workspace: Workspace, options: dict[str, Any]) -> content.Report:
