@@ -22,6 +22,7 @@ from django.utils import timezone
 from federe.accounts import team
 from federe.accounts.models import ApiToken, Invitation, Membership, Role, Workspace
 from federe.accounts.services import create_api_token
+from federe.analytics.models import WHOLE, DailyDecision
 from federe.api.v1.api import api as ninja_api
 from federe.campaigns import services as campaign_services
 from federe.campaigns.models import BudgetLine, Campaign, Goal
@@ -1150,6 +1151,9 @@ def _report_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str
 
     return {
         "reports:list": [("get", url("reports:list", B), {})],
+        "reports:transparency": [("get", url("reports:transparency", B), {})],
+        "reports:transparency-csv": [("get", url("reports:transparency-csv", B) + "?days=7", {})],
+        "reports:transparency-pdf": [("get", url("reports:transparency-pdf", B) + "?days=7", {})],
         "reports:create": [("get", url("reports:create", B), {}), ("post", url("reports:create", B), data)],
         "reports:edit": [*both("reports:edit", "get"), *both("reports:edit", data=data)],
         "reports:preview": both("reports:preview", "get"),
@@ -1743,6 +1747,7 @@ LIST_OPERATIONS = {
     ("get", "/api/v1/search"),
     ("get", "/api/v1/campaigns"),
     ("get", "/api/v1/reports"),
+    ("get", "/api/v1/reports/transparency"),
     # the dashboards' figures: a channel of another workspace is a 404 (test_api_analytics_never_reach_b)
     ("get", "/api/v1/analytics/growth"),
     ("get", "/api/v1/analytics/activity"),
@@ -2009,3 +2014,17 @@ def test_api_analytics_never_reach_b(client, tenants):
     mine = Message.objects.filter(workspace=a.workspace, direction="in", posted_at__date__lte=window["until"]).count()
     answer = api.call("get", "/analytics/activity", params=window).json()
     assert answer["current"]["messages"] == mine
+
+
+def test_reports_of_a_never_show_b_s_templates_or_decisions(client, tenants):
+    a, b = tenants
+    api = Api(client, a.raw_token)
+    assert [row["id"] for row in api.call("get", "/reports").json()] == [a.extra["report"].pk]
+    mine = sum(DailyDecision.objects.filter(workspace=a.workspace, scope=WHOLE).values_list("count", flat=True))
+    theirs = sum(DailyDecision.objects.filter(workspace=b.workspace, scope=WHOLE).values_list("count", flat=True))
+    assert mine and theirs
+    answer = api.call("get", "/reports/transparency", params={"days": "7"}).json()
+    assert answer["decisions"] == mine
+    client.force_login(a.owner)
+    page = client.get(reverse("reports:list", args=[a.workspace.slug])).content.decode()
+    assert a.extra["report"].name in page and b.extra["report"].name not in page

@@ -87,11 +87,15 @@ def html(report: Report, *, for_pdf: bool = False, nonce: str = "", links: dict[
         return render_to_string("reports/report.html", context)
 
 
-def pdf(report: Report) -> bytes:
+def pdf_of(document: str) -> bytes:
+    """Any of our HTML documents as a PDF, fetching only what ``fetch`` allows."""
     from weasyprint import HTML
 
-    document = HTML(string=html(report, for_pdf=True), url_fetcher=fetcher(), base_url=str(settings.MEDIA_ROOT))
-    return bytes(document.write_pdf())
+    return bytes(HTML(string=document, url_fetcher=fetcher(), base_url=str(settings.MEDIA_ROOT)).write_pdf())
+
+
+def pdf(report: Report) -> bytes:
+    return pdf_of(html(report, for_pdf=True))
 
 
 def file_name(report: Report, extension: str) -> str:

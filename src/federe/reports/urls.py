@@ -1,13 +1,16 @@
 from django.urls import path
 
 from federe.core.routing import workspace_path
-from federe.reports import views
+from federe.reports import transparency_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     workspace_path("reports/", views.template_list, name="list"),
     workspace_path("reports/new/", views.create, name="create"),
+    workspace_path("reports/transparency/", transparency_views.page, name="transparency"),
+    workspace_path("reports/transparency.csv", transparency_views.csv, name="transparency-csv"),
+    workspace_path("reports/transparency.pdf", transparency_views.pdf, name="transparency-pdf"),
     workspace_path("reports/<int:pk>/", views.edit, name="edit"),
     workspace_path("reports/<int:pk>/delete/", views.delete, name="delete"),
     workspace_path("reports/<int:pk>/share/", views.share, name="share"),

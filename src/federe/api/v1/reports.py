@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from federe.analytics import period as periods
 from federe.api.v1.schemas import Id
 from federe.core.requests import ApiRequest
-from federe.reports import content, render, services, sharing
+from federe.reports import content, render, services, sharing, transparency
 from federe.reports.content import SECTIONS
 from federe.reports.models import ReportTemplate
 
@@ -116,6 +116,49 @@ def _report(request: ApiRequest, template_id: int, since: str | None, until: str
     template = _found(request, template_id)
     period = periods.parse(None, since, until) if since or until else None
     return content.build(template, period)
+
+
+class CountOut(Schema):
+    code: str
+    label: str
+    decisions: int
+
+
+class TransparencyOut(Schema):
+    since: date
+    until: date = Field(description="The last day, included.")
+    decisions: int
+    automatic: int = Field(description="Made by a rule.")
+    human: int = Field(description="Made by a person.")
+    median_minutes_to_act: float | None = Field(description="From the message reaching Fédère to the decision.")
+    median_minutes_automatic: float | None
+    median_minutes_human: float | None
+    reversals: int = Field(description="Restored or unbanned in the period.")
+    appeals_recorded: bool = Field(description="Always false: Fédère records no appeals.")
+    by_action: list[CountOut]
+    by_reason: list[CountOut]
+
+
+@router.get("/transparency", response=TransparencyOut)
+def get_transparency(
+    request: ApiRequest, days: str | None = None, since: str | None = None, until: str | None = None
+) -> TransparencyOut:
+    """The moderation transparency report of a period (``days`` = 7, 30 or 90, or ``since`` and ``until``)."""
+    found = transparency.build(request.workspace.pk, periods.parse(days, since, until))
+    return TransparencyOut(
+        since=found.period.since,
+        until=found.period.last,
+        decisions=found.total,
+        automatic=found.automatic,
+        human=found.human,
+        median_minutes_to_act=transparency.minutes(found.median_all),
+        median_minutes_automatic=transparency.minutes(found.median_automatic),
+        median_minutes_human=transparency.minutes(found.median_human),
+        reversals=found.reversals,
+        appeals_recorded=False,
+        by_action=[CountOut(code=c, label=transparency.action_label(c), decisions=n) for c, n in found.by_action],
+        by_reason=[CountOut(code=c, label=transparency.reason_label(c), decisions=n) for c, n in found.by_reason],
+    )
 
 
 @router.get("", response=list[TemplateOut])

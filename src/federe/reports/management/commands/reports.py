@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.analytics import period as periods
+from federe.core.csvexport import csv_text
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.core.params import whole_number
-from federe.reports import content, render, schedule, services, sharing
+from federe.reports import content, render, schedule, services, sharing, transparency
 from federe.reports.content import SECTIONS
 from federe.reports.models import ReportTemplate
 
@@ -25,7 +26,7 @@ class Command(WorkspaceCommand):
     help = "Client reports: list templates, create one, write a report as PDF or HTML, make a share link, send now."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["list", "create", "pdf", "html", "share", "send"])
+        parser.add_argument("what", choices=["list", "create", "pdf", "html", "share", "send", "transparency"])
         parser.add_argument("target", nargs="?", default="", help="The template's id (pdf, html, share, send).")
         add_workspace_argument(parser)
         parser.add_argument("--name", default="", help="The template's name (create).")
@@ -39,6 +40,7 @@ class Command(WorkspaceCommand):
         parser.add_argument("--since", default="", help="First day, YYYY-MM-DD (pdf, html).")
         parser.add_argument("--until", default="", help="Last day, YYYY-MM-DD, included (pdf, html).")
         parser.add_argument("--output", default="", help="The file to write (pdf, html).")
+        parser.add_argument("--csv", action="store_true", help="The transparency report as CSV (transparency).")
         parser.add_argument("--as", dest="username", help="Act as this member; the operator otherwise.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -113,3 +115,34 @@ class Command(WorkspaceCommand):
             raise CommandError(_("This template has no address to e-mail the report to."))
         schedule.send(template)
         self.stdout.write(_("Report e-mailed to %(list)s.") % {"list": ", ".join(template.addresses())})
+
+    def do_transparency(self, workspace: Workspace, by: Any, options: dict[str, Any]) -> None:
+        """The moderation transparency report of a period: in words, as CSV (--csv) or as a PDF (--output x.pdf)."""
+        period = periods.parse(None if options["since"] else "30", options["since"] or None, options["until"] or None)
+        found = transparency.build(workspace.pk, period)
+        if options["csv"]:
+            header, rows = transparency.csv_rows(found)
+            self.stdout.write(csv_text(header, rows, bom=False), ending="")
+            return
+        if options["output"]:
+            from django.template.loader import render_to_string
+            from django.utils.translation import get_language
+
+            from federe.reports.transparency_views import context_of
+
+            context = {"workspace": workspace, "lang": get_language(), **context_of(found)}
+            data = render.pdf_of(render_to_string("reports/transparency_doc.html", context))
+            Path(options["output"]).write_bytes(data)
+            self.stdout.write(_("Written to %(file)s.") % {"file": options["output"]})
+            return
+        never = "—"
+        self.stdout.write(_("From %(since)s to %(last)s.") % {"since": period.since, "last": period.last})
+        self.stdout.write(_("Moderation decisions: %(n)d") % {"n": found.total})
+        self.stdout.write(_("By a rule: %(a)d; by a person: %(h)d") % {"a": found.automatic, "h": found.human})
+        median = transparency.minutes(found.median_all)
+        self.stdout.write(_("Median time to act (min): %(m)s") % {"m": never if median is None else median})
+        for code, n in found.by_action:
+            self.stdout.write(f"  {transparency.action_label(code)}: {n}")
+        for code, n in found.by_reason:
+            self.stdout.write(f"  {transparency.reason_label(code)}: {n}")
+        self.stdout.write(_("Reversals (restored, unbanned): %(n)d") % {"n": found.reversals})
