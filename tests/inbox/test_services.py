@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from federe.accounts.models import Role
+from federe.connections.models import Connection
+from federe.connectors.dummy.connector import DummyConnector
 from federe.inbox import services
 from federe.inbox.models import Conversation, Direction, Message, Reply, ReplyState
 
@@ -137,3 +141,23 @@ def test_an_idempotency_key_is_per_author(synced, owner, member_factory):
     services.send_reply(conversation=conversation, text="Bonjour", by=owner, client_key="k-1")
     services.send_reply(conversation=conversation, text="Bonjour", by=other, client_key="k-1")
     assert Reply.objects.count() == 2
+
+
+def test_only_a_retried_reply_tells_the_network_when_its_first_attempt_began(synced, owner):
+    """A network without idempotency keys looks for an earlier attempt's reply only when there was one."""
+    seen = []
+    real = DummyConnector.reply
+
+    def reply(self, outgoing):
+        seen.append(outgoing.retry_since)
+        return real(self, outgoing)
+
+    conv = Conversation.objects.filter(connection=synced).order_by("pk").first()
+    Connection.objects.filter(pk=synced.pk).update(config={**synced.config, "fail_replies": "server_error"})
+    with mock.patch.object(DummyConnector, "reply", reply):
+        draft = services.send_reply(conversation=conv, text="Merci !", by=owner)
+        Connection.objects.filter(pk=synced.pk).update(config=synced.config)  # the network recovers
+        draft = Reply.objects.get(pk=draft.pk)
+        services.retry_reply(reply=draft, by=owner)
+    draft.refresh_from_db()
+    assert draft.state == ReplyState.SENT and seen == [None, draft.created_at]

@@ -81,6 +81,10 @@ class OutgoingReply:
     parent_id: str
     body_html: str
     idempotency_key: str
+    # None on a reply's first attempt; on a later one, when the first began. A network without an idempotency key
+    # or a marker may look for its own reply with the same text posted since then (``values.posted_since``), and
+    # only then: the same words may rightly be sent twice in one thread ("Merci !" to two people).
+    retry_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ Pure functions that never raise: an unreadable value becomes the default, ``None
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +22,18 @@ def int_setting(config: dict[str, Any], key: str, default: int, low: int, high: 
     except (TypeError, ValueError, OverflowError):
         value = default
     return min(max(value, low), high)
+
+
+# Our own reply found on a network by its text is an earlier attempt's only if posted since the first attempt
+# began, give or take the network's clock.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def posted_since(posted: Any, retry_since: datetime | None) -> bool:
+    """Whether a comment of ours posted at ``posted`` (the network's date) may be an earlier attempt of a reply
+    retried since ``retry_since`` (``OutgoingReply.retry_since``); never on a first attempt."""
+    when = parse_utc(posted)
+    return retry_since is not None and when is not None and when >= retry_since - CLOCK_SKEW
 
 
 def parse_utc(value: Any) -> datetime | None:

@@ -156,6 +156,7 @@ def deliver_reply(reply: Reply, *, by: Any) -> Reply:
                     parent_id=parent.external_id if parent else "",
                     body_html=body_html,
                     idempotency_key=str(reply.idempotency_key),
+                    retry_since=reply.created_at if reply.attempts > 1 else None,
                 )
             )
     except ConnectorError as exc:

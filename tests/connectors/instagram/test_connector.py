@@ -80,8 +80,14 @@ def test_a_reply_to_a_comment_and_a_comment_on_the_media(account):
 
 
 def test_a_retried_reply_finds_the_first_one(account):
-    result = build().reply(OutgoingReply("17900000000000002", "17850000000000011", "<p>Yes, bring it!</p>", "k1"))
-    assert result.external_id == "17850000000000013" and account.sent == []
+    since = datetime(2026, 12, 5, 10, 14, tzinfo=UTC)  # the first attempt began a minute before it was posted
+    retried = OutgoingReply("17900000000000002", "17850000000000011", "<p>Yes, bring it!</p>", "k1", retry_since=since)
+    assert build().reply(retried).external_id == "17850000000000013" and account.sent == []
+
+
+def test_the_same_words_on_a_first_attempt_are_a_new_reply(account):
+    build().reply(OutgoingReply("17900000000000002", "17850000000000011", "<p>Yes, bring it!</p>", "k2"))
+    assert [call[1] for call in account.sent] == ["17850000000000011/replies"]
 
 
 def test_publishing_makes_a_container_then_publishes_it_and_a_retry_finds_it(account, tmp_path):
@@ -94,7 +100,8 @@ def test_publishing_makes_a_container_then_publishes_it_and_a_retry_finds_it(acc
         ("POST", "media", {"image_url": "https://media.example.org/posts/sunday.jpg", "caption": "Open on Sunday"}),
         ("POST", "media_publish", {"creation_id": "17889000000000100"}),
     ]
-    assert build().publish(post).external_id == "17900000000000003" and len(account.sent) == 2
+    # After a lost answer the delivery ledger asks find_published before sending again (publish never guesses).
+    assert build().find_published(post).external_id == "17900000000000003" and len(account.sent) == 2
 
 
 def test_a_post_without_a_public_image_is_refused_in_plain_words(account):

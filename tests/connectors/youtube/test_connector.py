@@ -3,7 +3,7 @@ moderation, the token flow and the quota."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -103,9 +103,15 @@ def test_a_reply_is_inserted_under_the_threads_top_comment(youtube):
     assert result.url == "https://www.youtube.com/watch?v=vidCroissant&lc=UgxThread3.reply9"
 
 
-def test_a_reply_already_posted_is_not_posted_twice(youtube):
-    result = build().reply(OutgoingReply("UgxThread3", "", "<p>Yes, 8am to 1pm!</p>", "k1"))
-    assert result.external_id == "UgxThread3.reply3" and youtube.inserted == []
+def test_a_retried_reply_already_posted_is_not_posted_twice(youtube):
+    since = datetime(2026, 12, 5, 10, 29, tzinfo=UTC)  # the first attempt began a minute before it was posted
+    retried = OutgoingReply("UgxThread3", "", "<p>Yes, 8am to 1pm!</p>", "k1", retry_since=since)
+    assert build().reply(retried).external_id == "UgxThread3.reply3" and youtube.inserted == []
+
+
+def test_the_same_words_on_a_first_attempt_are_a_new_reply(youtube):
+    build().reply(OutgoingReply("UgxThread3", "", "<p>Yes, 8am to 1pm!</p>", "k2"))
+    assert len(youtube.inserted) == 1
 
 
 def test_an_empty_reply_is_refused_before_any_call(youtube):

@@ -43,7 +43,7 @@ from federe.connectors.types import (
     PostRules,
     PublishResult,
 )
-from federe.connectors.values import int_setting, parse_utc, web_url
+from federe.connectors.values import int_setting, parse_utc, posted_since, web_url
 from federe.core.html import html_to_text, sanitize_html
 
 NETWORK = "Facebook"
@@ -151,9 +151,13 @@ class FacebookConnector(Connector):
         if not parent:
             raise Permanent(_("%(value)s is not a Facebook post or comment.") % {"value": repr(reply.parent_id)[:40]})
         text = html_to_text(sanitize_html(reply.body_html)).strip()
-        for comment in self.page.latest_comments(parent):
+        for comment in self.page.latest_comments(parent) if reply.retry_since else []:
             author = comment.get("from") if isinstance(comment.get("from"), dict) else {}
-            if author.get("id") == self.page.page_id and same_text(comment.get("message"), text):  # type: ignore[union-attr]
+            if (
+                author.get("id") == self.page.page_id  # type: ignore[union-attr]
+                and same_text(comment.get("message"), text)
+                and posted_since(comment.get("created_time"), reply.retry_since)
+            ):
                 return self._result(comment)
         return self._result(self.page.comment_on(parent, text))
 
@@ -161,8 +165,7 @@ class FacebookConnector(Connector):
         text = message_of(post)
         if not text:
             raise Permanent(_("A Facebook post needs some text."))
-        found = self.find_published(post)
-        return found if found is not None else self._result(self.page.publish(text))
+        return self._result(self.page.publish(text))  # after a lost answer, the ledger asks find_published first
 
     def find_published(self, post: OutgoingPost) -> PublishResult | None:
         """The Page's post with this delivery's text among its latest posts (GET /{page-id}/feed)."""

@@ -19,6 +19,7 @@ for the account's own comment with the same text under the parent first.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -45,7 +46,7 @@ from federe.connectors.types import (
     PostRules,
     PublishResult,
 )
-from federe.connectors.values import int_setting, parse_utc, web_url
+from federe.connectors.values import int_setting, parse_utc, posted_since, web_url
 from federe.core.html import html_to_text, sanitize_html
 
 NETWORK = "Instagram"
@@ -159,28 +160,30 @@ class InstagramConnector(Connector):
         if not media_id:
             raise Permanent(_("%(value)s is not an Instagram media.") % {"value": repr(reply.thread_id)[:40]})
         text = html_to_text(sanitize_html(reply.body_html)).strip()
-        mine = self._own_comment(media_id, parent, text)
+        mine = self._own_comment(media_id, parent, text, reply.retry_since) if reply.retry_since else None
         if mine is not None:
             return mine
         if parent and parent != media_id:
             return self._result(self.account.reply_to(parent, text))
         return self._result(self.account.comment_on(media_id, text))
 
-    def _own_comment(self, media_id: str, parent: str, text: str) -> PublishResult | None:
+    def _own_comment(self, media_id: str, parent: str, text: str, since: datetime) -> PublishResult | None:
         """The account's comment with this text, under ``parent`` (or on the media), sent by an earlier attempt."""
         username = str(self.account.account().get("username") or "")
         for comment in self.account.comments(media_id):
             candidates = replies_of(comment) if parent and parent == comment.get("id") else [comment]
             for found in candidates:
-                if username and found.get("username") == username and same_text(found.get("text"), text):
+                if (
+                    username
+                    and found.get("username") == username
+                    and same_text(found.get("text"), text)
+                    and posted_since(found.get("timestamp"), since)
+                ):
                     return self._result(found)
         return None
 
     def publish(self, post: OutgoingPost) -> PublishResult:
         image_url = self._image_url(post)
-        found = self.find_published(post)
-        if found is not None:
-            return found
         container = graph_id(self.account.container(image_url, message_of(post)))
         if not container:
             raise Permanent(_("Instagram did not say which media container it created."))

@@ -20,6 +20,7 @@ earlier attempt did post it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ from federe.connectors.types import (
     OutgoingReply,
     PublishResult,
 )
-from federe.connectors.values import int_setting, parse_utc
+from federe.connectors.values import int_setting, parse_utc, posted_since
 from federe.connectors.youtube.client import TIMEOUT_SECONDS, YouTubeClient
 from federe.connectors.youtube.mapping import author_channel, comment_url, snippet_of, text
 from federe.connectors.youtube.moderation import ACTIONS, Moderator
@@ -176,16 +177,20 @@ class YouTubeConnector(Connector):
             raise Permanent(_("The reply is empty."))
         if len(body) > MAX_REPLY:
             raise Permanent(_("YouTube takes comments of 10,000 characters at most."))
-        sent = self._already_sent(parent, body)
+        sent = self._already_sent(parent, body, reply.retry_since) if reply.retry_since else None
         return self._published(sent or self.client.insert_reply(parent, body))
 
-    def _already_sent(self, parent: str, body: str) -> dict[str, Any] | None:
-        """The channel's own reply with this text under ``parent``, if an earlier attempt posted it."""
+    def _already_sent(self, parent: str, body: str, since: datetime) -> dict[str, Any] | None:
+        """The channel's own reply with this text under ``parent``, if an attempt since ``since`` posted it."""
         found = self.client.replies(parent).get("items")
         mine = self.channel()
         for comment in found if isinstance(found, list) else []:
             snippet = snippet_of(comment)
-            if author_channel(snippet) == mine and text(snippet.get("textOriginal")) == body:
+            if (
+                author_channel(snippet) == mine
+                and text(snippet.get("textOriginal")) == body
+                and posted_since(snippet.get("publishedAt"), since)
+            ):
                 return comment if isinstance(comment, dict) else None
         return None
 
