@@ -142,6 +142,19 @@ def test_a_ban_rejects_the_comment_and_bans_its_author(youtube):
     assert youtube.moderated == [{"id": "UgxHeld4", "moderationStatus": "rejected", "banAuthor": "true"}]
 
 
+def test_removing_hides_a_comment_for_review_and_restoring_publishes_it_again(youtube):
+    """Rejected is final on YouTube: a removal, which Fédère can undo, holds the comment back instead."""
+    public = load("comment_held.json")
+    public["items"][0]["snippet"]["moderationStatus"] = "published"
+    youtube.by_id["UgxPublic"] = public
+    act(ActionKind.REMOVE, "UgxPublic")
+    act(ActionKind.RESTORE)
+    assert youtube.moderated == [
+        {"id": "UgxPublic", "moderationStatus": "heldForReview"},
+        {"id": "UgxHeld4", "moderationStatus": "published"},
+    ]
+
+
 def test_removing_a_comment_youtube_no_longer_lists_is_done(youtube):
     assert act(ActionKind.REMOVE, "UgxGone").detail == "already hidden" and youtube.moderated == []
 
@@ -177,6 +190,15 @@ def test_an_access_token_refused_is_refreshed_once_and_the_call_tried_again(yout
 def test_a_revoked_refresh_token_is_unauthorized_in_plain_words(youtube):
     youtube.router.post("https://oauth2.googleapis.com/token").respond(400, json=load("token_invalid_grant.json"))
     with pytest.raises(Unauthorized, match="expired or was revoked"):
+        build().fetch(None)
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(403, "access_denied"), (401, "deleted_client"), (401, "disabled_client"), (403, "")]
+)
+def test_a_client_google_refuses_is_unauthorized_in_plain_words(youtube, status, error):
+    youtube.router.post("https://oauth2.googleapis.com/token").respond(status, json={"error": error} if error else {})
+    with pytest.raises(Unauthorized, match="client ID and the client secret"):
         build().fetch(None)
 
 

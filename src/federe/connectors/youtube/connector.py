@@ -57,8 +57,9 @@ QUOTA_LIMIT = _lazy(
     " for the reset."
 )
 OWN_ONLY = _lazy(
-    "YouTube deletes only the channel's own comments; others' comments are removed by rejecting them (hidden with"
-    " their replies), and a rejected comment cannot be published again. Marking as spam has no API."
+    "YouTube deletes only the channel's own comments; others' comments are removed by holding them back for review"
+    " (Fédère can restore them) or rejected for good (hidden with their replies: a rejected comment cannot be"
+    " published again). Marking as spam has no API."
 )
 OLD_THREADS = _lazy(
     "Each sync reads the newest threads: a reply to an older thread is seen only when that thread is read again."

@@ -3,10 +3,11 @@
 Each action first reads the comment (GET /comments?id=..., 1 unit) so that an action asked twice finds it done
 and spends no more quota; then:
 
-* APPROVE: moderationStatus ``published`` (a held comment goes public; YouTube cannot publish a rejected one).
-* HOLD: ``heldForReview``.
-* REMOVE, REJECT: ``rejected`` (hides the comment and its replies: this is how a channel removes someone else's
-  comment; 50 units).
+* APPROVE, RESTORE: moderationStatus ``published`` (a held comment goes public; YouTube cannot publish a rejected
+  one).
+* HOLD, REMOVE: ``heldForReview``: the comment leaves the public page and can be published again. A removal in
+  Fédère can be undone, and ``rejected`` cannot on YouTube, so REMOVE holds the comment back.
+* REJECT: ``rejected`` (hides the comment and its replies for good: Fédère asks for confirmation; 50 units).
 * BAN: ``rejected`` with ``banAuthor=true``: YouTube rejects the author's later comments on the channel too.
 * DELETE: comments.delete (50 units), which YouTube allows only on the channel's own comments.
 """
@@ -25,8 +26,9 @@ from federe.connectors.youtube.mapping import author_channel, snippet_of, text
 
 WANTED = {
     ActionKind.APPROVE: "published",
+    ActionKind.RESTORE: "published",
     ActionKind.HOLD: "heldForReview",
-    ActionKind.REMOVE: "rejected",
+    ActionKind.REMOVE: "heldForReview",
     ActionKind.REJECT: "rejected",
     ActionKind.BAN: "rejected",
 }
@@ -50,7 +52,7 @@ class Moderator:
     def _status(self, kind: ActionKind, comment_id: str, found: dict[str, Any] | None) -> ActionResult:
         wanted = WANTED[kind]
         status = text(snippet_of(found).get("moderationStatus")) if found else ""
-        if found is None and wanted == "rejected" and kind != ActionKind.BAN:
+        if found is None and kind in (ActionKind.REMOVE, ActionKind.REJECT):
             return ActionResult(done=True, detail="already hidden")  # YouTube no longer lists it
         if found is None and kind != ActionKind.BAN:
             raise Permanent(_("YouTube no longer lists this comment: it was rejected or deleted on YouTube."))
@@ -67,8 +69,8 @@ class Moderator:
         if self.channel and author_channel(snippet_of(found)) != self.channel:
             raise Permanent(
                 _(
-                    "YouTube deletes only the channel's own comments; remove this one instead (it is then rejected"
-                    " and hidden)."
+                    "YouTube deletes only the channel's own comments; remove this one instead (it is then held back"
+                    " from the public page)."
                 )
             )
         self.client.delete(comment_id)

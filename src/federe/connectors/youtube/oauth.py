@@ -27,8 +27,7 @@ REVOKED = _lazy(
     " OAuth 2.0 Playground or your own tool, and paste it in the channel's settings."
 )
 BAD_CLIENT = _lazy(
-    "Google refused the OAuth client (%(reason)s): check the client ID and the client secret from the Google Cloud"
-    " console."
+    "Google refused the OAuth client: check the client ID and the client secret from the Google Cloud console."
 )
 TOKEN_WORDS = http.StatusWords(
     refused=BAD_CLIENT,
@@ -96,9 +95,6 @@ def _refusal(answer: http.Answer, found: dict[str, object]) -> ConnectorError | 
     reason = str(found.get("error") or "")
     if reason == "invalid_grant":
         return Unauthorized(str(REVOKED), status=answer.status, code=reason)
-    if reason in ("invalid_client", "unauthorized_client"):
-        return Unauthorized(str(BAD_CLIENT) % {"reason": reason}, status=answer.status, code=reason)
-    error = http.status_error(answer, TOKEN_WORDS, site=HOST, detail=str(found.get("error_description") or ""))
-    if error is not None and answer.status in (401, 403):
-        return Unauthorized(str(BAD_CLIENT) % {"reason": reason or answer.status}, status=answer.status, code=reason)
-    return error
+    if reason in ("invalid_client", "unauthorized_client") or answer.status in (401, 403):
+        return Unauthorized(str(BAD_CLIENT), status=answer.status, code=reason or str(answer.status))
+    return http.status_error(answer, TOKEN_WORDS, site=HOST, detail=str(found.get("error_description") or ""))
