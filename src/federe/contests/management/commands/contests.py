@@ -5,12 +5,10 @@ script the certificate page offers (``contests/verify_draw.py``)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +17,7 @@ from federe.accounts.models import User, Workspace
 from federe.contests import forms, queries, services, verify_draw
 from federe.contests.models import Contest, EntryRule
 from federe.contests.words import entry_status
+from federe.core import params
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 
 MAX_JSON_BYTES = 50_000_000
@@ -74,8 +73,8 @@ class Command(WorkspaceCommand):
         zone = ZoneInfo(workspace.timezone)
         fields = services.Fields(
             name=options["name"],
-            starts_at=_when(options["start"], zone),
-            ends_at=_when(options["end"], zone),
+            starts_at=params.moment(options["start"], zone),
+            ends_at=params.moment(options["end"], zone),
             rule=options["rule"],
             term=options["term"],
             reply_to_id=options["reply_to"],
@@ -140,13 +139,3 @@ class Command(WorkspaceCommand):
             self.stdout.write(("OK    " if passed else "FAIL  ") + label)
         if not all(passed for _label, passed in results):
             raise CommandError(_("The draw does not check out."))
-
-
-def _when(text: str, zone: ZoneInfo) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            _("Give the dates like 2026-12-01T09:00 (with an offset, or on the workspace's clock).")
-        ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from federe.accounts.models import User, Workspace
-from federe.contests.management.commands.contests import _when
+from federe.core import params
 from federe.core.management.workspace import WorkspaceCommand, add_workspace_argument
 from federe.events import queries, services
 from federe.events.models import EntryRule, Event, Registration, Status
@@ -65,8 +65,8 @@ class Command(WorkspaceCommand):
         fields = services.Fields(
             title=options["title"],
             description=options["description"],
-            starts_at=_when(options["start"], zone),
-            ends_at=_when(options["end"], zone),
+            starts_at=params.moment(options["start"], zone),
+            ends_at=params.moment(options["end"], zone),
             online=bool(options["link"]),
             place=options["place"],
             link=options["link"],
