@@ -67,6 +67,7 @@ def test_the_daily_limit_waits_until_midnight_utc_and_a_missing_approval_is_perm
         build().fetch(None)
     assert 0 < (limited.value.retry_after or 0) <= 86_405 and "TOO_MANY_REQUESTS" in limited.value.message
     fake.errors["/rest/posts"] = (403, "error_403.json")
+    fake.refresh_token = KIT.credentials["refresh_token"]  # a new connector starts from the kit's token
     with fake.serve(), pytest.raises(Permanent) as denied:
         build().fetch(None)
     assert "approval for the Community Management API" in denied.value.message
