@@ -146,19 +146,18 @@ def deliver_reply(reply: Reply, *, by: Any) -> Reply:
     reply.save(update_fields=["state", "attempts", "updated_at"])
     parent = reply.in_reply_to or conversation.messages.order_by("posted_at").first()
     body_html = text_to_html(reply.body_text)
+    outgoing = OutgoingReply(
+        thread_id=conversation.external_id,
+        parent_id=parent.external_id if parent else "",
+        body_html=body_html,
+        idempotency_key=str(reply.idempotency_key),
+        retry_since=reply.created_at if reply.attempts > 1 else None,
+    )
     try:
         with connected(connection) as connector:
             if Capability.REPLY not in connector.capabilities:
                 raise ConnectorError(_("This channel cannot receive replies from Fédère."))
-            result = connector.reply(
-                OutgoingReply(
-                    thread_id=conversation.external_id,
-                    parent_id=parent.external_id if parent else "",
-                    body_html=body_html,
-                    idempotency_key=str(reply.idempotency_key),
-                    retry_since=reply.created_at if reply.attempts > 1 else None,
-                )
-            )
+            result = connector.reply(outgoing)
     except ConnectorError as exc:
         _mark_failed(reply, exc.message, by)
         return reply
