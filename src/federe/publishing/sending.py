@@ -226,12 +226,12 @@ def publish_due(limit: int = 50) -> dict[str, int]:
                 connectors[channel.pk], channels[channel.pk] = connector_for(channel), channel
             state = send(job, connectors[channel.pk], answers)
             counts[state] = counts.get(state, 0) + 1
-    finally:  # what the network said is written even when a later call raised, and the tokens it handed out
-        for pk, connector in connectors.items():
-            keep_credentials(channels[pk], connector)
+    finally:  # what the network said is written first, even when a later call raised; then the tokens it handed out
         with transaction.atomic():
             answers.flush()
             refresh_status({job.delivery.post_id for job in jobs} | _posts_of(ids))
+        for pk, connector in connectors.items():
+            keep_credentials(channels[pk], connector)
     return counts
 
 
