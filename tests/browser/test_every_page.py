@@ -41,6 +41,8 @@ from federe.moderation.models import Rule
 from federe.people.models import Person
 from federe.publishing.channels import publishing_channels
 from federe.replies.models import SavedReply
+from federe.reports import sharing
+from federe.reports.models import ReportTemplate
 from federe.sla import services as sla_services
 from federe.sla.models import Policy
 from federe.webhooks import services as webhook_services
@@ -111,6 +113,22 @@ def _campaign_page(page: Page, ws: Workspace) -> None:
 def _contest(ws: Workspace) -> Contest:
     """The demo's finished contest (contests/demo.py)."""
     return Contest.objects.filter(workspace=ws).order_by("id").first()
+
+
+def _report(ws: Workspace) -> ReportTemplate:
+    """The demo's monthly client report template (reports/demo.py)."""
+    return ReportTemplate.objects.filter(workspace=ws).order_by("id").first()
+
+
+def _report_document(page: Page, _ws: Workspace) -> None:
+    """The report is a document of its own (no <main>), in the template's language: its title and charts."""
+    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("figure.chart svg").first).to_be_visible()
+
+
+def _shared_report(ws: Workspace) -> str:
+    token, _expires = sharing.make(_report(ws), by=User.objects.get(username=DEMO_USER), days=7)
+    return f"/reports/shared/{token}/"
 
 
 def _event(ws: Workspace) -> Event:
@@ -448,6 +466,18 @@ SCREENS = [
         lambda p, ws: expect(p.locator("main form button.primary")).to_be_visible(),
         anonymous=True,
     ),
+    Screen("reports", "reports:list", _w("reports/")),
+    Screen("report-new", "reports:create", _w("reports/new/")),
+    Screen("report-edit", "reports:edit", lambda ws: f"/w/{ws.slug}/reports/{_report(ws).pk}/"),
+    Screen(
+        "report-preview",
+        "reports:preview",
+        lambda ws: f"/w/{ws.slug}/reports/{_report(ws).pk}/report/",
+        _report_document,
+        translated=False,  # in the template's language, whatever the reader's
+    ),
+    Screen("report-shared", "reports:shared", _shared_report, _report_document, anonymous=True, translated=False),
+    Screen("transparency", "reports:transparency", _w("reports/transparency/")),
     Screen("not-found", "", _w("no-such-page/"), _not_found, status=404),
 ]
 
@@ -489,6 +519,8 @@ NOT_PAGES = {
     "contests:collect", "contests:decide", "contests:commit", "contests:draw", "contests:announce",
     "contests:certificate-json", "contests:certificate-script", "contests:certificate-rules",
     "events:posts", "events:collect", "events:check-in", "events:cancel", "events:follow-up",
+    "reports:delete", "reports:share", "reports:revoke", "reports:pdf", "reports:shared-pdf",
+    "reports:transparency-csv", "reports:transparency-pdf",
 }  # fmt: skip
 
 
