@@ -1,7 +1,8 @@
 """Moderating a YouTube channel's comments: comments.setModerationStatus, and comments.delete for its own.
 
-Each action first reads the comment (GET /comments?id=..., 1 unit) so that an action asked twice finds it done
-and spends no more quota; then:
+Each action first reads the comment (GET /comments?id=..., 1 unit): one YouTube no longer lists is gone (a removal
+is then done), and a deletion needs its author. A comment read by id carries no ``moderationStatus`` (the
+reference says so), so the status is set every time: setting the one a comment already has changes nothing. Then:
 
 * APPROVE, RESTORE: moderationStatus ``published`` (a held comment goes public; YouTube cannot publish a rejected
   one).
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from federe.connectors.errors import Permanent
 from federe.connectors.types import ActionKind, ActionResult, ModerationAction
 from federe.connectors.youtube.client import YouTubeClient
-from federe.connectors.youtube.mapping import author_channel, snippet_of, text
+from federe.connectors.youtube.mapping import author_channel, snippet_of
 
 WANTED = {
     ActionKind.APPROVE: "published",
@@ -51,15 +52,10 @@ class Moderator:
 
     def _status(self, kind: ActionKind, comment_id: str, found: dict[str, Any] | None) -> ActionResult:
         wanted = WANTED[kind]
-        status = text(snippet_of(found).get("moderationStatus")) if found else ""
         if found is None and kind in (ActionKind.REMOVE, ActionKind.REJECT):
             return ActionResult(done=True, detail="already hidden")  # YouTube no longer lists it
         if found is None and kind != ActionKind.BAN:
             raise Permanent(_("YouTube no longer lists this comment: it was rejected or deleted on YouTube."))
-        if status == wanted and kind != ActionKind.BAN:
-            return ActionResult(done=True, detail=f"already {wanted}")
-        if status == "rejected" and wanted != "rejected":
-            raise Permanent(_("YouTube cannot publish or hold a comment that was rejected."))
         self.client.set_moderation_status(comment_id, wanted, ban_author=kind == ActionKind.BAN)
         return ActionResult(done=True, detail=f"{wanted} and author banned" if kind == ActionKind.BAN else wanted)
 
