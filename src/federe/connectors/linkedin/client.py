@@ -18,15 +18,14 @@ midnight UTC (a 429 says no Retry-After): a 429 waits until then. Tokens never a
 from __future__ import annotations
 
 import json as jsonlib
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors import http
+from federe.connectors import http, oauth
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 
 API = "https://api.linkedin.com"
@@ -81,37 +80,22 @@ class LinkedInClient:
 
     def refresh(self) -> None:
         """POST oauth/v2/accessToken, grant_type=refresh_token."""
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": self.tokens["refresh_token"],
-            "client_id": self.tokens["client_id"],
-            "client_secret": self.tokens["client_secret"],
-        }
-        answer = http.request(
-            "POST",
-            TOKEN_URL,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            content=urlencode(form).encode(),
+        oauth.refresh(
+            self.tokens,
+            url=TOKEN_URL,
+            site=SITE,
+            refused=self._refresh_refused,
+            no_token=_("LinkedIn answered the token refresh without an access token."),
             timeout=self.timeout,
-            follow_redirects=False,
         )
+
+    def _refresh_refused(self, answer: http.Answer) -> ConnectorError:
         if answer.status in (400, 401):
-            raise Unauthorized(str(REFRESH_REFUSED) % {"detail": problem(answer.body) or answer.status})
-        if answer.status >= 300:
-            raise self._error_for(_("the token refresh"), answer)
-        found = http.json_of(answer, site=SITE)
-        if not isinstance(found, dict) or not found.get("access_token"):
-            raise Transient(_("LinkedIn answered the token refresh without an access token."))
-        self.tokens["access_token"] = str(found["access_token"])
-        if found.get("refresh_token"):
-            self.tokens["refresh_token"] = str(found["refresh_token"])
-        lifetime: int = found["expires_in"] if isinstance(found.get("expires_in"), int) else 3600
-        self.tokens["expires_at"] = int(time.time()) + lifetime - 300
+            return Unauthorized(str(REFRESH_REFUSED) % {"detail": problem(answer.body) or answer.status})
+        return self._error_for(_("the token refresh"), answer)
 
     def _fresh(self) -> str:
-        if not self.tokens.get("access_token") or int(self.tokens.get("expires_at") or 0) <= time.time():
-            self.refresh()
-        return str(self.tokens["access_token"])
+        return oauth.access_token(self.tokens, self.refresh)
 
     def call(
         self, method: str, path: str, *, what: str, params: dict[str, Any] | None = None, body: Any = None

@@ -21,12 +21,11 @@ from __future__ import annotations
 import json as jsonlib
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors import http
+from federe.connectors import http, oauth
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 
 API = "https://api.x.com"
@@ -92,39 +91,27 @@ class XClient:
 
     def refresh(self) -> None:
         """POST /2/oauth2/token, grant_type=refresh_token: a new access token AND a new refresh token."""
-        form = {"grant_type": "refresh_token", "refresh_token": self.tokens["refresh_token"]}
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        if self.tokens.get("client_secret"):
-            headers.update(http.basic_auth(str(self.tokens["client_id"]), str(self.tokens["client_secret"])))
-        else:
-            form["client_id"] = self.tokens["client_id"]
-        answer = http.request(
-            "POST",
-            f"{API}/2/oauth2/token",
-            headers=headers,
-            content=urlencode(form).encode(),
+        oauth.refresh(
+            self.tokens,
+            url=f"{API}/2/oauth2/token",
+            site=SITE,
+            refused=self._refresh_refused,
+            no_token=_("X answered the token refresh without an access token."),
+            not_json=NOT_JSON,
+            basic_auth=bool(self.tokens.get("client_secret")),  # a confidential client; a public one sends its id
+            lifetime=7200,
+            margin=REFRESH_MARGIN_SECONDS,
             timeout=self.timeout,
-            max_bytes=MAX_BYTES,
-            follow_redirects=False,
         )
+
+    def _refresh_refused(self, answer: http.Answer) -> ConnectorError:
         if answer.status in (400, 401):  # invalid_request / invalid_grant: the refresh token is dead
             detail, _kind = problem(answer.body)
-            raise Unauthorized(str(REFRESH_REFUSED) % {"detail": detail or answer.status}, status=answer.status)
-        if answer.status >= 300:
-            raise self._error_for(_("the token refresh"), answer)
-        found = http.json_of(answer, site=SITE, words=NOT_JSON)
-        if not isinstance(found, dict) or not found.get("access_token"):
-            raise Transient(_("X answered the token refresh without an access token."))
-        self.tokens["access_token"] = str(found["access_token"])
-        if found.get("refresh_token"):
-            self.tokens["refresh_token"] = str(found["refresh_token"])
-        lifetime: int = found["expires_in"] if isinstance(found.get("expires_in"), int) else 7200
-        self.tokens["expires_at"] = int(time.time()) + lifetime - REFRESH_MARGIN_SECONDS
+            return Unauthorized(str(REFRESH_REFUSED) % {"detail": detail or answer.status}, status=answer.status)
+        return self._error_for(_("the token refresh"), answer)
 
     def _fresh(self) -> str:
-        if not self.tokens.get("access_token") or int(self.tokens.get("expires_at") or 0) <= time.time():
-            self.refresh()
-        return str(self.tokens["access_token"])
+        return oauth.access_token(self.tokens, self.refresh)
 
     # -- the calls ------------------------------------------------------------------------------------------
 

@@ -135,7 +135,8 @@ class YouTubeConnector(Connector):
                     _("This channel lacks its OAuth client ID, client secret or refresh token: set them.")
                 )
             timeout = int_setting(self.config, "timeout", TIMEOUT_SECONDS, 1, 60)
-            self._client = YouTubeClient(GoogleToken(client_id, secret, refresh, timeout=timeout), timeout=timeout)
+            token = GoogleToken(self.credentials, client_id=client_id, timeout=timeout)
+            self._client = YouTubeClient(token, timeout=timeout)
         return self._client
 
     def channel(self, cursor: Cursor | None = None) -> str:

@@ -9,13 +9,12 @@ Written to Google's "Using OAuth 2.0 for Web Server Applications" guide, section
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
+import json
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
 
-from federe.connectors import http
+from federe.connectors import http, oauth
 from federe.connectors.errors import ConnectorError, Transient, Unauthorized
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - an address, not a secret
@@ -38,63 +37,47 @@ TOKEN_WORDS = http.StatusWords(
 NO_TOKEN = _lazy("Google's sign-in service answered without an access token; we will try again.")
 
 
-@dataclass
 class GoogleToken:
-    """An access token, refreshed when it is missing, about to end, or refused by the API (``expire``)."""
+    """The access token, kept in the channel's credentials (``connectors/oauth.py``), refreshed when missing, about
+    to end, or refused by the API (``expire``)."""
 
-    client_id: str
-    client_secret: str
-    refresh_token: str
-    timeout: float = 10
-    _access: str = field(default="", repr=False)
-    _ends: float = 0.0
+    def __init__(self, tokens: dict[str, Any], *, client_id: str, timeout: float = 10) -> None:
+        self.tokens, self.client_id, self.timeout = tokens, client_id, timeout
 
     def __repr__(self) -> str:
         return "<GoogleToken>"  # never a secret
 
     def header(self) -> dict[str, str]:
-        if not self._access or time.monotonic() > self._ends - MARGIN_SECONDS:
-            self.refresh()
-        return {"Authorization": f"Bearer {self._access}"}
+        return {"Authorization": f"Bearer {oauth.access_token(self.tokens, self.refresh)}"}
 
     def expire(self) -> None:
-        self._access = ""
+        oauth.expire(self.tokens)
 
     def refresh(self) -> None:
         """POST the refresh-token grant to the token endpoint."""
-        form = {
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "refresh_token": self.refresh_token,
-            "grant_type": "refresh_token",
-        }
-        answer = http.request(
-            "POST",
-            TOKEN_URL,
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
-            content=urlencode(form).encode("ascii"),
+        oauth.refresh(
+            self.tokens,
+            url=TOKEN_URL,
+            site=HOST,
+            refused=_refusal,
+            no_token=str(NO_TOKEN),
+            client_id=self.client_id,
+            margin=MARGIN_SECONDS,
             timeout=self.timeout,
-            follow_redirects=False,
         )
-        found = http.json_of(answer, site=HOST) if answer.body.strip() else {}
-        found = found if isinstance(found, dict) else {}
-        problem = _refusal(answer, found)
-        if problem is not None:
-            raise problem
-        access, lifetime = found.get("access_token"), found.get("expires_in")
-        if not isinstance(access, str) or not access:
-            raise Transient(str(NO_TOKEN))
-        seconds = lifetime if isinstance(lifetime, int) and not isinstance(lifetime, bool) else 3600
-        self._access, self._ends = access, time.monotonic() + seconds
 
 
-def _refusal(answer: http.Answer, found: dict[str, object]) -> ConnectorError | None:
+def _refusal(answer: http.Answer) -> ConnectorError:
     """invalid_grant: the refresh token is dead; invalid_client / unauthorized_client: the client is wrong."""
-    if answer.status < 300:
-        return None
+    try:
+        found = json.loads(answer.body) if answer.body.strip() else {}
+    except ValueError:
+        found = {}
+    found = found if isinstance(found, dict) else {}
     reason = str(found.get("error") or "")
     if reason == "invalid_grant":
         return Unauthorized(str(REVOKED), status=answer.status, code=reason)
     if reason in ("invalid_client", "unauthorized_client") or answer.status in (401, 403):
         return Unauthorized(str(BAD_CLIENT), status=answer.status, code=reason or str(answer.status))
-    return http.status_error(answer, TOKEN_WORDS, site=HOST, detail=str(found.get("error_description") or ""))
+    error = http.status_error(answer, TOKEN_WORDS, site=HOST, detail=str(found.get("error_description") or ""))
+    return error or Transient(str(NO_TOKEN))
