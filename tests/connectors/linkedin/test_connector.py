@@ -32,7 +32,7 @@ def test_a_sync_lists_the_posts_then_reads_each_ones_comments_with_the_versioned
     assert nested.parent_id == COMMENT and len(page.malformed) == 1  # the comment without its actor
     _m, path, params, headers = fake.calls[0]
     assert path == "/rest/posts" and params["author"] == f"urn:li:organization:{ORG}" and params["q"] == "author"
-    assert headers["linkedin-version"] == "202411" and headers["x-restli-protocol-version"] == "2.0.0"
+    assert headers["linkedin-version"] == "202607" and headers["x-restli-protocol-version"] == "2.0.0"
     assert fake.calls[1][1] == f"/rest/socialActions/{POST}/comments"
 
 
@@ -71,6 +71,14 @@ def test_the_daily_limit_waits_until_midnight_utc_and_a_missing_approval_is_perm
     with fake.serve(), pytest.raises(Permanent) as denied:
         build().fetch(None)
     assert "approval for the Community Management API" in denied.value.message
+
+
+def test_a_sunset_api_version_says_that_federe_must_be_updated():
+    """LinkedIn answers 426 to a version it no longer serves (each is served about a year): Fédère must be updated."""
+    fake = FakeLinkedIn()
+    fake.errors["/rest/posts"] = (426, "error_426.json")
+    with fake.serve(), pytest.raises(Permanent, match="no longer serves the API version"):
+        build().fetch(None)
 
 
 def test_reply_publish_and_delete_send_what_the_docs_say():

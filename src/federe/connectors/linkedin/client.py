@@ -1,7 +1,7 @@
 """The HTTP calls to LinkedIn's Community Management API (versioned REST), the token refreshed, failures mapped.
 
 Built to the published LinkedIn Marketing / Community Management API docs (learn.microsoft.com/linkedin, versioned
-API ``LinkedIn-Version: 202411`` with ``X-Restli-Protocol-Version: 2.0.0``), not checked against LinkedIn: our
+API ``LinkedIn-Version: 202607`` with ``X-Restli-Protocol-Version: 2.0.0``), not checked against LinkedIn: our
 machines cannot reach it, and the API is open to approved partners only. Endpoints, each cited where it is called:
 
 - ``POST https://www.linkedin.com/oauth/v2/accessToken`` with ``grant_type=refresh_token`` (3-legged OAuth,
@@ -30,7 +30,8 @@ from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Tra
 
 API = "https://api.linkedin.com"
 TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 - an address
-VERSION = "202411"
+# July 2026: LinkedIn serves each monthly version at least a year (learn.microsoft.com/linkedin/marketing/versioning).
+VERSION = "202607"
 SITE = "LinkedIn"
 TIMEOUT_SECONDS = 15
 
@@ -46,6 +47,10 @@ FORBIDDEN = _lazy(
 SLOW_DOWN = _lazy("LinkedIn's daily limit is reached (HTTP 429: %(detail)s); we will try again after midnight UTC.")
 REFUSED = _lazy("LinkedIn refused %(what)s (HTTP %(status)s: %(detail)s).")
 SERVER_ERROR = _lazy("LinkedIn had an internal error (HTTP %(status)s); we will try again.")
+SUNSET = _lazy(
+    "LinkedIn no longer serves the API version this Fédère speaks (HTTP 426: %(detail)s): update Fédère to a"
+    " release that speaks a current version."
+)
 
 
 def problem(body: bytes) -> str:
@@ -138,6 +143,8 @@ class LinkedInClient:
             return RateLimited(str(SLOW_DOWN) % values, retry_after=until_midnight_utc())
         if answer.status == 403:
             return Permanent(str(FORBIDDEN) % values, status=403)
+        if answer.status == 426:  # a sunset LinkedIn-Version (the versioning page)
+            return Permanent(str(SUNSET) % values, status=426)
         if answer.status >= 500:
             return Transient(str(SERVER_ERROR) % values, status=answer.status)
         return Permanent(str(REFUSED) % values, status=answer.status)
