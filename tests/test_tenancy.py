@@ -1426,7 +1426,7 @@ def test_ui_a_cannot_pull_b_into_its_own_objects(client, tenants):
     ) == [m for m in before["messages"] if m[0] in b_messages]
 
 
-def test_ui_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants):
+def test_ui_a_s_campaign_cannot_take_b_s_posts_links_queries_contests_or_events(client, tenants):
     a, b = tenants
     client.force_login(a.owner)
     A, own = a.workspace.slug, a.extra["campaign"].pk
@@ -1435,6 +1435,8 @@ def test_ui_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants)
         ("post_ids", b.extra["post"].pk),
         ("link_ids", b.extra["short"].pk),
         ("query_ids", b.extra["query"].pk),
+        ("contest_ids", b.extra["contest"].pk),
+        ("event_ids", b.extra["event"].pk),
     ):
         before = snapshot()
         for url in (reverse("campaigns:create", args=[A]), reverse("campaigns:edit", args=[A, own])):
@@ -1449,7 +1451,7 @@ def test_ui_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants)
     assert not list(response.context["page"])
 
 
-def test_api_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants):
+def test_api_a_s_campaign_cannot_take_b_s_posts_links_queries_contests_or_events(client, tenants):
     a, b = tenants
     api = Api(client, a.raw_token)
     body = {"name": "Cross", "starts_on": "2026-02-01", "ends_on": "2026-02-02"}
@@ -1457,6 +1459,8 @@ def test_api_a_s_campaign_cannot_take_b_s_posts_links_or_queries(client, tenants
         ("post_ids", b.extra["post"].pk),
         ("link_ids", b.extra["short"].pk),
         ("query_ids", b.extra["query"].pk),
+        ("contest_ids", b.extra["contest"].pk),
+        ("event_ids", b.extra["event"].pk),
     ):
         before = snapshot()
         assert api.call("post", "/campaigns", {**body, name: [value]}).status_code == 422
