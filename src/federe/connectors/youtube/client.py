@@ -49,7 +49,7 @@ QUOTA = _lazy(
     "The Google Cloud project has used its YouTube quota for today; it resets at midnight Pacific Time and we"
     " will try again then."
 )
-TOO_FAST = _lazy("YouTube asked us to slow down (%(reason)s); we will try again later.")
+TOO_FAST = _lazy("YouTube asked us to slow down; we will try again later.")
 SIGNED_OUT = _lazy(
     "YouTube refused the access token (HTTP %(status)s)%(detail)s: check that the refresh token was granted the"
     " youtube.force-ssl scope by the channel's owner."
@@ -186,7 +186,9 @@ def error_for(answer: http.Answer) -> ConnectorError | None:
         return RateLimited(str(QUOTA), retry_after=seconds_to_quota_reset())
     if reason in SPEED_REASONS or answer.status == 429:
         wait = http.retry_after(answer)
-        return RateLimited(str(TOO_FAST) % {"reason": reason or "HTTP 429"}, retry_after=wait or 60.0)
+        limited = RateLimited(str(TOO_FAST), retry_after=wait or 60.0)
+        limited.code = reason or "429"  # for the logs; the words stay plain
+        return limited
     detail = f": {message[:200]}" if message else ""
     if answer.status == 401 or reason in LOGIN_REASONS:
         return Unauthorized(str(SIGNED_OUT) % {"status": answer.status, "detail": detail}, status=answer.status)
