@@ -68,6 +68,9 @@ def test_the_report_pages_fit_the_window(
         expect(page.locator("h1").first).to_be_visible()
         if name == "edit":
             _checkboxes_beside_their_names(page, f"edit-{lang}-{width}")
+        if name == "transparency":  # the period's two ends, named as a range ("Du … au …" in French)
+            ends = page.locator("form.analytics-period label").all_inner_texts()
+            assert [e.strip() for e in ends] == (["From", "to"] if lang == "en" else ["Du", "au"]), ends
         assert_no_horizontal_overflow(page, f"reports-{name}-{lang}-{width}")
         page.screenshot(path=str(screenshots_dir / f"reports-page-{name}-{lang}-{width}.png"), full_page=True)
 
