@@ -11,6 +11,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from federe.connectors.errors import Permanent
+
 MAX_URL = 500  # the width of URL columns in the database
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
 
@@ -74,3 +79,19 @@ def web_url(value: Any, limit: int = MAX_URL) -> str:
     if parts.scheme.lower() not in ("http", "https") or not host:
         return ""
     return url
+
+
+def sendable_text(text: str, *, limit: int, network: str) -> str:
+    """The text of a message to send, refused in words when it is empty or longer than the network takes."""
+    if not text.strip():
+        raise Permanent(_("The message is empty."))
+    if len(text) > limit:
+        raise Permanent(
+            ngettext(
+                "This message has %(count)s character; the limit is %(limit)s on %(network)s.",
+                "This message has %(count)s characters; the limit is %(limit)s on %(network)s.",
+                len(text),
+            )
+            % {"count": len(text), "limit": limit, "network": network}
+        )
+    return text

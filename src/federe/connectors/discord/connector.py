@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from federe.connectors import windows
 from federe.connectors.base import Connector, SetupField, SetupStep
@@ -51,7 +50,7 @@ from federe.connectors.types import (
     PublishResult,
     Target,
 )
-from federe.connectors.values import int_setting, parse_utc
+from federe.connectors.values import int_setting, parse_utc, sendable_text
 from federe.core.html import html_to_text
 
 PAGE_SIZE = 100  # Get Channel Messages' largest limit
@@ -278,15 +277,4 @@ def _nonce(key: str) -> str:
 
 
 def _text(text: str) -> str:
-    if not text.strip():
-        raise Permanent(_("The message is empty."))
-    if len(text) > MAX_TEXT:
-        raise Permanent(
-            ngettext(
-                "This message has %(count)s character; Discord takes %(limit)s at most.",
-                "This message has %(count)s characters; Discord takes %(limit)s at most.",
-                len(text),
-            )
-            % {"limit": MAX_TEXT, "count": len(text)}
-        )
-    return text
+    return sendable_text(text, limit=MAX_TEXT, network="Discord")

@@ -24,7 +24,6 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from federe.connectors import windows
 from federe.connectors.base import Connector, SetupField, SetupStep
@@ -47,7 +46,7 @@ from federe.connectors.types import (
     PostRules,
     PublishResult,
 )
-from federe.connectors.values import int_setting
+from federe.connectors.values import int_setting, sendable_text
 from federe.core.html import html_to_text
 
 logs.install()  # httpx logs each address, and the token is in it
@@ -257,18 +256,7 @@ def _text(body_html: str) -> str:
 
 
 def _text_checked(text: str) -> str:
-    if not text.strip():
-        raise Permanent(_("The message is empty."))
-    if len(text) > MAX_TEXT:
-        raise Permanent(
-            ngettext(
-                "This message has %(count)s character; Telegram takes %(limit)s at most.",
-                "This message has %(count)s characters; Telegram takes %(limit)s at most.",
-                len(text),
-            )
-            % {"limit": MAX_TEXT, "count": len(text)}
-        )
-    return text
+    return sendable_text(text, limit=MAX_TEXT, network="Telegram")
 
 
 def _hour(at: datetime) -> str:
