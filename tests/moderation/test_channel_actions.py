@@ -12,6 +12,7 @@ from federe.connectors import registry
 from federe.connectors.types import ActionKind
 from federe.inbox.models import Message
 from federe.moderation import actions, services
+from federe.moderation.effects import network_effect
 from federe.moderation.models import Decision, NetworkState, Rule, Verdict
 from tests.factories import ConnectionFactory
 from tests.moderation.lesser import LesserConnector
@@ -192,3 +193,13 @@ def test_a_message_is_kept_on_a_network_that_cannot_approve(client, owner, works
 
     [refused] = services.decide(messages=[Message.objects.get(pk=held.pk)], action="approve", by=owner)
     assert refused.network_state == NetworkState.UNSUPPORTED and not LesserConnector.asked
+
+
+def test_a_rejection_says_whether_the_author_is_told_why_on_that_network(workspace):
+    """Mailman mails the moderator's reason to the sender; YouTube, Discourse and Usenet tell the author nothing."""
+    told = Message(connection=ConnectionFactory(workspace=workspace, network="mailman", name="List"))
+    silent = Message(connection=ConnectionFactory(workspace=workspace, network="youtube", name="Channel"))
+    assert "its author receives your reason" in network_effect(Verdict.REJECT, told)
+    with translation.override("fr"):
+        said = network_effect(Verdict.REJECT, silent)
+    assert "son auteur n’en est pas averti" in said and "raison" not in said

@@ -126,6 +126,9 @@ class Connector(ABC):
     # What the network cannot do that a user would expect, and why, in plain (lazily translated) sentences:
     # shown on the channel's page and in docs/connectors.md ("Misago has no API to ban a member: ...").
     limitations: ClassVar[tuple[Any, ...]] = ()
+    # True when REJECT hands the moderator's reason to the author (Mailman mails it to the sender); the confirmation
+    # before a rejection says whether the author is told.
+    reject_tells_author: ClassVar[bool] = False
     # Set when a channel follows chosen places on the network (rooms, lists): the channel page lists them with
     # ``list_targets`` under this heading and keeps the chosen ids in ``config["targets"]``.
     targets_label: ClassVar[Any] = None

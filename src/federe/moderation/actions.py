@@ -53,6 +53,11 @@ def _connector_class(network: str) -> Any:
         return None
 
 
+def rejection_tells_author(connection: Connection) -> bool:
+    cls = _connector_class(connection.network)
+    return cls is not None and bool(cls.reject_tells_author)
+
+
 def moderates(connection: Connection) -> bool:
     cls = _connector_class(connection.network)
     return cls is not None and Capability.MODERATE in cls.capabilities

@@ -24,6 +24,8 @@ def network_effect(action: str, message: Message) -> str:
         return _("%(author)s is put out of %(channel)s; they may come back.") % names
     if action == Verdict.SUSPEND:
         return _("%(author)s's account is suspended on %(channel)s: they can no longer log in.") % names
-    if action == Verdict.REJECT:
+    if action == Verdict.REJECT and actions.rejection_tells_author(message.connection):
         return _("The message is refused on %(channel)s and its author receives your reason.") % names
+    if action == Verdict.REJECT:
+        return _("The message is refused on %(channel)s; its author is not told why.") % names
     return _("The message is deleted on %(channel)s; this cannot be undone.") % names

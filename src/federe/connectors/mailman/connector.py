@@ -88,6 +88,7 @@ class MailmanConnector(Connector):
     actions = frozenset(
         {ActionKind.APPROVE, ActionKind.REJECT, ActionKind.DELETE, ActionKind.HOLD, ActionKind.BAN, ActionKind.MUTE}
     )
+    reject_tells_author = True  # Mailman mails the reason to the sender
     limitations = (NO_ARCHIVE, NO_TAKE_BACK)
     targets_label = _lazy("Mailing lists to follow")
     setup_fields = fields.SETUP_FIELDS
