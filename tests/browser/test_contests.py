@@ -5,7 +5,8 @@ the one-file script verifies."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from federe.accounts.models import Workspace
 from federe.contests import verify_draw
 from federe.contests.models import Contest
-from federe.inbox.models import Conversation
+from federe.inbox.models import Conversation, Message
 from tests.browser.test_ui import assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,23 @@ def _busy_thread(ws: Workspace) -> Conversation:
     return max(threads, key=lambda c: c.messages.count())
 
 
+def fill_contest_form(page: Page, name: str, reply_to: Message, ends: datetime) -> None:
+    """The open "New contest" form: entries are replies to ``reply_to`` from its time until ``ends`` 23:00,
+    two winners; saved, the contest's page shows its name."""
+    opens = reply_to.posted_at.astimezone(ends.tzinfo)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_start_day").fill(opens.date().isoformat())
+    page.locator("#id_start_at").fill(opens.strftime("%H:%M"))
+    page.locator("#id_end_day").fill(ends.date().isoformat())
+    page.locator("#id_end_at").fill("23:00")
+    page.locator("#id_rule").select_option("reply")
+    page.locator("#id_reply_to").fill(str(reply_to.pk))
+    page.locator("#id_winners_count").fill("2")
+    page.locator("#id_public_source").fill("drand quicknet, first round after the end")
+    page.locator("main form button[type=submit].primary").click()
+    expect(page.locator("main h1")).to_have_text(name)
+
+
 def test_create_draw_and_open_the_certificate_without_login(
     page: Page, browser: Browser, browser_context_args, live_server, demo_data: Workspace, screenshots_dir
 ):
@@ -41,26 +59,17 @@ def test_create_draw_and_open_the_certificate_without_login(
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     thread = _busy_thread(ws)
     first = thread.messages.order_by("posted_at", "pk").first()
-    local = first.posted_at.astimezone(ZoneInfo(ws.timezone))
     tomorrow = (timezone.now() + timedelta(days=1)).astimezone(ZoneInfo(ws.timezone))
     log_in(page, base)
     page.goto(f"{base}/w/{ws.slug}/contests/")
     page.get_by_role("link", name="New contest").click()
-    page.locator("#id_name").fill("Browser contest")
-    page.locator("#id_start_day").fill(local.date().isoformat())
-    page.locator("#id_start_at").fill(local.strftime("%H:%M"))
-    page.locator("#id_end_day").fill(tomorrow.date().isoformat())
-    page.locator("#id_end_at").fill("23:00")
-    page.locator("#id_rule").select_option("reply")
-    page.locator("#id_reply_to").fill(str(first.pk))
-    page.locator("#id_winners_count").fill("2")
-    page.locator("#id_public_source").fill("drand quicknet, first round after the end")
-    page.locator("main form button[type=submit].primary").click()
-    expect(page.locator("main h1")).to_have_text("Browser contest")
+    fill_contest_form(page, "Browser contest", first, tomorrow)
     contest = Contest.objects.get(workspace=ws, name="Browser contest")
 
     page.get_by_role("button", name="Publish the commitment").click()
     _confirm(page)
+    # The page shows a commitment once the confirmed form is answered; only then is it in the database.
+    expect(page.locator("main code").first).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     expect(page.locator("main code").first).to_have_text(Contest.objects.get(pk=contest.pk).commitment)
 
     # Time passes: the contest's end arrives (the commitment keeps the rules as they were committed).

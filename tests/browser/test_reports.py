@@ -23,7 +23,7 @@ from federe.contests.models import Contest
 from federe.publishing.channels import publishing_channels
 from federe.publishing.models import Post
 from federe.reports.models import ReportTemplate
-from tests.browser.test_contests import _busy_thread, _confirm
+from tests.browser.test_contests import _busy_thread, _confirm, fill_contest_form
 from tests.browser.test_ui import assert_no_horizontal_overflow, log_in, switch_language
 
 pytestmark = pytest.mark.browser
@@ -117,20 +117,8 @@ def test_campaign_post_contest_draw_certificate_then_the_client_report_pdf(
 
     # A contest: replies to a busy thread's first message, ending tomorrow, two winners.
     thread = _busy_thread(ws)
-    first = thread.messages.order_by("posted_at", "pk").first()
-    opened = first.posted_at.astimezone(zone)
     page.goto(f"{base}/w/{ws.slug}/contests/new/")
-    page.locator("#id_name").fill("Winter basket")
-    page.locator("#id_start_day").fill(opened.date().isoformat())
-    page.locator("#id_start_at").fill(opened.strftime("%H:%M"))
-    page.locator("#id_end_day").fill(tomorrow.date().isoformat())
-    page.locator("#id_end_at").fill("23:00")
-    page.locator("#id_rule").select_option("reply")
-    page.locator("#id_reply_to").fill(str(first.pk))
-    page.locator("#id_winners_count").fill("2")
-    page.locator("#id_public_source").fill("drand quicknet, first round after the end")
-    page.locator("main form button[type=submit].primary").click()
-    expect(page.locator("main h1")).to_have_text("Winter basket")
+    fill_contest_form(page, "Winter basket", thread.messages.order_by("posted_at", "pk").first(), tomorrow)
     contest = Contest.objects.get(workspace=ws, name="Winter basket")
 
     # The campaign grouping both, from a week ago to a month ahead.
