@@ -10,7 +10,17 @@ from federe.connectors import registry
 from federe.people.models import Person
 
 # Product names read the same in every language.
-PROPER_NAMES = {"WordPress", "Discourse", "Bluesky"}
+PROPER_NAMES = {
+    "WordPress",
+    "Discourse",
+    "Bluesky",
+    "Discord",
+    "Facebook",
+    "Instagram",
+    "Telegram",
+    "X (Twitter)",
+    "YouTube",
+}
 
 
 def test_every_connector_has_a_french_name():

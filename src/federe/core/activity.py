@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 DETAIL_LABELS: dict[str, Any] = {
     "action": gettext_lazy("action"),
     "active": gettext_lazy("switched on"),
+    "recipients": gettext_lazy("recipients"),
+    "revoked": gettext_lazy("share link withdrawn"),
     "anyway": gettext_lazy("switched on anyway"),
     "examined": gettext_lazy("recent messages examined"),
     "matched": gettext_lazy("of which matched"),
@@ -87,6 +89,7 @@ DETAIL_LABELS: dict[str, Any] = {
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {
     "absorbed",
+    "registration",  # an event registration's id
     "backfill_reason",  # a deep-tier backfill's cause, as a code: the models page says it in words
     "deep_model",  # the deep tier's model version, as stored with each refined message
     "actions",

@@ -76,7 +76,7 @@ def map_comment(raw: Any, post: str, title: str) -> Item | MalformedItem:
 @register
 class LinkedInConnector(Connector):
     key = "linkedin"
-    label = "LinkedIn Pages"
+    label = _lazy("LinkedIn Pages")
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.READ, Capability.REPLY, Capability.MODERATE, Capability.PUBLISH}
     )
