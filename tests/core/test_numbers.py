@@ -3,13 +3,13 @@ in French; in sentences, tables and the charts' labels."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 
-from federe.core.charts import bar_chart
+from federe.core.charts import CHAR_WIDTH, bar_chart, category_chart
 from federe.listening.charts import voice_chart
 
 NNBSP = "\u202f"
@@ -47,3 +47,22 @@ def test_chart_days_are_written_as_the_reader_writes_them(lang, day):
     with translation.override(lang):
         svg = render_to_string("core/_barchart.html", {"chart": bar_chart([(date(2026, 12, 1), 1)], title="t")})
     assert day in svg
+
+
+def test_a_label_longer_than_its_bar_is_cut_with_an_ellipsis_and_kept_whole_in_the_title():
+    names = ["Problème avec la boutique de Lyon", "Avis", *(f"Atelier dégustation {n}" for n in range(8))]
+    chart = category_chart([(name, 3) for name in names], title="t", width=480)
+    shown = [bar.short_label for bar in chart.bars]
+    assert (
+        shown[1] == "Avis" and shown[0].endswith("…") and "Problème avec la boutique de Lyon".startswith(shown[0][:-1])
+    )
+    assert all(len(label) * CHAR_WIDTH <= 48 for label in shown)  # ten bars in 480: 48 each
+    svg = render_to_string("core/_barchart.html", {"chart": chart})
+    assert "<title>Problème avec la boutique de Lyon: 3</title>" in svg and f">{shown[0]}</text>" in svg
+
+
+def test_day_labels_use_the_room_of_the_unlabelled_days_and_stay_whole():
+    days = [(date(2026, 11, 1) + timedelta(days=n), n) for n in range(30)]
+    with translation.override("fr"):
+        chart = bar_chart(days, title="t")
+    assert [bar.short_label for bar in chart.bars if bar.show_label][-1] == "30 nov"

@@ -8,6 +8,17 @@ from datetime import date
 
 from django.utils.formats import date_format
 
+# About how wide one character of a label is, in the chart's units (labels are 10 to 11 px).
+CHAR_WIDTH = 6.2
+
+
+def fitted(label: str, room: float) -> str:
+    """The label cut to the room under its bar, with an ellipsis; the whole label stays in the bar's title."""
+    fits = int(room // CHAR_WIDTH)
+    if len(label) <= fits:
+        return label
+    return label[: max(fits - 1, 1)].rstrip() + "…" if fits >= 2 else ""
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -18,6 +29,7 @@ class Bar:
     value: int
     label: str
     show_label: bool
+    short_label: str = ""  # what fits under the bar
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,8 @@ def bar_chart(points: Sequence[tuple[date, int]], *, title: str, width: int = 64
     step = max(1, len(points) // 7)
     labelled = [(date_format(day, "MONTH_DAY_FORMAT"), value) for day, value in points]
     shown = [(len(points) - 1 - index) % step == 0 for index in range(len(points))]
-    return category_chart(labelled, title=title, width=width, height=height, shown=shown)
+    room = width / max(len(points), 1) * step  # a day's label may use the room of the unlabelled days beside it
+    return category_chart(labelled, title=title, width=width, height=height, shown=shown, label_room=room)
 
 
 def category_chart(
@@ -45,6 +58,7 @@ def category_chart(
     width: int = 480,
     height: int = 180,
     shown: Sequence[bool] | None = None,
+    label_room: float | None = None,
 ) -> BarChart:
     """One bar per labelled value; ``shown`` says which labels to print (all by default)."""
     top, bottom = 18.0, 26.0
@@ -63,6 +77,7 @@ def category_chart(
                 value=value,
                 label=label,
                 show_label=shown[index] if shown is not None else True,
+                short_label=fitted(label, label_room or slot * 0.95),
             )
         )
     return BarChart(width=width, height=height, bars=bars, max_value=peak, baseline=top + plot_height, title=title)
