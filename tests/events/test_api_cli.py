@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -100,3 +100,14 @@ def test_the_command_creates_lists_and_checks_in(owner, workspace):
     assert "Ana is checked in." in out.getvalue() and "checked in: 1" in out.getvalue()
     with pytest.raises(CommandError, match="Say where"):
         call_command("events", *args, "--start", start, "--end", end, stdout=out)
+
+
+def test_an_offset_postgresql_cannot_store_is_kept_as_the_same_instant_in_utc(client, owner, workspace):
+    """Python takes offsets up to 24 h, PostgreSQL up to 15:59: "+16:00" was a 500 there (found by the fuzzer)."""
+    call = _api(client, owner, workspace)
+    created = call("post", "/events", _body(starts_at="2031-01-01T20:00:00+16:00", ends_at="2031-01-02T00:00:00Z"))
+    assert created.status_code == 201, created.content
+    event = Event.objects.get(pk=created.json()["id"])
+    assert event.starts_at == datetime(2031, 1, 1, 4, 0, tzinfo=UTC)
+    beyond = call("post", "/events", _body(starts_at="0001-01-01T00:00:00+01:00"))
+    assert beyond.status_code == 422 and beyond.json()["error"]["field"] == "starts_at"  # no UTC instant: refused

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ninja import Field, Header, Router, Schema
 
-from federe.api.v1.schemas import Id
+from federe.api.v1.schemas import Id, Moment
 from federe.contests import announce, queries, services
 from federe.contests.models import Contest, Entry
 from federe.contests.words import entry_status
@@ -27,8 +27,8 @@ class QuestionIn(Schema):
 
 class ContestIn(Schema):
     name: str = Field(..., max_length=120)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     rule: RuleName = "hashtag"
     term: str = Field("", max_length=100)
     reply_to_id: Id | None = None

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Header, Router, Schema
 
-from federe.api.v1.schemas import Id
+from federe.api.v1.schemas import Id, Moment
 from federe.core.requests import ApiRequest
 from federe.events import queries, services
 from federe.events.models import Event, Registration
@@ -19,8 +19,8 @@ router = Router()
 class EventIn(Schema):
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=10_000)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     online: bool = False
     place: str = Field("", max_length=300)
     link: str = Field("", max_length=500)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from federe.core.params import MAX_ID
 
@@ -12,6 +13,21 @@ from federe.core.params import MAX_ID
 MAX_OFFSET = 1_000_000_000
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """An aware moment as the same instant in UTC (PostgreSQL refuses offsets past 15:59, Python takes 24 h); a naive
+    one is left for the workspace's clock. A moment that has no UTC instant (year 1 at +01:00) is refused."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("this date and time is out of range") from exc
+
+
+# A date and time from a client (ISO 8601).
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class WorkspaceOut(Schema):
