@@ -65,7 +65,10 @@ def test_overdue_is_highlighted_and_time_left_shown(
     clocks = page.locator("#thread .sla-clocks")
     expect(clocks.locator("[data-sla-target=first_response]")).to_contain_text("1 h 50 min left")
     expect(clocks.locator("[data-sla-target=resolution]")).to_contain_text("9 h 50 min left")
-    page.locator("#thread select[name=priority]").select_option("urgent")
+    # The choice is posted at once (htmx); its answer is awaited before the test writes to the database, which on
+    # SQLite would otherwise find the table locked by the live server's request.
+    with page.expect_response(lambda answer: "/priority/" in answer.url and answer.request.method == "POST"):
+        page.locator("#thread select[name=priority]").select_option("urgent")
     expect(page.locator("#thread select[name=priority]")).to_have_value("urgent")
     assert_no_horizontal_overflow(page, "thread with SLA")
     page.screenshot(path=str(screenshots_dir / f"sla-thread-en-{width}.png"))
