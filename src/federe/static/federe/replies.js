@@ -101,6 +101,17 @@
     if (event.target.closest("[data-saved-reply-cancel]")) { close(); p.box.focus(); }
   });
 
+  // A search answer that comes back after Escape, or for a word no longer being typed, is dropped: it would
+  // open the panel again with a stale list.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var p = parts();
+    if (!p || event.detail.target !== p.panel || !event.detail.xhr) return;
+    var answered = new URL(event.detail.xhr.responseURL || location.href, location.href);
+    var searches = new URL(p.picker.dataset.savedReplies, location.href);
+    if (answered.pathname !== searches.pathname) return; // an inserted reply or its questions, not a search
+    if (!slash || answered.searchParams.get("q") !== slash.search) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var p = parts();
     if (!p || event.detail.target !== p.panel) return;
