@@ -161,6 +161,36 @@ def test_a_message_that_breaks_the_tier_three_times_keeps_its_fast_scores_and_sa
     assert message.nlp["deep"] == {"not_scored": "error"} and message.toxicity_score is not None
 
 
+def test_a_batch_that_lost_a_deadlock_is_stored_on_the_next_try_without_counting_an_attempt(
+    connection, deep_on, monkeypatch, caplog
+):
+    """Another worker's page (a wave's members re-scored) and this batch updated the same messages in another order:
+    PostgreSQL aborted the batch's transaction. It is stored again at once, quietly, not counted as a failure."""
+    import psycopg
+    from django.db import OperationalError
+
+    from federe.core import db
+
+    sync(connection, [item(1, "Thanks, lovely coffee")])
+    real, tries = scoring._store, []
+
+    def loses_once(*args):
+        tries.append(1)
+        upgraded = real(*args)
+        if len(tries) == 1:
+            error = OperationalError("deadlock detected")
+            error.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+            raise error
+        return upgraded
+
+    monkeypatch.setattr(scoring, "_store", loses_once)
+    monkeypatch.setattr(db, "PAUSE", 0)
+    assert scoring.run_batch(Scorer()).refined == 1
+    assert len(tries) == 2 and not DeepPending.objects.exists()
+    assert Message.objects.get().nlp["tier"] == "deep"
+    assert "the deep tier failed" not in caplog.text
+
+
 # ---------------------------------------------------------------------------------------------- upgrade in place
 
 

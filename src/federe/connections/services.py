@@ -26,7 +26,7 @@ from federe.connections.runtime import connected
 from federe.connectors import registry
 from federe.connectors.errors import ConnectorError, RateLimited, Unauthorized
 from federe.connectors.types import Batch, MalformedItem
-from federe.core import audit
+from federe.core import audit, db
 from federe.inbox.ingest import IngestStats, ingest_page
 from federe.inbox.store import storable
 
@@ -177,14 +177,19 @@ class SyncOutcome:
 
 
 def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
-    """The page goes through the ingest pipeline (inbox.ingest) in one transaction with the cursor after it."""
-    with transaction.atomic():
+    """The page goes through the ingest pipeline (inbox.ingest) in one transaction with the cursor after it; a
+    transaction that lost a deadlock to another worker's is run again (``core.db.retried``)."""
+
+    def store() -> IngestStats:
         stats = ingest_page(connection, batch.items)
-        connection.cursor = batch.cursor
         # The lease is renewed with each stored page: a long sync that makes progress is not taken for a dead one.
         Connection.objects.filter(pk=connection.pk).update(
             cursor=batch.cursor, lease_expires_at=_lease_from(timezone.now())
         )
+        return stats
+
+    stats = db.retried(store)
+    connection.cursor = batch.cursor
     run.pages += 1
     run.fetched += len(batch.items) + len(batch.malformed)
     run.stored += stats.stored

@@ -20,6 +20,7 @@ from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from federe.core import db
 from federe.inbox import services as inbox
 from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
@@ -53,21 +54,6 @@ def _shared_score(mean_logit: float, size: int, authors: int) -> tuple[float, fl
     return 1 / (1 + math.exp(-(mean_logit + bonus))), bonus
 
 
-#: Advisory-lock namespace for wave detection (PostgreSQL); an arbitrary constant of Fédère's.
-_LOCK_NAMESPACE = 0x57AE
-
-
-def _lock_workspace(workspace_id: int) -> None:
-    """One wave detection at a time per workspace, until the page's transaction ends.
-
-    Two workers syncing two channels of one workspace would otherwise update the same waves in different orders
-    (a deadlock), or miss each other's near-duplicates. SQLite already runs one write transaction at a time.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, workspace_id])
-
-
 class _Groups:
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
@@ -98,7 +84,7 @@ def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
     page = _signed(messages)
     if not page.signatures:
         return set()
-    _lock_workspace(workspace_id)
+    db.lock_workspace(workspace_id)  # one detection at a time per workspace, until the page commits
     earlier = _latest_in_bands(workspace_id, list(page.by_band))
     _insert_bands(workspace_id, page.band_rows)
     for band, ids in earlier.items():

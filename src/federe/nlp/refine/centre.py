@@ -26,12 +26,16 @@ def add(workspace_id: int, vectors: Any, languages: Sequence[str]) -> None:
     for language in sorted(set(languages)):
         rows = vectors[[i for i, lang in enumerate(languages) if lang == language]]
         total = rows.astype(np.float64).sum(axis=0)
-        centre = LanguageCentre.objects.select_for_update().filter(workspace_id=workspace_id, language=language).first()
-        if centre is None:
-            LanguageCentre.objects.create(
-                workspace_id=workspace_id, language=language, count=len(rows), total=total.tobytes()
-            )
-            continue
+        # The row is made if missing (a concurrent batch may make it first: no error), then locked and added to.
+        LanguageCentre.objects.bulk_create(
+            [
+                LanguageCentre(
+                    workspace_id=workspace_id, language=language, count=0, total=np.zeros_like(total).tobytes()
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        centre = LanguageCentre.objects.select_for_update().get(workspace_id=workspace_id, language=language)
         centre.total = (np.frombuffer(bytes(centre.total), dtype=np.float64) + total).tobytes()
         centre.count += len(rows)
         centre.save(update_fields=["total", "count", "updated_at"])

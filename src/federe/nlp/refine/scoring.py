@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from federe.core import db
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
 from federe.moderation.refined import after_refined
@@ -67,7 +67,12 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
         fast_spam = [_fast_spam(scorable[i]) for i in rows]
         scores = scorer.score(vectors[rows], languages, centre.current(workspace_id), fast_spam)
         refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
-    with transaction.atomic():
+
+    def store() -> list[Message]:
+        # A page being stored may re-score a wave's members, some of them ours: each workspace's lock comes first,
+        # in one order, so the two wait for each other instead of deadlocking (and a lost try is run again).
+        for workspace_id in sorted(per_workspace):
+            db.lock_workspace(workspace_id)
         mine = queue.finish(token, [c.pending_id for c in claimed])
         kept = [m for m in scorable if by_id[m.pk].pending_id in mine]
         for workspace_id, rows in per_workspace.items():
@@ -79,6 +84,9 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
         for workspace_id in {m.workspace_id for m in live}:
             after_refined(workspace_id, [m for m in live if m.workspace_id == workspace_id])
         _count_backfills([by_id[m.pk] for m in messages if by_id[m.pk].pending_id in mine])
+        return upgraded
+
+    upgraded = db.retried(store)
     now = time.time()
     latencies = tuple(now - by_id[m.pk].queued_at.timestamp() for m in upgraded if by_id[m.pk].live)  # type: ignore[attr-defined]
     return Batch(claimed=len(claimed), refined=len(upgraded), latencies=latencies)
