@@ -28,7 +28,7 @@ from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
 from federe.connectors.facebook.client import PageClient
-from federe.connectors.facebook.graph import TIMEOUT_SECONDS, GraphClient, graph_id, message_of, same_text
+from federe.connectors.facebook.graph import client_for, graph_id, message_of, same_text
 from federe.connectors.facebook.mapping import UNKNOWN
 from federe.connectors.facebook.reading import Reader
 from federe.connectors.registry import register
@@ -120,14 +120,15 @@ class FacebookConnector(Connector):
     def page(self) -> PageClient:
         """Built on first use, so that a missing Page id or token is reported as a connector error."""
         if self._page is None:
-            page_id = graph_id(self.config.get("page_id"))
-            if not page_id:
-                raise Permanent(_("This channel has no Facebook Page id: set it in the channel's settings."))
-            token = str(self.credentials.get("page_access_token") or "").strip()
-            if not token:
-                raise Unauthorized(_("This channel has no Facebook Page access token: paste one."))
-            timeout = int_setting(self.config, "timeout", TIMEOUT_SECONDS, 1, 60)
-            self._page = PageClient(GraphClient(token, network=NETWORK, timeout=timeout), page_id)
+            graph, page_id = client_for(
+                self.config,
+                self.credentials,
+                network=NETWORK,
+                id_key="page_id",
+                no_id=_("This channel has no Facebook Page id: set it in the channel's settings."),
+                no_token=_("This channel has no Facebook Page access token: paste one."),
+            )
+            self._page = PageClient(graph, page_id)
         return self._page
 
     def check(self) -> None:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connectors import http
 from federe.connectors.errors import ConnectorError, Permanent, RateLimited, Transient, Unauthorized
 from federe.connectors.types import Cursor, OutgoingPost
-from federe.connectors.values import parse_utc
+from federe.connectors.values import int_setting, parse_utc
 from federe.core import netsafe
 from federe.core.html import html_to_text, sanitize_html
 
@@ -175,6 +175,21 @@ class GraphClient:
         if not isinstance(found, dict):
             raise http.NotJson(str(NOT_AN_OBJECT) % {"network": self.network})
         return found
+
+
+def client_for(
+    config: dict[str, Any], credentials: dict[str, Any], *, network: str, id_key: str, no_id: str, no_token: str
+) -> tuple[GraphClient, str]:
+    """The Graph client and the object id (a Page's, an Instagram account's) of a channel's settings and Page token;
+    a missing id or token is a connector error, said in ``no_id`` or ``no_token``."""
+    object_id = graph_id(config.get(id_key))
+    if not object_id:
+        raise Permanent(no_id)
+    token = str(credentials.get("page_access_token") or "").strip()
+    if not token:
+        raise Unauthorized(no_token)
+    timeout = int_setting(config, "timeout", TIMEOUT_SECONDS, 1, 60)
+    return GraphClient(token, network=network, timeout=timeout), object_id
 
 
 def graph_id(value: Any) -> str:

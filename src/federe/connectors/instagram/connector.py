@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from federe.connectors.base import Connector, SetupField, SetupStep
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent, Unauthorized
-from federe.connectors.facebook.graph import TIMEOUT_SECONDS, GraphClient, graph_id, message_of, same_text
+from federe.connectors.facebook.graph import client_for, graph_id, message_of, same_text
 from federe.connectors.instagram.client import AccountClient
 from federe.connectors.instagram.mapping import replies_of
 from federe.connectors.instagram.reading import Reader
@@ -127,14 +127,15 @@ class InstagramConnector(Connector):
     def account(self) -> AccountClient:
         """Built on first use, so that a missing account id or token is reported as a connector error."""
         if self._account is None:
-            ig_user_id = graph_id(self.config.get("ig_user_id"))
-            if not ig_user_id:
-                raise Permanent(_("This channel has no Instagram account id: set it in the channel's settings."))
-            token = str(self.credentials.get("page_access_token") or "").strip()
-            if not token:
-                raise Unauthorized(_("This channel has no Page access token for Instagram: paste one."))
-            timeout = int_setting(self.config, "timeout", TIMEOUT_SECONDS, 1, 60)
-            self._account = AccountClient(GraphClient(token, network=NETWORK, timeout=timeout), ig_user_id)
+            graph, ig_user_id = client_for(
+                self.config,
+                self.credentials,
+                network=NETWORK,
+                id_key="ig_user_id",
+                no_id=_("This channel has no Instagram account id: set it in the channel's settings."),
+                no_token=_("This channel has no Page access token for Instagram: paste one."),
+            )
+            self._account = AccountClient(graph, ig_user_id)
         return self._account
 
     def check(self) -> None:
