@@ -174,6 +174,12 @@ def test_blocking_and_unblocking_a_person(page):
     assert ("POST", "blocked", {"user": "7710003"}) in page.sent
 
 
+def test_a_target_that_is_no_graph_id_is_named_plainly(page):
+    with pytest.raises(Permanent) as refused:
+        _act(ActionKind.DELETE, target="not/an id")
+    assert refused.value.message == "“not/an id” is not a Facebook comment."  # the value, not Python's repr
+
+
 def test_an_unnamed_author_cannot_be_blocked(page):
     with pytest.raises(Permanent):
         _act(ActionKind.BAN, target="2000_3000", author="unknown")

@@ -95,6 +95,16 @@ def test_a_bot_removed_from_the_group_cannot_delete():
     assert "administrator" in refused.value.message
 
 
+def test_a_refusal_names_what_was_asked_in_words_not_the_api_method():
+    from django.utils import translation
+
+    for language, words in (("en", "Telegram refused to delete the message"), ("fr", "supprimer le message")):
+        bot = _failing("error_403.json", "deleteMessage")
+        with translation.override(language), bot.serve(), pytest.raises(Permanent) as refused:
+            build().act(ModerationAction(ActionKind.DELETE, external_id=f"{GROUP}:4401"))
+        assert words in refused.value.message and "deleteMessage" not in refused.value.message
+
+
 def test_deleting_a_message_already_gone_is_done():
     bot = _failing("error_400_delete.json", "deleteMessage")
     with bot.serve():

@@ -150,7 +150,7 @@ class FacebookConnector(Connector):
     def reply(self, reply: OutgoingReply) -> PublishResult:
         parent = graph_id(reply.parent_id) or graph_id(reply.thread_id)
         if not parent:
-            raise Permanent(_("%(value)s is not a Facebook post or comment.") % {"value": repr(reply.parent_id)[:40]})
+            raise Permanent(_("“%(value)s” is not a Facebook post or comment.") % {"value": str(reply.parent_id)[:40]})
         text = html_to_text(sanitize_html(reply.body_html)).strip()
         for comment in self.page.latest_comments(parent) if reply.retry_since else []:
             author = comment.get("from") if isinstance(comment.get("from"), dict) else {}
@@ -191,7 +191,7 @@ class FacebookConnector(Connector):
             return self._block(action, action.kind == ActionKind.BAN)
         object_id = graph_id(action.external_id)
         if not object_id:
-            raise Permanent(_("%(value)s is not a Facebook comment.") % {"value": repr(action.external_id)[:40]})
+            raise Permanent(_("“%(value)s” is not a Facebook comment.") % {"value": str(action.external_id)[:40]})
         if action.kind == ActionKind.DELETE:
             return self._delete(object_id)
         hide = action.kind == ActionKind.REMOVE

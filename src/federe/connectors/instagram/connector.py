@@ -159,7 +159,7 @@ class InstagramConnector(Connector):
     def reply(self, reply: OutgoingReply) -> PublishResult:
         media_id, parent = graph_id(reply.thread_id), graph_id(reply.parent_id)
         if not media_id:
-            raise Permanent(_("%(value)s is not an Instagram media.") % {"value": repr(reply.thread_id)[:40]})
+            raise Permanent(_("“%(value)s” is not an Instagram media.") % {"value": str(reply.thread_id)[:40]})
         text = html_to_text(sanitize_html(reply.body_html)).strip()
         mine = self._own_comment(media_id, parent, text, reply.retry_since) if reply.retry_since else None
         if mine is not None:
@@ -230,7 +230,7 @@ class InstagramConnector(Connector):
     def act(self, action: ModerationAction) -> ActionResult:
         comment_id = graph_id(action.external_id)
         if not comment_id:
-            raise Permanent(_("%(value)s is not an Instagram comment.") % {"value": repr(action.external_id)[:40]})
+            raise Permanent(_("“%(value)s” is not an Instagram comment.") % {"value": str(action.external_id)[:40]})
         if action.kind == ActionKind.DELETE:
             try:
                 self.account.state(comment_id)

@@ -37,13 +37,13 @@ TOKEN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,100}$")
 ALLOWED_UPDATES = ("message", "channel_post")
 
 NOT_JSON = _lazy("Telegram answered with something that is not JSON (HTTP %(status)s, %(kind)s).")
-BAD_ANSWER = _lazy("Telegram answered %(method)s without its result.")
+BAD_ANSWER = _lazy("Telegram's answer, when asked %(action)s, had no result.")
 REFUSED_TOKEN = _lazy(
     "Telegram refused the bot token (HTTP %(status)s: %(detail)s): it is wrong or was revoked. Get the bot's"
     " current token from @BotFather (/token) and paste it again."
 )
 FORBIDDEN = _lazy(
-    "Telegram refused %(method)s (HTTP %(status)s: %(detail)s): the bot is not in that chat or lacks the right"
+    "Telegram refused %(action)s (HTTP %(status)s: %(detail)s): the bot is not in that chat or lacks the right"
     " (make it an administrator of the group, with the rights this needs)."
 )
 CONFLICT = _lazy(
@@ -51,8 +51,21 @@ CONFLICT = _lazy(
     " program reads its updates. Fédère needs the bot for itself: remove the webhook or use another bot."
 )
 SLOW_DOWN = _lazy("Telegram asked us to slow down (HTTP 429: %(detail)s); we will try again later.")
-BAD_REQUEST = _lazy("Telegram refused %(method)s (HTTP %(status)s: %(detail)s).")
+BAD_REQUEST = _lazy("Telegram refused %(action)s (HTTP %(status)s: %(detail)s).")
 SERVER_ERROR = _lazy("Telegram had an internal error (HTTP %(status)s); we will try again.")
+
+#: What each method asks, in words (a refusal names it; the method's name means nothing to a community manager).
+ACTIONS = {
+    "getMe": _lazy("to say who the bot is"),
+    "getChat": _lazy("to describe the chat"),
+    "getUpdates": _lazy("to hand over new messages"),
+    "sendMessage": _lazy("to send the message"),
+    "deleteMessage": _lazy("to delete the message"),
+    "banChatMember": _lazy("to ban the member"),
+    "unbanChatMember": _lazy("to let the member back in"),
+    "restrictChatMember": _lazy("to silence the member"),
+}
+KICK = _lazy("to remove the member from the group")
 
 
 class TelegramError(Permanent):
@@ -105,7 +118,7 @@ class TelegramClient:
         data = {"offset": offset, "limit": limit, "timeout": 0, "allowed_updates": list(ALLOWED_UPDATES)}
         found = self.call("getUpdates", {k: v for k, v in data.items() if v is not None})
         if not isinstance(found, list):
-            raise http.NotJson(str(BAD_ANSWER) % {"method": "getUpdates"})
+            raise http.NotJson(str(BAD_ANSWER) % {"action": ACTIONS["getUpdates"]})
         return found
 
     # -- writing --------------------------------------------------------------------------------------------
@@ -133,7 +146,7 @@ class TelegramClient:
     def kick(self, chat: str, user_id: int) -> None:
         """unbanChatMember without ``only_if_banned``: the docs say it removes a member who is in the group, who
         may then join again (Telegram's own kick)."""
-        self.call("unbanChatMember", {"chat_id": chat, "user_id": user_id})
+        self.call("unbanChatMember", {"chat_id": chat, "user_id": user_id}, action=str(KICK))
 
     def restrict(self, chat: str, user_id: int, until: int) -> None:
         """restrictChatMember: no sending of any kind until ``until`` (a Unix time; supergroups only)."""
@@ -157,11 +170,13 @@ class TelegramClient:
     def _object(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
         found = self.call(method, data)
         if not isinstance(found, dict):
-            raise http.NotJson(str(BAD_ANSWER) % {"method": method})
+            raise http.NotJson(str(BAD_ANSWER) % {"action": ACTIONS[method]})
         return found
 
-    def call(self, method: str, data: dict[str, Any]) -> Any:
-        """POST the method; its ``result`` when ``ok``, else the error Telegram's answer calls for."""
+    def call(self, method: str, data: dict[str, Any], *, action: str = "") -> Any:
+        """POST the method; its ``result`` when ``ok``, else the error Telegram's answer calls for, naming
+        ``action`` (what was asked, in words; the method's own by default)."""
+        action = action or str(ACTIONS[method])
         try:
             answer = http.request(
                 "POST",
@@ -175,10 +190,10 @@ class TelegramClient:
         except ConnectorError as exc:
             raise self._scrubbed(exc) from None
         if answer.status >= 300:
-            raise self._error_for(method, answer)
+            raise self._error_for(action, answer)
         found = http.json_of(answer, site=SITE, words=NOT_JSON)
         if not isinstance(found, dict) or found.get("ok") is not True or "result" not in found:
-            raise http.NotJson(str(BAD_ANSWER) % {"method": method})
+            raise http.NotJson(str(BAD_ANSWER) % {"action": action})
         return found["result"]
 
     def _scrubbed(self, exc: ConnectorError) -> ConnectorError:
@@ -187,10 +202,10 @@ class TelegramClient:
         exc.args = tuple(str(arg).replace(self._token, "…") for arg in exc.args)
         return exc
 
-    def _error_for(self, method: str, answer: http.Answer) -> ConnectorError:
+    def _error_for(self, action: str, answer: http.Answer) -> ConnectorError:
         description, wait = _telegram_error(answer.body)
         description = description.replace(self._token, "…")
-        values = {"method": method, "status": answer.status, "detail": description or "-"}
+        values = {"action": action, "status": answer.status, "detail": description or "-"}
         status = answer.status
         if status in (401, 404):  # an unknown token: 401; a token that is no token: 404 (our methods all exist)
             return Unauthorized(str(REFUSED_TOKEN) % values, status=status)
