@@ -111,3 +111,17 @@ def test_an_offset_postgresql_cannot_store_is_kept_as_the_same_instant_in_utc(cl
     assert event.starts_at == datetime(2031, 1, 1, 4, 0, tzinfo=UTC)
     beyond = call("post", "/events", _body(starts_at="0001-01-01T00:00:00+01:00"))
     assert beyond.status_code == 422 and beyond.json()["error"]["field"] == "starts_at"  # no UTC instant: refused
+
+
+def test_a_time_without_its_utc_offset_is_refused_in_words(client, owner, workspace):
+    """A naive time has no instant (whose clock?): mixed with an aware one it was a 500, alone it was stored on the
+    server's clock. It is a 422 naming the field."""
+    call = _api(client, owner, workspace)
+    for body in (
+        _body(starts_at="2031-01-01T10:00:00", ends_at="2031-01-01T12:00:00+00:00"),
+        _body(starts_at="2031-01-01T10:00:00", ends_at="2031-01-01T12:00:00"),
+    ):
+        refused = call("post", "/events", body)
+        assert refused.status_code == 422 and refused.json()["error"]["field"] == "starts_at"
+        assert "UTC offset" in refused.json()["error"]["message"]
+    assert not Event.objects.exists()

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from federe.api.v1.schemas import MOMENT_OUT_OF_RANGE, NAIVE_MOMENT
 from federe.inbox.services import ReplyAlreadySent
 
 
@@ -51,6 +52,10 @@ def _message_of(error: dict[str, Any]) -> str:
         return _("This number must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
     if kind in ("less_than_equal", "less_than"):
         return _("This number must be at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == NAIVE_MOMENT:
+        return _("Give the date and time with its UTC offset, for example 2031-01-01T10:00:00+01:00 or …Z.")
+    if kind == MOMENT_OUT_OF_RANGE:
+        return _("This date is out of range.")
     if kind == "string_too_long":
         limit = int(ctx.get("max_length") or 0)
         return ngettext(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from federe.core.params import MAX_ID
 
@@ -15,18 +16,22 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
+#: Pydantic error types of ``Moment``, put in words by ``errors._message_of``.
+NAIVE_MOMENT, MOMENT_OUT_OF_RANGE = "naive_moment", "moment_out_of_range"
+
+
 def _in_utc(moment: datetime) -> datetime:
-    """An aware moment as the same instant in UTC (PostgreSQL refuses offsets past 15:59, Python takes 24 h); a naive
-    one is left for the workspace's clock. A moment that has no UTC instant (year 1 at +01:00) is refused."""
-    if moment.tzinfo is None:
-        return moment
+    """An aware moment as the same instant in UTC (PostgreSQL refuses offsets past 15:59, Python takes 24 h). A
+    naive one is refused: whose clock would it be on? A moment with no UTC instant (year 1 at +01:00) too."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise PydanticCustomError(NAIVE_MOMENT, "a date and time without its UTC offset")
     try:
         return moment.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError("this date and time is out of range") from exc
+        raise PydanticCustomError(MOMENT_OUT_OF_RANGE, "a date and time out of range") from exc
 
 
-# A date and time from a client (ISO 8601).
+# A date and time from a client (ISO 8601 with its UTC offset, as RFC 3339 asks).
 Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 
