@@ -63,6 +63,22 @@ def _failing(method: str, path: str, fixture: str, headers: dict[str, str] | Non
     return server
 
 
+def test_a_chosen_channel_that_is_gone_is_said_and_the_others_are_still_read():
+    server = _failing("GET", f"/channels/{NEWS}/messages", "error_404_channel.json")
+    with server.serve():
+        batch = build(targets=[SUPPORT, NEWS]).fetch(None)
+    assert len(batch.items) == 4 and batch.cursor["channels"] == {SUPPORT: "1180000000000001005"}
+    (warning,) = batch.malformed
+    assert "#news" in warning.reason and "Unknown Channel" in warning.reason
+
+
+def test_a_channel_the_bot_may_not_read_is_passed_over_when_none_was_chosen():
+    server = _failing("GET", f"/channels/{NEWS}/messages", "error_403.json")
+    with server.serve():
+        batch = build(targets=[]).fetch(None)
+    assert len(batch.items) == 4 and batch.malformed == []
+
+
 def test_a_rate_limit_waits_as_the_body_says():
     headers = {"Retry-After": "2", "X-RateLimit-Reset-After": "1.337", "X-RateLimit-Reset": "1796472000.337"}
     server = _failing(

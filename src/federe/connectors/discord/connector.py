@@ -166,13 +166,16 @@ class DiscordConnector(Connector):
                     targets.append(Target(id=channel_id, name=f"#{channel.get('name') or channel_id}", detail=detail))
         return targets
 
+    def _chosen(self) -> list[str]:
+        """The channels chosen in the channel's settings (none: every text channel is read)."""
+        chosen = self.config.get("targets")
+        return [c for c in (mapping.snowflake(t) for t in chosen) if c] if isinstance(chosen, list) else []
+
     def _channels(self) -> dict[str, str]:
         """The channels to read (the chosen ones, else every text channel), with their names."""
         names = {target.id: target.name for target in self.list_targets()}
-        chosen = self.config.get("targets")
-        if isinstance(chosen, list) and chosen:
-            return {c: names.get(c, f"#{c}") for c in (mapping.snowflake(t) for t in chosen) if c}
-        return names
+        chosen = self._chosen()
+        return {c: names.get(c, f"#{c}") for c in chosen} if chosen else names
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -185,9 +188,16 @@ class DiscordConnector(Connector):
         malformed: list[MalformedItem] = []
         has_more = False
         backfill = int_setting(self.config, "backfill", 50, 1, PAGE_SIZE)
+        chosen = self._chosen()
         for channel, name in self._channels().items():
             after = last_ids.get(channel, "")
-            page = self.client.messages(channel, after=after, limit=PAGE_SIZE if after else backfill)
+            try:
+                page = self.client.messages(channel, after=after, limit=PAGE_SIZE if after else backfill)
+            except Permanent as exc:  # one channel deleted or closed to the bot: the others are still read
+                if chosen:
+                    words = _("The channel %(name)s could not be read: %(error)s")
+                    malformed.append(MalformedItem(reason=words % {"name": name, "error": exc.message}))
+                continue  # every text channel was asked for: one the bot may not see is not an error
             has_more = has_more or (bool(after) and len(page) >= PAGE_SIZE)
             page = sorted(
                 (m for m in page if isinstance(m, dict)), key=lambda m: int(mapping.snowflake(m.get("id")) or 0)
