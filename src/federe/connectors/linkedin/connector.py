@@ -113,8 +113,8 @@ class LinkedInConnector(Connector):
             " nothing can be read."
         ),
         _lazy(
-            "Fédère reads the comments on the page's latest posts (10 by default), not replies to comments, and"
-            " shows members by their LinkedIn id, not their name."
+            "Fédère reads up to 100 comments on each of the page's latest posts (10 by default), not replies to"
+            " comments, and shows members by their LinkedIn id, not their name."
         ),
         _lazy("LinkedIn lets a page delete comments on its posts, but not hide them or ban their authors."),
         _lazy(
