@@ -130,3 +130,19 @@ def test_attendance_shows_on_the_person_s_timeline(client, owner, workspace, eve
     client.force_login(owner)
     page = client.get(f"/w/{workspace.slug}/people/{ana.person_id}/").content.decode()
     assert "Attended “Meetup”" in page
+
+
+def test_a_seat_taken_while_the_capacity_is_lowered_is_a_form_error(event, owner, monkeypatch):
+    _register(event, "Ana")
+    real_apply = services._apply
+
+    def a_seat_is_taken(target, f):  # as by a database that lets a registration in between the check and the save
+        real_apply(target, f)
+        assert seats.take(event)
+
+    monkeypatch.setattr(services, "_apply", a_seat_is_taken)
+    with pytest.raises(ValidationError) as refused:
+        services.change(event=event, fields=fields(capacity=1), by=owner)
+    assert "the capacity cannot be lower" in refused.value.message_dict["capacity"][0]
+    event.refresh_from_db()
+    assert event.capacity == 2  # nothing saved

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -109,23 +109,33 @@ def add(*, workspace: Any, fields: Fields, by: Any, client_key: str = "") -> Eve
     return event
 
 
+def _too_low(taken: int) -> ValidationError:
+    text = ngettext(
+        "%(count)d person is already registered: the capacity cannot be lower.",
+        "%(count)d people are already registered: the capacity cannot be lower.",
+        taken,
+    )
+    return ValidationError({"capacity": text % {"count": taken}})
+
+
 def change(*, event: Event, fields: Fields, by: Any) -> Event:
+    """The capacity is checked against the seats taken with the event's row locked, in the transaction that saves
+    it: a registration cannot come in between (it waits for the lock)."""
     require(by, event.workspace, Perm.PUBLISH)
     _check(fields)
-    taken = Event.objects.filter(pk=event.pk).values_list("seats_taken", flat=True).get()
-    if fields.capacity is not None and fields.capacity < taken:
-        text = ngettext(
-            "%(count)d person is already registered: the capacity cannot be lower.",
-            "%(count)d people are already registered: the capacity cannot be lower.",
-            taken,
-        )
-        raise ValidationError({"capacity": text % {"count": taken}})
-    with transaction.atomic():
-        _apply(event, fields)
-        event.save(update_fields=[*EDITABLE, "updated_at"])  # never seats_taken: the database counts it
-        seats.promote_waiting(event)
-        event.refresh_from_db(fields=["seats_taken"])
-        audit.record("event.changed", workspace=event.workspace, actor=by, target=event)
+    try:
+        with transaction.atomic():
+            taken = Event.objects.select_for_update().filter(pk=event.pk).values_list("seats_taken", flat=True).get()
+            if fields.capacity is not None and fields.capacity < taken:
+                raise _too_low(taken)
+            _apply(event, fields)
+            event.save(update_fields=[*EDITABLE, "updated_at"])  # never seats_taken: the database counts it
+            seats.promote_waiting(event)
+            event.refresh_from_db(fields=["seats_taken"])
+            audit.record("event.changed", workspace=event.workspace, actor=by, target=event)
+    except IntegrityError:  # the check constraint, should a seat be taken without the lock (a database without it)
+        event.refresh_from_db()
+        raise _too_low(event.seats_taken) from None
     return event
 
 
