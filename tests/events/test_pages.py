@@ -87,6 +87,37 @@ def test_the_public_page_is_rate_limited(workspace, owner, monkeypatch):
     assert Registration.objects.count() == 2
 
 
+def test_one_ipv6_network_cannot_fill_the_seats(workspace, owner):
+    event = services.add(workspace=workspace, fields=fields(capacity=30), by=owner)
+    url = reverse("events:register", args=[event.public_id])
+    statuses = [
+        Client().post(url, {"name": f"x{i}", "email": f"x{i}@example.org"}, REMOTE_ADDR=f"2001:db8::{i:x}").status_code
+        for i in range(40)
+    ]
+    event.refresh_from_db()
+    assert event.seats_taken < 30 and statuses[-1] == 429
+    same_64 = {"REMOTE_ADDR": "2001:db8::ffff", "HTTP_ACCEPT_LANGUAGE": "fr"}
+    refused = Client().post(url, {"name": "y", "email": "y@example.org"}, **same_64)
+    assert refused.status_code == 429 and "réseau" in refused.content.decode()
+    other = Client().post(url, {"name": "z", "email": "z@example.org"}, REMOTE_ADDR="2001:db8:0:1::1")
+    assert other.status_code == 200  # another /64: its own count
+
+
+def test_each_event_caps_the_registrations_from_one_network_per_hour(workspace, owner, monkeypatch):
+    monkeypatch.setattr(public_views, "RATE", 1000)
+    first, second = (services.add(workspace=workspace, fields=fields(capacity=None), by=owner) for _ in range(2))
+
+    def post(event, i: int) -> int:
+        url = reverse("events:register", args=[event.public_id])
+        data = {"name": f"P{i}", "email": f"p{i}@example.org"}
+        return Client().post(url, data, REMOTE_ADDR="198.51.100.9").status_code
+
+    statuses = [post(first, i) for i in range(public_views.EVENT_RATE + 1)]
+    assert statuses == [200] * public_views.EVENT_RATE + [429]
+    assert post(second, 0) == 200  # the cap is each event's
+    assert Registration.objects.filter(event=first).count() == public_views.EVENT_RATE
+
+
 def test_check_in_from_the_list(client, owner, workspace, event):
     ana = services.register_on_page(event=event, name="Ana", email="ana@example.org", consent=True).registration
     client.force_login(owner)

@@ -3,17 +3,34 @@ workers, several servers) counts together, where Django's default cache is each 
 
 One statement per request, atomic on SQLite and PostgreSQL: ``INSERT … ON CONFLICT (key) DO UPDATE`` starts a new
 window when the stored one is over, else adds one, and returns the count.
+
+``network_block`` names the block an address belongs to (an IPv6 /64, one IPv4 address), for a limit one holder of
+a whole IPv6 network cannot get around by changing addresses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
 
 from federe.core.models import RateCount
+
+
+def network_block(address: str) -> str:
+    """The block ``address`` is counted in: its IPv6 /64 (what one subscriber usually holds), or the IPv4 address
+    itself (/32, an IPv4-mapped IPv6 address too); anything that is not an address, as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 64 if ip.version == 6 else 32
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def hit(scope: str, who: str, limit: int, window: int, now: datetime | None = None) -> bool:

@@ -1,7 +1,8 @@
 """The public registration page: no account, the event's unguessable address (``Event.public_id``), in the
-visitor's language (French or English, from the browser or the language switch). Each address may post ``RATE``
-registrations per ``WINDOW`` seconds; a draft event or a wrong address is the same 404; bad input gets the form
-back with its errors (422), never a 500."""
+visitor's language (French or English, from the browser or the language switch). Each network block (an IPv6 /64,
+an IPv4 address: ``ratelimit.network_block``) may post ``RATE`` times per ``WINDOW`` seconds, and register at most
+``EVENT_RATE`` times per hour for one event, so that one network cannot fill the seats (429, in words). A draft
+event or a wrong address is the same 404; bad input gets the form back with its errors (422), never a 500."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from federe.events.forms import RegisterForm
 from federe.events.models import Event
 
 RATE, WINDOW = 20, 600
+EVENT_RATE, EVENT_WINDOW = 10, 3600
 
 
 def _page(request: HttpRequest, event: Event, form: RegisterForm, status: int, **extra: object) -> HttpResponse:
@@ -32,11 +34,14 @@ def register(request: HttpRequest, public_id: str) -> HttpResponse:
         return render(request, "events/register_dead.html", {"status": 404}, status=404)
     if request.method != "POST":
         return _page(request, event, RegisterForm(), 200)
-    if ratelimit.hit("event-register", client_address(request), RATE, WINDOW):
+    block = ratelimit.network_block(client_address(request))
+    if ratelimit.hit("event-register", block, RATE, WINDOW):
         return render(request, "events/register_dead.html", {"status": 429}, status=429)
     form = RegisterForm(request.POST)
     if not form.is_valid():
         return _page(request, event, form, 422)
+    if ratelimit.hit("event-register-seats", f"{event.pk}:{block}", EVENT_RATE, EVENT_WINDOW):
+        return render(request, "events/register_dead.html", {"status": 429, "this_event": True}, status=429)
     try:
         done = services.register_on_page(
             event=event,
