@@ -4,6 +4,7 @@ follow-up by e-mail."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,27 @@ def test_the_public_page_is_rate_limited(workspace, owner, monkeypatch):
     statuses = [Client().post(url, {"name": f"P{i}", "email": f"p{i}@example.org"}).status_code for i in range(3)]
     assert statuses == [200, 200, 429]
     assert Registration.objects.count() == 2
+
+
+def _answer(response) -> str:
+    assert response.status_code == 200
+    return re.search(r'id="registered">(.*?)</p>', response.content.decode(), re.S).group(1)
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_was_registered(workspace, owner):
+    event = services.add(workspace=workspace, fields=fields(capacity=2, title="Apéro"), by=owner)
+    url = reverse("events:register", args=[event.public_id])
+
+    def post(name: str, address: str) -> str:
+        return _answer(Client().post(url, {"name": name, "email": address}, REMOTE_ADDR=f"203.0.113.{len(name)}"))
+
+    seat = post("Ana", "ana@example.org")
+    assert "Apéro" in seat and seat == post("Someone", "ana@example.org") == post("Bo", "bo@example.org")
+    full = post("Cy", "cy@example.org")  # the seats taken: Cy waits
+    assert "waiting list" in full
+    assert full == post("Someone", "ana@example.org") == post("Someone", "cy@example.org")  # seat or wait: no telling
+    assert "already" not in full.replace("already had a seat", "")
+    assert list(Registration.objects.values_list("name", flat=True)) == ["Ana", "Bo", "Cy"]  # nothing changed
 
 
 def test_one_ipv6_network_cannot_fill_the_seats(workspace, owner):

@@ -132,6 +132,29 @@ def test_attendance_shows_on_the_person_s_timeline(client, owner, workspace, eve
     assert "Attended “Meetup”" in page
 
 
+def test_a_cancelled_person_who_registers_again_takes_a_seat_again(event, owner):
+    ana = _register(event, "Ana").registration
+    services.cancel(registration=ana, by=owner)
+    again = _register(event, "Ana")
+    event.refresh_from_db()
+    assert (again.registration.pk, again.registration.state, event.seats_taken) == (ana.pk, State.REGISTERED, 1)
+    services.cancel(registration=again.registration, by=owner)
+    _register(event, "Bo")
+    _register(event, "Cy")  # the two seats taken: Ana, back again, waits
+    assert _register(event, "Ana").registration.state == State.WAITING
+    event.refresh_from_db()
+    assert event.seats_taken == 2
+
+
+def test_a_registration_by_message_the_team_cancelled_stays_cancelled(workspace, owner, town):
+    event = services.add(workspace=workspace, fields=fields(rule="hashtag", term="#Meetup", capacity=None), by=owner)
+    town.say(town.person("Ana"), "Je viens ! #meetup", at=timezone.now() - timedelta(hours=1))
+    services.collect_registrations(event=event, by=owner)
+    services.cancel(registration=Registration.objects.get(event=event), by=owner)
+    assert services.collect_registrations(event=event, by=owner) == 0
+    assert Registration.objects.get(event=event).state == State.CANCELLED
+
+
 def test_a_seat_taken_while_the_capacity_is_lowered_is_a_form_error(event, owner, monkeypatch):
     _register(event, "Ana")
     real_apply = services._apply

@@ -1,8 +1,9 @@
 """The public registration page: no account, the event's unguessable address (``Event.public_id``), in the
 visitor's language (French or English, from the browser or the language switch). Each network block (an IPv6 /64,
 an IPv4 address: ``ratelimit.network_block``) may post ``RATE`` times per ``WINDOW`` seconds, and register at most
-``EVENT_RATE`` times per hour for one event, so that one network cannot fill the seats (429, in words). A draft
-event or a wrong address is the same 404; bad input gets the form back with its errors (422), never a 500."""
+``EVENT_RATE`` times per hour for one event, so that one network cannot fill the seats (429, in words). The answer
+is the same whether or not the address was registered (``services.page_answer``). A draft event or a wrong address
+is the same 404; bad input gets the form back with its errors (422), never a 500."""
 
 from __future__ import annotations
 
@@ -52,4 +53,4 @@ def register(request: HttpRequest, public_id: str) -> HttpResponse:
     except ValidationError as exc:
         add_errors(form, exc)
         return _page(request, event, form, 422)
-    return _page(request, event, RegisterForm(), 200, done=done.registration, again=not done.created)
+    return _page(request, event, RegisterForm(), 200, done=done.registration, answer=services.page_answer(event, done))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from federe.events.models import Event, Registration, State
 
@@ -36,14 +37,36 @@ def promote_waiting(event: Event) -> int:
 
 @dataclass
 class Registered:
+    """``created``: this call registered someone (a new row, or a cancelled one taken up again)."""
+
     registration: Registration
     created: bool
 
 
-def register(event: Event, *, key: str, name: str, **values: Any) -> Registered:
-    """A registration for ``key`` (the one there is, if any): a seat if one is left, the waiting list otherwise."""
-    earlier = Registration.objects.filter(event=event, key=key).first()
+def _again(earlier: Registration, name: str, values: dict[str, Any]) -> Registered:
+    """A cancelled registration made again, as a new one would be: a seat if one is left, else the end of the waiting
+    list. The conditional UPDATE from ``cancelled`` lets only one of two requests at the same moment take it up."""
+    fresh = {"name": name[:200], "created_at": timezone.now(), "checked_in_at": None, **values}
+    event = earlier.event
+    with transaction.atomic():
+        state = State.REGISTERED if take(event) else State.WAITING
+        if not Registration.objects.filter(pk=earlier.pk, state=State.CANCELLED).update(state=state, **fresh):
+            if state == State.REGISTERED:
+                give_back(event)  # the other request took it up: the seat was not ours to keep
+            earlier.refresh_from_db()
+            return Registered(earlier, False)
+    earlier.refresh_from_db()
+    return Registered(earlier, True)
+
+
+def register(event: Event, *, key: str, name: str, again: bool = False, **values: Any) -> Registered:
+    """A registration for ``key`` (the one there is, if any): a seat if one is left, the waiting list otherwise.
+    With ``again`` (the public page), a cancelled registration is made again; without it (messages collected any
+    number of times), a cancellation stays."""
+    earlier = Registration.objects.filter(event=event, key=key).select_related("event").first()
     if earlier is not None:
+        if again and earlier.state == State.CANCELLED:
+            return _again(earlier, name, values)
         return Registered(earlier, False)
     try:
         with transaction.atomic():
@@ -52,3 +75,9 @@ def register(event: Event, *, key: str, name: str, **values: Any) -> Registered:
     except IntegrityError:  # the same person at the same moment: the other request registered them
         return Registered(Registration.objects.get(event=event, key=key), False)
     return Registered(row, True)
+
+
+def has_free_seat(event: Event) -> bool:
+    """As the database counts it now."""
+    free = Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity"))
+    return Event.objects.filter(free, pk=event.pk).exists()

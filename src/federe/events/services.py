@@ -183,7 +183,17 @@ def register_on_page(*, event: Event, name: str, email: str, consent: bool) -> s
         source=Source.PAGE,
         consented_at=timezone.now() if event.consent_text else None,
         person=person_for_email(event.workspace, email),
+        again=True,
     )
+
+
+def page_answer(event: Event, done: seats.Registered) -> str:
+    """What the public page says after a registration: ``"seat"`` or ``"full"``, the same whether or not the address
+    was registered before, so that the page tells no one who is registered. A registration made now says what it
+    got; one there was says what a new one would have got: ``"full"`` is worded for both a seat and the waiting list."""
+    if done.created:
+        return "seat" if done.registration.state == State.REGISTERED else "full"
+    return "seat" if done.registration.state == State.REGISTERED and seats.has_free_seat(event) else "full"
 
 
 def cancel(*, registration: Registration, by: Any) -> Registration:
