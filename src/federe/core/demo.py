@@ -24,6 +24,7 @@ from federe.moderation import services as moderation
 from federe.people.demo import animate_people
 from federe.replies import demo as saved_replies_demo
 from federe.reports import demo as reports_demo
+from federe.sla import demo as sla_demo
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - local demo only, printed on start
 DAY = 24 * 3600
@@ -103,6 +104,7 @@ def load_demo(say: Callable[[str], None] = print) -> bool:
         contests_demo.load(workspace, demo)
         events_demo.load(workspace, demo)
         reports_demo.load(workspace, demo, language="fr" if slug == WORKSPACES[0][0] else "en")
+        sla_demo.load(workspace, demo, language="fr" if slug == WORKSPACES[0][0] else "en")
     _invitation(Workspace.objects.get(slug=WORKSPACES[0][0]), demo, say)
     return True
 
