@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from federe.connectors import keeping
 from federe.connectors.capabilities import Capability
 from federe.connectors.errors import Permanent
 from federe.connectors.types import (
@@ -164,6 +165,11 @@ class Connector(ABC):
     def __init__(self, *, config: dict[str, Any], credentials: dict[str, Any]) -> None:
         self.config = config
         self.credentials = credentials
+
+    def keep_credentials(self) -> None:
+        """Store ``self.credentials`` now, once the connector changed them (a new token, a login): a worker killed
+        the next second must not lose them. Does nothing outside a stored channel (``connectors/keeping.py``)."""
+        keeping.changed(self.credentials)
 
     def check(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Raise a ConnectorError in plain words when the connection cannot work."""

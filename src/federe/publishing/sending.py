@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.connections.models import Connection
-from federe.connections.runtime import connector_for, keep_credentials
+from federe.connections.runtime import connector_for
 from federe.connectors.base import Connector
 from federe.connectors.errors import ConnectorError
 from federe.connectors.types import Media, OutgoingPost
@@ -210,8 +210,7 @@ def publish_due(limit: int = 50) -> dict[str, int]:
     counts = {"released": released, "unknown": unknown, "claimed": len(ids)}
     if not ids:
         return counts
-    connectors: dict[int, Connector] = {}
-    channels: dict[int, Connection] = {}
+    connectors: dict[int, Connector] = {}  # a token a network hands out is stored at once (connections/runtime.py)
     answers = Answers()
     renew_every = ledger.lease().total_seconds() / 2
     renew_at, held = time.monotonic() + renew_every, None
@@ -223,15 +222,13 @@ def publish_due(limit: int = 50) -> dict[str, int]:
                 continue
             channel = job.delivery.connection
             if channel.pk not in connectors:
-                connectors[channel.pk], channels[channel.pk] = connector_for(channel), channel
+                connectors[channel.pk] = connector_for(channel)
             state = send(job, connectors[channel.pk], answers)
             counts[state] = counts.get(state, 0) + 1
-    finally:  # what the network said is written first, even when a later call raised; then the tokens it handed out
+    finally:  # what the network said is written, even when a later call raised
         with transaction.atomic():
             answers.flush()
             refresh_status({job.delivery.post_id for job in jobs} | _posts_of(ids))
-        for pk, connector in connectors.items():
-            keep_credentials(channels[pk], connector)
     return counts
 
 

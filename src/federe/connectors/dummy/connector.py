@@ -104,9 +104,10 @@ class DummyConnector(Connector):
             raise failure(mode)
 
     def _maybe_rotate(self) -> None:
-        if self.config.get("rotate_token"):  # changed in place: the runtime must notice that too
+        if self.config.get("rotate_token"):  # a new token at each call, stored at once as a real network's
             self.credentials["generation"] = int(self.credentials.get("generation", 0)) + 1
             self.credentials["token"] = f"rotated-{self.credentials['generation']}"
+            self.keep_credentials()
 
     def check(self) -> None:
         if self.credentials.get("token") == "wrong":

@@ -158,6 +158,7 @@ class MatrixConnector(Connector):
         # Kept in the credentials the channel stores (see the module's docstring): one device, one token.
         self.credentials["access_token"] = client.access_token
         self.credentials["device_id"] = str(answer.get("device_id") or device)
+        self.keep_credentials()
         self._user_id = str(answer.get("user_id") or "")
 
     @property
@@ -173,6 +174,7 @@ class MatrixConnector(Connector):
         self._user_id = str(who["user_id"])
         if who.get("device_id") and not self.credentials.get("device_id"):
             self.credentials["device_id"] = str(who["device_id"])
+            self.keep_credentials()
 
     # -- rooms -----------------------------------------------------------------------------------------------
 

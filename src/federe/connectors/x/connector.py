@@ -130,6 +130,7 @@ class XConnector(Connector):
                 raise Permanent(_("X did not say which account the token belongs to."))
             self.credentials["user_id"] = str(data["id"])
             self.credentials["username"] = str(data.get("username") or "")
+            self.keep_credentials()
         return str(self.credentials["user_id"])
 
     def check(self) -> None:
