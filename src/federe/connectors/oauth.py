@@ -60,19 +60,30 @@ def refresh(
     """
 
     def grant() -> None:
-        _grant(
-            tokens,
-            url=url,
-            site=site,
-            refused=refused,
-            no_token=no_token,
-            not_json=not_json,
-            client_id=client_id,
-            basic_auth=basic_auth,
-            lifetime=lifetime,
-            margin=margin,
-            timeout=timeout,
+        app = client_id or str(tokens.get("client_id") or "")
+        form = {"grant_type": "refresh_token", "refresh_token": str(tokens.get("refresh_token") or "")}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+        if basic_auth:
+            headers.update(http.basic_auth(app, str(tokens.get("client_secret") or "")))
+        else:
+            form["client_id"] = app
+            if tokens.get("client_secret"):
+                form["client_secret"] = str(tokens["client_secret"])
+        answer = http.request(
+            "POST", url, headers=headers, content=urlencode(form).encode(), timeout=timeout, follow_redirects=False
         )
+        if answer.status >= 300:
+            raise refused(answer)
+        found = http.json_of(answer, site=site, words=not_json)
+        access = found.get("access_token") if isinstance(found, dict) else None
+        if not isinstance(access, str) or not access:
+            raise Transient(no_token)
+        tokens["access_token"] = access
+        if isinstance(found.get("refresh_token"), str) and found["refresh_token"]:
+            tokens["refresh_token"] = found["refresh_token"]
+        seconds = found.get("expires_in")
+        seconds = seconds if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0 else lifetime
+        tokens["expires_at"] = int(time.time()) + max(0, seconds - margin)
 
     if keeping.take_newer(tokens) & TOKEN_KEYS and _still_good(tokens):
         return
@@ -88,46 +99,6 @@ def refresh(
 
 def _still_good(tokens: dict[str, Any]) -> bool:
     return bool(tokens.get("access_token")) and int(tokens.get("expires_at") or 0) > time.time()
-
-
-def _grant(
-    tokens: dict[str, Any],
-    *,
-    url: str,
-    site: str,
-    refused: Callable[[http.Answer], ConnectorError],
-    no_token: str,
-    not_json: Any,
-    client_id: str,
-    basic_auth: bool,
-    lifetime: int,
-    margin: int,
-    timeout: float,
-) -> None:
-    client_id = client_id or str(tokens.get("client_id") or "")
-    form = {"grant_type": "refresh_token", "refresh_token": str(tokens.get("refresh_token") or "")}
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    if basic_auth:
-        headers.update(http.basic_auth(client_id, str(tokens.get("client_secret") or "")))
-    else:
-        form["client_id"] = client_id
-        if tokens.get("client_secret"):
-            form["client_secret"] = str(tokens["client_secret"])
-    answer = http.request(
-        "POST", url, headers=headers, content=urlencode(form).encode(), timeout=timeout, follow_redirects=False
-    )
-    if answer.status >= 300:
-        raise refused(answer)
-    found = http.json_of(answer, site=site, words=not_json)
-    access = found.get("access_token") if isinstance(found, dict) else None
-    if not isinstance(access, str) or not access:
-        raise Transient(no_token)
-    tokens["access_token"] = access
-    if isinstance(found.get("refresh_token"), str) and found["refresh_token"]:
-        tokens["refresh_token"] = found["refresh_token"]
-    seconds = found.get("expires_in")
-    seconds = seconds if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0 else lifetime
-    tokens["expires_at"] = int(time.time()) + max(0, seconds - margin)
 
 
 def access_token(tokens: dict[str, Any], refresh_now: Callable[[], None]) -> str:
