@@ -1198,6 +1198,7 @@ def _contest_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[st
         "contests:commit": both("contests:commit", confirmed, pk=b.extra["draft"].pk),
         "contests:draw": both("contests:draw", {**confirmed, "public_value": "1", "source": "x"}, pk=contest_b),
         "contests:announce": both("contests:announce", {**confirmed, "text": "You won"}, pk=contest_b),
+        "contests:announce-progress": see("contests:announce-progress"),
     }
 
 
@@ -1239,6 +1240,7 @@ def _event_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str,
             ("post", url("events:cancel", A, pk=own, registration_pk=registration), confirmed),
         ],
         "events:follow-up": both("events:follow-up", data={**confirmed, "to": "attended", "text": "Hi"}, pk=event),
+        "events:follow-up-progress": both("events:follow-up-progress", "get", pk=event),
     }
 
 
@@ -1651,6 +1653,7 @@ def _contest_api_requests(a: Tenant, b: Tenant) -> dict[tuple[str, str], list[tu
         ("post", base + "/commit"): [(f"/contests/{b.extra['draft'].pk}/commit", {})],
         ("post", base + "/draw"): [(f"/contests/{contest}/draw", {"public_value": "1", "source": "x"})],
         ("post", base + "/announce"): [(f"/contests/{contest}/announce", {"text": "You won"})],
+        ("get", base + "/announce"): [(f"/contests/{contest}/announce", {})],
         ("get", base + "/certificate"): [(f"/contests/{contest}/certificate", {})],
     }
 

@@ -517,6 +517,8 @@ NOT_PAGES = {
     "tickets:status", "tickets:hook",
     "campaigns:delete", "campaigns:goals", "campaigns:line-delete", "campaigns:spend-import", "campaigns:spend-sample",
     "contests:collect", "contests:decide", "contests:commit", "contests:draw", "contests:announce",
+    # Fragments the contest and event pages poll with htmx while the worker sends (tests/events/test_follow_up_runs.py).
+    "contests:announce-progress", "events:follow-up-progress",
     "contests:certificate-json", "contests:certificate-script", "contests:certificate-rules",
     "events:posts", "events:collect", "events:check-in", "events:cancel", "events:follow-up",
     "reports:delete", "reports:share", "reports:revoke", "reports:pdf", "reports:shared-pdf",

@@ -114,3 +114,39 @@ def test_the_command_runs_a_whole_contest(town, workspace, owner, tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(CommandError, match="not a draw"):
         call_command("contests", "verify", str(tmp_path / "bad.json"), **common)
+
+
+def test_the_api_queues_the_announcement_and_shows_its_progress(
+    client, owner, workspace, town, other_workspace, django_capture_on_commit_callbacks
+):
+    from federe.contests.tasks import announce_winners_task
+    from federe.inbox.models import Reply
+    from tests.queued import run_queued
+
+    for n in range(2):
+        town.say(town.person(f"P{n}"), "#WinAMug", at=START + timedelta(hours=n + 1))
+    contest = services.add(workspace=workspace, fields=fields(winners_count=2), by=owner)
+    services.commit(contest=contest, by=owner, now=START)
+    services.run_draw(contest=contest, public_value="1", source="x", by=owner, now=END + timedelta(days=1))
+    call = _api(client, owner, workspace)
+    assert call("get", f"/contests/{contest.pk}/announce").json()["state"] == ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = call("post", f"/contests/{contest.pk}/announce", {"text": "You won!"})
+
+    assert queued.status_code == 202 and Reply.objects.count() == 0
+    assert {k: queued.json()[k] for k in ("state", "total", "sent", "remaining")} == {
+        "state": "queued",
+        "total": 2,
+        "sent": 0,
+        "remaining": 2,
+    }
+    run_queued(announce_winners_task)
+    done = call("get", f"/contests/{contest.pk}/announce").json()
+    assert (done["state"], done["sent"], done["failed"], done["remaining"]) == ("done", 2, 0, 0)
+    again = call("post", f"/contests/{contest.pk}/announce", {"text": "You won!"})
+    assert again.status_code == 422 and "Nobody is left" in again.content.decode()
+    _ws, rival, _conn = other_workspace
+    rival_call = _api(client, rival, _ws)
+    assert rival_call("post", f"/contests/{contest.pk}/announce", {"text": "x"}).status_code == 404
+    assert rival_call("get", f"/contests/{contest.pk}/announce").status_code == 404

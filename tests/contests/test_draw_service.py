@@ -10,13 +10,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from federe.accounts.models import Role
 from federe.connections.models import Connection
 from federe.contests import announce, services, verify_draw
-from federe.contests.models import Contest, Entry
+from federe.contests.models import AnnouncementRun, Contest, Entry
+from federe.contests.tasks import announce_winners_task
 from federe.core.models import AuditEvent
 from federe.core.secrets import decrypt_json
-from federe.inbox.models import ReplyState
+from federe.inbox.models import Reply, ReplyState
 from tests.contests.conftest import END, START, fields
+from tests.queued import run_queued
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
@@ -96,20 +99,43 @@ def test_winners_are_announced_by_reply_and_tracked(entered, owner, client, work
     conn = Connection.objects.get(pk=drawn.entries.first().message.connection_id)
     Connection.objects.filter(pk=conn.pk).update(config={**conn.config, "fail_replies": "server_error"})
     first = announce.announce_winners(contest=drawn, text="Congratulations, you won a mug!", by=owner)
-    assert (first.sent, first.failed) == (0, 3)
+    assert announce.execute(first.pk) == {"sent": 0, "failed": 3}
     page = client.get(reverse("contests:detail", args=[workspace.slug, drawn.pk]))
     assert page.status_code == 302  # not logged in
     client.force_login(owner)
     page = client.get(reverse("contests:detail", args=[workspace.slug, drawn.pk])).content.decode()
-    assert page.count("state-failed") == 3
+    assert page.count("state-failed") == 3 and "3 failed" in page
     Connection.objects.filter(pk=conn.pk).update(config={k: v for k, v in conn.config.items() if k != "fail_replies"})
     second = announce.announce_winners(contest=drawn, text="Congratulations, you won a mug!", by=owner)
-    assert (second.sent, second.failed) == (3, 0)
+    assert second.total == 3 and announce.execute(second.pk) == {"sent": 3, "failed": 0}
     winners = announce.winners(drawn)
     assert {w.announcement.state for w in winners} == {ReplyState.SENT}
     assert all(w.announcement.in_reply_to_id == w.message_id for w in winners)
-    third = announce.announce_winners(contest=drawn, text="Again?", by=owner)
-    assert (third.sent, third.skipped) == (0, 3)
+    with pytest.raises(ValidationError, match="Nobody is left"):
+        announce.announce_winners(contest=drawn, text="Again?", by=owner)
+    assert Reply.objects.filter(state=ReplyState.SENT).count() == 3
+
+
+def test_the_announcement_page_returns_at_once_and_the_worker_replies(
+    entered, owner, client, workspace, member_factory, django_capture_on_commit_callbacks
+):
+    services.commit(contest=entered, by=owner, now=START)
+    drawn = services.run_draw(contest=entered, public_value=PUBLIC, source="drand", by=owner, now=END + DAY)
+    url = reverse("contests:announce", args=[workspace.slug, drawn.pk])
+    client.force_login(member_factory(Role.ANALYST))
+    client.post(url, {"text": "You won!", "confirmed": "yes"})
+    assert AnnouncementRun.objects.count() == 0  # no publishing rights: nothing started
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"text": "You won!", "confirmed": "yes"}, follow=True).content.decode()
+        client.post(url, {"text": "You won!", "confirmed": "yes"})  # submitted twice: nobody claimed again
+
+    assert Reply.objects.count() == 0  # no network call in the request
+    assert "Sending to 3 people…" in page and 'hx-trigger="every 2s"' in page
+    assert run_queued(announce_winners_task) == [{"sent": 3, "failed": 0}]
+    assert Reply.objects.filter(state=ReplyState.SENT).count() == 3
+    progress = client.get(reverse("contests:announce-progress", args=[workspace.slug, drawn.pk])).content.decode()
+    assert "3 sent" in progress and "hx-trigger" not in progress
 
 
 def test_the_demo_contest_is_drawn_and_checks_out(workspace, owner, synced):

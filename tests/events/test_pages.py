@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from federe.events import public_views, services
 from federe.events.models import Event, FollowUp, Registration, State
+from federe.events.tasks import send_follow_up_task
 from federe.publishing.models import Post
 from tests.events.conftest import fields
+from tests.queued import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +170,7 @@ def test_announcement_and_reminder_are_posts_of_the_calendar(client, owner, work
     assert event.public_id in announcement.body
 
 
-def test_follow_up_by_e_mail_once_ended(client, owner, workspace, event):
+def test_follow_up_by_e_mail_once_ended(client, owner, workspace, event, django_capture_on_commit_callbacks):
     ana = services.register_on_page(event=event, name="Ana", email="ana@example.org", consent=True).registration
     services.register_on_page(event=event, name="Bo", email="bo@example.org", consent=True)
     services.check_in(registration=ana, by=owner)
@@ -180,7 +182,10 @@ def test_follow_up_by_e_mail_once_ended(client, owner, workspace, event):
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
     )
     assert client.post(url, {"to": "no_show", "text": "Dommage !"}).status_code == 400  # asks again
-    client.post(url, {"to": "no_show", "text": "Dommage !", "confirmed": "yes"})
-    client.post(url, {"to": "no_show", "text": "Dommage !", "confirmed": "yes"})  # never twice
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"to": "no_show", "text": "Dommage !", "confirmed": "yes"})
+        client.post(url, {"to": "no_show", "text": "Dommage !", "confirmed": "yes"})  # never twice
+    assert not mail.outbox  # the worker sends
+    run_queued(send_follow_up_task)
     assert [m.to for m in mail.outbox] == [["bo@example.org"]]
     assert Registration.objects.get(email="bo@example.org").follow_up_state == FollowUp.SENT

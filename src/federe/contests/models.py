@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from federe.core.models import WorkspaceScoped
+from federe.core.models import SendRun, WorkspaceScoped
 
 
 class EntryRule(models.TextChoices):
@@ -99,6 +99,12 @@ class Entry(models.Model):
     decided_note = models.CharField(max_length=300, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)  # 1 for the first winner
     announcement = models.ForeignKey("inbox.Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # the announcement's run (core/sendruns.py): "", queued, sending, sent or failed, and the reason of a failure
+    announce_state = models.CharField(max_length=8, blank=True)
+    announce_error = models.CharField(max_length=300, blank=True)
+    announcement_run = models.ForeignKey(
+        "contests.AnnouncementRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
 
     class Meta:
         ordering = ["posted_at", "id"]
@@ -112,3 +118,12 @@ class Entry(models.Model):
         if self.decided:
             return self.decided == "included"
         return not self.reason
+
+
+class AnnouncementRun(SendRun):
+    """One announcement of the winners asked for: the worker replies to the winning entries it claimed."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="announcement_runs")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -16,6 +16,7 @@ urlpatterns = [
     workspace_path("contests/<int:pk>/commit/", views.commit, name="commit"),
     workspace_path("contests/<int:pk>/draw/", views.draw, name="draw"),
     workspace_path("contests/<int:pk>/announce/", views.announce_winners, name="announce"),
+    workspace_path("contests/<int:pk>/announce/progress/", views.announce_progress, name="announce-progress"),
     # The certificate: no account, the contest's unguessable public id.
     path("draws/<str:public_id>/", certificate_views.certificate, name="certificate"),
     path("draws/<str:public_id>/draw.json", certificate_views.published_json, name="certificate-json"),

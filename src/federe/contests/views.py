@@ -114,6 +114,7 @@ def detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         "may_edit": may(request, request.workspace, Perm.PUBLISH),
         "draw_form": forms.DrawForm(initial={"source": contest.public_source}),
         "announce_form": forms.AnnounceForm(),
+        **_announcement_context(request, contest),
     }
     return render(request, "contests/detail.html", context)
 
@@ -213,12 +214,23 @@ def draw(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
 @workspace_page(post=True)
 def announce_winners(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
     def act(contest: Contest) -> str:
-        done = announce.announce_winners(contest=contest, text=request.POST.get("text", "")[:5000], by=request.user)
-        return _("Announcements sent: %(sent)d; failed: %(failed)d; sent before: %(skipped)d.") % {
-            "sent": done.sent,
-            "failed": done.failed,
-            "skipped": done.skipped,
-        }
+        run = announce.announce_winners(contest=contest, text=request.POST.get("text", "")[:5000], by=request.user)
+        text = ngettext(
+            "Sending the announcement to %(count)d winner…", "Sending the announcement to %(count)d winners…", run.total
+        )
+        return text % {"count": run.total}
 
     consequence = _("Each winner gets this text as a public reply on their channel.")
     return _confirmed(request, pk, consequence=consequence, label=_("Announce"), act=act)
+
+
+@workspace_page()
+def announce_progress(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    """The announcement's progress, asked again every few seconds by the page while the worker sends it."""
+    return render(request, "core/_send_run.html", _announcement_context(request, _contest(request, pk)))
+
+
+def _announcement_context(request: WorkspaceRequest, contest: Contest) -> dict[str, Any]:
+    run, progress = announce.latest(contest)
+    poll = reverse("contests:announce-progress", args=[request.workspace.slug, contest.pk])
+    return {"workspace": request.workspace, "run": run, "progress": progress, "poll_url": poll}

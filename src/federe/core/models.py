@@ -24,6 +24,23 @@ class WorkspaceScoped(TimeStamped):
         abstract = True
 
 
+class SendRun(WorkspaceScoped):
+    """One request to send a text to many people, run by the worker (``core/sendruns.py``): who asked, the text, how
+    many were claimed, and the lease of the worker running it (a lapsed lease is a dead worker's: run again)."""
+
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # sent before, or nothing to send them by
+    state = models.CharField(max_length=8, default="queued")  # queued, running, done
+    token = models.CharField(max_length=24, blank=True)
+    lease_until = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 VERB_LABELS = {
     "workspace.created": _("created the workspace"),
     "workspace.settings_changed": _("changed the workspace's settings"),

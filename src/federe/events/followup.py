@@ -4,12 +4,14 @@ A registration that came from a message is answered by a reply on that message's
 reply path (``inbox.services.send_reply``): the ``Reply`` is its delivery (state, error in words, retried like any
 reply). A registration from the public page gets an e-mail. Each registration keeps the outcome
 (``follow_up_state``, its error); one already followed up with success is never sent twice.
+
+The request only claims the registrations (``send``); the worker sends (``execute``, ``events/tasks.py``), one at a
+time, and the event's page shows the progress (``latest``): how a run stays exact is in ``core/sendruns.py``.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,20 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federe.accounts.permissions import Perm, require
-from federe.events.models import Event, FollowUp, Registration, State
+from federe.core import sendruns
+from federe.events.models import Event, FollowUp, FollowUpRun, Registration, State
 from federe.inbox.models import ReplyState
 from federe.inbox.services import retry_reply, send_reply
 
 log = logging.getLogger(__name__)
 
 AUDIENCES = ("attended", "no_show")
-
-
-@dataclass
-class Sent:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
 
 
 def audience(event: Event, to: str) -> list[Registration]:
@@ -67,9 +63,22 @@ def _by_email(registration: Registration, event: Event, text: str) -> tuple[str,
     return FollowUp.SENT, ""
 
 
-def send(*, event: Event, to: str, text: str, by: Any) -> Sent:
-    """The follow-up to ``to`` ("attended" or "no_show"), one registration at a time (no network call inside a
-    transaction)."""
+ROWS = sendruns.Rows(Registration, run="follow_up_run", state="follow_up_state", error="follow_up_error", name="name")
+
+
+def _sendable(rows: list[Registration]) -> list[int]:
+    """Registrations the follow-up can reach: by a reply on a message's thread, or by e-mail."""
+    return [
+        r.pk
+        for r in rows
+        if (r.message is not None and r.message.conversation_id) or (r.message_id is None and r.email)
+    ]
+
+
+def send(*, event: Event, to: str, text: str, by: Any) -> FollowUpRun:
+    """Claim the follow-up's registrations ``to`` ("attended" or "no_show") and have the worker send it (a task,
+    enqueued after the commit): nobody is reached inside the request. Each one already sent, or being sent by an
+    earlier run, is left out; the failed ones are tried again."""
     require(by, event.workspace, Perm.PUBLISH)
     if to not in AUDIENCES:
         raise ValidationError({"to": _("Choose the attendees or the no-shows.")})
@@ -77,27 +86,37 @@ def send(*, event: Event, to: str, text: str, by: Any) -> Sent:
         raise ValidationError(_("Send the follow-up once the event has ended."))
     if not text.strip():
         raise ValidationError({"text": _("Write the message.")})
-    result = Sent()
-    for registration in audience(event, to):
-        if registration.follow_up_state == FollowUp.SENT:
-            result.skipped += 1
-            continue
-        if registration.message_id is not None and registration.message is not None:
-            if not registration.message.conversation_id:
-                result.skipped += 1
-                continue
-            require(by, event.workspace, Perm.REPLY)
-            state, error = _by_reply(registration, text, by)
-        elif registration.email:
-            state, error = _by_email(registration, event, text)
-        else:
-            result.skipped += 1
-            continue
-        registration.follow_up_state, registration.follow_up_error = state, error
-        registration.followed_up_at = timezone.now()
-        registration.save(update_fields=["followed_up", "follow_up_state", "follow_up_error", "followed_up_at"])
-        if state == FollowUp.SENT:
-            result.sent += 1
-        else:
-            result.failed += 1
-    return result
+    rows = audience(event, to)
+    if any(r.message_id is not None for r in rows):
+        require(by, event.workspace, Perm.REPLY)
+    ids = _sendable(rows)
+    fields = {"workspace": event.workspace, "event": event, "audience": to, "text": text, "by": by}
+    return KIND.start(ids, skipped=len(rows) - len(ids), **fields)
+
+
+def _send_one(run: FollowUpRun, pk: int) -> tuple[str, str]:
+    registration = Registration.objects.select_related("event", "message__conversation", "followed_up").get(pk=pk)
+    if registration.message is not None:
+        state, error = _by_reply(registration, run.text, run.by)
+    else:
+        state, error = _by_email(registration, registration.event, run.text)
+    registration.followed_up_at = timezone.now()
+    registration.save(update_fields=["followed_up", "followed_up_at"])
+    return state, error
+
+
+KIND = sendruns.Kind(FollowUpRun, ROWS, "federe.events.tasks.send_follow_up_task", _send_one)
+
+
+def execute(run_id: int) -> dict[str, int] | None:
+    """The worker's part: send the run's claimed registrations, one at a time (no network call in a transaction)."""
+    return KIND.execute(run_id)
+
+
+def dispatch_abandoned() -> list[int]:
+    return KIND.dispatch_abandoned()
+
+
+def latest(event: Event) -> tuple[FollowUpRun | None, sendruns.Progress | None]:
+    """The event's latest follow-up run and its progress (None, None before the first)."""
+    return KIND.latest(event=event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from federe.core.models import WorkspaceScoped
+from federe.core.models import SendRun, WorkspaceScoped
 
 
 class Status(models.TextChoices):
@@ -78,8 +78,20 @@ class State(models.TextChoices):
 
 
 class FollowUp(models.TextChoices):
+    QUEUED = "queued", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+
+
+class FollowUpRun(SendRun):
+    """One follow-up asked for: the worker sends it to the registrations it claimed (``follow_up_run``)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_up_runs")
+    audience = models.CharField(max_length=10)  # "attended" or "no_show"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
 
 class Registration(models.Model):
@@ -102,6 +114,9 @@ class Registration(models.Model):
     follow_up_state = models.CharField(max_length=8, choices=FollowUp.choices, blank=True)
     follow_up_error = models.CharField(max_length=300, blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
+    follow_up_run = models.ForeignKey(
+        FollowUpRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

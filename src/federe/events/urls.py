@@ -16,6 +16,7 @@ urlpatterns = [
     workspace_path("events/<int:pk>/check-in/<int:registration_pk>/", views.check_in, name="check-in"),
     workspace_path("events/<int:pk>/registrations/<int:registration_pk>/cancel/", views.cancel, name="cancel"),
     workspace_path("events/<int:pk>/follow-up/", views.follow_up, name="follow-up"),
+    workspace_path("events/<int:pk>/follow-up/progress/", views.follow_up_progress, name="follow-up-progress"),
     # The registration page: no account, the event's unguessable public id.
     path("e/<str:public_id>/", public_views.register, name="register"),
 ]

@@ -108,6 +108,7 @@ def _detail(request: WorkspaceRequest, event: Event, posts_form: forms.PostsForm
         "may_edit": may(request, request.workspace, Perm.PUBLISH),
         "posts_form": posts_form or _posts_form(request),
         "follow_up_form": forms.FollowUpForm(),
+        **_follow_up_context(request, event),
     }
     return render(request, "events/detail.html", context, status=status)
 
@@ -218,15 +219,26 @@ def follow_up(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         consequence = _("Each person gets this message: a reply on their channel, or an e-mail.")
         return ask_again(request, consequence=consequence, confirm_label=_("Send"), back=back)
     try:
-        done = followup.send(
+        run = followup.send(
             event=event, to=request.POST.get("to", ""), text=request.POST.get("text", "")[:5000], by=request.user
         )
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     else:
-        flash.success(
-            request,
-            _("Follow-ups sent: %(sent)d; failed: %(failed)d; sent before: %(skipped)d.")
-            % {"sent": done.sent, "failed": done.failed, "skipped": done.skipped},
+        text = ngettext(
+            "Sending the follow-up to %(count)d person…", "Sending the follow-up to %(count)d people…", run.total
         )
-    return redirect(back)
+        flash.success(request, text % {"count": run.total})
+    return redirect(back + "#follow-up")
+
+
+@workspace_page()
+def follow_up_progress(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    """The follow-up's progress, asked again every few seconds by the page while the worker sends it."""
+    return render(request, "core/_send_run.html", _follow_up_context(request, _event(request, pk)))
+
+
+def _follow_up_context(request: WorkspaceRequest, event: Event) -> dict[str, Any]:
+    run, progress = followup.latest(event)
+    poll = reverse("events:follow-up-progress", args=[request.workspace.slug, event.pk])
+    return {"workspace": request.workspace, "run": run, "progress": progress, "poll_url": poll}

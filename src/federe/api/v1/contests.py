@@ -93,10 +93,36 @@ class CollectedOut(Schema):
     removed: int
 
 
+class FailureOut(Schema):
+    name: str
+    error: str
+
+
 class AnnouncedOut(Schema):
+    """The latest announcement run: the worker sends it; read it again for its progress."""
+
+    state: str  # queued, running, done
+    total: int
     sent: int
     failed: int
+    remaining: int
     skipped: int
+    failures: list[FailureOut]
+
+
+def announced_out(contest: Contest) -> AnnouncedOut:
+    run, p = announce.latest(contest)
+    if run is None or p is None:
+        return AnnouncedOut(state="", total=0, sent=0, failed=0, remaining=0, skipped=0, failures=[])
+    return AnnouncedOut(
+        state=run.state,
+        total=p.total,
+        sent=p.sent,
+        failed=p.failed,
+        remaining=p.remaining,
+        skipped=p.skipped,
+        failures=[FailureOut(name=name, error=error) for name, error in p.failures],
+    )
 
 
 def contest_out(c: Contest) -> ContestOut:
@@ -181,11 +207,17 @@ def draw(request: ApiRequest, contest_id: Id, payload: DrawIn) -> ContestOut:
     )
 
 
-@router.post("/{contest_id}/announce", response=AnnouncedOut)
-def announce_winners(request: ApiRequest, contest_id: Id, payload: AnnounceIn) -> AnnouncedOut:
+@router.post("/{contest_id}/announce", response={202: AnnouncedOut})
+def announce_winners(request: ApiRequest, contest_id: Id, payload: AnnounceIn) -> tuple[int, AnnouncedOut]:
+    """Queued for the worker: the answer is the run just claimed; GET the same address for its progress."""
     contest = queries.contest(request.workspace, contest_id)
-    done = announce.announce_winners(contest=contest, text=payload.text, by=request.user)
-    return AnnouncedOut(sent=done.sent, failed=done.failed, skipped=done.skipped)
+    announce.announce_winners(contest=contest, text=payload.text, by=request.user)
+    return 202, announced_out(contest)
+
+
+@router.get("/{contest_id}/announce", response=AnnouncedOut)
+def announcement_progress(request: ApiRequest, contest_id: Id) -> AnnouncedOut:
+    return announced_out(queries.contest(request.workspace, contest_id))
 
 
 @router.get("/{contest_id}/certificate", response=dict[str, Any])

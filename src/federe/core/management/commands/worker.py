@@ -16,6 +16,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from federe.connections import tasks
 from federe.connections.live import run_live
 from federe.connections.services import dispatch_due_syncs
+from federe.contests import announce
+from federe.events import followup
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
 from federe.nlp.refine import queue as deep_queue
@@ -51,6 +53,9 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
             hooks = dispatch_due_deliveries()
             if hooks:
                 logger.info("webhook events queued for delivery: %d", len(hooks))
+            runs = followup.dispatch_abandoned() + announce.dispatch_abandoned()
+            if runs:
+                logger.info("follow-ups and announcements whose worker stopped, queued again: %d", len(runs))
             if time.monotonic() >= next_digests:
                 next_digests = time.monotonic() + DIGEST_LOOK_SECONDS
                 digests = send_digests(morning_only=True)
