@@ -144,3 +144,19 @@ def test_a_text_over_its_limit_says_the_limit(api, synced):
 def test_a_huge_member_or_invitation_id_is_422(client, raw_token, synced, method, path):
     response = getattr(client, method)(API + path.format(n=HUGE), headers={"Authorization": f"Bearer {raw_token}"})
     assert_error(response, 422, "invalid")
+
+
+@pytest.mark.parametrize(
+    ("since", "until"), [("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-01"), ("0001-01-01", "0002-12-31")]
+)
+@pytest.mark.parametrize(
+    "path", ["/reports/{id}/report", "/reports/{id}/pdf", "/reports/transparency", "/analytics/activity"]
+)
+def test_far_dates_in_a_period_are_422(api, synced, owner, settings, tmp_path, path, since, until):
+    from federe.reports import services
+
+    settings.MEDIA_ROOT = tmp_path
+    fields = services.Fields(name="R", sections=["growth"])
+    template = services.create_template(synced.workspace, by=owner, fields=fields)
+    error = assert_error(api.get(path.format(id=template.pk), {"since": since, "until": until}), 422, "invalid")
+    assert "1970-01-01" in error["message"]

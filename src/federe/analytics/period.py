@@ -1,5 +1,7 @@
 """The period a dashboard shows: the last 7, 30 or 90 days (today included), or custom dates; and the period of the
-same length just before it, for comparison. Days are UTC days, like the summary tables."""
+same length just before it, for comparison. Days are UTC days, like the summary tables. Custom dates lie between
+``EARLIEST`` and ``LATEST``: far dates (year 1 or 9999) would put the period before, or the day after the last, outside
+the calendar (OverflowError)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from django.utils.translation import gettext as _
 PRESETS = (7, 30, 90)
 DEFAULT_DAYS = 30
 LONGEST = 731
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ def parse(days: str | None = None, since: str | None = None, until: str | None =
             first, last = date.fromisoformat(since or ""), date.fromisoformat(until or "")
         except ValueError as exc:
             raise ValidationError(_("Give both dates of a custom period, as YYYY-MM-DD.")) from exc
+        if first < EARLIEST or last > LATEST:
+            raise ValidationError(
+                _("Choose dates between %(first)s and %(last)s.")
+                % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+            )
         if last < first:
             raise ValidationError(_("The period ends before it starts."))
         if (last - first).days + 1 > LONGEST:
