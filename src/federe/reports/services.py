@@ -4,6 +4,7 @@ checked here, whoever calls (page, command, API)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,6 +45,12 @@ def allowed(by: object, workspace: Workspace) -> None:
         require(by, workspace, Perm.MANAGE_REPORTS)
 
 
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs, NUL and the other control characters (or Unicode's line and paragraph separators): a name
+    holding one would break the e-mail's subject line, so every sending of the report would fail."""
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
+
+
 def check(fields: Fields) -> None:
     """ValidationError (by field, translated) for every value that is not right."""
     errors: dict[str, list[str]] = {}
@@ -54,6 +61,8 @@ def check(fields: Fields) -> None:
             ngettext("A name is at most %(n)d character long.", "A name is at most %(n)d characters long.", MAX_NAME)
             % {"n": MAX_NAME}
         ]
+    elif has_control_characters(fields.name):
+        errors["name"] = [_("A name cannot hold a line break, a tab or another control character.")]
     if fields.language not in Language.values:
         errors["language"] = [_("Choose French or English.")]
     unknown = [s for s in fields.sections if s not in SECTIONS]
