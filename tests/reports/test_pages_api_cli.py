@@ -122,7 +122,7 @@ def test_a_due_report_is_claimed_once_and_mailed_with_its_pdf(template):
     assert template.last_sent_at is not None and template.next_send_at > now
 
 
-def test_a_failed_sending_puts_the_time_back(template, monkeypatch):
+def test_a_failed_sending_is_tried_again_in_five_minutes(template, monkeypatch):
     def down(*args, **kwargs):
         raise OSError("connection refused")
 
@@ -132,7 +132,8 @@ def test_a_failed_sending_puts_the_time_back(template, monkeypatch):
     ReportTemplate.objects.filter(pk=template.pk).update(next_send_at=following)
     assert not schedule.send_claimed(template.pk, was, following)
     template.refresh_from_db()
-    assert template.next_send_at == was
+    assert template.next_send_at == template.last_failed_at + timedelta(minutes=5)
+    assert template.send_failures == 1 and template.last_error == "connection refused"
 
 
 def test_the_api(client, workspace, owner, template):

@@ -8,6 +8,8 @@ VERB_LABELS = {
     "report.deleted": _("deleted a report template"),
     "report.shared": _("made a report's share link"),
     "report.sent": _("e-mailed a report"),
+    "report.paused": _("paused a report's e-mails after failed sendings"),
+    "report.resumed": _("resumed a report's e-mails"),
 }
 
 

@@ -39,6 +39,14 @@ class ReportTemplate(WorkspaceScoped):
     recipients = models.TextField(_("recipients"), blank=True)
     next_send_at = models.DateTimeField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    #: Failed sendings in a row (``schedule.send_claimed``): each one waits longer before the next try, and after
+    #: ``schedule.MAX_FAILURES`` the schedule is paused until a member resumes it.
+    send_failures = models.PositiveSmallIntegerField(default=0)
+    #: The last failure's error, as the mail server or the PDF maker gave it; blank once a sending succeeds.
+    last_error = models.TextField(blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    #: Paused after too many failures: ``next_send_at`` is empty until ``services.resume_schedule``.
+    paused = models.BooleanField(default=False)
     #: Raised to revoke every share link made before.
     share_version = models.PositiveIntegerField(default=1)
 

@@ -4,8 +4,11 @@ e-mail in the template's language, through Django's mail sending (the same path 
 
 The worker's dispatcher calls ``dispatch_due`` every round. The row holds the schedule: a template is claimed by
 moving its ``next_send_at`` forward in one conditional UPDATE, so two workers (or a restart) never send one report
-twice; the PDF is made and mailed by a background task (``send_claimed``); when the e-mail cannot be sent, the old
-time is put back and the next round tries again.
+twice; the PDF is made and mailed by a background task (``send_claimed``). When the e-mail cannot be sent, the error is
+recorded on the row and the next try waits ``retry_delay`` (5 minutes, doubled after each failure in a row, at most a
+day, and never later than the next regular sending); after ``MAX_FAILURES`` failures in a row the schedule is paused
+(``paused``, no ``next_send_at``) and the template's page says why, with a button to resume
+(``services.resume_schedule``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +26,15 @@ from federe.reports.models import ReportTemplate, Schedule
 
 logger = logging.getLogger("federe.reports")
 SEND_HOUR = 6
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(days=1)
+MAX_FAILURES = 8
+MAX_ERROR = 500
+
+
+def retry_delay(failures: int) -> timedelta:
+    """The wait after ``failures`` failed sendings in a row (1 → 5 min, 2 → 10 min, … at most a day)."""
+    return min(FIRST_RETRY * 2 ** min(max(failures, 1) - 1, 16), LONGEST_RETRY)
 
 
 def next_after(schedule: str, now: datetime) -> datetime:
@@ -82,17 +95,19 @@ def dispatch_due(now: datetime | None = None) -> list[int]:
 
 
 def send_claimed(pk: int, was: datetime, following: datetime) -> bool:
-    """Send a claimed template's report; when the mail cannot go, put its old time back for the next round."""
+    """Send a claimed template's report; when it cannot go, record why and try again later (``failed``)."""
     template = ReportTemplate.objects.select_related("workspace").filter(pk=pk).first()
     if template is None:
         return False
     try:
         send(template)
-    except Exception:  # the mail server is down, or the PDF could not be made: the next round tries again
+    except Exception as exc:  # the mail server is down, or the PDF could not be made: try again later, a few times
         logger.exception("report %s not sent; will retry", pk)
-        ReportTemplate.objects.filter(pk=pk, next_send_at=following).update(next_send_at=was)
+        failed(pk, following, exc)
         return False
-    ReportTemplate.objects.filter(pk=pk).update(last_sent_at=timezone.now())
+    ReportTemplate.objects.filter(pk=pk).update(
+        last_sent_at=timezone.now(), send_failures=0, last_error="", last_failed_at=None
+    )
     audit.record(
         "report.sent",
         workspace=template.workspace,
@@ -101,3 +116,30 @@ def send_claimed(pk: int, was: datetime, following: datetime) -> bool:
         details={"recipients": len(template.addresses())},
     )
     return True
+
+
+def failed(pk: int, following: datetime, error: Exception, now: datetime | None = None) -> None:
+    """Record a failed sending, and set the next try (``retry_delay``) or pause the schedule after ``MAX_FAILURES``
+    in a row. A schedule changed meanwhile (the row no longer holds ``following``) keeps its new time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        template = ReportTemplate.objects.select_for_update().filter(pk=pk).first()
+        if template is None:
+            return
+        template.send_failures += 1
+        template.last_error = (str(error) or type(error).__name__)[:MAX_ERROR]
+        template.last_failed_at = now
+        if template.next_send_at == following:
+            if template.send_failures >= MAX_FAILURES:
+                template.next_send_at, template.paused = None, True
+            else:
+                template.next_send_at = min(now + retry_delay(template.send_failures), following)
+        template.save(update_fields=["send_failures", "last_error", "last_failed_at", "next_send_at", "paused"])
+        if template.paused and template.send_failures == MAX_FAILURES:
+            audit.record(
+                "report.paused",
+                workspace=template.workspace,
+                actor_label="scheduler",
+                target=template,
+                details={"failures": template.send_failures},
+            )

@@ -104,7 +104,9 @@ def _apply(template: ReportTemplate, fields: Fields, now: datetime) -> None:
     template.schedule = fields.schedule
     template.recipients = "\n".join(fields.recipients)
     if not fields.schedule:
-        template.next_send_at = None
+        template.next_send_at, template.paused, template.send_failures = None, False, 0
+    elif template.paused:
+        template.next_send_at = None  # paused after failed sendings: only resume_schedule starts it again
     elif was != (fields.schedule, template.pk) or template.next_send_at is None:
         template.next_send_at = schedule.next_after(fields.schedule, now)
 
@@ -139,6 +141,23 @@ def change_template(
         )
     if old_logo and old_logo != template.logo:
         logos.remove(old_logo)
+    return template
+
+
+def resume_schedule(template: ReportTemplate, *, by: object, now: datetime | None = None) -> ReportTemplate:
+    """Start e-mailing a report paused after failed sendings (``schedule.failed``) again: the next try is at once
+    (the dispatcher's next round), the count of failures starts again from zero."""
+    allowed(by, template.workspace)
+    if not template.schedule:
+        raise ValidationError(_("This report is not e-mailed: choose every week or every month first."))
+    if not template.paused:
+        return template
+    template.paused, template.send_failures, template.next_send_at = False, 0, now or timezone.now()
+    with transaction.atomic():
+        template.save(update_fields=["paused", "send_failures", "next_send_at"])
+        audit.record(
+            "report.resumed", workspace=template.workspace, actor=by, target=template, details={"name": template.name}
+        )
     return template
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     workspace_path("reports/<int:pk>/delete/", views.delete, name="delete"),
     workspace_path("reports/<int:pk>/share/", views.share, name="share"),
     workspace_path("reports/<int:pk>/revoke/", views.revoke, name="revoke"),
+    workspace_path("reports/<int:pk>/resume/", views.resume, name="resume"),
     workspace_path("reports/<int:pk>/report/", views.preview, name="preview"),
     workspace_path("reports/<int:pk>/report.pdf", views.pdf, name="pdf"),
     # A shared report: no account, a signed token that expires (reports/sharing.py).

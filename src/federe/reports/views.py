@@ -16,7 +16,7 @@ from federe.core.confirm import ask_again, is_confirmed
 from federe.core.pages import add_errors, workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
-from federe.reports import content, services, sharing
+from federe.reports import content, schedule, services, sharing
 from federe.reports import render as rendering
 from federe.reports.forms import TemplateForm
 from federe.reports.models import ReportTemplate
@@ -56,6 +56,7 @@ def _form_page(
         "template": template,
         "share_link": share,
         "share_days": sharing.DAYS,
+        "failures_to_pause": schedule.MAX_FAILURES,
     }
     return render(request, "reports/edit.html", context, status=422 if form.errors else 200)
 
@@ -153,6 +154,18 @@ def revoke(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
         )
     sharing.revoke_all(template, by=request.user)
     flash.success(request, _("Every share link made until now is revoked."))
+    return redirect("reports:edit", request.workspace.slug, template.pk)
+
+
+@workspace_page(perm=Perm.MANAGE_REPORTS, post=True)
+def resume(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
+    template = found(request, pk)
+    try:
+        services.resume_schedule(template, by=request.user)
+    except ValidationError as exc:
+        flash.error(request, error_text(exc))
+    else:
+        flash.success(request, _("E-mailing resumed: the report is tried again within a minute."))
     return redirect("reports:edit", request.workspace.slug, template.pk)
 
 
