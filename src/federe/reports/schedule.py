@@ -129,13 +129,14 @@ def failed(pk: int, following: datetime, error: Exception, now: datetime | None 
         template.send_failures += 1
         template.last_error = (str(error) or type(error).__name__)[:MAX_ERROR]
         template.last_failed_at = now
+        pausing = False
         if template.next_send_at == following:
             if template.send_failures >= MAX_FAILURES:
-                template.next_send_at, template.paused = None, True
+                template.next_send_at, template.paused, pausing = None, True, True
             else:
                 template.next_send_at = min(now + retry_delay(template.send_failures), following)
         template.save(update_fields=["send_failures", "last_error", "last_failed_at", "next_send_at", "paused"])
-        if template.paused and template.send_failures == MAX_FAILURES:
+        if pausing:
             audit.record(
                 "report.paused",
                 workspace=template.workspace,
