@@ -73,6 +73,29 @@ class Community:
         person.refresh_from_db()
         return message
 
+    def attend(self, person: Person | None, *, days_ago: float | None, workspace=None, title: str = "Meetup"):
+        """A registration of ``person`` (or of nobody known) at a new event, checked in ``days_ago`` (None: not)."""
+        from federe.events.models import Event, Registration, Source
+
+        self.n += 1
+        start = NOW - timedelta(days=days_ago or 0, hours=1)
+        event = Event.objects.create(
+            workspace=workspace or self.workspace,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            place="Nantes",
+            public_id=f"event-{self.n}",
+        )
+        return Registration.objects.create(
+            event=event,
+            key=f"email:guest-{self.n}@example.org",
+            name=person.display_name if person else "Someone",
+            source=Source.PAGE,
+            person=person,
+            checked_in_at=None if days_ago is None else NOW - timedelta(days=days_ago),
+        )
+
 
 @pytest.fixture
 def community(workspace, connection):

@@ -2,7 +2,8 @@
 
 Both come from one definition (people.engagement.formula); this checks that the delta path and the full path
 agree for random communities: replies to others, to oneself (also through a second identity of the same
-person), messages that are not published, pages days apart, persons scored before or first seen in a page.
+person), messages that are not published, pages days apart, persons scored before or first seen in a page, and
+check-ins at events between pages (the third way: ``update_for_persons``, which a check-in calls).
 
 The conditions under which the incremental update is exact are those it documents: messages are stored after
 they are posted, replies arrive with or after their parent, and no replier leaves the reach window (pages span
@@ -19,6 +20,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from federe.events.models import Event, Registration, Source
 from federe.inbox.models import Conversation, Message
 from federe.people.engagement import formula, scoring
 from federe.people.models import Identity, Person
@@ -48,6 +50,8 @@ def _message() -> st.SearchStrategy[NewMessage]:
 
 
 PAGES = st.lists(st.lists(_message(), min_size=1, max_size=6), min_size=1, max_size=4)
+# Check-ins: (person index, or None for a registration linked to nobody; the page before which it happens)
+CHECK_INS = st.lists(st.tuples(st.one_of(st.none(), st.integers(0, IDENTITIES - 2)), st.integers(0, 3)), max_size=3)
 GAPS = st.lists(st.floats(0.1, 24 * 10, allow_nan=False), min_size=4, max_size=4)
 
 
@@ -81,6 +85,19 @@ def _store(workspace, connection, identities, stored: list[Message], new: NewMes
         network_status="published" if new.published else "spam",
         posted_at=page_at - timedelta(hours=new.hours_before_page),
     )
+
+
+def _check_in(workspace, person: Person | None, n: int, at: datetime) -> None:
+    """What events.services.check_in does: the registration checked in, then its person recomputed."""
+    start = at - timedelta(hours=2)
+    event = Event.objects.create(
+        workspace=workspace, title=f"E{n}", starts_at=start, ends_at=at, place="Nantes", public_id=f"e{n}"
+    )
+    Registration.objects.create(
+        event=event, key=f"k{n}", name="R", source=Source.PAGE, person=person, checked_in_at=at - timedelta(hours=1)
+    )
+    if person is not None:
+        scoring.update_for_persons(workspace, [person.pk], now=at)
 
 
 def _scores(workspace, s, now: datetime) -> dict[int, tuple[float, int, str | None]]:
@@ -123,21 +140,26 @@ REPLIES_IN_ONE_PAGE = [[NewMessage(0, None, True, 50), NewMessage(1, 0, True, 20
 TWIN_AND_OTHERS = [[NewMessage(0, None, True, 9)], [NewMessage(3, 0, True, 2), NewMessage(2, 0, True, 1)]]
 
 
-@example(pages=SPAM_THEN_PUBLISHED_REPLY, gaps=[1, 2, 3, 4], scored_first=True)
-@example(pages=REPLIES_IN_ONE_PAGE, gaps=[1, 1, 1, 1], scored_first=False)
-@example(pages=TWIN_AND_OTHERS, gaps=[30, 48, 1, 1], scored_first=False)
+@example(pages=SPAM_THEN_PUBLISHED_REPLY, gaps=[1, 2, 3, 4], scored_first=True, check_ins=[])
+@example(pages=REPLIES_IN_ONE_PAGE, gaps=[1, 1, 1, 1], scored_first=False, check_ins=[])
+@example(pages=TWIN_AND_OTHERS, gaps=[30, 48, 1, 1], scored_first=False, check_ins=[])
+@example(pages=TWIN_AND_OTHERS, gaps=[30, 48, 1, 1], scored_first=True, check_ins=[(0, 1), (2, 0), (None, 1)])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(pages=PAGES, gaps=GAPS, scored_first=st.booleans())
-def test_incremental_updates_always_equal_a_full_recompute(workspace, connection, pages, gaps, scored_first):
+@given(pages=PAGES, gaps=GAPS, scored_first=st.booleans(), check_ins=CHECK_INS)
+def test_incremental_updates_always_equal_a_full_recompute(workspace, connection, pages, gaps, scored_first, check_ins):
     with transaction.atomic():
         identities = _people(workspace, connection)
+        persons = [identity.person for identity in identities[: IDENTITIES - 1]]
         s = scoring.settings_for(workspace)
         page_at = NOW
         if scored_first:
             scoring.recompute(workspace, now=page_at)
         stored: list[Message] = []
-        for page, gap in zip(pages, gaps, strict=False):
+        for number, (page, gap) in enumerate(zip(pages, gaps, strict=False)):
             page_at += timedelta(hours=gap)
+            for n, (who, before_page) in enumerate(check_ins):
+                if before_page == number:
+                    _check_in(workspace, None if who is None else persons[who], n, page_at)
             new = []
             for item in page:
                 message = _store(workspace, connection, identities, stored, item, page_at)

@@ -97,9 +97,12 @@ def test_incremental_update_gives_the_same_result_as_a_full_recompute(community,
     ana, bob = community.person("Ana"), community.person("Bob")
     first = community.say(ana, days_ago=30)
     community.say(bob, days_ago=29, parent=first)
+    community.attend(ana, days_ago=20)  # attended an event: in the stored score, never again in a page's points
+    community.attend(None, days_ago=20)
     scoring.recompute(workspace, now=NOW)
     # new messages arrive: a new person replies to ana, bob replies again
     eve = community.person("Eve")
+    community.attend(eve, days_ago=2)  # a person first scored by the page, in full
     new = [community.say(eve, days_ago=1, parent=first), community.say(bob, days_ago=0.5, parent=first)]
     touched = scoring.update_for_messages(workspace, [m.pk for m in new], now=NOW)
     assert touched == 3

@@ -128,8 +128,9 @@ def test_api(client, owner, workspace, pair):
     assert call("post", f"/merges/{merged.json()['id']}/undo").json()["undone_at"]
     bad = call("put", "/settings", {"threshold_regular": 1000, "threshold_champion": 10})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "threshold_regular"
-    good = call("put", "/settings", {"weight_post": 2})
+    good = call("put", "/settings", {"weight_post": 2, "weight_attended": 4})
     assert good.status_code == 200 and good.json()["weight_post"] == 2 and good.json()["formula"]
+    assert good.json()["weight_attended"] == 4 and any("events is worth 4 points" in t for t in good.json()["formula"])
     assert call("post", "/segments", {"name": "Regulars", "filters": {"levels": ["regular"]}}).status_code == 201
     exported = call("get", f"/{a.pk}/export").json()
     assert exported["person"]["id"] == a.pk

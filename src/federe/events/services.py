@@ -25,6 +25,7 @@ from federe.core import audit
 from federe.events import seats
 from federe.events.collect import collect
 from federe.events.models import EntryRule, Event, Registration, Source, State, Status
+from federe.people.engagement import scoring
 from federe.people.models import Identity, Person
 
 MAX_CAPACITY = 100_000
@@ -211,15 +212,22 @@ def cancel(*, registration: Registration, by: Any) -> Registration:
 
 
 def check_in(*, registration: Registration, by: Any, undo: bool = False) -> Registration:
-    """Mark an attendee present (or not, with ``undo``); someone on the waiting list who came is checked in too."""
+    """Mark an attendee present (or not, with ``undo``); someone on the waiting list who came is checked in too.
+
+    Attendance counts in the engagement score (``people.engagement.formula``'s ``attended`` rule): the person the
+    registration is linked to, if any, is recomputed in the same transaction.
+    """
     event = registration.event
     require(by, event.workspace, Perm.PUBLISH)
     if registration.state == State.CANCELLED:
         raise ValidationError(_("This registration was cancelled."))
-    registration.checked_in_at = None if undo else (registration.checked_in_at or timezone.now())
-    registration.save(update_fields=["checked_in_at"])
-    verb = "event.check_in_undone" if undo else "event.checked_in"
-    audit.record(verb, workspace=event.workspace, actor=by, target=event, details={"registration": registration.pk})
+    with transaction.atomic():
+        registration.checked_in_at = None if undo else (registration.checked_in_at or timezone.now())
+        registration.save(update_fields=["checked_in_at"])
+        if registration.person_id is not None:
+            scoring.update_for_persons(event.workspace_id, [registration.person_id])
+        verb = "event.check_in_undone" if undo else "event.checked_in"
+        audit.record(verb, workspace=event.workspace, actor=by, target=event, details={"registration": registration.pk})
     return registration
 
 

@@ -115,6 +115,14 @@ class ScoringSettings(models.Model):
     weight_received = models.FloatField(_("receiving a reply from someone else"), default=1.0)
     weight_approved = models.FloatField(_("a message approved by a moderator"), default=2.0)
     weight_removed = models.FloatField(_("a message removed or marked as spam by a moderator"), default=-5.0)
+    weight_attended = models.FloatField(
+        _("attending an event (checked in)"),
+        default=3.0,
+        help_text=_(
+            "For each of the workspace's events the person was checked in at, when the registration is linked to "
+            "them; it fades from the check-in like every other point."
+        ),
+    )
     half_life_days = models.FloatField(_("half-life (days)"), default=90.0)
     reach_days = models.PositiveIntegerField(_("reach window (days)"), default=365)
     threshold_occasional = models.FloatField(_("occasional from"), default=3.0)
@@ -129,7 +137,14 @@ class ScoringSettings(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True)
     refresh_queued_at = models.DateTimeField(null=True, blank=True)
 
-    WEIGHT_FIELDS = ("weight_post", "weight_reply", "weight_received", "weight_approved", "weight_removed")
+    WEIGHT_FIELDS = (
+        "weight_post",
+        "weight_reply",
+        "weight_received",
+        "weight_approved",
+        "weight_removed",
+        "weight_attended",
+    )
     EDITABLE_FIELDS = (
         *WEIGHT_FIELDS,
         "half_life_days",

@@ -141,6 +141,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "weight_received": (-100, 100),
     "weight_approved": (-100, 100),
     "weight_removed": (-100, 100),
+    "weight_attended": (-100, 100),
     "half_life_days": (1, 3650),
     "reach_days": (1, 3650),
     "threshold_occasional": (0, 1e6),

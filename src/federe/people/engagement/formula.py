@@ -4,7 +4,8 @@ Everything else is generated from this table, so that the three ways a score is 
 
 * the full recompute sums every rule over a workspace, or over some persons (``scoring.recompute``);
 * the incremental update sums the same rules over the events a page of new messages brought, and adds them to
-  each stored score decayed to now (``scoring.update_for_messages``);
+  each stored score decayed to now (``scoring.update_for_messages``); events that are no message (an event's
+  check-in) are never in a page: whoever changes them recomputes the persons concerned (``update_for_persons``);
 * the Python decay (``decay``, ``standing``) is the same half-life, for the signals.
 
 A score is the sum, over every event that earns points, of ``weight * 0.5 ** (age / half-life)``. The decay is
@@ -24,7 +25,7 @@ from typing import Protocol
 
 from federe.inbox.models import Direction
 from federe.moderation.models import NetworkState, Verdict
-from federe.people.models import Level
+from federe.people.models import Level, ScoringSettings
 
 PUBLISHED = "published"  # Message.network_status of a message that is visible on its network
 # Moderators' decisions that earn or cost points (decisions of automatic rules have no actor and never count; nor
@@ -44,9 +45,11 @@ def _quoted(value: str) -> str:
 class Events:
     """Rows that earn points: where they are, who is credited, when they happened, and how to scope them.
 
-    ``identity`` is the identity column used to scope to some persons, ``key`` the message column used to scope
-    to the messages of a new page (a reply edge is keyed by its reply message). ``replier``, when set, is the
-    person whose replies make the credited person's reach.
+    ``identity`` is the identity column used to scope to some persons; without one (rows that name their person
+    directly, like an event's registration) the ``person`` column itself is. ``key`` is the message column used to
+    scope to the messages of a new page (a reply edge is keyed by its reply message); without one the rows are no
+    message, and a page's new messages bring none of them. ``replier``, when set, is the person whose replies make
+    the credited person's reach.
     """
 
     source: str
@@ -54,8 +57,8 @@ class Events:
     person: str
     at: str
     workspace: str
-    identity: str
-    key: str
+    identity: str | None = None
+    key: str | None = None
     replier: str | None = None
 
 
@@ -106,6 +109,18 @@ DECISIONS = Events(
     identity="m.author_id",
     key="d.message_id",
 )
+# A check-in at one of the workspace's events, of a registration linked to a person of the same workspace (a
+# registration names its person, not an identity; a cancelled registration that was checked in still counts, as
+# on the person's timeline). The registration may have no person: it then counts for nobody.
+ATTENDANCE = Events(
+    source="""events_registration r
+    JOIN events_event ev ON ev.id = r.event_id
+    JOIN people_person rp ON rp.id = r.person_id""",
+    condition="r.checked_in_at IS NOT NULL AND rp.workspace_id = ev.workspace_id",
+    person="r.person_id",
+    at="r.checked_in_at",
+    workspace="ev.workspace_id",
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,8 @@ RULES: tuple[PointRule, ...] = (
         DECISIONS,
         f"CASE WHEN d.action = {_quoted(Verdict.APPROVE)} THEN %(weight_approved)s ELSE %(weight_removed)s END",
     ),
+    # being checked in at one of the workspace's events (from the check-in's time)
+    PointRule("attended", ATTENDANCE, "%(weight_attended)s"),
 )
 # Levels from the highest: the first threshold the score reaches gives the level; below them all, newcomer.
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -138,14 +155,8 @@ LEVELS: tuple[tuple[str, str], ...] = (
     (Level.OCCASIONAL, "threshold_occasional"),
 )
 HALF_LIFE_FIELD = "half_life_days"
-SETTINGS_FIELDS = (
-    "weight_post",
-    "weight_reply",
-    "weight_received",
-    "weight_approved",
-    "weight_removed",
-    *(field for _level, field in LEVELS),
-)
+# The settings the statements read: every rule's weight (``%(weight_…)s``) and the thresholds.
+SETTINGS_FIELDS = (*ScoringSettings.WEIGHT_FIELDS, *(field for _level, field in LEVELS))
 
 
 class Settings(Protocol):
@@ -226,11 +237,19 @@ class Scope:
     persons: Sequence[int] | None = None
     messages: Sequence[int] | None = None
 
+    def covers(self, events: Events) -> bool:
+        """Whether the scope can hold any of these events: new messages hold no events that are no message."""
+        return self.messages is None or events.key is not None
+
     def condition(self, events: Events) -> str:
         if self.persons is not None:
+            if events.identity is None:
+                return f"{events.person} IN ({ids_sql(self.persons)})"
             identities = f"SELECT id FROM people_identity WHERE person_id IN ({ids_sql(self.persons)})"  # noqa: S608
             return f"{events.identity} IN ({identities})"
         if self.messages is not None:
+            if events.key is None:
+                return "1 = 0"  # not a message: never among a page's
             return f"{events.key} IN ({ids_sql(self.messages)})"
         return f"{events.workspace} = %(ws)s"
 
@@ -250,7 +269,8 @@ def rule_sql(rule: PointRule, scope: Scope, vendor: str) -> str:
 
 def points_sql(scope: Scope, vendor: str) -> str:
     """Every rule's points per person over a scope: ``pid``, ``score`` (decayed to %(now)s) and ``reach``."""
-    parts = "\n    UNION ALL ".join(rule_sql(rule, scope, vendor) for rule in RULES)
+    rules = [rule for rule in RULES if scope.covers(rule.events)]
+    parts = "\n    UNION ALL ".join(rule_sql(rule, scope, vendor) for rule in rules)
     return f"SELECT pid, SUM(pts) AS score, MAX(reach) AS reach FROM (\n    {parts}\n) AS u GROUP BY pid"  # noqa: S608
 
 

@@ -7,6 +7,9 @@ The model (weights and thresholds are per workspace, in ``ScoringSettings``; def
 * every reply someone else writes to one of the person's messages earns them ``weight_received`` [1];
 * a moderator approving one of their messages earns ``weight_approved`` [2]; a moderator removing one, marking it
   as spam or banning them costs ``weight_removed`` [-5] (decisions of automatic rules do not count);
+* being checked in at one of the workspace's events earns ``weight_attended`` [3], from the check-in's time, when
+  the registration is linked to the person (``events.services.check_in`` recomputes that person, and so does undoing
+  the check-in);
 * each of these points halves every ``half_life_days`` [90]: points earned 90 days ago count half, 180 days ago a
   quarter. The score is the sum of the decayed points.
 * The level follows the score: newcomer below ``threshold_occasional`` [3], then occasional, regular from
@@ -73,6 +76,12 @@ def explain(s: ScoringSettings) -> list[str]:
         _("Each reply someone else writes to one of their messages is worth %(w)s.") % {"w": n(s.weight_received)},
         _("A moderator approving one of their messages is worth %(w)s; removing one or marking it as spam, %(r)s.")
         % {"w": n(s.weight_approved), "r": n(s.weight_removed)},
+        ngettext(
+            "Being checked in at one of the workspace's events is worth %(w)s point.",
+            "Being checked in at one of the workspace's events is worth %(w)s points.",
+            int(s.weight_attended),
+        )
+        % {"w": n(s.weight_attended)},
         ngettext(
             "Points fade with time: they count half after %(d)s day, a quarter after twice as long.",
             "Points fade with time: they count half after %(d)s days, a quarter after twice as long.",

@@ -47,6 +47,12 @@ def signal_digest(request: WorkspaceRequest, slug: str) -> HttpResponse:
     return redirect("people:signals", slug=slug)
 
 
+def _field(name: str, value: object, errors: list[str]) -> tuple[str, object, object, list[str], object]:
+    """A settings field as the page shows it: name, label, value, errors and help (the model's texts)."""
+    field = ScoringSettings._meta.get_field(name)
+    return name, getattr(field, "verbose_name", name), value, errors, getattr(field, "help_text", "")
+
+
 @workspace_page()
 def scoring_settings(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
@@ -69,10 +75,7 @@ def scoring_settings(request: WorkspaceRequest, slug: str) -> HttpResponse:
         else:
             flash.success(request, _("Saved; every score was recomputed."))
             return redirect("people:settings", slug=slug)
-    fields = [
-        (name, getattr(ScoringSettings._meta.get_field(name), "verbose_name", name), values[name], errors.get(name, []))
-        for name in ScoringSettings.EDITABLE_FIELDS
-    ]
+    fields = [_field(name, values[name], errors.get(name, [])) for name in ScoringSettings.EDITABLE_FIELDS]
     context = {
         **people_nav(request, workspace, "settings"),
         "fields": fields,

@@ -111,6 +111,7 @@ class SettingsIO(Schema):
     weight_received: float | None = None
     weight_approved: float | None = None
     weight_removed: float | None = None
+    weight_attended: float | None = None
     half_life_days: float | None = None
     reach_days: int | None = None
     threshold_occasional: float | None = None
