@@ -56,3 +56,17 @@ def test_checking_in_someone_linked_to_nobody_scores_nobody(event, owner, worksp
     services.check_in(registration=registration, by=owner)
     assert registration.checked_in_at is not None
     assert list(Person.objects.values_list("pk", "score", "computed_at")) == before
+
+
+def test_a_checked_in_registration_cancelled_then_made_again_loses_its_attendance(event, owner, workspace, town):
+    """Registering again on the page after a cancellation starts afresh (not checked in): the attendance the person
+    was credited with goes, at once."""
+    ana = town.person("Ana")
+    Identity.objects.filter(pk=ana.pk).update(email="ana@example.org")
+    registration = _register(event, "Ana", "ana@example.org")
+    services.check_in(registration=registration, by=owner)
+    assert Person.objects.get(pk=ana.person_id).score > 0
+    services.cancel(registration=registration, by=owner)
+    again = _register(event, "Ana", "ana@example.org")
+    assert again.pk == registration.pk and again.checked_in_at is None
+    assert Person.objects.get(pk=ana.person_id).score == 0

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from federe.events.models import Event, Registration, State
+from federe.people.engagement import scoring
 
 
 def take(event: Event) -> bool:
@@ -55,6 +56,9 @@ def _again(earlier: Registration, name: str, values: dict[str, Any]) -> Register
                 give_back(event)  # the other request took it up: the seat was not ours to keep
             earlier.refresh_from_db()
             return Registered(earlier, False)
+        if earlier.checked_in_at is not None and earlier.person_id is not None:
+            # its check-in is wiped: the attendance it earned its person goes too (people.engagement.formula)
+            scoring.update_for_persons(event.workspace_id, [earlier.person_id])
     earlier.refresh_from_db()
     return Registered(earlier, True)
 
