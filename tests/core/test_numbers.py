@@ -66,3 +66,18 @@ def test_day_labels_use_the_room_of_the_unlabelled_days_and_stay_whole():
     with translation.override("fr"):
         chart = bar_chart(days, title="t")
     assert [bar.short_label for bar in chart.bars if bar.show_label][-1] == "30 nov"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_last_day_label_ends_inside_the_chart(lang):
+    """The most recent day is always labelled; written from its bar's left edge it ran past the chart's right
+    edge and was cut ("7 De" on a campaign's page): it ends at its bar's right edge instead."""
+    days = [(date(2026, 11, 16) + timedelta(days=n), n) for n in range(22)]
+    with translation.override(lang):
+        chart = bar_chart(days, title="t")
+        svg = render_to_string("core/_barchart.html", {"chart": chart})
+    for bar in (bar for bar in chart.bars if bar.show_label):
+        start = bar.label_x - (len(bar.short_label) * CHAR_WIDTH if bar.label_anchor == "end" else 0)
+        assert 0 <= start and start + len(bar.short_label) * CHAR_WIDTH <= chart.width, bar.short_label
+    last = chart.bars[-1]
+    assert last.label_anchor == "end" and 'text-anchor="end" class="lbl"' in svg

@@ -30,6 +30,8 @@ class Bar:
     label: str
     show_label: bool
     short_label: str = ""  # what fits under the bar
+    label_x: float = 0.0  # where the label is written: from its bar's left edge, or ending at its right edge
+    label_anchor: str = "start"  # "end" when the label would run past the chart's right edge
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,21 @@ def category_chart(
     bars = []
     for index, (label, value) in enumerate(points):
         bar_height = plot_height * value / peak
+        x = index * slot + slot * 0.15
+        short = fitted(label, label_room or slot * 0.95)
+        past_the_edge = x + len(short) * CHAR_WIDTH > width
         bars.append(
             Bar(
-                x=index * slot + slot * 0.15,
+                x=x,
                 y=top + plot_height - bar_height,
                 width=slot * 0.7,
                 height=bar_height,
                 value=value,
                 label=label,
                 show_label=shown[index] if shown is not None else True,
-                short_label=fitted(label, label_room or slot * 0.95),
+                short_label=short,
+                label_x=x + slot * 0.7 if past_the_edge else x,
+                label_anchor="end" if past_the_edge else "start",
             )
         )
     return BarChart(width=width, height=height, bars=bars, max_value=peak, baseline=top + plot_height, title=title)
