@@ -169,11 +169,15 @@ def test_the_connection_form_shows_the_network_fields_with_their_help_in_french(
         for spec in cls.setup_fields:
             assert f'name="{kit.key}__{spec.name}"' in page
             words += [str(spec.label), str(spec.help)] + [str(label) for _value, label in spec.choices]
-        notice = translation.gettext("built from the published API, not yet checked against the live service")
+        notice = translation.gettext(
+            "Built from the network's published API documentation and tested on recorded payloads; "
+            "not yet checked against the live service."
+        )
     for text in filter(None, words):
         assert escape(text) in page, f"{kit.key}: {text!r} is not on the French form"
-    legend = page.split(f'data-network="{kit.key}"', 1)[1].split("</legend>", 1)[0]
-    assert (notice in legend) is not cls.verified_against_real_server, kit.key
+    # The notice is said first, as a warning of its own, before the network's first field.
+    opening = page.split(f'data-network="{kit.key}"', 1)[1].split("</fieldset>", 1)[0].split('<div class="field', 1)[0]
+    assert (escape(notice) in opening) is not cls.verified_against_real_server, kit.key
 
 
 @pytest.mark.django_db
