@@ -91,6 +91,8 @@ def test_the_page_in_french(client, owner, decided):
     client.force_login(owner)
     html = client.get(reverse("reports:transparency", args=[decided.slug]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Rapport de transparence de la modération" in html and "aucun recours" in html
+    # The medians are named as medians ("Décisions automatiques (min)" read as a count of decisions).
+    assert "Médiane des décisions automatiques (min)" in html and "Médiane des décisions humaines (min)" in html
 
 
 def test_the_api_and_cli(client, owner, decided, capsys):
