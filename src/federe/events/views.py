@@ -97,13 +97,16 @@ def edit(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _detail(request: WorkspaceRequest, event: Event, posts_form: forms.PostsForm | None, status: int) -> HttpResponse:
+    registrations = list(queries.registrations(event)[:500])
     context = {
         "workspace": request.workspace,
         "nav": "posts",
         "event": event,
         "counts": queries.counts(event),
         "campaigns": list(membership.of_event(event)),
-        "registrations": list(queries.registrations(event)[:500]),
+        "registrations": registrations,
+        # The follow-up column is shown once a follow-up was sent: empty, it pushed "Cancel" off a phone's screen.
+        "follow_ups": any(r.follow_up_state for r in registrations),
         "page_url": page_url(request, event),
         "may_edit": may(request, request.workspace, Perm.PUBLISH),
         "posts_form": posts_form or _posts_form(request),
