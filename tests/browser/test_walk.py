@@ -16,7 +16,8 @@ CLOSED = ("x", "linkedin", "facebook", "instagram", "youtube", "telegram", "disc
 FITS = "document.scrollingElement.scrollWidth <= innerWidth"
 # Each element's content against its own box: a table cut by its scroller, a label past its chart.
 CUT = "e => e.scrollWidth - e.clientWidth"
-LAST_LABEL_PAST_CHART = """svg => { const box = svg.getBoundingClientRect(); const labels = svg.querySelectorAll('text.lbl');
+LAST_LABEL_PAST_CHART = """svg => { const box = svg.getBoundingClientRect();
+  const labels = svg.querySelectorAll('text.lbl');
   const last = labels[labels.length - 1].getBoundingClientRect(); return last.right - box.right; }"""
 
 

@@ -78,6 +78,6 @@ def test_the_last_day_label_ends_inside_the_chart(lang):
         svg = render_to_string("core/_barchart.html", {"chart": chart})
     for bar in (bar for bar in chart.bars if bar.show_label):
         start = bar.label_x - (len(bar.short_label) * CHAR_WIDTH if bar.label_anchor == "end" else 0)
-        assert 0 <= start and start + len(bar.short_label) * CHAR_WIDTH <= chart.width, bar.short_label
+        assert start >= 0 and start + len(bar.short_label) * CHAR_WIDTH <= chart.width, bar.short_label
     last = chart.bars[-1]
     assert last.label_anchor == "end" and 'text-anchor="end" class="lbl"' in svg
