@@ -194,3 +194,18 @@ def test_a_run_claims_nobody_twice_at_the_row_level(owner, ended):
             ids, skipped=0, workspace=ended.workspace, event=ended, audience="no_show", text="B", by=owner
         )
     assert first.total == 3 and FollowUpRun.objects.count() == 1
+
+
+def test_a_title_on_several_lines_is_refused_and_one_stored_earlier_still_mails(
+    client, owner, workspace, ended, django_capture_on_commit_callbacks
+):
+    """A line break in a mail's subject is refused by Django (header injection): every e-mail of the follow-up failed
+    (before the worker, the page was a 500). Titles are one line now; one stored before is sent on one line."""
+    with pytest.raises(ValidationError) as refused:
+        services.add(workspace=workspace, fields=fields(title="Meetup\nBcc: x@evil.example"), by=owner)
+    assert "title" in refused.value.message_dict
+    Event.objects.filter(pk=ended.pk).update(title="Meetup\nBcc: x@evil.example")
+    client.force_login(owner)
+    _post(client, workspace, ended, django_capture_on_commit_callbacks)
+    assert run_queued(send_follow_up_task) == [{"sent": 3, "failed": 0}]
+    assert {m.subject for m in mail.outbox} == {"Meetup Bcc: x@evil.example"} and len(mail.outbox) == 3

@@ -56,7 +56,8 @@ def _by_reply(registration: Registration, text: str, by: Any) -> tuple[str, str]
 
 def _by_email(registration: Registration, event: Event, text: str) -> tuple[str, str]:
     try:
-        send_mail(event.title, text, settings.DEFAULT_FROM_EMAIL, [registration.email])
+        subject = " ".join(event.title.split())  # one line: a title stored before titles were checked may have two
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [registration.email])
     except OSError:  # smtplib errors are OSErrors: the mail server's refusal is this delivery's failure
         log.warning("event follow-up e-mail failed (registration %s)", registration.pk)
         return FollowUp.FAILED, _("The mail server did not accept the message.")

@@ -53,6 +53,8 @@ def _check(f: Fields) -> None:  # size: one rule per line
     errors: dict[str, str] = {}
     if not f.title.strip():
         errors["title"] = _("Give the event a title.")
+    elif any(ord(c) < 32 or c == "\x7f" for c in f.title):  # it is the follow-up e-mail's subject: one line
+        errors["title"] = _("An event's title is one line, without line breaks or control characters.")
     if f.ends_at <= f.starts_at:
         errors["ends_at"] = _("The end must come after the start.")
     if f.online and not web_url(f.link, 500):
