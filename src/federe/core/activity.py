@@ -85,6 +85,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "category": gettext_lazy("budget category"),
     "deleted": gettext_lazy("deleted"),
     "rows": gettext_lazy("rows imported"),
+    "registrations": gettext_lazy("event registrations moved"),
+    "registrations_folded": gettext_lazy("events both were registered to (one registration kept)"),
 }
 # Ids, internals and raw definitions: the "On" column names the object; the details would only add codes.
 HIDDEN_KEYS = {

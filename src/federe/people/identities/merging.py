@@ -1,6 +1,7 @@
 """Merges that can always be undone.
 
-A merge moves the absorbed person's identities, notes, tags and custom fields to the kept person. The absorbed
+A merge moves the absorbed person's identities, notes, tags, custom fields and event registrations (folded once
+per event: ``events/merges.py``) to the kept person. The absorbed
 person's row stays (``merged_into``), hidden from lists, and the ``Merge`` row records exactly what moved, so
 that undoing it puts everything back. A tag or field the kept person already had stays with the absorbed
 person, and so comes back with it.
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
 from federe.core import audit
+from federe.events import merges as registrations
 from federe.people.engagement.scoring import update_for_persons
 from federe.people.identities.evidence import evidence_between
 from federe.people.models import (
@@ -98,6 +100,7 @@ def merge(
     signals = evidence_between(keep, absorb)[0] if suggestion is None else suggestion.signals
     snapshot = _snapshot(keep, absorb, suggestion)
     _move(snapshot, keep, absorb)
+    snapshot["registrations"] = registrations.carry(workspace, keep, absorb)
     record = Merge.objects.create(
         workspace=workspace,
         kept=keep,
@@ -125,6 +128,8 @@ def merge(
             "kept": keep.pk,
             "absorbed": absorb.pk,
             "identities": len(snapshot["identities"]),
+            "registrations": len(snapshot["registrations"]["moved"]),
+            "registrations_folded": snapshot["registrations"]["folded"],
             "signals": [s["code"] for s in signals],
             "suggestion": suggestion.pk if suggestion else None,
         },
@@ -200,6 +205,7 @@ def unmerge(record: Merge, *, by: Any, system: bool = False) -> Merge:
     snap = record.snapshot
     for key, model in MOVED:
         model.objects.filter(pk__in=snap[key], person=kept).update(person=absorbed)
+    registrations.give_back(workspace, snap.get("registrations"), kept, absorbed)
     MergeSuggestion.objects.filter(pk__in=snap["suggestions"], status=SuggestionStatus.SUPERSEDED).update(
         status=SuggestionStatus.OPEN
     )

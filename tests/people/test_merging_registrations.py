@@ -1,0 +1,137 @@
+"""A merge carries the absorbed person's event registrations (issue 16), folds a shared event into one registration,
+never touches another workspace's, and undoing it puts each registration back (events/merges.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from federe.core.models import AuditEvent
+from federe.events.models import Registration, Source
+from federe.people.engagement import scoring
+from federe.people.identities import merging
+from federe.people.models import Person
+from federe.people.timelines import timeline
+from tests.factories import WorkspaceFactory
+from tests.people.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def attendance(workspace, person: Person) -> list[int]:
+    return sorted(item.obj.pk for item in timeline(workspace, person, limit=100).items if item.kind == "attendance")
+
+
+def owners(*rows: Registration) -> list[int | None]:
+    return [Registration.objects.get(pk=r.pk).person_id for r in rows]
+
+
+def second_registration(row: Registration, person: Person, *, checked_in: bool, minutes_later: int) -> Registration:
+    """Another registration of the same event (another address), made ``minutes_later`` than ``row``."""
+    other = Registration.objects.create(
+        event=row.event,
+        key=f"email:other-{person.pk}@example.org",
+        name=person.display_name,
+        source=Source.PAGE,
+        person=person,
+        checked_in_at=NOW if checked_in else None,
+    )
+    Registration.objects.filter(pk=other.pk).update(created_at=row.created_at + timedelta(minutes=minutes_later))
+    return other
+
+
+def test_the_kept_person_gets_the_absorbed_person_s_attendance_on_the_timeline_and_in_the_score(
+    community, workspace, owner
+):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    came = community.attend(absorb, days_ago=20)
+    community.attend(absorb, days_ago=None)  # registered, never came
+    assert attendance(workspace, keep) == [] and Person.objects.get(pk=keep.pk).score == 0
+
+    merging.merge(keep=keep, absorb=absorb, by=owner)
+
+    assert attendance(workspace, keep) == [came.pk]
+    assert Registration.objects.filter(person=keep).count() == 2
+    assert not Registration.objects.filter(person=absorb).exists()
+    days = (timezone.now() - came.checked_in_at).total_seconds() / 86400
+    weight = scoring.settings_for(workspace).weight_attended
+    assert Person.objects.get(pk=keep.pk).score == pytest.approx(weight * 0.5 ** (days / 90), rel=1e-3)
+    details = AuditEvent.objects.get(verb="person.merged").details
+    assert details["registrations"] == 2 and details["registrations_folded"] == []
+
+
+@pytest.mark.parametrize("checked_in_is_absorbed", [True, False])
+def test_both_registered_to_one_event_keeps_the_checked_in_registration(
+    community, workspace, owner, checked_in_is_absorbed
+):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    first = community.attend(keep if checked_in_is_absorbed else absorb, days_ago=None, title="Apéro")
+    # the later registration is the checked-in one: the check-in wins over the earlier
+    later = second_registration(first, absorb if checked_in_is_absorbed else keep, checked_in=True, minutes_later=5)
+
+    record = merging.merge(keep=keep, absorb=absorb, by=owner)
+
+    assert list(Registration.objects.filter(person=keep).values_list("pk", flat=True)) == [later.pk]
+    assert attendance(workspace, keep) == [later.pk]
+    assert Registration.objects.filter(event=first.event).count() == 2  # folded, not deleted: seats unchanged
+    assert record.snapshot["registrations"]["folded"] == ["Apéro"]
+    assert AuditEvent.objects.get(verb="person.merged").details["registrations_folded"] == ["Apéro"]
+
+    merging.unmerge(record, by=owner)
+    expected = [keep.pk, absorb.pk] if checked_in_is_absorbed else [absorb.pk, keep.pk]
+    assert owners(first, later) == expected
+
+
+def test_both_registered_and_neither_checked_in_keeps_the_earliest(community, workspace, owner):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    first = community.attend(absorb, days_ago=None)
+    later = second_registration(first, keep, checked_in=False, minutes_later=5)
+
+    merging.merge(keep=keep, absorb=absorb, by=owner)
+
+    assert owners(first, later) == [keep.pk, absorb.pk]
+    assert Registration.objects.filter(person=keep).count() == 1
+
+
+def test_a_merge_never_touches_another_workspace_s_registrations(community, workspace, owner):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    rival = WorkspaceFactory(slug="rival", name="Rival")
+    crossing = community.attend(absorb, days_ago=3, workspace=rival)  # a row across tenants: left alone
+    theirs = Person.objects.create(workspace=rival, display_name="Ana Bell")
+    their_row = community.attend(theirs, days_ago=3, workspace=rival)
+    ours = community.attend(absorb, days_ago=3)
+
+    record = merging.merge(keep=keep, absorb=absorb, by=owner)
+
+    assert owners(crossing, their_row, ours) == [absorb.pk, theirs.pk, keep.pk]
+    assert record.snapshot["registrations"]["moved"] == [ours.pk]
+    merging.unmerge(record, by=owner)
+    assert owners(crossing, their_row, ours) == [absorb.pk, theirs.pk, absorb.pk]
+
+
+def test_undoing_the_merge_puts_each_registration_back_and_the_scores_with_them(community, workspace, owner):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    own = community.attend(keep, days_ago=None)
+    theirs = community.attend(absorb, days_ago=4)
+    record = merging.merge(keep=keep, absorb=absorb, by=owner)
+    assert owners(own, theirs) == [keep.pk, keep.pk] and Person.objects.get(pk=keep.pk).score > 0
+
+    merging.unmerge(record, by=owner)
+
+    assert owners(own, theirs) == [keep.pk, absorb.pk]
+    assert attendance(workspace, keep) == [] and attendance(workspace, absorb) == [theirs.pk]
+    assert Person.objects.get(pk=keep.pk).score == 0 and Person.objects.get(pk=absorb.pk).score > 0
+
+
+def test_undoing_a_merge_made_before_registrations_moved_changes_no_registration(community, workspace, owner):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    record = merging.merge(keep=keep, absorb=absorb, by=owner)
+    row = community.attend(keep, days_ago=1)  # made for the kept person since
+    snapshot = dict(record.snapshot)
+    snapshot.pop("registrations")  # an old merge's snapshot
+    type(record).objects.filter(pk=record.pk).update(snapshot=snapshot)
+    record.refresh_from_db()
+    merging.unmerge(record, by=owner)
+    assert owners(row) == [keep.pk]
