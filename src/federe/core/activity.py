@@ -35,6 +35,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "created": gettext_lazy("created"),
     "email": gettext_lazy("e-mail address"),
     "error": gettext_lazy("error"),
+    "failures": gettext_lazy("failed sendings in a row"),
     "field": gettext_lazy("field"),
     "from": gettext_lazy("from"),
     "identities": gettext_lazy("identities"),
