@@ -51,14 +51,19 @@ def change(figure: Figure) -> str:
     return f"{sign}{_number(abs(100 * relative))}\u00a0%"
 
 
+def _p(sign: str, number: float) -> str:
+    """ "p = 0.31" held together: non-breaking spaces, so a line never ends with "(p =" (formatting, not words)."""
+    return f"p\u00a0{sign}\u00a0{_number(number, 2)}"
+
+
 def verdict(figure: Figure) -> str:
     """Whether the difference is more than normal variation, with its p-value (below 0.01: "p < 0.01")."""
     p_value = figure.comparison.p_value
     if p_value >= ALPHA:
-        return _("within normal variation (p = %(p)s)") % {"p": _number(p_value, 2)}
+        return _("within normal variation (%(p)s)") % {"p": _p("=", p_value)}
     if p_value >= 0.01:
-        return _("more than normal variation (p = %(p)s)") % {"p": _number(p_value, 2)}
-    return _("more than normal variation (p < %(p)s)") % {"p": _number(0.01, 2)}
+        return _("more than normal variation (%(p)s)") % {"p": _p("=", p_value)}
+    return _("more than normal variation (%(p)s)") % {"p": _p("<", 0.01)}
 
 
 def sentence(figure: Figure) -> str:
