@@ -141,3 +141,34 @@ def test_every_translatable_literal_has_a_french_entry(entries):
             continue
         missing |= {f"{path.name}: {text}" for text in found if text.replace('\\"', '"') not in known}
     assert sorted(missing) == []
+
+
+# An elision's apostrophe: "l'API" (straight) or "l’API" (typographic); quotes around code are not elisions.
+STRAIGHT_ELISION = re.compile(r"(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])")
+
+
+def test_no_french_sentence_mixes_both_apostrophes(entries):
+    mixed = [
+        e.msgid
+        for e in entries
+        for text in (e.msgstr, *e.msgstr_plural.values())
+        if STRAIGHT_ELISION.search(text) and "’" in text
+    ]
+    assert mixed == []
+
+
+def test_the_connectors_french_texts_use_the_typographic_apostrophe():
+    """A channel's page shows a network's limitations and setup help together: "l'API" beside "l’API" looked
+    careless. Every connector text in French elides with ’."""
+    from django.utils import translation
+
+    from federe.connectors import registry
+
+    straight = []
+    with translation.override("fr"):
+        for connector in registry.available():
+            texts = [connector.label, *connector.limitations, *(step.text for step in connector.setup_help)]
+            for field in connector.setup_fields:
+                texts += [field.label, field.help, *(label for _value, label in field.choices)]
+            straight += [f"{connector.key}: {text}" for text in map(str, texts) if STRAIGHT_ELISION.search(text)]
+    assert straight == []

@@ -131,7 +131,7 @@ def test_wordpress_errors_are_in_the_readers_language(wp):
     wp.get("/wp/v2/users/me").mock(return_value=answer(401, "error_401.json"))
     with translation.override("fr"), pytest.raises(Unauthorized) as caught:
         connector().check()
-    assert caught.value.message.startswith("WordPress a refusé le nom d'utilisateur ou le mot de passe d'application.")
+    assert caught.value.message.startswith("WordPress a refusé le nom d’utilisateur ou le mot de passe d’application.")
     wp.get("/wp/v2/comments").mock(return_value=httpx.Response(503, text="down"))
     with translation.override("fr"), pytest.raises(Transient) as caught:
         connector().fetch(None)
