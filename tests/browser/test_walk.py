@@ -90,6 +90,8 @@ def test_the_walked_pages_show_everything(
     expect(cancel).to_be_visible()
     box = cancel.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width, "Cancel is off the screen"
+    past_scroller = "b => b.getBoundingClientRect().right - b.closest('.table-scroll').getBoundingClientRect().right"
+    assert cancel.evaluate(past_scroller) <= 0, "Cancel is hidden past the table's scroller"
     _tall_enough(page.locator("main table button.link"), width)
     _shoot(page, screenshots_dir, "event", lang, width)
 
