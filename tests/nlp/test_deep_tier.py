@@ -171,23 +171,26 @@ def test_a_batch_that_lost_a_deadlock_is_stored_on_the_next_try_without_counting
 
     from federe.core import db
 
-    sync(connection, [item(1, "Thanks, lovely coffee")])
-    real, tries = scoring._store, []
+    sync(connection, [item(1, "Vous êtes des zorglub")])
+    fast = Message.objects.values_list("toxicity_score", "spam_score", "sentiment").get()
+    real, tries = scoring.inbox.refine_scores, []
 
-    def loses_once(*args):
+    def loses_once(rows):  # the database aborts the UPDATE of the messages itself
         tries.append(1)
-        upgraded = real(*args)
         if len(tries) == 1:
             error = OperationalError("deadlock detected")
             error.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
             raise error
-        return upgraded
+        return real(rows)
 
-    monkeypatch.setattr(scoring, "_store", loses_once)
+    monkeypatch.setattr(scoring.inbox, "refine_scores", loses_once)
     monkeypatch.setattr(db, "PAUSE", 0)
     assert scoring.run_batch(Scorer()).refined == 1
     assert len(tries) == 2 and not DeepPending.objects.exists()
-    assert Message.objects.get().nlp["tier"] == "deep"
+    message = Message.objects.get()
+    assert message.nlp["tier"] == "deep" and message.toxicity_score == pytest.approx(0.93)
+    kept = message.nlp["deep"]["fast"]  # the fast tier's scores, not those the lost try had put in their place
+    assert (kept["toxicity"], kept["spam"], kept["sentiment"]) == fast
     assert "the deep tier failed" not in caplog.text
 
 

@@ -6,6 +6,7 @@ rules' decisions are written in one, so a batch is stored whole or not at all.
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections import defaultdict
@@ -74,7 +75,9 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
         for workspace_id in sorted(per_workspace):
             db.lock_workspace(workspace_id)
         mine = queue.finish(token, [c.pending_id for c in claimed])
-        kept = [m for m in scorable if by_id[m.pk].pending_id in mine]
+        # Copies: ``_store`` sets the refined scores on the messages it is given, and a try that lost must leave
+        # the fast tier's scores in place for the next one (they are kept beside the refined ones).
+        kept = [copy.copy(m) for m in scorable if by_id[m.pk].pending_id in mine]
         for workspace_id, rows in per_workspace.items():
             ours = [i for i in rows if by_id[scorable[i].pk].pending_id in mine]
             if ours:
