@@ -209,3 +209,29 @@ def test_a_title_on_several_lines_is_refused_and_one_stored_earlier_still_mails(
     _post(client, workspace, ended, django_capture_on_commit_callbacks)
     assert run_queued(send_follow_up_task) == [{"sent": 3, "failed": 0}]
     assert {m.subject for m in mail.outbox} == {"Meetup Bcc: x@evil.example"} and len(mail.outbox) == 3
+
+
+def test_a_slow_worker_taken_over_stops_and_its_late_success_is_recorded(
+    owner, ended, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A send that outlived the lease (an SMTP server hanging): the dispatcher queued the run again and another
+    worker took it, marking the person in flight "may have arrived". The slow worker's success is then recorded
+    (no resend to someone who got it), and the slow worker stops instead of sending beside the new one."""
+    run = followup.send(event=ended, to="no_show", text="Merci", by=owner)
+    real, calls = followup._by_email, []
+
+    def hangs_on_the_first(registration, event, text):
+        calls.append(registration.email)
+        if len(calls) == 1:  # meanwhile: the lease lapses, the run is queued again and taken by another worker
+            FollowUpRun.objects.filter(pk=run.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+            with django_capture_on_commit_callbacks(execute=False):
+                assert followup.dispatch_abandoned() == [run.pk]
+            monkeypatch.setattr(followup, "_by_email", real)
+            assert followup.execute(run.pk) == {"sent": 2, "failed": 0}
+        return real(registration, event, text)
+
+    monkeypatch.setattr(followup, "_by_email", hangs_on_the_first)
+    followup.execute(run.pk)
+    assert _outbox() == ["ana@example.org", "bo@example.org", "cy@example.org"]  # each once
+    states = dict(Registration.objects.values_list("email", "follow_up_state"))
+    assert states == {"ana@example.org": "sent", "bo@example.org": "sent", "cy@example.org": "sent"}

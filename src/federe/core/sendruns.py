@@ -101,7 +101,9 @@ def claim(run_model: type[SendRun], run_id: int) -> str | None:
 
 
 def _renew(run_model: type[SendRun], run_id: int, token: str) -> bool:
-    return bool(run_model._default_manager.filter(pk=run_id, token=token).update(lease_until=timezone.now() + LEASE))
+    """The lease held a little longer; False once the run was queued again or taken by another worker."""
+    held = run_model._default_manager.filter(pk=run_id, token=token, state=RUNNING)
+    return bool(held.update(lease_until=timezone.now() + LEASE))
 
 
 def _next(rows: Rows, run_id: int) -> int | None:
@@ -117,7 +119,10 @@ def _next(rows: Rows, run_id: int) -> int | None:
 
 
 def _record(rows: Rows, run_id: int, pk: int, state: str, error: str) -> None:
-    rows.model._default_manager.filter(pk=pk, **{rows.run: run_id, rows.state: SENDING}).update(
+    """The person's outcome. A success is recorded even when another worker, taking the run over meanwhile, marked
+    this person "may have arrived" (failed): it did arrive, and sending again must not reach them twice."""
+    states = [SENDING, FAILED] if state == SENT else [SENDING]
+    rows.model._default_manager.filter(**{"pk": pk, rows.run: run_id, f"{rows.state}__in": states}).update(
         **{rows.state: state, rows.error: error[:300]}
     )
 
