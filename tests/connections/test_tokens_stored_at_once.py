@@ -125,3 +125,24 @@ def test_a_dead_refresh_token_is_said_without_the_token(channel):
         runtime.connector_for(Connection.objects.get(pk=channel.pk)).check()
     assert_no_secret(f"{refused.value} {refused.value!r} {refused.value.message}")
     assert stored(channel) == START  # nothing written on a refusal
+
+
+def test_a_later_save_never_writes_back_what_another_process_stored_meanwhile(channel):
+    """Process B stores X's user id while A works; A's later saves keep B's value (they wrote back A's stale copy,
+    or deleted a key only B had: a rotated refresh token could be lost the same way)."""
+    from federe.connectors.keeping import Credentials
+
+    def opened():
+        stored = Connection.objects.get(pk=channel.pk)
+        return Credentials(stored.credentials, runtime.StoredCredentials(stored, stored.credentials))
+
+    a, b = opened(), opened()
+    b["user_id"] = "42"
+    b.store.keep(b)
+    a["access_token"] = "token-2"
+    a.store.keep(a)
+    a["access_token"] = "token-3"
+    a.store.keep(a)
+    stored = Connection.objects.get(pk=channel.pk).credentials
+    assert stored["user_id"] == "42" and stored["access_token"] == "token-3"
+    assert a["user_id"] == "42"  # A's own copy follows what is stored

@@ -84,6 +84,11 @@ class StoredCredentials:
             encrypted = encrypt_json(stored)
             Connection.objects.filter(pk=self.connection.pk).update(credentials_encrypted=encrypted)
         self.connection.credentials_encrypted = encrypted  # the caller's copy says what is stored too
+        for key in _differing(stored, credentials):  # what another process stored meanwhile, taken here too:
+            if key in stored:  # else a later save would take our stale copy for a change of ours
+                credentials[key] = stored[key]
+            else:
+                credentials.pop(key, None)
         self.seen = stored
 
 
