@@ -145,3 +145,39 @@ def test_the_demo_contest_is_drawn_and_checks_out(workspace, owner, synced):
     contest = Contest.objects.get(workspace=workspace)
     assert contest.stage == "drawn" and contest.published["winners"]
     assert all(passed for _label, passed in verify_draw.verify(contest.published))
+
+
+@pytest.fixture
+def posted(monkeypatch):
+    """The idempotency keys of the replies the dummy network took, in order."""
+    from federe.connectors.dummy.connector import DummyConnector
+
+    keys: list[str] = []
+    reply = DummyConnector.reply
+
+    def spy(self, outgoing):
+        result = reply(self, outgoing)
+        keys.append(outgoing.idempotency_key)
+        return result
+
+    monkeypatch.setattr(DummyConnector, "reply", spy)
+    return keys
+
+
+def test_an_announcement_posted_but_not_recorded_is_sent_again_as_the_same_reply(entered, owner, posted, monkeypatch):
+    from federe.inbox import services as inbox
+
+    services.commit(contest=entered, by=owner, now=START)
+    drawn = services.run_draw(contest=entered, public_value=PUBLIC, source="drand", by=owner, now=END + DAY)
+
+    def lost(*args, **kwargs):
+        raise RuntimeError("the database went away after the network took the reply")
+
+    monkeypatch.setattr(inbox, "_record_sent", lost)
+    first = announce.announce_winners(contest=drawn, text="You won a mug!", by=owner)
+    assert announce.execute(first.pk) == {"sent": 0, "failed": 3}
+    assert len(posted) == 3 and all(w.announcement is not None for w in announce.winners(drawn))
+    monkeypatch.undo()
+    second = announce.announce_winners(contest=drawn, text="You won a mug!", by=owner)
+    assert announce.execute(second.pk) == {"sent": 3, "failed": 0}
+    assert Reply.objects.count() == 3 and len(set(posted)) == 3  # each winner's one reply, its key kept

@@ -235,3 +235,31 @@ def test_a_slow_worker_taken_over_stops_and_its_late_success_is_recorded(
     assert _outbox() == ["ana@example.org", "bo@example.org", "cy@example.org"]  # each once
     states = dict(Registration.objects.values_list("email", "follow_up_state"))
     assert states == {"ana@example.org": "sent", "bo@example.org": "sent", "cy@example.org": "sent"}
+
+
+def test_a_follow_up_reply_posted_but_not_recorded_is_sent_again_as_the_same_reply(town, owner, ended, monkeypatch):
+    from federe.connectors.dummy.connector import DummyConnector
+    from federe.inbox import services as inbox
+    from federe.inbox.models import Reply
+
+    said = town.say(town.person("Dee"), "I'll come", at=timezone.now() - timedelta(days=2))
+    Registration.objects.create(event=ended, key="dee", name="Dee", message=said, source="message")
+    keys: list[str] = []
+    reply = DummyConnector.reply
+
+    def spy(self, outgoing):
+        keys.append(outgoing.idempotency_key)
+        return reply(self, outgoing)
+
+    def lost(*args, **kwargs):
+        raise RuntimeError("the database went away after the network took the reply")
+
+    monkeypatch.setattr(DummyConnector, "reply", spy)
+    with monkeypatch.context() as patched:
+        patched.setattr(inbox, "_record_sent", lost)
+        first = followup.send(event=ended, to="no_show", text="Dommage !", by=owner)
+        assert followup.execute(first.pk) == {"sent": 3, "failed": 1}
+    second = followup.send(event=ended, to="no_show", text="Dommage !", by=owner)
+    assert followup.execute(second.pk) == {"sent": 1, "failed": 0}
+    assert len(keys) == 2 and len(set(keys)) == 1 and Reply.objects.count() == 1
+    assert Registration.objects.get(key="dee").followed_up.state == "sent"

@@ -14,13 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from federe.accounts.permissions import Perm, require
 from federe.contests.models import AnnouncementRun, Contest, Entry, Stage
 from federe.core import sendruns
 from federe.inbox.models import ReplyState
-from federe.inbox.services import retry_reply, send_reply
+from federe.inbox.services import draft_reply, retry_reply
 
 ROWS = sendruns.Rows(Entry, run="announcement_run", state="announce_state", error="announce_error", name="name")
 
@@ -49,12 +50,12 @@ def announce_winners(*, contest: Contest, text: str, by: Any) -> AnnouncementRun
 def _send_one(run: AnnouncementRun, pk: int) -> tuple[str, str]:
     entry = Entry.objects.select_related("message__conversation", "announcement").get(pk=pk)
     reply = entry.announcement
-    if reply is not None:
-        reply = retry_reply(reply=reply, by=run.by, text=run.text)
-    else:
+    if reply is None:  # linked (and committed) before it is sent: a try that fails sends this one again
         message = entry.message
-        reply = send_reply(conversation=message.conversation, text=run.text, by=run.by, in_reply_to=message)
-        Entry.objects.filter(pk=entry.pk).update(announcement=reply)
+        with transaction.atomic():
+            reply = draft_reply(conversation=message.conversation, text=run.text, by=run.by, in_reply_to=message)
+            Entry.objects.filter(pk=entry.pk).update(announcement=reply)
+    reply = retry_reply(reply=reply, by=run.by, text=run.text)
     if reply.state == ReplyState.SENT:
         return sendruns.SENT, ""
     return sendruns.FAILED, reply.error or ""

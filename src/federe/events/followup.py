@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from federe.accounts.permissions import Perm, require
 from federe.core import sendruns
 from federe.events.models import Event, FollowUp, FollowUpRun, Registration, State
 from federe.inbox.models import ReplyState
-from federe.inbox.services import retry_reply, send_reply
+from federe.inbox.services import draft_reply, retry_reply
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,14 @@ def audience(event: Event, to: str) -> list[Registration]:
 
 def _by_reply(registration: Registration, text: str, by: Any) -> tuple[str, str]:
     reply = registration.followed_up
-    if reply is not None:
-        reply = retry_reply(reply=reply, by=by, text=text)
-    else:
+    if reply is None:  # linked (and committed) before it is sent: a try that fails sends this one again
         message = registration.message
         assert message is not None
-        reply = send_reply(conversation=message.conversation, text=text, by=by, in_reply_to=message)
+        with transaction.atomic():
+            reply = draft_reply(conversation=message.conversation, text=text, by=by, in_reply_to=message)
+            Registration.objects.filter(pk=registration.pk).update(followed_up=reply)
+        registration.followed_up = reply
+    reply = retry_reply(reply=reply, by=by, text=text)
     registration.followed_up = reply
     if reply.state == ReplyState.SENT:
         return FollowUp.SENT, ""

@@ -1,5 +1,7 @@
 """Replying, assigning and changing status: the only code that writes the inbox."""
 
+# size: the one place that writes the inbox; split apart, a write could go round its checks
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -88,6 +90,18 @@ def _earlier_with_key(reply_fields: dict[str, Any]) -> Reply | None:
     return earlier
 
 
+def _checked(
+    conversation: Conversation, text: str, by: Any, in_reply_to: Message | None, key: str = ""
+) -> dict[str, Any]:
+    """A reply's fields, once ``by`` may answer and the text and the message answered are right."""
+    require(by, conversation.workspace, Perm.REPLY)
+    text = _validate_reply_text(text)
+    if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
+        raise ValidationError({"in_reply_to": _("That message is not in this conversation.")})
+    fields = {"workspace": conversation.workspace, "conversation": conversation, "in_reply_to": in_reply_to}
+    return {**fields, "author": by, "body_text": text, "client_key": _validate_client_key(key)}
+
+
 def send_reply(
     *, conversation: Conversation, text: str, by: Any, in_reply_to: Message | None = None, client_key: str = ""
 ) -> Reply:
@@ -96,18 +110,7 @@ def send_reply(
     With a ``client_key`` (the API's Idempotency-Key), the same key and the same reply give back the reply
     made the first time, whatever its state, and send nothing.
     """
-    require(by, conversation.workspace, Perm.REPLY)
-    text = _validate_reply_text(text)
-    if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
-        raise ValidationError({"in_reply_to": _("That message is not in this conversation.")})
-    fields = {
-        "workspace": conversation.workspace,
-        "conversation": conversation,
-        "in_reply_to": in_reply_to,
-        "author": by,
-        "body_text": text,
-        "client_key": _validate_client_key(client_key),
-    }
+    fields = _checked(conversation, text, by, in_reply_to, client_key)
     if client_key:
         earlier = _earlier_with_key(fields)
         if earlier is not None:
@@ -123,6 +126,12 @@ def send_reply(
     else:
         reply = Reply.objects.create(**fields, state=ReplyState.DRAFT)
     return deliver_reply(reply, by=by)
+
+
+def draft_reply(*, conversation: Conversation, text: str, by: Any, in_reply_to: Message | None = None) -> Reply:
+    """A reply checked as ``send_reply`` does, not sent: a caller links it to what it answers (committed), then
+    sends it with ``retry_reply``, so a try that fails is sent again with its key, never as a second reply."""
+    return Reply.objects.create(**_checked(conversation, text, by, in_reply_to), state=ReplyState.DRAFT)
 
 
 def retry_reply(*, reply: Reply, by: Any, text: str | None = None) -> Reply:
