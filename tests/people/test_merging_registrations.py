@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from federe.core.models import AuditEvent
-from federe.events.models import Registration, Source
+from federe.events.models import Registration, Source, State
 from federe.people.engagement import scoring
 from federe.people.identities import merging
 from federe.people.models import Person
@@ -135,3 +135,14 @@ def test_undoing_a_merge_made_before_registrations_moved_changes_no_registration
     record.refresh_from_db()
     merging.unmerge(record, by=owner)
     assert owners(row) == [keep.pk]
+
+
+def test_both_registered_keeps_the_live_registration_over_an_earlier_cancelled_one(community, workspace, owner):
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    first = community.attend(keep, days_ago=None)
+    Registration.objects.filter(pk=first.pk).update(state=State.CANCELLED)
+    later = second_registration(first, absorb, checked_in=False, minutes_later=5)
+
+    merging.merge(keep=keep, absorb=absorb, by=owner)
+
+    assert owners(first, later) == [absorb.pk, keep.pk]  # the kept person holds the seat, not the cancellation

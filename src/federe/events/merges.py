@@ -1,12 +1,13 @@
 """Registrations follow a merge of two persons (``people/identities/merging.py``), and come back when it is undone.
 
 ``carry`` moves the absorbed person's registrations at the workspace's events to the kept person. Where both were
-registered to one event, the kept person keeps one registration, the one with a check-in, else the earliest
-(``created_at``, then id); the other is *folded*: it stays linked to (or is parked on) the absorbed person, who
-is hidden while merged, so the kept person's timeline and score count the event once. Nothing is deleted and no
-registration's event, key, state or seat changes: the ``(event, key)`` unique constraint is never at stake, the
-event's seat count and waiting list are left as they were (a merge never promotes or turns anyone away), and
-undoing the merge (``give_back``) puts every registration back on the person it was made for.
+registered to one event, the kept person keeps one registration, the one with a check-in, else a live one (not
+cancelled), else the earliest (``created_at``, then id); the other is *folded*: it stays linked to (or is parked
+on) the absorbed person, who is hidden while merged, so the kept person's timeline and score count the event
+once. Nothing is deleted and no registration's event, key, state or seat changes: the ``(event, key)`` unique
+constraint is never at stake, the event's seat count and waiting list are left as they were (a merge never
+promotes or turns anyone away), and undoing the merge (``give_back``) puts every registration back on the person
+it was made for.
 
 Registrations at another workspace's events are never read nor written.
 """
@@ -17,13 +18,14 @@ from collections import defaultdict
 from typing import Any
 
 from federe.accounts.models import Workspace
-from federe.events.models import Registration
+from federe.events.models import Registration, State
 from federe.people.models import Person
 
 
 def _winner(rows: list[Registration]) -> Registration:
-    """The registration that stays: checked in first, then the earliest."""
-    return min(rows, key=lambda r: (r.checked_in_at is None, r.created_at, r.pk))
+    """The registration that stays: checked in first, then a live one (a cancelled one holds no seat), then the
+    earliest."""
+    return min(rows, key=lambda r: (r.checked_in_at is None, r.state == State.CANCELLED, r.created_at, r.pk))
 
 
 def carry(workspace: Workspace, keep: Person, absorb: Person) -> dict[str, Any]:
