@@ -619,6 +619,7 @@ POST_ONLY = {
     "reports:delete",
     "reports:share",
     "reports:revoke",
+    "reports:resume",
 }
 
 
@@ -1160,7 +1161,8 @@ def _report_requests(a: Tenant, b: Tenant, url: Any) -> dict[str, list[tuple[str
         "reports:pdf": both("reports:pdf", "get"),
         "reports:share": both("reports:share", data={"days": "7"}),
         "reports:revoke": both("reports:revoke", data={"confirmed": "yes"}),
-        "reports:delete": both("reports:delete", data={"confirmed": "yes"}),
+        "reports:resume": both("reports:resume"),
+        "reports:delete": both("reports:delete", data={"confirmed": "yes"}),  # last: the report is gone after
     }
 
 

@@ -521,7 +521,7 @@ NOT_PAGES = {
     "contests:announce-progress", "events:follow-up-progress",
     "contests:certificate-json", "contests:certificate-script", "contests:certificate-rules",
     "events:posts", "events:collect", "events:check-in", "events:cancel", "events:follow-up",
-    "reports:delete", "reports:share", "reports:revoke", "reports:pdf", "reports:shared-pdf",
+    "reports:delete", "reports:share", "reports:revoke", "reports:resume", "reports:pdf", "reports:shared-pdf",
     "reports:transparency-csv", "reports:transparency-pdf",
 }  # fmt: skip
 

@@ -73,7 +73,9 @@ def fail_once(template, monkeypatch, error: Exception | None = None) -> tuple[bo
     monkeypatch.setattr(schedule, "send", down)
     ReportTemplate.objects.filter(pk=template.pk).update(next_send_at=timezone.now() - timedelta(seconds=1))
     was = ReportTemplate.objects.get(pk=template.pk).next_send_at
-    now = timezone.now()
+    # Claimed as if two days later, so that the next regular sending is always days away (claimed "now", a run a
+    # few minutes before Monday 06:00 UTC saw the retry capped by that sending, and failed).
+    now = timezone.now() + timedelta(days=2)
     assert schedule.dispatch_due(now) == [template.pk]
     sent = schedule.send_claimed(template.pk, was, schedule.next_after("weekly", now))
     return sent, ReportTemplate.objects.get(pk=template.pk)
