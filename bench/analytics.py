@@ -7,8 +7,8 @@ family's query (this period and the previous one, as the page asks) and of the w
 1. A fresh database (``federe_bench_analytics`` by default: dropped and recreated; the name must contain "bench"),
    filled by ``bench/people.py``'s generator (COPY: 5 channels, persons with a strong skew of authorship, threads,
    replies, human decisions on 1 % of the messages, over two years).
-2. ``analytics.rebuild.rebuild``: the summary tables counted from every message and decision, oldest first, through
-   the code ingest runs (timed: that is the backfill's cost).
+2. ``analytics.rebuild.rebuild``: the summary tables counted from every message (set-based SQL) and decision
+   (timed: that is the backfill's cost).
 3. Each family of ``analytics.tables`` (what the page, the CSV and the CLI call) for the last 7, 30 and 90 days, for
    the whole workspace and for one channel, ``--repeat`` times each: p50 and p95 in ms. Then the whole page
    (Django's test client: templates and middleware count) for 30 days.

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from federe.analytics import figures, rebuild
+from federe.analytics import figures, rebuild, rollup
 from federe.analytics.models import WHOLE, DailyCount, DailyDecision, MemberSpan, ThreadCount
 from federe.analytics.period import Period
 from federe.connectors.types import Author, Item
@@ -176,3 +176,59 @@ def test_the_figures_equal_a_direct_count(workspace, messages, start, length, pa
     rebuild.rebuild(workspace.pk)
     for scope in (None, channels[0].pk):
         assert shown(workspace, period, scope) == direct(workspace, period, scope), scope
+
+
+def summary_rows(workspace) -> dict[str, list[tuple]]:
+    """Every summary row of a workspace (daily rows whose counters are all zero are no row at all)."""
+    columns = ("scope", "day", *rollup.COUNTERS)
+    daily = [row for row in DailyCount.objects.filter(workspace=workspace).values_list(*columns) if any(row[2:])]
+    spans = MemberSpan.objects.filter(workspace=workspace).values_list("scope", "person_id", "first_day", "last_day")
+    threads = ThreadCount.objects.filter(workspace=workspace).values_list(
+        "conversation_id", "scope", "started_on", "messages"
+    )
+    return {"daily": sorted(daily), "spans": sorted(spans), "threads": sorted(threads)}
+
+
+SHAPES = st.lists(
+    st.tuples(
+        st.integers(0, 4),  # author
+        st.sampled_from([0, 1, 29, 30, 31, 59, 60, 61, 90, 140]),  # day: gaps of 29, 30 and 31 days are frequent
+        st.integers(0, 1),  # channel
+        st.integers(0, 2),  # thread
+        st.booleans(),  # a reply
+        st.sampled_from(["in", "in", "in", "out"]),
+        st.sampled_from(["", "positive", "neutral", "negative", "unknown"]),
+        st.one_of(st.none(), st.integers(0, 900)),  # reach (engagement follows it when given)
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shapes=SHAPES)
+def test_the_rebuild_in_sql_gives_the_rows_ingest_gives_in_time_order(workspace, shapes):
+    """The rebuild's SQL and ``rollup``'s Python are two writings of one definition: over random messages (sent and
+    received, replies, tones, reach, two channels, threads, members coming back), the rows of ``rollup`` fed one
+    message at a time in time order equal the rebuild's, row for row."""
+    Message.objects.filter(workspace=workspace).delete()
+    channels = [ConnectionFactory(workspace=workspace), ConnectionFactory(workspace=workspace)]
+    pages: dict[int, list[Item]] = defaultdict(list)
+    for n, (author, day, channel, thread, reply, _way, _tone, _reach) in enumerate(shapes):
+        parent = "m0" if reply and n else ""
+        pages[channel].append(item(n, f"p{author}", day, thread=f"t{channel}-{thread}", parent=parent))
+    for channel, page in pages.items():
+        ingest.ingest_page(channels[channel], page)
+    for n, (_author, _day, _channel, _thread, _reply, way, tone, reach) in enumerate(shapes):
+        engagement = None if reach is None else reach // 3
+        Message.objects.filter(workspace=workspace, external_id=f"m{n}").update(
+            direction=way, sentiment=tone, reach=reach, engagement=engagement
+        )
+    rollup.forget_workspace(workspace.pk)
+    for message in Message.objects.filter(workspace=workspace).order_by("posted_at", "pk"):
+        rollup.count_messages(rollup.rows_of([message]))
+    one_by_one = summary_rows(workspace)
+    assert one_by_one["daily"], "the messages were counted"
+
+    rebuild.rebuild(workspace.pk)
+    assert summary_rows(workspace) == one_by_one

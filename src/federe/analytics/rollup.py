@@ -4,8 +4,8 @@ deep tier's refined sentiment. A few set-based queries per page, whatever its si
 A re-sent page adds nothing: only the messages a page *created* are counted (``store`` never creates a message
 twice). Definitions of what is counted: ``figures.py``. Counted at ingest, in the order pages arrive: a returning
 member is seen when their message comes after their last one; a history imported out of order, or persons merged
-later, are counted exactly by ``federe analytics rebuild`` (``rebuild.py``, the same code over every message in
-time order).
+later, are counted exactly by ``federe analytics rebuild`` (``rebuild.py``: the same definitions as set-based SQL
+over every message).
 """
 
 from __future__ import annotations
