@@ -146,3 +146,34 @@ def test_both_registered_keeps_the_live_registration_over_an_earlier_cancelled_o
     merging.merge(keep=keep, absorb=absorb, by=owner)
 
     assert owners(first, later) == [absorb.pk, keep.pk]  # the kept person holds the seat, not the cancellation
+
+
+def test_checking_in_a_folded_registration_checks_in_the_kept_person_s(community, workspace, owner, client):
+    """Both registered, neither checked in yet; after the merge the door sees the folded registration's address: its
+    check-in goes to the kept person's registration, so the person the team sees earns the attendance, once."""
+    from federe.events import services as events
+
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    kept_row = community.attend(keep, days_ago=None, title="Apéro")
+    folded_row = second_registration(kept_row, absorb, checked_in=False, minutes_later=5)
+    merging.merge(keep=keep, absorb=absorb, by=owner)
+    assert owners(kept_row, folded_row) == [keep.pk, absorb.pk]  # the earliest stays; the other is folded
+
+    client.force_login(owner)
+    page = f"/w/{workspace.slug}/events/{kept_row.event_id}/check-in/"
+    listed = client.get(page).content.decode()
+    assert f'id="r{folded_row.pk}"' in listed and "Merged with Ana Bell, also registered" in listed
+
+    done = events.check_in(registration=Registration.objects.get(pk=folded_row.pk), by=owner)
+
+    assert done.pk == kept_row.pk
+    assert Registration.objects.get(pk=kept_row.pk).checked_in_at is not None
+    assert Registration.objects.get(pk=folded_row.pk).checked_in_at is None
+    assert attendance(workspace, keep) == [kept_row.pk]
+    assert Person.objects.get(pk=keep.pk).score > 0
+    assert Person.objects.get(pk=absorb.pk).score == 0
+    assert client.get(page).content.decode().count("Checked in (undo)") == 2  # both rows show the one check-in
+
+    events.check_in(registration=Registration.objects.get(pk=folded_row.pk), by=owner, undo=True)
+    assert Registration.objects.get(pk=kept_row.pk).checked_in_at is None
+    assert Person.objects.get(pk=keep.pk).score == 0

@@ -65,3 +65,41 @@ def give_back(workspace: Workspace, snapshot: dict[str, Any] | None, kept: Perso
     mine = Registration.objects.filter(event__workspace=workspace)
     mine.filter(pk__in=snapshot.get("moved", []), person=kept).update(person=absorbed)
     mine.filter(pk__in=snapshot.get("parked", []), person=absorbed).update(person=kept)
+
+
+# ------------------------------------------------------------------------------------------------ check-in
+
+#: Merges are chains at worst (a kept person merged later into a third): far more than any real chain.
+LONGEST_CHAIN = 50
+
+
+def _kept(person: Person) -> Person:
+    """The visible person a merged person now belongs to (the person itself when it was never merged)."""
+    for _step in range(LONGEST_CHAIN):
+        if person.merged_into_id is None:
+            break
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def stand_in(registration: Registration) -> Registration:
+    """The registration that counts for a folded one: that of the person its person was merged into, at the same
+    event and not cancelled; the registration itself when it is not folded. Checking in a folded registration
+    checks in its stand-in, so that attendance is credited to the person the team sees, once."""
+    person = registration.person
+    if person is None or person.merged_into_id is None:
+        return registration
+    kept = _kept(person)
+    live = Registration.objects.filter(event_id=registration.event_id, person=kept).exclude(state=State.CANCELLED)
+    return live.select_related("event__workspace", "person").order_by("pk").first() or registration
+
+
+def folded(registrations: list[Registration]) -> dict[int, Registration]:
+    """Of an event's registrations, the folded ones (by id) and the stand-in each is checked in through."""
+    found = {}
+    for row in registrations:
+        if row.person is not None and row.person.merged_into_id is not None:
+            other = stand_in(row)
+            if other.pk != row.pk:
+                found[row.pk] = other
+    return found

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from federe.accounts.permissions import Perm, require
 from federe.connectors.values import web_url
 from federe.core import audit
-from federe.events import seats
+from federe.events import merges, seats
 from federe.events.collect import collect
 from federe.events.models import EntryRule, Event, Registration, Source, State, Status
 from federe.people.engagement import scoring
@@ -217,12 +217,14 @@ def check_in(*, registration: Registration, by: Any, undo: bool = False) -> Regi
     """Mark an attendee present (or not, with ``undo``); someone on the waiting list who came is checked in too.
 
     Attendance counts in the engagement score (``people.engagement.formula``'s ``attended`` rule): the person the
-    registration is linked to, if any, is recomputed in the same transaction.
+    registration is linked to, if any, is recomputed in the same transaction. A registration folded by a merge of
+    two registered persons (``merges.py``) is checked in through the kept person's: the one returned.
     """
     event = registration.event
     require(by, event.workspace, Perm.PUBLISH)
     if registration.state == State.CANCELLED:
         raise ValidationError(_("This registration was cancelled."))
+    registration = merges.stand_in(registration)  # a registration folded by a merge: the kept person's counts
     with transaction.atomic():
         registration.checked_in_at = None if undo else (registration.checked_in_at or timezone.now())
         registration.save(update_fields=["checked_in_at"])

@@ -19,7 +19,7 @@ from federe.core.confirm import ask_again, is_confirmed
 from federe.core.pages import add_errors, workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
-from federe.events import followup, forms, posts, queries, services
+from federe.events import followup, forms, merges, posts, queries, services
 from federe.events.models import Event, Registration
 from federe.publishing.channels import publishing_channels
 
@@ -176,10 +176,18 @@ def check_in_list(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse
         "nav": "posts",
         "event": event,
         "counts": queries.counts(event),
-        "registrations": list(queries.registrations(event)),
+        "registrations": _with_stand_ins(list(queries.registrations(event))),
         "may_edit": may(request, request.workspace, Perm.PUBLISH),
     }
     return render(request, "events/check_in.html", context)
+
+
+def _with_stand_ins(registrations: list[Registration]) -> list[Registration]:
+    """Each folded registration (two registered persons merged) carries the kept person's, checked in in its stead."""
+    folded = merges.folded(registrations)
+    for row in registrations:
+        row.stand_in = folded.get(row.pk)  # type: ignore[attr-defined]
+    return registrations
 
 
 @workspace_page(post=True)
@@ -188,12 +196,12 @@ def check_in(request: WorkspaceRequest, slug: str, pk: int, registration_pk: int
     registration = _registration(event, registration_pk)
     undo = request.POST.get("undo") == "1"
     try:
-        services.check_in(registration=registration, by=request.user, undo=undo)
+        done_for = services.check_in(registration=registration, by=request.user, undo=undo)
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     else:
         done = _("%(name)s is no longer checked in.") if undo else _("%(name)s is checked in.")
-        flash.success(request, done % {"name": registration.name})
+        flash.success(request, done % {"name": done_for.name})
     return redirect(reverse("events:check-in-list", args=[slug, pk]) + f"#r{registration.pk}")
 
 
