@@ -177,3 +177,28 @@ def test_checking_in_a_folded_registration_checks_in_the_kept_person_s(community
     events.check_in(registration=Registration.objects.get(pk=folded_row.pk), by=owner, undo=True)
     assert Registration.objects.get(pk=kept_row.pk).checked_in_at is None
     assert Person.objects.get(pk=keep.pk).score == 0
+
+
+def test_the_suggestions_page_says_beforehand_which_events_a_merge_folds(community, workspace, owner, client):
+    from federe.people.identities import suggestions
+    from federe.people.models import MergeSuggestion
+
+    blog, forum = community.channel("Blog"), community.channel("Forum")
+    a = community.person("Chloé Lefèvre", connection=blog, handle="chloe", email="chloe@example.org")
+    b = community.person("chloe lefevre", connection=forum, handle="Chloe", email="CHLOE@example.org")
+    apero = community.attend(a, days_ago=None, title="Apéro")
+    second_registration(apero, b, checked_in=False, minutes_later=5)
+    community.attend(b, days_ago=None, title="Atelier")  # b's alone: nothing folds there
+    suggestions.refresh_suggestions(workspace, auto_merge=False)
+    assert MergeSuggestion.objects.filter(person_a=a, person_b=b).exists()
+
+    client.force_login(owner)
+    page = client.get(f"/w/{workspace.slug}/people/suggestions/").content.decode()
+
+    assert "Both are registered to Apéro: merging keeps one registration for the event" in page
+    assert "Atelier" not in page
+
+    owner.language = "fr"
+    owner.save(update_fields=["language"])
+    page = client.get(f"/w/{workspace.slug}/people/suggestions/").content.decode()
+    assert "Les deux sont inscrits à Apéro : la fusion garde une seule inscription" in page

@@ -103,3 +103,26 @@ def folded(registrations: list[Registration]) -> dict[int, Registration]:
             if other.pk != row.pk:
                 found[row.pk] = other
     return found
+
+
+# ------------------------------------------------------------------------------------------------ before a merge
+
+
+def shared_events(workspace: Workspace, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """For pairs of persons a merge may join: the titles of the workspace's events both are registered to (live
+    registrations), which a merge would fold into one registration each. One query for the whole list."""
+    persons = {p for pair in pairs for p in pair}
+    events_of: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = (
+        Registration.objects.filter(event__workspace=workspace, person__in=persons)
+        .exclude(state=State.CANCELLED)
+        .values_list("person_id", "event_id", "event__title")
+    )
+    for person, event, title in rows:
+        events_of[person][event] = title
+    shared = {}
+    for a, b in pairs:
+        both = sorted(set(events_of[a]) & set(events_of[b]))
+        if both:
+            shared[(a, b)] = [events_of[a][event] for event in both]
+    return shared

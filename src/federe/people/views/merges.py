@@ -15,6 +15,7 @@ from federe.core.pages import workspace_page
 from federe.core.params import whole_number
 from federe.core.refusals import error_text
 from federe.core.requests import AuthedRequest, WorkspaceRequest
+from federe.events import merges as registrations
 from federe.people import queries, services
 from federe.people.engagement import scoring
 from federe.people.identities import evidence, merging, suggestions
@@ -26,11 +27,13 @@ from federe.people.views.common import people_nav
 def suggestion_list(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
     page = Paginator(queries.suggestions(workspace), 30).get_page(request.GET.get("page"))
+    shared = registrations.shared_events(workspace, [(s.person_a_id, s.person_b_id) for s in page])
     rows = [
         {
             "suggestion": s,
             "signals": [(evidence.describe(signal), signal["weight"]) for signal in s.signals],
             "confidence": evidence.confidence(s.total),
+            "shared_events": shared.get((s.person_a_id, s.person_b_id), []),
         }
         for s in page
     ]
