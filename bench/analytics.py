@@ -6,7 +6,7 @@ family's query (this period and the previous one, as the page asks) and of the w
 
 1. A fresh database (``federe_bench_analytics`` by default: dropped and recreated; the name must contain "bench"),
    filled by ``bench/people.py``'s generator (COPY: 5 channels, persons with a strong skew of authorship, threads,
-   replies, human decisions on 1 % of the messages, over two years).
+   replies, human decisions on 1 % of the messages, over two years), and an SLA clock for every thread.
 2. ``analytics.rebuild.rebuild``: the summary tables counted from every message (set-based SQL) and decision
    (timed: that is the backfill's cost).
 3. Each family of ``analytics.tables`` (what the page, the CSV and the CLI call) for the last 7, 30 and 90 days, for
@@ -38,6 +38,36 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/federe_bench_analytics"
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+CLOCKS = """
+INSERT INTO sla_threadclock (conversation_id, workspace_id, policy_id, waits, warned, updated_at, started_at,
+    first_response_due, first_response_at, resolution_due, resolution_at, closed_at)
+SELECT conversation_id, %(workspace)s, %(policy)s, '[]', '[]', now(), first,
+    first + interval '1 hour',
+    CASE WHEN random() < 0.9 THEN first + random() * interval '3 hours' END,
+    first + interval '18 hours',
+    CASE WHEN random() < 0.7 THEN first + random() * interval '36 hours' END,
+    NULL
+FROM (SELECT conversation_id, min(posted_at) AS first FROM inbox_message WHERE workspace_id = %(workspace)s
+      GROUP BY conversation_id) threads
+"""
+
+
+def sla_clocks(workspace: object) -> int:
+    """Every thread under a service-level policy (first response in an hour, resolution in 18), answered or not at
+    random, as a busy inbox has them: the response-time figures read these clocks."""
+    from django.db import connection
+
+    from federe.sla.models import Policy
+
+    policy = Policy.objects.create(
+        workspace=workspace, name="Bench", first_response_minutes=60, resolution_minutes=18 * 60
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(CLOCKS, {"workspace": policy.workspace_id, "policy": policy.pk})
+        cursor.execute("ANALYZE sla_threadclock")
+        return cursor.rowcount
 
 
 def rebuild(workspace_id: int) -> float:
@@ -110,6 +140,9 @@ def main() -> None:
         info = generate(args.persons, args.messages)
         generation = time.perf_counter() - started
         out(f"Generated {info['messages']:,} messages, {info['conversations']:,} threads in {generation:.0f} s")
+        started = time.perf_counter()
+        sla_clocks(info["workspace"])
+        out(f"SLA clocks for every thread in {time.perf_counter() - started:.0f} s")
         rebuilt = rebuild(info["workspace"].pk)
         out(f"Rebuilt the summary tables in {rebuilt:.0f} s ({info['messages'] / rebuilt:,.0f} messages/s)")
         from federe.analytics.models import DailyCount, DailyDecision, MemberSpan, ThreadCount

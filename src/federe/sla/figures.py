@@ -10,20 +10,22 @@ The window holds the threads whose customer first wrote in ``[since, until)`` (`
   judged as the thread shows it (``clocks.outcome``) at ``now``. Targets still running, paused, or stopped by a
   closing are not counted; None when nothing was counted.
 
-One query (the window's clocks); the arithmetic runs in Python.
+Counted in the database, whatever the window's size: one aggregate for the counts and the shares (the rules of
+``clocks.outcome``, written as SQL conditions), and one ordered read of one or two rows for each of the median and
+the p90 (``tests/sla/test_figures_property.py`` checks them against the same arithmetic in Python).
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from federe.sla.clocks import Outcome, outcome
-from federe.sla.models import TARGET_TIMES, Target, ThreadClock
+from federe.sla.models import Target, ThreadClock
 
 
 @dataclass(frozen=True)
@@ -58,27 +60,46 @@ def response_figures(
     )
     if channel is not None:
         clocks = clocks.filter(conversation__connection_id=channel)
-    rows = clocks.values_list("started_at", "closed_at", *TARGET_TIMES)
-    seconds: list[float] = []
-    met = dict.fromkeys(Target.values, 0)
-    counted = dict.fromkeys(Target.values, 0)
-    threads = 0
-    for started, closed, *pairs in rows:
-        threads += 1
-        if pairs[1] is not None:
-            seconds.append((pairs[1] - started).total_seconds())
-        for target, due, at in zip(Target.values, pairs[0::2], pairs[1::2], strict=True):
-            state = outcome(due, at, closed_at=closed, now=now)
-            if state in (Outcome.MET, Outcome.BREACHED):
-                counted[target] += 1
-                met[target] += state == Outcome.MET
+    counts: dict[str, Any] = {"threads": Count("pk"), "answered": Count("first_response_at")}
+    for target in Target.values:
+        counts[f"met_{target}"] = Count("pk", filter=_met(target))
+        counts[f"breached_{target}"] = Count("pk", filter=_breached(target, now))
+    found = clocks.aggregate(**counts)
+    met = {target: found[f"met_{target}"] for target in Target.values}
+    counted = {target: found[f"met_{target}"] + found[f"breached_{target}"] for target in Target.values}
+    answered = found["answered"]
+    if not answered:
+        return Figures(since=since, until=until, threads=found["threads"], met=met, counted=counted)
+    waited = (
+        clocks.filter(first_response_at__isnull=False)
+        .annotate(waited=ExpressionWrapper(F("first_response_at") - F("started_at"), output_field=DurationField()))
+        .order_by("waited")
+        .values_list("waited", flat=True)
+    )
+    middle = list(waited[(answered - 1) // 2 : answered // 2 + 1])  # one value for an odd count, two for an even
+    nearest = max(0, math.ceil(0.9 * answered) - 1)
     return Figures(
         since=since,
         until=until,
-        threads=threads,
-        answered=len(seconds),
-        first_response_median=timedelta(seconds=statistics.median(seconds)) if seconds else None,
-        first_response_p90=timedelta(seconds=percentile(seconds, 0.9)) if seconds else None,
+        threads=found["threads"],
+        answered=answered,
+        first_response_median=sum(middle, timedelta()) / len(middle),
+        first_response_p90=waited[nearest],
         met=met,
         counted=counted,
     )
+
+
+def _met(target: str) -> Q:
+    """``clocks.outcome`` is MET: met, in time."""
+    return Q(**{f"{target}_due__isnull": False, f"{target}_at__isnull": False, f"{target}_at__lte": F(f"{target}_due")})
+
+
+def _breached(target: str, now: datetime) -> Q:
+    """``clocks.outcome`` is BREACHED: met late, or not met and due before the closing (or before ``now``)."""
+    due, at = f"{target}_due", f"{target}_at"
+    late = Q(**{f"{at}__isnull": False, f"{at}__gt": F(due)})
+    missed = Q(**{f"{at}__isnull": True}) & (
+        Q(closed_at__isnull=True, **{f"{due}__lt": now}) | Q(closed_at__isnull=False, **{f"{due}__lt": F("closed_at")})
+    )
+    return Q(**{f"{due}__isnull": False}) & (late | missed)

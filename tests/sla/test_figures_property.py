@@ -1,0 +1,83 @@
+"""The response-time figures counted in SQL (``sla/figures.py``) equal the same definitions computed in Python over
+every clock of the window (``clocks.outcome`` for each target, a median and a nearest-rank p90), on random clocks:
+answered or not, in time or late, closed or open, with targets missing."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from federe.sla.clocks import Outcome, outcome
+from federe.sla.figures import percentile, response_figures
+from federe.sla.models import Target, ThreadClock
+from tests.sla.conftest import T0, new_thread
+
+pytestmark = pytest.mark.django_db
+MINUTES = st.sampled_from([None, 0, 30, 60, 61, 90, 240, 320, 600])  # after the start (often equal); None: none
+NOW = T0 + timedelta(minutes=300)
+
+
+def reference(clocks: list[ThreadClock], now) -> dict:
+    """The definitions in Python, one clock at a time."""
+    waits = [(c.first_response_at - c.started_at).total_seconds() for c in clocks if c.first_response_at]
+    met, counted = dict.fromkeys(Target.values, 0), dict.fromkeys(Target.values, 0)
+    for c in clocks:
+        for target in Target.values:
+            state = outcome(getattr(c, f"{target}_due"), getattr(c, f"{target}_at"), closed_at=c.closed_at, now=now)
+            if state in (Outcome.MET, Outcome.BREACHED):
+                counted[target] += 1
+                met[target] += state == Outcome.MET
+    return {
+        "threads": len(clocks),
+        "answered": len(waits),
+        "median": timedelta(seconds=statistics.median(waits)) if waits else None,
+        "p90": timedelta(seconds=percentile(waits, 0.9)) if waits else None,
+        "met": met,
+        "counted": counted,
+    }
+
+
+CLOCK = st.tuples(st.integers(-30, 60), st.lists(MINUTES, min_size=7, max_size=7))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(clocks=st.lists(CLOCK, max_size=12))
+def test_the_figures_in_sql_equal_the_definitions_in_python(workspace, owner, connection, clocks):
+    from federe.sla import services
+
+    ThreadClock.objects.filter(workspace=workspace).delete()
+    policy = services.add(workspace=workspace, fields=services.Fields(name="P", first_response_minutes=60), by=owner)
+    made = []
+    for start, times in clocks:
+        started = T0 + timedelta(minutes=start)
+        moments = [None if m is None else started + timedelta(minutes=m) for m in times]
+        fr_due, fr_at, nr_due, nr_at, res_due, res_at, closed = moments
+        made.append(
+            ThreadClock.objects.create(
+                conversation=new_thread(connection),
+                workspace=workspace,
+                policy=policy,
+                started_at=started,
+                first_response_due=fr_due,
+                first_response_at=fr_at,
+                next_response_due=nr_due,
+                next_response_at=nr_at,
+                resolution_due=res_due,
+                resolution_at=res_at,
+                closed_at=closed,
+            )
+        )
+    since, until = T0 - timedelta(minutes=20), T0 + timedelta(minutes=50)
+    window = [c for c in made if since <= c.started_at < until]
+
+    found = response_figures(workspace.pk, since, until, now=NOW)
+
+    expected = reference(window, NOW)
+    assert (found.threads, found.answered) == (expected["threads"], expected["answered"])
+    assert (found.first_response_median, found.first_response_p90) == (expected["median"], expected["p90"])
+    assert (found.met, found.counted) == (expected["met"], expected["counted"])
+    services.remove(policy, by=owner)
