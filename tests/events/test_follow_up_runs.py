@@ -263,3 +263,22 @@ def test_a_follow_up_reply_posted_but_not_recorded_is_sent_again_as_the_same_rep
     assert followup.execute(second.pk) == {"sent": 1, "failed": 0}
     assert len(keys) == 2 and len(set(keys)) == 1 and Reply.objects.count() == 1
     assert Registration.objects.get(key="dee").followed_up.state == "sent"
+
+
+def test_a_follow_up_asked_by_someone_who_left_fails_in_words(town, member_factory, workspace, ended, caplog):
+    """The worker replies as the person who asked; when they may no longer reply (removed, or their role lowered)
+    before it runs, each reply fails with a reason the team can act on, and no traceback is logged."""
+    from federe.accounts.models import Membership
+
+    said = town.say(town.person("Dee"), "I'll come", at=timezone.now() - timedelta(days=2))
+    Registration.objects.create(event=ended, key="dee", name="Dee", message=said, source="message")
+    editor = member_factory(Role.COMMUNITY_MANAGER)
+    run = followup.send(event=ended, to="no_show", text="Dommage !", by=editor)
+    Membership.objects.filter(user=editor, workspace=workspace).delete()
+
+    assert followup.execute(run.pk) == {"sent": 3, "failed": 1}  # the e-mails go; the reply cannot
+
+    dee = Registration.objects.get(key="dee")
+    assert dee.follow_up_state == FollowUp.FAILED
+    assert "no longer allowed to reply in this workspace" in dee.follow_up_error
+    assert "Traceback" not in caplog.text and "unexpected" not in dee.follow_up_error

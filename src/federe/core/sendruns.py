@@ -25,7 +25,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -147,6 +147,14 @@ def execute(
         while (pk := _next(rows, run_id)) is not None:
             try:
                 state, error = send_one(run, pk)
+            except PermissionDenied:  # whoever asked was removed, or their role lowered, before the worker ran
+                state, error = (
+                    FAILED,
+                    _(
+                        "Whoever asked for this sending is no longer allowed to reply in this workspace (removed, or "
+                        "their role changed): someone who may reply can send again."
+                    ),
+                )
             except Exception:  # one person's unexpected failure is theirs; the others are still sent
                 log.exception("sending to %s %s failed", rows.model.__name__, pk)
                 state, error = FAILED, _("An unexpected error stopped this one.")
