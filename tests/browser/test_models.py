@@ -55,7 +55,7 @@ def test_queue_explains_and_models_page_learns_and_rolls_back(
     expect(page.locator("main h1")).to_have_text("Modèles")
     page.screenshot(path=str(screenshots_dir / "models-fr.png"), full_page=True)
     if row.active:
-        page.locator("section.model-card").first.get_by_role("button", name="N'utiliser que le modèle livré").click()
+        page.locator("section.model-card").first.get_by_role("button", name="N’utiliser que le modèle livré").click()
         expect(page.locator("section.model-card").first.locator(".badge").first).to_have_text("modèle livré")
         assert not WorkspaceModel.objects.filter(workspace=demo_data, active=True).exists()
     page.goto(f"{base}/w/{slug}/moderation/")

@@ -157,6 +157,17 @@ def test_no_french_sentence_mixes_both_apostrophes(entries):
     assert mixed == []
 
 
+def test_every_french_text_elides_with_the_typographic_apostrophe(entries):
+    """"l'adresse" on one page and "l’adresse" on the next looked careless: the catalogue elides with ’ throughout."""
+    straight = [
+        e.msgid
+        for e in entries
+        for text in (e.msgstr, *e.msgstr_plural.values())
+        if STRAIGHT_ELISION.search(text)
+    ]
+    assert straight == []
+
+
 def test_the_connectors_french_texts_use_the_typographic_apostrophe():
     """A channel's page shows a network's limitations and setup help together: "l'API" beside "l’API" looked
     careless. Every connector text in French elides with ’."""

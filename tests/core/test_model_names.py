@@ -28,7 +28,7 @@ RAW_ID = re.compile(r"\b(linear|workspace|lexicon|lingua|transformers|deep):[\w+
         (
             "deep:toxicity@2026-12-06",
             "Shipped toxicity model with the sentence encoder, 6 Dec 2026",
-            "Modèle de toxicité livré avec l'encodeur de phrases, 6 décembre 2026",
+            "Modèle de toxicité livré avec l’encodeur de phrases, 6 décembre 2026",
         ),
     ],
 )

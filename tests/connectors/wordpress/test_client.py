@@ -123,7 +123,7 @@ def test_an_unknown_host_is_said_in_plain_words(monkeypatch):
     assert caught.value.message == "The address blgo.example.org could not be found. Check the spelling."
     with translation.override("fr"), pytest.raises(ConnectorError) as caught:
         wordpress.check()
-    assert caught.value.message == "L'adresse blgo.example.org est introuvable. Vérifiez l'orthographe."
+    assert caught.value.message == "L’adresse blgo.example.org est introuvable. Vérifiez l’orthographe."
 
 
 def test_wordpress_errors_are_in_the_readers_language(wp):
