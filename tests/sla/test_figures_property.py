@@ -81,3 +81,21 @@ def test_the_figures_in_sql_equal_the_definitions_in_python(workspace, owner, co
     assert (found.first_response_median, found.first_response_p90) == (expected["median"], expected["p90"])
     assert (found.met, found.counted) == (expected["met"], expected["counted"])
     services.remove(policy, by=owner)
+
+
+def test_a_clock_keeps_its_thread_s_channel_and_a_channel_s_figures_count_only_it(workspace, owner, connection):
+    from federe.sla import services
+    from tests.factories import ConnectionFactory
+    from tests.sla.conftest import customer
+
+    services.add(workspace=workspace, fields=services.Fields(name="P", first_response_minutes=60), by=owner)
+    other = ConnectionFactory(workspace=workspace)
+    here, there = new_thread(connection), new_thread(other)
+    for thread in (here, there, new_thread(other)):
+        customer(thread, T0)
+
+    assert ThreadClock.objects.get(conversation=here).channel == connection.pk
+    window = (T0 - timedelta(minutes=1), T0 + timedelta(minutes=1))
+    assert response_figures(workspace.pk, *window, now=NOW, channel=connection.pk).threads == 1
+    assert response_figures(workspace.pk, *window, now=NOW, channel=other.pk).threads == 2
+    assert response_figures(workspace.pk, *window, now=NOW).threads == 3

@@ -21,7 +21,7 @@ from federe.sla.clocks import Clocks, Targets, Wait, customer_wrote, evaluate, w
 from federe.sla.hours import Calendar
 from federe.sla.models import TARGET_TIMES, HoursKind, Policy, ThreadClock
 
-CLOCK_FIELDS = ["policy", "waits", "started_at", "closed_at", *TARGET_TIMES, "due_at", "updated_at"]
+CLOCK_FIELDS = ["policy", "channel", "waits", "started_at", "closed_at", *TARGET_TIMES, "due_at", "updated_at"]
 CHUNK = 500
 
 
@@ -81,7 +81,7 @@ def _store_waits(clock: ThreadClock, waits: list[Wait]) -> None:
 
 def _apply(clock: ThreadClock, policies: Sequence[Policy], connection_id: int, priority: str) -> None:
     policy = match(policies, connection_id, priority)
-    clock.policy = policy
+    clock.policy, clock.channel = policy, connection_id
     clocks = Clocks()
     if policy is not None:
         zone = policy.workspace.timezone
