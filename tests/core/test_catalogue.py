@@ -158,12 +158,9 @@ def test_no_french_sentence_mixes_both_apostrophes(entries):
 
 
 def test_every_french_text_elides_with_the_typographic_apostrophe(entries):
-    """"l'adresse" on one page and "l’adresse" on the next looked careless: the catalogue elides with ’ throughout."""
+    """ "l'adresse" on one page and "l’adresse" on the next looked careless: the catalogue elides with ’ throughout."""
     straight = [
-        e.msgid
-        for e in entries
-        for text in (e.msgstr, *e.msgstr_plural.values())
-        if STRAIGHT_ELISION.search(text)
+        e.msgid for e in entries for text in (e.msgstr, *e.msgstr_plural.values()) if STRAIGHT_ELISION.search(text)
     ]
     assert straight == []
 

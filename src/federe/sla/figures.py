@@ -62,10 +62,10 @@ def response_figures(
     )
     if channel is not None:
         clocks = clocks.filter(channel=channel)
-    counts: dict[str, Any] = {"threads": Count("pk"), "answered": Count("first_response_at")}
+    counts: dict[str, Any] = {"threads": Count("workspace"), "answered": Count("first_response_at")}
     for target in Target.values:
-        counts[f"met_{target}"] = Count("pk", filter=_met(target))
-        counts[f"breached_{target}"] = Count("pk", filter=_breached(target, now))
+        counts[f"met_{target}"] = Count("workspace", filter=_met(target))
+        counts[f"breached_{target}"] = Count("workspace", filter=_breached(target, now))
     if connection.vendor == "postgresql":  # the median and the p90 in the same pass
         counts["median"] = Percentile("cont", 0.5, WAITED)
         counts["p90"] = Percentile("disc", 0.9, WAITED)
