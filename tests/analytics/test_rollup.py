@@ -232,3 +232,21 @@ def test_the_rebuild_in_sql_gives_the_rows_ingest_gives_in_time_order(workspace,
 
     rebuild.rebuild(workspace.pk)
     assert summary_rows(workspace) == one_by_one
+
+
+def test_a_page_counted_while_the_rebuild_runs_is_overwritten_not_a_duplicate_key(connection, monkeypatch):
+    """A page ingested after the rebuild emptied the tables writes rows (a new thread, a new member, a new day)
+    that the rebuild's statements then meet: they overwrite them with the full count instead of failing."""
+    ingest.ingest_page(connection, [item(1, "ann", 0), item(2, "bob", 0, parent="m1"), item(3, "ann", 40)])
+    workspace = connection.workspace
+    expected = summary_rows(workspace)
+    forget = rollup.forget_workspace
+
+    def forget_then_a_page_lands(workspace_id: int) -> None:
+        forget(workspace_id)  # as if a sync committed these three messages' counts right after
+        rollup.count_messages(rollup.rows_of(Message.objects.filter(workspace_id=workspace_id)))
+
+    monkeypatch.setattr(rollup, "forget_workspace", forget_then_a_page_lands)
+    rebuild.rebuild(workspace.pk)
+
+    assert summary_rows(workspace) == expected

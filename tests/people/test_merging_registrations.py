@@ -12,7 +12,7 @@ from federe.core.models import AuditEvent
 from federe.events.models import Registration, Source, State
 from federe.people.engagement import scoring
 from federe.people.identities import merging
-from federe.people.models import Person
+from federe.people.models import Merge, Person
 from federe.people.timelines import timeline
 from tests.factories import WorkspaceFactory
 from tests.people.conftest import NOW
@@ -148,35 +148,58 @@ def test_both_registered_keeps_the_live_registration_over_an_earlier_cancelled_o
     assert owners(first, later) == [absorb.pk, keep.pk]  # the kept person holds the seat, not the cancellation
 
 
-def test_checking_in_a_folded_registration_checks_in_the_kept_person_s(community, workspace, owner, client):
-    """Both registered, neither checked in yet; after the merge the door sees the folded registration's address: its
-    check-in goes to the kept person's registration, so the person the team sees earns the attendance, once."""
+@pytest.mark.parametrize("absorbed_registered_first", [False, True])
+def test_checking_in_a_folded_registration_credits_the_kept_person_and_survives_an_undo(
+    community, workspace, owner, client, absorbed_registered_first
+):
+    """Both registered, neither checked in yet; after the merge the door finds the folded registration (the one
+    the merge parked on the hidden person). Its check-in is credited once, to the person the team sees; undoing the
+    merge leaves the check-in with the registration that was found at the door, on the person who made it."""
     from federe.events import services as events
 
     keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
-    kept_row = community.attend(keep, days_ago=None, title="Apéro")
-    folded_row = second_registration(kept_row, absorb, checked_in=False, minutes_later=5)
-    merging.merge(keep=keep, absorb=absorb, by=owner)
-    assert owners(kept_row, folded_row) == [keep.pk, absorb.pk]  # the earliest stays; the other is folded
+    first = community.attend(absorb if absorbed_registered_first else keep, days_ago=None, title="Apéro")
+    later = second_registration(first, keep if absorbed_registered_first else absorb, checked_in=False, minutes_later=5)
+    record = merging.merge(keep=keep, absorb=absorb, by=owner)
+    at_the_door = later  # the earliest stays with the kept person: the later one is folded
+    assert owners(first, later) == [keep.pk, absorb.pk]
+    made_by = keep if absorbed_registered_first else absorb
 
     client.force_login(owner)
-    page = f"/w/{workspace.slug}/events/{kept_row.event_id}/check-in/"
+    page = f"/w/{workspace.slug}/events/{first.event_id}/check-in/"
     listed = client.get(page).content.decode()
-    assert f'id="r{folded_row.pk}"' in listed and "Merged with Ana Bell, also registered" in listed
+    assert f'id="r{at_the_door.pk}"' in listed and "Merged with Ana Bell, also registered" in listed
 
-    done = events.check_in(registration=Registration.objects.get(pk=folded_row.pk), by=owner)
+    done = events.check_in(registration=Registration.objects.get(pk=at_the_door.pk), by=owner)
 
-    assert done.pk == kept_row.pk
-    assert Registration.objects.get(pk=kept_row.pk).checked_in_at is not None
-    assert Registration.objects.get(pk=folded_row.pk).checked_in_at is None
-    assert attendance(workspace, keep) == [kept_row.pk]
-    assert Person.objects.get(pk=keep.pk).score > 0
-    assert Person.objects.get(pk=absorb.pk).score == 0
+    assert done.pk == at_the_door.pk and Registration.objects.get(pk=at_the_door.pk).checked_in_at is not None
+    assert owners(first, later) == [absorb.pk, keep.pk]  # the two swapped: the one found is the kept person's
+    assert attendance(workspace, keep) == [at_the_door.pk]
+    assert Person.objects.get(pk=keep.pk).score > 0 and Person.objects.get(pk=absorb.pk).score == 0
     assert client.get(page).content.decode().count("Checked in (undo)") == 2  # both rows show the one check-in
+    # checking in the other row now changes nothing: the person is in
+    events.check_in(registration=Registration.objects.get(pk=first.pk), by=owner)
+    assert Registration.objects.get(pk=first.pk).checked_in_at is None
+
+    merging.unmerge(Merge.objects.get(pk=record.pk), by=owner)
+
+    assert Registration.objects.get(pk=at_the_door.pk).person_id == made_by.pk
+    assert Registration.objects.get(pk=first.pk).checked_in_at is None
+    assert owners(first, later) == ([absorb.pk, keep.pk] if absorbed_registered_first else [keep.pk, absorb.pk])
+
+
+def test_undoing_a_check_in_from_a_folded_row_undoes_the_kept_person_s(community, workspace, owner):
+    from federe.events import services as events
+
+    keep, absorb = community.person("Ana Bell"), community.person("Ana B.")
+    kept_row = community.attend(keep, days_ago=1, title="Apéro")  # came, checked in
+    folded_row = second_registration(kept_row, absorb, checked_in=False, minutes_later=5)
+    merging.merge(keep=keep, absorb=absorb, by=owner)
 
     events.check_in(registration=Registration.objects.get(pk=folded_row.pk), by=owner, undo=True)
+
     assert Registration.objects.get(pk=kept_row.pk).checked_in_at is None
-    assert Person.objects.get(pk=keep.pk).score == 0
+    assert owners(kept_row, folded_row) == [keep.pk, absorb.pk]
 
 
 def test_the_suggestions_page_says_beforehand_which_events_a_merge_folds(community, workspace, owner, client):

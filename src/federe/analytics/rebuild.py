@@ -6,8 +6,10 @@ Messages are counted set-based, in the database, by three ``INSERT … SELECT`` 
 ``rollup`` (which counts page by page at ingest), written once more as SQL, because a loop over ten million
 messages in Python takes over an hour where these take minutes. ``tests/analytics/test_rollup.py`` checks that
 both give the same rows. A member's days in a scope are their distinct UTC days with a message; the first is the
-day they are new, and a day ``rollup.QUIET_DAYS`` or more after the previous one is a return. Decisions (about one
-message in a hundred) go through ``rollup.count_decisions`` in batches.
+day they are new, and a day ``rollup.QUIET_DAYS`` or more after the previous one is a return. Each statement is an
+upsert that overwrites: a page ingested meanwhile may have written a row since the tables were emptied, and the
+statement counts that page's messages when they were committed before it (a page committed later adds to its row).
+Decisions (about one message in a hundred) go through ``rollup.count_decisions`` in batches.
 """
 
 from __future__ import annotations
@@ -116,17 +118,22 @@ FROM (
         0, 0, 0, 0, 0
     FROM gaps GROUP BY scope, day
 ) counted
+WHERE true
 GROUP BY scope, day
+ON CONFLICT (workspace_id, scope, day) DO UPDATE SET {overwrite}
 """
 
 SPANS = """
 INSERT INTO analytics_memberspan (workspace_id, scope, person_id, first_day, last_day)
-SELECT %(workspace)s, scope, person_id, MIN(day), MAX(day) FROM member_days GROUP BY scope, person_id
+SELECT %(workspace)s, scope, person_id, MIN(day), MAX(day) FROM member_days WHERE true GROUP BY scope, person_id
+ON CONFLICT (workspace_id, scope, person_id) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day
 """
 
 THREADS = """
 INSERT INTO analytics_threadcount (conversation_id, workspace_id, scope, started_on, messages)
-SELECT conversation_id, %(workspace)s, MIN(channel), MIN(day), {messages} FROM m GROUP BY conversation_id
+SELECT conversation_id, %(workspace)s, MIN(channel), MIN(day), {messages} FROM m WHERE true GROUP BY conversation_id
+ON CONFLICT (conversation_id) DO UPDATE SET scope = excluded.scope, started_on = excluded.started_on,
+    messages = excluded.messages
 """
 
 
@@ -146,6 +153,7 @@ def _count_messages(workspace_id: int) -> None:
         engagement=_inbound(has_both, "engagement"),
         between=DAYS_BETWEEN[vendor],
         quiet=rollup.QUIET_DAYS,
+        overwrite=", ".join(f"{q} = excluded.{q}" for q in map(connection.ops.quote_name, rollup.COUNTERS)),
     )
     # Table and column names are ours, never input; the workspace is a parameter.
     with connection.cursor() as cursor:

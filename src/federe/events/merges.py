@@ -19,7 +19,7 @@ from typing import Any
 
 from federe.accounts.models import Workspace
 from federe.events.models import Registration, State
-from federe.people.models import Person
+from federe.people.models import Merge, Person
 
 
 def _winner(rows: list[Registration]) -> Registration:
@@ -69,39 +69,77 @@ def give_back(workspace: Workspace, snapshot: dict[str, Any] | None, kept: Perso
 
 # ------------------------------------------------------------------------------------------------ check-in
 
-#: Merges are chains at worst (a kept person merged later into a third): far more than any real chain.
-LONGEST_CHAIN = 50
+
+def _kept_registration(row: Registration) -> Registration | None:
+    """For a folded registration (its person merged, directly, into a person of the event's workspace): that
+    person's live registration at the same event; None for any other registration."""
+    person = row.person
+    if person is None or person.merged_into_id is None or person.workspace_id != row.event.workspace_id:
+        return None
+    live = Registration.objects.filter(event_id=row.event_id, person_id=person.merged_into_id)
+    return live.exclude(state=State.CANCELLED).select_related("event__workspace", "person").order_by("pk").first()
 
 
-def _kept(person: Person) -> Person:
-    """The visible person a merged person now belongs to (the person itself when it was never merged)."""
-    for _step in range(LONGEST_CHAIN):
-        if person.merged_into_id is None:
-            break
-        person = Person.objects.get(pk=person.merged_into_id)
-    return person
+def for_check_in(registration: Registration, *, undo: bool = False) -> Registration:
+    """The registration a check-in (or its undo) asked on ``registration`` applies to. Not folded: itself. Folded
+    (its person was merged into the person the team sees, both registered): when the kept person's registration
+    is already checked in, or for an undo, that one; otherwise the two swap persons, the merge's record follows
+    (so that undoing the merge gives each back to the person it was made for), and the registration the door
+    found is checked in on the kept person. Attendance is thus credited once, to the visible person, and stays
+    with whoever came if the merge is undone. Call it inside the check-in's transaction.
 
-
-def stand_in(registration: Registration) -> Registration:
-    """The registration that counts for a folded one: that of the person its person was merged into, at the same
-    event and not cancelled; the registration itself when it is not folded. Checking in a folded registration
-    checks in its stand-in, so that attendance is credited to the person the team sees, once."""
-    person = registration.person
-    if person is None or person.merged_into_id is None:
+    A merge made before registrations followed merges, or a chain (the kept person merged again since), is left
+    alone: the registration asked for is checked in as it is."""
+    absorbed = registration.person
+    if absorbed is None or absorbed.merged_into_id is None or absorbed.workspace_id != registration.event.workspace_id:
         return registration
-    kept = _kept(person)
-    live = Registration.objects.filter(event_id=registration.event_id, person=kept).exclude(state=State.CANCELLED)
-    return live.select_related("event__workspace", "person").order_by("pk").first() or registration
+    other = _kept_registration(registration)
+    if other is not None and (undo or other.checked_in_at is not None):
+        return other
+    if undo:
+        return registration
+    first, second = sorted([absorbed.pk, absorbed.merged_into_id])
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    kept = locked.get(absorbed.merged_into_id)
+    record = (
+        Merge.objects.select_for_update()
+        .filter(workspace_id=registration.event.workspace_id, absorbed=absorbed, kept=kept, undone_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if kept is None or kept.merged_into_id is not None or record is None:
+        return registration
+    rows = dict(record.snapshot.get("registrations") or {})
+    if not rows:
+        return registration
+    moved, parked = set(rows.get("moved", [])), set(rows.get("parked", []))
+    _toggle(registration.pk, made_for_kept=registration.pk in parked, moved=moved, parked=parked)
+    Registration.objects.filter(pk=registration.pk).update(person=kept)
+    registration.person = kept
+    if other is not None:
+        _toggle(other.pk, made_for_kept=other.pk not in moved, moved=moved, parked=parked)
+        Registration.objects.filter(pk=other.pk).update(person=absorbed)
+    record.snapshot["registrations"] = {**rows, "moved": sorted(moved), "parked": sorted(parked)}
+    record.save(update_fields=["snapshot"])
+    return registration
+
+
+def _toggle(pk: int, *, made_for_kept: bool, moved: set[int], parked: set[int]) -> None:
+    """A registration changes person between the two merged persons: it is on its own person again (out of the
+    record), or now on the other one (into the record)."""
+    if made_for_kept:
+        (parked.discard if pk in parked else parked.add)(pk)
+    else:
+        (moved.discard if pk in moved else moved.add)(pk)
 
 
 def folded(registrations: list[Registration]) -> dict[int, Registration]:
-    """Of an event's registrations, the folded ones (by id) and the stand-in each is checked in through."""
+    """Of an event's registrations, the folded ones (by id) and the kept person's registration each counts as."""
     found = {}
     for row in registrations:
-        if row.person is not None and row.person.merged_into_id is not None:
-            other = stand_in(row)
-            if other.pk != row.pk:
-                found[row.pk] = other
+        other = _kept_registration(row)
+        if other is not None and other.pk != row.pk:
+            found[row.pk] = other
     return found
 
 

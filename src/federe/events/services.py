@@ -218,14 +218,14 @@ def check_in(*, registration: Registration, by: Any, undo: bool = False) -> Regi
 
     Attendance counts in the engagement score (``people.engagement.formula``'s ``attended`` rule): the person the
     registration is linked to, if any, is recomputed in the same transaction. A registration folded by a merge of
-    two registered persons (``merges.py``) is checked in through the kept person's: the one returned.
+    two registered persons is checked in on the kept person (``merges.for_check_in``): the one returned.
     """
     event = registration.event
     require(by, event.workspace, Perm.PUBLISH)
     if registration.state == State.CANCELLED:
         raise ValidationError(_("This registration was cancelled."))
-    registration = merges.stand_in(registration)  # a registration folded by a merge: the kept person's counts
     with transaction.atomic():
+        registration = merges.for_check_in(registration, undo=undo)  # folded by a merge: see merges.py
         registration.checked_in_at = None if undo else (registration.checked_in_at or timezone.now())
         registration.save(update_fields=["checked_in_at"])
         if registration.person_id is not None:

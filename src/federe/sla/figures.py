@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
@@ -69,16 +69,15 @@ def response_figures(
     if connection.vendor == "postgresql":  # the median and the p90 in the same pass
         counts["median"] = Percentile("cont", 0.5, WAITED)
         counts["p90"] = Percentile("disc", 0.9, WAITED)
-    found = clocks.aggregate(**counts)
+    with transaction.atomic():  # one snapshot: the count and the ordered reads below see the same clocks
+        found = clocks.aggregate(**counts)
+        ranks = None if "median" in found or not found["answered"] else _ordered_reads(clocks, found["answered"])
     met = {target: found[f"met_{target}"] for target in Target.values}
     counted = {target: found[f"met_{target}"] + found[f"breached_{target}"] for target in Target.values}
     answered = found["answered"]
     if not answered:
         return Figures(since=since, until=until, threads=found["threads"], met=met, counted=counted)
-    if "median" in found:
-        median, p90 = found["median"], found["p90"]
-    else:
-        median, p90 = _ordered_reads(clocks, answered)
+    median, p90 = ranks or (found["median"], found["p90"])
     return Figures(
         since=since,
         until=until,

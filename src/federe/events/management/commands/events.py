@@ -100,8 +100,8 @@ class Command(WorkspaceCommand):
             registration = queries.registration(event, options["registration"] or 0)
         except Registration.DoesNotExist as exc:
             raise CommandError(_("No such registration for this event.")) from exc
-        services.check_in(registration=registration, by=self._member(workspace, options), undo=options["undo"])
+        done = services.check_in(registration=registration, by=self._member(workspace, options), undo=options["undo"])
         self.stdout.write(
             (_("%(name)s is no longer checked in.") if options["undo"] else _("%(name)s is checked in."))
-            % {"name": registration.name}
+            % {"name": done.name}
         )
