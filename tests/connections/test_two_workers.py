@@ -50,6 +50,18 @@ def start_worker(name: str) -> subprocess.Popen[str]:
     )
 
 
+def exceptions(logged: str) -> list[str]:
+    """Each traceback's last frame and its exception line (a long worker log, or pytest, would cut them off)."""
+    lines, found = logged.splitlines(), []
+    for start, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = start + 1
+            while end < len(lines) and lines[end].startswith(" "):
+                end += 1
+            found.append("\n".join(lines[max(start, end - 4) : end + 1]))
+    return found
+
+
 def test_two_workers_share_the_work_without_doing_any_twice():
     if db.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (SKIP LOCKED across processes)")
@@ -84,8 +96,7 @@ def test_two_workers_share_the_work_without_doing_any_twice():
     runs = SyncRun.objects.filter(connection__in=channels)
     # Neither worker met an error it had to log (a deadlock between a page and the deep tier was, once).
     logged = "".join(output)
-    # The message keeps each traceback's last lines (the exception), which a long worker log would cut off.
-    assert "Traceback" not in logged, [part.strip()[-1500:] for part in logged.split("Traceback")[1:]]
+    assert "Traceback" not in logged, "\n---\n".join(exceptions(logged))
     assert runs.count() == CHANNELS, [run.error for run in runs if run.error] + output
     for channel in channels:
         assert runs.filter(connection=channel).count() == 1
@@ -97,3 +108,9 @@ def test_two_workers_share_the_work_without_doing_any_twice():
     print("syncs per worker:", by_worker)
     assert sum(by_worker.values()) == CHANNELS
     assert all(count > 0 for count in by_worker.values()), by_worker
+
+
+def test_the_failure_message_names_each_exception():
+    log = 'w1 ok\nTraceback (most recent call last):\n  File "a.py", line 1, in f\n    g()\nValueError: boom\nw1 on\n'
+    expected = 'Traceback (most recent call last):\n  File "a.py", line 1, in f\n    g()\nValueError: boom'
+    assert exceptions(log) == [expected]
