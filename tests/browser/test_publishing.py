@@ -109,7 +109,8 @@ def test_compose_preview_approve_by_link_then_published(
     expect(page.locator("#post-state")).to_have_text("Awaiting approval")
     image = page.locator(".preview-card img.thumb")
     expect(image).to_have_attribute("alt", "La carte d'automne au tableau noir")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 48  # served to the team, and drawn
+    # decode() waits for the picture to arrive and be drawn (or fails when it cannot be): no race with the load
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 48  # served to the team, drawn
     page.get_by_role("button", name="Create a client approval link").click()
     address = page.locator("#new-link").inner_text().strip()
     post = Post.objects.get(workspace=demo_data, body__startswith="Nouvelle carte")
@@ -122,7 +123,7 @@ def test_compose_preview_approve_by_link_then_published(
     expect(guest.locator("header details.account")).to_have_count(0)  # no session
     picture = guest.locator(".preview-card img.thumb")
     expect(picture).to_have_count(1)
-    assert picture.evaluate("img => img.complete && img.naturalWidth") == 48  # through the link's own address
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth)") == 48  # through the link's address
     guest.locator("#id_comment").fill("Parfait, merci !")
     guest.get_by_role("button", name="Approuver").click()
     expect(guest.locator("main")).to_contain_text("vous avez approuvé cette publication")
