@@ -98,9 +98,8 @@ def for_check_in(registration: Registration, *, undo: bool = False) -> Registrat
         return other
     if undo:
         return registration
-    first, second = sorted([absorbed.pk, absorbed.merged_into_id])
-    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
-    kept = locked.get(absorbed.merged_into_id)
+    both = Person.objects.select_for_update().filter(pk__in=[absorbed.pk, absorbed.merged_into_id]).order_by("pk")
+    kept = next((p for p in both if p.pk == absorbed.merged_into_id), None)  # locked in id order, as merges lock
     record = (
         Merge.objects.select_for_update()
         .filter(workspace_id=registration.event.workspace_id, absorbed=absorbed, kept=kept, undone_at__isnull=True)

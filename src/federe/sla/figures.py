@@ -46,10 +46,14 @@ class Figures:
         return self.met.get(target, 0) / counted if counted else None
 
 
+def nearest_rank(count: int, fraction: float) -> int:
+    """The index, in ``count`` sorted values, of the smallest that at least ``fraction`` of them do not exceed."""
+    return max(0, math.ceil(fraction * count) - 1)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest rank: the smallest value that at least ``fraction`` of the values do not exceed."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+    return sorted(values)[nearest_rank(len(values), fraction)]
 
 
 def response_figures(
@@ -111,7 +115,7 @@ def _ordered_reads(clocks: Any, answered: int) -> tuple[timedelta, timedelta]:
     waited = clocks.filter(first_response_at__isnull=False).annotate(waited=WAITED).order_by("waited")
     values = waited.values_list("waited", flat=True)
     middle = list(values[(answered - 1) // 2 : answered // 2 + 1])  # one value for an odd count, two for an even
-    return sum(middle, timedelta()) / len(middle), values[max(0, math.ceil(0.9 * answered) - 1)]
+    return sum(middle, timedelta()) / len(middle), values[nearest_rank(answered, 0.9)]
 
 
 def _met(target: str) -> Q:

@@ -5,102 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0005_user_notification_email_choices"),
-        ("connections", "0002_sync_run_interrupted"),
-        ("inbox", "0012_conversation_priority"),
+        ('accounts', '0005_user_notification_email_choices'),
+        ('connections', '0002_sync_run_interrupted'),
+        ('inbox', '0012_conversation_priority'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Policy",
+            name='Policy',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("position", models.PositiveIntegerField(default=0)),
-                ("priorities", models.JSONField(blank=True, default=list)),
-                ("first_response_minutes", models.PositiveIntegerField(blank=True, null=True)),
-                ("next_response_minutes", models.PositiveIntegerField(blank=True, null=True)),
-                ("resolution_minutes", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "hours",
-                    models.CharField(
-                        choices=[("calendar", "Calendar hours"), ("business", "Business hours")],
-                        default="calendar",
-                        max_length=10,
-                    ),
-                ),
-                ("business_hours", models.JSONField(blank=True, default=list)),
-                ("holidays", models.JSONField(blank=True, default=list)),
-                ("channels", models.ManyToManyField(blank=True, related_name="+", to="connections.connection")),
-                (
-                    "workspace",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.workspace"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('position', models.PositiveIntegerField(default=0)),
+                ('priorities', models.JSONField(blank=True, default=list)),
+                ('first_response_minutes', models.PositiveIntegerField(blank=True, null=True)),
+                ('next_response_minutes', models.PositiveIntegerField(blank=True, null=True)),
+                ('resolution_minutes', models.PositiveIntegerField(blank=True, null=True)),
+                ('hours', models.CharField(choices=[('calendar', 'Calendar hours'), ('business', 'Business hours')], default='calendar', max_length=10)),
+                ('business_hours', models.JSONField(blank=True, default=list)),
+                ('holidays', models.JSONField(blank=True, default=list)),
+                ('channels', models.ManyToManyField(blank=True, related_name='+', to='connections.connection')),
+                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
             ],
             options={
-                "ordering": ["position", "id"],
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ThreadClock",
+            name='ThreadClock',
             fields=[
-                (
-                    "conversation",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="sla_clock",
-                        serialize=False,
-                        to="inbox.conversation",
-                    ),
-                ),
-                ("waits", models.JSONField(blank=True, default=list)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("first_response_due", models.DateTimeField(blank=True, null=True)),
-                ("first_response_at", models.DateTimeField(blank=True, null=True)),
-                ("next_response_due", models.DateTimeField(blank=True, null=True)),
-                ("next_response_at", models.DateTimeField(blank=True, null=True)),
-                ("resolution_due", models.DateTimeField(blank=True, null=True)),
-                ("resolution_at", models.DateTimeField(blank=True, null=True)),
-                ("due_at", models.DateTimeField(blank=True, null=True)),
-                ("warned", models.JSONField(blank=True, default=list)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "policy",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="sla.policy",
-                    ),
-                ),
-                (
-                    "workspace",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.workspace"
-                    ),
-                ),
+                ('conversation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='sla_clock', serialize=False, to='inbox.conversation')),
+                ('waits', models.JSONField(blank=True, default=list)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('first_response_due', models.DateTimeField(blank=True, null=True)),
+                ('first_response_at', models.DateTimeField(blank=True, null=True)),
+                ('next_response_due', models.DateTimeField(blank=True, null=True)),
+                ('next_response_at', models.DateTimeField(blank=True, null=True)),
+                ('resolution_due', models.DateTimeField(blank=True, null=True)),
+                ('resolution_at', models.DateTimeField(blank=True, null=True)),
+                ('due_at', models.DateTimeField(blank=True, null=True)),
+                ('warned', models.JSONField(blank=True, default=list)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sla.policy')),
+                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace')),
             ],
         ),
         migrations.AddIndex(
-            model_name="policy",
-            index=models.Index(fields=["workspace", "position"], name="sla_policy_workspa_4de421_idx"),
+            model_name='policy',
+            index=models.Index(fields=['workspace', 'position'], name='sla_policy_workspa_4de421_idx'),
         ),
         migrations.AddIndex(
-            model_name="threadclock",
-            index=models.Index(fields=["workspace", "due_at"], name="sla_threadc_workspa_e53a7d_idx"),
+            model_name='threadclock',
+            index=models.Index(fields=['workspace', 'due_at'], name='sla_threadc_workspa_e53a7d_idx'),
         ),
         migrations.AddIndex(
-            model_name="threadclock",
-            index=models.Index(fields=["workspace", "started_at"], name="sla_threadc_workspa_dfbf00_idx"),
+            model_name='threadclock',
+            index=models.Index(fields=['workspace', 'started_at'], name='sla_threadc_workspa_dfbf00_idx'),
         ),
     ]

@@ -4,29 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0006_user_notification_kinds"),
-        ("connections", "0002_sync_run_interrupted"),
-        ("sla", "0001_sla_policies"),
+        ('accounts', '0006_user_notification_kinds'),
+        ('connections', '0002_sync_run_interrupted'),
+        ('sla', '0001_sla_policies'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="policy",
-            name="client_digest",
-            field=models.CharField(blank=True, default="", max_length=64),
+            model_name='policy',
+            name='client_digest',
+            field=models.CharField(blank=True, default='', max_length=64),
         ),
         migrations.AddField(
-            model_name="policy",
-            name="client_key",
-            field=models.CharField(blank=True, default="", max_length=255),
+            model_name='policy',
+            name='client_key',
+            field=models.CharField(blank=True, default='', max_length=255),
         ),
         migrations.AddConstraint(
-            model_name="policy",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("client_key", ""), _negated=True),
-                fields=("workspace", "client_key"),
-                name="sla_policy_client_key",
-            ),
+            model_name='policy',
+            constraint=models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('workspace', 'client_key'), name='sla_policy_client_key'),
         ),
     ]
