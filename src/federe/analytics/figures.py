@@ -17,7 +17,8 @@ count for members, never our replies; days are UTC days):
   (``Message.reach``: the author's audience; ``Message.engagement``: reposts + likes + replies), i.e. reactions
   per 100 people reached; None when no network of the scope reports them. **Conversation rate** = community replies
   ÷ community messages × 100: how much the community answers itself.
-- **response times**: ``sla.figures.response_figures`` (its docstring), on the threads started in the period.
+- **response times**: ``sla.figures.response_figures`` (its docstring), on the threads started in the period, summed
+  from each day's figures (``sla.daily``: first response times to the minute).
 - **sentiment**: community messages per sentiment (the classifiers' or the deep tier's, once refined); unscored
   messages are in no bucket.
 - **moderation volume**: verdicts (approve, hold, spam, remove, ban…; not labels or notices) made in the period, by
@@ -135,10 +136,9 @@ def sentiment(workspace_id: int, period: Period, channel: int | None = None, cou
 
 
 def responses(workspace_id: int, period: Period, channel: int | None = None) -> Any:
-    from federe.sla.figures import response_figures
+    from federe.sla.daily import period_figures
 
-    since, until = period.instants()
-    return response_figures(workspace_id, since, until, channel=channel)
+    return period_figures(workspace_id, period.since, period.until, channel=channel)
 
 
 @dataclass(frozen=True)

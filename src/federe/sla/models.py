@@ -97,3 +97,43 @@ class ThreadClock(models.Model):
 
     def __str__(self) -> str:
         return f"SLA of {self.conversation_id}"
+
+
+class ClockDay(models.Model):
+    """A UTC day on which clocks started, and how many times a clock of that day was written: the stored response
+    figures of the day (``DayFigures``) hold while it has not moved (``daily.py``)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    generation = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "day"], name="sla_clockday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: generation {self.generation}"
+
+
+class DayFigures(models.Model):
+    """The response figures of the clocks that started on a UTC day, for the whole workspace (scope 0) or one channel
+    (its id), as counted at ``counted_at`` from the day's ``generation``; ``expires`` is the earliest due time of a
+    target then still running (after it, that target is breached and the day is counted again)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    scope = models.BigIntegerField()
+    day = models.DateField()
+    generation = models.BigIntegerField()
+    counted_at = models.DateTimeField()
+    expires = models.DateTimeField(null=True, blank=True)
+    threads = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    #: {"met_first_response": n, "breached_first_response": n, ...}
+    outcomes = models.JSONField(default=dict)
+    #: First response times rounded to the minute: {"minutes": threads}
+    waits = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "scope", "day"], name="sla_dayfigures_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} scope {self.scope}: {self.threads} threads"

@@ -22,7 +22,7 @@ from federe.accounts.permissions import Perm, require
 from federe.connections.models import Connection
 from federe.core import audit
 from federe.inbox.models import Priority
-from federe.sla import tracking
+from federe.sla import daily, tracking
 from federe.sla.models import HoursKind, Policy
 
 MAX_MINUTES = 366 * 24 * 60  # a target is at most a year
@@ -202,6 +202,7 @@ def remove(policy: Policy, *, by: Any) -> None:
     )
     workspace_id = policy.workspace_id
     policy.delete()
+    daily.bump_all(workspace_id)  # its closed threads' clocks drop out of every day's figures
     tracking.refresh_open(workspace_id)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from federe.inbox.models import Conversation, ConversationStatus, Direction, Message
+from federe.sla import daily
 from federe.sla.clocks import Clocks, Targets, Wait, customer_wrote, evaluate, we_answered
 from federe.sla.hours import Calendar
 from federe.sla.models import TARGET_TIMES, HoursKind, Policy, ThreadClock
@@ -98,6 +99,11 @@ def _save(new: list[ThreadClock], changed: list[ThreadClock]) -> None:
     for start in range(0, len(changed), CHUNK):
         ThreadClock.objects.filter(pk__in=[c.pk for c in changed[start : start + CHUNK]]).delete()
     ThreadClock.objects.bulk_create([*new, *changed], batch_size=CHUNK)
+    touched: dict[int, set[date | None]] = defaultdict(set)  # workspace → the days whose stored figures move
+    for clock in (*new, *changed):
+        touched[clock.workspace_id].add(daily.day_of(clock.started_at))
+    for workspace_id, days in sorted(touched.items()):
+        daily.bump(workspace_id, days)
 
 
 # ------------------------------------------------------------------------------------------------ events
@@ -155,6 +161,7 @@ def _one(conversation: Conversation, change: Any) -> ThreadClock | None:
         clock.save()
     else:
         clock.save(update_fields=CLOCK_FIELDS)
+    daily.bump(clock.workspace_id, [daily.day_of(clock.started_at)])
     return clock
 
 
