@@ -260,6 +260,13 @@ def _dashboards(page: Page, _ws: Workspace) -> None:
     expect(page.locator("main section.card[id]")).to_have_count(9)
     expect(page.locator("#activity figure.chart svg")).to_be_visible()
     expect(page.locator("#activity table")).to_be_visible()
+    if (page.viewport_size or {}).get("width", 0) >= 1366:  # on a computer, no table is cut at its box's edge
+        cut = page.evaluate(
+            "[...document.querySelectorAll('.analytics-table')]"
+            ".filter(box => box.scrollWidth > box.clientWidth + 1)"
+            ".map(box => `${box.closest('section').id}: ${box.scrollWidth} px in ${box.clientWidth} px`)"
+        )
+        assert cut == [], f"tables wider than their box: {cut}"
 
 
 def _webhooks(page: Page, _ws: Workspace) -> None:

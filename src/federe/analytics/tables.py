@@ -55,6 +55,8 @@ class Table:
     #: The chart's data when it is not the table (a value per day): header, rows.
     series: tuple[list[str], list[list[Any]]] | None = None
     notes: list[str] = field(default_factory=list)
+    #: Columns of words (a channel's name) that the page lets wrap, where numbers stay on one line.
+    text_columns: frozenset[int] = frozenset()
 
     def csv(self) -> tuple[list[str], list[list[Any]]]:
         return self.series or (self.header, self.rows)
@@ -214,7 +216,7 @@ def moderation(scope: Scope) -> Table:
         rows.append([action, str(REASONS.get(m.reason, m.reason)), who, m.count, before_n, change(m.count, before_n)])
     chart = category_chart(list(by_action.items()), title=_("Decisions by action"), width=480) if by_action else None
     header = [_("Action"), _("Reason"), _("Decided by"), _("This period"), _("Previous period"), _change()]
-    return Table("moderation", _("Moderation"), header, rows, chart)
+    return Table("moderation", _("Moderation"), header, rows, chart, text_columns=frozenset({1, 2}))
 
 
 def top_posts(scope: Scope) -> Table:
@@ -226,7 +228,7 @@ def top_posts(scope: Scope) -> Table:
         else None
     )
     header = [_("Thread"), _("Channel"), _("Messages"), _("Started")]
-    return Table("top-posts", _("Top posts"), header, rows, chart)
+    return Table("top-posts", _("Top posts"), header, rows, chart, text_columns=frozenset({1}))
 
 
 def top_members(scope: Scope) -> Table:
