@@ -3,6 +3,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
@@ -67,3 +69,38 @@ def test_two_similar_messages_are_not_yet_a_wave(connection):
     ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])
     assert not Wave.objects.exists()
     assert not Message.objects.filter(wave__isnull=False).exists()
+
+
+_A = "super article pour gagner de l argent facilement allez voir mon profil"
+_B = "offre exclusive du jour avec un cadeau gratuit pour chaque visiteur rapide"
+_C = "cliquez sur le lien en bio et recevez votre bon d achat sans attendre"
+# Two templates too far apart to be one wave (similarity about 0.44), and a text near both (0.59 and 0.84):
+# it merges their waves.
+AB, BC, ABC = f"{_A} {_B} {{n}}", f"{_B} {_C} {{n}}", f"{_A} {_B} {_C} {{n}}"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pages=st.lists(
+        st.lists(st.tuples(st.sampled_from([AB, AB, BC, BC, ABC]), st.integers(0, 4), st.integers(0, 900)), max_size=6),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_wave_s_size_authors_and_dates_are_those_of_its_members(connection, pages):
+    """Pages of near-duplicates from a few authors (repeated ones too), late messages, and texts that may bridge two
+    waves: after each page, each wave's counters equal a count over its members."""
+    Message.objects.filter(workspace=connection.workspace).delete()
+    Wave.objects.filter(workspace=connection.workspace).delete()
+    n = 0
+    for page in pages:
+        items = []
+        for text, author, minutes in page:
+            n += 1
+            items.append(item(n, text.format(n=n), f"bot{author}", minutes=minutes + 1))
+        ingest_items(connection, items)
+        for wave in Wave.objects.filter(workspace=connection.workspace):
+            members = Message.objects.filter(wave=wave)
+            assert (wave.size, wave.authors) == (members.count(), members.values("author").distinct().count())
+            assert wave.first_seen_at == min(m.posted_at for m in members)
+            assert wave.last_seen_at == max(m.posted_at for m in members)
