@@ -6,7 +6,8 @@
 1. Creates a fresh database (``federe_bench_people`` by default: dropped and recreated; the name must contain
    "bench") and migrates it.
 2. Generates, with ``COPY ... FROM STDIN`` (psycopg 3): one workspace with 5 channels, N persons, their
-   identities (a fifth of the persons have a second identity on another channel, with the same handle), 10 %
+   identities (a fifth of the persons have a second identity on another channel, with the same handle; each
+   stored with its match keys, as the ingest stores them), 10 %
    of the message count as conversations, the messages (authors drawn with a strong skew, so that a few persons
    write a lot; replies point at an earlier message of the same thread), and human moderation decisions on 1 %
    of the messages. The secondary indexes and constraints of the message and conversation tables are dropped
@@ -134,6 +135,7 @@ def generate(persons: int, messages: int, seed: int = 1) -> dict[str, Any]:
     from federe.connections.models import Connection
     from federe.inbox.models import Conversation, Message
     from federe.moderation.models import Decision
+    from federe.people.identities import keys as match_keys
     from federe.people.models import Identity, Person
 
     rng = random.Random(seed)
@@ -177,17 +179,18 @@ def generate(persons: int, messages: int, seed: int = 1) -> dict[str, Any]:
         table = Table(
             Identity,
             ["id", "created_at", "updated_at", "workspace_id", "connection_id", "person_id", "external_id",
-             "handle", "display_name", "profile_url", "email"],
+             "handle", "display_name", "profile_url", "email", *match_keys.KEY_FIELDS],
         )  # fmt: skip
-        table.copy(
-            cursor,
-            (
-                f"{iid}\t{stamp}\t{stamp}\t{ws}\t{conn}\t{pid}\tu{iid}\tmember{twin(pid)}\tMember {twin(pid)}\t"
-                f"https://example.org/u/member{twin(pid)}\t"
-                f"{'m' + str(twin(pid)) + '@example.org' if twin(pid) % 50 == 0 else ''}"
-                for iid, pid, conn in identity_rows
-            ),
-        )
+
+        def identity_line(iid: int, pid: int, conn: int) -> str:
+            """The raw fields, then the match keys the ingest would store (people.identities.keys)."""
+            email = f"m{twin(pid)}@example.org" if twin(pid) % 50 == 0 else ""
+            raw = (f"member{twin(pid)}", f"Member {twin(pid)}", f"https://example.org/u/member{twin(pid)}", email)
+            keys = match_keys.keys(email=email, handle=raw[0], display_name=raw[1], profile_url=raw[2])
+            fields = (iid, stamp, stamp, ws, conn, pid, f"u{iid}", *raw, *(keys[k] for k in match_keys.KEY_FIELDS))
+            return "\t".join(_text(v) for v in fields)
+
+        table.copy(cursor, (identity_line(iid, pid, conn) for iid, pid, conn in identity_rows))
         timings["persons and identities"] = time.perf_counter() - started
 
         rebuild = drop_secondary(cursor, "inbox_message") + drop_secondary(cursor, "inbox_conversation")
@@ -388,6 +391,8 @@ def measure(info: dict[str, Any]) -> list[tuple[str, float, str]]:
 
     ms, found = timed(lambda: suggestions.refresh_suggestions(workspace, auto_merge=False))
     rows.append(("duplicate search (merge suggestions)", ms, f"{found.created:,} suggestions"))
+    ms, found = timed(lambda: suggestions.refresh_suggestions(workspace, auto_merge=False))
+    rows.append(("duplicate search again (nothing new)", ms, f"{found.created:,} created, {found.updated:,} changed"))
     ms, marked = timed(lambda: community.refresh(workspace))
     rows.append(("signals refresh (gone quiet, back)", ms, f"{marked['gone_quiet']:,} gone quiet"))
     return rows

@@ -6,11 +6,14 @@ person to another and are recorded with a snapshot, so that every merge can be u
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from federe.core.models import WorkspaceScoped
+from federe.people.identities import keys as match_keys
 
 
 class Level(models.TextChoices):
@@ -61,6 +64,13 @@ class Identity(WorkspaceScoped):
     profile_url = models.URLField(_("profile"), max_length=500, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     avatar_url = models.URLField(max_length=500, blank=True)
+    # The match keys the duplicate search groups on (people.identities.keys): set on save and by the bulk writers,
+    # and recomputed by the search for rows written behind the model's back (``keyed_from`` tells them apart).
+    key_email = models.TextField(blank=True, default="", editable=False)
+    key_link = models.TextField(blank=True, default="", editable=False)
+    key_handle = models.TextField(blank=True, default="", editable=False)
+    key_name = models.TextField(blank=True, default="", editable=False)
+    keyed_from = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -69,6 +79,12 @@ class Identity(WorkspaceScoped):
 
     def __str__(self) -> str:
         return self.display_name or self.handle or self.external_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        match_keys.fill(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *match_keys.KEY_FIELDS}
+        super().save(*args, **kwargs)
 
 
 class ReplyEdge(models.Model):

@@ -12,6 +12,7 @@ from datetime import datetime
 from federe.connections.models import Connection
 from federe.connectors.types import Author
 from federe.inbox.bulk import set_column
+from federe.people.identities import keys as match_keys
 from federe.people.models import Identity, Person
 
 CHUNK = 500  # stays under every database's bound-parameter limit
@@ -40,7 +41,7 @@ def _person(connection: Connection, author: Author, seen: tuple[datetime, dateti
 
 
 def _identity(connection: Connection, author: Author, person: Person) -> Identity:
-    return Identity(
+    identity = Identity(
         workspace_id=connection.workspace_id,
         connection=connection,
         person=person,
@@ -51,6 +52,7 @@ def _identity(connection: Connection, author: Author, person: Person) -> Identit
         email=author.email,
         avatar_url=author.avatar_url[:500],
     )
+    return match_keys.fill(identity)  # a bulk create does not call save()
 
 
 def move_last_seen(latest: Mapping[int, datetime]) -> None:

@@ -23,18 +23,18 @@ a shared "info@" address): groups larger than ``MAX_GROUP`` are ignored.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
 
+from django.db import connection
+from django.db.models import Count, F, Max, Min
 from django.utils.translation import gettext_lazy, ngettext
 
-from federe.core.text import normalise
-from federe.people.models import Identity, Person, ReplyEdge
+from federe.people.identities import keys as match_keys
+from federe.people.identities.keys import norm_email, norm_handle, norm_link, norm_name
+from federe.people.models import Identity, Person
 
 WEIGHTS = {"same_email": 60, "same_link": 40, "same_handle": 30, "similar_name": 20, "replied_to_each": 10}
 SUPPORTING = {"replied_to_each"}
@@ -69,44 +69,12 @@ def confidence(total: int) -> str:
     return "low"
 
 
-# --------------------------------------------------------------------------- normalising
+# --------------------------------------------------------------------------- grouping
+# The normalising functions (norm_email, norm_handle, norm_name, norm_link) live in identities.keys, which the
+# model uses to store each identity's match keys.
 
 
-def norm_email(value: str) -> str:
-    value = (value or "").strip().lower()
-    return value if "@" in value else ""
-
-
-def norm_handle(value: str) -> str:
-    """The name a person goes by, however the network writes it: ``@Alice``, ``alice``, a chat id with its server
-    (``@alice:example.org``) and an address used as a handle (``alice@example.org``) are all ``alice``."""
-    value = (value or "").strip().lower().lstrip("@")
-    value = value.split(":", 1)[0]  # a chat id's server part
-    if "@" in value:  # an address or a fediverse handle: the name before the server
-        value = value.split("@", 1)[0]
-    return value if len(value) >= 3 else ""
-
-
-def norm_name(value: str) -> str:
-    words = sorted(w for w in re.split(r"[\W_]+", normalise(value or "")) if w)
-    key = " ".join(words)
-    return key if len(key.replace(" ", "")) >= 4 else ""
-
-
-def norm_link(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    parts = urlsplit(value if "://" in value else f"https://{value}")
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if not host:
-        return ""
-    path = parts.path.rstrip("/")
-    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
-
-
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     id: int
     person_id: int
     connection_id: int
@@ -126,53 +94,121 @@ def identity_rows(identities: Iterable[tuple]) -> list[_Row]:
 
 IDENTITY_FIELDS = ("id", "person_id", "connection_id", "email", "handle", "display_name", "profile_url")
 
+# (signal, the _Row attribute and stored key ``key_<attribute>`` it compares, other channels only, group cap)
+_KEYS = (
+    ("same_email", "email", False, MAX_GROUP_STRONG),
+    ("same_link", "link", False, MAX_GROUP_STRONG),
+    ("same_handle", "handle", True, MAX_GROUP),
+    ("similar_name", "name", True, MAX_GROUP),
+)
+Found = dict[tuple[int, int], dict[str, dict[str, Any]]]
 
-def _pair_signals(rows: list[_Row]) -> dict[tuple[int, int], dict[str, dict[str, Any]]]:
-    found: dict[tuple[int, int], dict[str, dict[str, Any]]] = defaultdict(dict)
-    keys = (
-        ("same_email", lambda r: r.email, False, MAX_GROUP_STRONG),
-        ("same_link", lambda r: r.link, False, MAX_GROUP_STRONG),
-        ("same_handle", lambda r: r.handle, True, MAX_GROUP),
-        ("similar_name", lambda r: r.name, True, MAX_GROUP),
-    )
-    for code, key, other_channel, cap in keys:
+
+def _pairs_in_groups(
+    found: Found, code: str, groups: Iterable[tuple[str, list[_Row]]], other_channel: bool, cap: int
+) -> None:
+    """Add ``code`` to every pair of persons sharing a value; the first value (in the groups' order) is shown."""
+    for value, members in groups:
+        if len(members) < 2 or len(members) > cap or len({m.person_id for m in members}) < 2:
+            continue
+        for a, b in combinations(members, 2):
+            if a.person_id == b.person_id or (other_channel and a.connection_id == b.connection_id):
+                continue
+            pair = (min(a.person_id, b.person_id), max(a.person_id, b.person_id))
+            shown = a.shown_name if code == "similar_name" and a.shown_name else value
+            found[pair].setdefault(code, {"value": shown})
+
+
+def _pair_signals(rows: list[_Row]) -> Found:
+    """Pairs of persons among these rows (normalised in Python) and what they share."""
+    found: Found = defaultdict(dict)
+    for code, attribute, other_channel, cap in _KEYS:
         groups: dict[str, list[_Row]] = defaultdict(list)
         for row in rows:
-            value = key(row)
+            value = getattr(row, attribute)
             if value:
                 groups[value].append(row)
-        for value, members in groups.items():
-            if len(members) < 2 or len(members) > cap or len({m.person_id for m in members}) < 2:
-                continue
-            for a, b in combinations(members, 2):
-                if a.person_id == b.person_id or (other_channel and a.connection_id == b.connection_id):
-                    continue
-                pair = (min(a.person_id, b.person_id), max(a.person_id, b.person_id))
-                shown = a.shown_name if code == "similar_name" and a.shown_name else value
-                found[pair].setdefault(code, {"value": shown})
+        _pairs_in_groups(found, code, groups.items(), other_channel, cap)
     return found
 
 
-def _replied_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """For candidate pairs of persons: how many replies went between them, when they went both ways."""
-    wanted = set(pairs)
-    persons = sorted({p for pair in wanted for p in pair})
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for start in range(0, len(persons), 1000):
-        chunk = persons[start : start + 1000]
-        rows = (
-            ReplyEdge.objects.filter(source__person_id__in=chunk)
-            .values_list("source__person_id", "target__person_id")
-            .order_by()
+def _pair_signals_in(workspace: Any) -> Found:
+    """Pairs of persons of the workspace and what they share: the same as ``_pair_signals`` over every identity
+    in id order, but grouped in SQL on the stored keys, so that only the members of groups that can make a pair
+    (2 to ``cap`` identities, 2 persons or more, and 2 channels or more when the signal needs them) are read."""
+    _key_stale(workspace)
+    # Merged persons are few: "not one of them" is a small hashed list, where a join would probe every person.
+    merged = Person.objects.filter(workspace=workspace, merged_into__isnull=False).values("pk")
+    live = Identity.objects.filter(workspace=workspace).exclude(person__in=merged)
+    found: Found = defaultdict(dict)
+    for code, attribute, other_channel, cap in _KEYS:
+        column = f"key_{attribute}"
+        # "2 persons or more" as min < max: a hashed aggregate, where COUNT(DISTINCT ...) sorts every identity.
+        counted = (
+            live.exclude(**{column: ""})
+            .values(column)
+            .annotate(n=Count("id"), low=Min("person_id"), high=Max("person_id"))
+            .filter(n__gte=2, n__lte=cap, low__lt=F("high"))
         )
-        for source, target in rows:
-            pair = (min(source, target), max(source, target))
-            if pair in wanted and source != target:
-                counts[(source, target)] += 1
+        if other_channel:
+            counted = counted.annotate(first=Min("connection_id"), last=Max("connection_id")).filter(
+                first__lt=F("last")
+            )
+        members = (
+            live.filter(**{f"{column}__in": counted.values(column)})
+            .order_by("id")
+            .values_list("id", "person_id", "connection_id", column, "display_name")
+        )
+        groups: dict[str, list[_Row]] = defaultdict(list)
+        position = _Row._fields.index(attribute)
+        blank = ["", "", "", ""]  # email, handle, name, link: only this signal's is read
+        for pk, person, conn, value, shown in members:
+            fields = [pk, person, conn, *blank, shown]
+            fields[position] = value
+            groups[value].append(_Row(*fields))
+        _pairs_in_groups(found, code, groups.items(), other_channel, cap)
+    return found
+
+
+def _key_stale(workspace: Any) -> None:
+    """Compute again the keys of the identities written behind the model's back (see identities.keys)."""
+    stale = Identity.objects.filter(workspace=workspace).filter(match_keys.stale_q())
+    match_keys.store(stale.values_list("id", *match_keys.RAW_FIELDS))
+
+
+_REPLIED_SQL = """
+WITH pairs(a, b) AS (VALUES {values}),
+sent(a, b, source) AS (
+    SELECT p.a, p.b, p.a FROM pairs p
+    JOIN people_identity si ON si.person_id = p.a
+    JOIN people_identity ti ON ti.person_id = p.b
+    JOIN people_replyedge e ON e.source_id = si.id AND e.target_id = ti.id
+    UNION ALL
+    SELECT p.a, p.b, p.b FROM pairs p
+    JOIN people_identity si ON si.person_id = p.b
+    JOIN people_identity ti ON ti.person_id = p.a
+    JOIN people_replyedge e ON e.source_id = si.id AND e.target_id = ti.id
+)
+SELECT a, b, SUM(CASE WHEN source = a THEN 1 ELSE 0 END), SUM(CASE WHEN source = b THEN 1 ELSE 0 END)
+FROM sent GROUP BY a, b
+"""
+
+
+def _replied_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """For candidate pairs of persons: how many replies went between them, when they went both ways.
+
+    Only the links between the two persons of each pair are read (the index on source and target), however
+    many replies either of them sent to others.
+    """
+    wanted = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
     both: dict[tuple[int, int], int] = {}
-    for a, b in wanted:
-        if counts.get((a, b)) and counts.get((b, a)):
-            both[(a, b)] = counts[(a, b)] + counts[(b, a)]
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 500):
+            values = ", ".join(f"({int(a)}, {int(b)})" for a, b in wanted[start : start + 500])
+            cursor.execute(_REPLIED_SQL.format(values=values))
+            for a, b, forth, back in cursor.fetchall():
+                if forth and back:
+                    both[(a, b)] = int(forth) + int(back)
     return both
 
 
@@ -184,9 +220,20 @@ def _signals_list(codes: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]
     return signals, sum(s["weight"] for s in signals)
 
 
-def evidence(rows: list[_Row]) -> dict[tuple[int, int], tuple[list[dict[str, Any]], int]]:
-    """Evidence for every pair of persons among these identities that reaches MIN_TOTAL."""
-    found = _pair_signals(rows)
+Evidence = dict[tuple[int, int], tuple[list[dict[str, Any]], int]]
+
+
+def evidence_in(workspace: Any) -> Evidence:
+    """Evidence for every pair of persons of the workspace (merged persons left out) that reaches MIN_TOTAL."""
+    return _evidence(_pair_signals_in(workspace))
+
+
+def evidence(rows: list[_Row]) -> Evidence:
+    """Evidence for every pair of persons among these identities that reaches MIN_TOTAL (grouped in Python)."""
+    return _evidence(_pair_signals(rows))
+
+
+def _evidence(found: Found) -> Evidence:
     for pair, n in _replied_pairs(found).items():
         found[pair]["replied_to_each"] = {"value": n}
     out = {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +18,9 @@ from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
 from federe.core import audit
 from federe.people.engagement.scoring import settings_for
-from federe.people.identities.evidence import IDENTITY_FIELDS, evidence, identity_rows
+from federe.people.identities.evidence import evidence_in
 from federe.people.identities.merging import merge
-from federe.people.models import Identity, Merge, MergeSuggestion, Person, SuggestionStatus
+from federe.people.models import Merge, MergeSuggestion, Person, SuggestionStatus
 from federe.people.permissions import PEOPLE_EDIT
 
 
@@ -36,34 +36,57 @@ class RefreshResult:
 def refresh_suggestions(workspace: Workspace, *, auto_merge: bool = True) -> RefreshResult:
     """Find the pairs of persons that may be one; keep decisions already made (rejected stays rejected)."""
     result = RefreshResult()
-    rows = identity_rows(
-        Identity.objects.filter(workspace=workspace, person__merged_into__isnull=True).values_list(*IDENTITY_FIELDS)
-    )
-    found = evidence(rows)
+    found = evidence_in(workspace)
     existing = {
-        (s.person_a_id, s.person_b_id): s for s in MergeSuggestion.objects.filter(workspace=workspace).order_by()
+        (a, b): (pk, status, signals, total)
+        for pk, a, b, status, signals, total in MergeSuggestion.objects.filter(workspace=workspace)
+        .order_by()
+        .values_list("id", "person_a_id", "person_b_id", "status", "signals", "total")
     }
     new, changed = [], []
     for pair, (signals, total) in found.items():
         current = existing.get(pair)
         if current is None:
-            new.append(
-                MergeSuggestion(
-                    workspace=workspace, person_a_id=pair[0], person_b_id=pair[1], signals=signals, total=total
-                )
-            )
-        elif current.status == SuggestionStatus.OPEN and (current.signals != signals or current.total != total):
-            current.signals, current.total = signals, total
-            changed.append(current)
-    MergeSuggestion.objects.bulk_create(new, batch_size=500)
-    MergeSuggestion.objects.bulk_update(changed, ["signals", "total", "updated_at"], batch_size=500)
-    stale = [s.pk for pair, s in existing.items() if s.status == SuggestionStatus.OPEN and pair not in found]
+            new.append((pair, signals, total))
+        elif current[1] == SuggestionStatus.OPEN and (current[2] != signals or current[3] != total):
+            changed.append(MergeSuggestion(pk=current[0], signals=signals, total=total))
+    _insert(workspace, new)
+    MergeSuggestion.objects.bulk_update(changed, ["signals", "total"], batch_size=500)
+    stale = [s[0] for pair, s in existing.items() if s[1] == SuggestionStatus.OPEN and pair not in found]
     MergeSuggestion.objects.filter(pk__in=stale).delete()
     result.created, result.updated, result.removed = len(new), len(changed), len(stale)
     threshold = settings_for(workspace).auto_merge_threshold
     if auto_merge and threshold > 0:
         result.auto_merged = _auto_merge(workspace, threshold)
     return result
+
+
+_INSERTED = ("created_at", "updated_at", "workspace", "person_a", "person_b", "signals", "total", "status")
+_CHUNK = 500  # rows per INSERT: 4,000 parameters, under every database's limit
+
+
+def _insert(workspace: Workspace, new: list[tuple[tuple[int, int], list[dict[str, Any]], int]]) -> None:
+    """Create the new suggestions by a multi-row INSERT per chunk, without a model instance for each (a first search
+    in a large community creates thousands)."""
+    fields = [MergeSuggestion._meta.get_field(name) for name in _INSERTED]
+    signals_field = MergeSuggestion._meta.get_field("signals")
+    table = connection.ops.quote_name(MergeSuggestion._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)  # type: ignore[union-attr]
+    stamp = MergeSuggestion._meta.get_field("created_at").get_db_prep_save(  # type: ignore[union-attr]
+        timezone.now(), connection
+    )
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(new), _CHUNK):
+            chunk = new[start : start + _CHUNK]
+            params: list[Any] = []
+            for (a, b), signals, total in chunk:
+                prepared = signals_field.get_db_prep_save(signals, connection)  # type: ignore[union-attr]
+                params += [stamp, stamp, workspace.pk, a, b, prepared, total, str(SuggestionStatus.OPEN)]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(chunk))}",  # noqa: S608
+                params,
+            )
 
 
 def _auto_merge(workspace: Workspace, threshold: int) -> int:

@@ -8,6 +8,7 @@ from federe.connections.models import Connection
 from federe.connectors.types import Author
 from federe.inbox.models import Message
 from federe.people.identities import arrivals
+from federe.people.identities import keys as match_keys
 from federe.people.models import Identity, Person
 
 CHUNK = 500  # stays under every database's bound-parameter limit
@@ -24,7 +25,9 @@ def upsert_identities(connection: Connection, authors: list[Author]) -> tuple[in
     if new:
         arrivals.create(connection, new)
     changed, renamed = _changed(authors, existing)
-    Identity.objects.bulk_update(changed, _FIELDS, batch_size=CHUNK)
+    Identity.objects.bulk_update(
+        [match_keys.fill(i) for i in changed], (*_FIELDS, *match_keys.KEY_FIELDS), batch_size=CHUNK
+    )
     if renamed:
         _rename_persons(changed, renamed)
     return len(new), len(changed)
