@@ -146,6 +146,9 @@ class Message(WorkspaceScoped):
             models.Index(fields=["workspace", "-posted_at"]),
             models.Index(fields=["conversation", "posted_at"]),
             models.Index(fields=["workspace", "review", "-posted_at"]),
+            # An author's messages; with the direction, language and id in the index, "wrote in this language"
+            # (the people list's filter) and "which of these are theirs" (a person's timeline) read no table row.
+            models.Index(fields=["author", "direction", "language", "id"], name="message_author_lang"),
         ]
 
     def __str__(self) -> str:
