@@ -207,3 +207,37 @@ def test_the_writers_of_identities_store_their_keys(workspace, connection):
         "",  # renamed to "": the name key falls back on the handle "zoe", too short to count
         "example.org/zoe",
     )
+
+
+def test_a_refresh_updates_open_suggestions_removes_stale_ones_and_keeps_decisions(workspace, connection):
+    other = ConnectionFactory(workspace=workspace, name="Other")
+
+    def pair(name: str, handle: str):
+        a = Person.objects.create(workspace=workspace, display_name=name)
+        b = Person.objects.create(workspace=workspace, display_name=name)
+        Identity.objects.create(workspace=workspace, connection=connection, person=a, external_id=f"{name}-a",
+                                display_name=name, handle=handle)  # fmt: skip
+        ib = Identity.objects.create(workspace=workspace, connection=other, person=b, external_id=f"{name}-b",
+                                     display_name=name, handle=handle)  # fmt: skip
+        return a, b, ib
+
+    a, b, ib = pair("Camille Roux", "camille")
+    c, _d, id_ = pair("Noé Blanc", "noeb")
+    e, _f, if_ = pair("Léa Petit", "leap")
+    assert refresh_suggestions(workspace, auto_merge=False).created == 3
+    MergeSuggestion.objects.filter(person_a=e).update(status="rejected")
+    ib.email = "same@example.org"
+    ib.save()
+    Identity.objects.filter(person=a).update(email="SAME@example.org")
+    id_.handle, id_.display_name = "someone", "Someone Else"
+    id_.save()
+    if_.email = "lea@example.org"
+    if_.save()
+    Identity.objects.filter(person=e).update(email="lea@example.org")
+    result = refresh_suggestions(workspace, auto_merge=False)
+    assert (result.created, result.updated, result.removed) == (0, 1, 1)
+    updated = MergeSuggestion.objects.get(person_a=a, person_b=b)
+    assert (updated.total, [s["code"] for s in updated.signals]) == (110, ["same_email", "same_handle", "similar_name"])
+    assert not MergeSuggestion.objects.filter(person_a=c).exists()
+    rejected = MergeSuggestion.objects.get(person_a=e)
+    assert (rejected.status, rejected.total) == ("rejected", 50)  # a decision made is kept as it was
