@@ -29,7 +29,7 @@ from itertools import combinations
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, Window
 from django.utils.translation import gettext_lazy, ngettext
 
 from federe.people.identities import keys as match_keys
@@ -143,26 +143,25 @@ def _pair_signals_in(workspace: Any) -> Found:
     found: Found = defaultdict(dict)
     for code, attribute, other_channel, cap in _KEYS:
         column = f"key_{attribute}"
-        # "2 persons or more" as min < max: a hashed aggregate, where COUNT(DISTINCT ...) sorts every identity.
-        counted = (
-            live.exclude(**{column: ""})
-            .values(column)
-            .annotate(n=Count("id"), low=Min("person_id"), high=Max("person_id"))
-            .filter(n__gte=2, n__lte=cap, low__lt=F("high"))
+        # One pass per key: each identity with its group's size and lowest and highest person (and channel), so
+        # that "2 persons or more" is low < high; only the members of groups that can make a pair come back.
+        group = [F(column)]
+        members = live.exclude(**{column: ""}).annotate(
+            n=Window(Count("id"), partition_by=group),
+            low=Window(Min("person_id"), partition_by=group),
+            high=Window(Max("person_id"), partition_by=group),
         )
+        members = members.filter(n__gte=2, n__lte=cap, low__lt=F("high"))
         if other_channel:
-            counted = counted.annotate(first=Min("connection_id"), last=Max("connection_id")).filter(
-                first__lt=F("last")
-            )
-        members = (
-            live.filter(**{f"{column}__in": counted.values(column)})
-            .order_by("id")
-            .values_list("id", "person_id", "connection_id", column, "display_name")
-        )
+            members = members.annotate(
+                first=Window(Min("connection_id"), partition_by=group),
+                last=Window(Max("connection_id"), partition_by=group),
+            ).filter(first__lt=F("last"))
+        rows = members.order_by("id").values_list("id", "person_id", "connection_id", column, "display_name")
         groups: dict[str, list[_Row]] = defaultdict(list)
         position = _Row._fields.index(attribute)
         blank = ["", "", "", ""]  # email, handle, name, link: only this signal's is read
-        for pk, person, conn, value, shown in members:
+        for pk, person, conn, value, shown in rows:
             fields = [pk, person, conn, *blank, shown]
             fields[position] = value
             groups[value].append(_Row(*fields))
