@@ -188,3 +188,20 @@ def test_days_without_clocks_are_stored_as_nothing(workspace, owner, conn):
     found = daily.period_figures(workspace.pk, *period, now=T0)
     assert (found.threads, found.answered, found.first_response_median) == (0, 0, None)
     assert DayFigures.objects.filter(workspace=workspace).count() == 7
+
+
+def test_a_busy_database_leaves_the_figures_counted_but_not_stored(workspace, owner, conn, monkeypatch):
+    """SQLite refuses a second writer after its timeout: the page still gets its figures (no error), and the days
+    are stored at a later read."""
+    from django.db import OperationalError
+
+    policy(workspace, owner)
+    customer(new_thread(conn), T0)
+
+    def busy(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(daily, "_store", busy)
+    found = daily.period_figures(workspace.pk, DAY0, DAY0 + timedelta(days=1), now=T0 + timedelta(minutes=5))
+    assert found.threads == 1
+    assert not DayFigures.objects.filter(workspace=workspace).exists()

@@ -18,11 +18,13 @@ many threads waited each whole number of minutes); the pages show minutes. Count
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db import OperationalError, transaction
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -31,6 +33,8 @@ from federe.analytics import upsert
 from federe.analytics.models import WHOLE  # a channel's figures are under its id
 from federe.sla.figures import Figures, _breached, _met, nearest_rank
 from federe.sla.models import ClockDay, DayFigures, Target, ThreadClock
+
+log = logging.getLogger(__name__)
 
 #: Up to this many days to count again are read one by one; more, as one range.
 FEW_DAYS = 8
@@ -70,7 +74,11 @@ def period_figures(
     stale = [day for day in stale if day not in days]
     if stale:
         counted = _count(workspace_id, stale, now, channel, scope, generations)
-        _store(counted)
+        try:
+            with transaction.atomic():
+                _store(counted)
+        except OperationalError:  # the database is busy with another writer (SQLite): stored at a later read
+            log.info("response figures of %d days counted, not stored: the database is busy", len(counted))
         days.update((row.day, row) for row in counted)
     return _summed(since, until, days.values())
 
