@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from federe.sla import daily, services, tracking
-from federe.sla.clocks import Outcome, outcome
 from federe.sla.figures import percentile
-from federe.sla.models import ClockDay, DayFigures, Target, ThreadClock
+from federe.sla.models import ClockDay, DayFigures, ThreadClock
 from tests.sla.conftest import T0, customer, new_thread, policy
+from tests.sla.test_figures_property import shares
 
 pytestmark = pytest.mark.django_db
 DAY0 = T0.date()
@@ -24,13 +24,7 @@ DAY0 = T0.date()
 def reference(clocks: list[ThreadClock], now: datetime) -> dict:
     """The definitions, one clock at a time; first response times rounded to the minute."""
     waits = [round((c.first_response_at - c.started_at).total_seconds() / 60) for c in clocks if c.first_response_at]
-    met, counted = dict.fromkeys(Target.values, 0), dict.fromkeys(Target.values, 0)
-    for c in clocks:
-        for target in Target.values:
-            state = outcome(getattr(c, f"{target}_due"), getattr(c, f"{target}_at"), closed_at=c.closed_at, now=now)
-            if state in (Outcome.MET, Outcome.BREACHED):
-                counted[target] += 1
-                met[target] += state == Outcome.MET
+    met, counted = shares(clocks, now)
     return {
         "threads": len(clocks),
         "answered": len(waits),

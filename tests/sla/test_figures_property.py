@@ -21,9 +21,8 @@ MINUTES = st.sampled_from([None, 0, 30, 60, 61, 90, 240, 320, 600])  # after the
 NOW = T0 + timedelta(minutes=300)
 
 
-def reference(clocks: list[ThreadClock], now) -> dict:
-    """The definitions in Python, one clock at a time."""
-    waits = [(c.first_response_at - c.started_at).total_seconds() for c in clocks if c.first_response_at]
+def shares(clocks: list[ThreadClock], now) -> tuple[dict[str, int], dict[str, int]]:
+    """Per target, the clocks met and the clocks counted (met or breached), judged one at a time at ``now``."""
     met, counted = dict.fromkeys(Target.values, 0), dict.fromkeys(Target.values, 0)
     for c in clocks:
         for target in Target.values:
@@ -31,6 +30,13 @@ def reference(clocks: list[ThreadClock], now) -> dict:
             if state in (Outcome.MET, Outcome.BREACHED):
                 counted[target] += 1
                 met[target] += state == Outcome.MET
+    return met, counted
+
+
+def reference(clocks: list[ThreadClock], now) -> dict:
+    """The definitions in Python, one clock at a time."""
+    waits = [(c.first_response_at - c.started_at).total_seconds() for c in clocks if c.first_response_at]
+    met, counted = shares(clocks, now)
     return {
         "threads": len(clocks),
         "answered": len(waits),
