@@ -33,15 +33,15 @@ def shares(clocks: list[ThreadClock], now) -> tuple[dict[str, int], dict[str, in
     return met, counted
 
 
-def reference(clocks: list[ThreadClock], now) -> dict:
-    """The definitions in Python, one clock at a time."""
-    waits = [(c.first_response_at - c.started_at).total_seconds() for c in clocks if c.first_response_at]
+def reference(clocks: list[ThreadClock], now, unit: timedelta = timedelta(seconds=1)) -> dict:
+    """The definitions in Python, one clock at a time; first response times rounded to the ``unit``."""
+    waits = [round((c.first_response_at - c.started_at) / unit) for c in clocks if c.first_response_at]
     met, counted = shares(clocks, now)
     return {
         "threads": len(clocks),
         "answered": len(waits),
-        "median": timedelta(seconds=statistics.median(waits)) if waits else None,
-        "p90": timedelta(seconds=percentile(waits, 0.9)) if waits else None,
+        "median": unit * statistics.median(waits) if waits else None,
+        "p90": unit * percentile(waits, 0.9) if waits else None,
         "met": met,
         "counted": counted,
     }

@@ -21,17 +21,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import OperationalError, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import F, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from federe.analytics import upsert
 from federe.analytics.models import WHOLE  # a channel's figures are under its id
-from federe.sla.figures import Figures, _breached, _met, nearest_rank
+from federe.analytics.period import Period
+from federe.analytics.rollup import day_of
+from federe.sla.figures import Figures, nearest_rank, outcome_counts
 from federe.sla.models import ClockDay, DayFigures, Target, ThreadClock
 
 log = logging.getLogger(__name__)
@@ -40,20 +42,17 @@ log = logging.getLogger(__name__)
 FEW_DAYS = 8
 
 
-def bump(workspace_id: int, days: Iterable[date | None]) -> None:
-    """Clocks that started on these days were written: their stored figures no longer hold. In day order, so that
-    two transactions bumping the same days never wait on each other in a cycle."""
-    rows = [(workspace_id, day, 1) for day in sorted({d for d in days if d is not None})]
+def bump(clocks: Iterable[ThreadClock]) -> None:
+    """These clocks were written: the stored figures of the days they started on no longer hold. In (workspace, day)
+    order, so that two transactions bumping the same days never wait on each other in a cycle."""
+    days = {(c.workspace_id, day_of(c.started_at)) for c in clocks if c.started_at is not None}
+    rows = [(workspace_id, day, 1) for workspace_id, day in sorted(days)]
     upsert.add(ClockDay._meta.db_table, ["workspace_id", "day"], ["generation"], rows)
 
 
 def bump_all(workspace_id: int) -> None:
     """Every day's figures of the workspace are to be counted again (a policy was deleted: its clocks drop out)."""
     ClockDay.objects.filter(workspace_id=workspace_id).update(generation=F("generation") + 1)
-
-
-def day_of(instant: datetime | None) -> date | None:
-    return instant.astimezone(UTC).date() if instant is not None else None
 
 
 def period_figures(
@@ -90,10 +89,8 @@ def _count(
     if channel is not None:
         clocks = clocks.filter(channel=channel)
     clocks = clocks.filter(_started_on(days))
-    counts: dict[str, Any] = {"threads": Count("workspace"), "answered": Count("first_response_at")}
+    counts = outcome_counts(now)
     for target in Target.values:
-        counts[f"met_{target}"] = Count("workspace", filter=_met(target))
-        counts[f"breached_{target}"] = Count("workspace", filter=_breached(target, now))
         counts[f"expires_{target}"] = Min(f"{target}_due", filter=_running(target, now))
     by_day: dict[date, Any] = {
         found["day"]: found
@@ -103,7 +100,7 @@ def _count(
     answered = clocks.filter(first_response_at__isnull=False).values_list("started_at", "first_response_at")
     for started, first in answered:
         assert started is not None and first is not None  # by the filters
-        waits[started.astimezone(UTC).date()][round((first - started).total_seconds() / 60)] += 1
+        waits[day_of(started)][round((first - started).total_seconds() / 60)] += 1
     rows = []
     for day in days:
         found: dict[str, Any] = by_day.get(day, {})
@@ -129,16 +126,17 @@ def _count(
 
 def _started_on(days: list[date]) -> Q:
     """The clocks started on these days: each day's range when they are few, else the range from first to last."""
-
-    def start(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=UTC)
-
     if len(days) > FEW_DAYS:
-        return Q(started_at__gte=start(days[0]), started_at__lt=start(days[-1] + timedelta(days=1)))
+        return _started_in(Period(days[0], days[-1] + timedelta(days=1)))
     ranges = Q()
     for day in days:
-        ranges |= Q(started_at__gte=start(day), started_at__lt=start(day + timedelta(days=1)))
+        ranges |= _started_in(Period(day, day + timedelta(days=1)))
     return ranges
+
+
+def _started_in(period: Period) -> Q:
+    since, until = period.instants()
+    return Q(started_at__gte=since, started_at__lt=until)
 
 
 def _running(target: str, now: datetime) -> Q:
@@ -170,34 +168,28 @@ def _summed(since: date, until: date, days: Iterable[DayFigures]) -> Figures:
         waits.update({int(minutes): n for minutes, n in row.waits.items()})
     met = {t: outcomes[f"met_{t}"] for t in Target.values}
     counted = {t: outcomes[f"met_{t}"] + outcomes[f"breached_{t}"] for t in Target.values}
-    start = datetime.combine(since, time.min, tzinfo=UTC)
-    end = datetime.combine(until, time.min, tzinfo=UTC)
+    start, end = Period(since, until).instants()
     if not answered:
         return Figures(since=start, until=end, threads=threads, met=met, counted=counted)
-    ranked = _ranked(waits)
-    middle = (ranked((answered - 1) // 2) + ranked(answered // 2)) / 2
+    steps = sorted(waits.items())
+    middle = (_at_rank(steps, (answered - 1) // 2) + _at_rank(steps, answered // 2)) / 2
     return Figures(
         since=start,
         until=end,
         threads=threads,
         answered=answered,
         first_response_median=timedelta(minutes=middle),
-        first_response_p90=timedelta(minutes=ranked(nearest_rank(answered, 0.9))),
+        first_response_p90=timedelta(minutes=_at_rank(steps, nearest_rank(answered, 0.9))),
         met=met,
         counted=counted,
     )
 
 
-def _ranked(histogram: Counter[int]) -> Any:
-    """The value at a rank (from 0) of the sorted values a histogram counts."""
-    steps = sorted(histogram.items())
-
-    def at(rank: int) -> int:
-        seen = 0
-        for value, n in steps:
-            seen += n
-            if rank < seen:
-                return value
-        raise IndexError(rank)
-
-    return at
+def _at_rank(steps: list[tuple[int, int]], rank: int) -> int:
+    """The value at a rank (from 0) of the sorted values that (value, how many) steps in value order count."""
+    seen = 0
+    for value, n in steps:
+        seen += n
+        if rank < seen:
+            return value
+    raise IndexError(rank)

@@ -66,10 +66,7 @@ def response_figures(
     )
     if channel is not None:
         clocks = clocks.filter(channel=channel)
-    counts: dict[str, Any] = {"threads": Count("workspace"), "answered": Count("first_response_at")}
-    for target in Target.values:
-        counts[f"met_{target}"] = Count("workspace", filter=_met(target))
-        counts[f"breached_{target}"] = Count("workspace", filter=_breached(target, now))
+    counts = outcome_counts(now)
     if connection.vendor == "postgresql":  # the median and the p90 in the same pass
         counts["median"] = Percentile("cont", 0.5, WAITED)
         counts["p90"] = Percentile("disc", 0.9, WAITED)
@@ -92,6 +89,15 @@ def response_figures(
         met=met,
         counted=counted,
     )
+
+
+def outcome_counts(now: datetime) -> dict[str, Any]:
+    """The aggregates of a set of clocks: threads, answered, and per target how many met and breached at ``now``."""
+    counts: dict[str, Any] = {"threads": Count("workspace"), "answered": Count("first_response_at")}
+    for target in Target.values:
+        counts[f"met_{target}"] = Count("workspace", filter=_met(target))
+        counts[f"breached_{target}"] = Count("workspace", filter=_breached(target, now))
+    return counts
 
 
 #: From the customer's first message to our first reply (NULL while unanswered: aggregates leave it out).

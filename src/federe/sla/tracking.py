@@ -99,11 +99,7 @@ def _save(new: list[ThreadClock], changed: list[ThreadClock]) -> None:
     for start in range(0, len(changed), CHUNK):
         ThreadClock.objects.filter(pk__in=[c.pk for c in changed[start : start + CHUNK]]).delete()
     ThreadClock.objects.bulk_create([*new, *changed], batch_size=CHUNK)
-    touched: dict[int, set[date | None]] = defaultdict(set)  # workspace → the days whose stored figures move
-    for clock in (*new, *changed):
-        touched[clock.workspace_id].add(daily.day_of(clock.started_at))
-    for workspace_id, days in sorted(touched.items()):
-        daily.bump(workspace_id, days)
+    daily.bump([*new, *changed])  # the days whose stored figures move
 
 
 # ------------------------------------------------------------------------------------------------ events
@@ -161,7 +157,7 @@ def _one(conversation: Conversation, change: Any) -> ThreadClock | None:
         clock.save()
     else:
         clock.save(update_fields=CLOCK_FIELDS)
-    daily.bump(clock.workspace_id, [daily.day_of(clock.started_at)])
+    daily.bump([clock])
     return clock
 
 
