@@ -25,6 +25,7 @@ from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
 from federe.nlp.pipeline import ToScore, message_scores
 from federe.nlp.refine import queue as deep_queue
+from federe.people import languages as person_languages
 from federe.people.engagement.scoring import after_new_messages
 from federe.search import indexing as search_indexing
 from federe.sla import tracking as sla_tracking
@@ -183,8 +184,10 @@ def announce(page: Page) -> None:
 
 
 def score_people(page: Page) -> None:
-    """The authors' engagement scores, levels and reach, and those of the people they replied to."""
+    """The authors' engagement scores, levels, reach and languages, and those of the people they replied to; the
+    languages of the authors of edited texts (an edit may change a message's language)."""
     after_new_messages(page.workspace_id, page.created)
+    person_languages.follow_edits([m.pk for m in page.stored.rewritten])
 
 
 # ------------------------------------------------------------------------------------------------ the order

@@ -32,6 +32,8 @@ class Person(WorkspaceScoped):
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.NEWCOMER)
     reach = models.PositiveIntegerField(_("reach"), default=0)
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The languages of their received messages, a bit each (people.languages), kept with the scores.
+    languages = models.PositiveSmallIntegerField(default=0, editable=False)
     # Community signals: set by people.engagement.community when the person went quiet, and when they came back.
     quiet_since = models.DateTimeField(null=True, blank=True)
     quiet_last_seen_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from federe.accounts.models import Workspace
 from federe.core.params import MAX_DAYS, whole_number
 from federe.inbox.models import Language, Message
+from federe.people import languages as person_languages
 from federe.people.models import (
     CustomField,
     Identity,
@@ -171,9 +172,7 @@ def persons(workspace: Workspace, filters: PeopleFilters, *, now: datetime | Non
     if filters.levels:
         qs = qs.filter(level__in=filters.levels)
     if filters.language:
-        qs = qs.filter(
-            Exists(Message.objects.filter(author__person=OuterRef("pk"), language=filters.language, direction="in"))
-        )
+        qs = qs.filter(languages__in=person_languages.masks_with(filters.language))
     if filters.channel:
         qs = qs.filter(Exists(Identity.objects.filter(person=OuterRef("pk"), connection_id=filters.channel)))
     if filters.tag:

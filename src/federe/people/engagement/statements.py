@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection as db
 
 from federe.inbox.models import Direction
+from federe.people import languages
 from federe.people.engagement import formula
 from federe.people.models import ScoringSettings
 
@@ -49,6 +50,7 @@ UPDATE people_person SET
     score = v.score,
     reach = v.reach,
     level = {formula.level_sql("v.score")},
+    languages = {languages.mask_sql("people_person.id")},
     computed_at = %(now)s
 FROM v WHERE people_person.id = v.id
 """  # noqa: S608
@@ -75,6 +77,7 @@ UPDATE people_person SET
     score = {new_score},
     reach = people_person.reach + v.reach_gain,
     level = {formula.level_sql(new_score)},
+    languages = {languages.mask_sql("people_person.id")},
     computed_at = %(now)s
 FROM v WHERE people_person.id = v.id
 """  # noqa: S608
