@@ -61,3 +61,17 @@ def lock_workspace(workspace_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, workspace_id])
+
+
+#: Memory for the sorts of a one-off statement over a whole workspace (``roomy_sorts``).
+SORT_MEMORY = "64MB"
+
+
+def roomy_sorts() -> None:
+    """Let this transaction's sorts use SORT_MEMORY (PostgreSQL): a statement that sorts a workspace's every
+    identity (the duplicate search) does it in memory, not in files, when the server's work_mem is the small
+    default. Call inside the transaction; it ends with it."""
+    if connection.vendor == "postgresql":
+        assert connection.in_atomic_block, "SET LOCAL lasts only inside a transaction"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")

@@ -28,10 +28,11 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Window
 from django.utils.translation import gettext_lazy, ngettext
 
+from federe.core import db
 from federe.people.identities import keys as match_keys
 from federe.people.identities.keys import norm_email, norm_handle, norm_link, norm_name
 from federe.people.models import Identity, Person
@@ -137,6 +138,12 @@ def _pair_signals_in(workspace: Any) -> Found:
     in id order, but grouped in SQL on the stored keys, so that only the members of groups that can make a pair
     (2 to ``cap`` identities, 2 persons or more, and 2 channels or more when the signal needs them) are read."""
     _key_stale(workspace)
+    with transaction.atomic():
+        db.roomy_sorts()  # each grouping sorts the workspace's identities
+        return _groups_found(workspace)
+
+
+def _groups_found(workspace: Any) -> Found:
     # Merged persons are few: "not one of them" is a small hashed list, where a join would probe every person.
     merged = Person.objects.filter(workspace=workspace, merged_into__isnull=False).values("pk")
     live = Identity.objects.filter(workspace=workspace).exclude(person__in=merged)
@@ -157,7 +164,8 @@ def _pair_signals_in(workspace: Any) -> Found:
                 first=Window(Min("connection_id"), partition_by=group),
                 last=Window(Max("connection_id"), partition_by=group),
             ).filter(first__lt=F("last"))
-        rows = members.order_by("id").values_list("id", "person_id", "connection_id", column, "display_name")
+        # In id order (the first value of a pair is shown), sorted here: the database would sort on disk.
+        rows = sorted(members.order_by().values_list("id", "person_id", "connection_id", column, "display_name"))
         groups: dict[str, list[_Row]] = defaultdict(list)
         position = _Row._fields.index(attribute)
         blank = ["", "", "", ""]  # email, handle, name, link: only this signal's is read
