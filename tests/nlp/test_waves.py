@@ -104,3 +104,45 @@ def test_a_wave_s_size_authors_and_dates_are_those_of_its_members(connection, pa
             assert (wave.size, wave.authors) == (members.count(), members.values("author").distinct().count())
             assert wave.first_seen_at == min(m.posted_at for m in members)
             assert wave.last_seen_at == max(m.posted_at for m in members)
+
+
+def test_pruning_deletes_only_band_rows_older_than_the_window_and_detection_is_unchanged(connection):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from federe.nlp import waves
+    from federe.nlp.models import WaveSignature
+
+    ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])
+    old = set(WaveSignature.objects.values_list("pk", flat=True))
+    WaveSignature.objects.update(created_at=timezone.now() - waves.WINDOW - timedelta(minutes=1))
+    ingest_items(connection, [item(3, PROMO.format(n=3), "bot3")])  # the two are out of the window: no wave yet
+    assert not Wave.objects.exists()
+    kept = set(WaveSignature.objects.values_list("pk", flat=True)) - old
+
+    assert waves.prune() == len(old) and waves.prune() == 0
+    assert set(WaveSignature.objects.values_list("pk", flat=True)) == kept
+    ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(4, 6)])  # with 3: a wave
+    assert sorted(Message.objects.filter(wave__isnull=False).values_list("external_id", flat=True)) == [
+        "m3",
+        "m4",
+        "m5",
+    ]
+
+
+def test_pruning_reads_a_batch_at_a_time_oldest_first(connection, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from federe.nlp import waves
+    from federe.nlp.models import WaveSignature
+
+    monkeypatch.setattr(waves, "PRUNE_BATCH", 3)
+    ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])  # 8 bands each
+    ids = sorted(WaveSignature.objects.values_list("pk", flat=True))
+    stale = ids[:11]
+    WaveSignature.objects.filter(pk__in=stale).update(created_at=timezone.now() - waves.WINDOW - timedelta(hours=1))
+    assert waves.prune() == 11
+    assert sorted(WaveSignature.objects.values_list("pk", flat=True)) == ids[11:]

@@ -128,7 +128,10 @@ class Message(WorkspaceScoped):
     sentiment_score = models.FloatField(null=True, blank=True)
     #: Which models scored it, preparation notes, reasons for not scoring: {"models": {...}, "notes": [...]}.
     nlp = models.JSONField(default=dict, blank=True)
-    wave = models.ForeignKey("nlp.Wave", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    # Indexed with the author (message_wave_author, below): "which of these authors are in the wave already".
+    wave = models.ForeignKey(
+        "nlp.Wave", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False
+    )
     #: What the network says about audience and response, when it says it: the author's followers, and
     #: reposts + likes + replies. Connectors put them in ``Item.raw`` as ``reach`` and ``engagement``.
     reach = models.PositiveIntegerField(null=True, blank=True)
@@ -149,6 +152,7 @@ class Message(WorkspaceScoped):
             # An author's messages; with the direction, language and id in the index, "wrote in this language"
             # (the people list's filter) and "which of these are theirs" (a person's timeline) read no table row.
             models.Index(fields=["author", "direction", "language", "id"], name="message_author_lang"),
+            models.Index(fields=["wave", "author"], name="message_wave_author"),
         ]
 
     def __str__(self) -> str:

@@ -12,15 +12,15 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from federe.core import db
+from federe.core import rows as core_rows
 from federe.inbox import services as inbox
 from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
@@ -170,23 +170,31 @@ def _near_duplicates(by_band: dict[int, list[int]], signatures: dict[int, np.nda
 
 
 def _insert_bands(workspace_id: int, rows: list[tuple[int, int]]) -> None:
-    """Many small rows: one multi-row INSERT per chunk, without the ORM's per-value preparation."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(WaveSignature._meta.db_table)
+    """Many small rows (a message's every band): COPY on PostgreSQL, multi-row INSERTs elsewhere."""
     now = timezone.now()
-    for start in range(0, len(rows), 300):
-        chunk = rows[start : start + 300]
-        params: list = []
-        for band, message_id in chunk:
-            params += [workspace_id, band, message_id, now, now]
-        placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, band, message_id, created_at, updated_at) "  # noqa: S608
-                f"VALUES {placeholders}",
-                params,
-            )
+    columns = ("workspace_id", "band", "message_id", "created_at", "updated_at")
+    rows_of = [(workspace_id, band, message_id, now, now) for band, message_id in rows]
+    core_rows.insert(WaveSignature._meta.db_table, columns, rows_of)
+
+
+#: Signatures read per round of ``prune``, oldest first.
+PRUNE_BATCH = 5000
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete the band rows older than WINDOW (detection no longer reads them), oldest first, a batch at a time;
+    returns how many. Rows are written with the time of their page, so ids and times rise together: each round
+    reads the oldest rows by primary key and stops at the first that is still in the window."""
+    cutoff = (now or timezone.now()) - WINDOW
+    deleted = 0
+    while True:
+        oldest = list(WaveSignature.objects.order_by("pk").values_list("pk", "created_at")[:PRUNE_BATCH])
+        stale = [pk for pk, created in oldest if created < cutoff]
+        if stale:
+            WaveSignature.objects.filter(pk__in=stale).delete()
+            deleted += len(stale)
+        if len(stale) < PRUNE_BATCH:
+            return deleted
 
 
 def _own_score(row: dict) -> float | None:
@@ -202,8 +210,10 @@ def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict],
         joining = [pk for pk in component if pk in new or (pk in old and not old[pk]["wave_id"])]
         if not existing and len(component) < MIN_SIZE:
             continue
-        if existing:
+        if len(existing) > 1:
             wave = _merged(existing)
+        elif existing:
+            wave = Wave.objects.get(pk=existing[0])
         else:
             first_text = new[joining[0]].body_text if joining[0] in new else old[joining[0]]["body_text"]
             wave = Wave(workspace_id=workspace_id, sample=first_text[:200], logit_sum=0.0)
@@ -221,6 +231,11 @@ def _merged(wave_ids: list[int]) -> Wave:
     wave.logit_sum += sum(absorbed.values_list("logit_sum", flat=True))
     inbox.move_to_wave(wave.pk, from_waves=wave_ids[1:])
     absorbed.delete()
+    stats = Message.objects.filter(wave=wave).aggregate(  # counted over its members: merges are rare
+        size=Count("pk"), authors=Count("author", distinct=True), first=Min("posted_at"), last=Max("posted_at")
+    )
+    wave.size, wave.authors = stats["size"], stats["authors"]
+    wave.first_seen_at, wave.last_seen_at = stats["first"], stats["last"]
     return wave
 
 
@@ -230,16 +245,16 @@ def _join(wave: Wave, joining: list[int], old: dict[int, dict], new: dict[int, M
     owns: dict[int, float | None] = {}
     for pk in joining:
         m = new.get(pk)
-        rows[pk] = {"spam_score": m.spam_score, "nlp": m.nlp, "author_id": m.author_id} if m else old[pk]
+        rows[pk] = (
+            {"spam_score": m.spam_score, "nlp": m.nlp, "author_id": m.author_id, "posted_at": m.posted_at}
+            if m
+            else old[pk]
+        )
         owns[pk] = own = _own_score(rows[pk])
         if own is not None:
             wave.logit_sum += _logit(own)
+    _add_members(wave, [rows[pk] for pk in joining])
     inbox.move_to_wave(wave.pk, message_ids=joining)
-    stats = Message.objects.filter(wave=wave).aggregate(
-        size=Count("pk"), authors=Count("author", distinct=True), first=Min("posted_at"), last=Max("posted_at")
-    )
-    wave.size, wave.authors = stats["size"], stats["authors"]
-    wave.first_seen_at, wave.last_seen_at = stats["first"], stats["last"]
     wave.save()
     score, bonus = _shared_score(wave.logit_sum / wave.size if wave.size else 0.0, wave.size, wave.authors)
     if abs(score - wave.score) >= RESCORE_STEP:
@@ -252,6 +267,23 @@ def _join(wave: Wave, joining: list[int], old: dict[int, dict], new: dict[int, M
         inbox.set_spam_score(wave.score, message_ids=joining)
     shown = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
     inbox.set_nlp_info({pk: _info(rows[pk], owns[pk], shown) for pk in joining})
+
+
+def _add_members(wave: Wave, members: list[dict]) -> None:
+    """The wave's size, authors and dates with these members (not in it yet) added, without counting its members
+    again: a page costs a wave of thousands no more than a wave of three. "New authors" are those with no message
+    in the wave yet (one probe of the message_wave_author index each)."""
+    authors = {m["author_id"] for m in members} - {None}
+    if wave.size and authors:
+        authors -= set(
+            Message.objects.filter(wave=wave, author_id__in=authors).values_list("author_id", flat=True).distinct()
+        )
+    dates = [m["posted_at"] for m in members]
+    if wave.size:
+        dates += [wave.first_seen_at, wave.last_seen_at]
+    wave.size += len(members)
+    wave.authors += len(authors)
+    wave.first_seen_at, wave.last_seen_at = min(dates), max(dates)
 
 
 def _info(row: dict, own: float | None, wave: dict) -> dict:

@@ -20,6 +20,7 @@ from federe.contests import announce
 from federe.events import followup
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
+from federe.nlp import waves
 from federe.nlp.refine import queue as deep_queue
 from federe.nlp.refine.runner import run_refiner
 from federe.notifications.digests import send_digests
@@ -32,12 +33,14 @@ logger = logging.getLogger("federe.worker")
 #: How often the dispatcher looks for users whose daily digest is due (their morning has come).
 DIGEST_LOOK_SECONDS = 60.0
 SLA_EVERY_SECONDS = 30
+#: How often spam waves' old band rows are deleted (nlp.waves.prune).
+PRUNE_EVERY_SECONDS = 3600
 
 
 def run_dispatcher(stop: threading.Event, every: float) -> None:
     """Enqueue due rows every few seconds; rows, not memory, hold the schedule (the digests' too: a Digest row
     per user and day, so that a restart or a second worker sends none twice). SLA warnings every 30 s at most."""
-    next_digests = 0.0
+    next_digests = next_prune = 0.0
     sla_checked = 0.0
     while not stop.is_set():
         try:
@@ -64,6 +67,11 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
                 reports = dispatch_due_reports()
                 if reports:
                     logger.info("scheduled reports queued for e-mail: %d", len(reports))
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+                pruned = waves.prune()
+                if pruned:
+                    logger.info("spam-wave band rows older than the window, deleted: %d", pruned)
             warnings = 0
             if time.monotonic() - sla_checked >= SLA_EVERY_SECONDS:
                 warnings, sla_checked = warn_due(), time.monotonic()
