@@ -283,19 +283,84 @@ def _empty_content_tables(backend: str) -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
+#: (messages stored so far, seconds since the sync started) after each page of the last real ingest.
+PAGE_ENDS: list[tuple[int, float]] = []
+
+
 def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
-    """Wall seconds, CPU seconds of this (Python) process, and the sync's outcome."""
+    """Wall seconds, CPU seconds of this (Python) process, and the sync's outcome; each page's end in PAGE_ENDS."""
     from django.test import override_settings
 
+    from federe.connections import services
     from federe.connections.services import sync_connection
 
-    with override_settings(FEDERE_SYNC_MAX_PAGES=pages + 1):
-        cpu = time.process_time()
-        started = time.perf_counter()
-        outcome = sync_connection(connection_id, worker_id="bench")
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu
+    store_page = services._store_page
+    PAGE_ENDS.clear()
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        stats = store_page(*args, **kwargs)
+        PAGE_ENDS.append(((PAGE_ENDS[-1][0] if PAGE_ENDS else 0) + stats.stored, time.perf_counter() - started))
+        return stats
+
+    services._store_page = noted  # type: ignore[assignment]
+    try:
+        with override_settings(FEDERE_SYNC_MAX_PAGES=pages + 1):
+            cpu = time.process_time()
+            started = time.perf_counter()
+            outcome = sync_connection(connection_id, worker_id="bench")
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+    finally:
+        services._store_page = store_page  # type: ignore[assignment]
     return elapsed, cpu, outcome
+
+
+def _growth(backend: str, count: int, directory: Path) -> list[tuple[int, float]]:
+    """msg/s in each tenth of the run, by messages stored at its end; printed, and drawn as an SVG."""
+    if not PAGE_ENDS:
+        return []
+    tenths: list[tuple[int, float]] = []
+    done, since = 0, 0.0
+    for stored, at in PAGE_ENDS:
+        if stored >= (len(tenths) + 1) * count / 10 or stored == PAGE_ENDS[-1][0]:
+            tenths.append((stored, (stored - done) / max(at - since, 1e-9)))
+            done, since = stored, at
+    _out(f"[{backend}] msg/s by messages stored: " + ", ".join(f"{n:,}: {rate:,.0f}" for n, rate in tenths))
+    # The first tenth pays for loading the classifiers: the second is the reference.
+    reference = tenths[1][1] if len(tenths) > 2 else tenths[0][1]
+    _out(f"[{backend}] msg/s of the last tenth / of the second: {tenths[-1][1] / reference:.2f}")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"ingest-growth-{backend}-{count}.svg"
+    path.write_text(_svg(tenths, f"{backend}: msg/s by messages stored ({count:,})"))
+    _out(f"[{backend}] plot: {path}")
+    return tenths
+
+
+def _svg(points: list[tuple[int, float]], title: str) -> str:
+    """A plain line chart: x messages stored, y msg/s from 0."""
+    width, height, left, bottom = 640, 320, 60, 40
+    top = max(rate for _n, rate in points) * 1.1
+    right = points[-1][0]
+
+    def x(n: float) -> float:
+        return left + (width - left - 20) * n / right
+
+    def y(rate: float) -> float:
+        return height - bottom - (height - bottom - 30) * rate / top
+
+    line = " ".join(f"{x(n):.1f},{y(rate):.1f}" for n, rate in points)
+    ticks = "".join(
+        f'<text x="{left - 6}" y="{y(top * k / 4):.1f}" text-anchor="end" font-size="11">{top * k / 4:,.0f}</text>'
+        for k in range(5)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">'
+        f'<text x="{left}" y="18" font-size="13">{title}</text>{ticks}'
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 20}" y2="{height - bottom}" stroke="#555"/>'
+        f'<line x1="{left}" y1="30" x2="{left}" y2="{height - bottom}" stroke="#555"/>'
+        f'<text x="{width - 20}" y="{height - 12}" text-anchor="end" font-size="11">{right:,} messages</text>'
+        f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"/></svg>'
+    )
 
 
 def _check_outcome(outcome: Any, count: int) -> None:
@@ -563,6 +628,7 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             f"= {count / real_seconds:,.0f} msg/s ({outcome.run.pages} pages; {real_cpu:.2f} s CPU in Python); "
             f"rows: {counts}"
         )
+        growth = _growth(backend, count, Path(args.sqlite_dir))
 
         raw = _raw_load(backend)
         if _counts() != counts:
@@ -585,6 +651,7 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             "raw_seconds": raw["seconds"],
             "raw_per_table": raw["per_table"],
             "rows": counts,
+            "growth": growth,
             **info,
         }
 
