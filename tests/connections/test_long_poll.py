@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from federe.connections.models import Connection, SyncState
-from federe.connections.services import dispatch_due_syncs, requeue_long_poll
+from federe.connections.services import dispatch_due_syncs, queue_if_due
 from federe.connections.tasks import sync_connection_task
 from federe.connectors.dummy.connector import DummyConnector
 from tests.factories import ConnectionFactory
@@ -42,7 +42,7 @@ def test_a_long_polling_channel_is_queued_again_when_its_sync_ends(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatch_due_syncs() == []  # already queued: the dispatcher does not queue it twice
-    assert not requeue_long_poll(connection.pk)
+    assert not queue_if_due(connection.pk)
 
 
 def test_a_polling_channel_waits_for_its_interval(workspace, django_capture_on_commit_callbacks):

@@ -37,6 +37,10 @@ class Connection(WorkspaceScoped):
     last_warning = models.TextField(blank=True)
     last_warning_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # Adaptive polling's state (connections.pacing): quiet syncs in a row, and the request budget's bucket.
+    quiet_syncs = models.PositiveIntegerField(default=0, editable=False)
+    pace_tokens = models.FloatField(null=True, blank=True, editable=False)
+    pace_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, require
+from federe.connections import pacing
 from federe.connections.models import Connection, SyncRun, SyncState
 from federe.connections.runtime import connected
 from federe.connectors import registry
@@ -237,24 +238,67 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
         error = ConnectorError(
             _("Unexpected error in Fédère; the next sync will retry. The server's log has the details.")
         )
-    _finish(connection, run, error, warnings)
+    _finish(connection, run, error, warnings, started=now)
     return SyncOutcome(run=run, stats=total)
 
 
-def _next_attempt(connection: Connection, error: ConnectorError | None, now: datetime) -> datetime:
-    if error is None and long_polls(connection):
-        return now  # its fetch waited for news: ask again at once (requeue_long_poll)
-    if error is None:
-        return now + timedelta(seconds=connection.sync_interval_seconds)
+def _error_backoff(connection: Connection, error: ConnectorError) -> timedelta:
     if isinstance(error, RateLimited) and error.retry_after:
-        return now + timedelta(seconds=error.retry_after)
+        return timedelta(seconds=error.retry_after)
     if isinstance(error, Unauthorized):
-        return now + MAX_BACKOFF
+        return MAX_BACKOFF
     backoff = timedelta(seconds=30 * 2 ** min(connection.consecutive_failures, 10))
-    return now + min(backoff, MAX_BACKOFF)
+    return min(backoff, MAX_BACKOFF)
 
 
-def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, warnings: list[str]) -> None:
+def channel_pace(connection: Connection) -> pacing.Pace | None:
+    """The channel's adaptive polling (connections.pacing), or None when its network polls at the interval only."""
+    try:
+        connector_cls = registry.connector_class(connection.network)
+    except LookupError:
+        return None
+    floor = connector_cls.active_sync_interval_seconds
+    if not floor or floor >= connection.sync_interval_seconds or long_polls(connection):
+        return None
+    return pacing.Pace(
+        floor=floor, ceiling=connection.sync_interval_seconds, budget_per_hour=connector_cls.sync_budget_per_hour
+    )
+
+
+def _next_attempt(
+    connection: Connection, error: ConnectorError | None, now: datetime, new_items: int = 0
+) -> tuple[datetime, dict[str, Any]]:
+    """When to sync next, and the pacing fields to store with it."""
+    if error is None and long_polls(connection):
+        return now, {}  # its fetch waited for news: ask again at once (queue_if_due)
+    pace = channel_pace(connection)
+    if pace is None:
+        if error is None:
+            return now + timedelta(seconds=connection.sync_interval_seconds), {}
+        return now + _error_backoff(connection, error), {}
+    state = pacing.PaceState(
+        quiet_syncs=connection.quiet_syncs,
+        tokens=connection.pace_tokens,
+        counted_at=connection.pace_counted_at.timestamp() if connection.pace_counted_at else None,
+    )
+    seconds, state = pacing.after_sync(
+        pace,
+        state,
+        now=now.timestamp(),
+        new_items=new_items,
+        error_delay=_error_backoff(connection, error).total_seconds() if error else None,
+    )
+    fields = {"quiet_syncs": state.quiet_syncs, "pace_tokens": state.tokens, "pace_counted_at": now}
+    return now + timedelta(seconds=seconds), fields
+
+
+def _finish(
+    connection: Connection,
+    run: SyncRun,
+    error: ConnectorError | None,
+    warnings: list[str],
+    started: datetime | None = None,
+) -> None:
     now = timezone.now()
     fields: dict[str, Any] = {"sync_state": SyncState.IDLE, "lease_expires_at": None}
     if error is None:
@@ -267,7 +311,17 @@ def _finish(connection: Connection, run: SyncRun, error: ConnectorError | None, 
         )
     if warnings:
         fields.update(last_warning=storable(" | ".join(warnings))[:2000], last_warning_at=now)
-    fields["next_sync_at"] = _next_attempt(connection, error, now)
+    following, paced = _next_attempt(connection, error, now, new_items=run.stored)
+    fields.update(paced)
+    fields["next_sync_at"] = following
+    if error is None and started is not None:
+        # A hook or "Sync now" that came while this sync ran moved next_sync_at past its start: what it asked for
+        # may have arrived after the page was read, so it is kept (queue_if_due then queues it at once). After an
+        # error the backoff wins.
+        fields["next_sync_at"] = Case(
+            When(next_sync_at__gt=started, next_sync_at__lt=following, then=F("next_sync_at")),
+            default=Value(following),
+        )
     Connection.objects.filter(pk=connection.pk).update(**fields)
     run.finished_at = now
     run.outcome = SyncRun.Outcome.FAILED if error else SyncRun.Outcome.OK
@@ -292,11 +346,13 @@ def long_polls(connection: Connection) -> bool:
     return seconds > 0 and (connection.config or {}).get("long_poll_seconds", seconds) != 0
 
 
-def requeue_long_poll(connection_id: int) -> bool:
-    """Enqueue the next sync of a long-polling channel now, without waiting for the dispatcher's next round.
+def queue_if_due(connection_id: int) -> bool:
+    """Enqueue the channel's sync now if it is idle and due, without waiting for the dispatcher's next round: a
+    long-polling channel after each sync, a channel a hook asked for (``nudge_sync``), or one asked for while its
+    sync ran.
 
-    Only a channel that is idle and due (its last sync succeeded, see ``_next_attempt``) is taken, with the same
-    conditional UPDATE as the dispatcher's, so the two never enqueue it twice.
+    Only a channel that is idle and due is taken, with the same conditional UPDATE as the dispatcher's, so the two
+    never enqueue it twice.
     """
     from federe.connections.tasks import sync_connection_task
 
@@ -316,7 +372,15 @@ def sync_hook_token(connection_id: int) -> str:
 
 
 def nudge_sync(connection_id: int, token: str) -> bool:
-    """A network told us something changed: sync at the dispatcher's next round. False if the token is wrong."""
+    """A network told us something changed: sync now. False if the token is wrong.
+
+    An idle channel's sync is queued at once, for the next worker that looks at the task queue (``federe worker
+    --interval``), not at the dispatcher's next round. A channel whose sync is running or queued keeps the request in
+    ``next_sync_at``: the running sync's end keeps it (``_finish``) and queues the next one.
+    """
     if not constant_time_compare(token, sync_hook_token(connection_id)):
         return False
-    return Connection.objects.filter(pk=connection_id, enabled=True).update(next_sync_at=timezone.now()) == 1
+    if Connection.objects.filter(pk=connection_id, enabled=True).update(next_sync_at=timezone.now()) != 1:
+        return False
+    queue_if_due(connection_id)
+    return True

@@ -22,6 +22,6 @@ def sync_connection_task(connection_id: int) -> dict[str, int] | None:
     outcome = services.sync_connection(connection_id, worker_id=worker_label())
     if outcome is None:
         return None
-    if not outcome.run.error and services.long_polls(outcome.run.connection):
-        services.requeue_long_poll(connection_id)
+    # A long-polling channel is due again at once; any other channel may have been asked for while it ran (a hook).
+    services.queue_if_due(connection_id)
     return {"stored": outcome.stats.stored, "updated": outcome.stats.updated}

@@ -117,6 +117,11 @@ class Connector(ABC):
     polls: ClassVar[bool] = True
     # How often to poll when the operator has not chosen (None: FEDERE_SYNC_INTERVAL_SECONDS).
     default_sync_interval_seconds: ClassVar[int | None] = None
+    # Adaptive polling (connections.pacing), for networks that opt in: while new messages arrive the channel is
+    # polled every ``active_sync_interval_seconds`` (the floor) instead of its interval (the ceiling), within
+    # ``sync_budget_per_hour`` syncs per channel in any hour. None: the channel is polled at its interval, always.
+    active_sync_interval_seconds: ClassVar[int | None] = None
+    sync_budget_per_hour: ClassVar[int] = 720
     # A network whose fetch long-polls (waits up to this many seconds for news, answering as soon as there is):
     # its channels are synced again as soon as a sync ends, instead of at the next interval. A channel whose config
     # sets ``long_poll_seconds`` to 0 polls at its interval instead.
