@@ -12,6 +12,13 @@ With --notify, contrib/wordpress/federe-notify.php is installed on the blog (as 
 peer's own docroot, removed afterwards) and a Fédère web server receives its calls: the blog asks for a
 sync as soon as a comment arrives, instead of waiting for the next poll.
 
+On WordPress a first comment, not counted, lets the worker load its classifiers. The worker's and the web server's
+logs (in the run's data folder) then tell where the time went: for each comment, posted -> the hook received
+(--notify) -> the start of the sync that read it -> that sync's end (page stored, rules run) -> the decision's
+request answered by the blog -> the blog listing it as spam; the medians and p95 of each step are printed, with
+the blog requests the worker made per hour and the syncs per hour (--tail S keeps the worker S seconds after the
+last comment, to see a quiet channel slow down).
+
 With --network matrix, on the Synapse peer (../shared/peers/synapse): a member registered for the run posts N
 messages (default 100) in a room of its own, the channel (the server admin's token) follows that room by /sync
 long-polling, the rule is "casino*" -> remove, and the member's own client, long-polling /sync, records when each
@@ -28,6 +35,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -36,6 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +118,93 @@ def install_notify(connection_id: int, port: int) -> list[Path]:
     return [plugin, config]
 
 
+STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (.*)$")
+TASK = re.compile(r"Task id=(\S+) path=federe\.connections\.tasks\.sync_connection_task state=(\w+)")
+DECISION = re.compile(r"HTTP Request: POST \S+/wp/v2/comments/(\d+) ")
+HOOK = re.compile(r"sync hook for channel \d+ \(item (\d+)\)")
+LIST_REQUEST = re.compile(r"HTTP Request: GET \S+/wp/v2/comments\?")
+BLOG_REQUEST = re.compile(r"HTTP Request: \w+ \S+/wp-json/")
+
+
+def log_lines(path: Path) -> list[tuple[float, str]]:
+    """(wall-clock seconds, message) of each timestamped line; the logs' asctime is local time, like time.time()."""
+    lines = []
+    for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
+        match = STAMP.match(line)
+        if match:
+            when = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            lines.append((when, match.group(2)))
+    return lines
+
+
+def quantiles(values: list[float]) -> str:
+    if not values:
+        return "-"
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+    return f"p50 {statistics.median(values):.2f}s p95 {p95:.2f}s"
+
+
+def breakdown(
+    worker_log: Path, web_log: Path, sent: dict, posted: dict, seen: dict, *spans: tuple[float, float]
+) -> None:
+    """Where each comment's time went, from the logs (wall clock; ``sent``, ``posted``, ``seen`` too: the comment's
+    request sent, the blog's answer to it, the comment first listed as spam)."""
+    worker, web = log_lines(worker_log), log_lines(web_log)
+    starts: dict[str, float] = {}
+    syncs: list[tuple[float, float]] = []
+    decided: dict[int, float] = {}
+    for when, message in worker:
+        task = TASK.search(message)
+        if task and task.group(2) == "RUNNING":
+            starts[task.group(1)] = when
+        elif task and task.group(1) in starts:
+            syncs.append((starts.pop(task.group(1)), when))
+        decision = DECISION.search(message)
+        if decision:
+            decided.setdefault(int(decision.group(1)), when)
+    hooks: dict[int, float] = {}
+    for when, message in web:
+        hook = HOOK.search(message)
+        if hook:
+            hooks.setdefault(int(hook.group(1)), when)
+    steps: dict[str, list[float]] = {}
+    for comment, at in posted.items():
+        if comment not in decided or comment not in seen:
+            continue
+        answered = decided[comment]
+        read_by = [sync for sync in syncs if sync[1] <= answered]
+        if not read_by:
+            continue
+        start, end = read_by[-1]
+        if comment in hooks:
+            steps.setdefault("comment sent -> hook received", []).append(hooks[comment] - sent[comment])
+            steps.setdefault("hook received -> sync start", []).append(start - hooks[comment])
+            steps.setdefault("hook received -> blog answers the comment", []).append(at - hooks[comment])
+        else:
+            steps.setdefault("blog answers the comment -> sync start", []).append(start - at)
+        steps.setdefault("sync start -> sync end (page stored, rules run)", []).append(end - start)
+        steps.setdefault("sync end -> decision answered by the blog", []).append(answered - end)
+        steps.setdefault("decision answered -> listed as spam (0.25 s polling)", []).append(seen[comment] - answered)
+    print(f"where the time went (worker log {worker_log}):")
+    for name, values in steps.items():
+        print(f"  {name}: {quantiles(values)}")
+    for name, (first, last) in zip(
+        ["from the first comment to the last spam", "then quiet (--tail)"], spans, strict=False
+    ):
+        if last - first < 1:
+            continue
+        hours = (last - first) / 3600
+        during = [message for when, message in worker if first <= when <= last]
+        listing = sum(1 for message in during if LIST_REQUEST.search(message))
+        others = sum(1 for message in during if BLOG_REQUEST.search(message)) - listing
+        ran = sum(1 for start, _end in syncs if first <= start <= last)
+        print(
+            f"{name}, {last - first:.0f}s: syncs {ran} = {ran / hours:.0f}/h, their requests {listing} = "
+            f"{listing / hours:.0f}/h; the decisions' requests {others} = {others / hours:.0f}/h (one channel)"
+        )
+
+
 def watch_spam(client: httpx.Client, post_id: int, seen: dict[int, float], stop: threading.Event) -> None:
     while not stop.is_set():
         response = client.get(
@@ -122,7 +218,7 @@ def watch_spam(client: httpx.Client, post_id: int, seen: dict[int, float], stop:
                 "context": "edit",
             },
         )
-        now = time.monotonic()
+        now = time.time()
         for comment in response.json() if response.status_code == 200 else []:
             seen.setdefault(comment["id"], now)
         stop.wait(0.25)
@@ -211,6 +307,7 @@ def main() -> int:
     parser.add_argument("--interval", type=int, default=15, help="sync interval in seconds")
     parser.add_argument("--notify", action="store_true", help="install the notify plugin on the blog")
     parser.add_argument("--port", type=int, default=8765, help="Fédère's web port for --notify")
+    parser.add_argument("--tail", type=float, default=0, help="seconds the worker runs on after the last comment")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     args.count = args.count or (100 if args.network == "matrix" else 200)
@@ -235,13 +332,15 @@ def run_wordpress(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, 
     connection_id = setup_database(env, wp, args.interval)
     processes: list[subprocess.Popen[bytes]] = []
     installed: list[Path] = []
+    worker_log, web_log = Path(env["FEDERE_DATA_DIR"]) / "worker.log", Path(env["FEDERE_DATA_DIR"]) / "web.log"
+    print(f"logs: {worker_log} {web_log}")
     if args.notify:
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "federe.config.cli", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
                 env={**os.environ, **env},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=web_log.open("wb"),
+                stderr=subprocess.STDOUT,
             )
         )
         installed = install_notify(connection_id, args.port)
@@ -255,33 +354,50 @@ def run_wordpress(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, 
     worker = subprocess.Popen(
         [sys.executable, "-m", "federe.config.cli", "worker", "--worker-id", "bench", "--interval", "0.2"],
         env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=worker_log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     seen: dict[Any, float] = {}
     posted: dict[Any, float] = {}
+    sent: dict[Any, float] = {}
     stop = threading.Event()
     watcher_client = httpx.Client(base_url=wp["WORDPRESS_URL"], auth=auth, timeout=30, trust_env=False)
     watcher = threading.Thread(target=watch_spam, args=(watcher_client, post["id"], seen, stop), daemon=True)
     watcher.start()
+
+    def comment(i: object) -> int:
+        response = client.post(
+            "/wp-json/wp/v2/comments",
+            auth=None,
+            json={
+                "post": post["id"],
+                "author_name": f"Visitor {i}",
+                "author_email": f"v{i}@example.org",
+                "content": f"Best casino bonus {uuid.uuid4().hex} today",
+            },
+        )
+        return int(response.json()["id"])
+
     try:
+        # Warm-up, not measured: the worker loads its classifiers on its first page; wait for that one's decision.
+        warm = comment("warm")
+        deadline = time.monotonic() + 300
+        while warm not in seen and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
         start = time.monotonic()
+        first = time.time()
         for i in range(args.count):
             time.sleep(max(0.0, start + i / args.rate - time.monotonic()))
-            response = client.post(
-                "/wp-json/wp/v2/comments",
-                auth=None,
-                json={
-                    "post": post["id"],
-                    "author_name": f"Visitor {i}",
-                    "author_email": f"v{i}@example.org",
-                    "content": f"Best casino bonus {uuid.uuid4().hex} today",
-                },
-            )
-            posted[response.json()["id"]] = time.monotonic()
+            before = time.time()
+            created = comment(i)
+            posted[created], sent[created] = time.time(), before
         deadline = time.monotonic() + args.interval * 4 + 60
         while len([c for c in posted if c in seen]) < len(posted) and time.monotonic() < deadline:
             time.sleep(0.5)
+        last = time.time()
+        time.sleep(args.tail)
+        end = time.time()
     finally:
         stop.set()
         for process in [worker, *processes]:
@@ -290,6 +406,16 @@ def run_wordpress(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, 
         for path in installed:
             path.unlink(missing_ok=True)
         client.delete(f"/wp-json/wp/v2/posts/{post['id']}", params={"force": "true"})
+    from federe.connections.models import Connection
+    from federe.connections.services import channel_pace
+
+    pace = channel_pace(Connection.objects.get(pk=connection_id))
+    if pace:
+        print(
+            f"pacing: every {pace.floor:g}s while comments arrive, up to {pace.ceiling:g}s when quiet; "
+            f"at most {pace.budget} syncs an hour ({pace.burst:.0f} at once)"
+        )
+    breakdown(worker_log, web_log, sent, posted, seen, (first, last), (last, end))
     return posted, seen
 
 
@@ -318,6 +444,7 @@ def report(args: argparse.Namespace, posted: dict, seen: dict, server: str, mode
             f"max {delays[-1]:.2f}s  (min {delays[0]:.2f}s)"
         )
     print(f"never applied within the wait: {missing}")
+    print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
     return 1 if missing else 0
 

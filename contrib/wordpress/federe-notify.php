@@ -2,7 +2,7 @@
 /**
  * Plugin Name: Fédère notify
  * Description: Tells Fédère as soon as a comment arrives or changes, so moderation happens within seconds instead of at the next poll.
- * Version: 0.1.0
+ * Version: 0.2.0
  * License: AGPL-3.0-or-later
  *
  * Set the address Fédère shows on the channel's page, in wp-config.php:
@@ -25,6 +25,12 @@ function federe_notify_url() {
 function federe_notify( $comment_id = 0 ) {
 	$url = federe_notify_url();
 	if ( '' === $url ) {
+		return;
+	}
+	// A change made through the REST API with an Application Password is Fédère's own (a moderation decision, a
+	// reply): it knows already, and a notification would only cost it one more sync. Another such client's
+	// changes (a mobile app) reach Fédère at its next poll instead.
+	if ( did_action( 'application_password_did_authenticate' ) ) {
 		return;
 	}
 	// Short and bounded: a visitor's comment must never wait on Fédère for long.

@@ -160,3 +160,24 @@ def test_a_network_that_does_not_opt_in_polls_at_its_interval(workspace):
     sync_connection(connection.pk)
     assert 55 <= _due_in(connection) <= 60
     assert connection.pace_tokens is None
+
+
+@pytest.mark.django_db
+def test_the_channel_page_states_the_pace_and_budget_in_english_and_french(client, owner, workspace, monkeypatch):
+    from django.urls import reverse
+
+    from federe.connectors.dummy.connector import DummyConnector
+    from tests.factories import ConnectionFactory
+
+    paced = ConnectionFactory(workspace=workspace, sync_interval_seconds=15)
+    client.force_login(owner)
+    page = f"/w/{workspace.slug}/channels/{paced.pk}/"
+    assert "syncs per hour" not in client.get(page).content.decode()  # the dummy network does not opt in
+    monkeypatch.setattr(DummyConnector, "active_sync_interval_seconds", 4)
+    html = client.get(page).content.decode()
+    assert "Every 4 s while new messages arrive" in html and "every 15 s when" in html
+    assert "at most 720 syncs per hour" in html
+    client.post(reverse("accounts:set-language"), {"language": "fr"})
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Toutes les 4 s tant que de nouveaux messages arrivent" in html
+    assert "au plus 720 synchronisations par heure" in html

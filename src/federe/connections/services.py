@@ -371,16 +371,24 @@ def sync_hook_token(connection_id: int) -> str:
     return salted_hmac("federe.sync-hook", str(connection_id)).hexdigest()[:32]
 
 
-def nudge_sync(connection_id: int, token: str) -> bool:
+def nudge_sync(connection_id: int, token: str, about: str = "") -> bool:
     """A network told us something changed: sync now. False if the token is wrong.
 
     An idle channel's sync is queued at once, for the next worker that looks at the task queue (``federe worker
     --interval``), not at the dispatcher's next round. A channel whose sync is running or queued keeps the request in
-    ``next_sync_at``: the running sync's end keeps it (``_finish``) and queues the next one.
+    ``next_sync_at``: the running sync's end keeps it (``_finish``) and queues the next one. ``about``: the item the
+    network named (digits only, checked by the view), for the log line.
     """
     if not constant_time_compare(token, sync_hook_token(connection_id)):
         return False
     if Connection.objects.filter(pk=connection_id, enabled=True).update(next_sync_at=timezone.now()) != 1:
         return False
-    queue_if_due(connection_id)
+    queued = queue_if_due(connection_id)
+    # One line per call, no secret in it: bench/reaction.py reads it to tell where the time goes.
+    logger.info(
+        "sync hook for channel %s (item %s): %s",
+        connection_id,
+        about or "-",
+        "queued" if queued else "after the current sync",
+    )
     return True

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -83,8 +84,25 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
             "moderates": moderates(connection),
             "chosen_targets": targets.chosen(connection),
             "missed": connector_cls.missed_periods(connection.cursor),
+            "pace": _pace_text(connection),
         },
     )
+
+
+def _pace_text(connection: Connection) -> str:
+    """How often the channel is polled, when its network paces it (connections.pacing); empty otherwise."""
+    pace = services.channel_pace(connection)
+    if pace is None:
+        return ""
+    return ngettext(
+        "Every %(floor)s s while new messages arrive, then less and less often, down to every %(ceiling)s s when "
+        "the channel is quiet; at most %(count)s sync per hour. A notification from the network brings a sync "
+        "forward at once.",
+        "Every %(floor)s s while new messages arrive, then less and less often, down to every %(ceiling)s s when "
+        "the channel is quiet; at most %(count)s syncs per hour. A notification from the network brings a sync "
+        "forward at once.",
+        pace.budget,
+    ) % {"floor": f"{pace.floor:g}", "ceiling": f"{pace.ceiling:g}", "count": pace.budget}
 
 
 @workspace_page(Perm.MANAGE_CONNECTIONS)
@@ -150,6 +168,7 @@ def channel_sync(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def sync_hook(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """Called by a network (e.g. contrib/wordpress/federe-notify.php) when something changed."""
-    if not services.nudge_sync(pk, token):
+    comment = request.POST.get("comment", "")
+    if not services.nudge_sync(pk, token, about=comment if comment.isdigit() and len(comment) < 20 else ""):
         raise Http404
     return HttpResponse(status=202)
