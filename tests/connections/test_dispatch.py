@@ -66,3 +66,18 @@ def test_sync_now_moves_the_next_sync_forward(connection, owner):
     request_sync(connection, by=owner)
     connection.refresh_from_db()
     assert connection.next_sync_at <= timezone.now()
+
+
+def test_the_dispatcher_wakes_when_the_next_idle_channel_is_due(workspace):
+    from federe.connections.services import dispatch_wait, seconds_to_next_sync
+
+    now = timezone.now()
+    assert seconds_to_next_sync(now) is None
+    ConnectionFactory(workspace=workspace, next_sync_at=now + timedelta(seconds=3))
+    ConnectionFactory(workspace=workspace, next_sync_at=now - timedelta(seconds=5), sync_state=SyncState.RUNNING)
+    ConnectionFactory(workspace=workspace, next_sync_at=now - timedelta(seconds=5), enabled=False)
+    assert seconds_to_next_sync(now) == pytest.approx(3)
+    assert dispatch_wait(2.0, seconds_to_next_sync(now)) == 2.0  # due after the round: a whole round
+    assert dispatch_wait(2.0, seconds_to_next_sync(now + timedelta(seconds=2))) == pytest.approx(1.0)
+    assert dispatch_wait(2.0, -4.0) == 0.2  # due already (another dispatcher holds it): never a spin
+    assert dispatch_wait(2.0, None) == 2.0

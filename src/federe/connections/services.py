@@ -130,6 +130,29 @@ def dispatch_due_syncs(now: datetime | None = None, limit: int = 100) -> list[in
     return ids
 
 
+def seconds_to_next_sync(now: datetime | None = None) -> float | None:
+    """Seconds until the earliest idle channel is due (0 or less: one is due now), None when none is scheduled.
+
+    The worker's dispatcher sleeps until then when it is sooner than its round (``dispatch_wait``): a channel polled
+    every few seconds is queued when it is due, not up to a whole round later."""
+    now = now or timezone.now()
+    earliest = (
+        Connection.objects.filter(enabled=True, sync_state=SyncState.IDLE, next_sync_at__isnull=False)
+        .order_by("next_sync_at")
+        .values_list("next_sync_at", flat=True)
+        .first()
+    )
+    return None if earliest is None else (earliest - now).total_seconds()
+
+
+def dispatch_wait(every: float, next_sync_in: float | None, shortest: float = 0.2) -> float:
+    """How long the dispatcher waits before its next round: its interval, or less when a channel is due sooner
+    (never less than ``shortest``, so a due channel another dispatcher holds cannot make it spin)."""
+    if next_sync_in is None:
+        return every
+    return max(shortest, min(every, next_sync_in))
+
+
 def interrupt_abandoned_runs(now: datetime) -> int:
     """Mark as interrupted the syncs whose worker died (killed, out of memory, restarted), and their task rows.
 

@@ -15,7 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from federe.connections import tasks
 from federe.connections.live import run_live
-from federe.connections.services import dispatch_due_syncs
+from federe.connections.services import dispatch_due_syncs, dispatch_wait, seconds_to_next_sync
 from federe.contests import announce
 from federe.events import followup
 from federe.listening.delivery import dispatch_due_alerts
@@ -79,9 +79,14 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
                 logger.info("SLA targets about to breach, notified: %d", warnings)
         except Exception:
             logger.exception("dispatcher round failed; retrying")
+        wait = every
+        try:
+            wait = dispatch_wait(every, seconds_to_next_sync())
+        except Exception:
+            logger.exception("dispatcher could not read the next sync's time; waiting a whole round")
         finally:
             close_old_connections()
-        stop.wait(every)
+        stop.wait(wait)
 
 
 class Command(BaseCommand):
