@@ -313,7 +313,7 @@ def test_the_notify_plugin_makes_the_blog_ask_for_a_sync(live_server, owner, wor
     import httpx
     from django.utils import timezone
 
-    from federe.connections.models import Connection
+    from federe.connections.models import Connection, SyncState
     from federe.connections.services import create_connection, sync_hook_token
 
     mu = env_file("wp").parent / "docroot" / "wp-content" / "mu-plugins"
@@ -350,6 +350,15 @@ def test_the_notify_plugin_makes_the_blog_ask_for_a_sync(live_server, owner, wor
             assert created.status_code == 201
             connection.refresh_from_db()
             assert connection.next_sync_at <= timezone.now()
+            assert connection.sync_state == SyncState.QUEUED  # queued by the hook itself, not the dispatcher
+            # A change made through an Application Password (what Fédère's decisions are) does not call back.
+            Connection.objects.filter(pk=connection.pk).update(
+                sync_state=SyncState.IDLE, next_sync_at=timezone.now() + timedelta(hours=1)
+            )
+            marked = wp.post(f"/wp-json/wp/v2/comments/{created.json()['id']}", auth=auth, json={"status": "spam"})
+            assert marked.status_code == 200 and marked.json()["status"] == "spam"
+            connection.refresh_from_db()
+            assert connection.next_sync_at > timezone.now()
             wp.delete(f"/wp-json/wp/v2/posts/{post['id']}", auth=auth, params={"force": "true"})
     finally:
         plugin.unlink(missing_ok=True)
