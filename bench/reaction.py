@@ -407,7 +407,7 @@ def run_wordpress(args: argparse.Namespace, env: dict[str, str]) -> tuple[dict, 
             path.unlink(missing_ok=True)
         client.delete(f"/wp-json/wp/v2/posts/{post['id']}", params={"force": "true"})
     from federe.connections.models import Connection
-    from federe.connections.services import channel_pace
+    from federe.connections.schedule import channel_pace
 
     pace = channel_pace(Connection.objects.get(pk=connection_id))
     if pace:

@@ -69,7 +69,7 @@ def test_sync_now_moves_the_next_sync_forward(connection, owner):
 
 
 def test_the_dispatcher_wakes_when_the_next_idle_channel_is_due(workspace):
-    from federe.connections.services import dispatch_wait, seconds_to_next_sync
+    from federe.connections.schedule import dispatch_wait, seconds_to_next_sync
 
     now = timezone.now()
     assert seconds_to_next_sync(now) is None

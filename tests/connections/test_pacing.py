@@ -152,7 +152,8 @@ def test_a_paced_channel_keeps_its_error_backoff(workspace, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_network_that_does_not_opt_in_polls_at_its_interval(workspace):
-    from federe.connections.services import channel_pace, sync_connection
+    from federe.connections.schedule import channel_pace
+    from federe.connections.services import sync_connection
     from tests.factories import ConnectionFactory
 
     connection = ConnectionFactory(workspace=workspace, sync_interval_seconds=60, config={"total": 3})

@@ -1,8 +1,8 @@
 """How soon a polling channel is synced again: sooner while new messages arrive, later when it is quiet, and never
 more often than a stated budget.
 
-Pure (no database, no clock): ``connections.services`` reads the state from the Connection, calls ``after_sync`` at
-the end of each sync and stores what it returns.
+Pure (no database, no clock): ``connections.schedule.next_attempt`` reads the state from the Connection and calls
+``after_sync`` at the end of each sync; ``connections.services`` stores what it returns.
 
 - **Floor and ceiling.** A sync that stored something new brings the next one down to the floor (the network's
   ``active_sync_interval_seconds``); after ``GRACE`` quiet syncs in a row the delay doubles at each further quiet

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import Perm, has_perm
-from federe.connections import queries, services, targets
+from federe.connections import queries, schedule, services, targets
 from federe.connections.forms import ConnectionForm
 from federe.connections.models import Connection
 from federe.connectors import registry
@@ -91,7 +91,7 @@ def channel_detail(request: WorkspaceRequest, slug: str, pk: int) -> HttpRespons
 
 def _pace_text(connection: Connection) -> str:
     """How often the channel is polled, when its network paces it (connections.pacing); empty otherwise."""
-    pace = services.channel_pace(connection)
+    pace = schedule.channel_pace(connection)
     if pace is None:
         return ""
     return ngettext(

@@ -15,7 +15,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from federe.connections import tasks
 from federe.connections.live import run_live
-from federe.connections.services import dispatch_due_syncs, dispatch_wait, seconds_to_next_sync
+from federe.connections.schedule import dispatch_wait, seconds_to_next_sync
+from federe.connections.services import dispatch_due_syncs
 from federe.contests import announce
 from federe.events import followup
 from federe.listening.delivery import dispatch_due_alerts
