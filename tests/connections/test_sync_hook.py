@@ -103,3 +103,14 @@ def test_a_hook_during_a_failing_sync_keeps_the_error_backoff(connection, monkey
     connection.refresh_from_db()
     assert connection.consecutive_failures == 1
     assert connection.next_sync_at >= timezone.now() + timedelta(seconds=25)
+
+
+def test_the_hook_log_line_names_the_item_only_when_it_is_a_number_and_never_the_token(client, connection, caplog):
+    token = sync_hook_token(connection.pk)
+    with caplog.at_level("INFO", logger="federe.connections.services"):
+        client.post(f"/hooks/sync/{connection.pk}/{token}/", {"comment": "12"})
+        client.post(f"/hooks/sync/{connection.pk}/{token}/", {"comment": "12\nforged line"})
+    lines = [r.getMessage() for r in caplog.records if "sync hook" in r.getMessage()]
+    assert len(lines) == 2
+    assert "(item 12)" in lines[0] and "(item -)" in lines[1]
+    assert all(token not in line and "forged" not in line for line in lines)

@@ -297,10 +297,13 @@ def queue_if_due(connection_id: int) -> bool:
     from federe.connections.tasks import sync_connection_task
 
     now = timezone.now()
+    due = Connection.objects.filter(pk=connection_id, enabled=True, sync_state=SyncState.IDLE, next_sync_at__lte=now)
+    # Read before writing: after most syncs nothing is due, and an UPDATE takes the write lock even when it changes
+    # nothing (on SQLite, the whole database's).
+    if not due.exists():
+        return False
     with transaction.atomic():
-        taken = Connection.objects.filter(
-            pk=connection_id, enabled=True, sync_state=SyncState.IDLE, next_sync_at__lte=now
-        ).update(sync_state=SyncState.QUEUED, lease_expires_at=_lease_from(now))
+        taken = due.update(sync_state=SyncState.QUEUED, lease_expires_at=_lease_from(now))
         if taken:
             transaction.on_commit(partial(sync_connection_task.enqueue, connection_id))
     return taken == 1

@@ -169,6 +169,7 @@ def channel_sync(request: WorkspaceRequest, slug: str, pk: int) -> HttpResponse:
 def sync_hook(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """Called by a network (e.g. contrib/wordpress/federe-notify.php) when something changed."""
     comment = request.POST.get("comment", "")
-    if not services.nudge_sync(pk, token, about=comment if comment.isdigit() and len(comment) < 20 else ""):
+    about = comment if comment.isascii() and comment.isdigit() and len(comment) < 20 else ""  # logged: digits only
+    if not services.nudge_sync(pk, token, about=about):
         raise Http404
     return HttpResponse(status=202)
