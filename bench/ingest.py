@@ -283,8 +283,9 @@ def _empty_content_tables(backend: str) -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
-#: (messages stored so far, seconds since the sync started) after each page of the last real ingest.
-PAGE_ENDS: list[tuple[int, float]] = []
+#: (messages stored so far, seconds since the sync started, each step's seconds so far) after each page of the
+#: last real ingest.
+PAGE_ENDS: list[tuple[int, float, dict[str, float]]] = []
 
 
 def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
@@ -296,10 +297,13 @@ def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
 
     store_page = services._store_page
     PAGE_ENDS.clear()
+    steps = _Timers()  # a clock read before and after each step: no measurable cost
+    _time_steps(steps)
 
     def noted(*args: Any, **kwargs: Any) -> Any:
         stats = store_page(*args, **kwargs)
-        PAGE_ENDS.append(((PAGE_ENDS[-1][0] if PAGE_ENDS else 0) + stats.stored, time.perf_counter() - started))
+        stored = (PAGE_ENDS[-1][0] if PAGE_ENDS else 0) + stats.stored
+        PAGE_ENDS.append((stored, time.perf_counter() - started, dict(steps.seconds)))
         return stats
 
     services._store_page = noted  # type: ignore[assignment]
@@ -312,6 +316,7 @@ def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
             cpu = time.process_time() - cpu
     finally:
         services._store_page = store_page  # type: ignore[assignment]
+        steps.restore()
     return elapsed, cpu, outcome
 
 
@@ -320,15 +325,24 @@ def _growth(backend: str, count: int, directory: Path) -> list[tuple[int, float]
     if not PAGE_ENDS:
         return []
     tenths: list[tuple[int, float]] = []
-    done, since = 0, 0.0
-    for stored, at in PAGE_ENDS:
+    per_step: list[dict[str, float]] = []  # each step's µs per message, in each tenth
+    done, since, before = 0, 0.0, {}
+    for stored, at, seconds in PAGE_ENDS:
         if stored >= (len(tenths) + 1) * count / 10 or stored == PAGE_ENDS[-1][0]:
             tenths.append((stored, (stored - done) / max(at - since, 1e-9)))
-            done, since = stored, at
+            per_step.append({k: (v - before.get(k, 0.0)) * 1e6 / max(stored - done, 1) for k, v in seconds.items()})
+            done, since, before = stored, at, seconds
     _out(f"[{backend}] msg/s by messages stored: " + ", ".join(f"{n:,}: {rate:,.0f}" for n, rate in tenths))
     # The first tenth pays for loading the classifiers: the second is the reference.
-    reference = tenths[1][1] if len(tenths) > 2 else tenths[0][1]
-    _out(f"[{backend}] msg/s of the last tenth / of the second: {tenths[-1][1] / reference:.2f}")
+    second = 1 if len(tenths) > 2 else 0
+    _out(f"[{backend}] msg/s of the last tenth / of the second: {tenths[-1][1] / tenths[second][1]:.2f}")
+    growing = sorted(per_step[-1], key=lambda k: per_step[second].get(k, 0.0) - per_step[-1][k])
+    _out(
+        f"[{backend}] µs per message, second tenth → last tenth: "
+        + ", ".join(
+            f"{k.removeprefix('step:')} {per_step[second].get(k, 0):,.0f} → {per_step[-1][k]:,.0f}" for k in growing
+        )
+    )
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"ingest-growth-{backend}-{count}.svg"
     path.write_text(_svg(tenths, f"{backend}: msg/s by messages stored ({count:,})"))
