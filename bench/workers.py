@@ -8,16 +8,25 @@ For each number of workers, from scratch:
 1. a fresh database (``--postgres-url``, dropped and created again: its name must contain "bench"), one workspace
    with ``--channels`` channels of the dummy network, each holding ``--items`` messages (pages of 100) with the
    demo's share of French, all due for a sync;
-2. that many real `federe worker` processes, each its own Python, its own database connection, its own
-   environment and worker id, as workers on several machines would be (nothing is shared but PostgreSQL);
-3. the clock runs from the workers' start until every message is stored, then the workers are stopped (SIGINT).
+2. that many real `federe worker` processes split between two "machines", A and B (workers a1, b1, a2, b2, ...
+   in turn), which are two process groups with separate environments: each machine has its own folder (working
+   directory, ``HOME``, ``TMPDIR`` and ``FEDERE_DATA_DIR``), its environment is built from nothing but ``PATH``
+   and the settings a deployment would give it (``FEDERE_ENV``, ``DATABASE_URL``, ``FEDERE_DATA_DIR``,
+   ``FEDERE_NLP_DEEP``; the secrets key is the test default on both, as a real deployment gives every machine the
+   same ``FEDERE_SECRETS_KEY``), and its workers are one process group, stopped together with ``killpg``. Each
+   worker is its own Python with its own database connections and worker id; nothing is shared but PostgreSQL.
+   What the two machines still share is this host: its cores, its host name (sync runs' worker labels say
+   ``host:pid[a1]``) and the loopback to PostgreSQL, so the network's latency of real machines is not measured;
+3. the clock runs from the workers' start until every message is stored, then each machine's workers are stopped
+   (SIGINT to its process group).
 
 Printed per run: messages per second (and the time), the workers' CPU seconds (/proc) against the wall time times
 the two cores (how busy the machine's cores were with the workers' work; PostgreSQL's own CPU is not counted), and
 the checks that fail the run: every message stored once (channels x items rows, no (channel, external id) twice),
-one successful sync run per channel and none failed, and no traceback in any worker's log (a deadlock would show
-there). The deep tier is off (``FEDERE_NLP_DEEP=false``): its encoder would be measured instead of the sync;
-``--deep`` keeps it on. The load average is printed: this machine is shared.
+one successful sync run per channel and none failed, no traceback in any worker's log (a deadlock would show
+there), PostgreSQL's own count of deadlocks in the database (``pg_stat_database.deadlocks``) still 0, and every
+worker stopped cleanly (exit code 0) on SIGINT. The deep tier is off (``FEDERE_NLP_DEEP=false``): its encoder would
+be measured instead of the sync; ``--deep`` keeps it on. The load average is printed: this machine is shared.
 
 A benchmark, not a test: it prints figures and fails only when a check fails.
 """
@@ -25,6 +34,7 @@ A benchmark, not a test: it prints figures and fails only when a check fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -75,15 +85,82 @@ def make_channels(channels: int, items: int) -> list[int]:
     return [row.pk for row in rows]
 
 
-def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes]:
+MACHINES = ("a", "b")
+
+
+def machine_env(machine: str, folder: Path, url: str, deep: bool) -> dict[str, str]:
+    """One machine's environment, built from nothing but PATH (and the locale) and a deployment's settings: its own
+    folder as working directory, HOME, TMPDIR and FEDERE_DATA_DIR."""
+    home = folder / f"machine-{machine}"
+    (home / "var").mkdir(parents=True, exist_ok=True)
+    (home / "tmp").mkdir(exist_ok=True)
+    env = {key: os.environ[key] for key in ("PATH", "LANG", "LC_ALL") if key in os.environ}
+    env.update(
+        HOME=str(home),
+        TMPDIR=str(home / "tmp"),
+        PYTHONPATH=str(REPO / "src"),
+        FEDERE_ENV="test",
+        DEBUG="false",
+        DATABASE_URL=url,
+        FEDERE_DATA_DIR=str(home / "var"),
+        FEDERE_NLP_DEEP="true" if deep else "false",
+    )
+    return env
+
+
+def placement(workers: int) -> list[tuple[str, str]]:
+    """(machine, worker id) of each worker, the machines in turn: a1, b1, a2, b2, ..."""
+    return [
+        (MACHINES[n % len(MACHINES)], f"{MACHINES[n % len(MACHINES)]}{n // len(MACHINES) + 1}") for n in range(workers)
+    ]
+
+
+def start_worker(env: dict[str, str], name: str, log: Path, group: int) -> subprocess.Popen[bytes]:
+    """A worker in its machine's process group (0: the first one, whose pid becomes the group's id)."""
     with open(log, "ab") as output:
         return subprocess.Popen(
             [sys.executable, "-m", "federe.config.cli", "worker", "--worker-id", name, "--interval", "0.1"],
-            env={**env, "PYTHONPATH": str(REPO / "src")},
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
-            cwd=str(REPO),
+            cwd=env["HOME"],
+            process_group=group,
         )
+
+
+def start_machines(
+    workers: int, envs: dict[str, dict[str, str]], logs: dict[str, Path]
+) -> tuple[list[subprocess.Popen[bytes]], dict[str, int]]:
+    procs: list[subprocess.Popen[bytes]] = []
+    groups: dict[str, int] = {}
+    for machine, name in placement(workers):
+        proc = start_worker(envs[machine], name, logs[name], groups.get(machine, 0))
+        groups.setdefault(machine, proc.pid)
+        procs.append(proc)
+    return procs, groups
+
+
+def stop_machines(procs: list[subprocess.Popen[bytes]], groups: dict[str, int]) -> None:
+    for group in groups.values():
+        with contextlib.suppress(ProcessLookupError):  # a group whose workers all exited already
+            os.killpg(group, signal.SIGINT)
+    for proc in procs:
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def deadlocks() -> int:
+    """PostgreSQL's count of deadlocks detected in this database since it was created."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def stored() -> int:
@@ -92,7 +169,7 @@ def stored() -> int:
     return Message.objects.count()
 
 
-def run(workers: int, channels: int, items: int, env: dict[str, str], folder: Path) -> dict[str, object]:
+def run(workers: int, channels: int, items: int, envs: dict[str, dict[str, str]], folder: Path) -> dict[str, object]:
     from django.db.models import Count
 
     from federe.connections.models import SyncRun
@@ -100,9 +177,9 @@ def run(workers: int, channels: int, items: int, env: dict[str, str], folder: Pa
 
     ids = make_channels(channels, items)
     want = channels * items
-    logs = [folder / f"w{workers}-{n}.log" for n in range(workers)]
+    logs = {name: folder / f"w{workers}-{name}.log" for _machine, name in placement(workers)}
     started = time.perf_counter()
-    procs = [start_worker(env, f"w{n}", log) for n, log in enumerate(logs)]
+    procs, groups = start_machines(workers, envs, logs)
     cpu: dict[int, float] = {}
     deadline = started + 1800
     try:
@@ -115,22 +192,15 @@ def run(workers: int, channels: int, items: int, env: dict[str, str], folder: Pa
         elapsed = time.perf_counter() - started
         time.sleep(1.0)  # a duplicate, if any, would show itself now
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_machines(procs, groups)
+    exits = [proc.returncode for proc in procs]
     got = Message.objects.count()
     twice = Message.objects.values("connection_id", "external_id").annotate(n=Count("pk")).filter(n__gt=1).count()
     runs = SyncRun.objects.filter(connection_id__in=ids)
     ok = runs.filter(outcome=SyncRun.Outcome.OK).values("connection_id").distinct().count()
     failed = runs.exclude(outcome__in=[SyncRun.Outcome.OK, SyncRun.Outcome.RUNNING]).count()
-    tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in logs if log.exists())
-    per_worker = {
-        name: runs.filter(worker_id__endswith=f"[{name}]").count() for name in (f"w{n}" for n in range(workers))
-    }
+    tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in logs.values() if log.exists())
+    per_worker = {name: runs.filter(worker_id__endswith=f"[{name}]").count() for name in logs}
     return {
         "workers": workers,
         "elapsed": elapsed,
@@ -140,6 +210,8 @@ def run(workers: int, channels: int, items: int, env: dict[str, str], folder: Pa
         "channels_ok": ok,
         "failed_runs": failed,
         "tracebacks": tracebacks,
+        "deadlocks": deadlocks(),
+        "exits": exits,
         "cpu": sum(cpu.values()),
         "per_worker": per_worker,
         "load": os.getloadavg()[0],
@@ -161,9 +233,9 @@ def main() -> int:
         throwaway_pg.create(args.postgres_url)
         try:
             throwaway_pg.start_django(args.postgres_url)
-            env = {**os.environ, "FEDERE_NLP_DEEP": "true" if args.deep else "false"}
+            envs = {machine: machine_env(machine, folder, args.postgres_url, args.deep) for machine in MACHINES}
             out(f"{workers} worker(s): {args.channels} channels x {args.items:,} messages ...")
-            result = run(workers, args.channels, args.items, env, folder)
+            result = run(workers, args.channels, args.items, envs, folder)
             results.append(result)
         finally:
             from django.db import connections
@@ -191,6 +263,10 @@ def main() -> int:
             problems.append(f"{r['failed_runs']} sync run(s) failed")
         if r["tracebacks"]:
             problems.append(f"{r['tracebacks']} traceback(s) in the workers' logs")
+        if r["deadlocks"]:
+            problems.append(f"PostgreSQL detected {r['deadlocks']} deadlock(s)")
+        if any(code != 0 for code in r["exits"]):  # type: ignore[attr-defined]
+            problems.append(f"a worker did not stop cleanly on SIGINT (exit codes {r['exits']})")
         for problem in problems:
             out(f"  FAILED ({r['workers']} workers): {problem}")
             failed = True
