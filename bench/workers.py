@@ -20,13 +20,16 @@ For each number of workers, from scratch:
 3. the clock runs from the workers' start until every message is stored, then each machine's workers are stopped
    (SIGINT to its process group).
 
-Printed per run: messages per second (and the time), the workers' CPU seconds (/proc) against the wall time times
-the two cores (how busy the machine's cores were with the workers' work; PostgreSQL's own CPU is not counted), and
-the checks that fail the run: every message stored once (channels x items rows, no (channel, external id) twice),
-one successful sync run per channel and none failed, no traceback in any worker's log (a deadlock would show
-there), PostgreSQL's own count of deadlocks in the database (``pg_stat_database.deadlocks``) still 0, and every
-worker stopped cleanly (exit code 0) on SIGINT. The deep tier is off (``FEDERE_NLP_DEEP=false``): its encoder would
-be measured instead of the sync; ``--deep`` keeps it on. The load average is printed: this machine is shared.
+Printed per run: messages per second (and the time); the CPU seconds (/proc) of the workers and of this database's
+PostgreSQL backends, and their sum against the wall time times the cores (how much of the machine the sync used);
+how busy the machine's cores were with anything at all (/proc/stat: other work on a shared machine shows here); the
+share of PostgreSQL's sampled backends that were waiting for a lock held by another (workers serialised by a lock
+would show here); and the checks that fail the run: every message stored once (channels x items rows, no
+(channel, external id) twice), one successful sync run per channel and none failed, no traceback in any worker's
+log (a deadlock would show there), PostgreSQL's own count of deadlocks in the database
+(``pg_stat_database.deadlocks``) still 0, and every worker stopped cleanly (exit code 0) on SIGINT. The deep tier
+is off (``FEDERE_NLP_DEEP=false``): its encoder would be measured instead of the sync; ``--deep`` keeps it on. The
+load average is printed: this machine is shared.
 
 A benchmark, not a test: it prints figures and fails only when a check fails.
 """
@@ -163,6 +166,29 @@ def deadlocks() -> int:
     return int(row[0]) if row else 0
 
 
+def backends() -> list[tuple[int, str]]:
+    """(pid, wait event type) of each other session on this database: the workers' connections."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT pid, coalesce(wait_event_type, '') FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [(int(pid), str(kind)) for pid, kind in cursor.fetchall()]
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of every core since boot, from /proc/stat ((0, 0) where there is none)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def stored() -> int:
     from federe.inbox.models import Message
 
@@ -181,6 +207,9 @@ def run(workers: int, channels: int, items: int, envs: dict[str, dict[str, str]]
     started = time.perf_counter()
     procs, groups = start_machines(workers, envs, logs)
     cpu: dict[int, float] = {}
+    pg_cpu: dict[int, float] = {}
+    sampled = waiting = 0
+    ticks = machine_ticks()
     deadline = started + 1800
     try:
         while stored() < want and time.perf_counter() < deadline:
@@ -188,8 +217,15 @@ def run(workers: int, channels: int, items: int, envs: dict[str, dict[str, str]]
                 seconds = cpu_seconds(proc.pid)
                 if seconds is not None:
                     cpu[proc.pid] = seconds
+            for pid, kind in backends():
+                sampled += 1
+                waiting += kind == "Lock"
+                seconds = cpu_seconds(pid)  # PostgreSQL on this machine (its backends are processes of their own)
+                if seconds is not None:
+                    pg_cpu[pid] = seconds
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
+        busy, total = (now - before for now, before in zip(machine_ticks(), ticks, strict=True))
         time.sleep(1.0)  # a duplicate, if any, would show itself now
     finally:
         stop_machines(procs, groups)
@@ -213,6 +249,9 @@ def run(workers: int, channels: int, items: int, envs: dict[str, dict[str, str]]
         "deadlocks": deadlocks(),
         "exits": exits,
         "cpu": sum(cpu.values()),
+        "pg_cpu": sum(pg_cpu.values()),
+        "machine_busy": busy / total if total else 0.0,
+        "lock_waits": waiting / sampled if sampled else 0.0,
         "per_worker": per_worker,
         "load": os.getloadavg()[0],
     }
@@ -244,14 +283,18 @@ def main() -> int:
             throwaway_pg.drop(args.postgres_url)
     out()
     out(f"cores: {os.cpu_count()}, deep tier {'on' if args.deep else 'off'}, logs in {folder}")
-    out("| workers | messages | seconds | msg/s | workers' CPU s | cores busy | syncs per worker | load |")
-    out("|---:|---:|---:|---:|---:|---:|---|---:|")
+    out(
+        "| workers | messages | seconds | msg/s | workers' CPU s | PostgreSQL CPU s | sync's share of the cores"
+        " | cores busy (anything) | backends waiting for a lock | syncs per worker | load |"
+    )
+    out("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     failed = False
     for r in results:
         rate = r["stored"] / r["elapsed"]  # type: ignore[operator]
-        busy = r["cpu"] / (r["elapsed"] * (os.cpu_count() or 1))  # type: ignore[operator]
+        share = (r["cpu"] + r["pg_cpu"]) / (r["elapsed"] * (os.cpu_count() or 1))  # type: ignore[operator]
         out(
-            f"| {r['workers']} | {r['stored']:,} | {r['elapsed']:.1f} | {rate:,.0f} | {r['cpu']:.1f} | {busy:.0%} |"
+            f"| {r['workers']} | {r['stored']:,} | {r['elapsed']:.1f} | {rate:,.0f} | {r['cpu']:.1f} |"
+            f" {r['pg_cpu']:.1f} | {share:.0%} | {r['machine_busy']:.0%} | {r['lock_waits']:.0%} |"
             f" {r['per_worker']} | {r['load']:.1f} |"
         )
         problems = []
