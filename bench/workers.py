@@ -2,12 +2,15 @@
 
     FEDERE_ENV=test .venv/bin/python bench/workers.py                       # 20 channels x 1,000 messages; 1, 2, 4
     FEDERE_ENV=test .venv/bin/python bench/workers.py --workers 2 --items 500
+    FEDERE_ENV=test .venv/bin/python bench/workers.py --workspaces 20          # one channel per workspace
 
 For each number of workers, from scratch:
 
 1. a fresh database (``--postgres-url``, dropped and created again: its name must contain "bench"), one workspace
-   with ``--channels`` channels of the dummy network, each holding ``--items`` messages (pages of 100) with the
-   demo's share of French, all due for a sync;
+   (or ``--workspaces``, the channels dealt in turn) with ``--channels`` channels of the dummy network, each
+   holding ``--items`` messages (pages of 100) with the demo's share of French, all due for a sync. A page's wave
+   detection holds its workspace's lock until the page commits (``federe.core.db.lock_workspace``): pages of one
+   workspace partly wait for each other, pages of different workspaces do not;
 2. that many real `federe worker` processes split between two "machines", A and B (workers a1, b1, a2, b2, ...
    in turn), which are two process groups with separate environments: each machine has its own folder (working
    directory, ``HOME``, ``TMPDIR`` and ``FEDERE_DATA_DIR``), its environment is built from nothing but ``PATH``
@@ -55,7 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/federe_workers_bench"
 
 
-def make_channels(channels: int, items: int) -> list[int]:
+def make_channels(channels: int, items: int, workspaces: int = 1) -> list[int]:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -63,12 +66,12 @@ def make_channels(channels: int, items: int) -> list[int]:
     from federe.accounts.models import Workspace
     from federe.connections.models import Connection
 
-    workspace = Workspace.objects.create(slug="bench", name="Bench")
+    spaces = [Workspace.objects.create(slug=f"bench-{n}", name=f"Bench {n}") for n in range(workspaces)]
     start = timezone.now() - timedelta(days=30)
     rows = Connection.objects.bulk_create(
         [
             Connection(
-                workspace=workspace,
+                workspace=spaces[n % workspaces],
                 network="dummy",
                 name=f"Channel {n}",
                 sync_interval_seconds=3600,
@@ -195,13 +198,15 @@ def stored() -> int:
     return Message.objects.count()
 
 
-def run(workers: int, channels: int, items: int, envs: dict[str, dict[str, str]], folder: Path) -> dict[str, object]:
+def run(
+    workers: int, channels: int, items: int, workspaces: int, envs: dict[str, dict[str, str]], folder: Path
+) -> dict[str, object]:
     from django.db.models import Count
 
     from federe.connections.models import SyncRun
     from federe.inbox.models import Message
 
-    ids = make_channels(channels, items)
+    ids = make_channels(channels, items, workspaces)
     want = channels * items
     logs = {name: folder / f"w{workers}-{name}.log" for _machine, name in placement(workers)}
     started = time.perf_counter()
@@ -261,6 +266,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--channels", type=int, default=20)
+    parser.add_argument(
+        "--workspaces", type=int, default=1, help="Spread the channels over this many workspaces (in turn)."
+    )
     parser.add_argument("--items", type=int, default=1000, help="Messages per channel.")
     parser.add_argument("--deep", action="store_true", help="Keep the deep tier on in the workers.")
     parser.add_argument("--postgres-url", default=DEFAULT_URL)
@@ -273,8 +281,11 @@ def main() -> int:
         try:
             throwaway_pg.start_django(args.postgres_url)
             envs = {machine: machine_env(machine, folder, args.postgres_url, args.deep) for machine in MACHINES}
-            out(f"{workers} worker(s): {args.channels} channels x {args.items:,} messages ...")
-            result = run(workers, args.channels, args.items, envs, folder)
+            out(
+                f"{workers} worker(s): {args.channels} channels x {args.items:,} messages"
+                f" in {args.workspaces} workspace(s) ..."
+            )
+            result = run(workers, args.channels, args.items, args.workspaces, envs, folder)
             results.append(result)
         finally:
             from django.db import connections
