@@ -296,7 +296,7 @@ def main() -> int:
     out(f"cores: {os.cpu_count()}, deep tier {'on' if args.deep else 'off'}, logs in {folder}")
     out(
         "| workers | messages | seconds | msg/s | workers' CPU s | PostgreSQL CPU s | sync's share of the cores"
-        " | cores busy (anything) | backends waiting for a lock | syncs per worker | load |"
+        " | cores busy (anything) | sessions waiting for a lock | syncs per worker | load |"
     )
     out("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     failed = False
