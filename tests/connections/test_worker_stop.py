@@ -106,7 +106,10 @@ def test_the_unit_lets_a_running_sync_finish_before_the_worker_exits(tmp_path):
     )
     log = tmp_path / "worker.log"
     worker = start("2", log)
-    stored = lambda: Message.objects.filter(connection=channel).count()  # noqa: E731
+
+    def stored() -> int:
+        return Message.objects.filter(connection=channel).count()
+
     wait_for(lambda: stored() > 0, 90, "the sync's first page")
     at_signal = stored()
     code, _took = stop(worker)
