@@ -146,3 +146,24 @@ def test_pruning_reads_a_batch_at_a_time_oldest_first(connection, monkeypatch):
     WaveSignature.objects.filter(pk__in=stale).update(created_at=timezone.now() - waves.WINDOW - timedelta(hours=1))
     assert waves.prune() == 11
     assert sorted(WaveSignature.objects.values_list("pk", flat=True)) == ids[11:]
+
+
+def test_a_band_s_candidates_are_its_newest_rows_in_the_window(connection):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from federe.nlp import waves
+    from federe.nlp.models import WaveSignature
+
+    ingest_items(
+        connection, [item(n, f"texte numéro {n} assez long pour être signé, vraiment", f"a{n}") for n in range(6)]
+    )
+    ids = list(Message.objects.order_by("pk").values_list("pk", flat=True))
+    WaveSignature.objects.all().delete()
+    now = timezone.now()
+    rows = [(7, pk) for pk in ids[:5]] + [(9, ids[5])]
+    waves._insert_bands(connection.workspace_id, rows)
+    WaveSignature.objects.filter(message_id=ids[4]).update(created_at=now - waves.WINDOW - timedelta(minutes=1))
+    found = waves._latest_in_bands(connection.workspace_id, [7, 9, 11])
+    assert found == {7: [ids[3], ids[2]], 9: [ids[5]]}  # ids[4] is newest but out of the window

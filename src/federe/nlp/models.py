@@ -79,7 +79,8 @@ class WaveSignature(TimeStamped):
     message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["workspace_id", "band"])]
+        # A band's newest rows first: the lookup of a page's candidates stops after a few rows per band.
+        indexes = [models.Index(fields=["workspace_id", "band", "-id"], name="wavesig_band_newest")]
 
 
 class DeepBackfill(WorkspaceScoped):

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, Min, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.utils import timezone
 
 from federe.core import db
@@ -25,6 +25,7 @@ from federe.inbox import services as inbox
 from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave, WaveSignature
+from federe.people.models import Identity
 
 if TYPE_CHECKING:  # numpy only types the signatures here; importing it would slow every import of ingest
     import numpy as np
@@ -128,21 +129,32 @@ def _signed(messages: Sequence[Message]) -> _Signed:
 
 
 def _latest_in_bands(workspace_id: int, keys: list[int]) -> dict[int, list[int]]:
-    """Per band, the most recent earlier messages of the last WINDOW that fell in it."""
+    """Per band, the most recent earlier messages of the last WINDOW that fell in it.
+
+    One statement per chunk of bands, each band's candidates read by a scalar subquery that walks the
+    ``wavesig_band_newest`` index from the band's newest row and stops after one: a band shared by a hundred
+    thousand messages costs what a band of three does (a window function over the band read all its rows).
+    """
     since = timezone.now() - WINDOW
-    earlier: dict[int, list[int]] = defaultdict(list)
-    for start in range(0, len(keys), 500):
-        rows = (
-            WaveSignature.objects.filter(
-                workspace_id=workspace_id, band__in=keys[start : start + 500], created_at__gte=since
+    table = connection.ops.quote_name(WaveSignature._meta.db_table)
+    pick = (
+        "(SELECT s.message_id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band AND s.created_at >= %s"
+        " ORDER BY s.id DESC LIMIT 1 OFFSET {n})"
+    )
+    picks = ", ".join(pick.format(table=table, n=n) for n in range(CANDIDATES_PER_BAND))
+    earlier: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            values = ", ".join(["(%s)"] * len(chunk))
+            params: list[Any] = [*chunk, *[workspace_id, since] * CANDIDATES_PER_BAND]
+            cursor.execute(
+                f"WITH keys(band) AS (VALUES {values}) SELECT k.band, {picks} FROM keys k",  # noqa: S608
+                params,
             )
-            # The latest few per band, chosen by the database: a big wave's thousands of rows never reach Python.
-            .annotate(rank=Window(RowNumber(), partition_by=[F("band")], order_by=F("id").desc()))
-            .filter(rank__lte=CANDIDATES_PER_BAND)
-            .values_list("band", "message_id")
-        )
-        for band, message_id in rows:
-            earlier[band].append(message_id)
+            for band, *found in cursor.fetchall():
+                if found[0] is not None:  # the band has an earlier row in the window
+                    earlier[band] = [pk for pk in found if pk is not None]
     return earlier
 
 
@@ -275,9 +287,11 @@ def _add_members(wave: Wave, members: list[dict]) -> None:
     in the wave yet (one probe of the message_wave_author index each)."""
     authors = {m["author_id"] for m in members} - {None}
     if wave.size and authors:
-        authors -= set(
-            Message.objects.filter(wave=wave, author_id__in=authors).values_list("author_id", flat=True).distinct()
+        # One probe per author that stops at their first message in the wave (not every message they sent to it).
+        already = Identity.objects.filter(pk__in=authors).filter(
+            Exists(Message.objects.filter(wave=wave, author=OuterRef("pk")))
         )
+        authors -= set(already.values_list("pk", flat=True))
     dates = [m["posted_at"] for m in members]
     if wave.size:
         dates += [wave.first_seen_at, wave.last_seen_at]
