@@ -78,7 +78,6 @@ def after_sync(
         delay = max(error_delay, wait)
         return delay, PaceState(quiet_syncs=state.quiet_syncs, tokens=level, counted_at=now)
     quiet = 0 if new_items > 0 else min(state.quiet_syncs + 1, MAX_QUIET)
-    floor = min(pace.floor, pace.ceiling)
     # The ceiling wins over the bucket: it only binds when syncs the network asked for (hooks) emptied it.
-    delay = min(pace.ceiling, max(floor, wanted_delay(pace, quiet), wait))
+    delay = min(pace.ceiling, max(wanted_delay(pace, quiet), wait))
     return delay, PaceState(quiet_syncs=quiet, tokens=level, counted_at=now)

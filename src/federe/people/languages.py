@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.db import connection as db
 
 from federe.inbox.models import Direction, Language
+from federe.people.engagement import formula
 
 #: Each language's bit.
 BITS: dict[str, int] = {code: 1 << n for n, code in enumerate(Language.values)}
@@ -41,10 +42,9 @@ def follow_edits(message_ids: Sequence[int]) -> None:
     """The authors of these (edited) messages: their languages counted again."""
     if not message_ids:
         return
-    ids = ", ".join(str(int(pk)) for pk in message_ids)
     with db.cursor() as cursor:
         cursor.execute(
             f"""UPDATE people_person SET languages = {mask_sql("people_person.id")}
             WHERE id IN (SELECT i.person_id FROM inbox_message m JOIN people_identity i ON i.id = m.author_id
-                         WHERE m.id IN ({ids}))"""  # noqa: S608
+                         WHERE m.id IN ({formula.ids_sql(message_ids)}))"""  # noqa: S608
         )
