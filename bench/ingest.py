@@ -286,6 +286,24 @@ def _empty_content_tables(backend: str) -> None:
 #: (messages stored so far, seconds since the sync started, each step's seconds so far) after each page of the
 #: last real ingest.
 PAGE_ENDS: list[tuple[int, float, dict[str, float]]] = []
+#: How busy each core of the machine was during the last real ingest (share of its time, every process counted).
+CORES_BUSY: list[float] = []
+
+
+def _core_times() -> list[tuple[int, int]]:
+    """(busy, total) jiffies of each core since boot, from /proc/stat (empty where there is none)."""
+    out = []
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        name, *values = line.split()
+        if name.startswith("cpu") and name != "cpu":
+            numbers = [int(v) for v in values]
+            idle = numbers[3] + (numbers[4] if len(numbers) > 4 else 0)  # idle + iowait
+            out.append((sum(numbers) - idle, sum(numbers)))
+    return out
 
 
 def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
@@ -309,11 +327,15 @@ def _real_ingest(connection_id: int, pages: int) -> tuple[float, float, Any]:
     services._store_page = noted  # type: ignore[assignment]
     try:
         with override_settings(FEDERE_SYNC_MAX_PAGES=pages + 1):
+            cores = _core_times()
             cpu = time.process_time()
             started = time.perf_counter()
             outcome = sync_connection(connection_id, worker_id="bench")
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
+            CORES_BUSY[:] = [
+                (busy - b0) / max(1, total - t0) for (b0, t0), (busy, total) in zip(cores, _core_times(), strict=False)
+            ]
     finally:
         services._store_page = store_page  # type: ignore[assignment]
         steps.restore()
@@ -490,7 +512,6 @@ class _Timers:
 
 # Lines shown under a pipeline step, (label, timer key): the parts of a step worth seeing on their own.
 STEP_DETAILS: dict[str, list[tuple[str, str]]] = {
-    "clean_bodies": [("sanitize_html (nh3)", "sanitize_html"), ("html_to_text", "html_to_text")],
     "store_messages": [
         ("Conversation bulk_create (new threads)", "Conversation.bulk_create"),
         ("Message bulk_create", "Message.bulk_create"),
@@ -524,14 +545,11 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     from django.db.models.query import QuerySet
 
     import federe.connections.services as services
-    import federe.inbox.bodies as bodies
     import federe.moderation.rules as rules
     import federe.moderation.services as moderation
 
     timers = _Timers()
     _time_steps(timers)
-    for name in ("sanitize_html", "html_to_text"):
-        timers.wrap(bodies, name, name)
     timers.wrap(services, "_store_page", "_store_page")
     timers.wrap(moderation, "active_versions", "active_versions")
     timers.wrap(moderation, "_audit_rule_decisions", "_audit_rule_decisions")
@@ -642,6 +660,7 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             f"= {count / real_seconds:,.0f} msg/s ({outcome.run.pages} pages; {real_cpu:.2f} s CPU in Python); "
             f"rows: {counts}"
         )
+        _out(f"[{backend}] cores busy during the real ingest: " + ", ".join(f"{b:.0%}" for b in CORES_BUSY))
         growth = _growth(backend, count, Path(args.sqlite_dir))
 
         raw = _raw_load(backend)
@@ -661,6 +680,7 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             "pages": outcome.run.pages,
             "real_seconds": real_seconds,
             "real_cpu_seconds": real_cpu,
+            "cores_busy": list(CORES_BUSY),
             "raw_method": method,
             "raw_seconds": raw["seconds"],
             "raw_per_table": raw["per_table"],

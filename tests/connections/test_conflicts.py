@@ -26,9 +26,9 @@ def test_a_page_that_lost_a_deadlock_is_stored_on_the_next_try(connection, monke
     real = services.ingest_page
     tries = []
 
-    def meets_a_deadlock_once(conn, items):
+    def meets_a_deadlock_once(conn, items, pending=None):
         tries.append(len(items))
-        stats = real(conn, items)  # its writes are rolled back with the transaction
+        stats = real(conn, items, pending)  # its writes are rolled back with the transaction
         if len(tries) == 1:
             raise deadlock()
         return stats
@@ -46,7 +46,7 @@ def test_a_page_that_lost_a_deadlock_is_stored_on_the_next_try(connection, monke
 def test_an_error_that_is_not_a_conflict_is_not_retried(connection, monkeypatch):
     tries = []
 
-    def breaks(conn, items):
+    def breaks(conn, items, pending=None):
         tries.append(1)
         raise OperationalError("disk I/O error")
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_unexpected_failure_is_said_in_french(connection, monkeypatch):
-    def broken(conn, items):
+    def broken(conn, items, pending=None):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(services, "ingest_page", broken)

@@ -64,9 +64,9 @@ def test_a_crash_mid_batch_loses_nothing_and_duplicates_nothing(connection, monk
     real = services.ingest_page
     calls = {"n": 0}
 
-    def crash_on_second_page(conn, items):
+    def crash_on_second_page(conn, items, pending=None):
         calls["n"] += 1
-        stats = real(conn, items)
+        stats = real(conn, items, pending)
         if calls["n"] == 2:
             raise RuntimeError("power cut")  # after writing rows, inside the page's transaction
         return stats

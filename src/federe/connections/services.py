@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -29,6 +30,7 @@ from federe.connectors.errors import ConnectorError
 from federe.connectors.types import Batch, MalformedItem
 from federe.core import audit, db
 from federe.inbox.ingest import IngestStats, ingest_page
+from federe.inbox.prepare import Pending, preparer
 from federe.inbox.store import storable
 
 logger = logging.getLogger(__name__)
@@ -176,12 +178,12 @@ class SyncOutcome:
     stats: IngestStats
 
 
-def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestStats:
+def _store_page(connection: Connection, batch: Batch, run: SyncRun, pending: Pending | None = None) -> IngestStats:
     """The page goes through the ingest pipeline (inbox.ingest) in one transaction with the cursor after it; a
     transaction that lost a deadlock to another worker's is run again (``core.db.retried``)."""
 
     def store() -> IngestStats:
-        stats = ingest_page(connection, batch.items)
+        stats = ingest_page(connection, batch.items, pending)
         # The lease is renewed with each stored page: a long sync that makes progress is not taken for a dead one.
         Connection.objects.filter(pk=connection.pk).update(
             cursor=batch.cursor, lease_expires_at=_lease_from(timezone.now())
@@ -196,6 +198,37 @@ def _store_page(connection: Connection, batch: Batch, run: SyncRun) -> IngestSta
     run.updated += stats.updated
     run.malformed += len(batch.malformed) + len(stats.skipped)
     return stats
+
+
+class _Ahead:
+    """The pages of a sync, each fetched while the one before it is stored: a page's pure work (``inbox.prepare``)
+    starts in the worker process as soon as it is fetched, and runs while this process stores the page before.
+    A page is still stored before any later one, each in its own transaction with its cursor; an error fetching a
+    page is raised after the pages before it are stored."""
+
+    def __init__(self, connector: Any, cursor: str | None, pages: int) -> None:
+        self.connector = connector
+        self.cursor = cursor
+        self.pages = pages
+
+    def __iter__(self) -> Iterator[tuple[Batch, Pending]]:
+        batch = self.connector.fetch(self.cursor)
+        pending = preparer.submit(batch.items)
+        for number in range(1, self.pages + 1):
+            after: tuple[Batch, Pending] | None = None
+            error: ConnectorError | None = None
+            if batch.has_more and number < self.pages:
+                try:
+                    fetched = self.connector.fetch(batch.cursor)
+                    after = (fetched, preparer.submit(fetched.items))
+                except ConnectorError as exc:
+                    error = exc
+            yield batch, pending
+            if error is not None:
+                raise error
+            if after is None:
+                return
+            batch, pending = after
 
 
 def _malformed_warning(malformed: list[MalformedItem]) -> str:
@@ -222,14 +255,12 @@ def sync_connection(connection_id: int, *, worker_id: str = "") -> SyncOutcome |
     error: ConnectorError | None = None
     try:
         with connected(connection) as connector:
-            for _page in range(settings.FEDERE_SYNC_MAX_PAGES):
-                batch = connector.fetch(connection.cursor or None)
-                stats = _store_page(connection, batch, run)
+            ahead = _Ahead(connector, connection.cursor or None, settings.FEDERE_SYNC_MAX_PAGES)
+            for batch, pending in ahead:
+                stats = _store_page(connection, batch, run, pending)
                 total.add(stats)
                 if batch.malformed or stats.skipped:
                     warnings.append(_malformed_warning([*batch.malformed, *stats.skipped]))
-                if not batch.has_more:
-                    break
     except ConnectorError as exc:
         error = exc
     except Exception:  # a bug must not stop the worker: record it, keep the cursor

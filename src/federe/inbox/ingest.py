@@ -18,8 +18,9 @@ from federe.analytics import rollup as analytics_rollup
 from federe.connections.models import Connection
 from federe.connectors.types import Item, MalformedItem
 from federe.inbox import store
-from federe.inbox.bodies import Body, body_of
+from federe.inbox.bodies import Body
 from federe.inbox.models import Message
+from federe.inbox.prepare import Pending, Prepared, preparer
 from federe.listening import services as listening
 from federe.moderation.services import moderate_new_messages
 from federe.nlp import waves
@@ -57,6 +58,8 @@ class Page:
     new_authors: set[str] = field(default_factory=set)  # authors seen for the first time
     known: dict[str, tuple] = field(default_factory=dict)  # messages stored by earlier pages
     scores: dict[str, dict] = field(default_factory=dict)  # classifier columns of new and re-edited messages
+    prepared: Prepared | None = None  # the pure work, done on both cores (``inbox.prepare``)
+    pending: Pending | None = None  # that work, started in a worker process before the page's turn
     stored: store.Stored = field(default_factory=store.Stored)
 
     @property
@@ -77,9 +80,11 @@ def screen(page: Page) -> None:
     page.items = list({item.external_id: item for item in kept}.values())
 
 
-def clean_bodies(page: Page) -> None:
-    """Sanitise each body's HTML and extract its text (the only HTML Fédère ever shows)."""
-    page.bodies = {item.external_id: body_of(item.body_html) for item in page.items}
+def prepare(page: Page) -> None:
+    """The work that needs no database, on both cores: sanitise each body's HTML and extract its text (the only
+    HTML Fédère ever shows); clean it, find its language, hash its features and sign it (``inbox.prepare``)."""
+    page.prepared = page.pending.result(page.items) if page.pending else preparer.prepare(page.items)
+    page.bodies = page.prepared.bodies
 
 
 def find_authors(page: Page) -> None:
@@ -96,9 +101,12 @@ def classify(page: Page) -> None:
     """Language, spam, toxicity and sentiment of new messages and edited texts; a status change keeps its scores."""
     first = store.first_messages(page.items, page.new_authors)
     fresh = [item for item in page.items if _text_is_new(page, item)]
+    docs, ready = page.prepared.for_scoring([i.external_id for i in fresh], first) if page.prepared else (None, None)
     scores = message_scores(
         page.workspace_id,
         [ToScore(page.bodies[i.external_id].text, i.language, i.external_id in first) for i in fresh],
+        docs=docs,
+        ready=ready,
     )
     page.scores = {item.external_id: columns for item, columns in zip(fresh, scores, strict=True)}
 
@@ -122,7 +130,8 @@ def index_for_search(page: Page) -> None:
 
 def join_waves(page: Page) -> None:
     """Near-duplicates join a spam wave and share its score; the in-memory rows follow, for the rules."""
-    changed = waves.detect(page.workspace_id, page.created)
+    signed = page.prepared.signatures if page.prepared else {}
+    changed = waves.detect(page.workspace_id, page.created, {m.pk: signed[m.external_id] for m in page.created})
     if not changed:
         return
     fresh = dict(Message.objects.filter(pk__in=changed).values_list("pk", "spam_score"))
@@ -197,7 +206,7 @@ Step = Callable[[Page], None]
 #: A sync's page, in this order. The rules see the wave's spam score; people are scored on the page's messages.
 SYNC_STEPS: tuple[Step, ...] = (
     screen,
-    clean_bodies,
+    prepare,
     find_authors,
     find_stored,
     classify,
@@ -224,9 +233,10 @@ HISTORY_STEPS: tuple[Step, ...] = tuple(
 )
 
 
-def ingest_page(connection: Connection, items: Sequence[Item]) -> IngestStats:
-    """A sync's page, every step; call inside the page's transaction (the cursor is saved in the same one)."""
-    return _run(Page(connection, list(items)), SYNC_STEPS)
+def ingest_page(connection: Connection, items: Sequence[Item], pending: Pending | None = None) -> IngestStats:
+    """A sync's page, every step; call inside the page's transaction (the cursor is saved in the same one).
+    ``pending``: the page's pure work, submitted ahead (``inbox.prepare.Preparer.submit``)."""
+    return _run(Page(connection, list(items), pending=pending), SYNC_STEPS)
 
 
 def ingest_items(connection: Connection, items: Sequence[Item]) -> IngestStats:

@@ -86,8 +86,10 @@ class DocBatch:
     """Documents scored together. Expensive shared work (the hashed feature matrix)
     is computed once, on first use, and reused by every backend that needs it."""
 
-    def __init__(self, docs: Sequence[Doc]):
+    def __init__(self, docs: Sequence[Doc], features: Any = None):
         self.docs = list(docs)
+        if features is not None:  # computed beforehand for these documents (``inbox.prepare``)
+            self.__dict__["features"] = features
 
     def __len__(self) -> int:
         return len(self.docs)

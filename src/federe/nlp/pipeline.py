@@ -42,6 +42,25 @@ def _score_safely(
         return out
 
 
+def detect_languages(batch: DocBatch, keep_language: Sequence[bool] | None = None) -> list[Result]:
+    """The language of each document; ``doc.language`` is set from it unless ``keep_language`` says the network
+    already told us."""
+    languages = _score_safely("language", None, batch, False)
+    for i, (doc, result) in enumerate(zip(batch.docs, languages, strict=True)):
+        if isinstance(result, Score) and not (keep_language and keep_language[i]):
+            doc.language = result.label
+    return languages
+
+
+@dataclass
+class Ready:
+    """Work done before :func:`enrich` for its documents, in their order: each one's language result, and the rows
+    of the feature matrix (``None``: computed when a model needs it)."""
+
+    languages: Sequence[Result]
+    features: Any = None
+
+
 def enrich(
     docs: Sequence[Doc],
     *,
@@ -50,17 +69,16 @@ def enrich(
     explain: bool = False,
     keep_language: Sequence[bool] | None = None,
     deep: bool = False,
+    ready: Ready | None = None,
 ) -> dict[str, list[Result]]:
     """Scores per task, one result per document, in order. ``doc.language`` is set from the language task,
     except where ``keep_language`` says the network already told us. ``deep`` asks for the best score available
-    (the deep tier when installed); ingest leaves it off and keeps the fast tier."""
+    (the deep tier when installed); ingest leaves it off and keeps the fast tier. ``ready`` is what ingest already
+    computed for these documents (their languages and feature rows, ``inbox.prepare``): not computed again."""
     wanted = [t for t in TASKS if t in set(tasks)]
-    batch = DocBatch(docs)
+    batch = DocBatch(docs, features=ready.features if ready else None)
     results: dict[str, list[Result]] = {}
-    languages = _score_safely("language", None, batch, False)
-    for i, (doc, result) in enumerate(zip(docs, languages, strict=True)):
-        if isinstance(result, Score) and not (keep_language and keep_language[i]):
-            doc.language = result.label
+    languages = list(ready.languages) if ready else detect_languages(batch, keep_language)
     if "language" in wanted:
         results["language"] = languages
     for task in wanted:
@@ -105,12 +123,16 @@ class ToScore:
     first_message: bool = False
 
 
-def message_scores(workspace_id: int, messages: Sequence[ToScore]) -> list[dict[str, Any]]:
-    """The classifier columns of each message (language, spam, toxicity, sentiment, details), in one batch."""
+def message_scores(
+    workspace_id: int, messages: Sequence[ToScore], *, docs: list[Doc] | None = None, ready: Ready | None = None
+) -> list[dict[str, Any]]:
+    """The classifier columns of each message (language, spam, toxicity, sentiment, details), in one batch.
+    ``docs`` and ``ready``: the messages already prepared and their languages found (``inbox.prepare``)."""
     if not messages:
         return []
-    docs = [prepare(m.text, language=m.language, meta={"first_message": m.first_message}) for m in messages]
-    results = enrich(docs, workspace_id=workspace_id, keep_language=[bool(m.language) for m in messages])
+    if docs is None:
+        docs = [prepare(m.text, language=m.language, meta={"first_message": m.first_message}) for m in messages]
+    results = enrich(docs, workspace_id=workspace_id, keep_language=[bool(m.language) for m in messages], ready=ready)
     out = []
     for i, (message, doc) in enumerate(zip(messages, docs, strict=True)):
         fields = message_fields(doc, results, i)

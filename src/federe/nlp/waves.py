@@ -80,9 +80,12 @@ RESCORE_STEP = 0.02
 CANDIDATES_PER_BAND = 2
 
 
-def detect(workspace_id: int, messages: Sequence[Message]) -> set[int]:
-    """Group the new messages into waves; returns the ids of messages whose spam score changed."""
-    page = _signed(messages)
+def detect(
+    workspace_id: int, messages: Sequence[Message], signed: dict[int, np.ndarray | None] | None = None
+) -> set[int]:
+    """Group the new messages into waves; returns the ids of messages whose spam score changed. ``signed``: the
+    messages' signatures already computed, by id (``inbox.prepare``)."""
+    page = _signed(messages, signed or {})
     if not page.signatures:
         return set()
     db.lock_workspace(workspace_id)  # one detection at a time per workspace, until the page commits
@@ -112,13 +115,13 @@ class _Signed:
     band_rows: list[tuple[int, int]] = field(default_factory=list)  # (band, message id), in message order
 
 
-def _signed(messages: Sequence[Message]) -> _Signed:
+def _signed(messages: Sequence[Message], signed: dict[int, np.ndarray | None]) -> _Signed:
     """Received messages only: our own replies never make a wave (nor do texts too short to sign)."""
     page = _Signed()
     for m in messages:
         if m.direction != Direction.INBOUND:
             continue
-        sig = minhash.signature(m.body_text)
+        sig = signed[m.pk] if m.pk in signed else minhash.signature(m.body_text)
         if sig is None:
             continue
         page.signatures[m.pk] = sig
