@@ -39,3 +39,46 @@ def test_a_row_that_breaks_a_constraint_fails_the_call(workspace):
     with pytest.raises(DatabaseError), transaction.atomic():
         rows.insert(WaveSignature._meta.db_table, COLUMNS, [(workspace.pk, 1, None, at, at)])  # no message: NOT NULL
     assert not WaveSignature.objects.exists()
+
+
+def _message_values(message: Message) -> tuple:
+    skip = {"id", "conversation", "external_id", "created_at", "updated_at"}  # the clock at each call
+    return tuple(getattr(message, f.attname) for f in Message._meta.concrete_fields if f.name not in skip)
+
+
+def test_create_stores_what_bulk_create_stores_column_by_column(workspace, connection):
+    """Every kind of column a message has: text, numbers, a big integer, floats, JSON, dates with and without a
+    value, foreign keys, a null one; read back, the two ways give the same row, and the ids are set in order."""
+    thread = Conversation.objects.create(workspace=workspace, connection=connection, external_id="t")
+    at = datetime(2026, 12, 7, 10, 30, 15, 123456, tzinfo=UTC)
+
+    def message(n: int, way: str) -> Message:
+        return Message(
+            workspace=workspace,
+            connection=connection,
+            conversation=thread,
+            external_id=f"{way}-{n}",
+            parent_external_id="p" if n % 2 else "",
+            body_html=f'<p>é\\t\\n{n} "quoted" \\\\N</p>',
+            body_text=f'é\t\n{n} "quoted" \\N',
+            language="fr" if n % 3 else "en",
+            posted_at=at,
+            edited_at=at if n % 2 else None,
+            spam_score=None if n % 4 == 0 else n / 7,
+            sentiment="positive",
+            nlp={"models": {"spam": "x"}, "notes": ["ü", n], "nested": {"a": [1.5, None, True]}} if n % 5 else {},
+            reach=n if n % 2 else None,
+            body_truncated_from=2**40 + n if n == 3 else None,
+        )
+
+    count = rows.CHUNK + 13
+    orm = Message.objects.bulk_create([message(n, "orm") for n in range(count)])
+    ours = rows.create([message(n, "ours") for n in range(count)])
+    assert all(m.pk is not None for m in ours)
+    assert [m.external_id for m in Message.objects.filter(pk__in=[m.pk for m in ours]).order_by("pk")] == [
+        f"ours-{n}" for n in range(count)
+    ]
+    read = {m.external_id: m for m in Message.objects.all()}
+    for n in range(count):
+        assert _message_values(read[f"ours-{n}"]) == _message_values(read[f"orm-{n}"])
+    assert len(orm) == count

@@ -190,7 +190,9 @@ class Preparer:
         """Start the whole page's pure work in a worker process and return at once: the sync submits the next page
         before it stores this one, so that the two run at the same time. Without a pool, the work is done when
         asked for."""
-        raw = raw_of(items)
+        from federe.inbox.store import screen_items
+
+        raw = raw_of(screen_items(items)[0])  # what the pipeline's first step will keep
         pool = self._executor()
         if pool is None or len(raw) < settings.FEDERE_INGEST_MIN_SHARE:
             return Pending(raw, None)
@@ -224,6 +226,8 @@ class Pending:
                 except BrokenProcessPool:
                     log.warning("the ingest worker process died; the page is prepared here")
                     preparer.close()
+                except Exception:  # the same work here says what failed, where the page's error is handled
+                    log.exception("the ingest worker process failed on a page; the page is prepared here")
             if self._done is None:
                 self._done = preparer.prepare_here_or_shared(self._raw)
         wanted = {item.external_id for item in items}
