@@ -39,6 +39,13 @@ def vectors(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def pooled_vectors(pool: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    """Vectors of ``texts``, all taken from ``pool``: the pool is encoded (and cached) once, so that the folds and
+    dev splits of one training set share one cache entry."""
+    index = {t: i for i, t in enumerate(pool)}
+    return vectors(pool)[[index[t] for t in texts]]
+
+
 def language_means(groups: dict[str, Sequence[str]]) -> dict[str, np.ndarray]:
     """The mean vector per language of the texts given for it."""
     return {lang: vectors(texts).mean(axis=0) for lang, texts in groups.items()}
@@ -99,10 +106,13 @@ def write(task: str, head: Head, card: dict[str, Any], out_dir: Path = HEADS_DIR
 C = {"sentiment": 0.3, "toxicity": 0.3, "spam": 1.0}
 
 
-def _examples_matrix(examples: Sequence[datasets.Example], language_of: dict[str, str]):
-    """Vectors centred by their language's training mean, labels, groups, and those means."""
-
-    x = vectors([ex.text for ex in examples])
+def _examples_matrix(
+    examples: Sequence[datasets.Example], language_of: dict[str, str], pool: Sequence[str] | None = None
+):
+    """Vectors centred by their language's training mean, labels, groups, and those means (vectors taken from
+    ``pool``'s encoding when given)."""
+    texts = [ex.text for ex in examples]
+    x = pooled_vectors(pool, texts) if pool is not None else vectors(texts)
     langs = [language_of[ex.group] for ex in examples]
     means = {}
     for lang in sorted(set(langs)):
@@ -169,14 +179,25 @@ def train_toxicity() -> dict[str, Any]:
     return {"examples": len(data)}
 
 
-def spam_data(leave_out: str = "") -> list[datasets.Example]:
-    return [ex for v in datasets.YOUTUBE_VIDEOS if v != leave_out for ex in datasets.youtube(v)] + datasets.sms()
+def spam_data(videos: Sequence[str] = datasets.YOUTUBE_VIDEOS) -> list[datasets.Example]:
+    """The given YouTube videos and SMS."""
+    return [ex for v in videos for ex in datasets.youtube(v)] + datasets.sms()
+
+
+def _spam_vectors(texts: Sequence[str]) -> np.ndarray:
+    """Vectors of texts from the spam data, encoded once for all of it (one cache entry for every fold)."""
+    return pooled_vectors([ex.text for ex in spam_data()], texts)
 
 
 def _spam_head(data: Sequence[datasets.Example]) -> Head:
-    x, y, groups, means = _examples_matrix(data, dict.fromkeys([*datasets.YOUTUBE_VIDEOS, "sms"], "en"))
+    import numpy as np
+
+    x = _spam_vectors([ex.text for ex in data])
+    means = {"en": x.mean(axis=0)}
+    x = x - means["en"]
+    y, groups = [ex.label for ex in data], [ex.group for ex in data]
     coef, intercept = fit_head(x, y, ("ham", "spam"), c=C["spam"], weights=balanced_weights(groups, y))
-    means["fr"] = means["en"]  # no French spam data: one centre for both
+    means["fr"] = np.array(means["en"], copy=True)  # no French spam data: one centre for both
     return Head(("ham", "spam"), coef, intercept, means)
 
 
@@ -187,18 +208,18 @@ def _logits(p):
     return np.log(p / (1 - p))
 
 
-def spam_out_of_fold() -> tuple[Any, Any, list[str], list[str]]:
-    """Leave-one-video-out: for each YouTube video, the head and the n-gram model trained without it score it.
-    Returns the head's and the n-gram model's log-odds, the labels and the videos, over the four videos."""
+def spam_out_of_fold(videos: Sequence[str] = datasets.YOUTUBE_VIDEOS) -> tuple[Any, Any, list[str], list[str]]:
+    """Leave-one-video-out over ``videos``: for each, the head and the n-gram model trained on the others and SMS
+    score it. Returns the head's and the n-gram model's log-odds, the labels and the videos."""
     import numpy as np
 
     from federe.nlp import training
     from federe.nlp.base import DocBatch
     from federe.nlp.text import prepare
 
-    head_z, ngram_z, labels, videos = [], [], [], []
-    for video in datasets.YOUTUBE_VIDEOS:
-        rest = spam_data(leave_out=video)
+    head_z, ngram_z, labels, held_videos = [], [], [], []
+    for video in videos:
+        rest = spam_data([v for v in videos if v != video])
         h = _spam_head(rest)
         ngram = training.fit(
             "spam",
@@ -208,35 +229,70 @@ def spam_out_of_fold() -> tuple[Any, Any, list[str], list[str]]:
             **training.group_weights(rest),
         )
         held = datasets.youtube(video)
-        head_z.append(_logits(h.proba(vectors([ex.text for ex in held]) - h.centre["en"])[:, 1]))
+        head_z.append(_logits(h.proba(_spam_vectors([ex.text for ex in held]) - h.centre["en"])[:, 1]))
         ngram_z.append(_logits(ngram.proba(DocBatch([prepare(ex.text) for ex in held]).features)[:, 1]))
         labels += [ex.label for ex in held]
-        videos += [video] * len(held)
-    return np.concatenate(head_z), np.concatenate(ngram_z), labels, videos
+        held_videos += [video] * len(held)
+    return np.concatenate(head_z), np.concatenate(ngram_z), labels, held_videos
 
 
-def train_spam() -> dict[str, Any]:
+#: The combination: n-gram log-odds + w × head log-odds, spam above a threshold t; (w, t) from these candidates.
+SPAM_HEAD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+SPAM_THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+
+
+def choose_spam_combination(head_z, ngram_z, labels: Sequence[str], videos: Sequence[str]) -> tuple[float, float]:
+    """(w, t) with the best mean F1 over the videos of these out-of-fold log-odds (ties: the larger w, then t)."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    y, v = np.array(labels), np.array(videos)
+
+    def mean_f1(w: float, t: float) -> float:
+        f1s = []
+        for video in sorted(set(videos)):
+            rows = v == video
+            pred = np.where(ngram_z[rows] + w * head_z[rows] > t, "spam", "ham")
+            f1s.append(f1_score(y[rows], pred, pos_label="spam"))
+        return float(np.mean(f1s))
+
+    best = max((mean_f1(w, t), w, t) for w in SPAM_HEAD_WEIGHTS for t in SPAM_THRESHOLDS)
+    return best[1], best[2]
+
+
+def spam_combination(head_z, ngram_z, labels: Sequence[str], videos: Sequence[str]) -> tuple[float, float, float]:
+    """``Head.combine`` (head, n-gram, bias) from out-of-fold log-odds: (w, t) chosen as above, then one scale k
+    fitted (logistic regression without intercept on ngram + w·head − t) so that the score is a probability;
+    0.5 stays the decision point."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    head_z, ngram_z, labels, _ = spam_out_of_fold()
-    stack = LogisticRegression(C=1.0, max_iter=1000).fit(np.column_stack([head_z, ngram_z]), labels)
-    sign = 1.0 if stack.classes_[1] == "spam" else -1.0
-    a, b = (sign * float(v) for v in stack.coef_[0])
+    w, t = choose_spam_combination(head_z, ngram_z, labels, videos)
+    s = (ngram_z + w * head_z - t).reshape(-1, 1)
+    scale = LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000).fit(s, np.array(labels) == "spam")
+    k = float(scale.coef_[0, 0])
+    return k * w, k, -k * t
+
+
+def train_spam() -> dict[str, Any]:
+    head_z, ngram_z, labels, videos = spam_out_of_fold()
+    combine = spam_combination(head_z, ngram_z, labels, videos)
     data = spam_data()
     h = _spam_head(data)
-    h.combine = (a, b, sign * float(stack.intercept_[0]))
+    h.combine = combine
+    a, b, bias = combine
     write(
         "spam",
         h,
         {
             "kind": "logistic regression on the centred encoder vector, combined with the n-gram model "
-            "(linear:spam) by a logistic regression on both log-odds fitted on leave-one-video-out predictions",
+            "(linear:spam): sigmoid(k × (n-gram log-odds + w × head log-odds − t)), w and t chosen for the best "
+            "mean F1 over leave-one-video-out predictions, k fitted on them",
             "training_data": "YouTube Spam Collection videos 1–4 and the SMS Spam Collection v.1, all examples; "
             "every (source, label) pair weighs the same",
             "training_examples": len(data),
             "licence_of_training_data": "CC BY 4.0 (both collections)",
-            "combine": {"head": a, "ngram": b, "bias": h.combine[2]},
+            "combine": {"head": a, "ngram": b, "bias": bias, "w": a / b, "t": -bias / b},
             "regularisation_C": C["spam"],
             "scores": "see docs/models.md (federe nlp evaluate)",
         },
