@@ -513,8 +513,8 @@ class _Timers:
 # Lines shown under a pipeline step, (label, timer key): the parts of a step worth seeing on their own.
 STEP_DETAILS: dict[str, list[tuple[str, str]]] = {
     "store_messages": [
-        ("Conversation bulk_create (new threads)", "Conversation.bulk_create"),
-        ("Message bulk_create", "Message.bulk_create"),
+        ("Conversation rows.create (new threads)", "Conversation rows.create"),
+        ("Message rows.create", "Message rows.create"),
     ],
     "move_clocks": [("Conversation bulk_update", "Conversation.bulk_update")],
     "moderate": [
@@ -545,6 +545,7 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     from django.db.models.query import QuerySet
 
     import federe.connections.services as services
+    import federe.core.rows as rows
     import federe.moderation.rules as rules
     import federe.moderation.services as moderation
 
@@ -556,6 +557,7 @@ def _instrumented_ingest(connection_id: int, pages: int) -> tuple[float, Any, _T
     timers.wrap(rules, "facts_for", "facts_for")
     timers.wrap(rules, "first_verdict_and_sides", "first_verdict_and_sides")
     timers.wrap(QuerySet, "bulk_create", lambda qs, *a: f"{qs.model.__name__}.bulk_create")
+    timers.wrap(rows, "create", lambda objs, *a: f"{type(objs[0]).__name__ if objs else ''} rows.create")
     timers.wrap(QuerySet, "bulk_update", lambda qs, *a: f"{qs.model.__name__}.bulk_update")
     database = connections["default"]
     timers.wrap(database, "commit", "commit")

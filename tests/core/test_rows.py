@@ -82,3 +82,42 @@ def test_create_stores_what_bulk_create_stores_column_by_column(workspace, conne
     for n in range(count):
         assert _message_values(read[f"ours-{n}"]) == _message_values(read[f"orm-{n}"])
     assert len(orm) == count
+
+
+def test_create_writes_a_model_whose_key_the_caller_gives_and_one_without_ids_wanted(workspace, connection):
+    """A search document's key is its message's; a deep-tier queue row has its own id: both stored as
+    bulk_create stores them."""
+    from federe.nlp.models import DeepPending
+    from federe.search.models import SearchDocument
+
+    thread = Conversation.objects.create(workspace=workspace, connection=connection, external_id="t")
+    at = datetime(2026, 12, 7, 10, 30, 15, 123456, tzinfo=UTC)
+    messages = Message.objects.bulk_create(
+        Message(workspace=workspace, connection=connection, conversation=thread, external_id=f"m{n}", posted_at=at)
+        for n in range(6)
+    )
+    orm, ours = messages[:3], messages[3:]
+
+    def documents(batch):
+        return [
+            SearchDocument(
+                message_id=m.pk, workspace_id=workspace.pk, document=f"'mot':{m.pk}", connection_id=None, posted_at=at
+            )
+            for m in batch
+        ]
+
+    def queued(batch):
+        return [DeepPending(workspace_id=workspace.pk, message_id=m.pk, priority=1, queued_at=at) for m in batch]
+
+    SearchDocument.objects.bulk_create(documents(orm))
+    DeepPending.objects.bulk_create(queued(orm))
+    rows.create(documents(ours))
+    rows.create(queued(ours))
+
+    def stored(model, batch):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "message_id", "document")]
+        return [model.objects.filter(message_id=m.pk).values_list(*fields).get() for m in batch]
+
+    for model in (SearchDocument, DeepPending):
+        assert stored(model, ours) == stored(model, orm)
+    assert SearchDocument.objects.get(message_id=ours[0].pk).document == f"'mot':{ours[0].pk}"

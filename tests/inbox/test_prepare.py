@@ -165,3 +165,113 @@ def test_a_sync_submits_each_next_page_before_it_stores_the_one_before(settings,
         f"store {firsts[2]}",
     ]
     assert Message.objects.filter(connection=connection).count() == 50
+
+
+def _recorded(monkeypatch, events: list[str]):
+    """Each fetch and each stored page, in order, by the page's first item."""
+    from federe.connections import services
+    from federe.connectors.dummy.connector import DummyConnector
+
+    fetch, ingest_page = DummyConnector.fetch, services.ingest_page
+
+    def fetched(self, cursor):
+        batch = fetch(self, cursor)
+        events.append(f"fetch {batch.items[0].external_id}")
+        return batch
+
+    def stored_page(connection, items, pending=None):
+        events.append(f"store {items[0].external_id}")
+        return ingest_page(connection, items, pending)
+
+    monkeypatch.setattr(DummyConnector, "fetch", fetched)
+    monkeypatch.setattr(services, "ingest_page", stored_page)
+    return DummyConnector
+
+
+def test_a_bug_fetching_the_next_page_stores_the_page_before_first(connection, monkeypatch):
+    from federe.connections.services import sync_connection
+    from federe.connectors.dummy.connector import DummyConnector
+
+    fetch = DummyConnector.fetch
+    calls = []
+
+    def second_breaks(self, cursor):
+        calls.append(cursor)
+        if len(calls) == 2:
+            raise KeyError("a field the network stopped sending")
+        return fetch(self, cursor)
+
+    monkeypatch.setattr(DummyConnector, "fetch", second_breaks)
+    run = sync_connection(connection.pk).run
+    connection.refresh_from_db()
+    assert run.outcome == "failed" and run.pages == 1
+    assert connection.cursor == {"position": 20}
+    assert Message.objects.filter(connection=connection).count() == 20
+
+
+def test_a_connector_that_waits_for_news_is_not_read_ahead(connection, monkeypatch):
+    from federe.connections.services import sync_connection
+
+    events: list[str] = []
+    connector = _recorded(monkeypatch, events)
+    sync_connection(connection.pk)
+    assert [e.split()[0] for e in events[:3]] == ["fetch", "fetch", "store"]  # read ahead
+    events.clear()
+    Message.objects.all().delete()
+    connection.refresh_from_db()
+    connection.cursor = {}
+    connection.save()
+    monkeypatch.setattr(connector, "long_poll_seconds", 25)
+    sync_connection(connection.pk)
+    assert [e.split()[0] for e in events] == ["fetch", "store"] * 3  # each page stored before the next is asked for
+
+
+def test_the_worker_process_ends_with_its_parent_killed_outright(tmp_path):
+    """A worker killed with SIGKILL (out of memory, kill -9) leaves no process behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, time\n"
+        "if __name__ == '__main__':\n"
+        "    import django\n"
+        "    django.setup()\n"
+        "    from django.conf import settings\n"
+        "    settings.FEDERE_INGEST_PROCESSES = 1\n"
+        "    from federe.inbox.prepare import preparer\n"
+        "    pool = preparer._executor()\n"
+        "    pool.submit(os.getpid).result()\n"
+        "    print(list(pool._processes), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        children = [int(pid) for pid in parent.stdout.readline().strip("[]\n").split(",")]
+        assert children and all(_alive(pid) for pid in children)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie is gone, waiting to be reaped
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

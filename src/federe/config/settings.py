@@ -240,9 +240,11 @@ FEDERE_SYNC_INTERVAL_SECONDS = env_int("FEDERE_SYNC_INTERVAL_SECONDS", 300)
 FEDERE_SYNC_LEASE_SECONDS = env_int("FEDERE_SYNC_LEASE_SECONDS", 600)
 FEDERE_SYNC_MAX_PAGES = env_int("FEDERE_SYNC_MAX_PAGES", 50)
 FEDERE_DISPATCH_INTERVAL_SECONDS = env_int("FEDERE_DISPATCH_INTERVAL_SECONDS", 2)
-# Processes that take a share of each synced page's pure work (inbox/prepare.py): -1 = one when the machine has a
-# second core; 0 = none. A page smaller than twice FEDERE_INGEST_MIN_SHARE items is prepared in the process itself.
-FEDERE_INGEST_PROCESSES = env_int("FEDERE_INGEST_PROCESSES", -1)
+# Processes that do the pure work of synced pages ahead of their turn (inbox/prepare.py): -1 = one when the machine
+# has a second core; 0 = none (the default under tests, whose settings overrides a separate process would not see;
+# tests/inbox/test_prepare.py turns them on). A page of fewer than FEDERE_INGEST_MIN_SHARE items stays here, and an
+# import's page is split only from twice that.
+FEDERE_INGEST_PROCESSES = env_int("FEDERE_INGEST_PROCESSES", 0 if FEDERE_ENV == "test" else -1)
 FEDERE_INGEST_MIN_SHARE = env_int("FEDERE_INGEST_MIN_SHARE", 50)
 # The worker e-mails each user's daily notification digest from this hour on, in the user's timezone.
 FEDERE_DIGEST_HOUR = env_int("FEDERE_DIGEST_HOUR", 8)

@@ -203,29 +203,37 @@ def _store_page(connection: Connection, batch: Batch, run: SyncRun, pending: Pen
 class _Ahead:
     """The pages of a sync, each fetched while the one before it is stored: a page's pure work (``inbox.prepare``)
     starts in the worker process as soon as it is fetched, and runs while this process stores the page before.
-    A page is still stored before any later one, each in its own transaction with its cursor; an error fetching a
-    page is raised after the pages before it are stored."""
+    A page is still stored before any later one, each in its own transaction with its cursor; whatever fails while
+    fetching the next page (a network's error or a bug) is raised after the page before it is stored. A connector
+    that waits for news on its last page (``long_poll_seconds``: IMAP IDLE, Matrix) is not read ahead: the page
+    before would wait uncommitted for as long."""
 
-    def __init__(self, connector: Any, cursor: str | None, pages: int) -> None:
+    def __init__(self, connector: Any, cursor: Any, pages: int) -> None:
         self.connector = connector
         self.cursor = cursor
         self.pages = pages
+        self.ahead = not getattr(connector, "long_poll_seconds", 0)
+
+    def _fetched(self, cursor: Any) -> tuple[Batch, Pending]:
+        batch = self.connector.fetch(cursor or None)
+        return batch, preparer.submit(batch.items)
 
     def __iter__(self) -> Iterator[tuple[Batch, Pending]]:
-        batch = self.connector.fetch(self.cursor)
-        pending = preparer.submit(batch.items)
-        for number in range(1, self.pages + 1):
+        batch, pending = self._fetched(self.cursor)
+        for number in range(1, max(1, self.pages) + 1):
+            more = batch.has_more and number < self.pages
             after: tuple[Batch, Pending] | None = None
-            error: ConnectorError | None = None
-            if batch.has_more and number < self.pages:
+            error: Exception | None = None
+            if more and self.ahead:
                 try:
-                    fetched = self.connector.fetch(batch.cursor)
-                    after = (fetched, preparer.submit(fetched.items))
-                except ConnectorError as exc:
+                    after = self._fetched(batch.cursor)
+                except Exception as exc:  # raised below, once this page is stored
                     error = exc
             yield batch, pending
             if error is not None:
                 raise error
+            if more and not self.ahead:
+                after = self._fetched(batch.cursor)
             if after is None:
                 return
             batch, pending = after

@@ -58,16 +58,15 @@ def create(objs: Sequence[M]) -> list[M]:
         return []
     model = type(objs[0])
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    for obj in objs:
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                f.pre_save(obj, add=True)
-    convert = [_converter(f) for f in fields]
-    values = [[c(getattr(obj, f.attname)) for f, c in zip(fields, convert, strict=True)] for obj in objs]
-    quote = connection.ops.quote_name
     pk = meta.pk
     assert pk is not None and pk.column is not None
+    if not isinstance(pk, models.AutoField):  # a key given by the caller (a one-to-one's): a column like the others
+        every = list(meta.concrete_fields)
+        insert(meta.db_table, [str(f.column) for f in every], _values(every, objs))
+        return _stored(objs, None)
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = _values(fields, objs)
+    quote = connection.ops.quote_name
     columns = [str(f.column) for f in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -94,35 +93,73 @@ def create(objs: Sequence[M]) -> list[M]:
                     [value for row in chunk for value in row],
                 )
                 ids += [row[0] for row in cursor.fetchall()]
-    for obj, pk_value in zip(objs, ids, strict=True):
-        obj.pk = pk_value
+    return _stored(objs, ids)
+
+
+def _values(fields: list[models.Field], objs: Sequence[Model]) -> list[list[Any]]:
+    """Each object's values of these fields, as the database takes them (``auto_now`` fields set first)."""
+    for obj in objs:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                f.pre_save(obj, add=True)
+    convert = [_converter(f) for f in fields]
+    return [[c(getattr(obj, f.attname)) for f, c in zip(fields, convert, strict=True)] for obj in objs]
+
+
+def _stored(objs: Sequence[M], ids: list[Any] | None) -> list[M]:
+    for i, obj in enumerate(objs):
+        if ids is not None:
+            obj.pk = ids[i]
         obj._state.adding = False
         obj._state.db = connection.alias
     return list(objs)
 
 
-_AS_THEY_ARE = (
+#: Fields whose values go to the database as they are (their own classes only: a subclass may prepare its values).
+_AS_THEY_ARE = {
     models.CharField,
     models.TextField,
-    models.IntegerField,
-    models.FloatField,
+    models.URLField,
+    models.EmailField,
+    models.SlugField,
     models.BooleanField,
-)
+    models.ForeignKey,
+    models.OneToOneField,
+}
+_NUMBERS = {
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.FloatField: float,
+}
 
 
 def _converter(f: models.Field) -> Callable[[Any], Any]:
-    if isinstance(f, models.ForeignKey) or (isinstance(f, _AS_THEY_ARE) and not isinstance(f, models.JSONField)):
+    kind = type(f)
+    if kind in _AS_THEY_ARE:
         return _same
-    if isinstance(f, models.JSONField):
-        encoder = f.encoder
+    if kind in _NUMBERS:
+        cast = _NUMBERS[kind]
+        return lambda value: None if value is None else cast(value)
+    if kind is models.JSONField:
+        encoder = f.encoder  # type: ignore[attr-defined]
 
         def dumped(value: Any) -> Any:
             return None if value is None else json.dumps(value, cls=encoder)
 
         return dumped
-    if isinstance(f, models.DateTimeField):
+    if kind is models.DateTimeField:
         adapt = connection.ops.adapt_datetimefield_value
-        return lambda value: None if value is None else adapt(value)
+
+        def adapted(value: Any) -> Any:
+            if value is None or value.tzinfo is None:  # a naive one is made aware as Django does, with its warning
+                return f.get_db_prep_save(value, connection)
+            return adapt(value)
+
+        return adapted
     return lambda value: f.get_db_prep_save(value, connection)
 
 

@@ -125,7 +125,8 @@ def store_messages(page: Page) -> None:
 
 def index_for_search(page: Page) -> None:
     """The search documents of the new messages and of the edited texts, in one bulk write (``search``)."""
-    search_indexing.index_messages(page.workspace_id, [*page.created, *page.stored.rewritten])
+    search_indexing.index_messages(page.workspace_id, page.created, new=True)
+    search_indexing.index_messages(page.workspace_id, page.stored.rewritten)
 
 
 def join_waves(page: Page) -> None:
@@ -177,7 +178,7 @@ def refine_history(page: Page) -> None:
 def _queue_for_deep(page: Page, priority: int) -> None:
     if deep_queue.enabled():
         ids = [m.pk for m in page.created if m.language in deep_queue.LANGUAGES]
-        deep_queue.enqueue(page.workspace_id, ids, priority=priority)
+        deep_queue.enqueue(page.workspace_id, ids, priority=priority, new=True)
 
 
 def count_for_dashboards(page: Page) -> None:

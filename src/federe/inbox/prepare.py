@@ -129,15 +129,47 @@ def processes() -> int:
     """Worker processes for the pure work: the setting, or one when the machine has a second core."""
     wanted = settings.FEDERE_INGEST_PROCESSES
     if wanted < 0:
-        return 1 if (os.cpu_count() or 1) > 1 else 0
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return 1 if cores > 1 else 0
     return wanted
 
 
 def _start_django() -> None:
-    """In the worker process: settings and apps, no database connection (the work never opens one)."""
+    """In the worker process: settings and apps, no database connection (the work never opens one). It ends with
+    its parent, even one killed outright, and leaves Ctrl-C to it (the parent shuts the pool down)."""
+    import signal
+
     import django
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     django.setup()
+
+
+def _end_with_parent() -> None:
+    """Linux's parent-death signal; elsewhere, a thread that notices the parent is gone."""
+    import ctypes
+    import signal
+    import sys
+    import threading
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="federe-parent-watch").start()
 
 
 class Preparer:
@@ -146,18 +178,38 @@ class Preparer:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._size = 0
+        self._unavailable = False  # the pool could not start here: this process does the work itself
 
     def _executor(self) -> ProcessPoolExecutor | None:
-        size = processes()
+        size = 0 if self._unavailable else processes()
         if size != self._size:
             self.close()
             self._size = size
         if size and self._pool is None:
-            # spawn: a fresh interpreter, never a copy of this one's open database connection or threads.
-            self._pool = ProcessPoolExecutor(
-                max_workers=size, mp_context=multiprocessing.get_context("spawn"), initializer=_start_django
-            )
+            try:
+                # spawn: a fresh interpreter, never a copy of this one's open database connection or threads.
+                self._pool = ProcessPoolExecutor(
+                    max_workers=size, mp_context=multiprocessing.get_context("spawn"), initializer=_start_django
+                )
+            except Exception:
+                self._give_up()
         return self._pool
+
+    def _give_up(self) -> None:
+        log.exception("the ingest worker processes cannot start; this process prepares every page itself")
+        self._unavailable = True
+        self.close()
+        self._size = 0
+
+    def _submit(self, pool: ProcessPoolExecutor, raw: list[Raw]) -> Future[Prepared] | None:
+        try:
+            return pool.submit(prepare, raw)
+        except BrokenProcessPool:
+            log.warning("the ingest worker process is gone; it is started again for the next page")
+            self.close()
+        except Exception:
+            self._give_up()
+        return None
 
     def prepare(self, items: Sequence[Any]) -> Prepared:
         """The page's pure work: a share to each worker process, the first share here, at the same time."""
@@ -168,22 +220,10 @@ class Preparer:
         if pool is None or len(raw) < 2 * settings.FEDERE_INGEST_MIN_SHARE:
             return prepare(raw)
         shares = _split(raw, self._size + 1)
-        futures: list[Future[Prepared]] = []
-        try:
-            futures = [pool.submit(prepare, share) for share in shares[1:]]
-        except (BrokenProcessPool, RuntimeError):
-            log.warning("the ingest worker process is gone; this page is prepared here")
-            self.close()
-            return prepare(raw)
-        mine = prepare(shares[0])
-        parts = [mine]
+        futures = [self._submit(pool, share) for share in shares[1:]]
+        parts = [prepare(shares[0])]
         for share, future in zip(shares[1:], futures, strict=True):
-            try:
-                parts.append(future.result())
-            except BrokenProcessPool:
-                log.warning("the ingest worker process died; its share of the page is prepared here")
-                self.close()
-                parts.append(prepare(share))
+            parts.append(_result(future) or prepare(share))
         return merged(parts)
 
     def submit(self, items: Sequence[Any]) -> Pending:
@@ -196,12 +236,7 @@ class Preparer:
         pool = self._executor()
         if pool is None or len(raw) < settings.FEDERE_INGEST_MIN_SHARE:
             return Pending(raw, None)
-        try:
-            return Pending(raw, pool.submit(prepare, raw))
-        except (BrokenProcessPool, RuntimeError):
-            log.warning("the ingest worker process is gone; the page will be prepared here")
-            self.close()
-            return Pending(raw, None)
+        return Pending(raw, self._submit(pool, raw))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -220,20 +255,26 @@ class Pending:
     def result(self, items: Sequence[Any]) -> Prepared:
         """The work for ``items`` (the page as the pipeline screened it: a subset of what was submitted)."""
         if self._done is None:
-            if self._future is not None:
-                try:
-                    self._done = self._future.result()
-                except BrokenProcessPool:
-                    log.warning("the ingest worker process died; the page is prepared here")
-                    preparer.close()
-                except Exception:  # the same work here says what failed, where the page's error is handled
-                    log.exception("the ingest worker process failed on a page; the page is prepared here")
-            if self._done is None:
-                self._done = preparer.prepare_here_or_shared(self._raw)
+            self._done = _result(self._future) or prepare(self._raw)
         wanted = {item.external_id for item in items}
         if not wanted <= self._done.bodies.keys():
             return preparer.prepare(items)  # not what was submitted (a test swapping pages): the work again
         return self._done
+
+
+def _result(future: Future[Prepared] | None) -> Prepared | None:
+    """What the worker process computed, or None when it did not (the caller then does the work itself, and a
+    failure of the work itself is raised there, where the page's errors are handled)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        log.warning("the ingest worker process died; its work is done here")
+        preparer.close()
+    except Exception:
+        log.exception("the ingest worker process failed; its work is done here")
+    return None
 
 
 def _split(raw: list[Raw], n: int) -> list[list[Raw]]:

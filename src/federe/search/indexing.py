@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
+from federe.core import rows as core_rows
 from federe.inbox.models import Message
 from federe.search.analysis import document
 from federe.search.models import SearchDocument
@@ -28,10 +29,11 @@ def _without_columns(message: Message) -> bool:
     return message.posted_at is None or message.connection_id is None
 
 
-def index_messages(workspace_id: int, messages: Iterable[Message]) -> int:
+def index_messages(workspace_id: int, messages: Iterable[Message], *, new: bool = False) -> int:
     """Write (or rewrite) the documents of these messages (their ``pk``, ``body_text`` and ``language`` are
     read, and their channel, author and date, which are looked up for messages loaded without them) in one
-    statement per ``BATCH``. Returns how many."""
+    statement per ``BATCH``. Returns how many. ``new``: messages created in this transaction, which have no
+    document yet (written by ``core.rows``, without the upsert)."""
     messages = list(messages)
     partial = [m.pk for m in messages if _without_columns(m)]
     known = {
@@ -53,7 +55,9 @@ def index_messages(workspace_id: int, messages: Iterable[Message]) -> int:
                 posted_at=posted_at,
             )
         )
-    if rows:
+    if rows and new:
+        core_rows.create(rows)
+    elif rows:
         SearchDocument.objects.bulk_create(
             rows,
             batch_size=BATCH,

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from federe.core import rows as core_rows
 from federe.nlp.models import DeepPending
 
 LIVE, BACKFILL = 0, 1
@@ -40,15 +41,24 @@ def _installed() -> bool:
 
 
 def enqueue(
-    workspace_id: int, message_ids: Iterable[int], *, priority: int = LIVE, backfill_id: int | None = None
+    workspace_id: int,
+    message_ids: Iterable[int],
+    *,
+    priority: int = LIVE,
+    backfill_id: int | None = None,
+    new: bool = False,
 ) -> int:
-    """Queue messages (inside the caller's transaction); a message already queued stays as it is."""
+    """Queue messages (inside the caller's transaction); a message already queued stays as it is. ``new``:
+    messages created in this transaction, which cannot be queued yet (written by ``core.rows``)."""
     now = timezone.now()
     rows = [
         DeepPending(workspace_id=workspace_id, message_id=pk, priority=priority, backfill_id=backfill_id, queued_at=now)
         for pk in message_ids
     ]
-    DeepPending.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    if new:
+        core_rows.create(rows)
+    else:
+        DeepPending.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     return len(rows)
 
 
