@@ -20,7 +20,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from federe.people.identities import evidence
+from federe.people.identities import evidence, keys
 from federe.people.identities.suggestions import refresh_suggestions
 from federe.people.models import Identity, MergeSuggestion, Person, ReplyEdge
 from tests.factories import ConnectionFactory, WorkspaceFactory
@@ -241,3 +241,38 @@ def test_a_refresh_updates_open_suggestions_removes_stale_ones_and_keeps_decisio
     assert not MergeSuggestion.objects.filter(person_a=c).exists()
     rejected = MergeSuggestion.objects.get(person_a=e)
     assert (rejected.status, rejected.total) == ("rejected", 50)  # a decision made is kept as it was
+
+
+def test_refresh_stores_exactly_what_the_search_found(workspace, connection):
+    """The suggestions written (COPY on PostgreSQL, INSERTs on SQLite) are the search's pairs, signals and totals,
+    value for value, whatever characters the values shown hold and however many rows there are; a second refresh
+    creates and changes nothing."""
+    other = ConnectionFactory(workspace=workspace, name="Other")
+    tricky = ["Zoé\tMartin", "back\\slash Roux", "new\nline Petit", 'quote" Blanc', "\\N Null", "Ｊｕｌｉｅ Ｒｏｙ",
+              "o'Brien Hall"]  # fmt: skip
+    persons = [Person(workspace=workspace, display_name=f"P{n}") for n in range(2 * 700)]
+    Person.objects.bulk_create(persons)
+    identities = []
+    for n in range(700):
+        name = f"{tricky[n % len(tricky)]} {n}"
+        a, b = persons[2 * n], persons[2 * n + 1]
+        email = f"m{n}@example.org" if n % 3 == 0 else ""
+        for person, channel, shown in ((a, connection, name), (b, other, name.upper())):
+            identity = Identity(workspace=workspace, connection=channel, person=person, external_id=f"x{person.pk}",
+                                display_name=shown, handle=f"h{n}" if n % 2 else "", email=email)  # fmt: skip
+            identities.append(keys.fill(identity))
+    Identity.objects.bulk_create(identities)
+    found = evidence.evidence_in(workspace)
+    assert len(found) == 700
+
+    assert refresh_suggestions(workspace, auto_merge=False).created == 700
+    stored = {
+        (a, b): (signals, total, status)
+        for a, b, signals, total, status in MergeSuggestion.objects.filter(workspace=workspace).values_list(
+            "person_a_id", "person_b_id", "signals", "total", "status"
+        )
+    }
+    assert stored == {pair: (signals, total, "open") for pair, (signals, total) in found.items()}
+    assert MergeSuggestion.objects.filter(workspace=workspace, created_at__isnull=False).count() == 700
+    again = refresh_suggestions(workspace, auto_merge=False)
+    assert (again.created, again.updated, again.removed) == (0, 0, 0)

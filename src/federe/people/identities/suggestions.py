@@ -6,6 +6,7 @@ merges are listed and can be undone like any other. Decisions already made are k
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from federe.accounts.models import Workspace
 from federe.accounts.permissions import require
-from federe.core import audit
+from federe.core import audit, rows
 from federe.people.engagement.scoring import settings_for
 from federe.people.identities.evidence import evidence_in
 from federe.people.identities.merging import merge
@@ -61,32 +62,22 @@ def refresh_suggestions(workspace: Workspace, *, auto_merge: bool = True) -> Ref
     return result
 
 
-_INSERTED = ("created_at", "updated_at", "workspace", "person_a", "person_b", "signals", "total", "status")
-_CHUNK = 500  # rows per INSERT: 4,000 parameters, under every database's limit
+_INSERTED = ("created_at", "updated_at", "workspace_id", "person_a_id", "person_b_id", "signals", "total", "status")
 
 
 def _insert(workspace: Workspace, new: list[tuple[tuple[int, int], list[dict[str, Any]], int]]) -> None:
-    """Create the new suggestions by a multi-row INSERT per chunk, without a model instance for each (a first search
-    in a large community creates thousands)."""
-    fields = [MergeSuggestion._meta.get_field(name) for name in _INSERTED]
-    signals_field = MergeSuggestion._meta.get_field("signals")
-    table = connection.ops.quote_name(MergeSuggestion._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)  # type: ignore[union-attr]
+    """Create the new suggestions in one ``core.rows.insert`` (COPY on PostgreSQL), without a model instance for
+    each (a first search in a large community creates thousands). The signals go as JSON text, as the field would
+    write them."""
     stamp = MergeSuggestion._meta.get_field("created_at").get_db_prep_save(  # type: ignore[union-attr]
         timezone.now(), connection
     )
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(new), _CHUNK):
-            chunk = new[start : start + _CHUNK]
-            params: list[Any] = []
-            for (a, b), signals, total in chunk:
-                prepared = signals_field.get_db_prep_save(signals, connection)  # type: ignore[union-attr]
-                params += [stamp, stamp, workspace.pk, a, b, prepared, total, str(SuggestionStatus.OPEN)]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(chunk))}",  # noqa: S608
-                params,
-            )
+    status = str(SuggestionStatus.OPEN)
+    rows.insert(
+        MergeSuggestion._meta.db_table,
+        _INSERTED,
+        [(stamp, stamp, workspace.pk, a, b, json.dumps(signals), total, status) for (a, b), signals, total in new],
+    )
 
 
 def _auto_merge(workspace: Workspace, threshold: int) -> int:
