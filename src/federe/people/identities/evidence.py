@@ -29,7 +29,6 @@ from itertools import combinations
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Window
 from django.utils.translation import gettext_lazy, ngettext
 
 from federe.core import db
@@ -105,18 +104,23 @@ _KEYS = (
 Found = dict[tuple[int, int], dict[str, dict[str, Any]]]
 
 
+# A member of a group: (person id, channel id, display name).
+_Member = tuple[int, int, str]
+
+
 def _pairs_in_groups(
-    found: Found, code: str, groups: Iterable[tuple[str, list[_Row]]], other_channel: bool, cap: int
+    found: Found, code: str, groups: Iterable[tuple[str, list[_Member]]], other_channel: bool, cap: int
 ) -> None:
     """Add ``code`` to every pair of persons sharing a value; the first value (in the groups' order) is shown."""
+    names = code == "similar_name"
     for value, members in groups:
-        if len(members) < 2 or len(members) > cap or len({m.person_id for m in members}) < 2:
+        if len(members) < 2 or len(members) > cap or len({m[0] for m in members}) < 2:
             continue
-        for a, b in combinations(members, 2):
-            if a.person_id == b.person_id or (other_channel and a.connection_id == b.connection_id):
+        for (a, a_channel, a_shown), (b, b_channel, _b_shown) in combinations(members, 2):
+            if a == b or (other_channel and a_channel == b_channel):
                 continue
-            pair = (min(a.person_id, b.person_id), max(a.person_id, b.person_id))
-            shown = a.shown_name if code == "similar_name" and a.shown_name else value
+            pair = (a, b) if a < b else (b, a)
+            shown = a_shown if names and a_shown else value
             found[pair].setdefault(code, {"value": shown})
 
 
@@ -124,11 +128,11 @@ def _pair_signals(rows: list[_Row]) -> Found:
     """Pairs of persons among these rows (normalised in Python) and what they share."""
     found: Found = defaultdict(dict)
     for code, attribute, other_channel, cap in _KEYS:
-        groups: dict[str, list[_Row]] = defaultdict(list)
+        groups: dict[str, list[_Member]] = defaultdict(list)
         for row in rows:
             value = getattr(row, attribute)
             if value:
-                groups[value].append(row)
+                groups[value].append((row.person_id, row.connection_id, row.shown_name))
         _pairs_in_groups(found, code, groups.items(), other_channel, cap)
     return found
 
@@ -139,41 +143,50 @@ def _pair_signals_in(workspace: Any) -> Found:
     (2 to ``cap`` identities, 2 persons or more, and 2 channels or more when the signal needs them) are read."""
     _key_stale(workspace)
     with transaction.atomic():
-        db.roomy_sorts()  # each grouping sorts the workspace's identities
+        db.roomy_sorts()  # each key is grouped over the workspace's identities (hash tables of ~24 MB here)
         return _groups_found(workspace)
 
 
-def _groups_found(workspace: Any) -> Found:
-    # Merged persons are few: "not one of them" is a small hashed list, where a join would probe every person.
-    merged = Person.objects.filter(workspace=workspace, merged_into__isnull=False).values("pk")
-    live = Identity.objects.filter(workspace=workspace).exclude(person__in=merged)
-    found: Found = defaultdict(dict)
-    for code, attribute, other_channel, cap in _KEYS:
+def _groups_sql() -> str:
+    """One statement for the four keys: for each, the values shared by 2 to ``cap`` identities of 2 persons or more
+    (and 2 channels or more when the signal needs them), found by a GROUP BY, then the identities holding them.
+    Each row is (the key's place in _KEYS, id, person, channel, value, display name)."""
+    identity, person = Identity._meta.db_table, Person._meta.db_table
+    live = (
+        f"SELECT id, person_id, connection_id, display_name, key_email, key_link, key_handle, key_name "  # noqa: S608
+        f"FROM {identity} "
+        f"WHERE workspace_id = %(ws)s AND person_id NOT IN "
+        # Merged persons are few: "not one of them" is a small hashed list, where a join would probe every person.
+        f"(SELECT id FROM {person} WHERE workspace_id = %(ws)s AND merged_into_id IS NOT NULL)"
+    )
+    parts = []
+    for n, (_code, attribute, other_channel, cap) in enumerate(_KEYS):
         column = f"key_{attribute}"
-        # One pass per key: each identity with its group's size and lowest and highest person (and channel), so
-        # that "2 persons or more" is low < high; only the members of groups that can make a pair come back.
-        group = [F(column)]
-        members = live.exclude(**{column: ""}).annotate(
-            n=Window(Count("id"), partition_by=group),
-            low=Window(Min("person_id"), partition_by=group),
-            high=Window(Max("person_id"), partition_by=group),
+        channels = " AND MIN(connection_id) < MAX(connection_id)" if other_channel else ""
+        parts.append(
+            f"SELECT {n}, l.id, l.person_id, l.connection_id, l.{column}, l.display_name FROM live l JOIN "  # noqa: S608
+            f"(SELECT {column} AS value FROM live WHERE {column} <> '' GROUP BY {column} "
+            f"HAVING COUNT(*) BETWEEN 2 AND {int(cap)} AND MIN(person_id) < MAX(person_id){channels}) g "
+            f"ON g.value = l.{column}"
         )
-        members = members.filter(n__gte=2, n__lte=cap, low__lt=F("high"))
-        if other_channel:
-            members = members.annotate(
-                first=Window(Min("connection_id"), partition_by=group),
-                last=Window(Max("connection_id"), partition_by=group),
-            ).filter(first__lt=F("last"))
-        # In id order (the first value of a pair is shown), sorted here: the database would sort on disk.
-        rows = sorted(members.order_by().values_list("id", "person_id", "connection_id", column, "display_name"))
-        groups: dict[str, list[_Row]] = defaultdict(list)
-        position = _Row._fields.index(attribute)
-        blank = ["", "", "", ""]  # email, handle, name, link: only this signal's is read
-        for pk, person, conn, value, shown in rows:
-            fields = [pk, person, conn, *blank, shown]
-            fields[position] = value
-            groups[value].append(_Row(*fields))
-        _pairs_in_groups(found, code, groups.items(), other_channel, cap)
+    return f"WITH live AS ({live}) " + " UNION ALL ".join(parts)
+
+
+_GROUPS_SQL = _groups_sql()
+
+
+def _groups_found(workspace: Any) -> Found:
+    with connection.cursor() as cursor:
+        cursor.execute(_GROUPS_SQL, {"ws": workspace.pk})
+        rows = cursor.fetchall()
+    # By key, then in id order (the first value of a pair is shown): sorted here rather than by the database.
+    rows.sort()
+    groups: list[dict[str, list[_Member]]] = [defaultdict(list) for _ in _KEYS]
+    for n, _pk, person, conn, value, shown in rows:
+        groups[n][value].append((person, conn, shown))
+    found: Found = defaultdict(dict)
+    for (code, _attribute, other_channel, cap), by_value in zip(_KEYS, groups, strict=True):
+        _pairs_in_groups(found, code, by_value.items(), other_channel, cap)
     return found
 
 
