@@ -88,6 +88,8 @@ def _setup_django(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     os.environ["FEDERE_ENV"] = "test"
     os.environ["DEBUG"] = "false"  # no query log
     os.environ["DJANGO_SETTINGS_MODULE"] = "federe.config.settings"
+    # Production's default (tests turn the ingest worker processes off); FEDERE_INGEST_PROCESSES=0 measures without.
+    os.environ.setdefault("FEDERE_INGEST_PROCESSES", "-1")
     info: dict[str, Any] = {}
     if backend == "postgres":
         import psycopg
@@ -698,7 +700,12 @@ def run_child(backend: str, args: argparse.Namespace) -> int:
             f"= {count / real_seconds:,.0f} msg/s ({outcome.run.pages} pages; {real_cpu:.2f} s CPU in Python); "
             f"rows: {counts}"
         )
-        _out(f"[{backend}] cores busy during the real ingest: " + ", ".join(f"{b:.0%}" for b in CORES_BUSY))
+        from federe.inbox.prepare import processes
+
+        _out(
+            f"[{backend}] ingest worker processes (inbox.prepare): {processes()}; cores busy during the real ingest: "
+            + ", ".join(f"{b:.0%}" for b in CORES_BUSY)
+        )
         if ANALYSED:
             _out(
                 f"[{backend}] autovacuum is off on this server: the bench analysed the tables as it would, "
