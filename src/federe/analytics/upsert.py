@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import connection
 
+from federe.core.rows import values_in_chunks
+
 BATCH = 500
 
 
@@ -39,16 +41,5 @@ def add_thread(table: str, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def _upsert(table: str, columns: Sequence[str], keys: Sequence[str], updates: str, rows: Sequence[Sequence[Any]]):
-    if not rows:
-        return
-    # Table and column names come from our models, never from input; the values are parameters.
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    names = ", ".join(map(connection.ops.quote_name, columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
-                [value for row in chunk for value in row],
-            )
+    # Table, column and key names come from our models, never from input; the values are parameters.
+    values_in_chunks(table, columns, rows, then=f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}", size=BATCH)

@@ -35,13 +35,30 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
                 for row in rows:
                     copy.write_row(row)
             return
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
+    values_in_chunks(table, columns, rows)
+
+
+def values_in_chunks(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, then: str = "", size: int = CHUNK
+) -> list[tuple]:
+    """Multi-row ``INSERT … VALUES`` of at most ``size`` rows each (fewer when the columns are many), ``then``
+    added to each statement (``RETURNING …``, ``ON CONFLICT …``: names from our models, never from input); the rows
+    the statements return. Table and column names are quoted here; the values are parameters."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, min(size, 32_000 // max(1, len(columns))))
+    returned: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             cursor.execute(
-                f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
+                f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([one] * len(chunk))} {then}",  # noqa: S608
                 [value for row in chunk for value in row],
             )
+            if then.lstrip().upper().startswith("RETURNING"):
+                returned += cursor.fetchall()
+    return returned
 
 
 def create(objs: Sequence[M]) -> list[M]:
@@ -81,18 +98,8 @@ def create(objs: Sequence[M]) -> list[M]:
                 [[i, *v] for i, v in zip(ids, values, strict=True)],
             )
         else:
-            ids = []
-            names = ", ".join(quote(c) for c in columns)
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            size = max(1, min(CHUNK, 32_000 // len(fields)))
-            for start in range(0, len(values), size):
-                chunk = values[start : start + size]
-                cursor.execute(
-                    f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
-                    f" RETURNING {quote(pk.column)}",
-                    [value for row in chunk for value in row],
-                )
-                ids += [row[0] for row in cursor.fetchall()]
+            returned = values_in_chunks(meta.db_table, columns, values, then=f"RETURNING {quote(pk.column)}")
+            ids = [row[0] for row in returned]
     return _stored(objs, ids)
 
 
