@@ -158,11 +158,13 @@ def _end_with_parent() -> None:
     if sys.platform.startswith("linux"):
         try:
             pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+            asked = ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM) == 0
         except (OSError, AttributeError):
-            pass
+            asked = False
         if os.getppid() != parent:  # the parent died before the signal was asked for
             os._exit(0)
+        if asked:
+            return  # the kernel ends this process with its parent: no thread needed
 
     def watch() -> None:
         while os.getppid() == parent:
