@@ -10,7 +10,8 @@ from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave
-from federe.nlp.waves import wave_score
+from federe.nlp import waves
+from federe.nlp.waves import RESCORE_STEP, wave_score
 from tests.nlp.test_pipeline_and_ingest import item
 
 PROMO = "Super article ! Pour gagner de l'argent facilement, allez voir mon profil {n}, ça marche vraiment"
@@ -104,6 +105,7 @@ def test_a_wave_s_size_authors_and_dates_are_those_of_its_members(connection, pa
             assert (wave.size, wave.authors) == (members.count(), members.values("author").distinct().count())
             assert wave.first_seen_at == min(m.posted_at for m in members)
             assert wave.last_seen_at == max(m.posted_at for m in members)
+            assert all(abs(m.spam_score - wave.score) < RESCORE_STEP for m in members)
 
 
 def test_pruning_deletes_only_band_rows_older_than_the_window_and_detection_is_unchanged(connection):
@@ -167,3 +169,45 @@ def test_a_band_s_candidates_are_its_newest_rows_in_the_window(connection):
     WaveSignature.objects.filter(message_id=ids[4]).update(created_at=now - waves.WINDOW - timedelta(minutes=1))
     found = waves._latest_in_bands(connection.workspace_id, [7, 9, 11])
     assert found == {7: [ids[3], ids[2]], 9: [ids[5]]}  # ids[4] is newest but out of the window
+
+
+def _template(k: int) -> str:
+    """A spam text of its own for each k, far from the others (random letters, seeded; digits would be folded)."""
+    import random
+
+    draw = random.Random(k)
+    return " ".join("".join(draw.choices("abcdefghijklmnopqrstuvwxyz", k=6)) for _ in range(12)) + " {n}"
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_a_page_joining_many_waves_costs_the_statements_of_one(connection, monkeypatch, count):
+    """Was one wave at a time: eight statements or so per wave a page touched (a page of a spam campaign touching
+    forty waves cost 10 s of a 27 s run on PostgreSQL)."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    n = 0
+    for minutes in (1, 2):
+        items = []
+        for k in range(count):
+            for copy in range(3 if minutes == 1 else 1):
+                n += 1
+                items.append(item(n, _template(k).format(n=n), f"bot{k}-{copy}-{minutes}", minutes=minutes))
+        if minutes == 1:
+            ingest_items(connection, items)
+            continue
+        statements: list[int] = []
+        store = waves._store
+
+        def counted(*args, **kwargs):
+            with CaptureQueriesContext(db) as queries:
+                changed = store(*args, **kwargs)
+            statements.append(len(queries))
+            return changed
+
+        monkeypatch.setattr(waves, "_store", counted)
+        ingest_items(connection, items)
+    assert Wave.objects.filter(workspace=connection.workspace).count() == count
+    assert all(w.size == 4 for w in Wave.objects.filter(workspace=connection.workspace))
+    # waves read, authors present, members joined, members of waves whose score moved rescored, waves saved
+    assert statements == [5]

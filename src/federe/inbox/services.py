@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from federe.connectors.errors import ConnectorError
 from federe.connectors.types import NetworkStatus, OutgoingReply
 from federe.core import audit
 from federe.core.html import html_to_text, text_to_html
-from federe.inbox.bulk import set_column
+from federe.inbox.bulk import set_column, set_columns
 from federe.inbox.models import (
     Conversation,
     ConversationStatus,
@@ -371,10 +371,18 @@ def move_to_wave(wave_id: int, *, message_ids: Iterable[int] = (), from_waves: I
     Message.objects.filter(joining).update(wave_id=wave_id)
 
 
-def set_spam_score(score: float, *, message_ids: Iterable[int] = (), wave_id: int | None = None) -> None:
-    """One spam score for the given messages, or for every member of a wave (a wave's members share theirs)."""
-    members = Q(wave_id=wave_id) if wave_id is not None else Q(pk__in=list(message_ids))
-    Message.objects.filter(members).update(spam_score=score)
+def join_waves(members: dict[int, tuple[int, float, dict[str, Any]]]) -> None:
+    """Messages join waves: each message's wave, the spam score it now shares and its classifier details (message
+    id → (wave id, score, details)), in one statement per chunk."""
+    set_columns(Message, ("wave_id", "spam_score", "nlp"), members)
+
+
+def set_wave_spam_scores(scores: dict[int, float]) -> None:
+    """Every member of each wave takes the wave's new spam score (wave id → score), in one statement."""
+    if scores:
+        Message.objects.filter(wave_id__in=list(scores)).update(
+            spam_score=Case(*(When(wave_id=wave, then=Value(score)) for wave, score in scores.items()))
+        )
 
 
 def set_nlp_info(infos: dict[int, dict[str, Any]]) -> None:

@@ -16,16 +16,16 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from federe.core import db
 from federe.core import rows as core_rows
 from federe.inbox import services as inbox
+from federe.inbox.bulk import set_columns
 from federe.inbox.models import Direction, Message
 from federe.nlp import minhash
 from federe.nlp.models import Wave, WaveSignature
-from federe.people.models import Identity
 
 if TYPE_CHECKING:  # numpy only types the signatures here; importing it would slow every import of ingest
     import numpy as np
@@ -218,25 +218,82 @@ def _own_score(row: dict) -> float | None:
 
 
 def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict], new: dict[int, Message]) -> set[int]:
-    """Each group that touches a wave, or has at least MIN_SIZE members, becomes or joins one."""
-    changed: set[int] = set()
-    for component in components:
-        existing = sorted({old[pk]["wave_id"] for pk in component if pk in old and old[pk]["wave_id"]})
-        joining = [pk for pk in component if pk in new or (pk in old and not old[pk]["wave_id"])]
-        if not existing and len(component) < MIN_SIZE:
-            continue
-        if len(existing) > 1:
-            wave = _merged(existing)
-        elif existing:
-            wave = Wave.objects.get(pk=existing[0])
+    """Each group that touches a wave, or has at least MIN_SIZE members, becomes or joins one.
+
+    A page's waves are written together, whatever their number: one statement for the authors already in them,
+    one per chunk of joining messages (wave, score and details at once), one for the members of waves whose score
+    moved, one per chunk of waves. Only merges (rare) and new waves cost statements of their own."""
+    joins: list[_Joining] = []
+    for existing, group in _by_wave(components, old):
+        joining = [pk for pk in group if pk in new or (pk in old and not old[pk]["wave_id"])]
+        if existing or len(group) >= MIN_SIZE:
+            joins.append(_Joining(existing, joining))
+    if not joins:
+        return set()
+    stored = Wave.objects.in_bulk([j.existing[0] for j in joins if len(j.existing) == 1])
+    for j in joins:
+        if len(j.existing) > 1:
+            j.wave = _merged(j.existing)
+        elif j.existing:
+            j.wave = stored[j.existing[0]]
         else:
-            first_text = new[joining[0]].body_text if joining[0] in new else old[joining[0]]["body_text"]
-            wave = Wave(workspace_id=workspace_id, sample=first_text[:200], logit_sum=0.0)
-            wave.first_seen_at = wave.last_seen_at = timezone.now()
-            wave.save()
-        _join(wave, joining, old, new)
-        changed.update(pk for pk in component if pk in new)
-    return changed
+            first = j.pks[0]
+            j.wave = Wave(
+                workspace_id=workspace_id,
+                sample=(new[first].body_text if first in new else old[first]["body_text"])[:200],
+            )
+            j.wave.first_seen_at = j.wave.last_seen_at = timezone.now()
+    Wave.objects.bulk_create([j.wave for j in joins if j.wave.pk is None])
+    rows = {pk: _row(new.get(pk), old.get(pk)) for j in joins for pk in j.pks}
+    present = _authors_present({j.wave.pk: {rows[pk]["author_id"] for pk in j.pks} for j in joins if j.wave.size})
+    members: dict[int, tuple[int, float, dict]] = {}
+    rescored: dict[int, float] = {}
+    for j in joins:
+        wave = j.wave
+        owns = {pk: _own_score(rows[pk]) for pk in j.pks}
+        wave.logit_sum += sum(_logit(own) for own in owns.values() if own is not None)
+        _add_members(wave, [rows[pk] for pk in j.pks], present.get(wave.pk, set()))
+        score, bonus = _shared_score(wave.logit_sum / wave.size if wave.size else 0.0, wave.size, wave.authors)
+        if abs(score - wave.score) >= RESCORE_STEP:
+            # Every member scored together; a big wave's score moves by small steps, so this happens rarely once
+            # it is large (log of the size) instead of on every page.
+            wave.score = rescored[wave.pk] = score
+        shown = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
+        for pk in j.pks:
+            members[pk] = (wave.pk, wave.score, _info(rows[pk], owns[pk], shown))
+    inbox.join_waves(members)
+    inbox.set_wave_spam_scores(rescored)
+    set_columns(Wave, _WAVE_FIELDS, {j.wave.pk: tuple(getattr(j.wave, f) for f in _WAVE_FIELDS) for j in joins})
+    return {pk for j in joins for pk in j.pks if pk in new}
+
+
+_WAVE_FIELDS = ("size", "authors", "first_seen_at", "last_seen_at", "logit_sum", "score")
+
+
+@dataclass
+class _Joining:
+    """A wave of the page: the stored waves it touches (oldest first), the messages joining it, and the wave."""
+
+    existing: list[int]
+    pks: list[int]
+    wave: Wave = field(init=False)
+
+
+def _by_wave(components: list[list[int]], old: dict[int, dict]) -> list[tuple[list[int], list[int]]]:
+    """The page's groups with the stored waves they touch: groups that touch the same wave are one (they join it
+    together), as (wave ids oldest first, member ids)."""
+    links = _Groups()  # components as -1, -2, …; waves by their (positive) ids
+    for n, component in enumerate(components):
+        links.find(-n - 1)
+        for pk in component:
+            if pk in old and old[pk]["wave_id"]:
+                links.union(-n - 1, old[pk]["wave_id"])
+    merged: dict[int, tuple[set[int], list[int]]] = {}
+    for n, component in enumerate(components):
+        waves, members = merged.setdefault(links.find(-n - 1), (set(), []))
+        members += component
+        waves.update(old[pk]["wave_id"] for pk in component if pk in old and old[pk]["wave_id"])
+    return [(sorted(waves), members) for waves, members in merged.values()]
 
 
 def _merged(wave_ids: list[int]) -> Wave:
@@ -254,47 +311,39 @@ def _merged(wave_ids: list[int]) -> Wave:
     return wave
 
 
-def _join(wave: Wave, joining: list[int], old: dict[int, dict], new: dict[int, Message]) -> None:
-    """The joining messages bring their own scores to the wave, then share its score; each notes why."""
-    rows: dict[int, dict] = {}
-    owns: dict[int, float | None] = {}
-    for pk in joining:
-        m = new.get(pk)
-        rows[pk] = (
-            {"spam_score": m.spam_score, "nlp": m.nlp, "author_id": m.author_id, "posted_at": m.posted_at}
-            if m
-            else old[pk]
-        )
-        owns[pk] = own = _own_score(rows[pk])
-        if own is not None:
-            wave.logit_sum += _logit(own)
-    _add_members(wave, [rows[pk] for pk in joining])
-    inbox.move_to_wave(wave.pk, message_ids=joining)
-    wave.save()
-    score, bonus = _shared_score(wave.logit_sum / wave.size if wave.size else 0.0, wave.size, wave.authors)
-    if abs(score - wave.score) >= RESCORE_STEP:
-        # Every member scored together, in one statement; a big wave's score moves by small steps, so this
-        # happens rarely once it is large (log of the size) instead of on every page.
-        inbox.set_spam_score(score, wave_id=wave.pk)
-        wave.score = score
-        wave.save(update_fields=["score"])
-    else:
-        inbox.set_spam_score(wave.score, message_ids=joining)
-    shown = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
-    inbox.set_nlp_info({pk: _info(rows[pk], owns[pk], shown) for pk in joining})
+def _row(m: Message | None, stored: dict | None) -> dict:
+    """What the wave needs of a joining message, new on this page or stored by an earlier one."""
+    if m is None:
+        assert stored is not None
+        return stored
+    return {"spam_score": m.spam_score, "nlp": m.nlp, "author_id": m.author_id, "posted_at": m.posted_at}
 
 
-def _add_members(wave: Wave, members: list[dict]) -> None:
+def _authors_present(authors_by_wave: dict[int, set[int | None]]) -> dict[int, set[int]]:
+    """Per wave, which of these authors already have a message in it: one statement for the page, one probe of
+    the message_wave_author index per (wave, author) pair, each stopping at the first message it finds."""
+    pairs = [(wave, author) for wave, authors in authors_by_wave.items() for author in authors if author is not None]
+    present: dict[int, set[int]] = defaultdict(set)
+    table = connection.ops.quote_name(Message._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            cursor.execute(
+                f"WITH p(wave, author) AS (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) "  # noqa: S608
+                f"SELECT p.wave, p.author FROM p WHERE EXISTS "
+                f"(SELECT 1 FROM {table} m WHERE m.wave_id = p.wave AND m.author_id = p.author)",
+                [value for pair in chunk for value in pair],
+            )
+            for wave, author in cursor.fetchall():
+                present[wave].add(author)
+    return present
+
+
+def _add_members(wave: Wave, members: list[dict], present: set[int]) -> None:
     """The wave's size, authors and dates with these members (not in it yet) added, without counting its members
     again: a page costs a wave of thousands no more than a wave of three. "New authors" are those with no message
-    in the wave yet (one probe of the message_wave_author index each)."""
-    authors = {m["author_id"] for m in members} - {None}
-    if wave.size and authors:
-        # One probe per author that stops at their first message in the wave (not every message they sent to it).
-        already = Identity.objects.filter(pk__in=authors).filter(
-            Exists(Message.objects.filter(wave=wave, author=OuterRef("pk")))
-        )
-        authors -= set(already.values_list("pk", flat=True))
+    in the wave yet (``present``: those who have one)."""
+    authors = {m["author_id"] for m in members} - {None} - present
     dates = [m["posted_at"] for m in members]
     if wave.size:
         dates += [wave.first_seen_at, wave.last_seen_at]
