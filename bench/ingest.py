@@ -646,7 +646,9 @@ def _profile_text(profile: Any) -> str:
     import pstats
 
     stream = io.StringIO()
-    pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(
+        int(os.environ.get("BENCH_PROFILE_LINES", "25"))
+    )
     text = stream.getvalue()
     for prefix in sorted({p for p in sys.path if p}, key=len, reverse=True):
         text = text.replace(prefix.rstrip("/") + "/", "")

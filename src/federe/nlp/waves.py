@@ -132,21 +132,32 @@ def _signed(messages: Sequence[Message], signed: dict[int, np.ndarray | None]) -
 
 
 def _latest_in_bands(workspace_id: int, keys: list[int]) -> dict[int, list[int]]:
-    """Per band, the most recent earlier messages of the last WINDOW that fell in it.
+    """Per band, the most recent earlier messages of the last WINDOW that fell in it (newest first).
 
-    One statement per chunk of bands, each band's candidates read by a scalar subquery that walks the
-    ``wavesig_band_newest`` index from the band's newest row and stops after one: a band shared by a hundred
-    thousand messages costs what a band of three does (a window function over the band read all its rows).
+    Each band's candidates are read by walking the ``wavesig_band_newest`` index from the band's newest row and
+    stopping after CANDIDATES_PER_BAND: a band shared by a hundred thousand messages costs what a band of three
+    does (a window function over the band read all its rows). PostgreSQL takes the page's bands as one array and
+    walks each band once (``LATERAL … LIMIT``); SQLite, without LATERAL, reads each candidate by a scalar subquery.
     """
     since = timezone.now() - WINDOW
     table = connection.ops.quote_name(WaveSignature._meta.db_table)
-    pick = (
-        "(SELECT s.message_id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band AND s.created_at >= %s"
-        " ORDER BY s.id DESC LIMIT 1 OFFSET {n})"
-    )
-    picks = ", ".join(pick.format(table=table, n=n) for n in range(CANDIDATES_PER_BAND))
-    earlier: dict[int, list[int]] = {}
+    earlier: dict[int, list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT k.band, s.message_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL"  # noqa: S608
+                f" (SELECT s.message_id, s.id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band"
+                f" AND s.created_at >= %s ORDER BY s.id DESC LIMIT {CANDIDATES_PER_BAND}) s ORDER BY k.band, s.id DESC",
+                [keys, workspace_id, since],
+            )
+            for band, pk in cursor.fetchall():
+                earlier[band].append(pk)
+            return earlier
+        pick = (
+            "(SELECT s.message_id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band AND s.created_at >= %s"
+            " ORDER BY s.id DESC LIMIT 1 OFFSET {n})"
+        )
+        picks = ", ".join(pick.format(table=table, n=n) for n in range(CANDIDATES_PER_BAND))
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             values = ", ".join(["(%s)"] * len(chunk))
