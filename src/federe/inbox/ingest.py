@@ -60,6 +60,8 @@ class Page:
     scores: dict[str, dict] = field(default_factory=dict)  # classifier columns of new and re-edited messages
     prepared: Prepared | None = None  # the pure work, done on both cores (``inbox.prepare``)
     pending: Pending | None = None  # that work, started in a worker process before the page's turn
+    draft: store.Draft = field(default_factory=store.Draft)  # the new messages, before they are stored
+    bands: waves.Bands | None = None  # their LSH bands, recorded once they have ids
     stored: store.Stored = field(default_factory=store.Stored)
 
     @property
@@ -116,29 +118,34 @@ def _text_is_new(page: Page, item: Item) -> bool:
     return known is None or known[1] != page.bodies[item.external_id].html
 
 
-def store_messages(page: Page) -> None:
-    """Create the new messages and their threads; update the edited ones, keeping each previous text."""
-    page.stored = store.store_messages(
+def draft_messages(page: Page) -> None:
+    """The new messages built, not stored yet (their new threads are): the waves decide on them first."""
+    page.draft = store.draft_messages(
         page.connection, page.items, page.bodies, page.author_ids, page.known, page.scores
     )
+
+
+def join_waves(page: Page) -> None:
+    """Near-duplicates join a spam wave and share its score: the new messages are stored with their wave, score
+    and details (no update after); earlier messages that join are updated (``nlp.waves``)."""
+    signed = page.prepared.signatures if page.prepared else {}
+    page.bands = waves.detect(page.workspace_id, page.draft.new, [signed.get(m.external_id) for m in page.draft.new])
+
+
+def store_messages(page: Page) -> None:
+    """Create the new messages; update the edited ones, keeping each previous text."""
+    page.stored = store.store_messages(page.draft, page.items, page.bodies, page.known, page.scores)
+
+
+def record_bands(page: Page) -> None:
+    """The new messages' LSH bands, for later pages' look-ups (``nlp.waves``), now that they have ids."""
+    waves.record(page.bands, page.created)
 
 
 def index_for_search(page: Page) -> None:
     """The search documents of the new messages and of the edited texts, in one bulk write (``search``)."""
     search_indexing.index_messages(page.workspace_id, page.created, new=True)
     search_indexing.index_messages(page.workspace_id, page.stored.rewritten)
-
-
-def join_waves(page: Page) -> None:
-    """Near-duplicates join a spam wave and share its score; the in-memory rows follow, for the rules."""
-    signed = page.prepared.signatures if page.prepared else {}
-    changed = waves.detect(page.workspace_id, page.created, {m.pk: signed[m.external_id] for m in page.created})
-    if not changed:
-        return
-    fresh = dict(Message.objects.filter(pk__in=changed).values_list("pk", "spam_score"))
-    for message in page.created:
-        if message.pk in fresh:
-            message.spam_score = fresh[message.pk]
 
 
 def listen(page: Page) -> None:
@@ -211,9 +218,11 @@ SYNC_STEPS: tuple[Step, ...] = (
     find_authors,
     find_stored,
     classify,
-    store_messages,
-    index_for_search,
+    draft_messages,
     join_waves,
+    store_messages,
+    record_bands,
+    index_for_search,
     listen,
     move_clocks,
     sla_clocks,

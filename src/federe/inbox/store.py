@@ -252,37 +252,51 @@ class Stored:
     rewritten: list[Message] = field(default_factory=list)
 
 
-def store_messages(
+@dataclass
+class Draft:
+    """The page's new messages, built but not stored yet (their threads are), and what moves the threads' clocks."""
+
+    new: list[Message] = field(default_factory=list)
+    clocks: dict[int, datetime] = field(default_factory=dict)
+
+
+def draft_messages(
     connection: Connection,
     items: Sequence[Item],
     bodies: dict[str, Body],
     author_ids: dict[str, int],
     known: dict[str, tuple],
     scores: dict[str, dict],
-) -> Stored:
-    """Create the new messages (and their threads), update the edited ones, keeping each previous text."""
+) -> Draft:
+    """The new messages as unsaved rows, in page order, their new threads created."""
     texts = {key: body.text for key, body in bodies.items()}
     languages = {key: value["language"] for key, value in scores.items()}
     conversation_ids, new_threads = _conversations(connection, items, texts, languages)
-    new_messages: list[Message] = []
-    clocks: dict[int, datetime] = {}
+    draft = Draft()
     for item in items:
         key = item.external_id
         if key in known:
             continue
         conversation_id = conversation_ids[item.thread_id]
         author_id = author_ids[item.author.external_id]
-        new_messages.append(_new_message(connection, item, conversation_id, author_id, bodies[key], scores[key]))
+        draft.new.append(_new_message(connection, item, conversation_id, author_id, bodies[key], scores[key]))
         if item.thread_id in new_threads:
             continue  # created with the right clock
-        if conversation_id not in clocks or item.created_at > clocks[conversation_id]:
-            clocks[conversation_id] = item.created_at
+        if conversation_id not in draft.clocks or item.created_at > draft.clocks[conversation_id]:
+            draft.clocks[conversation_id] = item.created_at
+    return draft
+
+
+def store_messages(
+    draft: Draft, items: Sequence[Item], bodies: dict[str, Body], known: dict[str, tuple], scores: dict[str, dict]
+) -> Stored:
+    """Create the drafted messages, update the edited ones, keeping each previous text."""
     changed, rescored, revisions = _edits(items, bodies, known, scores)
-    created = rows.create(new_messages)  # the ORM's bulk_create cost more than the INSERT (``core.rows``)
+    created = rows.create(draft.new)  # the ORM's bulk_create cost more than the INSERT (``core.rows``)
     Message.objects.bulk_update(changed, _BODY_FIELDS)
     Message.objects.bulk_update(rescored, [*_BODY_FIELDS, *SCORE_FIELDS])
     MessageRevision.objects.bulk_create(revisions)
-    return Stored(created=created, updated=len(changed) + len(rescored), clocks=clocks, rewritten=rescored)
+    return Stored(created=created, updated=len(changed) + len(rescored), clocks=draft.clocks, rewritten=rescored)
 
 
 def _edits(

@@ -80,54 +80,79 @@ RESCORE_STEP = 0.02
 CANDIDATES_PER_BAND = 2
 
 
-def detect(
-    workspace_id: int, messages: Sequence[Message], signed: dict[int, np.ndarray | None] | None = None
-) -> set[int]:
-    """Group the new messages into waves; returns the ids of messages whose spam score changed. ``signed``: the
-    messages' signatures already computed, by id (``inbox.prepare``)."""
-    page = _signed(messages, signed or {})
+def detect(workspace_id: int, messages: Sequence[Message], signed: Sequence[np.ndarray | None]) -> Bands:
+    """Group the page's new messages (not stored yet) into waves: each member gets its wave, its score and the
+    details in memory, to be stored with them; earlier messages that join are updated here. ``signed``: their
+    signatures, computed ahead (``inbox.prepare``), in the same order. Returns their bands, for :func:`record`."""
+    page = _signed(messages, signed)
+    bands = Bands(workspace_id, page.band_rows)
     if not page.signatures:
-        return set()
+        return bands
     db.lock_workspace(workspace_id)  # one detection at a time per workspace, until the page commits
     earlier = _latest_in_bands(workspace_id, list(page.by_band))
-    _insert_bands(workspace_id, page.band_rows)
     for band, ids in earlier.items():
         page.by_band[band].extend(ids)
     candidates = {pk for ids in page.by_band.values() if len(ids) > 1 for pk in ids}
     if not candidates:
-        return set()
+        return bands
     old = _stored_rows(candidates - set(page.signatures))
     for pk, row in old.items():
         sig = minhash.signature(row["body_text"])
         if sig is not None:
             page.signatures[pk] = sig
     components = _near_duplicates(page.by_band, page.signatures)
-    new = {m.pk: m for m in messages}
-    return _store(workspace_id, [c for c in components if len(c) >= 2], old, new)
+    new = {_key(n): m for n, m in enumerate(messages)}
+    _store(workspace_id, [c for c in components if len(c) >= 2], old, new)
+    return bands
+
+
+@dataclass
+class Bands:
+    """The page's band rows, as (band, page key): written by :func:`record` once the messages have ids."""
+
+    workspace_id: int
+    rows: list[tuple[int, int]]
+
+
+def record(bands: Bands | None, messages: Sequence[Message]) -> None:
+    """Write the bands of the messages given to :func:`detect`, now stored (same messages, same order)."""
+    if bands and bands.rows:
+        _insert_bands(bands.workspace_id, [(band, messages[-key - 1].pk) for band, key in bands.rows])
+
+
+def _key(n: int) -> int:
+    """The page's n-th new message, as a key beside stored messages' ids: negative, so they never meet."""
+    return -n - 1
+
+
+def _order(key: int) -> tuple[bool, int]:
+    """Stored messages first, oldest first, then the page's in page order."""
+    return (key < 0, abs(key))
 
 
 @dataclass
 class _Signed:
-    """The page's messages as MinHash signatures, and the LSH bands each falls in."""
+    """The page's messages as MinHash signatures, and the LSH bands each falls in (by page key)."""
 
     signatures: dict[int, np.ndarray] = field(default_factory=dict)
     by_band: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    band_rows: list[tuple[int, int]] = field(default_factory=list)  # (band, message id), in message order
+    band_rows: list[tuple[int, int]] = field(default_factory=list)  # (band, page key), in message order
 
 
-def _signed(messages: Sequence[Message], signed: dict[int, np.ndarray | None]) -> _Signed:
+def _signed(messages: Sequence[Message], signed: Sequence[np.ndarray | None]) -> _Signed:
     """Received messages only: our own replies never make a wave (nor do texts too short to sign)."""
     page = _Signed()
-    for m in messages:
+    for n, m in enumerate(messages):
         if m.direction != Direction.INBOUND:
             continue
-        sig = signed[m.pk] if m.pk in signed else minhash.signature(m.body_text)
+        sig = signed[n] if n < len(signed) and signed[n] is not None else minhash.signature(m.body_text)
         if sig is None:
             continue
-        page.signatures[m.pk] = sig
-        for key in minhash.bands(sig):
-            page.by_band[key].append(m.pk)
-            page.band_rows.append((key, m.pk))
+        key = _key(n)
+        page.signatures[key] = sig
+        for band in minhash.bands(sig):
+            page.by_band[band].append(key)
+            page.band_rows.append((band, key))
     return page
 
 
@@ -184,7 +209,7 @@ def _near_duplicates(by_band: dict[int, list[int]], signatures: dict[int, np.nda
     """Messages that share a band and are similar enough, grouped transitively (each group's ids)."""
     groups = _Groups()
     for ids in by_band.values():
-        unique = sorted(set(ids))
+        unique = sorted(set(ids), key=_order)
         for other in unique[1:]:
             a, b = signatures.get(unique[0]), signatures.get(other)
             if a is not None and b is not None and minhash.similarity(a, b) >= SIMILAR:
@@ -228,19 +253,20 @@ def _own_score(row: dict) -> float | None:
     return (row.get("nlp") or {}).get("own_spam_score", row.get("spam_score"))
 
 
-def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict], new: dict[int, Message]) -> set[int]:
+def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict], new: dict[int, Message]) -> None:
     """Each group that touches a wave, or has at least MIN_SIZE members, becomes or joins one.
 
     A page's waves are written together, whatever their number: one statement for the authors already in them,
-    one per chunk of joining messages (wave, score and details at once), one for the members of waves whose score
-    moved, one per chunk of waves. Only merges (rare) and new waves cost statements of their own."""
+    one per chunk of earlier messages joining (wave, score and details at once), one for the members of waves
+    whose score moved, one per chunk of waves. Only merges (rare) and new waves cost statements of their own.
+    The page's own messages (``new``, by page key) take their wave, score and details in memory."""
     joins: list[_Joining] = []
     for existing, group in _by_wave(components, old):
         joining = [pk for pk in group if pk in new or (pk in old and not old[pk]["wave_id"])]
         if existing or len(group) >= MIN_SIZE:
-            joins.append(_Joining(existing, joining))
+            joins.append(_Joining(existing, sorted(joining, key=_order)))
     if not joins:
-        return set()
+        return
     stored = Wave.objects.in_bulk([j.existing[0] for j in joins if len(j.existing) == 1])
     for j in joins:
         if len(j.existing) > 1:
@@ -272,10 +298,13 @@ def _store(workspace_id: int, components: list[list[int]], old: dict[int, dict],
         shown = {"id": wave.pk, "size": wave.size, "authors": wave.authors, "evidence": round(bonus, 3)}
         for pk in j.pks:
             members[pk] = (wave.pk, wave.score, _info(rows[pk], owns[pk], shown))
-    inbox.join_waves(members)
+    for key, (wave_id, score, info) in members.items():
+        if key in new:
+            m = new[key]
+            m.wave_id, m.spam_score, m.nlp = wave_id, score, info
+    inbox.join_waves({pk: member for pk, member in members.items() if pk not in new})
     inbox.set_wave_spam_scores(rescored)
     set_columns(Wave, _WAVE_FIELDS, {j.wave.pk: tuple(getattr(j.wave, f) for f in _WAVE_FIELDS) for j in joins})
-    return {pk for j in joins for pk in j.pks if pk in new}
 
 
 _WAVE_FIELDS = ("size", "authors", "first_seen_at", "last_seen_at", "logit_sum", "score")
