@@ -142,3 +142,26 @@ def test_rollback_between_deep_versions_and_the_shipped_model(connection, owner,
     learning.activate(connection.workspace, "spam", 1, by=owner)
     assert best(connection.workspace_id, "spam").model_id == "workspace:spam@v1"
     assert WorkspaceModel.objects.get(active=True).version == 1
+
+
+# The background tier applies the workspace's head -----------------------------------------------------------------
+def test_the_background_tier_scores_new_messages_with_the_workspaces_head(connection, owner, settings, monkeypatch):
+    from federe.nlp.refine import queue, scoring
+    from federe.nlp.refine.deep import shipped as shipped_scorer
+    from tests.nlp.test_deep_tier import item as deep_item
+    from tests.nlp.test_deep_tier import sync
+
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    _decide_all(_community(connection), owner)
+    assert learning.train(connection.workspace, "spam", by=owner).active
+    monkeypatch.setattr(queue, "_installed", lambda: True)
+    sync(connection, [deep_item(500, SPAM.format(x="piano", n=501), "newbot")])
+    fresh = Message.objects.get(external_id="m500")
+    assert fresh.nlp["models"]["spam"].startswith("linear:spam")  # ingest: the shipped fast model
+    while scoring.run_batch(shipped_scorer()).claimed:
+        pass
+    fresh.refresh_from_db()
+    assert fresh.nlp["tier"] == "deep" and fresh.nlp["models"]["spam"] == "workspace:spam@v1"
+    # A wave's member keeps the wave's score, and its own refined score is kept beside it.
+    assert (fresh.nlp["deep"]["spam"] if fresh.wave_id else fresh.spam_score) > 0.5
+    assert fresh.nlp["models"]["toxicity"].startswith("deep:toxicity@")  # no workspace head for toxicity
