@@ -165,3 +165,30 @@ def test_the_background_tier_scores_new_messages_with_the_workspaces_head(connec
     # A wave's member keeps the wave's score, and its own refined score is kept beside it.
     assert (fresh.nlp["deep"]["spam"] if fresh.wave_id else fresh.spam_score) > 0.5
     assert fresh.nlp["models"]["toxicity"].startswith("deep:toxicity@")  # no workspace head for toxicity
+
+
+def test_without_the_deep_tier_running_the_workspace_learns_on_the_fast_tier(connection, owner, settings):
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    settings.FEDERE_NLP_DEEP = False  # no background tier to apply a deep head
+    _decide_all(_community(connection), owner)
+    row = learning.train(connection.workspace, "spam", by=owner)
+    assert row.metrics["kind"] == "fast" and not adapt.is_deep(bytes(row.weights)) and row.active
+    assert for_workspace(connection.workspace_id, "spam").model_id == "workspace:spam@v1"
+
+
+def test_tone_corrections_train_a_three_way_deep_head(connection, owner, settings):
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    tones = {
+        "negative": "Franchement nul, le service {n} m'a encore déçu, je suis furieux",
+        "neutral": "La réunion {n} aura lieu mardi à 14 h dans la salle habituelle",
+        "positive": "Merci beaucoup, l'atelier {n} était génial, bravo à toute l'équipe",
+    }
+    texts = [(tone, text.format(n=i)) for i in range(5) for tone, text in tones.items()]
+    ingest_items(connection, [item(i + 1, text, f"a{i}") for i, (_, text) in enumerate(texts)])
+    by_text = {m.body_text: m for m in Message.objects.all()}
+    for tone, text in texts:
+        learning.correct_sentiment(by_text[text], tone, owner)
+    row = learning.train(connection.workspace, "sentiment", by=owner)
+    assert row.metrics["kind"] == "deep" and row.metrics["check"]["folds"] == 5
+    assert adapt.DeepModel.from_bytes(bytes(row.weights)).classes == ("negative", "neutral", "positive")
+    assert learning.comparison(row).startswith("Checked on your 15 tone corrections, 5 times on parts it had not seen")

@@ -174,8 +174,9 @@ def _labelled(workspace_id: int, task: str) -> Labelled:
 
 
 def deep_enabled() -> bool:
-    """Whether workspace models learn on the deep tier: it is installed and the settings do not turn it off."""
-    if not settings.FEDERE_NLP_LEARN_DEEP:
+    """Whether workspace models learn on the deep tier: it is installed, it runs (``FEDERE_NLP_DEEP``: its
+    background tier is what applies a workspace's head), and ``FEDERE_NLP_LEARN_DEEP`` does not turn it off."""
+    if not settings.FEDERE_NLP_LEARN_DEEP or not settings.FEDERE_NLP_DEEP:
         return False
     from federe.nlp.deep import backend as deep
 
