@@ -91,13 +91,18 @@ class Command(WorkspaceCommand):
 
             self.stderr.write("evaluating the deep tier…")
             rows += deep_evaluate.rows()
+        if "workspace" in parts and deep_usable():
+            from federe.nlp.refine import workspace_eval
+
+            self.stderr.write("evaluating a workspace's own deep toxicity model…")
+            rows += workspace_eval.toxicity_rows()
         if options["umsab"]:
             self.stderr.write("evaluating sentiment on UMSAB (local)…")
             if parts != ["deep"] and parts != ["workspace"]:
                 rows += evaluate.umsab_rows(options["umsab"])
             if deep:
                 rows += deep_evaluate.umsab_rows(options["umsab"])
-            if ("workspace" in parts or not options["only"]) and deep_usable():
+            if "workspace" in parts and deep_usable():
                 from federe.nlp.refine import workspace_eval
 
                 self.stderr.write("evaluating a workspace's own deep model on UMSAB (local)…")
