@@ -21,6 +21,7 @@ from federe.core import db
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
 from federe.moderation.refined import after_refined
+from federe.nlp.base import Doc
 from federe.nlp.models import DeepBackfill
 from federe.nlp.refine import adapt, centre, queue
 from federe.nlp.refine.deep import Refined, Scorer
@@ -68,7 +69,7 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
         fast_spam = [_fast_spam(scorable[i]) for i in rows]
         centres = centre.current(workspace_id)
         scores = scorer.score(vectors[rows], languages, centres, fast_spam)
-        docs = [prepare(scorable[i].body_text, language=scorable[i].language) for i in rows]
+        docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
         scores = adapt.apply(workspace_id, vectors[rows], docs, centres, scores)  # the workspace's own heads
         refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
 
