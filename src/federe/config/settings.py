@@ -278,6 +278,8 @@ FEDERE_NLP_DEEP = env_bool("FEDERE_NLP_DEEP", True)
 FEDERE_NLP_TRANSFORMERS_OFFLINE = env_bool("FEDERE_NLP_TRANSFORMERS_OFFLINE", True)
 # A workspace model is retrained once this many new labels have arrived since its last version.
 FEDERE_NLP_RETRAIN_AFTER = env_int("FEDERE_NLP_RETRAIN_AFTER", 20)
+#: Workspace models learn on the deep tier (encoder vectors) when it is installed; false: the fast tier's features.
+FEDERE_NLP_LEARN_DEEP = env_bool("FEDERE_NLP_LEARN_DEEP", True)
 
 # Fetching user-given addresses (feeds, instances): loopback, private and link-local addresses are refused
 # (federe.core.netsafe) unless allowed here: every one, or these host names (".suffix" for subdomains) and CIDRs.

@@ -59,14 +59,35 @@ def best(workspace_id: int | None, task: str) -> Backend:
     from federe.nlp.deep import backend as deep
     from federe.nlp.deep.heads import HEAD_TASKS, replaces_fast_tier
 
+    deep_row = _active_deep(workspace_id, task)
+    if deep_row is not None and deep.usable():
+        from federe.nlp.refine.adapt import DeepWorkspaceBackend
+
+        return DeepWorkspaceBackend(task, deep_row[0], f"workspace:{task}@v{deep_row[1]}", workspace_id or 0)
     chosen = for_workspace(workspace_id, task)
     if task in HEAD_TASKS and chosen is shipped(task) and deep.usable() and replaces_fast_tier(task):
         return deep.DeepBackend(task)
     return chosen
 
 
+def _active_deep(workspace_id: int | None, task: str) -> tuple[int, int] | None:
+    """(pk, version) of the workspace's switched-on deep-tier model for a task, if that is what is switched on."""
+    if workspace_id is None or task == "language":
+        return None
+    from federe.nlp.models import WorkspaceModel
+
+    row = (
+        WorkspaceModel.objects.filter(workspace_id=workspace_id, task=task, active=True, metrics__kind="deep")
+        .values_list("pk", "version")
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
 def for_workspace(workspace_id: int | None, task: str) -> Backend:
-    """The workspace's active model for a task, stacked on the shipped prior, or the prior alone."""
+    """The workspace's active fast-tier model for a task, stacked on the shipped prior, or the prior alone. A
+    switched-on deep-tier model (``refine.adapt``) needs the encoder: the fast tier keeps the prior, and the
+    background deep tier applies the workspace's model."""
     prior = shipped(task)
     if workspace_id is None or task == "language":
         return prior
@@ -74,12 +95,12 @@ def for_workspace(workspace_id: int | None, task: str) -> Backend:
 
     active = (
         WorkspaceModel.objects.filter(workspace_id=workspace_id, task=task, active=True)
-        .values_list("pk", "version")
+        .values_list("pk", "version", "metrics__kind")
         .first()
     )
-    if active is None:
+    if active is None or active[2] == "deep":
         return prior
-    pk, _version = active
+    pk, _version, _kind = active
     key = (workspace_id, task)
     with _lock:
         cached = _workspace_cache.get(key)

@@ -3,16 +3,21 @@
 - A moderator's decision is a label: *spam* → spam; *approve* → not spam and not toxic; *remove*, *delete*,
   *ban* → toxic. A sentiment correction is a sentiment label. The latest judgement of a message wins.
 - Once ``FEDERE_NLP_RETRAIN_AFTER`` new labels have arrived for a task, a background task trains a new version.
-- Training holds out the most recent quarter of each kind of label, fits on the rest, and measures the shipped prior and
-  the new model on the held-out part. Then it refits on every label and stores the version with those figures.
-  A version that does worse than the prior on the held-out labels is kept but not switched on.
+- With the deep tier installed, the model is a head on the workspace-centred encoder vectors stacked on the shipped
+  head's log-odds, self-trained on a sample of the workspace's unlabelled messages (``refine.adapt``); without it, a
+  logistic regression over the fast tier's features stacked on the shipped model's log-odds.
+- Before a version is switched on, stratified k-fold cross-validation on the workspace's labels compares it with the
+  current model (the switched-on version, or the shipped model) on identical folds; it is switched on only when its
+  mean F1 is at least ``MARGIN`` higher. Both figures are stored with the version; a version that does not win is
+  kept, off.
 - Any version can be switched on again (rollback), or the workspace can go back to the shipped model alone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,13 +25,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
 from federe.nlp.backends import shipped
-from federe.nlp.base import LABELS, POSITIVE, Backend, DocBatch, Score
+from federe.nlp.base import LABELS, POSITIVE, Backend, Doc, DocBatch, Score
 from federe.nlp.linear import LinearModel, StackedBackend, prior_logits
 from federe.nlp.models import Label, LabelSource, WorkspaceModel
 from federe.nlp.text import prepare
@@ -37,8 +43,12 @@ log = logging.getLogger(__name__)
 LEARNED_TASKS = ("spam", "toxicity", "sentiment")
 #: Fewer labels than this (or a single class) is not enough to learn anything.
 MIN_LABELS = 10
-HELD_OUT_SHARE = 0.25
 STACKED_C = 1.0
+#: The check before a version is switched on: stratified k-fold cross-validation on the workspace's labels.
+FOLDS = 5
+CV_SEED = 20261207
+#: A candidate is switched on only when its mean F1 over the folds is at least this much above the current model's.
+MARGIN = 0.01
 
 DECISION_LABELS: dict[str, list[tuple[str, str]]] = {
     "spam": [("spam", "spam")],
@@ -137,46 +147,219 @@ def schedule_if_due(workspace_id: int, task: str) -> bool:
 
 
 # Training -------------------------------------------------------------------------------------------------------
-def _labelled(workspace_id: int, task: str) -> tuple[list[str], list[str]]:
+@dataclass
+class Labelled:
+    """A task's labels in time order: the message, its text and language, the label."""
+
+    message_ids: list[int]
+    texts: list[str]
+    languages: list[str]
+    values: list[str]
+
+
+def _labelled(workspace_id: int, task: str) -> Labelled:
     rows = (
         Label.objects.filter(workspace_id=workspace_id, task=task)
         .order_by("updated_at", "pk")
-        .values_list("message__body_text", "value")
+        .values_list("message_id", "message__body_text", "message__language", "value")
     )
-    texts, values = [], []
-    for text, value in rows:
+    out = Labelled([], [], [], [])
+    for message_id, text, language, value in rows:
         if value in LABELS[task]:
-            texts.append(text)
-            values.append(value)
-    return texts, values
+            out.message_ids.append(message_id)
+            out.texts.append(text)
+            out.languages.append(language or "")
+            out.values.append(value)
+    return out
 
 
-def held_out(values: Sequence[str]) -> set[int]:
-    """Indexes of the most recent quarter of each kind of label (values are in time order), so that the held-out
-    part has every kind a workspace labelled, however the labels were spread in time."""
-    by_kind: dict[str, list[int]] = {}
-    for i, value in enumerate(values):
-        by_kind.setdefault(value, []).append(i)
-    held: set[int] = set()
-    for indexes in by_kind.values():
-        if len(indexes) >= 4:
-            held.update(indexes[-max(1, round(len(indexes) * HELD_OUT_SHARE)) :])
-    return held
+def deep_enabled() -> bool:
+    """Whether workspace models learn on the deep tier: it is installed, it runs (``FEDERE_NLP_DEEP``: its
+    background tier is what applies a workspace's head), and ``FEDERE_NLP_LEARN_DEEP`` does not turn it off."""
+    if not settings.FEDERE_NLP_LEARN_DEEP or not settings.FEDERE_NLP_DEEP:
+        return False
+    from federe.nlp.deep import backend as deep
+
+    return deep.usable()
 
 
 def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
-    """Train, measure and store a new version of the workspace's model for ``task``."""
+    """Train a new version of the workspace's model for ``task``, check it against the current model by
+    cross-validation on the workspace's labels, store it, and switch it on only if it wins."""
     if by is not None:
         require(by, workspace, Perm.MODERATE)
     if task not in LEARNED_TASKS:
         raise ValidationError({"task": _("Only spam, toxicity and sentiment learn from this workspace.")})
-    texts, values = _labelled(workspace.pk, task)
-    _require_enough(texts, values)
+    data = _labelled(workspace.pk, task)
+    _require_enough(data.texts, data.values)
+    if deep_enabled():
+        keep = [i for i, lang in enumerate(data.languages) if lang in ("fr", "en")]
+        deep_data = Labelled(*([column[i] for i in keep] for column in vars(data).values()))
+        if len(deep_data.texts) >= MIN_LABELS and len(set(deep_data.values)) >= 2:
+            weights, metrics = _train_deep(workspace.pk, task, deep_data)
+            return _store(workspace, task, weights, metrics, by)
     prior = shipped(task)
-    metrics = _held_out_figures(task, prior, texts, values)
-    full = fit_stacked(task, prior, DocBatch([prepare(t) for t in texts]), values)
-    better = "model" not in metrics or metrics["model"]["f1"] >= metrics["prior"]["f1"]
-    return _store(workspace, task, full, metrics, better, by)
+    batch = DocBatch([prepare(t) for t in data.texts])
+    current = _current_fast(workspace.pk, task)
+
+    def fit_predict(train_idx: Sequence[int], test_idx: Sequence[int]) -> list[str]:
+        model = fit_stacked(task, prior, _subset(batch, train_idx), [data.values[i] for i in train_idx])
+        return predict(StackedBackend(task, prior, model, "candidate"), _subset(batch, test_idx))
+
+    check = cross_validate(task, data.values, fit_predict, predict(current, batch))
+    full = fit_stacked(task, prior, batch, data.values)
+    metrics = _metrics("fast", len(data.texts), check, _current_name(workspace.pk, task))
+    return _store(workspace, task, full.to_bytes(), metrics, by)
+
+
+def _subset(batch: DocBatch, rows: Sequence[int]) -> DocBatch:
+    return DocBatch([batch.docs[i] for i in rows])
+
+
+def _train_deep(workspace_id: int, task: str, data: Labelled) -> tuple[bytes, dict[str, Any]]:
+    """The deep tier's candidate (``refine.adapt``): encode the labelled messages and an unlabelled sample, check
+    the candidate against the current model on identical folds, then fit on every label."""
+    import numpy as np
+
+    from federe.nlp.deep import encoder
+    from federe.nlp.refine import adapt, centre
+
+    centres = centre.current(workspace_id)
+    docs = [prepare(t, language=lang) for t, lang in zip(data.texts, data.languages, strict=True)]
+    vectors = encoder.encode([d.text for d in docs])
+    x = adapt.features(task, vectors, docs, centres)
+    unlabelled = _unlabelled_sample(workspace_id, set(data.message_ids))
+    x_unlabelled = (
+        adapt.features(task, encoder.encode([d.text for d in unlabelled]), unlabelled, centres)
+        if unlabelled
+        else np.zeros((0, x.shape[1]))
+    )
+    y = data.values
+    current = _current_deep(workspace_id, task, data, vectors, centres)
+
+    def fit_predict(train_idx: Sequence[int], test_idx: Sequence[int]) -> list[str]:
+        model, _used = adapt.self_trained(task, x[list(train_idx)], [y[i] for i in train_idx], x_unlabelled)
+        return model.predict(x[list(test_idx)])
+
+    check = cross_validate(task, y, fit_predict, current)
+    full, used = adapt.self_trained(task, x, y, x_unlabelled)
+    metrics = _metrics("deep", len(y), check, _current_name(workspace_id, task))
+    metrics["self_training"] = {
+        "unlabelled": len(unlabelled),
+        "pseudo_labels": used,
+        "threshold": adapt.PSEUDO_THRESHOLD,
+        "weight": adapt.PSEUDO_WEIGHT,
+    }
+    return full.to_bytes(), metrics
+
+
+def _unlabelled_sample(workspace_id: int, labelled: set[int]) -> list[Doc]:
+    """The workspace's most recent unlabelled French and English messages, at most ``UNLABELLED_SAMPLE``."""
+    from federe.inbox.models import Message
+    from federe.nlp.refine import adapt
+
+    rows = (
+        Message.objects.filter(workspace_id=workspace_id, language__in=adapt.LANGUAGES)
+        .exclude(pk__in=list(labelled))
+        .order_by("-pk")
+        .values_list("body_text", "language")[: adapt.UNLABELLED_SAMPLE]
+    )
+    return [prepare(text, language=language) for text, language in rows]
+
+
+def _active_row(workspace_id: int, task: str) -> WorkspaceModel | None:
+    return WorkspaceModel.objects.filter(workspace_id=workspace_id, task=task, active=True).first()
+
+
+def _current_name(workspace_id: int, task: str) -> str:
+    row = _active_row(workspace_id, task)
+    return f"v{row.version}" if row else "shipped"
+
+
+def _current_fast(workspace_id: int, task: str) -> Backend:
+    """The fast tier's model that scores the workspace now (a deep version is not used by the fast tier)."""
+    from federe.nlp.backends import for_workspace
+
+    return for_workspace(workspace_id, task)
+
+
+def _current_deep(workspace_id: int, task: str, data: Labelled, vectors: Any, centres: dict[str, Any]) -> list[str]:
+    """What the workspace's current model says of its labelled messages: its switched-on version as it stands
+    (it may have learned some of these labels, which favours it: the switch is cautious), else the shipped deep
+    head where it replaces the fast tier (spam combined with the n-gram model, as the background tier does), else
+    the shipped fast model."""
+    from federe.nlp.deep import heads
+    from federe.nlp.refine import adapt
+
+    row = _active_row(workspace_id, task)
+    batch = DocBatch([prepare(t) for t in data.texts])
+    if row is not None and adapt.is_deep(row.weights):
+        model = adapt.DeepModel.from_bytes(bytes(row.weights))
+        docs = [prepare(t, language=lang) for t, lang in zip(data.texts, data.languages, strict=True)]
+        return model.predict(adapt.features(task, vectors, docs, centres))
+    if row is None and heads.replaces_fast_tier(task):
+        fast_spam = None
+        if task == "spam":
+            fast_spam = [r.score if isinstance(r, Score) else None for r in shipped("spam").score(batch)]
+        found = heads.score(vectors, data.languages, centre=centres or None, ngram_spam=fast_spam)
+        p = [getattr(s, task) or 0.0 for s in found]
+        negative = next(k for k in LABELS[task] if k != POSITIVE[task])
+        return [POSITIVE[task] if v >= 0.5 else negative for v in p]
+    return predict(_current_fast(workspace_id, task), batch)
+
+
+def cross_validate(
+    task: str,
+    values: Sequence[str],
+    fit_predict: Callable[[Sequence[int], Sequence[int]], list[str]],
+    current: Sequence[str],
+) -> dict[str, Any] | None:
+    """Stratified k-fold (seeded; k = FOLDS, or fewer when a kind has fewer labels: leave-few-out): the candidate
+    is fitted on the other folds and scored on each fold; the current model's predictions are scored on the same
+    folds. ``None`` when a kind has fewer than two labels."""
+    from collections import Counter
+
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    counts = Counter(values)
+    folds = min(FOLDS, min(counts.values()))
+    if len(counts) < 2 or folds < 2:
+        return None
+    y = np.asarray(values)
+    mine, theirs = [], []
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=CV_SEED).split(y, y):
+        truth = list(y[test_idx])
+        mine.append(figures(task, truth, fit_predict(list(train_idx), list(test_idx)))["f1"])
+        theirs.append(figures(task, truth, [current[i] for i in test_idx])["f1"])
+    return {
+        "folds": folds,
+        "labels": len(values),
+        "candidate": round(float(np.mean(mine)), 4),
+        "current": round(float(np.mean(theirs)), 4),
+        "candidate_folds": mine,
+        "current_folds": theirs,
+    }
+
+
+def wins(check: dict[str, Any] | None) -> bool:
+    """The candidate is switched on only when its mean F1 over the folds beats the current model's by MARGIN."""
+    return check is not None and check["candidate"] >= check["current"] + MARGIN
+
+
+def _metrics(kind: str, labels: int, check: dict[str, Any] | None, current: str) -> dict[str, Any]:
+    metrics: dict[str, Any] = {"labels": labels, "kind": kind, "current_model": current, "margin": MARGIN}
+    if check is None:
+        metrics["note"] = "too few labels of each kind to check it on parts it had not seen; kept off"
+        return metrics
+    metrics.update(
+        check=check,
+        split=f"stratified {check['folds']}-fold cross-validation, seed {CV_SEED}",
+        heldout=labels,
+        prior={"f1": check["current"]},
+        model={"f1": check["candidate"]},
+    )
+    return metrics
 
 
 def _require_enough(texts: Sequence[str], values: Sequence[str]) -> None:
@@ -195,34 +378,10 @@ def _require_enough(texts: Sequence[str], values: Sequence[str]) -> None:
         )
 
 
-def _held_out_figures(task: str, prior: Backend, texts: Sequence[str], values: Sequence[str]) -> dict[str, Any]:
-    """The prior's and a candidate's figures on the held-out labels (see :func:`held_out`), when there are enough."""
-    held = held_out(values)
-    train_idx = [i for i in range(len(texts)) if i not in held]
-    metrics: dict[str, Any] = {
-        "labels": len(texts),
-        "split": "the most recent 25% of the labels of each kind, held out",
-    }
-    if len({values[i] for i in train_idx}) >= 2 and len(held) >= 3:
-        train_batch = DocBatch([prepare(texts[i]) for i in train_idx])
-        test_batch = DocBatch([prepare(texts[i]) for i in sorted(held)])
-        model = fit_stacked(task, prior, train_batch, [values[i] for i in train_idx])
-        candidate = StackedBackend(task, prior, model, "candidate")
-        truth = [values[i] for i in sorted(held)]
-        metrics.update(
-            heldout=len(truth),
-            prior=figures(task, truth, predict(prior, test_batch)),
-            model=figures(task, truth, predict(candidate, test_batch)),
-        )
-    else:
-        metrics["note"] = "too few labels of each kind to hold some out; no figures"
-    return metrics
-
-
-def _store(
-    workspace: Any, task: str, full: LinearModel, metrics: dict[str, Any], better: bool, by: Any
-) -> WorkspaceModel:
-    """The next version, switched on when it does at least as well as the prior on the held-out labels."""
+def _store(workspace: Any, task: str, weights: bytes, metrics: dict[str, Any], by: Any) -> WorkspaceModel:
+    """The next version, switched on when it beat the current model in the cross-validated check."""
+    better = wins(metrics.get("check"))
+    metrics["switched_on"] = better
     with transaction.atomic():
         version = (
             WorkspaceModel.objects.filter(workspace=workspace, task=task).aggregate(v=Max("version"))["v"] or 0
@@ -233,7 +392,7 @@ def _store(
             workspace=workspace,
             task=task,
             version=version,
-            weights=full.to_bytes(),
+            weights=weights,
             labels_used=metrics["labels"],
             metrics=metrics,
             active=better,
@@ -248,6 +407,46 @@ def _store(
             details={"task": task, "version": version, "active": better, "labels": metrics["labels"]},
         )
     return row
+
+
+def comparison(row: WorkspaceModel) -> str:
+    """The check of a version, in plain words (the models page)."""
+    m = row.metrics or {}
+    check = m.get("check")
+    if not check:
+        if "model" in m:  # a version from before the cross-validated check: held-out figures
+            return _("Held out %(n)s: the new model got %(new)s against %(old)s for the shipped one.") % {
+                "n": ngettext("%(n)d label", "%(n)d labels", m.get("heldout", 0)) % {"n": m.get("heldout", 0)},
+                "new": number_format(m["model"]["f1"], 2),
+                "old": number_format(m["prior"]["f1"], 2),
+            }
+        return _("Too few labels of each kind to check it on parts it had not seen: the current model stays.")
+    n, k = check["labels"], check["folds"]
+    if row.task == "sentiment":
+        labels = ngettext("your %(n)d tone correction", "your %(n)d tone corrections", n) % {"n": n}
+    else:
+        labels = ngettext("your %(n)d moderation decision", "your %(n)d moderation decisions", n) % {"n": n}
+    values = {
+        "labels": labels,
+        "times": ngettext("%(k)d time", "%(k)d times", k) % {"k": k},
+        "new": number_format(check["candidate"], 2),
+        "old": number_format(check["current"], 2),
+    }
+    if m.get("switched_on", row.active):
+        return (
+            _(
+                "Checked on %(labels)s, %(times)s on parts it had not seen: the new model got %(new)s against "
+                "%(old)s for the current one, so it is switched on."
+            )
+            % values
+        )
+    return (
+        _(
+            "Checked on %(labels)s, %(times)s on parts it had not seen: the new model got %(new)s against %(old)s "
+            "for the current one: the current model stays."
+        )
+        % values
+    )
 
 
 def activate(workspace: Any, task: str, version: int | None, *, by: Any) -> None:

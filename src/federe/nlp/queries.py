@@ -7,17 +7,19 @@ from django.db.models import Count
 from federe.accounts.models import Workspace
 from federe.nlp.backends import shipped
 from federe.nlp.explain import LABEL_NAMES
-from federe.nlp.learning import LEARNED_TASKS, labels_since_last_version
+from federe.nlp.learning import LEARNED_TASKS, comparison, labels_since_last_version
 from federe.nlp.models import Label, WorkspaceModel
 
 
 def task_overview(workspace: Workspace) -> list[dict[str, Any]]:
-    """Per learned task: the model in use, the labels, the stored versions with their held-out figures."""
+    """Per learned task: the model in use, the labels, the stored versions with their checks (in plain words)."""
     counts = {
         (row["task"], row["value"]): row["n"]
         for row in Label.objects.filter(workspace=workspace).values("task", "value").annotate(n=Count("pk"))
     }
     versions = list(WorkspaceModel.objects.filter(workspace=workspace).defer("weights").order_by("-version"))
+    for v in versions:
+        v.comparison = comparison(v)  # type: ignore[attr-defined]
     out = []
     for task in LEARNED_TASKS:
         mine = [v for v in versions if v.task == task]

@@ -55,14 +55,11 @@ def train_now(request: WorkspaceRequest, slug: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     else:
+        said = learning.comparison(row)
         if row.active:
-            flash.success(request, _("Version %(v)d is learned and switched on.") % {"v": row.version})
+            flash.success(request, _("Version %(v)d is learned. %(check)s") % {"v": row.version, "check": said})
         else:
-            flash.warning(
-                request,
-                _("Version %(v)d is learned but kept off: it did worse than the shipped model on held-out labels.")
-                % {"v": row.version},
-            )
+            flash.warning(request, _("Version %(v)d is learned. %(check)s") % {"v": row.version, "check": said})
     return redirect("nlp:models", slug=slug)
 
 

@@ -21,8 +21,9 @@ from federe.core import db
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
 from federe.moderation.refined import after_refined
+from federe.nlp.base import Doc
 from federe.nlp.models import DeepBackfill
-from federe.nlp.refine import centre, queue
+from federe.nlp.refine import adapt, centre, queue
 from federe.nlp.refine.deep import Refined, Scorer
 from federe.nlp.text import prepare
 
@@ -66,7 +67,10 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
     for workspace_id, rows in per_workspace.items():
         languages = [scorable[i].language for i in rows]
         fast_spam = [_fast_spam(scorable[i]) for i in rows]
-        scores = scorer.score(vectors[rows], languages, centre.current(workspace_id), fast_spam)
+        centres = centre.current(workspace_id)
+        scores = scorer.score(vectors[rows], languages, centres, fast_spam)
+        docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
+        scores = adapt.apply(workspace_id, vectors[rows], docs, centres, scores)  # the workspace's own heads
         refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
 
     def store() -> list[Message]:

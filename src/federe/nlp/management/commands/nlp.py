@@ -29,7 +29,10 @@ class Command(WorkspaceCommand):
         score.add_argument("--explain", action="store_true", help="Add the terms that pushed each score.")
         ev = sub.add_parser("evaluate", help="Measure the shipped models on ../shared/datasets.")
         ev.add_argument(
-            "--only", nargs="+", choices=[*evaluate.SECTIONS, "sentiment", "deep"], help="Only these parts."
+            "--only",
+            nargs="+",
+            choices=[*evaluate.SECTIONS, "sentiment", "deep", "workspace"],
+            help="Only these parts.",
         )
         ev.add_argument("--umsab", type=Path, help="Folder of UMSAB sentiment data (local, research-only).")
         ev.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
@@ -88,12 +91,22 @@ class Command(WorkspaceCommand):
 
             self.stderr.write("evaluating the deep tier…")
             rows += deep_evaluate.rows()
+        if "workspace" in parts and deep_usable():
+            from federe.nlp.refine import workspace_eval
+
+            self.stderr.write("evaluating a workspace's own deep toxicity model…")
+            rows += workspace_eval.toxicity_rows()
         if options["umsab"]:
             self.stderr.write("evaluating sentiment on UMSAB (local)…")
-            if parts != ["deep"]:
+            if parts != ["deep"] and parts != ["workspace"]:
                 rows += evaluate.umsab_rows(options["umsab"])
             if deep:
                 rows += deep_evaluate.umsab_rows(options["umsab"])
+            if "workspace" in parts and deep_usable():
+                from federe.nlp.refine import workspace_eval
+
+                self.stderr.write("evaluating a workspace's own deep model on UMSAB (local)…")
+                rows += workspace_eval.umsab_rows(options["umsab"])
         elif "sentiment" in parts or not options["only"]:
             self.stderr.write("sentiment: no redistributable labelled data here; pass --umsab DIR to evaluate locally")
         self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
@@ -159,10 +172,15 @@ class Command(WorkspaceCommand):
     @staticmethod
     def _describe(row: WorkspaceModel) -> str:
         m = row.metrics
-        held = (
-            f"held-out {m['heldout']}: prior F1 {m['prior']['f1']:.3f} → model F1 {m['model']['f1']:.3f}"
-            if "model" in m
-            else m.get("note", "")
-        )
+        if "check" in m:
+            c = m["check"]
+            held = (
+                f"{m.get('kind', 'fast')}, {c['folds']}-fold check on {c['labels']} labels: current "
+                f"({m.get('current_model', 'shipped')}) F1 {c['current']:.3f} → new F1 {c['candidate']:.3f}"
+            )
+        elif "model" in m:
+            held = f"held-out {m['heldout']}: prior F1 {m['prior']['f1']:.3f} → model F1 {m['model']['f1']:.3f}"
+        else:
+            held = m.get("note", "")
         state = "ON " if row.active else "off"
         return f"{row.task:<9} v{row.version:<3} {state} {row.labels_used} labels, {held}"
