@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
-from federe.nlp import learning
+from federe.nlp import learning, switch
 from federe.nlp.backends import best, for_workspace, shipped
 from federe.nlp.base import DocBatch
 from federe.nlp.deep.backend import DeepBackend
@@ -35,15 +35,15 @@ def test_cross_validation_accepts_a_better_candidate_and_refuses_a_worse_one():
     def guesses_ham(train_idx, test_idx):
         return ["ham" for _ in test_idx]
 
-    better = learning.cross_validate("spam", values, knows, always_ham)
+    better = switch.cross_validate("spam", values, knows, always_ham)
     assert better is not None and better["folds"] == 5 and better["labels"] == 20
-    assert better["candidate"] == 1.0 and better["current"] == 0.0 and learning.wins(better)
-    worse = learning.cross_validate("spam", values, guesses_ham, perfect)
-    assert worse["candidate"] == 0.0 and worse["current"] == 1.0 and not learning.wins(worse)
+    assert better["candidate"] == 1.0 and better["current"] == 0.0 and switch.wins(better)
+    worse = switch.cross_validate("spam", values, guesses_ham, perfect)
+    assert worse["candidate"] == 0.0 and worse["current"] == 1.0 and not switch.wins(worse)
     # A tie is not a win (the margin), and two labels of a kind give two folds (leave-few-out).
-    tie = learning.cross_validate("spam", ["spam", "spam"] + ["ham"] * 8, knows, ["spam", "spam"] + ["ham"] * 8)
-    assert tie["folds"] == 2 and not learning.wins(tie)
-    assert learning.cross_validate("spam", ["spam"] + ["ham"] * 9, knows, always_ham) is None
+    tie = switch.cross_validate("spam", ["spam", "spam"] + ["ham"] * 8, knows, ["spam", "spam"] + ["ham"] * 8)
+    assert tie["folds"] == 2 and not switch.wins(tie)
+    assert switch.cross_validate("spam", ["spam"] + ["ham"] * 9, knows, always_ham) is None
 
 
 def test_a_deep_workspace_model_learns_polite_spam_and_is_switched_on(connection, owner, settings):
@@ -52,7 +52,7 @@ def test_a_deep_workspace_model_learns_polite_spam_and_is_switched_on(connection
     row = learning.train(connection.workspace, "spam", by=owner)
     m = row.metrics
     assert row.active and m["kind"] == "deep" and m["switched_on"] and m["current_model"] == "shipped"
-    assert m["check"]["folds"] == 5 and m["check"]["candidate"] >= m["check"]["current"] + learning.MARGIN
+    assert m["check"]["folds"] == 5 and m["check"]["candidate"] >= m["check"]["current"] + switch.MARGIN
     assert adapt.is_deep(bytes(row.weights)) and m["self_training"]["threshold"] == adapt.PSEUDO_THRESHOLD
     # The fast tier (ingest, no encoder) keeps the shipped model; `federe nlp score` and the background tier use
     # the workspace's head.
@@ -91,17 +91,19 @@ def test_a_candidate_that_cannot_beat_the_current_model_is_kept_off(client, conn
     assert isinstance(best(connection.workspace_id, "spam"), DeepBackend)
     client.force_login(owner)
     english = client.get(reverse("nlp:models", args=["acme"])).content.decode()
-    assert "Checked on your 24 moderation decisions, 5 times on parts it had not seen" in english
-    assert "for the current one: the current model stays." in english
+    assert "Checked on your 24 moderation decisions in 5 rounds, each on a part it had not seen" in english
+    assert ": the current model stays." in english
     french = client.get(reverse("nlp:models", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Vérifié sur vos 24 décisions de modération, 5 fois sur des parties qu’il n’avait pas vues" in french
-    assert "pour l’actuel : le modèle actuel reste en service." in french
+    assert (
+        "Vérifié sur vos 24 décisions de modération en 5 tours, chacun sur une partie qu’il n’avait pas vue" in french
+    )
+    assert " : le modèle actuel reste en service." in french
 
 
 def test_one_label_is_said_in_the_singular():
     row = WorkspaceModel(task="sentiment", metrics={"check": {"labels": 1, "folds": 1, "candidate": 1, "current": 0}})
     row.metrics["switched_on"] = True
-    assert learning.comparison(row).startswith("Checked on your 1 tone correction, 1 time on parts")
+    assert switch.comparison(row).startswith("Checked on your 1 tone correction in 1 round, each on a part")
 
 
 # Self-training -------------------------------------------------------------------------------------------------
@@ -191,4 +193,6 @@ def test_tone_corrections_train_a_three_way_deep_head(connection, owner, setting
     row = learning.train(connection.workspace, "sentiment", by=owner)
     assert row.metrics["kind"] == "deep" and row.metrics["check"]["folds"] == 5
     assert adapt.DeepModel.from_bytes(bytes(row.weights)).classes == ("negative", "neutral", "positive")
-    assert learning.comparison(row).startswith("Checked on your 15 tone corrections, 5 times on parts it had not seen")
+    assert switch.comparison(row).startswith(
+        "Checked on your 15 tone corrections in 5 rounds, each on a part it had not seen"
+    )

@@ -9,7 +9,7 @@ from federe.core.models import AuditEvent
 from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
 from federe.moderation import services as moderation
-from federe.nlp import learning
+from federe.nlp import learning, switch
 from federe.nlp.backends import for_workspace, shipped
 from federe.nlp.models import Label, WorkspaceModel
 from tests.nlp.test_pipeline_and_ingest import item
@@ -61,7 +61,7 @@ def test_a_fast_tier_workspace_model_learns_the_communitys_spam_checked_by_cross
     m = row.metrics
     assert m["kind"] == "fast" and m["current_model"] == "shipped"
     assert m["check"]["folds"] == 5 and m["check"]["labels"] == 40 and len(m["check"]["candidate_folds"]) == 5
-    assert m["check"]["candidate"] >= m["check"]["current"] + learning.MARGIN
+    assert m["check"]["candidate"] >= m["check"]["current"] + switch.MARGIN
     backend = for_workspace(connection.workspace_id, "spam")
     assert backend.model_id == "workspace:spam@v1"
     # New messages of the same kind are now caught, with an explanation that names the community's words.

@@ -17,15 +17,16 @@ def test_models_page_learn_now_and_rollback(client, connection, owner, settings)
     page = client.get(reverse("nlp:models", args=["acme"]))
     assert page.status_code == 200 and b"Learn now" in page.content and b"40 labels" in page.content
     response = client.post(reverse("nlp:train", args=["acme"]), {"task": "spam"}, follow=True)
-    said = "Version 1 is learned. Checked on your 40 moderation decisions, 5 times on parts it had not seen"
+    said = "Version 1 is learned. Checked on your 40 moderation decisions in 5 rounds, each on a part it had not seen"
     assert said.encode() in response.content and b"so it is switched on." in response.content
     row = WorkspaceModel.objects.get(task="spam", version=1)
     page = client.get(reverse("nlp:models", args=["acme"]), HTTP_ACCEPT_LANGUAGE="fr")
     check = row.metrics["check"]
     new, old = (f"{check[k]:.2f}".replace(".", ",") for k in ("candidate", "current"))  # French decimals
     french = (
-        "Vérifié sur vos 40 décisions de modération, 5 fois sur des parties qu’il n’avait pas vues : le nouveau "
-        f"modèle obtient {new} contre {old} pour l’actuel, il est donc activé."
+        "Vérifié sur vos 40 décisions de modération en 5 tours, chacun sur une partie qu’il n’avait pas vue : "
+        "le nouveau "
+        f"modèle obtient {new}, l’actuel {old}, il est donc activé."
     )
     assert french in page.content.decode()
     client.post(reverse("nlp:activate", args=["acme"]), {"task": "spam", "version": "shipped"})

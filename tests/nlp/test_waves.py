@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from federe.inbox.ingest import ingest_items
 from federe.inbox.models import Message
-from federe.nlp import minhash, waves
+from federe.nlp import minhash, wave_index, waves
 from federe.nlp.models import Wave
 from federe.nlp.waves import RESCORE_STEP, wave_score
 from tests.nlp.test_pipeline_and_ingest import item
@@ -112,17 +112,16 @@ def test_pruning_deletes_only_band_rows_older_than_the_window_and_detection_is_u
 
     from django.utils import timezone
 
-    from federe.nlp import waves
     from federe.nlp.models import WaveSignature
 
     ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])
     old = set(WaveSignature.objects.values_list("pk", flat=True))
-    WaveSignature.objects.update(created_at=timezone.now() - waves.WINDOW - timedelta(minutes=1))
+    WaveSignature.objects.update(created_at=timezone.now() - wave_index.WINDOW - timedelta(minutes=1))
     ingest_items(connection, [item(3, PROMO.format(n=3), "bot3")])  # the two are out of the window: no wave yet
     assert not Wave.objects.exists()
     kept = set(WaveSignature.objects.values_list("pk", flat=True)) - old
 
-    assert waves.prune() == len(old) and waves.prune() == 0
+    assert wave_index.prune() == len(old) and wave_index.prune() == 0
     assert set(WaveSignature.objects.values_list("pk", flat=True)) == kept
     ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(4, 6)])  # with 3: a wave
     assert sorted(Message.objects.filter(wave__isnull=False).values_list("external_id", flat=True)) == [
@@ -137,15 +136,17 @@ def test_pruning_reads_a_batch_at_a_time_oldest_first(connection, monkeypatch):
 
     from django.utils import timezone
 
-    from federe.nlp import waves
+    from federe.nlp import wave_index
     from federe.nlp.models import WaveSignature
 
-    monkeypatch.setattr(waves, "PRUNE_BATCH", 3)
+    monkeypatch.setattr(wave_index, "PRUNE_BATCH", 3)
     ingest_items(connection, [item(n, PROMO.format(n=n), f"bot{n}") for n in range(1, 3)])  # 8 bands each
     ids = sorted(WaveSignature.objects.values_list("pk", flat=True))
     stale = ids[:11]
-    WaveSignature.objects.filter(pk__in=stale).update(created_at=timezone.now() - waves.WINDOW - timedelta(hours=1))
-    assert waves.prune() == 11
+    WaveSignature.objects.filter(pk__in=stale).update(
+        created_at=timezone.now() - wave_index.WINDOW - timedelta(hours=1)
+    )
+    assert wave_index.prune() == 11
     assert sorted(WaveSignature.objects.values_list("pk", flat=True)) == ids[11:]
 
 
@@ -154,7 +155,7 @@ def test_a_band_s_candidates_are_its_newest_rows_in_the_window(connection):
 
     from django.utils import timezone
 
-    from federe.nlp import waves
+    from federe.nlp import wave_index
     from federe.nlp.models import WaveSignature
 
     ingest_items(
@@ -164,9 +165,9 @@ def test_a_band_s_candidates_are_its_newest_rows_in_the_window(connection):
     WaveSignature.objects.all().delete()
     now = timezone.now()
     rows = [(7, pk) for pk in ids[:5]] + [(9, ids[5])]
-    waves._insert_bands(connection.workspace_id, rows)
-    WaveSignature.objects.filter(message_id=ids[4]).update(created_at=now - waves.WINDOW - timedelta(minutes=1))
-    found = waves._latest_in_bands(connection.workspace_id, [7, 9, 11])
+    wave_index.insert(connection.workspace_id, rows)
+    WaveSignature.objects.filter(message_id=ids[4]).update(created_at=now - wave_index.WINDOW - timedelta(minutes=1))
+    found = wave_index.latest(connection.workspace_id, [7, 9, 11])
     assert found == {7: [ids[3], ids[2]], 9: [ids[5]]}  # ids[4] is newest but out of the window
 
 

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +25,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from federe.accounts.permissions import Perm, require
 from federe.core import audit
+from federe.nlp import switch
 from federe.nlp.backends import shipped
 from federe.nlp.base import LABELS, POSITIVE, Backend, Doc, DocBatch, Score
 from federe.nlp.linear import LinearModel, StackedBackend, prior_logits
 from federe.nlp.models import Label, LabelSource, WorkspaceModel
+from federe.nlp.switch import figures
 from federe.nlp.text import prepare
 from federe.nlp.training import fit
 
@@ -44,11 +45,6 @@ LEARNED_TASKS = ("spam", "toxicity", "sentiment")
 #: Fewer labels than this (or a single class) is not enough to learn anything.
 MIN_LABELS = 10
 STACKED_C = 1.0
-#: The check before a version is switched on: stratified k-fold cross-validation on the workspace's labels.
-FOLDS = 5
-CV_SEED = 20261207
-#: A candidate is switched on only when its mean F1 over the folds is at least this much above the current model's.
-MARGIN = 0.01
 
 DECISION_LABELS: dict[str, list[tuple[str, str]]] = {
     "spam": [("spam", "spam")],
@@ -64,17 +60,6 @@ def fit_stacked(task: str, prior: Backend, batch: DocBatch, labels: Sequence[str
     extra = prior_logits(prior, batch)
     names = ("prior",) if extra.shape[1] == 1 else tuple(f"prior:{label}" for label in LABELS[task])
     return fit(task, batch, labels, c=STACKED_C, extra=extra, extra_names=names)
-
-
-def figures(task: str, truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
-    """F1 of the positive class for spam and toxicity, macro-F1 for sentiment, and accuracy."""
-    from sklearn.metrics import accuracy_score, f1_score
-
-    if task in POSITIVE:
-        f1 = f1_score(truth, predicted, pos_label=POSITIVE[task], average="binary", zero_division=0)
-    else:
-        f1 = f1_score(truth, predicted, labels=list(LABELS[task]), average="macro", zero_division=0)
-    return {"f1": round(float(f1), 4), "accuracy": round(float(accuracy_score(truth, predicted)), 4)}
 
 
 def predict(backend: Backend, batch: DocBatch) -> list[str]:
@@ -206,9 +191,9 @@ def train(workspace: Any, task: str, *, by: Any = None) -> WorkspaceModel:
         model = fit_stacked(task, prior, _subset(batch, train_idx), [data.values[i] for i in train_idx])
         return predict(StackedBackend(task, prior, model, "candidate"), _subset(batch, test_idx))
 
-    check = cross_validate(task, data.values, fit_predict, predict(current, batch))
+    check = switch.cross_validate(task, data.values, fit_predict, predict(current, batch))
     full = fit_stacked(task, prior, batch, data.values)
-    metrics = _metrics("fast", len(data.texts), check, _current_name(workspace.pk, task))
+    metrics = switch.metrics("fast", len(data.texts), check, _current_name(workspace.pk, task))
     return _store(workspace, task, full.to_bytes(), metrics, by)
 
 
@@ -241,9 +226,9 @@ def _train_deep(workspace_id: int, task: str, data: Labelled) -> tuple[bytes, di
         model, _used = adapt.self_trained(task, x[list(train_idx)], [y[i] for i in train_idx], x_unlabelled)
         return model.predict(x[list(test_idx)])
 
-    check = cross_validate(task, y, fit_predict, current)
+    check = switch.cross_validate(task, y, fit_predict, current)
     full, used = adapt.self_trained(task, x, y, x_unlabelled)
-    metrics = _metrics("deep", len(y), check, _current_name(workspace_id, task))
+    metrics = switch.metrics("deep", len(y), check, _current_name(workspace_id, task))
     metrics["self_training"] = {
         "unlabelled": len(unlabelled),
         "pseudo_labels": used,
@@ -308,60 +293,6 @@ def _current_deep(workspace_id: int, task: str, data: Labelled, vectors: Any, ce
     return predict(_current_fast(workspace_id, task), batch)
 
 
-def cross_validate(
-    task: str,
-    values: Sequence[str],
-    fit_predict: Callable[[Sequence[int], Sequence[int]], list[str]],
-    current: Sequence[str],
-) -> dict[str, Any] | None:
-    """Stratified k-fold (seeded; k = FOLDS, or fewer when a kind has fewer labels: leave-few-out): the candidate
-    is fitted on the other folds and scored on each fold; the current model's predictions are scored on the same
-    folds. ``None`` when a kind has fewer than two labels."""
-    from collections import Counter
-
-    import numpy as np
-    from sklearn.model_selection import StratifiedKFold
-
-    counts = Counter(values)
-    folds = min(FOLDS, min(counts.values()))
-    if len(counts) < 2 or folds < 2:
-        return None
-    y = np.asarray(values)
-    mine, theirs = [], []
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=CV_SEED).split(y, y):
-        truth = list(y[test_idx])
-        mine.append(figures(task, truth, fit_predict(list(train_idx), list(test_idx)))["f1"])
-        theirs.append(figures(task, truth, [current[i] for i in test_idx])["f1"])
-    return {
-        "folds": folds,
-        "labels": len(values),
-        "candidate": round(float(np.mean(mine)), 4),
-        "current": round(float(np.mean(theirs)), 4),
-        "candidate_folds": mine,
-        "current_folds": theirs,
-    }
-
-
-def wins(check: dict[str, Any] | None) -> bool:
-    """The candidate is switched on only when its mean F1 over the folds beats the current model's by MARGIN."""
-    return check is not None and check["candidate"] >= check["current"] + MARGIN
-
-
-def _metrics(kind: str, labels: int, check: dict[str, Any] | None, current: str) -> dict[str, Any]:
-    metrics: dict[str, Any] = {"labels": labels, "kind": kind, "current_model": current, "margin": MARGIN}
-    if check is None:
-        metrics["note"] = "too few labels of each kind to check it on parts it had not seen; kept off"
-        return metrics
-    metrics.update(
-        check=check,
-        split=f"stratified {check['folds']}-fold cross-validation, seed {CV_SEED}",
-        heldout=labels,
-        prior={"f1": check["current"]},
-        model={"f1": check["candidate"]},
-    )
-    return metrics
-
-
 def _require_enough(texts: Sequence[str], values: Sequence[str]) -> None:
     if len(texts) < MIN_LABELS or len(set(values)) < 2:
         raise ValidationError(
@@ -380,7 +311,7 @@ def _require_enough(texts: Sequence[str], values: Sequence[str]) -> None:
 
 def _store(workspace: Any, task: str, weights: bytes, metrics: dict[str, Any], by: Any) -> WorkspaceModel:
     """The next version, switched on when it beat the current model in the cross-validated check."""
-    better = wins(metrics.get("check"))
+    better = switch.wins(metrics.get("check"))
     metrics["switched_on"] = better
     with transaction.atomic():
         version = (
@@ -407,46 +338,6 @@ def _store(workspace: Any, task: str, weights: bytes, metrics: dict[str, Any], b
             details={"task": task, "version": version, "active": better, "labels": metrics["labels"]},
         )
     return row
-
-
-def comparison(row: WorkspaceModel) -> str:
-    """The check of a version, in plain words (the models page)."""
-    m = row.metrics or {}
-    check = m.get("check")
-    if not check:
-        if "model" in m:  # a version from before the cross-validated check: held-out figures
-            return _("Held out %(n)s: the new model got %(new)s against %(old)s for the shipped one.") % {
-                "n": ngettext("%(n)d label", "%(n)d labels", m.get("heldout", 0)) % {"n": m.get("heldout", 0)},
-                "new": number_format(m["model"]["f1"], 2),
-                "old": number_format(m["prior"]["f1"], 2),
-            }
-        return _("Too few labels of each kind to check it on parts it had not seen: the current model stays.")
-    n, k = check["labels"], check["folds"]
-    if row.task == "sentiment":
-        labels = ngettext("your %(n)d tone correction", "your %(n)d tone corrections", n) % {"n": n}
-    else:
-        labels = ngettext("your %(n)d moderation decision", "your %(n)d moderation decisions", n) % {"n": n}
-    values = {
-        "labels": labels,
-        "times": ngettext("%(k)d time", "%(k)d times", k) % {"k": k},
-        "new": number_format(check["candidate"], 2),
-        "old": number_format(check["current"], 2),
-    }
-    if m.get("switched_on", row.active):
-        return (
-            _(
-                "Checked on %(labels)s, %(times)s on parts it had not seen: the new model got %(new)s against "
-                "%(old)s for the current one, so it is switched on."
-            )
-            % values
-        )
-    return (
-        _(
-            "Checked on %(labels)s, %(times)s on parts it had not seen: the new model got %(new)s against %(old)s "
-            "for the current one: the current model stays."
-        )
-        % values
-    )
 
 
 def activate(workspace: Any, task: str, version: int | None, *, by: Any) -> None:

@@ -7,8 +7,9 @@ from django.db.models import Count
 from federe.accounts.models import Workspace
 from federe.nlp.backends import shipped
 from federe.nlp.explain import LABEL_NAMES
-from federe.nlp.learning import LEARNED_TASKS, comparison, labels_since_last_version
+from federe.nlp.learning import LEARNED_TASKS, labels_since_last_version
 from federe.nlp.models import Label, WorkspaceModel
+from federe.nlp.switch import comparison
 
 
 def task_overview(workspace: Workspace) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from federe.core.pages import workspace_page
 from federe.core.refusals import error_text
 from federe.core.requests import WorkspaceRequest
 from federe.inbox.models import Message
-from federe.nlp import explain, learning, queries
+from federe.nlp import explain, learning, queries, switch
 from federe.nlp.explain import TASK_NAMES, model_name, refined_rows
 
 
@@ -55,7 +55,7 @@ def train_now(request: WorkspaceRequest, slug: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, error_text(exc))
     else:
-        said = learning.comparison(row)
+        said = switch.comparison(row)
         if row.active:
             flash.success(request, _("Version %(v)d is learned. %(check)s") % {"v": row.version, "check": said})
         else:

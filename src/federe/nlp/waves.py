@@ -1,9 +1,9 @@
 """Spam waves: near-duplicate messages from several authors, or many times, grouped and scored together.
 
-At ingest, each new message's MinHash bands are looked up among the workspace's messages of the last
-``WINDOW``. Candidates are confirmed on their estimated similarity. A group of at least ``MIN_SIZE`` messages
-becomes (or joins) a :class:`~federe.nlp.models.Wave`, and every member's spam score becomes the wave's: the
-members' mean log-odds, plus evidence for the size and for the number of distinct authors.
+At ingest, each new message's MinHash bands are looked up among the workspace's recent messages (``wave_index``).
+Candidates are confirmed on their estimated similarity. A group of at least ``MIN_SIZE`` messages becomes (or
+joins) a :class:`~federe.nlp.models.Wave`, and every member's spam score becomes the wave's: the members' mean
+log-odds, plus evidence for the size and for the number of distinct authors.
 """
 
 from __future__ import annotations
@@ -12,25 +12,22 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from federe.core import db
-from federe.core import rows as core_rows
 from federe.inbox import services as inbox
 from federe.inbox.bulk import set_columns
 from federe.inbox.models import Direction, Message
-from federe.nlp import minhash
-from federe.nlp.models import Wave, WaveSignature
+from federe.nlp import minhash, wave_index
+from federe.nlp.models import Wave
 
 if TYPE_CHECKING:  # numpy only types the signatures here; importing it would slow every import of ingest
     import numpy as np
 
-WINDOW = timedelta(days=7)
 MIN_SIZE = 3
 SIMILAR = 0.5
 #: Log-odds added per natural-log unit of the wave's size and of its number of distinct authors.
@@ -75,10 +72,6 @@ class _Groups:
 #: Members already in a wave are re-scored only when the wave's score moved at least this much.
 RESCORE_STEP = 0.02
 
-#: Per LSH band, only the most recent earlier messages are compared: enough to find the wave a message joins,
-#: and the cost of a page stays bounded however large a wave grows.
-CANDIDATES_PER_BAND = 2
-
 
 def detect(workspace_id: int, messages: Sequence[Message], signed: Sequence[np.ndarray | None]) -> Bands:
     """Group the page's new messages (not stored yet) into waves: each member gets its wave, its score and the
@@ -89,7 +82,7 @@ def detect(workspace_id: int, messages: Sequence[Message], signed: Sequence[np.n
     if not page.signatures:
         return bands
     db.lock_workspace(workspace_id)  # one detection at a time per workspace, until the page commits
-    earlier = _latest_in_bands(workspace_id, list(page.by_band))
+    earlier = wave_index.latest(workspace_id, list(page.by_band))
     for band, ids in earlier.items():
         page.by_band[band].extend(ids)
     candidates = {pk for ids in page.by_band.values() if len(ids) > 1 for pk in ids}
@@ -117,7 +110,7 @@ class Bands:
 def record(bands: Bands | None, messages: Sequence[Message]) -> None:
     """Write the bands of the messages given to :func:`detect`, now stored (same messages, same order)."""
     if bands and bands.rows:
-        _insert_bands(bands.workspace_id, [(band, messages[-key - 1].pk) for band, key in bands.rows])
+        wave_index.insert(bands.workspace_id, [(band, messages[-key - 1].pk) for band, key in bands.rows])
 
 
 def _key(n: int) -> int:
@@ -156,47 +149,6 @@ def _signed(messages: Sequence[Message], signed: Sequence[np.ndarray | None]) ->
     return page
 
 
-def _latest_in_bands(workspace_id: int, keys: list[int]) -> dict[int, list[int]]:
-    """Per band, the most recent earlier messages of the last WINDOW that fell in it (newest first).
-
-    Each band's candidates are read by walking the ``wavesig_band_newest`` index from the band's newest row and
-    stopping after CANDIDATES_PER_BAND: a band shared by a hundred thousand messages costs what a band of three
-    does (a window function over the band read all its rows). PostgreSQL takes the page's bands as one array and
-    walks each band once (``LATERAL … LIMIT``); SQLite, without LATERAL, reads each candidate by a scalar subquery.
-    """
-    since = timezone.now() - WINDOW
-    table = connection.ops.quote_name(WaveSignature._meta.db_table)
-    earlier: dict[int, list[int]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT k.band, s.message_id FROM unnest(%s::bigint[]) AS k(band) CROSS JOIN LATERAL"  # noqa: S608
-                f" (SELECT s.message_id, s.id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band"
-                f" AND s.created_at >= %s ORDER BY s.id DESC LIMIT {CANDIDATES_PER_BAND}) s ORDER BY k.band, s.id DESC",
-                [keys, workspace_id, since],
-            )
-            for band, pk in cursor.fetchall():
-                earlier[band].append(pk)
-            return earlier
-        pick = (
-            "(SELECT s.message_id FROM {table} s WHERE s.workspace_id = %s AND s.band = k.band AND s.created_at >= %s"
-            " ORDER BY s.id DESC LIMIT 1 OFFSET {n})"
-        )
-        picks = ", ".join(pick.format(table=table, n=n) for n in range(CANDIDATES_PER_BAND))
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            values = ", ".join(["(%s)"] * len(chunk))
-            params: list[Any] = [*chunk, *[workspace_id, since] * CANDIDATES_PER_BAND]
-            cursor.execute(
-                f"WITH keys(band) AS (VALUES {values}) SELECT k.band, {picks} FROM keys k",  # noqa: S608
-                params,
-            )
-            for band, *found in cursor.fetchall():
-                if found[0] is not None:  # the band has an earlier row in the window
-                    earlier[band] = [pk for pk in found if pk is not None]
-    return earlier
-
-
 def _stored_rows(ids: set[int]) -> dict[int, dict]:
     """What the wave needs of candidates stored by earlier pages."""
     rows = Message.objects.filter(pk__in=ids).values(
@@ -218,34 +170,6 @@ def _near_duplicates(by_band: dict[int, list[int]], signatures: dict[int, np.nda
     for pk in groups.parent:
         members[groups.find(pk)].append(pk)
     return list(members.values())
-
-
-def _insert_bands(workspace_id: int, rows: list[tuple[int, int]]) -> None:
-    """Many small rows (a message's every band): COPY on PostgreSQL, multi-row INSERTs elsewhere."""
-    now = timezone.now()
-    columns = ("workspace_id", "band", "message_id", "created_at", "updated_at")
-    rows_of = [(workspace_id, band, message_id, now, now) for band, message_id in rows]
-    core_rows.insert(WaveSignature._meta.db_table, columns, rows_of)
-
-
-#: Signatures read per round of ``prune``, oldest first.
-PRUNE_BATCH = 5000
-
-
-def prune(now: datetime | None = None) -> int:
-    """Delete the band rows older than WINDOW (detection no longer reads them), oldest first, a batch at a time;
-    returns how many. Rows are written with the time of their page, so ids and times rise together: each round
-    reads the oldest rows by primary key and stops at the first that is still in the window."""
-    cutoff = (now or timezone.now()) - WINDOW
-    deleted = 0
-    while True:
-        oldest = list(WaveSignature.objects.order_by("pk").values_list("pk", "created_at")[:PRUNE_BATCH])
-        stale = [pk for pk, created in oldest if created < cutoff]
-        if stale:
-            WaveSignature.objects.filter(pk__in=stale).delete()
-            deleted += len(stale)
-        if len(stale) < PRUNE_BATCH:
-            return deleted
 
 
 def _own_score(row: dict) -> float | None:

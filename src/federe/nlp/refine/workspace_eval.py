@@ -134,7 +134,7 @@ def toxicity_rows() -> list[Row]:
 def _check_rows(dataset: str, n: int, x, y: list[str], x_unlabelled, docs) -> list[Row]:
     """The switch's check on the n corrections themselves (what the models page would say): the candidate against
     the current model, the shipped lexicon, on identical folds."""
-    from federe.nlp import learning
+    from federe.nlp import learning, switch
     from federe.nlp.backends import shipped
     from federe.nlp.base import DocBatch
 
@@ -144,11 +144,11 @@ def _check_rows(dataset: str, n: int, x, y: list[str], x_unlabelled, docs) -> li
         model, _ = adapt.self_trained("sentiment", x[list(train_idx)], [y[i] for i in train_idx], x_unlabelled)
         return model.predict(x[list(test_idx)])
 
-    check = learning.cross_validate("sentiment", y, fit_predict, current)
+    check = switch.cross_validate("sentiment", y, fit_predict, current)
     if check is None:
         return []
     split = f"{check['folds']}-fold check on the {n} corrections (the switch)"
-    verdict = "switched on" if learning.wins(check) else "the current model stays"
+    verdict = "switched on" if switch.wins(check) else "the current model stays"
     return [
         Row("learning", dataset, split, "macro-F1, current model (lexicon)", check["current"]),
         Row("learning", dataset, split, "macro-F1, new model", check["candidate"], verdict),

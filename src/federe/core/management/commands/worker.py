@@ -21,7 +21,7 @@ from federe.contests import announce
 from federe.events import followup
 from federe.listening.delivery import dispatch_due_alerts
 from federe.moderation.services import dispatch_due_decisions
-from federe.nlp import waves
+from federe.nlp import wave_index
 from federe.nlp.refine import queue as deep_queue
 from federe.nlp.refine.runner import run_refiner
 from federe.notifications.digests import send_digests
@@ -34,7 +34,7 @@ logger = logging.getLogger("federe.worker")
 #: How often the dispatcher looks for users whose daily digest is due (their morning has come).
 DIGEST_LOOK_SECONDS = 60.0
 SLA_EVERY_SECONDS = 30
-#: How often spam waves' old band rows are deleted (nlp.waves.prune).
+#: How often spam waves' old band rows are deleted (nlp.wave_index.prune).
 PRUNE_EVERY_SECONDS = 3600
 
 
@@ -70,7 +70,7 @@ def run_dispatcher(stop: threading.Event, every: float) -> None:
                     logger.info("scheduled reports queued for e-mail: %d", len(reports))
             if time.monotonic() >= next_prune:
                 next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
-                pruned = waves.prune()
+                pruned = wave_index.prune()
                 if pruned:
                     logger.info("spam-wave band rows older than the window, deleted: %d", pruned)
             warnings = 0
