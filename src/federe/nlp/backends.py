@@ -60,9 +60,23 @@ def best(workspace_id: int | None, task: str) -> Backend:
     from federe.nlp.deep.heads import HEAD_TASKS, replaces_fast_tier
 
     chosen = for_workspace(workspace_id, task)
-    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable() and replaces_fast_tier(task):
-        return deep.DeepBackend(task)
+    name = _chosen_encoder(workspace_id)
+    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable(name) and replaces_fast_tier(task, name):
+        return deep.DeepBackend(task, encoder_name=name)
     return chosen
+
+
+def _chosen_encoder(workspace_id: int | None) -> str:
+    """The workspace's deep encoder when it is usable here, else the default one."""
+    from federe.nlp.deep import backend as deep
+    from federe.nlp.deep.encoder import DEFAULT
+
+    if workspace_id is None:
+        return DEFAULT
+    from federe.accounts.models import Workspace
+
+    name = Workspace.objects.filter(pk=workspace_id).values_list("deep_encoder", flat=True).first() or DEFAULT
+    return name if deep.usable(name) else DEFAULT
 
 
 def for_workspace(workspace_id: int | None, task: str) -> Backend:
