@@ -231,3 +231,24 @@ def test_the_web_process_does_not_import_an_encoder():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "federe.config.test_settings"}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split() == ["False", "False", "False"]
+
+
+# ------------------------------------------------------------------------------------------------ training
+def test_a_slow_encoder_trains_on_a_seeded_stratified_subsample_of_each_source(monkeypatch):
+    from collections import Counter
+
+    from federe.nlp.datasets import Example
+    from federe.nlp.deep import setup
+
+    monkeypatch.setitem(setup.SUBSAMPLE, "e5", {"spam": 10})
+    examples = [Example(f"a{i}", "spam" if i % 4 == 0 else "ham", "big") for i in range(100)]
+    examples += [Example(f"b{i}", "ham", "small") for i in range(6)]
+    with setup.using("use", "spam"):
+        assert setup.subsample(examples) == examples  # the default encoder: every example
+    with setup.using("e5", "spam"):
+        kept = setup.subsample(examples)
+    assert Counter((ex.group, ex.label) for ex in kept) == {("big", "spam"): 2, ("big", "ham"): 8, ("small", "ham"): 6}
+    assert {ex.text for ex in kept if ex.group == "small"} == {f"b{i}" for i in range(6)}  # under the cap: all
+    with setup.using("e5", "spam"):
+        assert setup.subsample(examples) == kept  # seeded: the same every time
+        assert setup.subsample(examples[:100]) == [ex for ex in kept if ex.group == "big"]  # per source, alone or not

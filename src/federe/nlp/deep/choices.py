@@ -28,8 +28,8 @@ NAMES = {
 WHAT = {
     "use": _("Scores new messages quickly; enough for most communities."),
     "e5": _(
-        "A larger model, about ten times slower; its tone scores measured better (see the model notes), so it suits "
-        "small communities."
+        "Better at tone in our measures (English and French posts), a little weaker at toxicity and spam, and much "
+        "slower: for small communities."
     ),
 }
 
