@@ -77,7 +77,10 @@ class Encoder:
 
     def available(self) -> bool:
         """Whether the encoder's package is installed (without loading it)."""
-        return importlib.util.find_spec(self.module) is not None
+        try:
+            return importlib.util.find_spec(self.module) is not None
+        except (ImportError, ValueError):  # blocked (sys.modules[name] = None) or broken: not usable
+            return False
 
     def loaded(self) -> bool:
         """Whether this process has loaded the model (the web process never should)."""
