@@ -265,3 +265,16 @@ def test_federe_nlp_score_uses_the_workspace_encoder(workspace):
     chosen = best(workspace.pk, "toxicity")
     assert chosen.encoder == "e5" and chosen.model_id.startswith("deep-e5:toxicity@")
     assert best(None, "toxicity").encoder == "use"
+
+
+def test_why_these_scores_is_explained_by_the_encoder_that_refined_the_message(deep_on):
+    from federe.nlp.refine import why
+
+    quality = WorkspaceFactory(slug="quality", deep_encoder="e5")
+    sync(ConnectionFactory(workspace=quality), [item(1, "Vous êtes vraiment des incapables")])
+    scorer = Choosing()
+    refine_all(scorer)
+    e5 = scorer.others["e5"]
+    before = (len(scorer.encoded), len(e5.encoded))
+    assert why.explain(scorer, Message.objects.get().pk)
+    assert len(scorer.encoded) == before[0] and len(e5.encoded) == before[1] + 1 + 5  # the text and each word left out
