@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from federe.accounts.models import EmailChoice, Role
@@ -135,3 +136,22 @@ class WorkspaceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezones = timezones()
+        from federe.nlp.deep.choices import offered
+
+        # The deep tier's encoder: offered only where there is a choice (the optional one installed, with its heads).
+        choices = offered()
+        if len(choices) > 1:
+            self.fields["deep_encoder"] = forms.ChoiceField(
+                label=_("Text analysis model"),
+                choices=[
+                    (c.name, format_html('{}<span class="help choice-help">{} {}</span>', c.label, c.what, c.speed))
+                    for c in choices
+                ],
+                widget=forms.RadioSelect,
+                required=False,  # a form without it keeps the workspace's
+                help_text=_(
+                    "Refines the spam, toxicity and tone scores in the background. Changing it loses nothing: "
+                    "scores already stored stay until re-scored, and recent messages are re-scored with the new one."
+                ),
+                error_messages={"invalid_choice": _("Choose one of the text analysis models listed.")},
+            )

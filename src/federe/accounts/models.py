@@ -57,6 +57,8 @@ class Workspace(models.Model):
     timezone = models.CharField(_("timezone"), max_length=64, default="Europe/Paris")
     # The currency budgets are kept in (ISO 4217 code, core/money.py): amounts are Decimal, never converted.
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # The deep tier's encoder (nlp/deep/encoder.py): "use" (fast, the default) or "e5" (quality, when installed).
+    deep_encoder = models.CharField(_("text analysis model"), max_length=16, default="use")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""The workspace's settings page (/w/<slug>/settings/): its name, timezone and currency, for owners."""
+"""The workspace's settings page (/w/<slug>/settings/): its name, timezone, currency and text analysis model (the
+deep tier's encoder, where there is a choice), for owners."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ from federe.core.requests import WorkspaceRequest
 @workspace_page(perm=Perm.MANAGE_MEMBERS)
 def settings_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
     workspace = request.workspace
-    initial = {"name": workspace.name, "timezone": workspace.timezone, "currency": workspace.currency}
+    initial = {
+        "name": workspace.name,
+        "timezone": workspace.timezone,
+        "currency": workspace.currency,
+        "deep_encoder": workspace.deep_encoder,
+    }
     form = WorkspaceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -26,7 +32,11 @@ def settings_page(request: WorkspaceRequest, slug: str) -> HttpResponse:
                 workspace,
                 by=request.user,
                 settings=workspace_settings.WorkspaceSettings(
-                    **{**form.cleaned_data, "currency": form.cleaned_data["currency"] or workspace.currency}
+                    **{
+                        **form.cleaned_data,
+                        "currency": form.cleaned_data["currency"] or workspace.currency,
+                        "deep_encoder": form.cleaned_data.get("deep_encoder") or workspace.deep_encoder,
+                    }
                 ),
             )
         except (ValidationError, PermissionDenied) as exc:

@@ -55,18 +55,21 @@ _CACHE_SIZE = 64
 
 def best(workspace_id: int | None, task: str) -> Backend:
     """The best score available for a task (``federe nlp score``): the workspace's own model when one is switched
-    on, else the deep tier when it is installed and its head measured better, else the shipped fast model."""
+    on (its deep heads only with the default encoder, which they learned on), else the deep tier of the workspace's
+    encoder when it is installed and its head measured better, else the shipped fast model."""
     from federe.nlp.deep import backend as deep
+    from federe.nlp.deep.encoder import DEFAULT as DEFAULT_ENCODER
     from federe.nlp.deep.heads import HEAD_TASKS, replaces_fast_tier
 
-    deep_row = _active_deep(workspace_id, task)
-    if deep_row is not None and deep.usable():
+    name = _chosen_encoder(workspace_id)
+    deep_row = _active_deep(workspace_id, task) if name == DEFAULT_ENCODER else None
+    if deep_row is not None and deep.usable():  # the workspace's own heads learn on the default encoder's vectors
         from federe.nlp.refine.adapt import DeepWorkspaceBackend
 
         return DeepWorkspaceBackend(task, deep_row[0], f"workspace:{task}@v{deep_row[1]}", workspace_id or 0)
     chosen = for_workspace(workspace_id, task)
-    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable() and replaces_fast_tier(task):
-        return deep.DeepBackend(task)
+    if task in HEAD_TASKS and chosen is shipped(task) and deep.usable(name) and replaces_fast_tier(task, name):
+        return deep.DeepBackend(task, encoder_name=name)
     return chosen
 
 
@@ -82,6 +85,19 @@ def _active_deep(workspace_id: int | None, task: str) -> tuple[int, int] | None:
         .first()
     )
     return (row[0], row[1]) if row else None
+
+
+def _chosen_encoder(workspace_id: int | None) -> str:
+    """The workspace's deep encoder when it is usable here, else the default one."""
+    from federe.nlp.deep import backend as deep
+    from federe.nlp.deep.encoder import DEFAULT
+
+    if workspace_id is None:
+        return DEFAULT
+    from federe.accounts.models import Workspace
+
+    name = Workspace.objects.filter(pk=workspace_id).values_list("deep_encoder", flat=True).first() or DEFAULT
+    return name if deep.usable(name) else DEFAULT
 
 
 def for_workspace(workspace_id: int | None, task: str) -> Backend:

@@ -45,12 +45,18 @@ DEEP_MODELS = {
     "toxicity": _("Shipped toxicity model with the sentence encoder, %(date)s"),
     "sentiment": _("Shipped tone model with the sentence encoder, %(date)s"),
 }
+#: The deep heads of the optional quality encoder (e5; model ids ``deep-e5:<task>@<date>``).
+QUALITY_MODELS = {
+    "spam": _("Shipped spam model with the quality encoder, %(date)s"),
+    "toxicity": _("Shipped toxicity model with the quality encoder, %(date)s"),
+    "sentiment": _("Shipped tone model with the quality encoder, %(date)s"),
+}
 OWN_MODELS = {
     "spam": _("This workspace's spam model, version %(v)s"),
     "toxicity": _("This workspace's toxicity model, version %(v)s"),
     "sentiment": _("This workspace's tone model, version %(v)s"),
 }
-_MODEL_ID = re.compile(r"^(?P<kind>[a-z]+):(?P<task>[a-z]+)@(?P<version>[\w.-]+)$")
+_MODEL_ID = re.compile(r"^(?P<kind>[a-z]+(?:-[a-z0-9]+)?):(?P<task>[a-z]+)@(?P<version>[\w.-]+)$")
 
 
 def model_name(model_id: str) -> str:
@@ -68,7 +74,7 @@ def model_name(model_id: str) -> str:
             when = formats.date_format(date.fromisoformat(m["version"]), "DATE_FORMAT")
         except ValueError:
             when = m["version"]
-        table = DEEP_MODELS if m["kind"] == "deep" else SHIPPED_MODELS
+        table = {"deep": DEEP_MODELS, "deep-e5": QUALITY_MODELS}.get(m["kind"], SHIPPED_MODELS)
         return str(table[m["task"]]) % {"date": when}
     return str(_("another model"))
 

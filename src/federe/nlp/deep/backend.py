@@ -16,17 +16,26 @@ EXPLAIN_WORDS = 40
 EXPLAIN_SHOWN = 8
 
 
-def model_id(task: str) -> str:
-    return f"deep:{task}@{heads.card(task).get('version', '?')}"
+def model_id(task: str, encoder_name: str | None = None) -> str:
+    """``deep:<task>@<version>`` for the default encoder's heads, ``deep-<encoder>:<task>@<version>`` for another's."""
+    prefix = "deep" if not encoder_name or encoder_name == encoder.DEFAULT else f"deep-{encoder_name}"
+    return f"{prefix}:{task}@{heads.card(task, encoder_name).get('version', '?')}"
 
 
 class DeepBackend:
-    def __init__(self, task: str, centre: dict | None = None):
+    def __init__(self, task: str, centre: dict | None = None, encoder_name: str | None = None):
         if task not in heads.HEAD_TASKS:
             raise ValueError(f"no deep head for {task!r}")
         self.task = task
-        self.model_id = model_id(task)
+        self.encoder = encoder_name or encoder.DEFAULT
+        self.model_id = model_id(task, self.encoder)
         self.centre = centre
+
+    def _vectors(self, batch: DocBatch):
+        """The batch's vectors by this backend's encoder (the default one's are shared through the batch)."""
+        if self.encoder == encoder.DEFAULT:
+            return batch.vectors
+        return encoder.encode(batch.texts, self.encoder)
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
         out: list[Result] = [NotScored(d.skip) if d.skip else NotScored(heads.OTHER_LANGUAGE) for d in batch.docs]
@@ -39,7 +48,9 @@ class DeepBackend:
             from federe.nlp.backends import shipped
 
             prior = [r.score if isinstance(r, Score) else None for r in shipped("spam").score(sub)]
-        scores = heads.score(sub.vectors, [d.language for d in sub.docs], centre=self.centre, ngram_spam=prior)
+        languages = [d.language for d in sub.docs]
+        vectors = self._vectors(sub)
+        scores = heads.score(vectors, languages, centre=self.centre, ngram_spam=prior, encoder=self.encoder)
         for i, s in zip(rows, scores, strict=True):
             result = self._result(s)
             if explain and isinstance(result, Score):
@@ -55,7 +66,7 @@ class DeepBackend:
         if len(words) < 2:
             return []
         variants = [Doc(" ".join(w for w in words if w != word), doc.language, dict(doc.meta)) for word in unique]
-        rescored = self.score(DocBatch(variants))
+        rescored = self.score(DocBatch(variants))  # same encoder and centre
         label = POSITIVE.get(self.task, full.label)
         base = _log_odds(full.probs.get(label, full.score))
         moved = [
@@ -82,6 +93,7 @@ def _log_odds(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def usable() -> bool:
-    """Whether the deep tier can run here: the encoder's package is installed and the heads are shipped."""
-    return encoder.available() and all((heads.HEADS_DIR / f"{t}.npz").exists() for t in heads.HEAD_TASKS)
+def usable(name: str | None = None) -> bool:
+    """Whether the deep tier can run here with that encoder (the default one for ``None``): its package is
+    installed and its heads are shipped."""
+    return encoder.available(name) and heads.shipped(name)

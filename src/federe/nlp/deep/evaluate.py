@@ -7,12 +7,13 @@ GoEmotions test, HateCheck FR, UMSAB.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
 from federe.nlp import datasets
 from federe.nlp.deep import heads
-from federe.nlp.deep.train import choose_spam_combination, spam_out_of_fold, vectors
+from federe.nlp.deep.train import choose_spam_combination, current, spam_out_of_fold, using, vectors
 from federe.nlp.evaluate import Row
 
 UMSAB_NAMES = ("negative", "neutral", "positive")
@@ -27,7 +28,7 @@ def _predict(task: str, texts: Sequence[str], language: str, *, own_centre: bool
     workspace that has seen these messages (unlabelled) would."""
     x = vectors(list(texts))
     centre = {language: x.mean(axis=0)} if own_centre else None
-    scores = heads.score(x, [language] * len(texts), centre=centre)
+    scores = heads.score(x, [language] * len(texts), centre=centre, encoder=current().encoder)
     if task == "sentiment":
         return [s.sentiment for s in scores]
     return ["toxic" if (s.toxicity or 0) >= 0.5 else "ok" for s in scores]
@@ -115,12 +116,29 @@ def spam_rows() -> list[Row]:
     ]
 
 
-def rows() -> list[Row]:
-    return sentiment_rows() + toxicity_rows() + spam_rows()
+def _named(found: list[Row], name: str | None) -> list[Row]:
+    """Rows of another encoder than the default say which (``deep e5: ...``)."""
+    if not name or name == "use":
+        return found
+    return [dataclasses.replace(r, dataset=f"deep {name}: {r.dataset.removeprefix('deep: ')}") for r in found]
 
 
-def umsab_rows(folder: Path) -> list[Row]:
+def rows(name: str | None = None) -> list[Row]:
+    """Every part, with that encoder's heads (its training subsample held out as each part's training was)."""
+    out: list[Row] = []
+    for task, part in (("sentiment", sentiment_rows), ("toxicity", toxicity_rows), ("spam", spam_rows)):
+        with using(name, task):
+            out += part()
+    return _named(out, name)
+
+
+def umsab_rows(folder: Path, name: str | None = None) -> list[Row]:
     """UMSAB test (research-only: read where it lies, never trained on, never committed)."""
+    with using(name, "sentiment"):
+        return _named(_umsab_rows(folder), name)
+
+
+def _umsab_rows(folder: Path) -> list[Row]:
     from sklearn.metrics import accuracy_score, f1_score
 
     out = []

@@ -1,6 +1,7 @@
 """Linear heads on the encoder's vectors: sentiment, toxicity and spam, numpy only at run time.
 
-Each head is a small ``.npz`` in ``deep/data/`` (weights, and its default centre per language: the mean vector of
+Each encoder (``deep/encoder.py``) has its own three heads: the default encoder's in ``deep/data/``, another's in
+``deep/data/<name>/``. Each head is a small ``.npz`` (weights, and its default centre per language: the mean vector of
 its training texts) with a JSON model card beside it. A vector is centred before the head, by the workspace's own
 mean vector for its language when one is given (``centre``), else by the head's default. French and English are
 scored; any other language is "not scored: other language".
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     import numpy as np
 
-HEADS_DIR = Path(__file__).resolve().parent / "data"
+HEADS_DIR = Path(__file__).resolve().parent / "data"  # the default encoder's
 HEAD_TASKS = ("sentiment", "toxicity", "spam")
 LANGUAGES = ("fr", "en")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -113,27 +114,42 @@ class DeepScores:
 
 
 _lock = threading.Lock()
-_heads: dict[str, Head] = {}
+_heads: dict[tuple[str, str], Head] = {}
 
 
-def head(task: str) -> Head:
-    """The shipped head for a task, loaded once per process."""
+def heads_dir(encoder: str | None = None) -> Path:
+    """Where that encoder's heads and cards are (the default encoder's for ``None``)."""
+    from federe.nlp.deep.encoder import get
+
+    return get(encoder).heads_dir
+
+
+def shipped(encoder: str | None = None) -> bool:
+    """Whether the three heads for that encoder are here."""
+    return all((heads_dir(encoder) / f"{t}.npz").exists() for t in HEAD_TASKS)
+
+
+def head(task: str, encoder: str | None = None) -> Head:
+    """The shipped head for a task and an encoder, loaded once per process."""
+    from federe.nlp.deep.encoder import DEFAULT
+
     if task not in HEAD_TASKS:
         raise ValueError(f"no deep head for {task!r}")
+    key = (encoder or DEFAULT, task)
     with _lock:
-        if task not in _heads:
-            _heads[task] = Head.load(HEADS_DIR / f"{task}.npz")
-        return _heads[task]
+        if key not in _heads:
+            _heads[key] = Head.load(heads_dir(encoder) / f"{task}.npz")
+        return _heads[key]
 
 
-def card(task: str) -> dict[str, Any]:
-    return json.loads((HEADS_DIR / f"{task}.json").read_text(encoding="utf-8"))
+def card(task: str, encoder: str | None = None) -> dict[str, Any]:
+    return json.loads((heads_dir(encoder) / f"{task}.json").read_text(encoding="utf-8"))
 
 
-def replaces_fast_tier(task: str) -> bool:
+def replaces_fast_tier(task: str, encoder: str | None = None) -> bool:
     """Whether this head measured better than the fast tier's model for its task (its card says so), and so
     should upgrade stored scores; sentiment does not (docs/models.md)."""
-    return bool(card(task).get("replaces_fast_tier", False))
+    return bool(card(task, encoder).get("replaces_fast_tier", False))
 
 
 def centred(h: Head, vectors: np.ndarray, languages: Sequence[str], centre: Mapping[str, np.ndarray] | None):
@@ -160,9 +176,11 @@ def score(
     *,
     centre: Mapping[str, np.ndarray] | None = None,
     ngram_spam: Sequence[float | None] | None = None,
+    encoder: str | None = None,
 ) -> list[DeepScores]:
-    """Scores per message, in order. ``ngram_spam`` (the fast tier's spam probability per message, when known)
-    is combined with the spam head as its card says; without it the spam score is the head's alone."""
+    """Scores per message, in order, by ``encoder``'s heads (on its vectors). ``ngram_spam`` (the fast tier's spam
+    probability per message, when known) is combined with the spam head as its card says; without it the spam
+    score is the head's alone."""
     import numpy as np
 
     if len(vectors) != len(languages):
@@ -173,7 +191,7 @@ def score(
         return out
     x = np.asarray(vectors, dtype=np.float32)[keep]
     langs = [languages[i] for i in keep]
-    h_sent, h_tox, h_spam = head("sentiment"), head("toxicity"), head("spam")
+    h_sent, h_tox, h_spam = (head(t, encoder) for t in ("sentiment", "toxicity", "spam"))
     p_sent = h_sent.proba(centred(h_sent, x, langs, centre))
     p_tox = h_tox.proba(centred(h_tox, x, langs, centre))[:, 1]
     p_spam = h_spam.proba(centred(h_spam, x, langs, centre))[:, 1]

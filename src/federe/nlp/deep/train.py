@@ -2,13 +2,16 @@
 
 Encodings of the training sets are cached under ``var/deep-cache`` (never committed) so that retraining a head
 does not re-encode 80,000 texts. Each head is written as ``<task>.npz`` with its model card ``<task>.json``
-beside it (``HEADS_DIR``).
+beside it, in the encoder's heads folder (``heads.heads_dir``).
+
+The same recipes train every encoder's heads: :func:`using` chooses the encoder (and, for a slow one, a seeded
+stratified subsample of each training source, :data:`SUBSAMPLE`) for the code run inside it, ``federe nlp
+train-deep --encoder e5`` and ``federe nlp evaluate --only deep --encoder e5`` alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,34 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from federe.nlp import datasets
 from federe.nlp.deep import encoder
-from federe.nlp.deep.heads import HEADS_DIR, Head
+from federe.nlp.deep.heads import HEAD_TASKS, Head, heads_dir
+from federe.nlp.deep.setup import CACHE_DIR, SEED, SUBSAMPLE, current, pooled_vectors, subsample, using, vectors
+
+# The recipes' setup and cached encodings, also for evaluate.py.
+__all__ = ["CACHE_DIR", "SEED", "SUBSAMPLE", "current", "pooled_vectors", "subsample", "using", "vectors"]
 
 if TYPE_CHECKING:
     import numpy as np
-
-SEED = 20261206
-CACHE_DIR = Path(__file__).resolve().parents[4] / "var" / "deep-cache"
-
-
-def vectors(texts: Sequence[str]) -> np.ndarray:
-    """The encoder's vectors for ``texts``, from the cache when these exact texts were encoded before."""
-    import numpy as np
-
-    key = hashlib.sha256("\x00".join([encoder.version(), *texts]).encode("utf-8", "replace")).hexdigest()[:24]
-    path = CACHE_DIR / f"{key}.npy"
-    if path.exists():
-        return np.load(path, allow_pickle=False)
-    out = encoder.encode(list(texts))
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    np.save(path, out, allow_pickle=False)
-    return out
-
-
-def pooled_vectors(pool: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-    """Vectors of ``texts``, all taken from ``pool``: the pool is encoded (and cached) once, so that the folds and
-    dev splits of one training set share one cache entry."""
-    index = {t: i for i, t in enumerate(pool)}
-    return vectors(pool)[[index[t] for t in texts]]
 
 
 def language_means(groups: dict[str, Sequence[str]]) -> dict[str, np.ndarray]:
@@ -87,16 +70,28 @@ def balanced_weights(groups: Sequence[str], labels: Sequence[str]) -> np.ndarray
 REPLACES_FAST_TIER = {"sentiment": False, "toxicity": True, "spam": True}
 
 
-def write(task: str, head: Head, card: dict[str, Any], out_dir: Path = HEADS_DIR) -> None:
+def write(task: str, head: Head, card: dict[str, Any], out_dir: Path | None = None) -> None:
+    """The head and its card, in the current encoder's heads folder (an existing card's measured ``speed`` kept)."""
+    name = current().encoder
+    out_dir = out_dir or heads_dir(name)
     out_dir.mkdir(parents=True, exist_ok=True)
     head.save(out_dir / f"{task}.npz")
     card = {**card, "replaces_fast_tier": REPLACES_FAST_TIER[task]}
+    sizes = SUBSAMPLE.get(name)
+    if sizes:
+        card["subsample"] = (
+            f"at most {sizes[task]:,} examples per source, stratified by label, seeded ({SEED}); "
+            "training_examples counts those kept"
+        )
+    old = out_dir / f"{task}.json"
+    speed = json.loads(old.read_text(encoding="utf-8")).get("speed") if old.exists() else None
     card = {
         "task": task,
-        "model": f"deep:{task}",
-        "encoder": encoder.version(),
+        "model": f"deep:{task}" if name == encoder.DEFAULT else f"deep-{name}:{task}",
+        "encoder": encoder.version(name),
         "version": dt.date.today().isoformat(),
         **card,
+        **({"speed": speed} if speed else {}),
     }
     (out_dir / f"{task}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -123,12 +118,12 @@ def _examples_matrix(
 
 
 def train_sentiment() -> dict[str, Any]:
-    data = datasets.goemotions("train")
+    data = subsample(datasets.goemotions("train"))
     x, y, _, means = _examples_matrix(data, {"goemotions": "en"})
     coef, intercept = fit_head(x, y, ("negative", "neutral", "positive"), c=C["sentiment"])
     # No redistributable French sentiment text: the French default centre is the mean of MLMA's French tweets
     # (MIT), a reference for "French social media"; a workspace's own French mean replaces it.
-    means["fr"] = vectors([ex.text for ex in datasets.mlma("fr")]).mean(axis=0)
+    means["fr"] = vectors([ex.text for ex in subsample(datasets.mlma("fr"))]).mean(axis=0)
     write(
         "sentiment",
         Head(("negative", "neutral", "positive"), coef, intercept, means),
@@ -163,7 +158,7 @@ def toxicity_data() -> list[datasets.Example]:
     """RTP-LX French and English, Davidson (all rows), and MLMA French and English's training part (80 %,
     stratified, seeded ``datasets.SEED``: the fast tier's split; the test part is kept for evaluation)."""
     mlma = [ex for lang in ("fr", "en") for ex in datasets.split(datasets.mlma(lang))[0]]
-    return datasets.rtp_lx("fr") + datasets.rtp_lx("en") + datasets.davidson() + mlma
+    return subsample(datasets.rtp_lx("fr") + datasets.rtp_lx("en") + datasets.davidson() + mlma)
 
 
 def toxicity_dev_split(data: Sequence[datasets.Example]) -> tuple[list[datasets.Example], list[datasets.Example]]:
@@ -254,8 +249,8 @@ def train_toxicity() -> dict[str, Any]:
 
 
 def spam_data(videos: Sequence[str] = datasets.YOUTUBE_VIDEOS) -> list[datasets.Example]:
-    """The given YouTube videos and SMS."""
-    return [ex for v in videos for ex in datasets.youtube(v)] + datasets.sms()
+    """The given YouTube videos and SMS (each source subsampled alike whichever videos are given)."""
+    return subsample([ex for v in videos for ex in datasets.youtube(v)] + datasets.sms())
 
 
 def _spam_vectors(texts: Sequence[str]) -> np.ndarray:
@@ -374,4 +369,13 @@ def train_spam() -> dict[str, Any]:
     return {"examples": len(data)}
 
 
-TRAINERS = {"sentiment": train_sentiment, "toxicity": train_toxicity, "spam": train_spam}
+_RECIPES = {"sentiment": train_sentiment, "toxicity": train_toxicity, "spam": train_spam}
+
+
+def train(task: str, encoder_name: str | None = None) -> dict[str, Any]:
+    """Train one head for an encoder (the default one without a name), written beside its others."""
+    with using(encoder_name, task):
+        return _RECIPES[task]()
+
+
+TRAINERS = {task: (lambda task=task: train(task)) for task in HEAD_TASKS}

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from federe.nlp.refine import backfill as backfills
 from federe.nlp.refine import queue, scoring
-from federe.nlp.refine.deep import shipped
+from federe.nlp.refine.deep import shipped, versions_of
 
 
 def run(out: Any, workspace: Any, *, batch: int, queue_only: bool) -> None:
@@ -20,7 +20,12 @@ def run(out: Any, workspace: Any, *, batch: int, queue_only: bool) -> None:
     if not 1 <= batch <= 4096:
         raise CommandError(_("Choose a batch size between 1 and 4096."))
     scorer = shipped()
-    runs = [backfills.start(scorer.version, workspace)] if workspace else backfills.start_everywhere(scorer.version)
+    versions = versions_of(scorer)
+    runs = (
+        [backfills.start(backfills.version_for(versions, workspace), workspace)]
+        if workspace
+        else backfills.start_everywhere(versions)
+    )
     for run in runs:
         out.write(_line(run))
     if queue_only:

@@ -25,8 +25,12 @@ def run_refiner(stop: threading.Event, scorer: Scorer | None = None, idle: float
 
                 scorer = shipped()
             if not checked:
-                for started in backfill.for_new_model(scorer.version):
-                    log.info("deep tier: model %s, backfill of %d messages queued", scorer.version, started.total)
+                from federe.nlp.refine.deep import versions_of
+
+                for started in backfill.for_new_model(versions_of(scorer)):
+                    log.info(
+                        "deep tier: model %s, backfill of %d messages queued", started.model_version, started.total
+                    )
                 checked = True
             if not DeepPending.objects.exists():
                 stop.wait(idle)

@@ -1,5 +1,8 @@
 """One batch of the deep tier: claim, encode once, score with every head, store in place, run the rules again.
 
+Each message is encoded by its workspace's chosen encoder (``Workspace.deep_encoder``), scored by that encoder's
+heads with that encoder's workspace centres, and stored with that encoder's version and name.
+
 The encoding and the heads run outside any transaction; the scores, the workspace centres, the queue rows and the
 rules' decisions are written in one, so a batch is stored whole or not at all.
 """
@@ -17,6 +20,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from federe.accounts.models import Workspace
 from federe.core import db
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
@@ -24,7 +28,7 @@ from federe.moderation.refined import after_refined
 from federe.nlp.base import Doc
 from federe.nlp.models import DeepBackfill
 from federe.nlp.refine import adapt, centre, queue
-from federe.nlp.refine.deep import Refined, Scorer
+from federe.nlp.refine.deep import DEFAULT, Refined, Scorer, for_workspace
 from federe.nlp.text import prepare
 
 log = logging.getLogger(__name__)
@@ -59,18 +63,29 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
     messages = list(Message.objects.filter(pk__in=list(by_id)).select_related("connection", "conversation"))
     scorable = [m for m in messages if m.language in queue.LANGUAGES]
     texts = [prepare(m.body_text, language=m.language).text for m in scorable]
-    vectors: Any = scorer.encode(texts) if scorable else None  # one encoding per message, shared by every head
     per_workspace: dict[int, list[int]] = defaultdict(list)
     for i, message in enumerate(scorable):
         per_workspace[message.workspace_id].append(i)
+    # Each workspace's chosen encoder (its scorer; the default one's where the chosen one is not installed).
+    chosen = dict(Workspace.objects.filter(pk__in=list(per_workspace)).values_list("pk", "deep_encoder"))
+    scorers = {ws: for_workspace(scorer, chosen.get(ws) or DEFAULT) for ws in per_workspace}
+    # One encoding per message, shared by every head, by its workspace's encoder (its vectors and their dimensions).
+    vectors: dict[int, Any] = {}
+    for used in {id(s): s for s in scorers.values()}.values():
+        rows = [i for ws, s in scorers.items() if s is used for i in per_workspace[ws]]
+        for i, v in zip(rows, used.encode([texts[i] for i in rows]), strict=True):
+            vectors[i] = v
     refined: dict[int, Refined] = {}
     for workspace_id, rows in per_workspace.items():
+        used = scorers[workspace_id]
         languages = [scorable[i].language for i in rows]
         fast_spam = [_fast_spam(scorable[i]) for i in rows]
-        centres = centre.current(workspace_id)
-        scores = scorer.score(vectors[rows], languages, centres, fast_spam)
-        docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
-        scores = adapt.apply(workspace_id, vectors[rows], docs, centres, scores)  # the workspace's own heads
+        here = _stack([vectors[i] for i in rows])
+        centres = centre.current(workspace_id, _encoder_of(used))
+        scores = used.score(here, languages, centres, fast_spam)
+        if _encoder_of(used) == DEFAULT:  # the workspace's own heads learn on the default encoder's vectors
+            docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
+            scores = adapt.apply(workspace_id, here, docs, centres, scores)
         refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
 
     def store() -> list[Message]:
@@ -85,8 +100,18 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
         for workspace_id, rows in per_workspace.items():
             ours = [i for i in rows if by_id[scorable[i].pk].pending_id in mine]
             if ours:
-                centre.add(workspace_id, vectors[ours], [scorable[i].language for i in ours])
-        upgraded = _store(kept, refined, scorer.version)
+                used = scorers[workspace_id]
+                centre.add(
+                    workspace_id,
+                    _stack([vectors[i] for i in ours]),
+                    [scorable[i].language for i in ours],
+                    _encoder_of(used),
+                )
+        upgraded = []
+        for workspace_id in per_workspace:
+            used = scorers[workspace_id]
+            here = [m for m in kept if m.workspace_id == workspace_id]
+            upgraded += _store(here, refined, used.version, _encoder_of(used))
         live = [m for m in upgraded if by_id[m.pk].live]
         for workspace_id in {m.workspace_id for m in live}:
             after_refined(workspace_id, [m for m in live if m.workspace_id == workspace_id])
@@ -99,6 +124,16 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
     return Batch(claimed=len(claimed), refined=len(upgraded), latencies=latencies)
 
 
+def _stack(rows: Sequence[Any]) -> Any:
+    import numpy as np
+
+    return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+def _encoder_of(scorer: Scorer) -> str:
+    return getattr(scorer, "encoder", DEFAULT) or DEFAULT
+
+
 def _fast_spam(message: Message) -> float | None:
     """The fast tier's own spam score (the n-gram model's), which the spam head combines with its own."""
     fast = (message.nlp or {}).get("deep", {}).get("fast")
@@ -107,7 +142,9 @@ def _fast_spam(message: Message) -> float | None:
     return None if message.wave_id else message.spam_score
 
 
-def _store(messages: Sequence[Message], refined: dict[int, Refined], version: str) -> list[Message]:
+def _store(
+    messages: Sequence[Message], refined: dict[int, Refined], version: str, encoder: str = DEFAULT
+) -> list[Message]:
     """Upgrade each message's scores in place, keeping the fast tier's beside them; the messages upgraded."""
     rows: dict[int, dict[str, Any]] = {}
     upgraded = []
@@ -115,7 +152,7 @@ def _store(messages: Sequence[Message], refined: dict[int, Refined], version: st
     for message in messages:
         scores = refined[message.pk]
         info = dict(message.nlp or {})
-        deep: dict[str, Any] = {"version": version, "at": at}
+        deep: dict[str, Any] = {"version": version, "encoder": encoder, "at": at}
         if scores.not_scored:
             deep["not_scored"] = scores.not_scored
             info["deep"] = deep

@@ -11,7 +11,7 @@ from typing import Any
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
 from federe.nlp.refine import centre
-from federe.nlp.refine.deep import Refined, Scorer
+from federe.nlp.refine.deep import DEFAULT, Refined, Scorer, for_workspace
 from federe.nlp.text import prepare
 
 MAX_WORDS = 40  # a longer message is explained on its first 40 distinct words
@@ -51,7 +51,11 @@ def explain(scorer: Scorer, message_id: int) -> bool:
     if message is None or (message.nlp or {}).get("tier") != "deep":
         return False
     text = prepare(message.body_text, language=message.language).text
-    pushes = word_pushes(scorer, text, message.language, centre.current(message.workspace_id))
+    # Explained by the encoder that refined it (the default one's for messages refined before encoders were named).
+    name = message.nlp.get("deep", {}).get("encoder") or DEFAULT
+    scorer = for_workspace(scorer, name)
+    used = getattr(scorer, "encoder", DEFAULT) or DEFAULT  # the default one when that encoder is not here
+    pushes = word_pushes(scorer, text, message.language, centre.current(message.workspace_id, used))
     info = dict(message.nlp)
     info["deep"] = {**info.get("deep", {}), "why": pushes}
     inbox.set_nlp_info({message.pk: info})

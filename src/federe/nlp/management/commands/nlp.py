@@ -14,6 +14,8 @@ from federe.core.management.workspace import WorkspaceCommand, add_workspace_arg
 from federe.nlp import evaluate, functional, learning, training
 from federe.nlp.base import TASKS
 from federe.nlp.deep.backend import usable as deep_usable
+from federe.nlp.deep.encoder import DEFAULT as DEFAULT_ENCODER
+from federe.nlp.deep.encoder import ENCODERS
 from federe.nlp.models import WorkspaceModel
 from federe.nlp.pipeline import score_lines
 
@@ -37,6 +39,12 @@ class Command(WorkspaceCommand):
         ev.add_argument("--umsab", type=Path, help="Folder of UMSAB sentiment data (local, research-only).")
         ev.add_argument("--markdown", action="store_true", help="Print a Markdown table.")
         ev.add_argument(
+            "--encoder",
+            choices=[*ENCODERS, "all"],
+            default=DEFAULT_ENCODER,
+            help="The deep tier with this encoder's heads, or every installed one (default: use).",
+        )
+        ev.add_argument(
             "--functional",
             nargs="?",
             type=Path,
@@ -46,6 +54,9 @@ class Command(WorkspaceCommand):
         )
         deep_train = sub.add_parser("train-deep", help="Rebuild the deep tier's heads from ../shared/datasets.")
         deep_train.add_argument("--task", choices=["sentiment", "toxicity", "spam"], nargs="+")
+        deep_train.add_argument(
+            "--encoder", choices=list(ENCODERS), default=DEFAULT_ENCODER, help="Whose heads (default: use)."
+        )
         train = sub.add_parser("train", help="Rebuild the shipped spam and toxicity models from ../shared/datasets.")
         train.add_argument("--task", choices=["spam", "toxicity"], nargs="+", default=["spam", "toxicity"])
         learn = sub.add_parser("learn", help="Train a new version of a workspace's model now.")
@@ -85,12 +96,16 @@ class Command(WorkspaceCommand):
             if part in evaluate.SECTIONS:
                 self.stderr.write(f"evaluating {part}…")
                 rows += evaluate.SECTIONS[part]()
-        deep = ("deep" in parts or not options["only"]) and deep_usable()
-        if deep:
+        wanted = list(ENCODERS) if options["encoder"] == "all" else [options["encoder"]]
+        encoders = [name for name in wanted if deep_usable(name)] if "deep" in parts or not options["only"] else []
+        for name in set(wanted) - set(encoders) if "deep" in parts else ():
+            self.stderr.write(f"deep tier with {name}: not installed here (its package or heads are missing)")
+        if encoders:
             from federe.nlp.deep import evaluate as deep_evaluate
 
-            self.stderr.write("evaluating the deep tier…")
-            rows += deep_evaluate.rows()
+            for name in encoders:
+                self.stderr.write(f"evaluating the deep tier with {name}…")
+                rows += deep_evaluate.rows(name)
         if "workspace" in parts and deep_usable():
             from federe.nlp.refine import workspace_eval
 
@@ -100,8 +115,8 @@ class Command(WorkspaceCommand):
             self.stderr.write("evaluating sentiment on UMSAB (local)…")
             if parts != ["deep"] and parts != ["workspace"]:
                 rows += evaluate.umsab_rows(options["umsab"])
-            if deep:
-                rows += deep_evaluate.umsab_rows(options["umsab"])
+            for name in encoders:
+                rows += deep_evaluate.umsab_rows(options["umsab"], name)
             if "workspace" in parts and deep_usable():
                 from federe.nlp.refine import workspace_eval
 
@@ -135,11 +150,13 @@ class Command(WorkspaceCommand):
 
     def do_train_deep(self, options: dict[str, Any]) -> None:
         from federe.nlp.deep import train as deep_train
+        from federe.nlp.deep.heads import heads_dir
 
+        name = options["encoder"]
         for task in options["task"] or list(deep_train.TRAINERS):
-            self.stderr.write(f"training the deep {task} head…")
-            done = deep_train.TRAINERS[task]()
-            self.stdout.write(f"{task}: {done['examples']} examples → {deep_train.HEADS_DIR / task}.npz")
+            self.stderr.write(f"training the deep {task} head for the {name} encoder…")
+            done = deep_train.train(task, name)
+            self.stdout.write(f"{task}: {done['examples']} examples → {heads_dir(name) / task}.npz")
 
     def do_learn(self, options: dict[str, Any]) -> None:
         workspace = self.workspace_from(options)
