@@ -71,8 +71,7 @@ def main() -> None:
     spent_cpu, spent_wall = time.process_time() - cpu, time.perf_counter() - wall
     rate = len(texts) / spent_cpu
     print(
-        f"encoder + 3 heads: {rate:,.1f} messages per CPU-second "
-        f"({len(texts) / spent_wall:,.1f} per wall-clock second)"
+        f"encoder + 3 heads: {rate:,.1f} messages per CPU-second ({len(texts) / spent_wall:,.1f} per wall-clock second)"
     )
     x = encoder.encode(texts[: args.batch], name)
     cpu = time.process_time()

