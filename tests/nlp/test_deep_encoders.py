@@ -141,6 +141,8 @@ def test_the_choice_is_shown_in_french(client, owner, two_choices):
     assert "Rapide : Universal Sentence Encoder (par défaut)" in page
     assert "Qualité : multilingual E5 small" in page
     assert "Environ 20 messages par seconde" in page
+    # Was "serveur: convient": the two halves were glued with an English colon.
+    assert "de ce type de serveur : convient" in page
     assert "convient aux communautés d’au plus 36 000 nouveaux messages par heure environ" in page.replace(
         "\u202f", " "
     ).replace("\xa0", " ")

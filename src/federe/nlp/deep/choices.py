@@ -70,7 +70,8 @@ class Choice:
             "fits communities of up to about %(n)s new messages an hour.",
             self.per_hour,
         ) % {"n": number_format(self.per_hour, force_grouping=True)}
-        return f"{said}: {fits}"
+        # Translators: a speed, then the size of community it fits (French puts a space before the colon).
+        return _("%(speed)s: %(fits)s") % {"speed": said, "fits": fits}
 
     @property
     def what(self) -> str:
