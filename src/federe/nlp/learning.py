@@ -206,21 +206,23 @@ def _train_deep(workspace_id: int, task: str, data: Labelled) -> tuple[bytes, di
     the candidate against the current model on identical folds, then fit on every label."""
     import numpy as np
 
+    from federe.nlp.backends import chosen_encoder
     from federe.nlp.deep import encoder
     from federe.nlp.refine import adapt, centre
 
-    centres = centre.current(workspace_id)
+    name = chosen_encoder(workspace_id)  # the head learns on the vectors of the encoder that scores the workspace
+    centres = centre.current(workspace_id, name)
     docs = [prepare(t, language=lang) for t, lang in zip(data.texts, data.languages, strict=True)]
-    vectors = encoder.encode([d.text for d in docs])
-    x = adapt.features(task, vectors, docs, centres)
+    vectors = encoder.encode([d.text for d in docs], name)
+    x = adapt.features(task, vectors, docs, centres, name)
     unlabelled = _unlabelled_sample(workspace_id, set(data.message_ids))
     x_unlabelled = (
-        adapt.features(task, encoder.encode([d.text for d in unlabelled]), unlabelled, centres)
+        adapt.features(task, encoder.encode([d.text for d in unlabelled], name), unlabelled, centres, name)
         if unlabelled
         else np.zeros((0, x.shape[1]))
     )
     y = data.values
-    current = _current_deep(workspace_id, task, data, vectors, centres)
+    current = _current_deep(workspace_id, task, data, vectors, centres, name)
 
     def fit_predict(train_idx: Sequence[int], test_idx: Sequence[int]) -> list[str]:
         model, _used = adapt.self_trained(task, x[list(train_idx)], [y[i] for i in train_idx], x_unlabelled)
@@ -229,6 +231,7 @@ def _train_deep(workspace_id: int, task: str, data: Labelled) -> tuple[bytes, di
     check = switch.cross_validate(task, y, fit_predict, current)
     full, used = adapt.self_trained(task, x, y, x_unlabelled)
     metrics = switch.metrics("deep", len(y), check, _current_name(workspace_id, task))
+    metrics["encoder"] = name
     metrics["self_training"] = {
         "unlabelled": len(unlabelled),
         "pseudo_labels": used,
@@ -268,7 +271,9 @@ def _current_fast(workspace_id: int, task: str) -> Backend:
     return for_workspace(workspace_id, task)
 
 
-def _current_deep(workspace_id: int, task: str, data: Labelled, vectors: Any, centres: dict[str, Any]) -> list[str]:
+def _current_deep(
+    workspace_id: int, task: str, data: Labelled, vectors: Any, centres: dict[str, Any], name: str
+) -> list[str]:
     """What the workspace's current model says of its labelled messages: its switched-on version as it stands
     (it may have learned some of these labels, which favours it: the switch is cautious), else the shipped deep
     head where it replaces the fast tier (spam combined with the n-gram model, as the background tier does), else
@@ -278,15 +283,16 @@ def _current_deep(workspace_id: int, task: str, data: Labelled, vectors: Any, ce
 
     row = _active_row(workspace_id, task)
     batch = DocBatch([prepare(t) for t in data.texts])
-    if row is not None and adapt.is_deep(row.weights):
+    deep_row = row is not None and adapt.is_deep(row.weights)
+    if row is not None and deep_row and adapt.encoder_of(row.metrics) == name:
         model = adapt.DeepModel.from_bytes(bytes(row.weights))
         docs = [prepare(t, language=lang) for t, lang in zip(data.texts, data.languages, strict=True)]
-        return model.predict(adapt.features(task, vectors, docs, centres))
-    if row is None and heads.replaces_fast_tier(task):
+        return model.predict(adapt.features(task, vectors, docs, centres, name))
+    if (row is None or deep_row) and heads.replaces_fast_tier(task, name):  # a head of another encoder: not used
         fast_spam = None
         if task == "spam":
             fast_spam = [r.score if isinstance(r, Score) else None for r in shipped("spam").score(batch)]
-        found = heads.score(vectors, data.languages, centre=centres or None, ngram_spam=fast_spam)
+        found = heads.score(vectors, data.languages, centre=centres or None, ngram_spam=fast_spam, encoder=name)
         p = [getattr(s, task) or 0.0 for s in found]
         negative = next(k for k in LABELS[task] if k != POSITIVE[task])
         return [POSITIVE[task] if v >= 0.5 else negative for v in p]

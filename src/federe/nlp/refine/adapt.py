@@ -89,19 +89,23 @@ def is_deep(weights: bytes | memoryview) -> bool:
 
 
 def features(
-    task: str, vectors: np.ndarray, docs: Sequence[Doc], centres: Mapping[str, np.ndarray] | None
+    task: str,
+    vectors: np.ndarray,
+    docs: Sequence[Doc],
+    centres: Mapping[str, np.ndarray] | None,
+    encoder: str | None = None,
 ) -> np.ndarray:
-    """The inputs of a workspace head, one row per prepared message (``docs``, whose ``vectors`` are given): the
-    vector minus its language's centre (the workspace's when known, else the shipped head's), then the shipped
-    deep head's log-odds (spam: the head alone), then the fast tier's shipped model's (``backends.shipped``: for
-    tone the lexicon, which the deep tier does not replace)."""
+    """The inputs of a workspace head, one row per prepared message (``docs``, whose ``vectors`` by ``encoder`` are
+    given): the vector minus its language's centre (the workspace's when known, else the shipped head's), then that
+    encoder's shipped deep head's log-odds (spam: the head alone), then the fast tier's shipped model's
+    (``backends.shipped``: for tone the lexicon, which the deep tier does not replace)."""
     import numpy as np
 
     from federe.nlp.backends import shipped
     from federe.nlp.deep import heads
     from federe.nlp.linear import prior_logits
 
-    h = heads.head(task)
+    h = heads.head(task, encoder)
     x = heads.centred(h, vectors, [d.language for d in docs], centres)
     p = np.clip(h.proba(x), 1e-6, 1 - 1e-6)
     deep = np.log(p[:, 1] / p[:, 0]).reshape(-1, 1) if len(h.classes) == 2 else np.log(p)
@@ -174,15 +178,23 @@ def _model(pk: int, weights: bytes | None = None) -> DeepModel:
     return model
 
 
-def active(workspace_id: int) -> dict[str, tuple[str, DeepModel]]:
-    """The workspace's switched-on deep heads by task: (model id, model)."""
+def encoder_of(metrics: Mapping[str, Any] | None) -> str:
+    """The encoder a deep workspace version learned on (versions from before the choice: the default one)."""
+    from federe.nlp.deep.encoder import DEFAULT
+
+    return str((metrics or {}).get("encoder") or DEFAULT)
+
+
+def active(workspace_id: int, encoder: str | None = None) -> dict[str, tuple[str, DeepModel]]:
+    """The workspace's switched-on deep heads by task, (model id, model), among those learned on ``encoder``'s
+    vectors (default: the default encoder): a head cannot read another encoder's vectors."""
+    from federe.nlp.deep.encoder import DEFAULT
     from federe.nlp.models import WorkspaceModel
 
     out = {}
-    for pk, task, version, kind in WorkspaceModel.objects.filter(workspace_id=workspace_id, active=True).values_list(
-        "pk", "task", "version", "metrics__kind"
-    ):
-        if kind == "deep":
+    rows = WorkspaceModel.objects.filter(workspace_id=workspace_id, active=True, metrics__kind="deep")
+    for pk, task, version, metrics in rows.values_list("pk", "task", "version", "metrics"):
+        if encoder_of(metrics) == (encoder or DEFAULT):
             out[task] = (f"workspace:{task}@v{version}", _model(pk))
     return out
 
@@ -193,17 +205,18 @@ def apply(
     docs: Sequence[Doc],
     centres: Mapping[str, np.ndarray],
     scores: Sequence[Refined],
+    encoder: str | None = None,
 ) -> list[Refined]:
     """The background tier's scores with the workspace's own heads in place of the shipped ones, where switched on
-    (``docs``: the prepared messages, with their language)."""
+    and learned on ``encoder``'s vectors (``docs``: the prepared messages, with their language)."""
     rows = [i for i, s in enumerate(scores) if not s.not_scored and docs[i].language in LANGUAGES]
-    models = active(workspace_id) if rows else {}
+    models = active(workspace_id, encoder) if rows else {}
     if not models:
         return list(scores)
     out = list(scores)
     sub = [docs[i] for i in rows]
     for task, (model_id, model) in models.items():
-        p = model.proba(features(task, vectors[rows], sub, centres))
+        p = model.proba(features(task, vectors[rows], sub, centres, encoder))
         for j, i in enumerate(rows):
             probs = {c: round(float(v), 4) for c, v in zip(model.classes, p[j], strict=True)}
             changes: dict[str, Any] = {"models": {**out[i].models, task: model_id}}
@@ -220,11 +233,12 @@ class DeepWorkspaceBackend:
     """A switched-on workspace head as a backend (``federe nlp score``); other languages get the shipped model's
     score."""
 
-    def __init__(self, task: str, pk: int, model_id: str, workspace_id: int):
+    def __init__(self, task: str, pk: int, model_id: str, workspace_id: int, encoder: str | None = None):
         self.task = task
         self.model_id = model_id
         self.model = _model(pk)
         self.workspace_id = workspace_id
+        self.encoder = encoder
 
     def score(self, batch: DocBatch, *, explain: bool = False) -> list[Result]:
         from federe.nlp.backends import shipped
@@ -234,8 +248,13 @@ class DeepWorkspaceBackend:
         rows = [i for i, d in enumerate(batch.docs) if not d.skip and d.language in LANGUAGES]
         if not rows:
             return out
+        from federe.nlp.deep.encoder import DEFAULT
+        from federe.nlp.deep.encoder import encode as encode_with
+
         sub = DocBatch([batch.docs[i] for i in rows])
-        x = features(self.task, sub.vectors, sub.docs, centre.current(self.workspace_id))
+        name = self.encoder or DEFAULT
+        vectors = encode_with([d.text for d in sub.docs], name)
+        x = features(self.task, vectors, sub.docs, centre.current(self.workspace_id, name), name)
         p = self.model.proba(x)
         for j, i in enumerate(rows):
             probs = {c: float(v) for c, v in zip(self.model.classes, p[j], strict=True)}

@@ -122,12 +122,10 @@ def _scored(
     workspace_id: int, used: Scorer, vectors: Any, docs: Sequence[Doc], fast_spam: Sequence[float | None]
 ) -> list[Refined]:
     """One workspace's messages scored by its encoder's heads, centred by its means for that encoder; then by its
-    own heads, which learned on the default encoder's vectors (only where it kept that encoder)."""
+    own heads where they learned on that encoder's vectors."""
     centres = centre.current(workspace_id, _encoder_of(used))
     scores = used.score(vectors, [d.language for d in docs], centres, fast_spam)
-    if _encoder_of(used) == DEFAULT:
-        scores = adapt.apply(workspace_id, vectors, list(docs), centres, scores)
-    return scores
+    return adapt.apply(workspace_id, vectors, list(docs), centres, scores, _encoder_of(used))
 
 
 def _stack(rows: Sequence[Any]) -> Any:

@@ -43,26 +43,30 @@ def _f1(truth: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
     return f1_score(truth, predicted, average="macro"), accuracy_score(truth, predicted)
 
 
-def umsab_rows(folder: Path) -> list[Row]:
+def umsab_rows(folder: Path, encoder: str | None = None) -> list[Row]:
     from federe.nlp import learning
     from federe.nlp.backends import shipped
     from federe.nlp.base import DocBatch
+    from federe.nlp.deep import setup
     from federe.nlp.deep.train import vectors
 
     rows: list[Row] = []
-    for name, code in (("french", "fr"), ("english", "en")):
-        base = folder / name
+    for language, code in (("french", "fr"), ("english", "en")):
+        base = folder / language
         if not (base / "test_text.txt").exists():
             continue
         train_docs, train_y = _read(base, "train", code)
         test_docs, test_y = _read(base, "test", code)
-        train_x = vectors([d.text for d in train_docs])
+        with setup.using(encoder) as chosen:
+            train_x = vectors([d.text for d in train_docs])
+            test_x = vectors([d.text for d in test_docs])
+        name = chosen.encoder
         centres = {code: train_x.mean(axis=0)}
-        x = adapt.features("sentiment", train_x, train_docs, centres)
-        x_test = adapt.features("sentiment", vectors([d.text for d in test_docs]), test_docs, centres)
+        x = adapt.features("sentiment", train_x, train_docs, centres, name)
+        x_test = adapt.features("sentiment", test_x, test_docs, centres, name)
         order = list(range(len(train_y)))
         random.Random(datasets.SEED).shuffle(order)
-        dataset = f"workspace: UMSAB {name} (local, research-only)"
+        dataset = f"workspace ({name}): UMSAB {language} (local, research-only)"
         lexicon = learning.predict(shipped("sentiment"), DocBatch(test_docs))
         f1, acc = _f1(test_y, lexicon)
         rows.append(Row("learning", dataset, "test, 0 labels: the shipped model (lexicon)", "macro-F1", f1))

@@ -120,8 +120,9 @@ class Command(WorkspaceCommand):
             if "workspace" in parts and deep_usable():
                 from federe.nlp.refine import workspace_eval
 
-                self.stderr.write("evaluating a workspace's own deep model on UMSAB (local)…")
-                rows += workspace_eval.umsab_rows(options["umsab"])
+                for name in [n for n in wanted if deep_usable(n)]:
+                    self.stderr.write(f"evaluating a workspace's own deep model with {name} on UMSAB (local)…")
+                    rows += workspace_eval.umsab_rows(options["umsab"], name)
         elif "sentiment" in parts or not options["only"]:
             self.stderr.write("sentiment: no redistributable labelled data here; pass --umsab DIR to evaluate locally")
         self.stdout.write(evaluate.as_table(rows, markdown=options["markdown"]))
