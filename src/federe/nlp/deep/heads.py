@@ -45,15 +45,7 @@ class Head:
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Probabilities per class, one row per (already centred) vector."""
-        import numpy as np
-
-        z = x @ self.coef.T + self.intercept
-        if len(self.classes) == 2:
-            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.column_stack([1 - p, p])
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return linear_proba(x, self.coef, self.intercept, len(self.classes))
 
     def save(self, path: Path) -> None:
         import numpy as np
@@ -115,6 +107,20 @@ class DeepScores:
 
 _lock = threading.Lock()
 _heads: dict[tuple[str, str], Head] = {}
+
+
+def linear_proba(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray, classes: int) -> np.ndarray:
+    """A linear model's probabilities per class, one row per input: logistic for two classes (one row of weights,
+    for the second class), softmax for more."""
+    import numpy as np
+
+    z = x @ coef.T + intercept
+    if classes == 2:
+        p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+        return np.column_stack([1 - p, p])
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def heads_dir(encoder: str | None = None) -> Path:

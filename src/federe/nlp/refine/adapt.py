@@ -54,15 +54,9 @@ class DeepModel:
     intercept: np.ndarray
 
     def proba(self, features: np.ndarray) -> np.ndarray:
-        import numpy as np
+        from federe.nlp.deep.heads import linear_proba
 
-        z = features @ self.coef.T + self.intercept
-        if len(self.classes) == 2:
-            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return np.column_stack([1 - p, p])
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return linear_proba(features, self.coef, self.intercept, len(self.classes))
 
     def predict(self, features: np.ndarray) -> list[str]:
         return [self.classes[int(i)] for i in self.proba(features).argmax(axis=1)]
