@@ -242,3 +242,20 @@ def test_a_workspace_on_the_quality_encoder_learns_its_own_head_on_its_vectors(c
         )
         Workspace.objects.filter(pk=connection.workspace_id).update(deep_encoder="use")
         assert not isinstance(best(connection.workspace_id, "spam"), adapt.DeepWorkspaceBackend)
+
+
+def test_why_these_scores_follows_the_workspace_s_own_head(connection, owner, settings):
+    """Was: the words that moved a score were computed with the shipped heads even where the workspace's own head
+    gave the stored score."""
+    from federe.nlp.refine import why
+    from federe.nlp.refine.deep import shipped as shipped_scorer
+
+    settings.FEDERE_NLP_RETRAIN_AFTER = 10_000
+    _decide_all(_community(connection), owner)
+    assert learning.train(connection.workspace, "spam", by=owner).active
+    text = prepare(SPAM.format(x="piano", n=77), language="fr").text
+    scorer = shipped_scorer()
+    shipped_pushes = why.word_pushes(scorer, text, "fr", {})
+    own_pushes = why.word_pushes(scorer, text, "fr", {}, connection.workspace_id)
+    assert own_pushes["spam"] != shipped_pushes["spam"]
+    assert own_pushes["toxicity"] == shipped_pushes["toxicity"]  # no workspace head for toxicity: the shipped one's

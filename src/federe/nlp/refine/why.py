@@ -10,7 +10,8 @@ from typing import Any
 
 from federe.inbox import services as inbox
 from federe.inbox.models import Message
-from federe.nlp.refine import centre
+from federe.nlp.base import Doc
+from federe.nlp.refine import adapt, centre
 from federe.nlp.refine.deep import DEFAULT, Refined, Scorer, for_workspace
 from federe.nlp.text import prepare
 
@@ -24,13 +25,20 @@ def _value(task: str, scores: Refined, label: str) -> float:
     return float(getattr(scores, task) or 0.0)
 
 
-def word_pushes(scorer: Scorer, text: str, language: str, centres: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """Per task, the words whose removal moved the score most: [[word, how far it pushed], ...], strongest first."""
+def word_pushes(
+    scorer: Scorer, text: str, language: str, centres: dict[str, Any], workspace_id: int | None = None
+) -> dict[str, list[list[Any]]]:
+    """Per task, the words whose removal moved the score most: [[word, how far it pushed], ...], strongest first.
+    With ``workspace_id``, the workspace's own heads score the variants where they are switched on, as they scored
+    the message."""
     words = list(dict.fromkeys(text.split()))[:MAX_WORDS]
     tokens = text.split()
     variants = [text] + [" ".join(t for t in tokens if t != word) for word in words]
     vectors = scorer.encode(variants)
     results = scorer.score(vectors, [language] * len(variants), centres, [None] * len(variants))
+    if workspace_id is not None:
+        docs = [Doc(v, language) for v in variants]
+        results = adapt.apply(workspace_id, vectors, docs, centres, results, getattr(scorer, "encoder", DEFAULT))
     full = results[0]
     if full.not_scored:
         return {task: [] for task in ("toxicity", "spam", "sentiment")}
@@ -55,7 +63,9 @@ def explain(scorer: Scorer, message_id: int) -> bool:
     name = message.nlp.get("deep", {}).get("encoder") or DEFAULT
     scorer = for_workspace(scorer, name)
     used = getattr(scorer, "encoder", DEFAULT) or DEFAULT  # the default one when that encoder is not here
-    pushes = word_pushes(scorer, text, message.language, centre.current(message.workspace_id, used))
+    pushes = word_pushes(
+        scorer, text, message.language, centre.current(message.workspace_id, used), message.workspace_id
+    )
     info = dict(message.nlp)
     info["deep"] = {**info.get("deep", {}), "why": pushes}
     inbox.set_nlp_info({message.pk: info})
