@@ -222,7 +222,7 @@ def _train_deep(workspace_id: int, task: str, data: Labelled) -> tuple[bytes, di
         else np.zeros((0, x.shape[1]))
     )
     y = data.values
-    current = _current_deep(workspace_id, task, data, vectors, centres, name)
+    current = _current_deep(workspace_id, task, data, vectors, x, centres, name)
 
     def fit_predict(train_idx: Sequence[int], test_idx: Sequence[int]) -> list[str]:
         model, _used = adapt.self_trained(task, x[list(train_idx)], [y[i] for i in train_idx], x_unlabelled)
@@ -272,22 +272,20 @@ def _current_fast(workspace_id: int, task: str) -> Backend:
 
 
 def _current_deep(
-    workspace_id: int, task: str, data: Labelled, vectors: Any, centres: dict[str, Any], name: str
+    workspace_id: int, task: str, data: Labelled, vectors: Any, x: Any, centres: dict[str, Any], name: str
 ) -> list[str]:
     """What the workspace's current model says of its labelled messages: its switched-on version as it stands
     (it may have learned some of these labels, which favours it: the switch is cautious), else the shipped deep
     head where it replaces the fast tier (spam combined with the n-gram model, as the background tier does), else
-    the shipped fast model."""
+    the shipped fast model. ``x``: the labelled messages' workspace-head inputs, already built from ``vectors``."""
     from federe.nlp.deep import heads
     from federe.nlp.refine import adapt
 
     row = _active_row(workspace_id, task)
-    batch = DocBatch([prepare(t) for t in data.texts])
     deep_row = row is not None and adapt.is_deep(row.weights)
     if row is not None and deep_row and adapt.encoder_of(row.metrics) == name:
-        model = adapt.DeepModel.from_bytes(bytes(row.weights))
-        docs = [prepare(t, language=lang) for t, lang in zip(data.texts, data.languages, strict=True)]
-        return model.predict(adapt.features(task, vectors, docs, centres, name))
+        return adapt.DeepModel.from_bytes(bytes(row.weights)).predict(x)
+    batch = DocBatch([prepare(t) for t in data.texts])
     if (row is None or deep_row) and heads.replaces_fast_tier(task, name):  # a head of another encoder: not used
         fast_spam = None
         if task == "spam":
